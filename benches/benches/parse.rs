@@ -1,0 +1,3 @@
+//! Parser throughput over the corpus.
+#![allow(missing_docs)]
+fn main() {}

@@ -1,0 +1,2 @@
+//! Aggregation functions shared by `stats`, `eventstats`, `streamstats`,
+//! `mstats` and `tstats`.

@@ -1,0 +1,3 @@
+//! One file per SPL command: its spec and its operator.
+
+pub mod search;

@@ -1,0 +1,55 @@
+//! Everything a running search can see: the clock, the time zone, the
+//! registered data, lookups and the GeoIP database, and compatibility switches.
+
+use crate::source::Catalog;
+use std::sync::Arc;
+
+/// Switches for behaviours the semantics document marks UNK; each default is
+/// listed in `docs/compatibility.md`.
+#[derive(Debug, Clone)]
+pub struct CompatOptions {
+    /// `tostring(null())` returns null (true) or the empty string (false).
+    pub tostring_null_is_null: bool,
+}
+
+impl Default for CompatOptions {
+    fn default() -> Self {
+        CompatOptions {
+            tostring_null_is_null: true,
+        }
+    }
+}
+
+/// Per-search execution context.
+#[derive(Clone)]
+pub struct ExecContext {
+    /// Search start time, epoch seconds (from `--now`, never the system clock).
+    pub now: f64,
+    /// The user's time zone (strftime, day snaps, day-or-longer bins).
+    pub tz: jiff::tz::TimeZone,
+    /// The time picker's range, resolved to epoch seconds (`None` = unbounded).
+    pub earliest: Option<f64>,
+    /// Exclusive upper bound of the time picker's range.
+    pub latest: Option<f64>,
+    /// Registered data, lookups, GeoIP.
+    pub catalog: Arc<Catalog>,
+    /// Compatibility switches.
+    pub compat: CompatOptions,
+    /// Number of worker threads (1 = truly one).
+    pub threads: usize,
+}
+
+impl ExecContext {
+    /// A context with an empty catalog, UTC, and the given clock.
+    pub fn new(now: f64) -> Self {
+        ExecContext {
+            now,
+            tz: jiff::tz::TimeZone::UTC,
+            earliest: None,
+            latest: None,
+            catalog: Arc::new(Catalog::default()),
+            compat: CompatOptions::default(),
+            threads: 1,
+        }
+    }
+}

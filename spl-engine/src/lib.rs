@@ -1,0 +1,18 @@
+//! Executes Splunk SPL searches over Apache Arrow record batches.
+//!
+//! The stages are described in `ARCHITECTURE.md`: macro expansion and parsing
+//! live in `spl-parser`; this crate binds the AST to operators ([`plan`]) and
+//! runs them over [`arrow_array::RecordBatch`]es ([`operator`]).
+
+pub mod aggregate;
+pub mod commands;
+pub mod context;
+pub mod error;
+pub mod eval;
+pub mod operator;
+pub mod source;
+pub mod time;
+pub mod value;
+
+pub use context::ExecContext;
+pub use error::{EngineError, Result};

@@ -1,0 +1,76 @@
+//! Registered data: event and metric datasets, and how to scan them.
+//!
+//! Event batches: `_time` (Float64 epoch seconds), `_raw` (Utf8) when known,
+//! every other field Utf8 (single value) or List<Utf8> (multivalue). Each batch
+//! may have its own schema. Metric batches: `_time` (Float64), `metric_name`
+//! (Utf8), `_value` (Float64) and dimension columns (Utf8).
+
+use crate::error::Result;
+use arrow_array::RecordBatch;
+use std::sync::Arc;
+
+/// Where a dataset came from: Splunk's default fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceMeta {
+    /// `index` (default `main`).
+    pub index: String,
+    /// `source` (default: the file path).
+    pub source: String,
+    /// `sourcetype`.
+    pub sourcetype: String,
+    /// `host`, if known.
+    pub host: Option<String>,
+}
+
+/// Events or metric data points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataKind {
+    /// Events (searched by `search`).
+    Events,
+    /// Metric data points (searched by `mstats`).
+    Metrics,
+}
+
+/// What a scan needs: `None` columns means all.
+#[derive(Debug, Clone, Default)]
+pub struct ScanRequest {
+    /// Only these columns are needed (others may be left out).
+    pub columns: Option<Vec<String>>,
+    /// Rows with `_time` before this may be skipped.
+    pub earliest: Option<f64>,
+    /// Rows with `_time` at or after this may be skipped.
+    pub latest: Option<f64>,
+}
+
+/// A scannable source of batches (in memory or a file read lazily).
+pub trait Scan: Send + Sync {
+    /// Produces the batches; may apply the request's projection and time pruning.
+    fn scan(&self, req: &ScanRequest) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send + '_>>;
+}
+
+/// Batches held in memory.
+pub struct MemoryScan(pub Vec<RecordBatch>);
+
+impl Scan for MemoryScan {
+    fn scan(&self, _req: &ScanRequest) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send + '_>> {
+        Ok(Box::new(self.0.iter().cloned().map(Ok)))
+    }
+}
+
+/// One registered dataset.
+#[derive(Clone)]
+pub struct Dataset {
+    /// Default fields.
+    pub meta: SourceMeta,
+    /// Events or metrics.
+    pub kind: DataKind,
+    /// The data.
+    pub scan: Arc<dyn Scan>,
+}
+
+/// Everything registered with an engine.
+#[derive(Clone, Default)]
+pub struct Catalog {
+    /// Event and metric datasets.
+    pub datasets: Vec<Dataset>,
+}

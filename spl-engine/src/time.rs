@@ -1,0 +1,1 @@
+//! Time modifiers (`-30d@d`, `@w0`, `now`), `--now` parsing, strftime/strptime.

@@ -1,0 +1,1 @@
+//! The SPL <-> Arrow value mapping and number display rules.
