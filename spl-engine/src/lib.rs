@@ -5,12 +5,16 @@
 //! runs them over [`arrow_array::RecordBatch`]es ([`operator`]).
 
 pub mod aggregate;
+pub mod batch;
 pub mod commands;
 pub mod context;
 pub mod error;
 pub mod eval;
 pub mod operator;
+pub mod plan;
+pub mod session;
 pub mod source;
+pub mod spec;
 pub mod time;
 pub mod value;
 
