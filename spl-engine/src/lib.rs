@@ -12,6 +12,7 @@ pub mod error;
 pub mod eval;
 pub mod operator;
 pub mod plan;
+pub mod render;
 pub mod session;
 pub mod source;
 pub mod spec;
