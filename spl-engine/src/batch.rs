@@ -11,7 +11,11 @@ use std::sync::Arc;
 
 /// The column named `name`, if the batch has it.
 pub fn column<'a>(batch: &'a RecordBatch, name: &str) -> Option<&'a ArrayRef> {
-    batch.schema_ref().index_of(name).ok().map(|i| batch.column(i))
+    batch
+        .schema_ref()
+        .index_of(name)
+        .ok()
+        .map(|i| batch.column(i))
 }
 
 /// An empty batch with no columns and `rows` rows.
@@ -25,7 +29,11 @@ pub fn empty_rows(rows: usize) -> Result<RecordBatch> {
 
 /// Builds a batch from named columns (the row count is taken from `rows` so a
 /// batch without columns keeps its rows).
-pub fn from_columns(fields: Vec<Field>, columns: Vec<ArrayRef>, rows: usize) -> Result<RecordBatch> {
+pub fn from_columns(
+    fields: Vec<Field>,
+    columns: Vec<ArrayRef>,
+    rows: usize,
+) -> Result<RecordBatch> {
     Ok(RecordBatch::try_new_with_options(
         Arc::new(Schema::new(fields)),
         columns,
@@ -235,8 +243,9 @@ pub fn scalar_text(array: &ArrayRef, row: usize) -> Result<String> {
             casted.as_string::<i32>().value(row).to_string()
         }
         other => {
-            let casted = arrow_cast::cast(array, &DataType::Utf8)
-                .map_err(|_| EngineError::Internal(format!("cannot display values of type {other}")))?;
+            let casted = arrow_cast::cast(array, &DataType::Utf8).map_err(|_| {
+                EngineError::Internal(format!("cannot display values of type {other}"))
+            })?;
             casted.as_string::<i32>().value(row).to_string()
         }
     })
@@ -247,7 +256,11 @@ pub fn format_f64(v: f64) -> String {
     if v.is_nan() {
         "nan".into()
     } else if v.is_infinite() {
-        if v > 0.0 { "inf".into() } else { "-inf".into() }
+        if v > 0.0 {
+            "inf".into()
+        } else {
+            "-inf".into()
+        }
     } else if v == 0.0 {
         "0".into()
     } else {
@@ -274,7 +287,10 @@ pub fn row_key(columns: &[&ArrayRef], row: usize) -> Result<Option<String>> {
 
 /// Field names of a schema matching a wildcard pattern (`*` = any run).
 pub fn matching_fields<'a>(names: impl Iterator<Item = &'a str>, pattern: &str) -> Vec<String> {
-    names.filter(|n| wildcard_match(pattern, n).is_some()).map(str::to_string).collect()
+    names
+        .filter(|n| wildcard_match(pattern, n).is_some())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Matches `text` against a `*` pattern; returns the texts matched by each `*`.
@@ -295,7 +311,10 @@ pub fn wildcard_match(pattern: &str, text: &str) -> Option<Vec<String>> {
             return false;
         };
         // `*` is greedy-minimal by trying every split; patterns are short.
-        for (i, _) in after.char_indices().chain(std::iter::once((after.len(), ' '))) {
+        for (i, _) in after
+            .char_indices()
+            .chain(std::iter::once((after.len(), ' ')))
+        {
             caps.push(after[..i].to_string());
             if rec(rest, &after[i..], caps) {
                 return true;
@@ -331,13 +350,25 @@ mod tests {
 
     #[test]
     fn wildcard_matching_captures() {
-        assert_eq!(wildcard_match("stdev_*", "stdev_tcp.bytes"), Some(vec!["tcp.bytes".to_string()]));
-        assert_eq!(wildcard_match("*:*", "in:out"), Some(vec!["in".to_string(), "out".to_string()]));
+        assert_eq!(
+            wildcard_match("stdev_*", "stdev_tcp.bytes"),
+            Some(vec!["tcp.bytes".to_string()])
+        );
+        assert_eq!(
+            wildcard_match("*:*", "in:out"),
+            Some(vec!["in".to_string(), "out".to_string()])
+        );
         assert_eq!(wildcard_match("a*", "b"), None);
         assert_eq!(wildcard_match("abc", "abc"), Some(vec![]));
-        assert_eq!(wildcard_match("*network_io", "inbound_network_io"), Some(vec!["inbound".to_string()]));
+        assert_eq!(
+            wildcard_match("*network_io", "inbound_network_io"),
+            Some(vec!["inbound".to_string()])
+        );
         assert_eq!(wildcard_match("*", ""), Some(vec![String::new()]));
-        assert_eq!(substitute_wildcards("avg_*:*", &["a".into(), "b".into()]), "avg_a:b");
+        assert_eq!(
+            substitute_wildcards("avg_*:*", &["a".into(), "b".into()]),
+            "avg_a:b"
+        );
     }
 
     #[test]

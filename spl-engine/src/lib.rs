@@ -16,6 +16,7 @@ pub mod render;
 pub mod session;
 pub mod source;
 pub mod spec;
+pub mod testing;
 pub mod time;
 pub mod value;
 

@@ -11,7 +11,11 @@ use spl_parser::ast::{Command, Pipeline, Stage};
 /// Plans every stage of a pipeline. `has_input` is true when the pipeline
 /// receives rows from outside (a `foreach` template, `appendpipe`); otherwise
 /// the first stage must generate them.
-pub fn plan_pipeline(pipeline: &Pipeline, ctx: &ExecContext, has_input: bool) -> Result<Vec<Box<dyn Operator>>> {
+pub fn plan_pipeline(
+    pipeline: &Pipeline,
+    ctx: &ExecContext,
+    has_input: bool,
+) -> Result<Vec<Box<dyn Operator>>> {
     let mut ops = Vec::with_capacity(pipeline.stages.len());
     for (i, stage) in pipeline.stages.iter().enumerate() {
         let first = i == 0 && !has_input;
@@ -57,7 +61,11 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
 }
 
 /// Runs a planned pipeline to completion over optional input batches.
-pub fn run_operators(ops: &mut [Box<dyn Operator>], input: Vec<RecordBatch>, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+pub fn run_operators(
+    ops: &mut [Box<dyn Operator>],
+    input: Vec<RecordBatch>,
+    ctx: &ExecContext,
+) -> Result<Vec<RecordBatch>> {
     let mut batches = input;
     for op in ops.iter_mut() {
         let mut out = Vec::new();

@@ -40,7 +40,10 @@ pub fn is_visible(name: &str) -> bool {
 pub fn format_time(t: f64, tz: &jiff::tz::TimeZone) -> String {
     let micros = (t * 1_000_000.0).round() as i64;
     match jiff::Timestamp::from_microsecond(micros) {
-        Ok(ts) => ts.to_zoned_datetime(tz.clone()).strftime("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string(),
+        Ok(ts) => ts
+            .to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m-%dT%H:%M:%S%.3f%:z")
+            .to_string(),
         Err(_) => format_f64(t),
     }
 }
@@ -63,8 +66,14 @@ pub fn cell(field: &Field, array: &ArrayRef, row: usize, tz: &jiff::tz::TimeZone
         .get(crate::value::DECIMALS_KEY)
         .and_then(|d| d.parse().ok());
     if let (Some(d), DataType::Float64) = (decimals, array.data_type()) {
-        let v = array.as_primitive::<arrow_array::types::Float64Type>().value(row);
-        return Ok(Cell::Single(if v.is_finite() { format!("{v:.d$}") } else { format_f64(v) }));
+        let v = array
+            .as_primitive::<arrow_array::types::Float64Type>()
+            .value(row);
+        return Ok(Cell::Single(if v.is_finite() {
+            format!("{v:.d$}")
+        } else {
+            format_f64(v)
+        }));
     }
     Ok(match batch::values_at(array, row)? {
         None => Cell::Null,
@@ -97,7 +106,10 @@ pub fn table(batches: &[RecordBatch], tz: &jiff::tz::TimeZone) -> Result<Table> 
         rows.push(r);
     }
     Ok(Table {
-        fields: visible.iter().map(|&i| schema.field(i).name().clone()).collect(),
+        fields: visible
+            .iter()
+            .map(|&i| schema.field(i).name().clone())
+            .collect(),
         rows,
     })
 }
@@ -107,7 +119,9 @@ fn json_value(c: &Cell) -> Option<serde_json::Value> {
         Cell::Null => None,
         Cell::Single(s) => Some(serde_json::Value::String(s.clone())),
         Cell::Multi(v) => Some(serde_json::Value::Array(
-            v.iter().map(|s| serde_json::Value::String(s.clone())).collect(),
+            v.iter()
+                .map(|s| serde_json::Value::String(s.clone()))
+                .collect(),
         )),
     }
 }
@@ -134,8 +148,13 @@ pub fn to_jsonl(t: &Table) -> String {
 
 /// One JSON array of row objects.
 pub fn to_json(t: &Table) -> String {
-    let rows: Vec<serde_json::Value> = t.rows.iter().map(|r| serde_json::Value::Object(json_object(t, r))).collect();
-    let mut s = serde_json::to_string_pretty(&serde_json::Value::Array(rows)).unwrap_or_else(|_| "[]".into());
+    let rows: Vec<serde_json::Value> = t
+        .rows
+        .iter()
+        .map(|r| serde_json::Value::Object(json_object(t, r)))
+        .collect();
+    let mut s = serde_json::to_string_pretty(&serde_json::Value::Array(rows))
+        .unwrap_or_else(|_| "[]".into());
     s.push('\n');
     s
 }
@@ -151,7 +170,13 @@ fn csv_quote(s: &str) -> String {
 /// Splunk-style CSV: a header row; multivalue cells newline-joined; nulls empty.
 pub fn to_csv(t: &Table) -> String {
     let mut out = String::new();
-    out.push_str(&t.fields.iter().map(|f| csv_quote(f)).collect::<Vec<_>>().join(","));
+    out.push_str(
+        &t.fields
+            .iter()
+            .map(|f| csv_quote(f))
+            .collect::<Vec<_>>()
+            .join(","),
+    );
     out.push('\n');
     for row in &t.rows {
         let cells: Vec<String> = row
@@ -187,10 +212,21 @@ pub fn to_text_table(t: &Table) -> String {
     }
     let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
     let mut out = String::new();
-    let header: Vec<String> = t.fields.iter().enumerate().map(|(i, f)| pad(f, widths[i])).collect();
+    let header: Vec<String> = t
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| pad(f, widths[i]))
+        .collect();
     out.push_str(header.join(" | ").trim_end());
     out.push('\n');
-    out.push_str(&widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("-+-"));
+    out.push_str(
+        &widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("-+-"),
+    );
     out.push('\n');
     for row in &t.rows {
         let cell_lines: Vec<Vec<String>> = row.iter().map(lines).collect();
@@ -205,6 +241,10 @@ pub fn to_text_table(t: &Table) -> String {
             out.push('\n');
         }
     }
-    out.push_str(&format!("({} row{})\n", t.rows.len(), if t.rows.len() == 1 { "" } else { "s" }));
+    out.push_str(&format!(
+        "({} row{})\n",
+        t.rows.len(),
+        if t.rows.len() == 1 { "" } else { "s" }
+    ));
     out
 }

@@ -40,7 +40,11 @@ pub fn resolve_time_modifier(text: &str, now: f64, _tz: &jiff::tz::TimeZone) -> 
         };
         let rest = &offset[1..];
         let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-        let n: f64 = if digits.is_empty() { 1.0 } else { digits.parse().map_err(|_| err())? };
+        let n: f64 = if digits.is_empty() {
+            1.0
+        } else {
+            digits.parse().map_err(|_| err())?
+        };
         let unit = &rest[digits.len()..];
         v += sign * n * unit_secs(unit).ok_or_else(err)?;
     }
@@ -49,4 +53,18 @@ pub fn resolve_time_modifier(text: &str, now: f64, _tz: &jiff::tz::TimeZone) -> 
         v = (v / u).floor() * u;
     }
     Ok(v)
+}
+
+/// Parses `--now`: RFC 3339 or epoch seconds.
+pub fn parse_now(text: &str) -> Result<f64> {
+    let t = text.trim();
+    if let Ok(v) = t.parse::<f64>() {
+        return Ok(v);
+    }
+    t.parse::<jiff::Timestamp>()
+        .map(|ts| ts.as_microsecond() as f64 / 1e6)
+        .map_err(|_| EngineError::InvalidTime {
+            text: text.to_string(),
+            span: None,
+        })
 }

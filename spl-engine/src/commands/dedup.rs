@@ -30,10 +30,18 @@ fn bool_opt(v: &str) -> bool {
 /// Plans `dedup`.
 pub fn plan(d: &Dedup, stage: &Stage) -> Result<Box<dyn Operator>> {
     if !d.sortby.is_empty() {
-        return Err(EngineError::invalid("`dedup ... sortby` is not supported yet", stage.span, "sortby"));
+        return Err(EngineError::invalid(
+            "`dedup ... sortby` is not supported yet",
+            stage.span,
+            "sortby",
+        ));
     }
     if d.fields.is_empty() {
-        return Err(EngineError::invalid("expected at least one field, found none", stage.span, "dedup needs fields"));
+        return Err(EngineError::invalid(
+            "expected at least one field, found none",
+            stage.span,
+            "dedup needs fields",
+        ));
     }
     Ok(Box::new(DedupOp {
         n: d.count.unwrap_or(1).max(1) as usize,
@@ -56,7 +64,11 @@ struct DedupOp {
 
 impl Operator for DedupOp {
     fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-        let cols: Vec<Option<&ArrayRef>> = self.fields.iter().map(|f| batch::column(&batch, f)).collect();
+        let cols: Vec<Option<&ArrayRef>> = self
+            .fields
+            .iter()
+            .map(|f| batch::column(&batch, f))
+            .collect();
         let mut keep = Vec::with_capacity(batch.num_rows());
         for row in 0..batch.num_rows() {
             let present: Option<Vec<&ArrayRef>> = cols.iter().copied().collect();
@@ -79,7 +91,11 @@ impl Operator for DedupOp {
             keep.push(*count <= self.n);
         }
         let out = arrow_select::filter::filter_record_batch(&batch, &BooleanArray::from(keep))?;
-        Ok(if out.num_rows() == 0 { vec![] } else { vec![out] })
+        Ok(if out.num_rows() == 0 {
+            vec![]
+        } else {
+            vec![out]
+        })
     }
     fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         Ok(vec![])

@@ -16,7 +16,8 @@ pub static SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     kind: CommandKind::Streaming,
     synopsis: "eval <field>=<expression> [, <field>=<expression>]...",
-    description: "Computes fields from expressions; assigning null removes the field from that result.",
+    description:
+        "Computes fields from expressions; assigning null removes the field from that result.",
     examples: &[Example {
         title: "string concatenation with +",
         spl: "| makeresults | eval a=\"x\", b=a + \":\" + \"y\"",
@@ -28,7 +29,8 @@ pub static SPEC: CommandSpec = CommandSpec {
 pub fn plan(e: &Eval, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
     let mut assignments = Vec::with_capacity(e.assignments.len());
     for a in &e.assignments {
-        if a.target.node.starts_with('{') && a.target.node.ends_with('}') && a.target.node.len() > 2 {
+        if a.target.node.starts_with('{') && a.target.node.ends_with('}') && a.target.node.len() > 2
+        {
             return Err(EngineError::invalid(
                 "dynamic field names are not supported",
                 a.target.span,
@@ -50,7 +52,10 @@ impl Operator for EvalOp {
             let out = expr.eval_output(&batch, ctx)?;
             let mut field = Field::new(name, out.array.data_type().clone(), true);
             if let Some(d) = out.decimals {
-                field = field.with_metadata(std::collections::HashMap::from([(crate::value::DECIMALS_KEY.to_string(), d.to_string())]));
+                field = field.with_metadata(std::collections::HashMap::from([(
+                    crate::value::DECIMALS_KEY.to_string(),
+                    d.to_string(),
+                )]));
             }
             batch = batch::set_column(&batch, field, out.array)?;
         }

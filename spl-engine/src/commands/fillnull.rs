@@ -30,7 +30,11 @@ pub static SPEC: CommandSpec = CommandSpec {
 /// Plans `fillnull`.
 pub fn plan(f: &Fillnull) -> Box<dyn Operator> {
     Box::new(FillnullOp {
-        value: f.value.as_ref().map(|v| v.node.clone()).unwrap_or_else(|| "0".into()),
+        value: f
+            .value
+            .as_ref()
+            .map(|v| v.node.clone())
+            .unwrap_or_else(|| "0".into()),
         fields: f.fields.iter().map(|f| f.node.clone()).collect(),
         buffered: Vec::new(),
     })
@@ -53,7 +57,11 @@ fn fill_column(col: Option<&ArrayRef>, value: &str, rows: usize) -> Result<Array
         DataType::Utf8 => {
             let s = col.as_any().downcast_ref::<StringArray>();
             let s = s.ok_or_else(|| crate::error::EngineError::Internal("utf8 downcast".into()))?;
-            Ok(Arc::new(s.iter().map(|v| Some(v.unwrap_or(value))).collect::<StringArray>()))
+            Ok(Arc::new(
+                s.iter()
+                    .map(|v| Some(v.unwrap_or(value)))
+                    .collect::<StringArray>(),
+            ))
         }
         _ => {
             // Mixed kinds: the filled column becomes text, numbers keep their display form.
@@ -66,7 +74,10 @@ fn fill_column(col: Option<&ArrayRef>, value: &str, rows: usize) -> Result<Array
             if let DataType::Utf8 = target {
                 return fill_column(Some(&as_text), value, rows);
             }
-            let filler = batch::coerce_array(&(Arc::new(StringArray::from(vec![value; rows])) as ArrayRef), &target)?;
+            let filler = batch::coerce_array(
+                &(Arc::new(StringArray::from(vec![value; rows])) as ArrayRef),
+                &target,
+            )?;
             let mask = arrow_arith::boolean::is_not_null(&as_text)?;
             Ok(arrow_select::zip::zip(&mask, &as_text, &filler)?)
         }
@@ -105,11 +116,17 @@ impl Operator for FillnullOp {
         let mut existing: Vec<String> = Vec::new();
         for b in &batches {
             for (f, c) in b.schema().fields().iter().zip(b.columns()) {
-                if !f.name().starts_with('_') && c.null_count() < c.len() && !existing.contains(f.name()) {
+                if !f.name().starts_with('_')
+                    && c.null_count() < c.len()
+                    && !existing.contains(f.name())
+                {
                     existing.push(f.name().clone());
                 }
             }
         }
-        batches.iter().map(|b| fill(b, &existing, &self.value)).collect()
+        batches
+            .iter()
+            .map(|b| fill(b, &existing, &self.value))
+            .collect()
     }
 }

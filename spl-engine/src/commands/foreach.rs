@@ -49,9 +49,17 @@ pub fn plan(f: &Foreach, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Op
         }
     }
     if f.fields.is_empty() {
-        return Err(EngineError::invalid("expected a field pattern, found none", stage.span, "foreach"));
+        return Err(EngineError::invalid(
+            "expected a field pattern, found none",
+            stage.span,
+            "foreach",
+        ));
     }
-    let opt = |k: &str, d: &str| find_opt(&f.options, k).map(|o| o.value.node.clone()).unwrap_or_else(|| d.to_string());
+    let opt = |k: &str, d: &str| {
+        find_opt(&f.options, k)
+            .map(|o| o.value.node.clone())
+            .unwrap_or_else(|| d.to_string())
+    };
     Ok(Box::new(ForeachOp {
         patterns: f.fields.iter().map(|p| p.node.clone()).collect(),
         template: f.template.node.clone(),
@@ -138,7 +146,8 @@ impl Operator for ForeachOp {
                     None => new_null_array(new.data_type(), new.len()),
                 };
                 let col = arrow_select::zip::zip(&present, new, &old)?;
-                let field = Field::new(f.name(), col.data_type().clone(), true).with_metadata(f.metadata().clone());
+                let field = Field::new(f.name(), col.data_type().clone(), true)
+                    .with_metadata(f.metadata().clone());
                 merged = batch::set_column(&merged, field, col)?;
             }
             batch = merged;

@@ -14,7 +14,8 @@ pub static SPEC: CommandSpec = CommandSpec {
     aliases: &[],
     kind: CommandKind::Streaming,
     synopsis: "head [<N> | limit=<N> | (<eval-expression>)] [keeplast=<bool>] [null=<bool>]",
-    description: "Returns the first N results (default 10), or results until the expression is false.",
+    description:
+        "Returns the first N results (default 10), or results until the expression is false.",
     examples: &[Example {
         title: "first two",
         spl: "| makeresults count=5 | head 2",
@@ -50,7 +51,11 @@ pub fn plan(h: &Head, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
         None => None,
     };
     Ok(Box::new(HeadOp {
-        remaining: if expr.is_some() && limit.is_none() { usize::MAX } else { limit.unwrap_or(10) as usize },
+        remaining: if expr.is_some() && limit.is_none() {
+            usize::MAX
+        } else {
+            limit.unwrap_or(10) as usize
+        },
         expr,
         keeplast: find_opt(&h.options, "keeplast").is_some_and(|o| bool_opt(&o.value.node)),
         null_ok: find_opt(&h.options, "null").is_some_and(|o| bool_opt(&o.value.node)),
@@ -85,7 +90,11 @@ impl Operator for HeadOp {
             }
         }
         self.remaining -= take.min(self.remaining);
-        Ok(if take == 0 { vec![] } else { vec![batch.slice(0, take)] })
+        Ok(if take == 0 {
+            vec![]
+        } else {
+            vec![batch.slice(0, take)]
+        })
     }
     fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         Ok(vec![])
@@ -119,7 +128,8 @@ impl Operator for TailOp {
         let n = all.num_rows();
         let k = self.n.min(n);
         // Splunk's tail returns the last results in reverse order.
-        let idx = arrow_array::UInt32Array::from((n - k..n).rev().map(|i| i as u32).collect::<Vec<_>>());
+        let idx =
+            arrow_array::UInt32Array::from((n - k..n).rev().map(|i| i as u32).collect::<Vec<_>>());
         let cols = all
             .columns()
             .iter()

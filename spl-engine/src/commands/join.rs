@@ -47,7 +47,13 @@ pub fn plan(j: &Join, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Oper
     let mut overwrite = true;
     for o in &j.options {
         let v = o.value.node.as_str();
-        let bad = |what: &str| EngineError::invalid(format!("expected {what}, found `{v}`"), o.value.span, "invalid value");
+        let bad = |what: &str| {
+            EngineError::invalid(
+                format!("expected {what}, found `{v}`"),
+                o.value.span,
+                "invalid value",
+            )
+        };
         match o.key.node.to_ascii_lowercase().as_str() {
             "type" => match v.to_ascii_lowercase().as_str() {
                 "inner" => keep_unmatched = false,
@@ -111,8 +117,16 @@ impl JoinOp {
 /// `a` where present else `b`, after unifying their types.
 fn coalesce(a: &ArrayRef, b: &ArrayRef) -> Result<ArrayRef> {
     let t = batch::union_schema(&[
-        batch::from_columns(vec![Field::new("x", a.data_type().clone(), true)], vec![a.clone()], a.len())?,
-        batch::from_columns(vec![Field::new("x", b.data_type().clone(), true)], vec![b.clone()], b.len())?,
+        batch::from_columns(
+            vec![Field::new("x", a.data_type().clone(), true)],
+            vec![a.clone()],
+            a.len(),
+        )?,
+        batch::from_columns(
+            vec![Field::new("x", b.data_type().clone(), true)],
+            vec![b.clone()],
+            b.len(),
+        )?,
     ]);
     let dt = t.field(0).data_type().clone();
     let (a, b) = (batch::coerce_array(a, &dt)?, batch::coerce_array(b, &dt)?);
@@ -133,8 +147,10 @@ impl Operator for JoinOp {
         } else {
             self.fields.clone()
         };
-        let sub_cols: Option<Vec<&ArrayRef>> = fields.iter().map(|f| batch::column(&sub, f)).collect();
-        let main_cols: Option<Vec<&ArrayRef>> = fields.iter().map(|f| batch::column(&main, f)).collect();
+        let sub_cols: Option<Vec<&ArrayRef>> =
+            fields.iter().map(|f| batch::column(&sub, f)).collect();
+        let main_cols: Option<Vec<&ArrayRef>> =
+            fields.iter().map(|f| batch::column(&main, f)).collect();
         let mut index: HashMap<String, Vec<u32>> = HashMap::new();
         if let (Some(sc), false) = (&sub_cols, fields.is_empty()) {
             for row in 0..sub.num_rows() {
@@ -207,4 +223,3 @@ impl Operator for JoinOp {
         Ok(vec![])
     }
 }
-

@@ -31,10 +31,18 @@ pub fn plan(m: &Makeresults, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<d
         match o.key.node.to_ascii_lowercase().as_str() {
             "count" => {
                 count = o.value.node.parse().map_err(|_| {
-                    EngineError::invalid(format!("expected a number, found `{}`", o.value.node), o.value.span, "count")
+                    EngineError::invalid(
+                        format!("expected a number, found `{}`", o.value.node),
+                        o.value.span,
+                        "count",
+                    )
                 })?
             }
-            "annotate" if matches!(o.value.node.to_ascii_lowercase().as_str(), "f" | "false" | "0") => {}
+            "annotate"
+                if matches!(
+                    o.value.node.to_ascii_lowercase().as_str(),
+                    "f" | "false" | "0"
+                ) => {}
             _ => {
                 return Err(EngineError::invalid(
                     format!("`makeresults {}=` is not supported yet", o.key.node),

@@ -28,7 +28,11 @@ pub fn plan(r: &Rename) -> Result<Box<dyn Operator>> {
     let mut pairs = Vec::new();
     for p in &r.pairs {
         let Some(alias) = &p.alias else {
-            return Err(EngineError::invalid("expected `AS <new name>`", p.field.span, "rename needs AS"));
+            return Err(EngineError::invalid(
+                "expected `AS <new name>`",
+                p.field.span,
+                "rename needs AS",
+            ));
         };
         let n_from = p.field.node.matches('*').count();
         let n_to = alias.node.matches('*').count();

@@ -10,8 +10,8 @@
 use crate::batch::{self, values_at};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
-use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
 use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
 use arrow_schema::DataType;
 use regex::Regex;
 use spl_parser::ast::{SearchExpr, SearchKind, SearchOp, SearchValue};
@@ -70,17 +70,34 @@ enum Node {
     True,
     /// A term against `_raw`.
     Term(ValueMatcher),
-    Eq { field: String, m: ValueMatcher },
-    Ne { field: String, m: ValueMatcher },
-    Ord { field: String, op: SearchOp, value: String },
+    Eq {
+        field: String,
+        m: ValueMatcher,
+    },
+    Ne {
+        field: String,
+        m: ValueMatcher,
+    },
+    Ord {
+        field: String,
+        op: SearchOp,
+        value: String,
+    },
     /// A `_time` bound.
-    Time { earliest: bool, at: f64 },
+    Time {
+        earliest: bool,
+        at: f64,
+    },
 }
 
 impl SearchFilter {
     /// Binds a search expression; returns the filter and the time bounds its
     /// top-level AND states (those also stay in the filter as `_time` tests).
-    pub fn bind(expr: Option<&SearchExpr>, mode: SearchMode, ctx: &ExecContext) -> Result<(SearchFilter, TimeBounds)> {
+    pub fn bind(
+        expr: Option<&SearchExpr>,
+        mode: SearchMode,
+        ctx: &ExecContext,
+    ) -> Result<(SearchFilter, TimeBounds)> {
         let mut bounds = TimeBounds::default();
         let node = match expr {
             Some(e) => {
@@ -139,15 +156,27 @@ fn resolve(value: &str, e: &SearchExpr, ctx: &ExecContext) -> Result<f64> {
 fn compile(e: &SearchExpr, mode: SearchMode, ctx: &ExecContext) -> Result<Node> {
     let ci = mode == SearchMode::Events;
     Ok(match &e.kind {
-        SearchKind::And(items) => Node::And(items.iter().map(|i| compile(i, mode, ctx)).collect::<Result<_>>()?),
-        SearchKind::Or(items) => Node::Or(items.iter().map(|i| compile(i, mode, ctx)).collect::<Result<_>>()?),
+        SearchKind::And(items) => Node::And(
+            items
+                .iter()
+                .map(|i| compile(i, mode, ctx))
+                .collect::<Result<_>>()?,
+        ),
+        SearchKind::Or(items) => Node::Or(
+            items
+                .iter()
+                .map(|i| compile(i, mode, ctx))
+                .collect::<Result<_>>()?,
+        ),
         SearchKind::Not(inner) => Node::Not(Box::new(compile(inner, mode, ctx)?)),
         SearchKind::Term(v) => term_node(v, ci, e)?,
         SearchKind::Func { name, value } => {
             let case_sensitive = name.eq_ignore_ascii_case("CASE");
             term_node(value, ci && !case_sensitive, e)?
         }
-        SearchKind::Compare { field, op, value, .. } => match op {
+        SearchKind::Compare {
+            field, op, value, ..
+        } => match op {
             SearchOp::Eq => Node::Eq {
                 field: field.clone(),
                 m: value_matcher(&value.text, ci, true, e)?,
@@ -177,7 +206,10 @@ fn compile(e: &SearchExpr, mode: SearchMode, ctx: &ExecContext) -> Result<Node> 
             let at = resolve(value, e, ctx)?;
             match key.as_str() {
                 "earliest" | "starttime" => Node::Time { earliest: true, at },
-                "latest" | "endtime" => Node::Time { earliest: false, at },
+                "latest" | "endtime" => Node::Time {
+                    earliest: false,
+                    at,
+                },
                 // Index-time bounds: exported data has no `_indextime`; they select everything.
                 _ => Node::True,
             }
@@ -212,7 +244,9 @@ fn term_node(v: &SearchValue, ci: bool, e: &SearchExpr) -> Result<Node> {
     if text.chars().last().is_some_and(char::is_alphanumeric) {
         re.push_str(r"(?:$|[^\p{L}\p{N}])");
     }
-    let regex = Regex::new(&re).map_err(|err| EngineError::invalid(format!("invalid search term: {err}"), e.span, "here"))?;
+    let regex = Regex::new(&re).map_err(|err| {
+        EngineError::invalid(format!("invalid search term: {err}"), e.span, "here")
+    })?;
     Ok(Node::Term(ValueMatcher::Pattern(regex)))
 }
 
@@ -226,7 +260,11 @@ fn value_matcher(text: &str, ci: bool, allow_cidr: bool, e: &SearchExpr) -> Resu
         }
     }
     if !text.contains('*') {
-        return Ok(ValueMatcher::Exact(if ci { text.to_lowercase() } else { text.to_string() }));
+        return Ok(ValueMatcher::Exact(if ci {
+            text.to_lowercase()
+        } else {
+            text.to_string()
+        }));
     }
     let mut re = String::from(if ci { "(?is)^" } else { "(?s)^" });
     for (i, part) in text.split('*').enumerate() {
@@ -236,7 +274,9 @@ fn value_matcher(text: &str, ci: bool, allow_cidr: bool, e: &SearchExpr) -> Resu
         re.push_str(&regex::escape(part));
     }
     re.push('$');
-    let regex = Regex::new(&re).map_err(|err| EngineError::invalid(format!("invalid wildcard pattern: {err}"), e.span, "here"))?;
+    let regex = Regex::new(&re).map_err(|err| {
+        EngineError::invalid(format!("invalid wildcard pattern: {err}"), e.span, "here")
+    })?;
     Ok(ValueMatcher::Pattern(regex))
 }
 
@@ -254,11 +294,19 @@ fn cidr_contains(net: IpAddr, bits: u8, text: &str) -> bool {
     };
     match (net, ip) {
         (IpAddr::V4(n), IpAddr::V4(a)) => {
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
             (u32::from(n) & mask) == (u32::from(a) & mask)
         }
         (IpAddr::V6(n), IpAddr::V6(a)) => {
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
             (u128::from(n) & mask) == (u128::from(a) & mask)
         }
         _ => false,
@@ -271,7 +319,8 @@ impl ValueMatcher {
             ValueMatcher::Any => true,
             ValueMatcher::Exact(s) => {
                 if ci {
-                    value.len() == s.len() && value.to_lowercase() == *s || value.eq_ignore_ascii_case(s)
+                    value.len() == s.len() && value.to_lowercase() == *s
+                        || value.eq_ignore_ascii_case(s)
                 } else {
                     value == s
                 }
@@ -290,7 +339,11 @@ impl ValueMatcher {
 
 /// Calls `f` on each value of a cell; returns whether `f` was true for any value
 /// (`None` when the cell is null).
-fn any_value(array: &ArrayRef, row: usize, f: &mut dyn FnMut(&str) -> bool) -> Result<Option<bool>> {
+fn any_value(
+    array: &ArrayRef,
+    row: usize,
+    f: &mut dyn FnMut(&str) -> bool,
+) -> Result<Option<bool>> {
     if array.is_null(row) {
         return Ok(None);
     }

@@ -8,9 +8,9 @@ use crate::error::Result;
 use crate::operator::Operator;
 use crate::source::{DataKind, ScanRequest, SourceMeta};
 use crate::spec::{CommandKind, CommandSpec, Example};
-use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_array::cast::AsArray;
 use arrow_array::Array;
+use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
 use spl_parser::ast::{Search, Stage};
 use std::sync::Arc;
@@ -59,7 +59,11 @@ impl Operator for FilterOp {
     fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let mask = self.filter.evaluate(&batch, ctx)?;
         let out = arrow_select::filter::filter_record_batch(&batch, &mask)?;
-        Ok(if out.num_rows() == 0 { vec![] } else { vec![out] })
+        Ok(if out.num_rows() == 0 {
+            vec![]
+        } else {
+            vec![out]
+        })
     }
     fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         Ok(vec![])
@@ -104,12 +108,20 @@ impl Operator for BaseSearchOp {
             latest: self.latest,
         };
         let mut matched = Vec::new();
-        for ds in ctx.catalog.datasets.iter().filter(|d| d.kind == DataKind::Events) {
+        for ds in ctx
+            .catalog
+            .datasets
+            .iter()
+            .filter(|d| d.kind == DataKind::Events)
+        {
             for b in ds.scan.scan(&req)? {
                 let b = with_default_fields(&b?, &ds.meta)?;
                 let mut mask = self.filter.evaluate(&b, ctx)?;
                 if self.earliest.is_some() || self.latest.is_some() {
-                    mask = arrow_arith::boolean::and(&mask, &time_mask(&b, self.earliest, self.latest)?)?;
+                    mask = arrow_arith::boolean::and(
+                        &mask,
+                        &time_mask(&b, self.earliest, self.latest)?,
+                    )?;
                 }
                 let f = arrow_select::filter::filter_record_batch(&b, &mask)?;
                 if f.num_rows() > 0 {
@@ -150,7 +162,11 @@ impl Operator for BaseSearchOp {
 }
 
 /// `earliest <= _time < latest`; rows without `_time` are outside any bounded window.
-pub fn time_mask(b: &RecordBatch, earliest: Option<f64>, latest: Option<f64>) -> Result<arrow_array::BooleanArray> {
+pub fn time_mask(
+    b: &RecordBatch,
+    earliest: Option<f64>,
+    latest: Option<f64>,
+) -> Result<arrow_array::BooleanArray> {
     let Some(t) = batch::column(b, "_time") else {
         return Ok(arrow_array::BooleanArray::from(vec![false; b.num_rows()]));
     };

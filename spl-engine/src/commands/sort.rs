@@ -38,7 +38,13 @@ pub fn plan(s: &Sort, stage: &Stage) -> Result<Box<dyn Operator>> {
     let keys = s
         .keys
         .iter()
-        .map(|k| Ok((k.field.node.clone(), k.descending != s.desc, key_fn(k, stage)?)))
+        .map(|k| {
+            Ok((
+                k.field.node.clone(),
+                k.descending != s.desc,
+                key_fn(k, stage)?,
+            ))
+        })
         .collect::<Result<Vec<_>>>()?;
     Ok(Box::new(SortOp {
         limit: match s.limit {
@@ -52,19 +58,21 @@ pub fn plan(s: &Sort, stage: &Stage) -> Result<Box<dyn Operator>> {
 }
 
 fn key_fn(k: &SortKey, _stage: &Stage) -> Result<KeyFn> {
-    Ok(match k.func.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        None | Some("auto") => KeyFn::Auto,
-        Some("str") => KeyFn::Str,
-        Some("num") => KeyFn::Num,
-        Some("ip") => KeyFn::Ip,
-        Some(other) => {
-            return Err(EngineError::invalid(
-                format!("expected auto, str, num or ip, found `{other}`"),
-                k.field.span,
-                "unknown sort function",
-            ))
-        }
-    })
+    Ok(
+        match k.func.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("auto") => KeyFn::Auto,
+            Some("str") => KeyFn::Str,
+            Some("num") => KeyFn::Num,
+            Some("ip") => KeyFn::Ip,
+            Some(other) => {
+                return Err(EngineError::invalid(
+                    format!("expected auto, str, num or ip, found `{other}`"),
+                    k.field.span,
+                    "unknown sort function",
+                ))
+            }
+        },
+    )
 }
 
 struct SortOp {
@@ -155,7 +163,11 @@ impl Operator for SortOp {
             .map(|c| arrow_select::take::take(c, &idx, None))
             .collect::<std::result::Result<Vec<_>, _>>()?;
         Ok(vec![batch::from_columns(
-            all.schema().fields().iter().map(|f| f.as_ref().clone()).collect(),
+            all.schema()
+                .fields()
+                .iter()
+                .map(|f| f.as_ref().clone())
+                .collect(),
             cols,
             idx.len(),
         )?])

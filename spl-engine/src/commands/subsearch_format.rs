@@ -28,11 +28,15 @@ pub fn subsearch_to_search(sub: &Subsearch, ctx: &ExecContext) -> Result<Option<
                 if name.starts_with('_') {
                     continue;
                 }
-                let Some(vals) = values_at(c, row)? else { continue };
+                let Some(vals) = values_at(c, row)? else {
+                    continue;
+                };
                 if name == "search" || name == "query" {
                     for v in vals {
                         if let Ok(q) = spl_parser::parse(&v) {
-                            if let Some(spl_parser::ast::Command::Search(s)) = q.pipeline.stages.first().map(|s| &s.command) {
+                            if let Some(spl_parser::ast::Command::Search(s)) =
+                                q.pipeline.stages.first().map(|s| &s.command)
+                            {
                                 if let Some(e) = &s.expr {
                                     ands.push(e.clone());
                                 }
@@ -58,7 +62,9 @@ pub fn subsearch_to_search(sub: &Subsearch, ctx: &ExecContext) -> Result<Option<
                     })
                     .collect();
                 ands.push(if alts.len() == 1 {
-                    alts.into_iter().next().ok_or_else(|| crate::error::EngineError::Internal("empty".into()))?
+                    alts.into_iter()
+                        .next()
+                        .ok_or_else(|| crate::error::EngineError::Internal("empty".into()))?
                 } else {
                     SearchExpr {
                         kind: SearchKind::Or(alts),

@@ -37,7 +37,11 @@ impl Operator for WhereOp {
     fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let mask = self.expr.eval_predicate(&batch, ctx)?;
         let out = arrow_select::filter::filter_record_batch(&batch, &mask)?;
-        Ok(if out.num_rows() == 0 { vec![] } else { vec![out] })
+        Ok(if out.num_rows() == 0 {
+            vec![]
+        } else {
+            vec![out]
+        })
     }
     fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         Ok(vec![])
