@@ -362,7 +362,7 @@ mod tests {
         assert_eq!(wildcard_match("abc", "abc"), Some(vec![]));
         assert_eq!(
             wildcard_match("*network_io", "inbound_network_io"),
-            Some(vec!["inbound".to_string()])
+            Some(vec!["inbound_".to_string()])
         );
         assert_eq!(wildcard_match("*", ""), Some(vec![String::new()]));
         assert_eq!(
