@@ -95,8 +95,9 @@ struct Expander<'m> {
     macros: &'m MacroSet,
     out: String,
     map: SourceMap,
-    /// (name, arity) -> index into `map.sources`, so repeated calls share one copy of the body.
-    source_ids: HashMap<(String, usize), usize>,
+    /// Definition address -> index into `map.sources`, so repeated calls share
+    /// one copy of the body (definitions do not move while `macros` is borrowed).
+    source_ids: HashMap<usize, usize>,
     warnings: Vec<MacroWarning>,
     /// Frames being expanded, outermost first.
     stack: Vec<usize>,
@@ -110,6 +111,18 @@ impl Expander<'_> {
         let mut copy_from = 0;
         let mut in_quote = false;
         while let Some(&c) = b.get(i) {
+            // Skip ordinary bytes in bulk: only quotes, backslashes and
+            // backticks change state.
+            if !matches!(c, b'"' | b'`' | b'\\') || (in_quote && c == b'`') {
+                let rest = b.get(i + 1..).unwrap_or(&[]);
+                let skip = if in_quote {
+                    rest.iter().position(|&c| matches!(c, b'"' | b'\\'))
+                } else {
+                    rest.iter().position(|&c| matches!(c, b'"' | b'`' | b'\\'))
+                };
+                i += 1 + skip.unwrap_or(rest.len());
+                continue;
+            }
             if in_quote {
                 match c {
                     b'\\' => i += 1,
@@ -490,7 +503,7 @@ impl Expander<'_> {
     }
 
     fn source_for(&mut self, def: &MacroDef) -> usize {
-        let key = (def.name.clone(), def.arity());
+        let key = def as *const MacroDef as usize;
         if let Some(&id) = self.source_ids.get(&key) {
             return id;
         }
