@@ -507,3 +507,36 @@ fn macros_non_ascii_text_is_preserved() {
     let loc = e.locate(Span::new(at, at + 'ü'.len_utf8()));
     assert_eq!(span_text(q, loc.span_in_origin), "ü");
 }
+
+#[test]
+fn macros_names_are_case_sensitive() {
+    let s = set(&[("kube_audit", &[], "source=\"kubernetes\"")]);
+    match expand("`Kube_Audit`", &s) {
+        Err(ParseError::MacroUndefined { help, .. }) => {
+            assert!(help.unwrap().contains("`kube_audit`"));
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn macros_body_quote_state_does_not_leak() {
+    // A body with an unbalanced quote is scanned on its own: text after the
+    // call is still outside quotes, so its macros expand.
+    let s = set(&[("unbal", &[], "x=\"open"), ("m", &[], "M")]);
+    assert_eq!(exp("`unbal` `m`", &s), "x=\"open M");
+    // An unbalanced quote in the body hides macros later in that body only.
+    let s = set(&[("unbal", &[], "\"open `m`"), ("m", &[], "M")]);
+    assert_eq!(exp("`unbal` `m`", &s), "\"open `m` M");
+}
+
+#[test]
+fn macros_dollar_dollar_is_not_undoubled() {
+    // `$$` un-doubling belongs to saved-search/dashboard layers, not to macro
+    // expansion (spl-semantics.md 1.7).
+    let s = set(&[("re", &["f"], "rex field=$f$ \",\\s$$$$\"")]);
+    assert_eq!(
+        exp("`re(x)` | eval a=\"$$\"", &s),
+        "rex field=x \",\\s$$$$\" | eval a=\"$$\""
+    );
+}
