@@ -540,3 +540,49 @@ fn macros_dollar_dollar_is_not_undoubled() {
         "rex field=x \",\\s$$$$\" | eval a=\"$$\""
     );
 }
+
+#[test]
+fn macros_source_map_three_levels_and_partial_crossing() {
+    let s = set(&[
+        ("a", &["x"], "A1 `b($x$)` A2"),
+        ("b", &["y"], "B1 `c($y$)` B2"),
+        ("c", &["z"], "C1 $z$ C2"),
+    ]);
+    let q = "Q `a(v)` Q";
+    let e = expand(q, &s).unwrap();
+    assert_eq!(e.text, "Q A1 B1 C1 v C2 B2 A2 Q");
+
+    // C1: three call sites back to the query, innermost first.
+    let at = e.text.find("C1").unwrap();
+    let loc = e.locate(Span::new(at, at + 2));
+    let names: Vec<&str> = loc.call_sites.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["c", "b", "a"]);
+    let texts: Vec<&str> = loc
+        .call_sites
+        .iter()
+        .map(|c| &e.source_map.source_text(c.source).unwrap()[c.span.range()])
+        .collect();
+    assert_eq!(texts, ["`c($y$)`", "`b($x$)`", "`a(v)`"]);
+
+    // `v` came through three substitutions from the query.
+    let at = e.text.find(" v ").unwrap() + 1;
+    let loc = e.locate(Span::new(at, at + 1));
+    assert_eq!(loc.source, SourceId::QUERY);
+    assert_eq!(loc.span_in_origin, Span::new(5, 6));
+
+    // From C2 (in c) to B2 (in b): widened within b's body to the call of c.
+    let from = e.text.find("C2").unwrap();
+    let to = e.text.find("B2").unwrap() + 2;
+    let loc = e.locate(Span::new(from, to));
+    let body = e.source_map.source_text(loc.source).unwrap();
+    assert_eq!(body, "B1 `c($y$)` B2");
+    assert_eq!(&body[loc.span_in_origin.range()], "`c($y$)` B2");
+    assert_eq!(loc.call_sites.len(), 2);
+
+    // From A1 (in a) to C1 (in c): widened within a's body.
+    let from = e.text.find("A1").unwrap();
+    let to = e.text.find("C1").unwrap() + 2;
+    let loc = e.locate(Span::new(from, to));
+    let body = e.source_map.source_text(loc.source).unwrap();
+    assert_eq!(&body[loc.span_in_origin.range()], "A1 `b($x$)`");
+}

@@ -239,12 +239,12 @@ impl Expander<'_> {
             let next = text.as_bytes().get(b).copied();
             return self.undefined(name, n, pieces, a, b, next);
         };
-        if let Some(pos) = self.stack.iter().position(|&f| {
-            self.map
-                .frames
-                .get(f)
-                .is_some_and(|fr| fr.name == name && fr.arity == n)
-        }) {
+        let source = self.source_for(def);
+        if let Some(pos) = self
+            .stack
+            .iter()
+            .position(|&f| self.map.frames.get(f).is_some_and(|fr| fr.source == source))
+        {
             let mut chain: Vec<String> = self
                 .stack
                 .get(pos..)
@@ -278,14 +278,11 @@ impl Expander<'_> {
         let values = scan::named_args(text.as_bytes(), &call.args, &def.args)
             .unwrap_or_else(|| call.args.clone());
         let (parent, cs, ce) = to_frame(pieces, a, b);
-        let source = self.source_for(def);
         let k = self.map.frames.len();
         self.map.frames.push(Frame {
             source,
             parent,
             call_span: Span::new(cs, ce),
-            name: name.to_string(),
-            arity: n,
         });
         let (mut body, mut body_pieces) = self.substitute(def, k, text, pieces, &values)?;
         if def.iseval {
@@ -522,9 +519,8 @@ impl Expander<'_> {
 
     /// `` `name(N)` `` for a frame.
     fn frame_key(&self, f: usize) -> String {
-        self.map.frames.get(f).map_or_else(String::new, |fr| {
-            format!("`{}`", display_key(&fr.name, fr.arity))
-        })
+        let (name, arity) = self.map.frame_macro(f);
+        format!("`{}`", display_key(name, arity))
     }
 
     /// Maps `text[a..b]` to its frame and then to the span to blame in the

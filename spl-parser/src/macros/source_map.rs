@@ -186,8 +186,6 @@ pub(crate) struct Frame {
     pub parent: usize,
     /// The call within the parent frame's source.
     pub call_span: Span,
-    pub name: String,
-    pub arity: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -353,14 +351,28 @@ impl SourceMap {
         v
     }
 
+    /// Name and arity of the macro a frame expands (empty for the query).
+    pub(crate) fn frame_macro(&self, f: usize) -> (&str, usize) {
+        match self
+            .frames
+            .get(f)
+            .and_then(|fr| self.sources.get(fr.source))
+            .map(|s| &s.origin)
+        {
+            Some(Origin::Macro { name, arity, .. }) => (name.as_str(), *arity),
+            _ => ("", 0),
+        }
+    }
+
     pub(crate) fn call_sites(&self, mut f: usize) -> Vec<CallSite> {
         let mut out = Vec::new();
         while f != 0 {
             let Some(fr) = self.frames.get(f) else { break };
             let parent_source = self.frames.get(fr.parent).map_or(0, |p| p.source);
+            let (name, arity) = self.frame_macro(f);
             out.push(CallSite {
-                name: fr.name.clone(),
-                arity: fr.arity,
+                name: name.to_string(),
+                arity,
                 source: SourceId(parent_source as u32),
                 span: fr.call_span,
             });
@@ -375,7 +387,5 @@ pub(crate) fn root_frame() -> Frame {
         source: 0,
         parent: 0,
         call_span: Span::default(),
-        name: String::new(),
-        arity: 0,
     }
 }
