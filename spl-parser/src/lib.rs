@@ -5,6 +5,7 @@
 
 pub mod ast;
 pub mod error;
+pub mod macros;
 pub mod span;
 
 pub use error::ParseError;
