@@ -28,18 +28,21 @@ use crate::error::Result;
 use crate::plan;
 use crate::source::{Catalog, DataKind, Dataset, MemoryScan, SourceMeta};
 use arrow_array::RecordBatch;
+use spl_parser::macros::{Expanded, MacroSet};
 use std::sync::Arc;
 
 /// A configured engine. Cheap to clone; each `run` is independent.
 #[derive(Clone)]
 pub struct Engine {
     ctx: ExecContext,
+    macros: Arc<MacroSet>,
 }
 
 /// Builds an [`Engine`].
 pub struct EngineBuilder {
     ctx: ExecContext,
     catalog: Catalog,
+    macros: MacroSet,
 }
 
 impl Engine {
@@ -49,6 +52,7 @@ impl Engine {
         EngineBuilder {
             ctx: ExecContext::new(now),
             catalog: Catalog::default(),
+            macros: MacroSet::with_bundled(),
         }
     }
 
@@ -57,16 +61,37 @@ impl Engine {
         &self.ctx
     }
 
-    /// Parses an already macro-expanded search and runs it.
+    /// The macro definitions searches are expanded with.
+    pub fn macros(&self) -> &MacroSet {
+        &self.macros
+    }
+
+    /// Expands comments and macros (errors point into `query`).
+    pub fn expand(&self, query: &str) -> Result<Expanded> {
+        Ok(spl_parser::macros::expand(query, &self.macros)?)
+    }
+
+    /// Expands, parses and runs a search. Error spans point into the expanded
+    /// text; use [`Engine::expand`] and [`Engine::run_query`] to keep it for diagnostics.
     pub fn run(&self, query: &str) -> Result<QueryResult> {
-        let q = spl_parser::parse(query)?;
-        self.run_query(&q)
+        let expanded = self.expand(query)?;
+        let q = spl_parser::parse(&expanded.text)?;
+        let mut r = self.run_query(&q)?;
+        r.warnings = expanded
+            .warnings
+            .iter()
+            .map(|w| w.message.clone())
+            .collect();
+        Ok(r)
     }
 
     /// Runs a parsed search.
     pub fn run_query(&self, q: &spl_parser::ast::Query) -> Result<QueryResult> {
         let batches = plan::execute(&q.pipeline, &self.ctx)?;
-        Ok(QueryResult { batches })
+        Ok(QueryResult {
+            batches,
+            warnings: Vec::new(),
+        })
     }
 }
 
@@ -124,10 +149,28 @@ impl EngineBuilder {
         self
     }
 
+    /// Adds macro definitions (they override bundled and earlier ones).
+    pub fn macros(mut self, macros: &MacroSet) -> Self {
+        for d in macros.iter() {
+            self.macros.insert(d.clone());
+        }
+        self
+    }
+
+    /// Loads macro definitions from a file or directory (corpus JSON lines,
+    /// security_content YAML, or `macros.conf`).
+    pub fn load_macros(mut self, path: &std::path::Path) -> Result<Self> {
+        self.macros.load_path(path)?;
+        Ok(self)
+    }
+
     /// Finishes the engine.
     pub fn build(mut self) -> Engine {
         self.ctx.catalog = Arc::new(self.catalog);
-        Engine { ctx: self.ctx }
+        Engine {
+            ctx: self.ctx,
+            macros: Arc::new(self.macros),
+        }
     }
 }
 
@@ -136,6 +179,8 @@ impl EngineBuilder {
 pub struct QueryResult {
     /// Output batches in order.
     pub batches: Vec<RecordBatch>,
+    /// Non-fatal findings (for example an undefined `*_filter` macro).
+    pub warnings: Vec<String>,
 }
 
 impl QueryResult {

@@ -363,7 +363,7 @@ fn rebuild_from(e: &Engine, now: f64) -> crate::session::EngineBuilder {
     for d in &e.context().catalog.datasets {
         b = b.add_dataset(d.clone());
     }
-    b
+    b.macros(e.macros())
 }
 
 /// The diagnostic code of an error.
