@@ -586,3 +586,17 @@ fn macros_source_map_three_levels_and_partial_crossing() {
     let body = e.source_map.source_text(loc.source).unwrap();
     assert_eq!(&body[loc.span_in_origin.range()], "A1 `b($x$)`");
 }
+
+#[test]
+fn macros_size_limit_counts_only_growth() {
+    // A long query without macros is not limited; only what expansion adds is.
+    let q = "a ".repeat(9 << 20);
+    let e = expand(&q, &MacroSet::new()).unwrap();
+    assert_eq!(e.text.len(), q.len());
+    let s = set(&[("big", &["x"], &"$x$".repeat(1 << 12))]);
+    let q = format!("`big({})`", "y".repeat(1 << 13));
+    assert!(matches!(
+        expand(&q, &s),
+        Err(ParseError::MacroTooLarge { what, .. }) if what == "bytes"
+    ));
+}

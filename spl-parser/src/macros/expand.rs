@@ -18,7 +18,8 @@ use std::collections::HashMap;
 /// Maximum nesting of macro expansions (a call inside a body inside a body ...).
 pub const MAX_DEPTH: usize = 50;
 
-/// Maximum size of the expanded text in bytes; guards against exponential fan-out.
+/// Maximum number of bytes expansion may add beyond the query's own length;
+/// guards against exponential fan-out.
 pub const MAX_EXPANDED_LEN: usize = 16 << 20;
 
 /// Maximum number of macro expansions in one query.
@@ -59,6 +60,15 @@ pub struct MacroWarning {
 ///
 /// Errors carry spans into `query` (see the module docs).
 pub fn expand(query: &str, macros: &MacroSet) -> Result<Expanded, ParseError> {
+    let limit = query.len().saturating_add(MAX_EXPANDED_LEN);
+    if u32::try_from(limit).is_err() {
+        // Spans are u32 byte offsets.
+        return Err(ParseError::MacroTooLarge {
+            limit: u32::MAX as usize - MAX_EXPANDED_LEN,
+            what: "bytes of query".to_string(),
+            span: Span::new(0, 0),
+        });
+    }
     let mut ex = Expander {
         macros,
         out: String::with_capacity(query.len() + query.len() / 2),
@@ -74,6 +84,7 @@ pub fn expand(query: &str, macros: &MacroSet) -> Result<Expanded, ParseError> {
         source_ids: HashMap::new(),
         warnings: Vec::new(),
         stack: Vec::new(),
+        limit,
     };
     let pieces = [Seg {
         start: 0,
@@ -101,6 +112,8 @@ struct Expander<'m> {
     warnings: Vec<MacroWarning>,
     /// Frames being expanded, outermost first.
     stack: Vec<usize>,
+    /// Byte limit for the output (and for any one substituted body).
+    limit: usize,
 }
 
 impl Expander<'_> {
@@ -205,9 +218,9 @@ impl Expander<'_> {
     }
 
     fn check_size(&self) -> Result<(), ParseError> {
-        if self.out.len() > MAX_EXPANDED_LEN {
+        if self.out.len() > self.limit {
             return Err(ParseError::MacroTooLarge {
-                limit: MAX_EXPANDED_LEN,
+                limit: self.limit,
                 what: "bytes".to_string(),
                 span: self.outermost_call(),
             });
@@ -480,9 +493,9 @@ impl Expander<'_> {
                         let at = out.len();
                         out.push_str(text.get(va..vb).unwrap_or(""));
                         copy_segs(pieces, va, vb, at, &mut segs);
-                        if out.len() > MAX_EXPANDED_LEN {
+                        if out.len() > self.limit {
                             return Err(ParseError::MacroTooLarge {
-                                limit: MAX_EXPANDED_LEN,
+                                limit: self.limit,
                                 what: "bytes".to_string(),
                                 span: self.outermost_call_or(self.query_span(pieces, va, vb).1),
                             });
