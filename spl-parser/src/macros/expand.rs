@@ -6,11 +6,11 @@
 //! scanned on its own, with quote state reset: the call itself was outside
 //! quotes, so the body starts outside quotes too.
 
-use super::iseval;
 use super::scan::{self, backtick_run, find_call_end, find_comment_end};
 use super::source_map::{copy_segs, find_seg, push_seg, root_frame, Frame, Seg, SourceText};
 use super::suggest::similar;
 use super::{display_key, MacroDef, MacroSet, Origin, SourceMap};
+use super::{iseval, subst};
 use crate::span::Span;
 use crate::ParseError;
 use std::collections::HashMap;
@@ -18,7 +18,8 @@ use std::collections::HashMap;
 /// Maximum nesting of macro expansions (a call inside a body inside a body ...).
 pub const MAX_DEPTH: usize = 50;
 
-/// Maximum size of the expanded text in bytes; guards against exponential fan-out.
+/// Maximum number of bytes expansion may add beyond the query's own length;
+/// guards against exponential fan-out.
 pub const MAX_EXPANDED_LEN: usize = 16 << 20;
 
 /// Maximum number of macro expansions in one query.
@@ -59,6 +60,15 @@ pub struct MacroWarning {
 ///
 /// Errors carry spans into `query` (see the module docs).
 pub fn expand(query: &str, macros: &MacroSet) -> Result<Expanded, ParseError> {
+    let limit = query.len().saturating_add(MAX_EXPANDED_LEN);
+    if u32::try_from(limit).is_err() {
+        // Spans are u32 byte offsets.
+        return Err(ParseError::MacroTooLarge {
+            limit: u32::MAX as usize - MAX_EXPANDED_LEN,
+            what: "bytes of query".to_string(),
+            span: Span::new(0, 0),
+        });
+    }
     let mut ex = Expander {
         macros,
         out: String::with_capacity(query.len() + query.len() / 2),
@@ -74,6 +84,7 @@ pub fn expand(query: &str, macros: &MacroSet) -> Result<Expanded, ParseError> {
         source_ids: HashMap::new(),
         warnings: Vec::new(),
         stack: Vec::new(),
+        limit,
     };
     let pieces = [Seg {
         start: 0,
@@ -101,6 +112,8 @@ struct Expander<'m> {
     warnings: Vec<MacroWarning>,
     /// Frames being expanded, outermost first.
     stack: Vec<usize>,
+    /// Byte limit for the output (and for any one substituted body).
+    limit: usize,
 }
 
 impl Expander<'_> {
@@ -205,9 +218,9 @@ impl Expander<'_> {
     }
 
     fn check_size(&self) -> Result<(), ParseError> {
-        if self.out.len() > MAX_EXPANDED_LEN {
+        if self.out.len() > self.limit {
             return Err(ParseError::MacroTooLarge {
-                limit: MAX_EXPANDED_LEN,
+                limit: self.limit,
                 what: "bytes".to_string(),
                 span: self.outermost_call(),
             });
@@ -284,7 +297,15 @@ impl Expander<'_> {
             parent,
             call_span: Span::new(cs, ce),
         });
-        let (mut body, mut body_pieces) = self.substitute(def, k, text, pieces, &values)?;
+        let Some((mut body, mut body_pieces)) =
+            subst::substitute(def, k, text, pieces, &values, self.limit)
+        else {
+            return Err(ParseError::MacroTooLarge {
+                limit: self.limit,
+                what: "bytes".to_string(),
+                span: self.outermost_call_or(span),
+            });
+        };
         if def.iseval {
             match iseval::eval_string(&body) {
                 Ok(v) => {
@@ -430,73 +451,6 @@ impl Expander<'_> {
             span,
             help: Some(help),
         })
-    }
-
-    /// The body of `def` with `$arg$` replaced by argument text; argument bytes
-    /// keep the provenance of the call's text.
-    fn substitute(
-        &self,
-        def: &MacroDef,
-        frame: usize,
-        text: &str,
-        pieces: &[Seg],
-        values: &[(usize, usize)],
-    ) -> Result<(String, Vec<Seg>), ParseError> {
-        let d = def.definition.as_bytes();
-        let mut out = String::with_capacity(def.definition.len());
-        let mut segs = Vec::new();
-        let mut lit = 0;
-        let mut i = 0;
-        let flush = |out: &mut String, segs: &mut Vec<Seg>, from: usize, to: usize| {
-            if from < to {
-                let at = out.len();
-                out.push_str(def.definition.get(from..to).unwrap_or(""));
-                push_seg(
-                    segs,
-                    Seg {
-                        start: at,
-                        end: out.len(),
-                        frame,
-                        src_start: from,
-                        src_end: to,
-                    },
-                );
-            }
-        };
-        while let Some(&c) = d.get(i) {
-            if c == b'$' && !def.args.is_empty() {
-                let len = d.get(i + 1..).map_or(0, |r| {
-                    r.iter().take_while(|&&c| scan::is_arg_name_char(c)).count()
-                });
-                if len > 0 && d.get(i + 1 + len) == Some(&b'$') {
-                    let pname = def.definition.get(i + 1..i + 1 + len).unwrap_or("");
-                    if let Some(&(va, vb)) = def
-                        .args
-                        .iter()
-                        .position(|p| p == pname)
-                        .and_then(|idx| values.get(idx))
-                    {
-                        flush(&mut out, &mut segs, lit, i);
-                        let at = out.len();
-                        out.push_str(text.get(va..vb).unwrap_or(""));
-                        copy_segs(pieces, va, vb, at, &mut segs);
-                        if out.len() > MAX_EXPANDED_LEN {
-                            return Err(ParseError::MacroTooLarge {
-                                limit: MAX_EXPANDED_LEN,
-                                what: "bytes".to_string(),
-                                span: self.outermost_call_or(self.query_span(pieces, va, vb).1),
-                            });
-                        }
-                        i += len + 2;
-                        lit = i;
-                        continue;
-                    }
-                }
-            }
-            i += 1;
-        }
-        flush(&mut out, &mut segs, lit, d.len());
-        Ok((out, segs))
     }
 
     fn source_for(&mut self, def: &MacroDef) -> usize {

@@ -27,6 +27,7 @@ mod iseval;
 mod load;
 mod scan;
 mod source_map;
+mod subst;
 mod suggest;
 
 pub use expand::{expand, Expanded, MacroWarning, MAX_DEPTH, MAX_EXPANDED_LEN, MAX_EXPANSIONS};
