@@ -1,0 +1,1 @@
+//! Time modifier and format tests.
