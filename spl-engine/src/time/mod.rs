@@ -140,7 +140,7 @@ fn apply_relative(t: &str, start: f64, tz: &TimeZone) -> Option<f64> {
                 let name = t.get(us..i)?;
                 let weekday =
                     if name.eq_ignore_ascii_case("w") && b.get(i).is_some_and(u8::is_ascii_digit) {
-                        let d = b.get(i).map(|d| d - b'0')?;
+                        let d = b.get(i).map(|d| d - b'0').filter(|d| *d <= 7)?;
                         i += 1;
                         Some(d)
                     } else {
@@ -159,9 +159,12 @@ pub(crate) fn to_timestamp(t: f64) -> Option<Timestamp> {
     if !t.is_finite() {
         return None;
     }
-    let secs = t.floor();
-    let nanos = ((t - secs) * 1e9).round().min(999_999_999.0) as i32;
-    Timestamp::new(secs as i64, nanos).ok()
+    // An f64 epoch carries about a quarter of a microsecond of precision:
+    // round to whole microseconds so `.049` prints as 049000000 with %N.
+    let micros = (t * 1e6).round();
+    let secs = (micros / 1e6).floor();
+    let sub = (micros - secs * 1e6).clamp(0.0, 999_999.0);
+    Timestamp::new(secs as i64, sub as i32 * 1000).ok()
 }
 
 /// A timestamp to epoch seconds.
@@ -252,10 +255,12 @@ pub fn parse_now(text: &str) -> Result<f64> {
 
 /// UTC ISO-8601 with milliseconds: `2024-01-01T00:00:00.000+00:00`.
 pub fn format_time_iso(t: f64) -> String {
-    let Some(ts) = to_timestamp((t * 1000.0).floor() / 1000.0) else {
+    let ms = (t * 1000.0).floor();
+    let Some(ts) = to_timestamp(ms.div_euclid(1000.0)) else {
         return crate::value::format_number(t, None);
     };
     let dt = TimeZone::UTC.to_datetime(ts);
+    let millis = ms.rem_euclid(1000.0) as i32;
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}+00:00",
         dt.year(),
@@ -264,7 +269,7 @@ pub fn format_time_iso(t: f64) -> String {
         dt.hour(),
         dt.minute(),
         dt.second(),
-        dt.subsec_nanosecond() / 1_000_000
+        millis
     )
 }
 
