@@ -17,6 +17,7 @@ pub(crate) mod coerce;
 mod exec;
 pub mod functions;
 mod ops;
+mod pcre;
 mod val;
 
 #[cfg(test)]
@@ -31,6 +32,7 @@ use spl_parser::Span;
 use val::Data;
 
 pub use functions::{FnExample, FunctionSpec};
+pub use pcre::compile_pcre;
 
 /// An expression checked against the function registry, ready to evaluate.
 #[derive(Debug, Clone)]

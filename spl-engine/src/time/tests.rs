@@ -80,17 +80,39 @@ fn snaps_use_the_time_zone() {
     assert_eq!(got, 1_699_948_800.0);
     let plus5 = TimeZone::fixed(Offset::from_seconds(5 * 3600 + 1800).unwrap());
     // 03:43:20 on the 15th at +05:30: local midnight is 18:30Z on the 14th.
-    assert_eq!(resolve_time_modifier("@d", NOW, &plus5).unwrap(), 1_699_986_600.0);
+    assert_eq!(
+        resolve_time_modifier("@d", NOW, &plus5).unwrap(),
+        1_699_986_600.0
+    );
     // Hour snaps follow the half-hour offset too.
-    assert_eq!(resolve_time_modifier("@h", NOW, &plus5).unwrap(), 1_699_997_400.0);
+    assert_eq!(
+        resolve_time_modifier("@h", NOW, &plus5).unwrap(),
+        1_699_997_400.0
+    );
     // A day across the DST change (2023-11-05) is 25 hours of wall-clock day.
     let nov6 = 1_699_257_600.0; // 2023-11-06T08:00:00Z = local midnight PST
-    assert_eq!(resolve_time_modifier("-1d", nov6, &pacific()).unwrap(), nov6 - 25.0 * 3600.0);
+    assert_eq!(
+        resolve_time_modifier("-1d", nov6, &pacific()).unwrap(),
+        nov6 - 25.0 * 3600.0
+    );
 }
 
 #[test]
 fn invalid_modifiers() {
-    for m in ["", " ", "-3x", "@zz", "rt", "-1h@", "abc", "@w8", "@dw1", "13/45/2022:00:00:00", "--1h", "@d1"] {
+    for m in [
+        "",
+        " ",
+        "-3x",
+        "@zz",
+        "rt",
+        "-1h@",
+        "abc",
+        "@w8",
+        "@dw1",
+        "13/45/2022:00:00:00",
+        "--1h",
+        "@d1",
+    ] {
         match resolve_time_modifier(m, NOW, &TimeZone::UTC) {
             Err(EngineError::InvalidTime { text, .. }) => assert_eq!(text, m),
             other => panic!("{m:?}: expected an error, got {other:?}"),
@@ -101,8 +123,14 @@ fn invalid_modifiers() {
 #[test]
 fn now_parsing() {
     assert_eq!(parse_now("2024-01-01T00:00:00Z").unwrap(), 1_704_067_200.0);
-    assert_eq!(parse_now("2024-01-01T01:00:00+01:00").unwrap(), 1_704_067_200.0);
-    assert_eq!(parse_now("2024-01-01T00:00:00.250Z").unwrap(), 1_704_067_200.25);
+    assert_eq!(
+        parse_now("2024-01-01T01:00:00+01:00").unwrap(),
+        1_704_067_200.0
+    );
+    assert_eq!(
+        parse_now("2024-01-01T00:00:00.250Z").unwrap(),
+        1_704_067_200.25
+    );
     assert_eq!(parse_now("1704067200").unwrap(), 1_704_067_200.0);
     assert_eq!(parse_now(" 1704067200.5 ").unwrap(), 1_704_067_200.5);
     assert_eq!(parse_now("2024-01-01").unwrap(), 1_704_067_200.0);
@@ -114,8 +142,14 @@ fn now_parsing() {
 
 #[test]
 fn iso_rendering() {
-    assert_eq!(format_time_iso(1_704_067_200.0), "2024-01-01T00:00:00.000+00:00");
-    assert_eq!(format_time_iso(1_704_067_200.1239), "2024-01-01T00:00:00.123+00:00");
+    assert_eq!(
+        format_time_iso(1_704_067_200.0),
+        "2024-01-01T00:00:00.000+00:00"
+    );
+    assert_eq!(
+        format_time_iso(1_704_067_200.1239),
+        "2024-01-01T00:00:00.123+00:00"
+    );
     assert_eq!(format_time_iso(-0.5), "1969-12-31T23:59:59.500+00:00");
     assert_eq!(format_time_iso(f64::NAN), "nan");
 }
@@ -127,14 +161,20 @@ fn strftime_variables() {
     let f = |fmt: &str| strftime(t, fmt, &tz).unwrap();
     assert_eq!(f("%Y-%m-%dT%H:%M:%S.%Q"), "2018-03-19T13:55:03.049");
     assert_eq!(f("%3N|%6N|%N|%Q|%6Q"), "049|049000|049000000|049|049000");
-    assert_eq!(f("%y %e %j %I %p %a %A %b %B %h"), "18 19 078 01 PM Mon Monday Mar March Mar");
+    assert_eq!(
+        f("%y %e %j %I %p %a %A %b %B %h"),
+        "18 19 078 01 PM Mon Monday Mar March Mar"
+    );
     assert_eq!(f("%T %F %D %R"), "13:55:03 2018-03-19 03/19/18 13:55");
     assert_eq!(f("%s %z %:z %Z %%"), "1521467703 +0000 +00:00 UTC %");
     assert_eq!(f("%w %u %U %V %G %C"), "1 1 11 12 2018 20");
     assert_eq!(f("%c"), "Mon Mar 19 13:55:03 2018");
     assert_eq!(f("%k|%l|%n|%t|%q"), "13| 1|\n|\t|%q");
     // The doc example renders in US Pacific time (semantics 3.7).
-    assert_eq!(strftime(t, "%Y-%m-%dT%H:%M:%S.%Q %Z %z", &pacific()).unwrap(), "2018-03-19T06:55:03.049 PDT -0700");
+    assert_eq!(
+        strftime(t, "%Y-%m-%dT%H:%M:%S.%Q %Z %z", &pacific()).unwrap(),
+        "2018-03-19T06:55:03.049 PDT -0700"
+    );
     assert_eq!(strftime(f64::INFINITY, "%Y", &tz), None);
 }
 
@@ -142,15 +182,30 @@ fn strftime_variables() {
 fn strptime_variables() {
     let tz = TimeZone::UTC;
     let p = |s: &str, f: &str| strptime(s, f, &tz, NOW);
-    assert_eq!(p("2018-08-13 07:00:00", "%Y-%m-%d %H:%M:%S"), Some(1_534_143_600.0));
-    assert_eq!(p("2018-08-13T07:00:00.250Z", "%Y-%m-%dT%H:%M:%S.%3N%z"), Some(1_534_143_600.25));
-    assert_eq!(p("13/Aug/2018:00:00:00 -0700", "%d/%b/%Y:%H:%M:%S %z"), Some(1_534_143_600.0));
-    assert_eq!(p("2018-08-13 07:00:00+00:00", "%F %T%z"), Some(1_534_143_600.0));
+    assert_eq!(
+        p("2018-08-13 07:00:00", "%Y-%m-%d %H:%M:%S"),
+        Some(1_534_143_600.0)
+    );
+    assert_eq!(
+        p("2018-08-13T07:00:00.250Z", "%Y-%m-%dT%H:%M:%S.%3N%z"),
+        Some(1_534_143_600.25)
+    );
+    assert_eq!(
+        p("13/Aug/2018:00:00:00 -0700", "%d/%b/%Y:%H:%M:%S %z"),
+        Some(1_534_143_600.0)
+    );
+    assert_eq!(
+        p("2018-08-13 07:00:00+00:00", "%F %T%z"),
+        Some(1_534_143_600.0)
+    );
     assert_eq!(p("08/13/18 7:00 am", "%D %I:%M %p"), Some(1_534_143_600.0));
     assert_eq!(p("08/13/18 12:00 AM", "%D %I:%M %p"), Some(1_534_118_400.0));
     assert_eq!(p("1534143600", "%s"), Some(1_534_143_600.0));
     assert_eq!(p("2018 225", "%Y %j"), Some(1_534_118_400.0));
-    assert_eq!(p("Aug 13 07:00:00", "%b %d %H:%M:%S"), Some(1_691_910_000.0));
+    assert_eq!(
+        p("Aug 13 07:00:00", "%b %d %H:%M:%S"),
+        Some(1_691_910_000.0)
+    );
     assert_eq!(p("2018-08-13 UTC", "%Y-%m-%d %Z"), Some(1_534_118_400.0));
     // Missing day, bad values and trailing mismatches do not parse.
     assert_eq!(p("2018-08", "%Y-%m"), None);
@@ -160,7 +215,12 @@ fn strptime_variables() {
     assert_eq!(p("2018-08-13", "%Y/%m/%d"), None);
     // Wall-clock text is read in the user's zone (semantics 3.7).
     assert_eq!(
-        strptime("Mon Aug 13 00:00:00 2018", "%a %b %d %H:%M:%S %Y", &pacific(), NOW),
+        strptime(
+            "Mon Aug 13 00:00:00 2018",
+            "%a %b %d %H:%M:%S %Y",
+            &pacific(),
+            NOW
+        ),
         Some(1_534_143_600.0)
     );
 }

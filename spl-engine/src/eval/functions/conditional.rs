@@ -358,16 +358,19 @@ fn like(call: &Call<'_>, a: &[Val]) -> Result<Val> {
 /// Compiles a literal regex argument at bind time (PCRE subset: Rust `regex`).
 pub(crate) fn compile_regex(cx: &BindCx<'_>, i: usize) -> Result<Option<Regex>> {
     match cx.lit_str(i) {
-        Some(p) => Regex::new(p)
-            .map(Some)
-            .map_err(|e| EngineError::InvalidArgument {
-                message: format!("invalid regular expression: {}", first_line(&e.to_string())),
-                span: cx.arg_span(i),
-                label: "bad regex".into(),
-                help: Some(
-                    "the engine uses Rust regex syntax (no look-around or backreferences)".into(),
-                ),
-            }),
+        Some(p) => {
+            crate::eval::compile_pcre(p)
+                .map(Some)
+                .map_err(|e| EngineError::InvalidArgument {
+                    message: format!("invalid regular expression: {}", first_line(&e.to_string())),
+                    span: cx.arg_span(i),
+                    label: "bad regex".into(),
+                    help: Some(
+                        "the engine uses Rust regex syntax (no look-around or backreferences)"
+                            .into(),
+                    ),
+                })
+        }
         None => Ok(None),
     }
 }
@@ -418,7 +421,7 @@ fn regex_test_plain(s: &Val, p: &Val, n: usize, pre: Option<&Regex>, like: bool)
             if like {
                 like_regex(pat).ok()
             } else {
-                Regex::new(pat).ok()
+                crate::eval::compile_pcre(pat).ok()
             }
         });
         re.as_ref().is_some_and(|re| re.is_match(text))

@@ -529,7 +529,7 @@ fn mvfind(call: &Call<'_>, a: &[Val]) -> Result<Val> {
             let re = match pre {
                 Some(re) => re,
                 None => {
-                    owned = Regex::new(pt.value(pi)).ok()?;
+                    owned = crate::eval::compile_pcre(pt.value(pi)).ok()?;
                     &owned
                 }
             };

@@ -326,7 +326,7 @@ fn replace(call: &Call<'_>, a: &[Val]) -> Result<Val> {
             None => {
                 let pat = pt.value(pi);
                 if cache.as_ref().is_none_or(|(k, _)| k != pat) {
-                    cache = Some((pat.to_string(), Regex::new(pat).ok()));
+                    cache = Some((pat.to_string(), crate::eval::compile_pcre(pat).ok()));
                 }
                 cache.as_ref().and_then(|(_, re)| re.as_ref())
             }
