@@ -9,6 +9,8 @@ pub mod commands;
 pub mod context;
 pub mod error;
 pub mod eval;
+pub mod geoip;
+pub mod lookup;
 pub mod operator;
 pub mod source;
 pub mod time;

@@ -5,8 +5,8 @@
 //! may have its own schema. Metric batches: `_time` (Float64), `metric_name`
 //! (Utf8), `_value` (Float64) and dimension columns (Utf8).
 
-mod csv_events;
-mod csv_util;
+pub(crate) mod csv_events;
+pub(crate) mod csv_util;
 mod event_builder;
 mod json_events;
 mod json_flatten;
@@ -96,4 +96,8 @@ pub struct Dataset {
 pub struct Catalog {
     /// Event and metric datasets.
     pub datasets: Vec<Dataset>,
+    /// Lookup tables (`--lookups` directories).
+    pub lookups: Arc<crate::lookup::LookupRegistry>,
+    /// The GeoIP database for `iplocation`, if one is configured.
+    pub geoip: Option<Arc<crate::geoip::GeoIp>>,
 }
