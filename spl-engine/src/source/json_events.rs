@@ -177,6 +177,7 @@ fn document_mode(
         if !in_array && p.skip_ws().is_none() {
             return Ok(());
         }
+        p.skip_ws();
         let start = p.pos();
         p.flatten_object(&mut |k: &str, v: Cow<'_, str>| b.add(k, &v))
             .map_err(|e| syntax_error(display, text, 0, e))?;
