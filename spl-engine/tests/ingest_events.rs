@@ -1,4 +1,5 @@
 //! Event readers: JSON lines (audit logs), Splunk export JSON, CSV; `--data` specs.
+#![allow(clippy::unwrap_used)] // tests may unwrap, helpers included
 
 mod ingest_common;
 use ingest_common::*;

@@ -1,4 +1,5 @@
 //! Lookups (resolution, matching semantics, writing) and GeoIP.
+#![allow(clippy::unwrap_used)] // tests may unwrap, helpers included
 
 mod ingest_common;
 use ingest_common::*;
@@ -298,7 +299,7 @@ fn collection_write_then_read_back() {
     )
     .unwrap();
     let path = reg
-        .write("io_ratio_baseline", &[batch.clone()], false)
+        .write("io_ratio_baseline", std::slice::from_ref(&batch), false)
         .unwrap();
     assert_eq!(path, out_dir.join("io_ratio_baseline.csv"));
     let text = std::fs::read_to_string(&path).unwrap();

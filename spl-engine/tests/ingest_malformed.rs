@@ -1,5 +1,6 @@
 //! Malformed input: every reader reports a data error naming the file (and line and
 //! field where they are known) instead of panicking.
+#![allow(clippy::unwrap_used)] // tests may unwrap, helpers included
 
 mod ingest_common;
 use ingest_common::*;

@@ -1,4 +1,5 @@
 //! Metric readers: metrics CSV, mstats export CSV, multiple-measurement CSV, Parquet.
+#![allow(clippy::unwrap_used)] // tests may unwrap, helpers included
 
 mod ingest_common;
 use ingest_common::*;

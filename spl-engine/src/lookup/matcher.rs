@@ -25,10 +25,13 @@ const KEY_SEP: char = '\u{0}';
 /// Bound on the key combinations tried for multivalue event keys.
 const MAX_COMBOS: usize = 10_000;
 
+/// Joined key text -> matching table rows, ascending.
+type ExactIndex = HashMap<String, Vec<u32>>;
+
 /// Per-table caches of hash indexes and compiled patterns.
 #[derive(Default)]
 pub(crate) struct IndexCache {
-    exact: Mutex<HashMap<Vec<usize>, Arc<HashMap<String, Vec<u32>>>>>,
+    exact: Mutex<HashMap<Vec<usize>, Arc<ExactIndex>>>,
     patterns: Mutex<HashMap<usize, Arc<Vec<Vec<Pattern>>>>>,
 }
 
@@ -101,7 +104,7 @@ fn join_key(values: &[&str], case_sensitive: bool) -> String {
 }
 
 impl LookupTable {
-    fn exact_index(&self, cols: &[usize]) -> Result<Arc<HashMap<String, Vec<u32>>>> {
+    fn exact_index(&self, cols: &[usize]) -> Result<Arc<ExactIndex>> {
         let mut cache = self
             .indexes
             .exact
@@ -110,7 +113,7 @@ impl LookupTable {
         if let Some(ix) = cache.get(cols) {
             return Ok(ix.clone());
         }
-        let mut map: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut map: ExactIndex = HashMap::new();
         let arrays: Vec<&ArrayRef> = cols.iter().filter_map(|&c| self.data.get(c)).collect();
         for row in 0..self.rows {
             let keys: Vec<Vec<&str>> = arrays.iter().map(|a| cell_values(a, row)).collect();

@@ -22,8 +22,9 @@ pub(crate) fn is_export_object(v: &Value) -> bool {
     let export_key = ["preview", "offset", "lastrow", "init_offset", "messages"]
         .iter()
         .any(|k| obj.contains_key(*k));
-    (obj.get("result").is_some_and(Value::is_object) && export_key)
-        || (obj.get("results").is_some_and(Value::is_array) && export_key)
+    export_key
+        && (obj.get("result").is_some_and(Value::is_object)
+            || obj.get("results").is_some_and(Value::is_array))
 }
 
 struct Row<'v> {

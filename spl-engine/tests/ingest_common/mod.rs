@@ -1,5 +1,5 @@
 //! Helpers shared by the ingest integration tests.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used)]
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type};
