@@ -352,6 +352,11 @@ mod tests {
             parse_yaml_definition("name: x\nfilename: x.csv\nmax_matches: lots\n", "z.yml")
                 .is_err()
         );
+        for (given, used) in [("0", 1), ("5000", 1000), ("7", 7)] {
+            let yaml = format!("name: x\nfilename: x.csv\nmax_matches: {given}\n");
+            let d = parse_yaml_definition(&yaml, "m.yml").unwrap().unwrap();
+            assert_eq!(d.config.max_matches, used);
+        }
     }
 
     #[test]

@@ -359,3 +359,90 @@ fn unsupported(display: &str, name: &str, dt: &DataType, e: impl std::fmt::Displ
         format!("expected a column of strings, numbers or lists, found {dt} ({e})"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Float64Array, Int64Array, StringArray};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+
+    fn write(path: &Path, time_type: DataType) {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("_time", time_type.clone(), false),
+            Field::new("metric_name", DataType::Utf8, false),
+            Field::new("_value", DataType::Float64, false),
+        ]));
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(10))
+            .build();
+        let mut w =
+            ArrowWriter::try_new(File::create(path).unwrap(), schema.clone(), Some(props)).unwrap();
+        for g in 0..3i64 {
+            let secs: Vec<i64> = (0..10).map(|i| 1_000_000 + g * 1000 + i).collect();
+            let time: ArrayRef = match &time_type {
+                DataType::Timestamp(TimeUnit::Millisecond, _) => {
+                    Arc::new(arrow_array::TimestampMillisecondArray::from(
+                        secs.iter().map(|s| s * 1000).collect::<Vec<_>>(),
+                    ))
+                }
+                _ => Arc::new(Int64Array::from(secs)),
+            };
+            let batch = RecordBatch::try_new(
+                schema.clone(),
+                vec![
+                    time,
+                    Arc::new(StringArray::from(vec!["m"; 10])),
+                    Arc::new(Float64Array::from(vec![1.0; 10])),
+                ],
+            )
+            .unwrap();
+            w.write(&batch).unwrap();
+            w.flush().unwrap();
+        }
+        w.close().unwrap();
+    }
+
+    fn req(lo: f64, hi: f64) -> ScanRequest {
+        ScanRequest {
+            columns: None,
+            earliest: Some(lo),
+            latest: Some(hi),
+        }
+    }
+
+    #[test]
+    fn row_groups_are_pruned_by_time() {
+        let dir = std::env::temp_dir().join(format!("spl-ingest-prune-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, dt) in [
+            ("int.parquet", DataType::Int64),
+            (
+                "ts.parquet",
+                DataType::Timestamp(TimeUnit::Millisecond, None),
+            ),
+        ] {
+            let p = dir.join(name);
+            write(&p, dt);
+            let scan = ParquetScan::open_metrics(p.clone(), name.into()).unwrap();
+            assert_eq!(scan.meta.metadata().num_row_groups(), 3);
+            assert_eq!(scan.row_groups(&ScanRequest::default()), [0, 1, 2]);
+            assert_eq!(
+                scan.row_groups(&req(1_001_000.0, 1_001_005.0)),
+                [1],
+                "{name}"
+            );
+            assert_eq!(
+                scan.row_groups(&req(1_000_009.0, 1_001_001.0)),
+                [0, 1],
+                "{name}"
+            );
+            // `latest` is exclusive: a group starting exactly there is skipped.
+            assert_eq!(scan.row_groups(&req(0.0, 1_001_000.0)), [0], "{name}");
+            assert!(scan.row_groups(&req(2e6, 3e6)).is_empty());
+            let events = ParquetScan::open_events(p, name.into(), None).unwrap();
+            assert_eq!(events.row_groups(&req(1_002_000.0, 1e7)), [2]);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
