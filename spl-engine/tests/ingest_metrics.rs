@@ -260,3 +260,57 @@ fn parquet_events() {
     assert_eq!(names(b), ["_time", "user"]);
     assert_eq!(b.num_rows(), 1);
 }
+
+#[test]
+fn otlp_json_metrics() {
+    let kubelet = shared("datasets/otlp-json/kubeletstats-pod-network-io.otlp.jsonl");
+    let examples = shared("datasets/otlp-json/opentelemetry-proto-examples-metrics.json");
+    if !kubelet.exists() || !examples.exists() {
+        return;
+    }
+    assert_eq!(
+        spl_engine::source::detect_format(&kubelet).unwrap(),
+        DataFormat::OtlpJson
+    );
+    assert_eq!(
+        spl_engine::source::detect_format(&examples).unwrap(),
+        DataFormat::OtlpJson
+    );
+    let spec: DataSpec = format!(
+        "path={},rollup=raw,index=kubernetes_metrics",
+        kubelet.display()
+    )
+    .parse()
+    .unwrap();
+    let ds = open_dataset(&spec).unwrap();
+    assert_eq!(ds.kind, DataKind::Metrics);
+    let b = &scan_all(&ds, &ScanRequest::default())[0];
+    assert_eq!(b.num_rows(), 18, "9 pods x 2 directions");
+    assert_eq!(
+        one(b, "metric_name", 0).as_deref(),
+        Some("k8s.pod.network.io")
+    );
+    assert!(names(b).contains(&"k8s.pod.name".to_string()));
+    assert!(names(b).contains(&"direction".to_string()));
+    assert_eq!(f64_at(b, "_time", 0), Some(0.002));
+    // SignalFlow rollup: one cumulative point per series only sets the baseline.
+    let ds = open_dataset(&DataSpec::new(&kubelet)).unwrap();
+    assert_eq!(total_rows(&scan_all(&ds, &ScanRequest::default())), 0);
+
+    let spec: DataSpec = format!("path={},rollup=raw", examples.display())
+        .parse()
+        .unwrap();
+    let b = &scan_all(&open_dataset(&spec).unwrap(), &ScanRequest::default())[0];
+    let metric_names: std::collections::BTreeSet<String> = (0..b.num_rows())
+        .filter_map(|r| one(b, "metric_name", r))
+        .collect();
+    for n in [
+        "my.counter",
+        "my.gauge",
+        "my.histogram_count",
+        "my.histogram_sum",
+        "my.histogram_bucket",
+    ] {
+        assert!(metric_names.contains(n), "{n} in {metric_names:?}");
+    }
+}

@@ -16,6 +16,7 @@ mod table;
 mod write;
 
 pub use config::LookupConfig;
+pub(crate) use matcher::format_number as format_spl_number;
 pub use table::LookupTable;
 pub use write::DECIMALS_METADATA_KEY;
 

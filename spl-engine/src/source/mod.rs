@@ -12,6 +12,7 @@ mod json_events;
 mod json_flatten;
 mod metrics_csv;
 mod metrics_shape;
+mod otlp;
 mod parquet_scan;
 mod spec;
 mod splunk_json;
@@ -19,6 +20,7 @@ mod timestamp;
 
 pub use event_builder::DEFAULT_TIME_FIELDS;
 pub use metrics_csv::MetricsCsvScan;
+pub use otlp::OtlpRollup;
 pub use parquet_scan::ParquetScan;
 pub use spec::{detect_format, open_dataset, DataFormat, DataSpec};
 

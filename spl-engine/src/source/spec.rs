@@ -10,6 +10,7 @@ use super::csv_util::{open_csv, read_header};
 use super::json_events::read_json_events;
 use super::metrics_csv::MetricsCsvScan;
 use super::metrics_shape::MetricColumns;
+use super::otlp::{read_otlp_metrics, OtlpRollup};
 use super::splunk_json::{is_export_object, read_splunk_json};
 use super::{DataKind, Dataset, MemoryScan, Scan, SourceMeta};
 use crate::error::{EngineError, Result};
@@ -33,6 +34,8 @@ pub enum DataFormat {
     MetricsCsv,
     /// Metric data points in Parquet (same columns).
     MetricsParquet,
+    /// OTLP/JSON metrics (collector `file` exporter), converted to data points.
+    OtlpJson,
     // Integrator hook: a `Kubearmor` variant dispatching to
     // `crate::source::kubearmor::read(...)` belongs here once that module exists;
     // add it to `ALL`, `name`, `kind` and `open_dataset` below.
@@ -47,6 +50,7 @@ impl DataFormat {
         DataFormat::Parquet,
         DataFormat::MetricsCsv,
         DataFormat::MetricsParquet,
+        DataFormat::OtlpJson,
     ];
 
     /// The name used in `format=`.
@@ -58,13 +62,16 @@ impl DataFormat {
             DataFormat::Parquet => "parquet",
             DataFormat::MetricsCsv => "metrics-csv",
             DataFormat::MetricsParquet => "metrics-parquet",
+            DataFormat::OtlpJson => "otlp-json",
         }
     }
 
     /// Events or metrics.
     pub fn kind(self) -> DataKind {
         match self {
-            DataFormat::MetricsCsv | DataFormat::MetricsParquet => DataKind::Metrics,
+            DataFormat::MetricsCsv | DataFormat::MetricsParquet | DataFormat::OtlpJson => {
+                DataKind::Metrics
+            }
             _ => DataKind::Events,
         }
     }
@@ -77,6 +84,7 @@ impl DataFormat {
             DataFormat::Parquet => "parquet",
             DataFormat::MetricsCsv => "metrics_csv",
             DataFormat::MetricsParquet => "metrics_parquet",
+            DataFormat::OtlpJson => "otlp_json",
         }
     }
 }
@@ -104,6 +112,7 @@ impl FromStr for DataFormat {
             "jsonl" | "ndjson" | "json-lines" => "json",
             "splunk-export" | "export-json" => "splunk-json",
             "metrics" => "metrics-csv",
+            "otlp" | "otlp-metrics" => "otlp-json",
             other => other,
         };
         DataFormat::ALL
@@ -138,6 +147,9 @@ pub struct DataSpec {
     pub format: Option<DataFormat>,
     /// Field giving `_time` (default: the first parseable of the usual candidates).
     pub time_field: Option<String>,
+    /// How OTLP metrics are rolled up (`rollup=raw|signalflow[:<seconds>]`;
+    /// default SignalFlow at 10 s, what Splunk holds via the SIM add-on).
+    pub rollup: Option<OtlpRollup>,
 }
 
 impl DataSpec {
@@ -151,6 +163,7 @@ impl DataSpec {
             host: None,
             format: None,
             time_field: None,
+            rollup: None,
         }
     }
 }
@@ -163,6 +176,7 @@ const SPEC_KEYS: &[&str] = &[
     "host",
     "format",
     "time_field",
+    "rollup",
 ];
 
 impl FromStr for DataSpec {
@@ -231,6 +245,7 @@ impl FromStr for DataSpec {
                 "sourcetype" => spec.sourcetype = v,
                 "host" => spec.host = v,
                 "time_field" => spec.time_field = v,
+                "rollup" => spec.rollup = Some(value.parse()?),
                 _ => spec.format = Some(value.parse()?),
             }
         }
@@ -289,6 +304,15 @@ pub fn detect_format(path: &Path) -> Result<DataFormat> {
     let first_doc = serde_json::from_str::<serde_json::Value>(first_line)
         .ok()
         .or_else(|| serde_json::from_str(body).ok());
+    if first_doc
+        .as_ref()
+        .is_some_and(|d| d.get("resourceMetrics").is_some())
+        || body
+            .strip_prefix('{')
+            .is_some_and(|b| b.trim_start().starts_with("\"resourceMetrics\""))
+    {
+        return Ok(DataFormat::OtlpJson);
+    }
     if first_doc.as_ref().is_some_and(is_export_object)
         || (first_line.starts_with("{\"preview\"") || first_line.starts_with("{\"result\""))
     {
@@ -319,6 +343,11 @@ pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
             display.clone(),
             spec.time_field.clone(),
         )?),
+        DataFormat::OtlpJson => Arc::new(MemoryScan(read_otlp_metrics(
+            &path,
+            &display,
+            spec.rollup.unwrap_or_default(),
+        )?)),
         DataFormat::MetricsParquet => Arc::new(super::parquet_scan::ParquetScan::open_metrics(
             path,
             display.clone(),
