@@ -287,3 +287,45 @@ fn csv_newline_cells_split_without_mv_columns() {
     assert_eq!(cell(b, "a", 1), ["z"]);
     assert_eq!(cell(b, "_raw", 0), ["r1\nr2"]);
 }
+
+#[test]
+fn audit_event_list_items_are_events() {
+    let dir = scratch("eventlist");
+    let p = dir.join("webhook.json");
+    std::fs::write(
+        &p,
+        "{\"kind\":\"EventList\",\"apiVersion\":\"audit.k8s.io/v1\",\"metadata\":{},\"items\":[\n  {\"verb\":\"get\",\"code\":1.0,\"stageTimestamp\":\"2024-01-01T00:00:01Z\"},\n  {\"verb\":\"list\"}]}\n{\"verb\":\"watch\"}\n",
+    )
+    .unwrap();
+    let b = &scan_all(
+        &open_dataset(&DataSpec::new(&p)).unwrap(),
+        &ScanRequest::default(),
+    )[0];
+    assert_eq!(b.num_rows(), 3);
+    assert_eq!(one(b, "verb", 0).as_deref(), Some("get"));
+    assert_eq!(one(b, "code", 0).as_deref(), Some("1.0"));
+    assert_eq!(one(b, "verb", 2).as_deref(), Some("watch"));
+    assert!(b.column_by_name("kind").is_none());
+    assert_eq!(f64_at(b, "_time", 0), Some(1704067201.0));
+    assert_eq!(one(b, "_raw", 1).as_deref(), Some("{\"verb\":\"list\"}"));
+    // A pretty-printed EventList is read the same way.
+    let p = dir.join("pretty.json");
+    std::fs::write(
+        &p,
+        "{\n \"kind\": \"EventList\",\n \"items\": [\n  {\"verb\": \"get\"}\n ]\n}\n",
+    )
+    .unwrap();
+    let b = &scan_all(
+        &open_dataset(&DataSpec::new(&p)).unwrap(),
+        &ScanRequest::default(),
+    )[0];
+    assert_eq!(b.num_rows(), 1);
+    // An object that merely mentions EventList is an ordinary event.
+    let p = dir.join("plain.jsonl");
+    std::fs::write(&p, "{\"note\":\"EventList\",\"items\":[1,2]}\n").unwrap();
+    let b = &scan_all(
+        &open_dataset(&DataSpec::new(&p)).unwrap(),
+        &ScanRequest::default(),
+    )[0];
+    assert_eq!(cell(b, "items{}", 0), ["1", "2"]);
+}

@@ -109,8 +109,15 @@ pub(crate) fn parse_json_events(
     display: &str,
     time_field: Option<&str>,
 ) -> Result<Vec<RecordBatch>> {
-    let mut out = Vec::new();
-    let mut b = EventBatchBuilder::new(true);
+    let mut r = Reader {
+        text,
+        display,
+        time_field,
+        b: EventBatchBuilder::new(true),
+        out: Vec::new(),
+        has_event_list: text.contains("\"EventList\""),
+        line_cursor: (0, 1),
+    };
     let first = text.trim_start().as_bytes().first().copied();
     let first_line_is_object = text
         .lines()
@@ -118,99 +125,140 @@ pub(crate) fn parse_json_events(
         .find(|l| !l.is_empty())
         .is_some_and(|l| flatten_document(l, &mut |_: &str, _: Cow<'_, str>| {}).is_ok());
     if first == Some(b'[') || !first_line_is_object {
-        document_mode(text, display, time_field, &mut b, &mut out)?;
+        r.document_mode()?;
     } else {
-        line_mode(text, display, time_field, &mut b, &mut out)?;
+        r.line_mode()?;
     }
-    if b.len() > 0 {
-        out.push(b.finish()?);
+    if r.b.len() > 0 {
+        let last = r.b.finish()?;
+        r.out.push(last);
     }
-    Ok(out)
+    Ok(r.out)
 }
 
-fn line_mode(
-    text: &str,
-    display: &str,
-    time_field: Option<&str>,
-    b: &mut EventBatchBuilder,
-    out: &mut Vec<RecordBatch>,
-) -> Result<()> {
-    let mut offset = 0usize;
-    for (i, raw_line) in text.split('\n').enumerate() {
-        let base = offset;
-        offset += raw_line.len() + 1;
-        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        flatten_document(line, &mut |k: &str, v: Cow<'_, str>| b.add(k, &v))
-            .map_err(|e| syntax_error(display, text, base, e))?;
-        let t = row_time(b, time_field, display, i + 1)?;
-        b.end_row(t, Some(line));
-        if b.len() >= EVENT_BATCH_ROWS {
-            out.push(b.finish()?);
-        }
-    }
-    Ok(())
+struct Reader<'t> {
+    /// The whole file (for line numbers).
+    text: &'t str,
+    display: &'t str,
+    time_field: Option<&'t str>,
+    b: EventBatchBuilder,
+    out: Vec<RecordBatch>,
+    /// Whether any object may be an audit `EventList` (checked once per file).
+    has_event_list: bool,
+    /// (byte offset, its 1-based line): line numbers are counted incrementally
+    /// because objects are visited in file order.
+    line_cursor: (usize, usize),
 }
 
-/// A top-level array of objects, or objects one after another in any layout.
-fn document_mode(
-    text: &str,
-    display: &str,
-    time_field: Option<&str>,
-    b: &mut EventBatchBuilder,
-    out: &mut Vec<RecordBatch>,
-) -> Result<()> {
-    let mut p = Flattener::new(text);
-    let in_array = p.skip_ws() == Some(b'[');
-    if in_array {
-        p.expect(b'[', "`[`")
-            .map_err(|e| syntax_error(display, text, 0, e))?;
-        if p.skip_ws() == Some(b']') {
-            p.expect(b']', "`]`")
-                .map_err(|e| syntax_error(display, text, 0, e))?;
-            return trailing(&mut p, text, display);
+impl<'t> Reader<'t> {
+    fn line_at(&mut self, offset: usize) -> usize {
+        let (at, line) = self.line_cursor;
+        if offset < at {
+            return line_of(self.text, offset);
         }
+        let added = self
+            .text
+            .as_bytes()
+            .get(at..offset)
+            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+        self.line_cursor = (offset, line + added);
+        line + added
     }
-    loop {
-        if !in_array && p.skip_ws().is_none() {
-            return Ok(());
-        }
-        p.skip_ws();
-        let start = p.pos();
-        p.flatten_object(&mut |k: &str, v: Cow<'_, str>| b.add(k, &v))
-            .map_err(|e| syntax_error(display, text, 0, e))?;
-        let raw = text.get(start..p.pos()).unwrap_or_default();
-        let t = row_time(b, time_field, display, line_of(text, start))?;
-        b.end_row(t, Some(raw));
-        if b.len() >= EVENT_BATCH_ROWS {
-            out.push(b.finish()?);
-        }
-        if in_array {
-            match p.skip_ws() {
-                Some(b',') => p
-                    .expect(b',', "`,`")
-                    .map_err(|e| syntax_error(display, text, 0, e))?,
-                Some(b']') => {
-                    p.expect(b']', "`]`")
-                        .map_err(|e| syntax_error(display, text, 0, e))?;
-                    return trailing(&mut p, text, display);
-                }
-                _ => return Err(syntax_error(display, text, 0, p.unexpected("`,` or `]`"))),
+
+    fn err(&self, base: usize, e: JsonSyntaxError) -> EngineError {
+        syntax_error(self.display, self.text, base, e)
+    }
+
+    /// Each non-blank line is one object (or one EventList).
+    fn line_mode(&mut self) -> Result<()> {
+        let mut offset = 0usize;
+        let text = self.text;
+        for raw_line in text.split('\n') {
+            let base = offset;
+            offset += raw_line.len() + 1;
+            let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut p = Flattener::new(line);
+            p.skip_ws();
+            let end = self.object_at(line, base, p.pos())?;
+            let mut p = Flattener::at(line, end);
+            if p.skip_ws().is_some() {
+                return Err(self.err(base, p.unexpected("end of the JSON object")));
             }
         }
+        Ok(())
     }
-}
 
-fn trailing(p: &mut Flattener<'_>, text: &str, display: &str) -> Result<()> {
-    match p.skip_ws() {
-        None => Ok(()),
-        Some(_) => Err(syntax_error(
-            display,
-            text,
-            0,
-            p.unexpected("end of input after the JSON array"),
-        )),
+    /// A top-level array of objects, or objects one after another in any layout.
+    fn document_mode(&mut self) -> Result<()> {
+        let text = self.text;
+        let mut p = Flattener::new(text);
+        if p.skip_ws() == Some(b'[') {
+            let end = self.array_at(text, 0, p.pos())?;
+            let mut p = Flattener::at(text, end);
+            return match p.skip_ws() {
+                None => Ok(()),
+                Some(_) => Err(self.err(0, p.unexpected("end of input after the JSON array"))),
+            };
+        }
+        while p.skip_ws().is_some() {
+            let end = self.object_at(text, 0, p.pos())?;
+            p = Flattener::at(text, end);
+        }
+        Ok(())
+    }
+
+    /// One event object starting at `start` in `src` (which begins at byte `base` of
+    /// the file); an audit `EventList` contributes its `items`. Returns the end.
+    fn object_at(&mut self, src: &'t str, base: usize, start: usize) -> Result<usize> {
+        if self.has_event_list {
+            let mut p = Flattener::at(src, start);
+            let members = p.object_members().map_err(|e| self.err(base, e))?;
+            let is_list = members.iter().any(|(k, s, e)| {
+                k == "kind" && src.get(*s..*e).is_some_and(|v| v == "\"EventList\"")
+            });
+            let items = members
+                .iter()
+                .find(|(k, s, _)| k == "items" && src.as_bytes().get(*s) == Some(&b'['));
+            if let (true, Some((_, items_start, _))) = (is_list, items) {
+                self.array_at(src, base, *items_start)?;
+                return Ok(p.pos());
+            }
+        }
+        let mut p = Flattener::at(src, start);
+        let b = &mut self.b;
+        p.flatten_object(&mut |k: &str, v: Cow<'_, str>| b.add(k, &v))
+            .map_err(|e| syntax_error(self.display, self.text, base, e))?;
+        let end = p.pos();
+        let raw = src.get(start..end).unwrap_or_default();
+        let line = self.line_at(base + start);
+        let t = row_time(&self.b, self.time_field, self.display, line)?;
+        self.b.end_row(t, Some(raw));
+        if self.b.len() >= EVENT_BATCH_ROWS {
+            let batch = self.b.finish()?;
+            self.out.push(batch);
+        }
+        Ok(end)
+    }
+
+    /// An array of event objects at `start` (`[`); returns the end.
+    fn array_at(&mut self, src: &'t str, base: usize, start: usize) -> Result<usize> {
+        let mut p = Flattener::at(src, start);
+        p.expect(b'[', "`[`").map_err(|e| self.err(base, e))?;
+        if p.skip_ws() == Some(b']') {
+            return Ok(p.pos() + 1);
+        }
+        loop {
+            p.skip_ws();
+            let end = self.object_at(src, base, p.pos())?;
+            p = Flattener::at(src, end);
+            match p.skip_ws() {
+                Some(b',') => p.expect(b',', "`,`").map_err(|e| self.err(base, e))?,
+                Some(b']') => return Ok(p.pos() + 1),
+                _ => return Err(self.err(base, p.unexpected("`,` or `]` in the array of events"))),
+            }
+        }
     }
 }

@@ -43,6 +43,49 @@ impl<'a> Flattener<'a> {
         }
     }
 
+    /// A flattener over `text`, positioned at byte `pos`.
+    pub(crate) fn at(text: &'a str, pos: usize) -> Self {
+        let mut f = Flattener::new(text);
+        f.pos = pos.min(text.len());
+        f
+    }
+
+    /// The members of the object at the current position: each key with the byte
+    /// range of its value. Values are checked but not flattened.
+    pub(crate) fn object_members(
+        &mut self,
+    ) -> Result<Vec<(Cow<'a, str>, usize, usize)>, JsonSyntaxError> {
+        if self.skip_ws() != Some(b'{') {
+            return Err(self.unexpected("`{` (a JSON object)"));
+        }
+        self.pos += 1;
+        let mut out = Vec::new();
+        if self.skip_ws() == Some(b'}') {
+            self.pos += 1;
+            return Ok(out);
+        }
+        loop {
+            if self.skip_ws() != Some(b'"') {
+                return Err(self.unexpected("a quoted object key"));
+            }
+            let key = self.string()?;
+            self.expect(b':', "`:` after an object key")?;
+            self.skip_ws();
+            let start = self.pos;
+            self.path.clear();
+            self.value(&mut |_: &str, _: Cow<'a, str>| {})?;
+            out.push((key, start, self.pos));
+            match self.skip_ws() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                _ => return Err(self.unexpected("`,` or `}` in an object")),
+            }
+        }
+    }
+
     /// Current byte offset.
     pub(crate) fn pos(&self) -> usize {
         self.pos
