@@ -10,6 +10,8 @@ pub mod commands;
 pub mod context;
 pub mod error;
 pub mod eval;
+pub mod geoip;
+pub mod lookup;
 pub mod operator;
 pub mod plan;
 pub mod render;
