@@ -10,6 +10,7 @@
 
 pub(crate) mod grouped;
 pub(crate) mod state;
+pub(crate) mod names;
 pub(crate) mod value;
 
 use crate::error::{EngineError, Result};

@@ -1,0 +1,1 @@
+//! `eventstats` (in progress).

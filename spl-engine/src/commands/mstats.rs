@@ -1,0 +1,1 @@
+//! `mstats` (in progress).

@@ -1,0 +1,1 @@
+//! `streamstats` (in progress).

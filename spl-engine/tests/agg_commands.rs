@@ -1,0 +1,8 @@
+//! Tests of the aggregation commands over hand-built batches and ASTs.
+
+#[path = "agg/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+#[path = "agg/stats.rs"]
+mod stats;
