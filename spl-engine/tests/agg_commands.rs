@@ -6,3 +6,6 @@ mod support;
 
 #[path = "agg/stats.rs"]
 mod stats;
+
+#[path = "agg/mstats.rs"]
+mod mstats;

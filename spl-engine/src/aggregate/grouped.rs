@@ -6,8 +6,8 @@
 //! one observation per value.
 
 use super::state::{
-    moment_kind, CountState, DcState, ExtremeState, ListState, ModeState, MomentState, OrderState, PercKind,
-    PercState, RangeState, RateState, State, TimeKind, TimeState, ValuesState,
+    moment_kind, CountState, DcState, ExtremeState, ListState, ModeState, MomentState, OrderState,
+    PercKind, PercState, RangeState, RateState, State, TimeKind, TimeState, ValuesState,
 };
 use super::value::{build_column, Out, Val};
 use super::AggFunc;
@@ -67,14 +67,16 @@ impl InputColumn {
             DataType::Null => InputColumn::Missing,
             DataType::Boolean => {
                 let b: &BooleanArray = arr.as_boolean();
-                let s: StringArray = b.iter().map(|v| if v == Some(true) { Some("true") } else { None }).collect();
+                let s: StringArray = b
+                    .iter()
+                    .map(|v| if v == Some(true) { Some("true") } else { None })
+                    .collect();
                 InputColumn::Str(s)
             }
             DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) => {
-                let target = DataType::List(std::sync::Arc::new(arrow_schema::Field::new_list_field(
-                    DataType::Utf8,
-                    true,
-                )));
+                let target = DataType::List(std::sync::Arc::new(
+                    arrow_schema::Field::new_list_field(DataType::Utf8, true),
+                ));
                 let list = arrow_cast::cast(arr, &target)?;
                 let list = list.as_list::<i32>().clone();
                 let values = list.values().as_string::<i32>().clone();
@@ -104,8 +106,16 @@ pub(crate) struct Input<'a> {
 
 /// Calls `f(group, value, time, seq)` for every observation, in row order.
 #[inline]
-pub(crate) fn for_each_obs<'a>(input: &Input<'a>, rg: &RowGroups, mut f: impl FnMut(u32, Val<'a>, Option<f64>, u64)) {
-    let time = |row: usize| input.time.and_then(|t| (row < t.len() && t.is_valid(row)).then(|| t.value(row)));
+pub(crate) fn for_each_obs<'a>(
+    input: &Input<'a>,
+    rg: &RowGroups,
+    mut f: impl FnMut(u32, Val<'a>, Option<f64>, u64),
+) {
+    let time = |row: usize| {
+        input
+            .time
+            .and_then(|t| (row < t.len() && t.is_valid(row)).then(|| t.value(row)))
+    };
     let n = rg.groups.len();
     match input.col {
         InputColumn::Missing => {}
@@ -122,7 +132,12 @@ pub(crate) fn for_each_obs<'a>(input: &Input<'a>, rg: &RowGroups, mut f: impl Fn
                 let g = rg.groups[i];
                 let row = rg.row(i);
                 if g != NO_GROUP && row < a.len() && a.is_valid(row) {
-                    f(g, Val::Num(a.value(row)), time(row), input.seq_base + row as u64);
+                    f(
+                        g,
+                        Val::Num(a.value(row)),
+                        time(row),
+                        input.seq_base + row as u64,
+                    );
                 }
             }
         }
@@ -131,7 +146,12 @@ pub(crate) fn for_each_obs<'a>(input: &Input<'a>, rg: &RowGroups, mut f: impl Fn
                 let g = rg.groups[i];
                 let row = rg.row(i);
                 if g != NO_GROUP && row < a.len() && a.is_valid(row) {
-                    f(g, Val::Str(a.value(row)), time(row), input.seq_base + row as u64);
+                    f(
+                        g,
+                        Val::Str(a.value(row)),
+                        time(row),
+                        input.seq_base + row as u64,
+                    );
                 }
             }
         }
@@ -204,14 +224,13 @@ impl<S: State> GroupAcc for Grouped<S> {
     }
 
     fn merge(&mut self, other: &dyn GroupAcc, mapping: &[u32]) -> Result<()> {
-        let other = other
-            .as_any()
-            .downcast_ref::<Grouped<S>>()
-            .ok_or_else(|| EngineError::Internal("merging accumulators of different functions".into()))?;
+        let other = other.as_any().downcast_ref::<Grouped<S>>().ok_or_else(|| {
+            EngineError::Internal("merging accumulators of different functions".into())
+        })?;
         for (g, s) in other.states.iter().enumerate() {
-            let target = *mapping
-                .get(g)
-                .ok_or_else(|| EngineError::Internal("accumulator merge mapping too short".into()))?;
+            let target = *mapping.get(g).ok_or_else(|| {
+                EngineError::Internal("accumulator merge mapping too short".into())
+            })?;
             self.grow(target as usize + 1);
             if let Some(t) = self.states.get_mut(target as usize) {
                 t.merge(s);
@@ -222,7 +241,11 @@ impl<S: State> GroupAcc for Grouped<S> {
 
     fn results(&mut self, n_groups: usize) -> Vec<Option<Out>> {
         self.grow(n_groups);
-        self.states.iter_mut().take(n_groups).map(State::result).collect()
+        self.states
+            .iter_mut()
+            .take(n_groups)
+            .map(State::result)
+            .collect()
     }
 
     fn as_any(&self) -> &dyn Any {

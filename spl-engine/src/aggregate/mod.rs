@@ -9,8 +9,9 @@
 //! Semantics follow `spl-semantics.md` section 5.3 (stats) and 6.2 (mstats).
 
 pub(crate) mod grouped;
-pub(crate) mod state;
 pub(crate) mod names;
+pub(crate) mod state;
+pub(crate) mod timespan;
 pub(crate) mod value;
 
 use crate::error::{EngineError, Result};
@@ -178,7 +179,12 @@ impl AggFunc {
     fn allowed_in_mstats(self) -> bool {
         !matches!(
             self,
-            AggFunc::DistinctCount | AggFunc::Mode | AggFunc::Values | AggFunc::List | AggFunc::First | AggFunc::Last
+            AggFunc::DistinctCount
+                | AggFunc::Mode
+                | AggFunc::Values
+                | AggFunc::List
+                | AggFunc::First
+                | AggFunc::Last
         )
     }
 
@@ -186,7 +192,11 @@ impl AggFunc {
     pub fn needs_time(self) -> bool {
         matches!(
             self,
-            AggFunc::Earliest | AggFunc::Latest | AggFunc::EarliestTime | AggFunc::LatestTime | AggFunc::Rate
+            AggFunc::Earliest
+                | AggFunc::Latest
+                | AggFunc::EarliestTime
+                | AggFunc::LatestTime
+                | AggFunc::Rate
         )
     }
 }
@@ -260,10 +270,22 @@ mod tests {
         assert_eq!(r("c").unwrap(), AggFunc::Count);
         assert_eq!(r("distinct_count").unwrap(), AggFunc::DistinctCount);
         assert_eq!(r("MEAN").unwrap(), AggFunc::Avg);
-        assert_eq!(r("p99.5").unwrap(), AggFunc::Perc(99.5, PercMethod::Interpolate));
-        assert_eq!(r("perc95").unwrap(), AggFunc::Perc(95.0, PercMethod::Interpolate));
-        assert_eq!(r("exactperc1").unwrap(), AggFunc::Perc(1.0, PercMethod::Interpolate));
-        assert_eq!(r("upperperc90").unwrap(), AggFunc::Perc(90.0, PercMethod::Upper));
+        assert_eq!(
+            r("p99.5").unwrap(),
+            AggFunc::Perc(99.5, PercMethod::Interpolate)
+        );
+        assert_eq!(
+            r("perc95").unwrap(),
+            AggFunc::Perc(95.0, PercMethod::Interpolate)
+        );
+        assert_eq!(
+            r("exactperc1").unwrap(),
+            AggFunc::Perc(1.0, PercMethod::Interpolate)
+        );
+        assert_eq!(
+            r("upperperc90").unwrap(),
+            AggFunc::Perc(90.0, PercMethod::Upper)
+        );
     }
 
     #[test]
@@ -275,8 +297,14 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(r("frobnicate"), Err(EngineError::UnknownFunction { help: None, .. })));
-        assert!(matches!(r("perc101"), Err(EngineError::InvalidArgument { .. })));
+        assert!(matches!(
+            r("frobnicate"),
+            Err(EngineError::UnknownFunction { help: None, .. })
+        ));
+        assert!(matches!(
+            r("perc101"),
+            Err(EngineError::InvalidArgument { .. })
+        ));
     }
 
     #[test]

@@ -53,7 +53,11 @@ impl Glob {
         while start <= rest.len() {
             if rest.is_char_boundary(start) {
                 let tail = &rest[start..];
-                let ok = if last { tail == p.as_str() } else { tail.starts_with(p.as_str()) };
+                let ok = if last {
+                    tail == p.as_str()
+                } else {
+                    tail.starts_with(p.as_str())
+                };
                 if ok {
                     caps.push(&rest[..start]);
                     if self.match_from(s, part + 1, pos + start + p.len(), caps) {
@@ -92,7 +96,10 @@ impl Glob {
 
 /// Checks a wildcard aggregation's `AS` name: it must have as many `*` as the
 /// argument (`sum(*.free) as FreeSum` is invalid; 6.3).
-pub(crate) fn check_wildcard_alias(arg: &Glob, alias: Option<&spl_parser::Spanned<String>>) -> Result<()> {
+pub(crate) fn check_wildcard_alias(
+    arg: &Glob,
+    alias: Option<&spl_parser::Spanned<String>>,
+) -> Result<()> {
     if let Some(a) = alias {
         let n = Glob::new(&a.node).stars();
         if n != arg.stars() {
@@ -149,15 +156,24 @@ mod tests {
         assert!(Glob::new("*").matches(""));
         assert!(Glob::new("exact").matches("exact"));
         assert!(!Glob::new("exact").matches("exactly"));
-        assert_eq!(Glob::new("a*b*c").captures("aXbYbZc"), Some(vec!["X", "YbZ"]));
+        assert_eq!(
+            Glob::new("a*b*c").captures("aXbYbZc"),
+            Some(vec!["X", "YbZ"])
+        );
     }
 
     #[test]
     fn alias_star_count_checked() {
         let span = Span::new(0, 1);
         let g = Glob::new("*.free");
-        assert!(check_wildcard_alias(&g, Some(&spl_parser::Spanned::new("FreeSum".into(), span))).is_err());
-        assert!(check_wildcard_alias(&g, Some(&spl_parser::Spanned::new("*FreeSum".into(), span))).is_ok());
+        assert!(
+            check_wildcard_alias(&g, Some(&spl_parser::Spanned::new("FreeSum".into(), span)))
+                .is_err()
+        );
+        assert!(
+            check_wildcard_alias(&g, Some(&spl_parser::Spanned::new("*FreeSum".into(), span)))
+                .is_ok()
+        );
         assert!(check_wildcard_alias(&g, None).is_ok());
     }
 }

@@ -259,7 +259,10 @@ pub(crate) struct PercState {
 
 impl PercState {
     pub(crate) fn new(kind: PercKind) -> Self {
-        PercState { kind, vals: Vec::new() }
+        PercState {
+            kind,
+            vals: Vec::new(),
+        }
     }
 }
 
@@ -559,9 +562,18 @@ mod tests {
             run(MomentState::new(MomentKind::Stdev), &v),
             Some(Out::Num(12.615183595289349))
         );
-        assert_eq!(run(MomentState::new(MomentKind::Stdev), &nums(&[5.0])), Some(Out::Num(0.0)));
-        assert_eq!(run(MomentState::new(MomentKind::Var), &nums(&[5.0])), Some(Out::Num(0.0)));
-        assert_eq!(run(MomentState::new(MomentKind::Varp), &nums(&[1.0, 3.0])), Some(Out::Num(1.0)));
+        assert_eq!(
+            run(MomentState::new(MomentKind::Stdev), &nums(&[5.0])),
+            Some(Out::Num(0.0))
+        );
+        assert_eq!(
+            run(MomentState::new(MomentKind::Var), &nums(&[5.0])),
+            Some(Out::Num(0.0))
+        );
+        assert_eq!(
+            run(MomentState::new(MomentKind::Varp), &nums(&[1.0, 3.0])),
+            Some(Out::Num(1.0))
+        );
         assert_eq!(run(MomentState::new(MomentKind::Stdev), &[]), None);
     }
 
@@ -577,14 +589,22 @@ mod tests {
     #[test]
     fn percentiles_interpolate() {
         let v = nums(&[10.0, 9.0, 8.0, 7.0, 6.0, 5.0, 4.0, 3.0, 2.0, 1.0]);
-        let p = |p| run(PercState::new(PercKind::Perc(p, PercMethod::Interpolate)), &v);
+        let p = |p| {
+            run(
+                PercState::new(PercKind::Perc(p, PercMethod::Interpolate)),
+                &v,
+            )
+        };
         assert_eq!(p(50.0), Some(Out::Num(5.5)));
         assert_eq!(p(95.0), Some(Out::Num(9.55)));
         assert_eq!(p(0.0), Some(Out::Num(1.0)));
         assert_eq!(p(100.0), Some(Out::Num(10.0)));
         let up = run(PercState::new(PercKind::Perc(95.0, PercMethod::Upper)), &v);
         assert_eq!(up, Some(Out::Num(10.0)));
-        assert_eq!(run(PercState::new(PercKind::Median), &v), Some(Out::Num(6.0)));
+        assert_eq!(
+            run(PercState::new(PercKind::Median), &v),
+            Some(Out::Num(6.0))
+        );
         assert_eq!(
             run(PercState::new(PercKind::Median), &nums(&[3.0, 1.0, 2.0])),
             Some(Out::Num(2.0))
@@ -597,17 +617,33 @@ mod tests {
         assert_eq!(run(ExtremeState::new(true), &v), Some(Out::Str("a".into())));
         assert_eq!(run(ExtremeState::new(false), &v), Some(Out::Num(9.0)));
         let s = [Val::Str("b"), Val::Str("a")];
-        assert_eq!(run(ExtremeState::new(false), &s), Some(Out::Str("a".into())));
+        assert_eq!(
+            run(ExtremeState::new(false), &s),
+            Some(Out::Str("a".into()))
+        );
         assert_eq!(run(RangeState::default(), &v), Some(Out::Num(1.0)));
     }
 
     #[test]
     fn values_and_dc_compare_strings() {
-        let v = [Val::Str("1"), Val::Str("1.0"), Val::Num(1.0), Val::Str("10"), Val::Str("B"), Val::Str("a")];
+        let v = [
+            Val::Str("1"),
+            Val::Str("1.0"),
+            Val::Num(1.0),
+            Val::Str("10"),
+            Val::Str("B"),
+            Val::Str("a"),
+        ];
         assert_eq!(run(DcState::default(), &v), Some(Out::Num(5.0)));
         assert_eq!(
             run(ValuesState::default(), &v),
-            Some(Out::Mv(vec!["1".into(), "1.0".into(), "10".into(), "B".into(), "a".into()]))
+            Some(Out::Mv(vec![
+                "1".into(),
+                "1.0".into(),
+                "10".into(),
+                "B".into(),
+                "a".into()
+            ]))
         );
         assert_eq!(run(ValuesState::default(), &[]), None);
         assert_eq!(run(DcState::default(), &[]), Some(Out::Num(0.0)));
@@ -648,7 +684,13 @@ mod tests {
 
     #[test]
     fn mode_ties_go_to_first_seen() {
-        let v = [Val::Str("b"), Val::Str("a"), Val::Str("a"), Val::Str("b"), Val::Str("c")];
+        let v = [
+            Val::Str("b"),
+            Val::Str("a"),
+            Val::Str("a"),
+            Val::Str("b"),
+            Val::Str("c"),
+        ];
         assert_eq!(run(ModeState::default(), &v), Some(Out::Str("b".into())));
     }
 

@@ -186,7 +186,9 @@ mod tests {
         assert_eq!(parse_num("5."), Some(5.0));
         assert_eq!(parse_num("1e3"), Some(1000.0));
         assert!(parse_num("NaN").is_some_and(f64::is_nan));
-        for bad in ["", " 1", "1 ", "abc", "1e", "0x10", "inf", "+", ".", "1.2.3"] {
+        for bad in [
+            "", " 1", "1 ", "abc", "1e", "0x10", "inf", "+", ".", "1.2.3",
+        ] {
             assert_eq!(parse_num(bad), None, "{bad:?}");
         }
     }

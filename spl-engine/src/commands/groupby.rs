@@ -167,7 +167,11 @@ impl GroupTable {
                         FieldIds::Multi(_) => ok = false,
                     }
                 }
-                groups.push(if ok { self.group_of(&buf) } else { crate::aggregate::grouped::NO_GROUP });
+                groups.push(if ok {
+                    self.group_of(&buf)
+                } else {
+                    crate::aggregate::grouped::NO_GROUP
+                });
             }
             return Ok(RowGroups { rows: None, groups });
         }
@@ -250,8 +254,12 @@ impl GroupTable {
             return Ok(FieldIds::Single(out));
         }
         Ok(match InputColumn::from_array(col)? {
-            InputColumn::Str(s) => FieldIds::Single(s.iter().map(|v| v.map(|v| int.str_id(v))).collect()),
-            InputColumn::Num(a) => FieldIds::Single(a.iter().map(|v| v.map(|v| int.num_id(v))).collect()),
+            InputColumn::Str(s) => {
+                FieldIds::Single(s.iter().map(|v| v.map(|v| int.str_id(v))).collect())
+            }
+            InputColumn::Num(a) => {
+                FieldIds::Single(a.iter().map(|v| v.map(|v| int.num_id(v))).collect())
+            }
             InputColumn::List(l, vals) => {
                 let offsets = l.value_offsets();
                 let mut out = Vec::with_capacity(n);
@@ -305,7 +313,8 @@ impl GroupTable {
     pub(crate) fn key_columns(&self, groups: &[u32]) -> Vec<(String, ArrayRef)> {
         let mut out = Vec::with_capacity(self.fields.len());
         for (f, name) in self.fields.iter().enumerate() {
-            let vals: Vec<Option<&KeyVal>> = groups.iter().map(|&g| self.key(g as usize, f)).collect();
+            let vals: Vec<Option<&KeyVal>> =
+                groups.iter().map(|&g| self.key(g as usize, f)).collect();
             let all_num = vals.iter().flatten().all(|v| matches!(v, KeyVal::Num(_)));
             let arr: ArrayRef = if all_num {
                 Arc::new(
@@ -317,7 +326,11 @@ impl GroupTable {
                         .collect::<Float64Array>(),
                 )
             } else {
-                Arc::new(vals.iter().map(|v| v.map(KeyVal::text)).collect::<StringArray>())
+                Arc::new(
+                    vals.iter()
+                        .map(|v| v.map(KeyVal::text))
+                        .collect::<StringArray>(),
+                )
             };
             out.push((name.clone(), arr));
         }
@@ -351,10 +364,18 @@ mod tests {
 
     #[test]
     fn null_by_rows_are_dropped_and_numbers_unify_with_text() {
-        let a: ArrayRef = Arc::new(StringArray::from(vec![Some("x"), None, Some("1"), Some("1.0")]));
+        let a: ArrayRef = Arc::new(StringArray::from(vec![
+            Some("x"),
+            None,
+            Some("1"),
+            Some("1.0"),
+        ]));
         let mut t = GroupTable::new(vec!["a".into()], false);
         let rg = t.assign(&batch(vec![("a", a)])).unwrap();
-        assert_eq!(rg.groups, vec![0, crate::aggregate::grouped::NO_GROUP, 1, 2]);
+        assert_eq!(
+            rg.groups,
+            vec![0, crate::aggregate::grouped::NO_GROUP, 1, 2]
+        );
         let b: ArrayRef = Arc::new(Float64Array::from(vec![1.0]));
         let rg = t.assign(&batch(vec![("a", b)])).unwrap();
         assert_eq!(rg.groups, vec![1]);
@@ -381,12 +402,17 @@ mod tests {
     #[test]
     fn dictionary_by_columns() {
         let d: arrow_array::DictionaryArray<arrow_array::types::Int32Type> =
-            vec![Some("b"), Some("a"), None, Some("b")].into_iter().collect();
+            vec![Some("b"), Some("a"), None, Some("b")]
+                .into_iter()
+                .collect();
         let d: ArrayRef = Arc::new(d);
         assert!(matches!(d.data_type(), DataType::Dictionary(..)));
         let mut t = GroupTable::new(vec!["d".into()], false);
         let rg = t.assign(&batch(vec![("d", d)])).unwrap();
-        assert_eq!(rg.groups, vec![0, 1, crate::aggregate::grouped::NO_GROUP, 0]);
+        assert_eq!(
+            rg.groups,
+            vec![0, 1, crate::aggregate::grouped::NO_GROUP, 0]
+        );
         let order = t.sorted_groups();
         assert_eq!(order, vec![1, 0]);
     }

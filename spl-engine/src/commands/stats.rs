@@ -78,7 +78,10 @@ pub(crate) fn bool_opt(opts: &[Opt], key: &str, default: bool) -> Result<bool> {
         "true" | "t" | "1" | "yes" => Ok(true),
         "false" | "f" | "0" | "no" => Ok(false),
         other => Err(EngineError::invalid(
-            format!("expected true or false for `{}`, found `{other}`", o.key.node),
+            format!(
+                "expected true or false for `{}`, found `{other}`",
+                o.key.node
+            ),
             o.value.span,
             "not a boolean",
         )),
@@ -87,10 +90,17 @@ pub(crate) fn bool_opt(opts: &[Opt], key: &str, default: bool) -> Result<bool> {
 
 impl StatsSpec {
     /// Binds aggregations and BY fields (errors carry spans).
-    pub(crate) fn bind(cmd: &ast::Stats, stage: &ast::Stage, ctx: &ExecContext) -> Result<StatsSpec> {
+    pub(crate) fn bind(
+        cmd: &ast::Stats,
+        stage: &ast::Stage,
+        ctx: &ExecContext,
+    ) -> Result<StatsSpec> {
         if cmd.aggs.is_empty() {
             return Err(EngineError::invalid(
-                format!("expected at least one aggregation in `{}`, found none", stage.name.node),
+                format!(
+                    "expected at least one aggregation in `{}`, found none",
+                    stage.name.node
+                ),
                 stage.span,
                 "no aggregation",
             ));
@@ -102,7 +112,10 @@ impl StatsSpec {
         for b in &cmd.by {
             if b.node.contains('*') {
                 return Err(EngineError::invalid(
-                    format!("expected a field name in BY, found the wildcard `{}`", b.node),
+                    format!(
+                        "expected a field name in BY, found the wildcard `{}`",
+                        b.node
+                    ),
                     b.span,
                     "wildcards are not allowed in BY",
                 ));
@@ -138,7 +151,10 @@ fn bind_agg(agg: &ast::Agg, ctx: &ExecContext) -> Result<BoundAgg> {
         Some(AggArg::Field(f)) if f.node.contains('*') => {
             let g = Glob::new(&f.node);
             check_wildcard_alias(&g, agg.alias.as_ref())?;
-            (BoundArg::Wildcard(g), agg.alias.as_ref().map(|a| Glob::new(&a.node)))
+            (
+                BoundArg::Wildcard(g),
+                agg.alias.as_ref().map(|a| Glob::new(&a.node)),
+            )
         }
         Some(AggArg::Field(f)) => (BoundArg::Field(f.node.clone()), None),
     };
@@ -157,7 +173,11 @@ fn bind_agg(agg: &ast::Agg, ctx: &ExecContext) -> Result<BoundAgg> {
 }
 
 /// Plans `stats`.
-pub fn plan_stats(cmd: &ast::Stats, stage: &ast::Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub fn plan_stats(
+    cmd: &ast::Stats,
+    stage: &ast::Stage,
+    ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
     let spec = StatsSpec::bind(cmd, stage, ctx)?;
     Ok(Box::new(StatsOp::new(spec)))
 }
@@ -201,11 +221,19 @@ impl Aggregator {
     pub(crate) fn push(&mut self, batch: &RecordBatch, ctx: &ExecContext) -> Result<RowGroups> {
         let rg = self.table.assign(batch)?;
         let n_groups = self.table.n_groups();
-        let time = if self.needs_time { time_column(batch)? } else { None };
+        let time = if self.needs_time {
+            time_column(batch)?
+        } else {
+            None
+        };
         let mut cache: HashMap<String, InputColumn> = HashMap::new();
         let schema = batch.schema();
         for (agg, slot) in self.spec.aggs.iter().zip(self.slots.iter_mut()) {
-            let t = if agg.func.needs_time() { time.as_ref() } else { None };
+            let t = if agg.func.needs_time() {
+                time.as_ref()
+            } else {
+                None
+            };
             match (&agg.arg, slot) {
                 (BoundArg::Rows, AccSlot::One(acc)) => {
                     let input = Input {
@@ -246,7 +274,9 @@ impl Aggregator {
                         if !wildcard_considers(g, name) {
                             continue;
                         }
-                        let acc = map.entry(name.clone()).or_insert_with(|| new_group_acc(agg.func));
+                        let acc = map
+                            .entry(name.clone())
+                            .or_insert_with(|| new_group_acc(agg.func));
                         let col = field_input(&mut cache, batch, name)?;
                         acc.update(
                             &Input {
@@ -321,7 +351,11 @@ pub(crate) fn make_batch(cols: Vec<(String, ArrayRef)>, rows: usize) -> Result<R
         .collect();
     let arrays: Vec<ArrayRef> = cols.into_iter().map(|(_, a)| a).collect();
     let opts = arrow_array::RecordBatchOptions::new().with_row_count(Some(rows));
-    Ok(RecordBatch::try_new_with_options(Arc::new(Schema::new(fields)), arrays, &opts)?)
+    Ok(RecordBatch::try_new_with_options(
+        Arc::new(Schema::new(fields)),
+        arrays,
+        &opts,
+    )?)
 }
 
 /// The `stats` operator: blocking, emits one batch on finish.

@@ -3,7 +3,12 @@ use spl_engine::commands::stats::plan_stats;
 use spl_engine::EngineError;
 use spl_parser::ast::{Agg, Command, Opt};
 
-fn stats(aggs: Vec<Agg>, by: &[&str], options: Vec<Opt>, input: Vec<arrow_array::RecordBatch>) -> Vec<String> {
+fn stats(
+    aggs: Vec<Agg>,
+    by: &[&str],
+    options: Vec<Opt>,
+    input: Vec<arrow_array::RecordBatch>,
+) -> Vec<String> {
     let cmd = stats_cmd(aggs, by, options);
     let st = stage("stats", Command::Stats(cmd.clone()));
     let mut op = plan_stats(&cmd, &st, &ctx()).unwrap();
@@ -22,7 +27,11 @@ fn stats_err(aggs: Vec<Agg>, by: &[&str]) -> EngineError {
 #[test]
 fn no_by_gives_one_row_even_without_input() {
     let out = stats(
-        vec![agg("count", None, None), agg("avg", Some("x"), None), agg("dc", Some("x"), None)],
+        vec![
+            agg("count", None, None),
+            agg("avg", Some("x"), None),
+            agg("dc", Some("x"), None),
+        ],
         &[],
         vec![],
         vec![],
@@ -33,8 +42,14 @@ fn no_by_gives_one_row_even_without_input() {
 #[test]
 fn by_rows_sorted_null_dropped_columns_in_order() {
     let b = batch(vec![
-        ("host", strs(&[Some("b"), Some("a"), None, Some("B"), Some("a"), Some("")])),
-        ("bytes", strs(&[Some("10"), Some("5"), Some("7"), Some("x"), None, Some("1")])),
+        (
+            "host",
+            strs(&[Some("b"), Some("a"), None, Some("B"), Some("a"), Some("")]),
+        ),
+        (
+            "bytes",
+            strs(&[Some("10"), Some("5"), Some("7"), Some("x"), None, Some("1")]),
+        ),
     ]);
     let out = stats(
         vec![
@@ -48,7 +63,13 @@ fn by_rows_sorted_null_dropped_columns_in_order() {
     );
     assert_eq!(
         out,
-        vec!["host ; sum(bytes) ; count ; n", " ; 1 ; 1 ; 1", "B ; - ; 1 ; 1", "a ; 5 ; 2 ; 1", "b ; 10 ; 1 ; 1",]
+        vec![
+            "host ; sum(bytes) ; count ; n",
+            " ; 1 ; 1 ; 1",
+            "B ; - ; 1 ; 1",
+            "a ; 5 ; 2 ; 1",
+            "b ; 10 ; 1 ; 1",
+        ]
     );
 }
 
@@ -60,8 +81,25 @@ fn every_numeric_function() {
         nums(&vals.iter().map(|v| Some(*v)).collect::<Vec<_>>()),
     )]);
     let fns = [
-        "count", "dc", "sum", "avg", "mean", "min", "max", "range", "stdev", "stdevp", "var", "varp", "sumsq",
-        "median", "perc50", "p95", "exactperc95", "upperperc95", "mode",
+        "count",
+        "dc",
+        "sum",
+        "avg",
+        "mean",
+        "min",
+        "max",
+        "range",
+        "stdev",
+        "stdevp",
+        "var",
+        "varp",
+        "sumsq",
+        "median",
+        "perc50",
+        "p95",
+        "exactperc95",
+        "upperperc95",
+        "mode",
     ];
     let aggs = fns.iter().map(|f| agg(f, Some("t"), Some(f))).collect();
     let out = stats(aggs, &[], vec![], vec![b]);
@@ -95,19 +133,32 @@ fn every_numeric_function() {
 
 #[test]
 fn percentile_examples_from_docs() {
-    let b = batch(vec![("v", nums(&(1..=10).map(|i| Some(i as f64)).collect::<Vec<_>>()))]);
+    let b = batch(vec![(
+        "v",
+        nums(&(1..=10).map(|i| Some(i as f64)).collect::<Vec<_>>()),
+    )]);
     let out = stats(
-        vec![agg("perc50", Some("v"), None), agg("perc95", Some("v"), None), agg("p99.5", Some("v"), None)],
+        vec![
+            agg("perc50", Some("v"), None),
+            agg("perc95", Some("v"), None),
+            agg("p99.5", Some("v"), None),
+        ],
         &[],
         vec![],
         vec![b],
     );
-    assert_eq!(out, vec!["perc50(v) ; perc95(v) ; p99.5(v)", "5.5 ; 9.55 ; 9.955"]);
+    assert_eq!(
+        out,
+        vec!["perc50(v) ; perc95(v) ; p99.5(v)", "5.5 ; 9.55 ; 9.955"]
+    );
 }
 
 #[test]
 fn non_numeric_values_ignored_by_numeric_functions() {
-    let b = batch(vec![("v", strs(&[Some("1"), Some("abc"), Some("3"), None, Some("")]))]);
+    let b = batch(vec![(
+        "v",
+        strs(&[Some("1"), Some("abc"), Some("3"), None, Some("")]),
+    )]);
     let out = stats(
         vec![
             agg("avg", Some("v"), None),
@@ -122,25 +173,39 @@ fn non_numeric_values_ignored_by_numeric_functions() {
     );
     assert_eq!(
         out,
-        vec!["avg(v) ; count(v) ; max(v) ; min(v) ; values(v)", "2 ; 4 ; abc ; 1 ; [|1|3|abc]"]
+        vec![
+            "avg(v) ; count(v) ; max(v) ; min(v) ; values(v)",
+            "2 ; 4 ; abc ; 1 ; [|1|3|abc]"
+        ]
     );
 }
 
 #[test]
 fn multivalue_values_each_count_and_by_splits() {
     let b = batch(vec![
-        ("a", mv(&[Some(&["x", "y"]), Some(&["x"]), None, Some(&["AAA", "AAA"])])),
+        (
+            "a",
+            mv(&[Some(&["x", "y"]), Some(&["x"]), None, Some(&["AAA", "AAA"])]),
+        ),
         ("g", strs(&[Some("1"), Some("1"), Some("1"), Some("2")])),
     ]);
     let out = stats(
-        vec![agg("count", Some("a"), Some("count")), agg("values", Some("a"), Some("a"))],
+        vec![
+            agg("count", Some("a"), Some("count")),
+            agg("values", Some("a"), Some("a")),
+        ],
         &["g"],
         vec![],
         vec![b.clone()],
     );
     assert_eq!(out, vec!["g ; count ; a", "1 ; 3 ; [x|y]", "2 ; 2 ; [AAA]"]);
     // one event with STR=[AAA, AAA]: `stats count BY STR` gives 2 (5.2)
-    let by_mv = stats(vec![agg("count", None, None)], &["a"], vec![], vec![b.clone()]);
+    let by_mv = stats(
+        vec![agg("count", None, None)],
+        &["a"],
+        vec![],
+        vec![b.clone()],
+    );
     assert_eq!(by_mv, vec!["a ; count", "AAA ; 2", "x ; 2", "y ; 1"]);
     let dedup = stats(
         vec![agg("count", None, None)],
@@ -158,12 +223,24 @@ fn multivalue_by_cross_product() {
         ("q", mv(&[Some(&["b", "a"])])),
     ]);
     let out = stats(vec![agg("count", None, None)], &["p", "q"], vec![], vec![b]);
-    assert_eq!(out, vec!["p ; q ; count", "1 ; a ; 1", "1 ; b ; 1", "2 ; a ; 1", "2 ; b ; 1"]);
+    assert_eq!(
+        out,
+        vec![
+            "p ; q ; count",
+            "1 ; a ; 1",
+            "1 ; b ; 1",
+            "2 ; a ; 1",
+            "2 ; b ; 1"
+        ]
+    );
 }
 
 #[test]
 fn values_byte_order_and_list_processing_order() {
-    let b1 = batch(vec![("v", strs(&[Some("b"), Some("100"), Some("10"), Some("B")]))]);
+    let b1 = batch(vec![(
+        "v",
+        strs(&[Some("b"), Some("100"), Some("10"), Some("B")]),
+    )]);
     let b2 = batch(vec![("v", strs(&[Some("1000"), Some("101"), Some("b")]))]);
     let out = stats(
         vec![
@@ -211,9 +288,15 @@ fn wildcard_aggregations_and_renames() {
         ("a:b", nums(&[Some(4.0)])),
         ("other", nums(&[Some(1.0)])),
     ]);
-    let b2 = batch(vec![("in:out", nums(&[Some(4.0)])), ("late:field", nums(&[Some(8.0)]))]);
+    let b2 = batch(vec![
+        ("in:out", nums(&[Some(4.0)])),
+        ("late:field", nums(&[Some(8.0)])),
+    ]);
     let out = stats(
-        vec![agg("avg", Some("*:*"), Some("avg_*:*")), agg("max", Some("*"), None)],
+        vec![
+            agg("avg", Some("*:*"), Some("avg_*:*")),
+            agg("max", Some("*"), None),
+        ],
         &[],
         vec![],
         vec![b1, b2],
@@ -263,7 +346,10 @@ fn by_numeric_time_stays_numeric_and_sorts_numerically() {
     let st = stage("stats", Command::Stats(cmd.clone()));
     let mut op = plan_stats(&cmd, &st, &ctx()).unwrap();
     let out = run(op.as_mut(), vec![b]);
-    assert_eq!(out[0].schema().field(0).data_type(), &arrow_schema::DataType::Float64);
+    assert_eq!(
+        out[0].schema().field(0).data_type(),
+        &arrow_schema::DataType::Float64
+    );
     assert_eq!(render(&out), vec!["_time ; avg(io)", "20 ; 2", "100 ; 2"]);
 }
 
@@ -276,7 +362,10 @@ fn by_field_missing_from_batch_gives_no_rows() {
 
 #[test]
 fn groups_span_batches() {
-    let b1 = batch(vec![("k", strs(&[Some("a"), Some("b")])), ("v", nums(&[Some(1.0), Some(2.0)]))]);
+    let b1 = batch(vec![
+        ("k", strs(&[Some("a"), Some("b")])),
+        ("v", nums(&[Some(1.0), Some(2.0)])),
+    ]);
     let b2 = batch(vec![("k", strs(&[Some("b"), Some("c")]))]);
     let out = stats(
         vec![agg("count", None, None), agg("sum", Some("v"), None)],
@@ -284,5 +373,8 @@ fn groups_span_batches() {
         vec![],
         vec![b1, b2],
     );
-    assert_eq!(out, vec!["k ; count ; sum(v)", "a ; 1 ; 1", "b ; 2 ; 2", "c ; 1 ; -"]);
+    assert_eq!(
+        out,
+        vec!["k ; count ; sum(v)", "a ; 1 ; 1", "b ; 2 ; 2", "c ; 1 ; -"]
+    );
 }

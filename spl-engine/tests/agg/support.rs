@@ -128,7 +128,12 @@ fn cell(a: &ArrayRef, i: usize) -> String {
 pub fn render(batches: &[RecordBatch]) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(b) = batches.first() {
-        let names: Vec<String> = b.schema().fields().iter().map(|f| f.name().clone()).collect();
+        let names: Vec<String> = b
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
         out.push(names.join(" ; "));
     }
     for b in batches {
