@@ -9,3 +9,9 @@ mod stats;
 
 #[path = "agg/mstats.rs"]
 mod mstats;
+
+#[path = "agg/eventstats.rs"]
+mod eventstats;
+
+#[path = "agg/streamstats.rs"]
+mod streamstats;

@@ -175,6 +175,35 @@ pub(crate) fn for_each_obs<'a>(
     }
 }
 
+/// Calls `f` with each value of batch row `row` (none for null; one per
+/// multivalue entry; `Val::Num(1.0)` for [`InputColumn::Rows`]).
+pub(crate) fn obs_at<'a>(col: &'a InputColumn, row: usize, mut f: impl FnMut(Val<'a>)) {
+    match col {
+        InputColumn::Missing => {}
+        InputColumn::Rows => f(Val::Num(1.0)),
+        InputColumn::Num(a) => {
+            if row < a.len() && a.is_valid(row) {
+                f(Val::Num(a.value(row)));
+            }
+        }
+        InputColumn::Str(a) => {
+            if row < a.len() && a.is_valid(row) {
+                f(Val::Str(a.value(row)));
+            }
+        }
+        InputColumn::List(l, vals) => {
+            if row < l.len() && l.is_valid(row) {
+                let o = l.value_offsets();
+                for j in o[row] as usize..(o[row + 1] as usize).min(vals.len()) {
+                    if vals.is_valid(j) {
+                        f(Val::Str(vals.value(j)));
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// One aggregation over all groups.
 pub(crate) trait GroupAcc: Send {
     /// Feeds one batch's observations.

@@ -7,7 +7,7 @@ use crate::commands::search::{SearchFilter, SearchMode, TimeBounds};
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::source::SourceMeta;
-use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray};
+use arrow_array::{ArrayRef, BooleanArray, RecordBatch, StringArray};
 use arrow_schema::{Field, Schema};
 use spl_parser::ast::{SearchExpr, SearchKind, SearchOp};
 use std::sync::Arc;
