@@ -126,11 +126,6 @@ impl GroupTable {
         self.n_groups
     }
 
-    /// The BY field names.
-    pub(crate) fn fields(&self) -> &[String] {
-        &self.fields
-    }
-
     /// Maps the batch's rows to groups, creating groups as needed.
     pub(crate) fn assign(&mut self, batch: &RecordBatch) -> Result<RowGroups> {
         let n = batch.num_rows();

@@ -3,44 +3,32 @@
 //! A generating command: on `finish` it scans every metric dataset with a
 //! projection of the needed columns, keeps the points inside the time range
 //! and WHERE, and aggregates `_value` into cells keyed by (time bucket,
-//! dimension ids, metric id). Memory grows with the number of cells, never
-//! with the number of points; metric names and dimension values are interned
-//! (dictionary columns once per batch), so the per-point work is integer
-//! hashing and a numeric update.
+//! dimension ids, metric id) ([`cells`]). Memory grows with the number of
+//! cells, never with the number of points; metric names and dimension values
+//! are interned (dictionary columns once per batch), so the per-point work is
+//! integer hashing and a numeric update. With `ctx.threads > 1` workers pull
+//! batches from a shared queue into their own partial aggregates, merged at
+//! the end.
 
-use super::groupby::{cmp_keys, KeyVal};
-use super::stats::make_batch;
-use crate::aggregate::grouped::{new_group_acc, GroupAcc, Input, InputColumn, RowGroups, NO_GROUP};
 use crate::aggregate::names::{check_wildcard_alias, Glob};
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
-use crate::aggregate::value::Out;
 use crate::aggregate::{AggContext, AggFunc};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
-use crate::source::{DataKind, ScanRequest};
-use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
-use indexmap::IndexMap;
+use crate::source::{DataKind, Dataset, ScanRequest, SourceMeta};
+use arrow_array::{Array, RecordBatch};
 use spl_parser::ast::{self, find_opt, AggArg};
-use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::Mutex;
 
+mod cells;
 mod filter;
+mod output;
+use cells::{Partial, Shape};
 use filter::WherePlan;
 
-/// One distinct (function, argument) pair; several outputs may share it
-/// (S1 lists `avg(udp.*)` twice under two names; 6.6 default (c)).
-struct AccSpec {
-    func: AggFunc,
-    /// `None` in `func(_value)` style: every selected point.
-    pattern: Option<Glob>,
-    acc: Box<dyn GroupAcc>,
-}
-
-/// One written aggregation.
-struct OutputSpec {
+/// One written aggregation: which accumulator and how its columns are named.
+pub(super) struct OutputSpec {
     acc: usize,
     func_text: String,
     /// `None` for a bare `count` (output name `count`).
@@ -50,6 +38,8 @@ struct OutputSpec {
 }
 
 impl OutputSpec {
+    /// Column name for `metric` (for a wildcard pattern the matched text
+    /// replaces the `*` of the AS name; 6.3); `None` if it does not match.
     fn name(&self, metric: &str, pattern: Option<&Glob>) -> Option<String> {
         let Some(p) = pattern else {
             let default = match &self.arg_text {
@@ -64,25 +54,6 @@ impl OutputSpec {
             (_, Some(a)) => a.clone(),
             _ => format!("{}({metric})", self.func_text),
         })
-    }
-}
-
-/// Value -> id interner for dimension values and metric names.
-#[derive(Default)]
-struct Interner {
-    ids: HashMap<String, u32>,
-    values: Vec<String>,
-}
-
-impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.values.len() as u32;
-        self.values.push(s.to_string());
-        self.ids.insert(s.to_string(), id);
-        id
     }
 }
 
@@ -125,7 +96,7 @@ pub fn plan_mstats(
         None => None,
     };
     let fillnull = find_opt(&cmd.options, "fillnull_value").map(|o| o.value.node.clone());
-    let mut accs: Vec<AccSpec> = Vec::new();
+    let mut specs: Vec<(AggFunc, Option<Glob>)> = Vec::new();
     let mut outputs = Vec::new();
     let mut value_style = None;
     for agg in &cmd.aggs {
@@ -173,18 +144,12 @@ pub fn plan_mstats(
                 check_wildcard_alias(p, agg.alias.as_ref())?;
             }
         }
-        let acc = match accs
-            .iter()
-            .position(|a| a.func == func && a.pattern == pattern)
-        {
+        // the same (function, argument) is computed once, whatever its names
+        let acc = match specs.iter().position(|(f, p)| *f == func && *p == pattern) {
             Some(i) => i,
             None => {
-                accs.push(AccSpec {
-                    func,
-                    pattern,
-                    acc: new_group_acc(func),
-                });
-                accs.len() - 1
+                specs.push((func, pattern));
+                specs.len() - 1
             }
         };
         outputs.push(OutputSpec {
@@ -199,14 +164,16 @@ pub fn plan_mstats(
     let earliest = where_plan.bounds.earliest.or(ctx.earliest);
     let latest = where_plan.bounds.latest.or(ctx.latest);
     Ok(Box::new(MstatsOp {
-        dims: cmd.by.iter().map(|b| b.node.clone()).collect(),
-        value_style: value_style.unwrap_or(false),
+        shape: Shape {
+            dims: cmd.by.iter().map(|b| b.node.clone()).collect(),
+            value_style: value_style.unwrap_or(false),
+            specs,
+            fillnull,
+        },
         span,
-        fillnull,
         where_plan,
         earliest,
         latest,
-        accs,
         outputs,
         done: false,
     }))
@@ -214,28 +181,42 @@ pub fn plan_mstats(
 
 /// The `mstats` operator.
 struct MstatsOp {
-    dims: Vec<String>,
-    value_style: bool,
+    shape: Shape,
     span: Option<TimeSpan>,
-    fillnull: Option<String>,
     where_plan: WherePlan,
     earliest: Option<f64>,
     latest: Option<f64>,
-    accs: Vec<AccSpec>,
     outputs: Vec<OutputSpec>,
     done: bool,
 }
 
-/// Aggregation state of one run.
-struct Cells {
-    /// Key of cell `c` at `keys[c*w..(c+1)*w]`: bucket bits, dim ids, metric id.
-    keys: Vec<u64>,
-    map: HashMap<Vec<u64>, u32>,
-    dims: Vec<Interner>,
-    metrics: Interner,
-    /// Per metric id: which accumulators take its points.
-    metric_accs: Vec<Vec<bool>>,
-    seq: u64,
+type BatchIter<'a> = Box<dyn Iterator<Item = Result<RecordBatch>> + Send + 'a>;
+
+/// Hands out (batch, dataset meta) pairs dataset by dataset to any number
+/// of workers.
+struct WorkQueue<'a> {
+    datasets: Vec<&'a Dataset>,
+    next: usize,
+    current: Option<(BatchIter<'a>, &'a SourceMeta)>,
+    req: &'a ScanRequest,
+}
+
+impl<'a> WorkQueue<'a> {
+    fn next_batch(&mut self) -> Result<Option<(RecordBatch, &'a SourceMeta)>> {
+        loop {
+            if let Some((it, meta)) = &mut self.current {
+                match it.next() {
+                    Some(b) => return Ok(Some((b?, meta))),
+                    None => self.current = None,
+                }
+            }
+            let Some(ds) = self.datasets.get(self.next) else {
+                return Ok(None);
+            };
+            self.next += 1;
+            self.current = Some((ds.scan.scan(self.req)?, &ds.meta));
+        }
+    }
 }
 
 impl Operator for MstatsOp {
@@ -249,20 +230,12 @@ impl Operator for MstatsOp {
             return Ok(Vec::new());
         }
         self.done = true;
-        let mut cells = Cells {
-            keys: Vec::new(),
-            map: HashMap::new(),
-            dims: self.dims.iter().map(|_| Interner::default()).collect(),
-            metrics: Interner::default(),
-            metric_accs: Vec::new(),
-            seq: 0,
-        };
         let mut columns = vec![
             "_time".to_string(),
             "metric_name".to_string(),
             "_value".to_string(),
         ];
-        columns.extend(self.dims.iter().cloned());
+        columns.extend(self.shape.dims.iter().cloned());
         for f in self.where_plan.fields() {
             if !columns.contains(f) {
                 columns.push(f.clone());
@@ -274,45 +247,94 @@ impl Operator for MstatsOp {
             latest: self.latest,
         };
         let catalog = ctx.catalog.clone();
-        let mut bucketer = self.span.map(|s| Bucketer::new(s, ctx.tz.clone()));
-        for ds in catalog
+        let datasets: Vec<&Dataset> = catalog
             .datasets
             .iter()
-            .filter(|d| d.kind == DataKind::Metrics)
-        {
-            if !self.where_plan.dataset_may_match(&ds.meta) {
-                continue;
-            }
-            for batch in ds.scan.scan(&req)? {
-                let batch = batch?;
-                let selected = self.select_rows(&batch, &ds.meta, ctx)?;
-                if !selected.is_empty() {
-                    self.aggregate(&batch, selected, &mut cells, bucketer.as_mut())?;
+            .filter(|d| d.kind == DataKind::Metrics && self.where_plan.dataset_may_match(&d.meta))
+            .collect();
+        let queue = Mutex::new(WorkQueue {
+            datasets,
+            next: 0,
+            current: None,
+            req: &req,
+        });
+        let threads = ctx.threads.max(1);
+        let partial = if threads == 1 {
+            self.work(&queue, ctx)?
+        } else {
+            let this = &*self;
+            let results: Vec<Result<Partial>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| s.spawn(|| this.work(&queue, ctx)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(EngineError::Internal("mstats worker panicked".into()))
+                        })
+                    })
+                    .collect()
+            });
+            let mut merged: Option<Partial> = None;
+            for r in results {
+                let p = r?;
+                match &mut merged {
+                    None => merged = Some(p),
+                    Some(m) => m.merge(&self.shape, p)?,
                 }
-                cells.seq += batch.num_rows() as u64;
             }
-        }
-        self.output(cells)
+            merged.unwrap_or_else(|| Partial::new(&self.shape))
+        };
+        let batch = output::assemble(&self.shape, &self.outputs, self.span.is_some(), partial)?;
+        Ok(vec![batch])
     }
 }
 
 impl MstatsOp {
+    /// One worker: pulls batches until the queue is empty.
+    fn work(&self, queue: &Mutex<WorkQueue<'_>>, ctx: &ExecContext) -> Result<Partial> {
+        let mut partial = Partial::new(&self.shape);
+        let mut bucketer = self.span.map(|s| Bucketer::new(s, ctx.tz.clone()));
+        loop {
+            let next = {
+                let mut q = queue
+                    .lock()
+                    .map_err(|_| EngineError::Internal("mstats work queue poisoned".into()))?;
+                q.next_batch()?
+            };
+            let Some((batch, meta)) = next else { break };
+            let Some(time) = super::groupby::time_column(&batch)? else {
+                continue;
+            };
+            let selected = self.select_rows(&batch, &time, meta, ctx)?;
+            if !selected.is_empty() {
+                partial.add_batch(
+                    &self.shape,
+                    &batch,
+                    selected,
+                    Some(&time),
+                    bucketer.as_mut(),
+                )?;
+            }
+        }
+        Ok(partial)
+    }
+
     /// Rows inside `[earliest, latest)` that satisfy WHERE.
     fn select_rows(
         &self,
         batch: &RecordBatch,
-        meta: &crate::source::SourceMeta,
+        time: &arrow_array::Float64Array,
+        meta: &SourceMeta,
         ctx: &ExecContext,
     ) -> Result<Vec<u32>> {
         let n = batch.num_rows();
-        let Some(time) = super::groupby::time_column(batch)? else {
-            return Ok(Vec::new());
-        };
         let mask = self.where_plan.evaluate(batch, meta, ctx)?;
         let (lo, hi) = (self.earliest, self.latest);
         let mut rows = Vec::with_capacity(n);
         for i in 0..n.min(time.len()).min(mask.len()) {
-            if time.is_null(i) || !mask.value(i) || mask.is_null(i) {
+            if time.is_null(i) || mask.is_null(i) || !mask.value(i) {
                 continue;
             }
             let t = time.value(i);
@@ -323,310 +345,4 @@ impl MstatsOp {
         }
         Ok(rows)
     }
-
-    /// Metric ids of a batch's rows (`u32::MAX`: no usable metric name).
-    fn metric_ids(&self, batch: &RecordBatch, cells: &mut Cells) -> Result<Vec<u32>> {
-        let n = batch.num_rows();
-        let Some(col) = batch.column_by_name("metric_name") else {
-            return Ok(vec![u32::MAX; n]);
-        };
-        let intern = |s: Option<&str>, cells: &mut Cells| -> u32 {
-            match s {
-                // empty names and names with spaces are never returned (6.1)
-                Some(s) if !s.is_empty() && !s.contains(' ') => {
-                    let id = cells.metrics.id(s);
-                    if id as usize == cells.metric_accs.len() {
-                        let m: Vec<bool> = self
-                            .accs
-                            .iter()
-                            .map(|a| a.pattern.as_ref().is_none_or(|p| p.matches(s)))
-                            .collect();
-                        cells.metric_accs.push(m);
-                    }
-                    id
-                }
-                _ => u32::MAX,
-            }
-        };
-        if let Some(dict) = col.as_any_dictionary_opt() {
-            let values = arrow_cast::cast(dict.values(), &arrow_schema::DataType::Utf8)?;
-            let values = values.as_string::<i32>();
-            let ids: Vec<u32> = values.iter().map(|v| intern(v, cells)).collect();
-            let keys = dict.normalized_keys();
-            return Ok((0..n)
-                .map(|r| {
-                    if col.is_null(r) {
-                        u32::MAX
-                    } else {
-                        keys.get(r)
-                            .and_then(|&k| ids.get(k))
-                            .copied()
-                            .unwrap_or(u32::MAX)
-                    }
-                })
-                .collect());
-        }
-        let s = arrow_cast::cast(col, &arrow_schema::DataType::Utf8)?;
-        let s: &StringArray = s.as_string::<i32>();
-        Ok(s.iter().map(|v| intern(v, cells)).collect())
-    }
-
-    fn aggregate(
-        &mut self,
-        batch: &RecordBatch,
-        selected: Vec<u32>,
-        cells: &mut Cells,
-        mut bucketer: Option<&mut Bucketer>,
-    ) -> Result<()> {
-        let metric = self.metric_ids(batch, cells)?;
-        let time = super::groupby::time_column(batch)?;
-        let mut dim_ids: Vec<Vec<Option<u32>>> = Vec::with_capacity(self.dims.len());
-        for (j, d) in self.dims.iter().enumerate() {
-            let interner = cells
-                .dims
-                .get_mut(j)
-                .ok_or_else(|| EngineError::Internal("dimension interner".into()))?;
-            dim_ids.push(intern_dim(
-                batch.column_by_name(d),
-                batch.num_rows(),
-                interner,
-                self.fillnull.as_deref(),
-            )?);
-        }
-        let w = 2 + self.dims.len();
-        let mut key = vec![0u64; w];
-        let mut rows = Vec::with_capacity(selected.len());
-        let mut groups = Vec::with_capacity(selected.len());
-        'rows: for &r in &selected {
-            let r = r as usize;
-            let m = metric.get(r).copied().unwrap_or(u32::MAX);
-            let wanted = cells
-                .metric_accs
-                .get(m as usize)
-                .is_some_and(|v| v.iter().any(|&b| b));
-            if !wanted {
-                continue;
-            }
-            key[0] = match (bucketer.as_deref_mut(), &time) {
-                (Some(b), Some(t)) => match b.bucket(t.value(r)) {
-                    Some(x) => x.to_bits(),
-                    None => continue,
-                },
-                _ => 0,
-            };
-            for (j, ids) in dim_ids.iter().enumerate() {
-                match ids.get(r).copied().flatten() {
-                    Some(id) => key[1 + j] = u64::from(id),
-                    None => continue 'rows,
-                }
-            }
-            key[w - 1] = if self.value_style { 0 } else { u64::from(m) };
-            let cell = match cells.map.get(key.as_slice()) {
-                Some(&c) => c,
-                None => {
-                    let c = (cells.keys.len() / w) as u32;
-                    cells.map.insert(key.clone(), c);
-                    cells.keys.extend_from_slice(&key);
-                    c
-                }
-            };
-            rows.push(r as u32);
-            groups.push((cell, m));
-        }
-        let n_cells = cells.keys.len() / w;
-        let value = match batch.column_by_name("_value") {
-            Some(v) => InputColumn::from_array(v)?,
-            None => InputColumn::Missing,
-        };
-        let time_in = time.as_ref();
-        for (ai, acc) in self.accs.iter_mut().enumerate() {
-            let gs: Vec<u32> = groups
-                .iter()
-                .map(|&(c, m)| {
-                    let take = cells
-                        .metric_accs
-                        .get(m as usize)
-                        .and_then(|v| v.get(ai))
-                        .copied()
-                        .unwrap_or(false);
-                    if take {
-                        c
-                    } else {
-                        NO_GROUP
-                    }
-                })
-                .collect();
-            let input = Input {
-                col: &value,
-                time: if acc.func.needs_time() { time_in } else { None },
-                seq_base: cells.seq,
-            };
-            let rg = RowGroups {
-                rows: Some(rows.clone()),
-                groups: gs,
-            };
-            acc.acc.update(&input, &rg, n_cells);
-        }
-        Ok(())
-    }
-
-    fn output(&mut self, cells: Cells) -> Result<Vec<RecordBatch>> {
-        let w = 2 + self.dims.len();
-        let n_cells = cells.keys.len() / w;
-        // rows: distinct (bucket, dims)
-        let mut row_of_cell = Vec::with_capacity(n_cells);
-        let mut row_map: HashMap<&[u64], u32> = HashMap::new();
-        let mut row_keys: Vec<&[u64]> = Vec::new();
-        for c in 0..n_cells {
-            let k = cells.keys.get(c * w..c * w + w - 1).unwrap_or(&[]);
-            let r = *row_map.entry(k).or_insert_with(|| {
-                row_keys.push(k);
-                (row_keys.len() - 1) as u32
-            });
-            row_of_cell.push(r);
-        }
-        let dim_val = |j: usize, id: u64| -> &str {
-            cells
-                .dims
-                .get(j)
-                .and_then(|i| i.values.get(id as usize))
-                .map_or("", String::as_str)
-        };
-        let mut order: Vec<u32> = (0..row_keys.len() as u32).collect();
-        order.sort_by(|&a, &b| {
-            let (ka, kb) = (row_keys[a as usize], row_keys[b as usize]);
-            let t = f64::from_bits(ka[0]).total_cmp(&f64::from_bits(kb[0]));
-            (0..self.dims.len()).fold(t, |o, j| {
-                o.then_with(|| {
-                    cmp_keys(
-                        &KeyVal::Str(dim_val(j, ka[1 + j]).to_string()),
-                        &KeyVal::Str(dim_val(j, kb[1 + j]).to_string()),
-                    )
-                })
-            })
-        });
-        let mut position = vec![0usize; order.len()];
-        for (p, &r) in order.iter().enumerate() {
-            position[r as usize] = p;
-        }
-        let n_rows = order.len();
-        let mut cols: Vec<(String, ArrayRef)> = Vec::new();
-        if self.span.is_some() {
-            let t: Float64Array = order
-                .iter()
-                .map(|&r| Some(f64::from_bits(row_keys[r as usize][0])))
-                .collect();
-            cols.push(("_time".into(), Arc::new(t)));
-        }
-        for (j, d) in self.dims.iter().enumerate() {
-            let v: StringArray = order
-                .iter()
-                .map(|&r| Some(dim_val(j, row_keys[r as usize][1 + j])))
-                .collect();
-            cols.push((d.clone(), Arc::new(v)));
-        }
-        // per accumulator: results per cell, then one column per (output, metric)
-        let results: Vec<Vec<Option<Out>>> = self
-            .accs
-            .iter_mut()
-            .map(|a| a.acc.results(n_cells))
-            .collect();
-        let mut metric_order: Vec<u32> = (0..cells.metrics.values.len() as u32).collect();
-        metric_order.sort_by(|&a, &b| {
-            cells.metrics.values[a as usize]
-                .as_bytes()
-                .cmp(cells.metrics.values[b as usize].as_bytes())
-                .then(Ordering::Equal)
-        });
-        let mut cells_of_metric: Vec<Vec<u32>> = vec![Vec::new(); cells.metrics.values.len()];
-        if !self.value_style {
-            for c in 0..n_cells {
-                if let Some(v) = cells
-                    .keys
-                    .get(c * w + w - 1)
-                    .and_then(|&m| cells_of_metric.get_mut(m as usize))
-                {
-                    v.push(c as u32);
-                }
-            }
-        }
-        let mut out_cols: IndexMap<String, ArrayRef> = IndexMap::new();
-        for o in &self.outputs {
-            let Some(spec) = self.accs.get(o.acc) else {
-                continue;
-            };
-            let Some(res) = results.get(o.acc) else {
-                continue;
-            };
-            if spec.pattern.is_none() {
-                let mut vals: Vec<Option<Out>> = vec![None; n_rows];
-                for c in 0..n_cells {
-                    vals[position[row_of_cell[c] as usize]] = res.get(c).cloned().flatten();
-                }
-                if let Some(name) = o.name("", None) {
-                    out_cols.insert(name, crate::aggregate::value::build_column(&vals));
-                }
-                continue;
-            }
-            for &m in &metric_order {
-                let mname = &cells.metrics.values[m as usize];
-                let Some(name) = o.name(mname, spec.pattern.as_ref()) else {
-                    continue;
-                };
-                let mut vals: Vec<Option<Out>> = vec![None; n_rows];
-                let cs = cells_of_metric
-                    .get(m as usize)
-                    .map_or(&[][..], Vec::as_slice);
-                for &c in cs {
-                    vals[position[row_of_cell[c as usize] as usize]] =
-                        res.get(c as usize).cloned().flatten();
-                }
-                if !cs.is_empty() {
-                    out_cols.insert(name, crate::aggregate::value::build_column(&vals));
-                }
-            }
-        }
-        cols.extend(out_cols);
-        Ok(vec![make_batch(cols, n_rows)?])
-    }
-}
-
-/// Dimension ids per batch row; null (or absent) dimensions become the
-/// `fillnull_value` when given, else `None` (the point is dropped; 6.4).
-fn intern_dim(
-    col: Option<&ArrayRef>,
-    n: usize,
-    int: &mut Interner,
-    fill: Option<&str>,
-) -> Result<Vec<Option<u32>>> {
-    let fill_id = fill.map(|f| int.id(f));
-    let Some(col) = col else {
-        return Ok(vec![fill_id; n]);
-    };
-    if let Some(dict) = col.as_any_dictionary_opt() {
-        let values = arrow_cast::cast(dict.values(), &arrow_schema::DataType::Utf8)?;
-        let values = values.as_string::<i32>();
-        let ids: Vec<Option<u32>> = values.iter().map(|v| v.map(|v| int.id(v))).collect();
-        let keys = dict.normalized_keys();
-        return Ok((0..n)
-            .map(|r| {
-                if col.is_null(r) {
-                    fill_id
-                } else {
-                    keys.get(r)
-                        .and_then(|&k| ids.get(k).copied().flatten())
-                        .or(fill_id)
-                }
-            })
-            .collect());
-    }
-    let s = match InputColumn::from_array(col)? {
-        InputColumn::Str(s) => s,
-        InputColumn::Num(a) => a
-            .iter()
-            .map(|v| v.map(crate::aggregate::value::fmt_num))
-            .collect::<StringArray>(),
-        _ => return Ok(vec![fill_id; n]),
-    };
-    Ok(s.iter().map(|v| v.map(|v| int.id(v)).or(fill_id)).collect())
 }

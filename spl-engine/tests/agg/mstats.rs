@@ -438,3 +438,52 @@ fn plan_errors() {
         EngineError::UnknownFunction { .. }
     ));
 }
+
+#[test]
+fn threaded_partials_merge_to_the_single_threaded_result() {
+    // several batches and datasets, interned in different orders per worker
+    let dims = ["host", "dc"];
+    let mut batches = Vec::new();
+    for i in 0..40u32 {
+        let pts: Vec<Point<'_>> = (0..25u32)
+            .map(|j| {
+                let host = ["h1", "h2", "h3"][((i + j) % 3) as usize];
+                let dc = if j % 7 == 0 {
+                    None
+                } else {
+                    Some(["east", "west"][(j % 2) as usize])
+                };
+                let metric = ["tcp.a", "tcp.b", "udp.c"][((i * j) % 3) as usize];
+                (
+                    f64::from(i * 25 + j),
+                    metric,
+                    f64::from(j % 5),
+                    vec![Some(host), dc],
+                )
+            })
+            .collect();
+        batches.push(points(&dims, &pts));
+    }
+    let (a, b) = batches.split_at(20);
+    let data = || vec![dataset("m1", a.to_vec()), dataset("m2", b.to_vec())];
+    let cmd = || {
+        mstats_cmd(
+            vec![
+                agg("sum", Some("tcp.*"), Some("sum_*")),
+                agg("max", Some("*"), None),
+                agg("count", Some("udp.c"), None),
+                agg("perc50", Some("tcp.*"), None),
+                agg("latest", Some("tcp.*"), None),
+            ],
+            &dims,
+            vec![opt("span", "100s")],
+            None,
+        )
+    };
+    let single = run_mstats(cmd(), &ctx_with(data()));
+    let mut c2 = ctx_with(data());
+    c2.threads = 2;
+    let multi = run_mstats(cmd(), &c2);
+    assert!(single.len() > 20, "{single:?}");
+    assert_eq!(single, multi);
+}
