@@ -394,7 +394,7 @@ mod tests {
             (
                 "b".to_string(),
                 "x".to_string(),
-                vec![Some(Out::Num(10.0)), Some(Out::Num(2.0f64.sqrt() * 2.0))]
+                vec![Some(Out::Num(10.0)), Some(Out::Num(2.0f64.sqrt()))]
             )
         );
     }
