@@ -1,4 +1,5 @@
 //! Tests of the aggregation commands over hand-built batches and ASTs.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
 
 #[path = "agg/support.rs"]
 #[allow(dead_code)]

@@ -7,12 +7,12 @@
 //! product, duplicates kept unless `dedup_splitvals=true`).
 
 use crate::aggregate::grouped::{InputColumn, RowGroups};
+use crate::aggregate::hash::FxHashMap;
 use crate::aggregate::value::{fmt_num, parse_num};
 use crate::error::Result;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// An interned BY value, as first seen.
@@ -54,8 +54,8 @@ pub(crate) fn cmp_keys(a: &KeyVal, b: &KeyVal) -> Ordering {
 /// Value -> id for one BY field.
 #[derive(Default)]
 struct Interner {
-    by_text: HashMap<String, u32>,
-    by_bits: HashMap<u64, u32>,
+    by_text: FxHashMap<String, u32>,
+    by_bits: FxHashMap<u64, u32>,
     values: Vec<KeyVal>,
 }
 
@@ -101,7 +101,7 @@ pub(crate) struct GroupTable {
     fields: Vec<String>,
     dedup_splitvals: bool,
     interners: Vec<Interner>,
-    map: HashMap<Vec<u32>, u32>,
+    map: FxHashMap<Vec<u32>, u32>,
     /// Ids of group `g` at `keys[g*k..(g+1)*k]`.
     keys: Vec<u32>,
     n_groups: usize,
@@ -115,7 +115,7 @@ impl GroupTable {
             interners: (0..n).map(|_| Interner::default()).collect(),
             fields,
             dedup_splitvals,
-            map: HashMap::new(),
+            map: FxHashMap::default(),
             keys: Vec::new(),
             n_groups: usize::from(n == 0),
         }

@@ -121,6 +121,14 @@ impl StatsSpec {
                 ));
             }
         }
+        if bool_opt(&cmd.options, "allnum", false)? {
+            let span = find_opt(&cmd.options, "allnum").map_or(stage.span, |o| o.value.span);
+            return Err(EngineError::invalid(
+                "expected allnum=false, found allnum=true",
+                span,
+                "not supported by this engine yet",
+            ));
+        }
         Ok(StatsSpec {
             aggs,
             by: cmd.by.iter().map(|b| b.node.clone()).collect(),

@@ -181,7 +181,7 @@ impl StreamstatsOp {
     }
 
     /// Aggregates stored window rows of group `g` with fresh states.
-    fn from_window<'a>(&self, rows: impl Iterator<Item = &'a RowObs>) -> Vec<Option<Out>> {
+    fn aggregate_window<'a>(&self, rows: impl Iterator<Item = &'a RowObs>) -> Vec<Option<Out>> {
         let mut states: Vec<Box<dyn RowState>> =
             self.instances.iter().map(|i| i.proto.fresh()).collect();
         for obs in rows {
@@ -196,7 +196,7 @@ impl StreamstatsOp {
 
     fn row_results(&mut self, g: u32, obs: RowObs) -> Vec<Option<Out>> {
         if self.window == 0 {
-            let states = self.states.entry(g).or_insert_with(Vec::new);
+            let states = self.states.entry(g).or_default();
             // instances found in later batches start empty for existing groups
             for inst in self.instances.iter().skip(states.len()) {
                 states.push(inst.proto.fresh());
@@ -223,9 +223,9 @@ impl StreamstatsOp {
                     self.shared.pop_front();
                 }
                 return self
-                    .from_window(self.shared.iter().filter(|(x, _)| *x == g).map(|(_, o)| o));
+                    .aggregate_window(self.shared.iter().filter(|(x, _)| *x == g).map(|(_, o)| o));
             }
-            let r = self.from_window(self.shared.iter().filter(|(x, _)| *x == g).map(|(_, o)| o));
+            let r = self.aggregate_window(self.shared.iter().filter(|(x, _)| *x == g).map(|(_, o)| o));
             self.shared.push_back((g, obs));
             while self.shared.len() > self.window {
                 self.shared.pop_front();
@@ -238,9 +238,9 @@ impl StreamstatsOp {
             while w.len() > self.window {
                 w.pop_front();
             }
-            self.from_window(w.iter())
+            self.aggregate_window(w.iter())
         } else {
-            let r = self.from_window(w.iter());
+            let r = self.aggregate_window(w.iter());
             w.push_back(obs);
             while w.len() > self.window {
                 w.pop_front();
