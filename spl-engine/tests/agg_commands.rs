@@ -16,3 +16,6 @@ mod eventstats;
 
 #[path = "agg/streamstats.rs"]
 mod streamstats;
+
+#[path = "agg/parsed.rs"]
+mod parsed;

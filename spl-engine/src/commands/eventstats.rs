@@ -9,8 +9,25 @@ use crate::aggregate::grouped::NO_GROUP;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch, UInt32Array};
 use spl_parser::ast;
+
+/// Help, reference page and runnable examples of `eventstats`.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "eventstats",
+    aliases: &[],
+    kind: CommandKind::Transforming,
+    synopsis: "eventstats <func>(<field>|eval(<expr>)) [AS <name>]... [BY <field-list>]",
+    description: "Computes the stats aggregates and adds them to every result of their group; results with a null BY value get none.",
+    examples: &[
+        Example {
+            title: "add the total to every row",
+            spl: "| makeresults count=3 | streamstats count as n | eventstats sum(n) as total",
+        },
+    ],
+    compat: "A result in several groups (multivalue BY) gets its first group's values; `allnum=true` is rejected.",
+};
 
 /// Plans `eventstats`.
 pub fn plan_eventstats(

@@ -24,8 +24,25 @@ use std::sync::Mutex;
 mod cells;
 mod filter;
 mod output;
+use crate::spec::{CommandKind, CommandSpec, Example};
 use cells::{Partial, Shape};
 use filter::WherePlan;
+
+/// Help, reference page and runnable examples of `mstats`.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "mstats",
+    aliases: &[],
+    kind: CommandKind::Generating,
+    synopsis: "mstats <func>(<metric>|<glob>|_value) [AS <name>]... [WHERE <search-terms>] [BY <dimension-list>] [span=<time>] [fillnull_value=<str>]",
+    description: "Aggregates metric data points of the registered metric datasets, one column per matching metric, per time bucket and dimension values.",
+    examples: &[
+        Example {
+            title: "average per host and minute",
+            spl: "| mstats avg(cpu.*) as cpu.* where index=metrics by host span=1m",
+        },
+    ],
+    compat: "`prestats`, `append`, `chart` and `every` are not supported; the same aggregation listed under two names produces both columns.",
+};
 
 /// One written aggregation: which accumulator and how its columns are named.
 pub(super) struct OutputSpec {
@@ -287,6 +304,10 @@ impl Operator for MstatsOp {
             merged.unwrap_or_else(|| Partial::new(&self.shape))
         };
         let batch = output::assemble(&self.shape, &self.outputs, self.span.is_some(), partial)?;
+        // no BY, no span and no data: no columns at all, so no result
+        if batch.num_columns() == 0 {
+            return Ok(Vec::new());
+        }
         Ok(vec![batch])
     }
 }

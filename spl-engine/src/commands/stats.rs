@@ -14,12 +14,33 @@ use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::eval::BoundExpr;
 use crate::operator::Operator;
+use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
 use arrow_schema::{Field, Schema};
 use indexmap::IndexMap;
 use spl_parser::ast::{self, find_opt, AggArg, Opt};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Help, reference page and runnable examples of `stats`.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "stats",
+    aliases: &[],
+    kind: CommandKind::Transforming,
+    synopsis: "stats <func>(<field>|eval(<expr>)) [AS <name>]... [BY <field-list>] [dedup_splitvals=<bool>]",
+    description: "Aggregates all results into one row per combination of BY values (sorted by them); without BY, exactly one row.",
+    examples: &[
+        Example {
+            title: "count events",
+            spl: "| makeresults count=3 | stats count",
+        },
+        Example {
+            title: "several aggregations",
+            spl: "| makeresults count=4 | streamstats count as n | stats sum(n) avg(n) values(n) as ns",
+        },
+    ],
+    compat: "`allnum=true` is rejected; BY rows sort numbers numerically before strings (Splunk leaves numeric order unspecified).",
+};
 
 /// What an aggregation reads.
 #[derive(Debug, Clone)]

@@ -16,9 +16,26 @@ use crate::aggregate::value::{build_column, Out, Val};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch};
 use spl_parser::ast::{self, find_opt};
 use std::collections::{HashMap, VecDeque};
+
+/// Help, reference page and runnable examples of `streamstats`.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "streamstats",
+    aliases: &[],
+    kind: CommandKind::Streaming,
+    synopsis: "streamstats [current=<bool>] [window=<n>] [global=<bool>] [reset_on_change=<bool>] <func>(<field>) [AS <name>]... [BY <field-list>]",
+    description: "Adds running aggregates to each result in arrival order, per BY group, optionally over a sliding window of results.",
+    examples: &[
+        Example {
+            title: "number the results",
+            spl: "| makeresults count=3 | streamstats count",
+        },
+    ],
+    compat: "`time_window`, `reset_before` and `reset_after` are not supported yet.",
+};
 
 /// `max_stream_window` (limits.conf).
 const MAX_WINDOW: usize = 10_000;
@@ -225,7 +242,8 @@ impl StreamstatsOp {
                 return self
                     .aggregate_window(self.shared.iter().filter(|(x, _)| *x == g).map(|(_, o)| o));
             }
-            let r = self.aggregate_window(self.shared.iter().filter(|(x, _)| *x == g).map(|(_, o)| o));
+            let r =
+                self.aggregate_window(self.shared.iter().filter(|(x, _)| *x == g).map(|(_, o)| o));
             self.shared.push_back((g, obs));
             while self.shared.len() > self.window {
                 self.shared.pop_front();
