@@ -307,7 +307,10 @@ fn eval_where_and_precision() {
         run(&e, "| makeresults | eval a=\"x\", b=a + \":\" + \"y\", c=round(7/2, 2), d=10/4 | table a b c d"),
         "a | b   | c    | d\nx | x:y | 3.50 | 2.5\n"
     );
-    assert_eq!(run(&e, "index=web | where status > 250 | table status"), "status\n403\n");
+    assert_eq!(
+        run(&e, "index=web | where status > 250 | table status"),
+        "status\n403\n"
+    );
 }
 
 #[test]
@@ -321,7 +324,13 @@ fn foreach_substitutes_matchstr_even_in_strings() {
 
 #[test]
 fn foreach_skips_rows_without_field() {
-    let e = engine(vec![events(&[1.0, 2.0], vec![col("www1", &[Some("5"), Some("7")]), col("www2", &[Some("1"), None])])]);
+    let e = engine(vec![events(
+        &[1.0, 2.0],
+        vec![
+            col("www1", &[Some("5"), Some("7")]),
+            col("www2", &[Some("1"), None]),
+        ],
+    )]);
     let q = "* | eval total=0 | foreach www* [ eval total = total + '<<FIELD>>' ] | table total";
     assert_eq!(run(&e, q), "total\n7\n6\n");
 }
