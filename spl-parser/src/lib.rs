@@ -8,6 +8,7 @@
 pub mod ast;
 mod commands;
 pub mod error;
+pub mod macros;
 pub mod normalize;
 mod parser;
 pub mod span;

@@ -31,8 +31,28 @@ impl BoundExpr {
         )))
     }
 
+    /// Evaluates and returns the display precision the result carries.
+    pub fn eval_output(&self, batch: &RecordBatch, ctx: &ExecContext) -> Result<EvalOutput> {
+        Ok(EvalOutput {
+            array: self.eval(batch, ctx)?,
+            decimals: None,
+        })
+    }
+
     /// Evaluates as a predicate: true keeps the row; false and null do not.
     pub fn eval_predicate(&self, _batch: &RecordBatch, _ctx: &ExecContext) -> Result<BooleanArray> {
-        Err(EngineError::Internal("predicates are not implemented yet".into()))
+        Err(EngineError::Internal(
+            "predicates are not implemented yet".into(),
+        ))
     }
+}
+
+/// A value column plus the number of decimals it displays with (`round(x, 2)`
+/// prints `3.50`); `None` means SPL's shortest form.
+#[derive(Debug, Clone)]
+pub struct EvalOutput {
+    /// One value per row.
+    pub array: ArrayRef,
+    /// Display precision, stored as field metadata under [`crate::value::DECIMALS_KEY`].
+    pub decimals: Option<u8>,
 }
