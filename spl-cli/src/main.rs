@@ -1,1 +1,33 @@
-fn main() {}
+//! The `spl` command: parse (and, later, run and test) Splunk detection
+//! searches offline. `main` only dispatches; each subcommand has its own file.
+
+mod diagnostic;
+mod parse_cmd;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Splunk SPL, offline.
+#[derive(Parser)]
+#[command(
+    name = "spl",
+    version,
+    about = "Parse and run Splunk SPL detection searches offline"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Parse a search (after macro expansion) and print its AST.
+    Parse(parse_cmd::ParseArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Parse(args) => parse_cmd::run(&args),
+    }
+}
