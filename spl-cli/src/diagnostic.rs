@@ -4,14 +4,14 @@
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 use spl_parser::macros::{Expanded, Origin};
-use spl_parser::{ParseError, Span};
+use spl_parser::Span;
 use std::fmt;
 use std::io::IsTerminal;
 
-/// A [`ParseError`] re-pointed at the text a user can fix.
+/// An error (parse, macro or engine) re-pointed at the text a user can fix.
 #[derive(Debug)]
 pub(crate) struct Located {
-    inner: ParseError,
+    inner: Box<dyn Diagnostic + Send + Sync + 'static>,
     source: NamedSource<String>,
     span: Option<Span>,
     note: Option<String>,
@@ -20,10 +20,10 @@ pub(crate) struct Located {
 impl Located {
     /// An error whose spans point into `query` (macro errors, or parse errors
     /// of a query without macros).
-    pub(crate) fn in_query(inner: ParseError, name: &str, query: &str) -> Self {
-        let span = inner.span();
+    pub(crate) fn in_query(inner: impl Diagnostic + Send + Sync + 'static, name: &str, query: &str) -> Self {
+        let span = primary_span(&inner);
         Located {
-            inner,
+            inner: Box::new(inner),
             source: NamedSource::new(name, query.to_string()),
             span,
             note: None,
@@ -32,8 +32,8 @@ impl Located {
 
     /// A parse error of expanded text: maps its span back through the source
     /// map to the query or to a macro body.
-    pub(crate) fn in_expansion(inner: ParseError, name: &str, expanded: &Expanded) -> Self {
-        let Some(span) = inner.span() else {
+    pub(crate) fn in_expansion(inner: impl Diagnostic + Send + Sync + 'static, name: &str, expanded: &Expanded) -> Self {
+        let Some(span) = primary_span(&inner) else {
             return Located::in_query(inner, name, expanded.source_map.query());
         };
         let loc = expanded.locate(span);
@@ -54,7 +54,7 @@ impl Located {
         };
         match body {
             None => Located {
-                inner,
+                inner: Box::new(inner),
                 source: NamedSource::new(name, expanded.source_map.query().to_string()),
                 span: Some(loc.span_in_origin),
                 note: None,
@@ -67,7 +67,7 @@ impl Located {
                     format!("inside the expansion of {call} at {name}:{line}:{col}")
                 });
                 Located {
-                    inner,
+                    inner: Box::new(inner),
                     source: NamedSource::new(origin, text),
                     span: Some(loc.span_in_origin),
                     note,
@@ -75,6 +75,12 @@ impl Located {
             }
         }
     }
+}
+
+/// The span of a diagnostic's first label.
+fn primary_span(d: &dyn Diagnostic) -> Option<Span> {
+    let label = d.labels()?.next()?;
+    Some(Span::new(label.offset(), label.offset() + label.len()))
 }
 
 fn line_col(text: &str, off: usize) -> (usize, usize) {

@@ -2,7 +2,9 @@
 //! searches offline. `main` only dispatches; each subcommand has its own file.
 
 mod diagnostic;
+mod input;
 mod parse_cmd;
+mod run_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -23,11 +25,14 @@ struct Cli {
 enum Cmd {
     /// Parse a search (after macro expansion) and print its AST.
     Parse(parse_cmd::ParseArgs),
+    /// Run a search over exported data and print the results.
+    Run(run_cmd::RunArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Cmd::Parse(args) => parse_cmd::run(&args),
+        Cmd::Run(args) => run_cmd::run(&args),
     }
 }

@@ -3,6 +3,7 @@
 //! error, 2 unreadable input or macro file.
 
 use crate::diagnostic::{render, Located};
+use crate::input::QueryInput;
 use spl_parser::ast::{Command, Pipeline, Query, SearchExpr, SearchKind};
 use spl_parser::macros::{expand, MacroSet};
 use std::fmt::Write;
@@ -11,17 +12,9 @@ use std::process::ExitCode;
 
 /// Arguments of `spl parse`.
 #[derive(clap::Args)]
-#[command(group = clap::ArgGroup::new("input").required(true).multiple(false))]
 pub(crate) struct ParseArgs {
-    /// The search text.
-    #[arg(group = "input")]
-    query: Option<String>,
-    /// Read the search from a file.
-    #[arg(long, value_name = "FILE", group = "input")]
-    query_file: Option<PathBuf>,
-    /// Read the `search` of a security_content detection YAML file.
-    #[arg(long, value_name = "FILE.yml", group = "input")]
-    detection: Option<PathBuf>,
+    #[command(flatten)]
+    input: QueryInput,
     /// Macro definitions: macros.conf, a corpus `macros.jsonl`, a
     /// security_content macro YAML, or a directory of them (repeatable; later
     /// files override earlier ones; bundled CIM/ES macros are always loaded).
@@ -46,32 +39,8 @@ fn input_error(msg: String) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// Reads the query text and a name for diagnostics.
-fn read_input(args: &ParseArgs) -> Result<(String, String), String> {
-    if let Some(q) = &args.query {
-        return Ok((q.clone(), "query".into()));
-    }
-    if let Some(p) = &args.query_file {
-        let text =
-            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-        return Ok((text, p.display().to_string()));
-    }
-    if let Some(p) = &args.detection {
-        let text =
-            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-        let doc: serde_norway::Value = serde_norway::from_str(&text)
-            .map_err(|e| format!("cannot parse {} as YAML: {e}", p.display()))?;
-        let search = doc
-            .get("search")
-            .and_then(|s| s.as_str())
-            .ok_or_else(|| format!("{} has no `search` string", p.display()))?;
-        return Ok((search.to_string(), p.display().to_string()));
-    }
-    Err("no input: give QUERY, --query-file or --detection".into())
-}
-
 pub(crate) fn run(args: &ParseArgs) -> ExitCode {
-    let (query, name) = match read_input(args) {
+    let (query, name) = match args.input.read() {
         Ok(x) => x,
         Err(msg) => return input_error(msg),
     };
