@@ -8,6 +8,7 @@
 pub(crate) mod csv_events;
 pub(crate) mod csv_util;
 mod event_builder;
+mod hec_metrics;
 mod json_events;
 mod json_flatten;
 mod metrics_csv;
