@@ -8,7 +8,7 @@
 //! Numbers are written as SPL prints them (a `spl.decimals` field metadata entry
 //! fixes the number of decimals).
 
-use super::matcher::format_number;
+use super::columns::format_number;
 use super::table::LookupTable;
 use crate::error::{EngineError, Result};
 use crate::source::csv_events::encode_mv;
