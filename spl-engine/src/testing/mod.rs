@@ -39,5 +39,13 @@ pub fn render(result: &QueryResult, ctx: &ExecContext) -> Result<String> {
         .iter()
         .map(|r| r.iter().map(cell_text).collect())
         .collect();
-    Ok(format::render_table(&t.fields, &rows))
+    Ok(render_rows(&t.fields, &rows))
+}
+
+/// Renders header and rows; an empty result renders as `(no results)`.
+pub fn render_rows(fields: &[String], rows: &[Vec<CellText>]) -> String {
+    if fields.is_empty() && rows.is_empty() {
+        return "(no results)\n".into();
+    }
+    format::render_table(fields, rows)
 }

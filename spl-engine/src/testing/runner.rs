@@ -267,13 +267,17 @@ pub fn run_file(path: &Path, opts: &RunOptions) -> Result<FileReport, SpltestErr
                 if *rowsort {
                     rows.sort();
                 }
-                let actual_text = format::render_table(&header, &rows);
+                let actual_text = super::render_rows(&header, &rows);
                 let expected_text = expected.as_ref().map(|e| {
                     let mut er = e.rows.clone();
                     if *rowsort {
                         er.sort();
                     }
-                    format::render_table(&e.header, &er)
+                    if e.header.len() == 1 && e.header[0] == "(no results)" && er.is_empty() {
+                        super::render_rows(&[], &[])
+                    } else {
+                        format::render_table(&e.header, &er)
+                    }
                 });
                 let passed = expected_text.as_deref() == Some(actual_text.as_str());
                 if !passed && opts.bless {
