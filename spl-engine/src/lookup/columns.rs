@@ -74,7 +74,7 @@ pub(crate) fn to_text(arr: &ArrayRef) -> Result<ArrayRef> {
         DataType::Float64 => Arc::new(
             arr.as_primitive::<Float64Type>()
                 .iter()
-                .map(|v| v.map(format_number))
+                .map(|v| v.map(|v| crate::value::format_number(v, None)))
                 .collect::<StringArray>(),
         ),
         DataType::Int64 => Arc::new(
@@ -85,16 +85,6 @@ pub(crate) fn to_text(arr: &ArrayRef) -> Result<ArrayRef> {
         ),
         _ => arrow_cast::cast(arr, &DataType::Utf8)?,
     })
-}
-
-/// A number as SPL prints a full-precision value: integral values without a
-/// decimal point, others as the shortest round-trip decimal.
-pub(crate) fn format_number(v: f64) -> String {
-    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e16 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}")
-    }
 }
 
 pub(crate) fn set_column(batch: &RecordBatch, name: &str, col: ArrayRef) -> Result<RecordBatch> {
@@ -164,9 +154,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_print_like_spl() {
-        assert_eq!(format_number(3.0), "3");
-        assert_eq!(format_number(-0.5), "-0.5");
-        assert_eq!(format_number(0.1 + 0.2), "0.30000000000000004");
+    fn numeric_keys_print_like_spl() {
+        let a: ArrayRef = Arc::new(arrow_array::Float64Array::from(vec![3.0, -0.5, 0.1 + 0.2]));
+        let t = to_text(&a).unwrap();
+        let t = t.as_string::<i32>();
+        assert_eq!(t.value(0), "3");
+        assert_eq!(t.value(1), "-0.5");
+        assert_eq!(t.value(2), "0.30000000000000004");
     }
 }

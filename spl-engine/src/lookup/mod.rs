@@ -16,10 +16,8 @@ mod matcher;
 mod table;
 mod write;
 
-pub(crate) use columns::format_number as format_spl_number;
 pub use config::LookupConfig;
 pub use table::LookupTable;
-pub use write::DECIMALS_METADATA_KEY;
 
 use crate::error::{EngineError, Result};
 use arrow_array::RecordBatch;

@@ -341,7 +341,7 @@ fn distribution_points(
             running += c;
             let le = bounds.get(i).map_or_else(
                 || "+Inf".to_string(),
-                |b| super::super::lookup::format_spl_number(*b),
+                |b| crate::value::format_number(*b, None),
             );
             push("bucket", running, Some(("le".to_string(), le)));
         }
