@@ -12,7 +12,7 @@ use crate::error::{EngineError, Result};
 use arrow_array::builder::{Float64Builder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef};
-use arrow_schema::DataType;
+use arrow_schema::{DataType, Field};
 use maxminddb::geoip2;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -117,6 +117,27 @@ impl GeoColumns {
             v.push((format!("{prefix}Timezone"), self.timezone.clone()));
         }
         v
+    }
+}
+
+impl GeoColumns {
+    /// Like [`GeoColumns::named`], with ready-made fields: `lat`/`lon` carry the
+    /// `spl.decimals = 5` metadata Splunk prints them with.
+    pub fn fields(&self, prefix: &str, allfields: bool) -> Vec<(Field, ArrayRef)> {
+        self.named(prefix, allfields)
+            .into_iter()
+            .map(|(name, col)| {
+                let coord = name.ends_with("lat") || name.ends_with("lon");
+                let mut f = Field::new(name, col.data_type().clone(), true);
+                if coord && col.data_type() == &DataType::Float64 {
+                    f.set_metadata(HashMap::from([(
+                        crate::value::DECIMALS_KEY.to_string(),
+                        "5".to_string(),
+                    )]));
+                }
+                (f, col)
+            })
+            .collect()
     }
 }
 

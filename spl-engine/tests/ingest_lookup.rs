@@ -463,6 +463,14 @@ fn geoip_column_lookup() {
         ]
     );
     assert_eq!(cols.named("", true).len(), 8);
+    let fields = cols.fields("", false);
+    let lat = &fields[3].0;
+    assert_eq!(lat.name(), "lat");
+    assert_eq!(
+        lat.metadata().get("spl.decimals").map(String::as_str),
+        Some("5")
+    );
+    assert!(fields[0].0.metadata().is_empty());
     let batch = events(named.iter().map(|(n, a)| (n.as_str(), a.clone())).collect());
     assert_eq!(
         one(&batch, "geo_City", 0).as_deref(),

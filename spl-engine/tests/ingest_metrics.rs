@@ -314,3 +314,21 @@ fn otlp_json_metrics() {
         assert!(metric_names.contains(n), "{n} in {metric_names:?}");
     }
 }
+
+#[test]
+fn hec_metric_json() {
+    let p = fixture("hec_metrics.jsonl");
+    assert_eq!(
+        spl_engine::source::detect_format(&p).unwrap(),
+        DataFormat::HecMetrics
+    );
+    let ds = open_dataset(&DataSpec::new(&p)).unwrap();
+    assert_eq!(ds.kind, DataKind::Metrics);
+    assert_eq!(ds.meta.sourcetype, "hec_metrics");
+    let b = &scan_all(&ds, &ScanRequest::default())[0];
+    assert_eq!(b.num_rows(), 3);
+    assert_eq!(one(b, "metric_name", 2).as_deref(), Some("tcp.packets"));
+    assert_eq!(f64_at(b, "_value", 1), Some(20480.0));
+    assert_eq!(one(b, "dest.process.name", 2).as_deref(), Some("java"));
+    assert!(one(b, "source", 1).is_none());
+}

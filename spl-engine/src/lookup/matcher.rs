@@ -6,16 +6,13 @@
 //! `take` when every event matches at most one row, else with a list builder, and
 //! merged into existing event fields with `zip`.
 
+use super::columns::{build_text, set_column, unify, EventText};
 use super::config::MatchKind;
 use super::table::LookupTable;
 use crate::error::{EngineError, Result};
-use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int64Type};
-use arrow_array::{
-    Array, ArrayRef, BooleanArray, ListArray, RecordBatch, StringArray, UInt32Array,
-};
-use arrow_schema::{DataType, Field, Schema};
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, UInt32Array};
+use arrow_schema::DataType;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -478,156 +475,6 @@ pub(crate) fn cidr_contains(net: IpAddr, bits: u8, ip: IpAddr) -> bool {
     }
 }
 
-/// Utf8 when no row has several values, else List<Utf8>; `None` rows are null.
-fn build_text(per_row: &[Option<Vec<&str>>]) -> ArrayRef {
-    if per_row.iter().flatten().all(|v| v.len() <= 1) {
-        let arr: StringArray = per_row
-            .iter()
-            .map(|v| v.as_ref().and_then(|v| v.first().copied()))
-            .collect();
-        Arc::new(arr)
-    } else {
-        let mut b = ListBuilder::new(StringBuilder::new());
-        for v in per_row {
-            match v {
-                Some(vals) if !vals.is_empty() => {
-                    for s in vals {
-                        b.values().append_value(s);
-                    }
-                    b.append(true);
-                }
-                _ => b.append(false),
-            }
-        }
-        Arc::new(b.finish())
-    }
-}
-
-/// Brings a new lookup column and an existing event column to one type.
-fn unify(new: ArrayRef, old: ArrayRef) -> Result<(ArrayRef, ArrayRef)> {
-    let old = to_text(&old)?;
-    match (new.data_type(), old.data_type()) {
-        (a, b) if a == b => Ok((new, old)),
-        (DataType::List(_), _) => Ok((new, to_list(&old))),
-        _ => Ok((to_list(&new), old)),
-    }
-}
-
-fn to_list(arr: &ArrayRef) -> ArrayRef {
-    if matches!(arr.data_type(), DataType::List(_)) {
-        return arr.clone();
-    }
-    let s = arr.as_string::<i32>();
-    let mut b = ListBuilder::new(StringBuilder::new());
-    for v in s.iter() {
-        match v {
-            Some(v) => {
-                b.values().append_value(v);
-                b.append(true);
-            }
-            None => b.append(false),
-        }
-    }
-    Arc::new(b.finish())
-}
-
-/// An event column as Utf8 or List<Utf8> (numbers as their SPL text).
-fn to_text(arr: &ArrayRef) -> Result<ArrayRef> {
-    Ok(match arr.data_type() {
-        DataType::Utf8 => arr.clone(),
-        DataType::List(f) if f.data_type() == &DataType::Utf8 => arr.clone(),
-        DataType::List(_) | DataType::LargeList(_) => arrow_cast::cast(
-            arr,
-            &DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true))),
-        )?,
-        DataType::Float64 => Arc::new(
-            arr.as_primitive::<Float64Type>()
-                .iter()
-                .map(|v| v.map(format_number))
-                .collect::<StringArray>(),
-        ),
-        DataType::Int64 => Arc::new(
-            arr.as_primitive::<Int64Type>()
-                .iter()
-                .map(|v| v.map(|v| v.to_string()))
-                .collect::<StringArray>(),
-        ),
-        _ => arrow_cast::cast(arr, &DataType::Utf8)?,
-    })
-}
-
-/// A number as SPL prints a full-precision value: integral values without a
-/// decimal point, others as the shortest round-trip decimal.
-pub(crate) fn format_number(v: f64) -> String {
-    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e16 {
-        format!("{v:.0}")
-    } else {
-        format!("{v}")
-    }
-}
-
-fn set_column(batch: &RecordBatch, name: &str, col: ArrayRef) -> Result<RecordBatch> {
-    let schema = batch.schema();
-    let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
-    let mut cols: Vec<ArrayRef> = batch.columns().to_vec();
-    let field = Field::new(name, col.data_type().clone(), true);
-    match fields.iter().position(|f| f.name() == name) {
-        Some(i) => {
-            if let (Some(f), Some(c)) = (fields.get_mut(i), cols.get_mut(i)) {
-                *f = field;
-                *c = col;
-            }
-        }
-        None => {
-            fields.push(field);
-            cols.push(col);
-        }
-    }
-    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)?)
-}
-
-/// An event key column viewed as text values per row.
-enum EventText {
-    Str(StringArray),
-    List(ListArray),
-}
-
-impl EventText {
-    fn new(arr: &ArrayRef) -> Result<EventText> {
-        let t = to_text(arr)?;
-        Ok(match t.data_type() {
-            DataType::List(_) => EventText::List(t.as_list::<i32>().clone()),
-            _ => EventText::Str(t.as_string::<i32>().clone()),
-        })
-    }
-
-    fn values(&self, row: usize) -> Vec<&str> {
-        match self {
-            EventText::Str(s) => {
-                if s.is_valid(row) {
-                    vec![s.value(row)]
-                } else {
-                    Vec::new()
-                }
-            }
-            EventText::List(l) => {
-                if l.is_null(row) {
-                    return Vec::new();
-                }
-                let values = l.values().as_string::<i32>();
-                let offsets = l.value_offsets();
-                let (Some(&start), Some(&end)) = (offsets.get(row), offsets.get(row + 1)) else {
-                    return Vec::new();
-                };
-                (start as usize..end as usize)
-                    .filter(|&i| values.is_valid(i))
-                    .map(|i| values.value(i))
-                    .collect()
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -645,12 +492,5 @@ mod tests {
         assert!(parse_cidr("nope/8").is_none());
         let (n, b) = parse_cidr("0.0.0.0/0").unwrap();
         assert!(cidr_contains(n, b, "8.8.8.8".parse().unwrap()));
-    }
-
-    #[test]
-    fn numbers_print_like_spl() {
-        assert_eq!(format_number(3.0), "3");
-        assert_eq!(format_number(-0.5), "-0.5");
-        assert_eq!(format_number(0.1 + 0.2), "0.30000000000000004");
     }
 }

@@ -10,15 +10,14 @@
 //! collection definition (`collection:`) is stored as `N.csv` in the first
 //! directory.
 
+mod columns;
 mod config;
 mod matcher;
 mod table;
 mod write;
 
 pub use config::LookupConfig;
-pub(crate) use matcher::format_number as format_spl_number;
 pub use table::LookupTable;
-pub use write::DECIMALS_METADATA_KEY;
 
 use crate::error::{EngineError, Result};
 use arrow_array::RecordBatch;

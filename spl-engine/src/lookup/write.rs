@@ -8,19 +8,14 @@
 //! Numbers are written as SPL prints them (a `spl.decimals` field metadata entry
 //! fixes the number of decimals).
 
-use super::matcher::format_number;
 use super::table::LookupTable;
 use crate::error::{EngineError, Result};
 use crate::source::csv_events::encode_mv;
-use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int64Type};
-use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field};
+use crate::value::Cell;
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::Field;
 use std::io::Write;
 use std::path::Path;
-
-/// Field metadata key giving the number of decimals a Float64 column prints with.
-pub const DECIMALS_METADATA_KEY: &str = "spl.decimals";
 
 fn written(name: &str) -> bool {
     !name.starts_with('_') || matches!(name, "_time" | "_raw" | "_key")
@@ -29,68 +24,14 @@ fn written(name: &str) -> bool {
 /// One column's cells as text values (`None` = empty cell).
 type Cells = Vec<Option<Vec<String>>>;
 
-fn cells_of(field: &Field, arr: &ArrayRef) -> Result<Cells> {
-    let decimals = field
-        .metadata()
-        .get(DECIMALS_METADATA_KEY)
-        .and_then(|d| d.parse::<usize>().ok());
-    let one = |v: Option<String>| v.map(|s| vec![s]);
-    let out: Vec<Option<Vec<String>>> = match arr.data_type() {
-        DataType::Utf8 => arr
-            .as_string::<i32>()
-            .iter()
-            .map(|v| one(v.map(str::to_string)))
-            .collect(),
-        DataType::Float64 => arr
-            .as_primitive::<Float64Type>()
-            .iter()
-            .map(|v| {
-                one(v.map(|v| match decimals {
-                    Some(d) => format!("{v:.d$}"),
-                    None => format_number(v),
-                }))
-            })
-            .collect(),
-        DataType::Int64 => arr
-            .as_primitive::<Int64Type>()
-            .iter()
-            .map(|v| one(v.map(|v| v.to_string())))
-            .collect(),
-        DataType::Boolean => arr
-            .as_boolean()
-            .iter()
-            .map(|v| one(v.map(|b| b.to_string())))
-            .collect(),
-        DataType::List(_) | DataType::LargeList(_) => {
-            let list = arrow_cast::cast(
-                arr,
-                &DataType::List(std::sync::Arc::new(Field::new_list_field(
-                    DataType::Utf8,
-                    true,
-                ))),
-            )?;
-            let list = list.as_list::<i32>();
-            (0..list.len())
-                .map(|i| {
-                    if list.is_null(i) {
-                        return None;
-                    }
-                    let v = list.value(i);
-                    let s = v.as_string::<i32>();
-                    let vals: Vec<String> = s.iter().flatten().map(str::to_string).collect();
-                    (!vals.is_empty()).then_some(vals)
-                })
-                .collect()
-        }
-        _ => {
-            let s = arrow_cast::cast(arr, &DataType::Utf8)?;
-            s.as_string::<i32>()
-                .iter()
-                .map(|v| one(v.map(str::to_string)))
-                .collect()
-        }
-    };
-    Ok(out)
+fn cells_of(field: &Field, arr: &ArrayRef) -> Cells {
+    (0..arr.len())
+        .map(|row| match crate::value::cell(field, arr.as_ref(), row) {
+            Cell::Null => None,
+            Cell::Single(s) => Some(vec![s]),
+            Cell::Multi(v) => Some(v),
+        })
+        .collect()
 }
 
 fn csv_cell(s: &str) -> String {
@@ -133,7 +74,7 @@ pub(crate) fn write_lookup_csv(
             .iter()
             .map(|c| {
                 let i = t.columns.iter().position(|x| x == c)?;
-                Some(cells_of(schema_fields.get(i)?, t.data.get(i)?))
+                Some(Ok(cells_of(schema_fields.get(i)?, t.data.get(i)?)))
             })
             .map(Option::transpose)
             .collect::<Result<Vec<_>>>()?;
@@ -145,7 +86,7 @@ pub(crate) fn write_lookup_csv(
             .iter()
             .map(|c| {
                 let (i, f) = schema.column_with_name(c)?;
-                Some(cells_of(f, b.column(i)))
+                Some(Ok(cells_of(f, b.column(i))))
             })
             .map(Option::transpose)
             .collect::<Result<Vec<_>>>()?;

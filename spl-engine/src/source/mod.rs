@@ -1,5 +1,13 @@
 //! Registered data: event and metric datasets, and how to scan them.
 //!
+//! Files come in through [`open_dataset`] with a [`DataSpec`] (`--data`): JSON
+//! events (JSON lines, arrays, audit `EventList`s) flattened as Splunk's `_json`
+//! names fields, Splunk search-export JSON, CSV and Parquet events; metrics from
+//! Splunk's metrics CSV, `mstats` exports, Parquet, HEC metric JSON and OTLP/JSON.
+//! Event files are read when opened; metric CSV and Parquet files are scanned
+//! lazily with projection and time pruning. Choices are listed in
+//! `docs/compat-notes/ingest.md`.
+//!
 //! Event batches: `_time` (Float64 epoch seconds), `_raw` (Utf8) when known,
 //! every other field Utf8 (single value) or List<Utf8> (multivalue). Each batch
 //! may have its own schema. Metric batches: `_time` (Float64), `metric_name`
@@ -8,6 +16,7 @@
 pub(crate) mod csv_events;
 pub(crate) mod csv_util;
 mod event_builder;
+mod hec_metrics;
 mod json_events;
 mod json_flatten;
 mod metrics_csv;

@@ -72,19 +72,20 @@ impl std::str::FromStr for OtlpRollup {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Gauge,
     DeltaSum,
     CumulativeSum,
 }
 
-struct Point {
-    time: f64,
-    start: Option<u64>,
-    name: String,
-    value: f64,
-    kind: Kind,
-    dims: Vec<(String, String)>,
+/// One metric data point before it goes into a batch.
+pub(crate) struct Point {
+    pub time: f64,
+    pub start: Option<u64>,
+    pub name: String,
+    pub value: f64,
+    pub kind: Kind,
+    pub dims: Vec<(String, String)>,
 }
 
 /// Reads an OTLP/JSON metrics file into metric batches.
@@ -340,7 +341,7 @@ fn distribution_points(
             running += c;
             let le = bounds.get(i).map_or_else(
                 || "+Inf".to_string(),
-                |b| super::super::lookup::format_spl_number(*b),
+                |b| crate::value::format_number(*b, None),
             );
             push("bucket", running, Some(("le".to_string(), le)));
         }
@@ -406,7 +407,8 @@ fn signalflow(mut points: Vec<Point>, resolution: f64) -> Vec<Point> {
         .collect()
 }
 
-fn to_batch(points: &[Point]) -> Result<RecordBatch> {
+/// Metric batch from points; dimensions in order of first appearance.
+pub(crate) fn to_batch(points: &[Point]) -> Result<RecordBatch> {
     let mut dim_names: IndexMap<&str, ()> = IndexMap::new();
     for p in points {
         for (k, _) in &p.dims {

@@ -7,6 +7,7 @@
 
 use super::csv_events::read_csv_events;
 use super::csv_util::{open_csv, read_header};
+use super::hec_metrics::{is_hec_metric, read_hec_metrics};
 use super::json_events::read_json_events;
 use super::metrics_csv::MetricsCsvScan;
 use super::metrics_shape::MetricColumns;
@@ -36,6 +37,8 @@ pub enum DataFormat {
     MetricsParquet,
     /// OTLP/JSON metrics (collector `file` exporter), converted to data points.
     OtlpJson,
+    /// Splunk HEC metric events in JSON (`"event":"metric"`, `fields.metric_name`...).
+    HecMetrics,
     // Integrator hook: a `Kubearmor` variant dispatching to
     // `crate::source::kubearmor::read(...)` belongs here once that module exists;
     // add it to `ALL`, `name`, `kind` and `open_dataset` below.
@@ -51,6 +54,7 @@ impl DataFormat {
         DataFormat::MetricsCsv,
         DataFormat::MetricsParquet,
         DataFormat::OtlpJson,
+        DataFormat::HecMetrics,
     ];
 
     /// The name used in `format=`.
@@ -63,15 +67,17 @@ impl DataFormat {
             DataFormat::MetricsCsv => "metrics-csv",
             DataFormat::MetricsParquet => "metrics-parquet",
             DataFormat::OtlpJson => "otlp-json",
+            DataFormat::HecMetrics => "hec-metrics",
         }
     }
 
     /// Events or metrics.
     pub fn kind(self) -> DataKind {
         match self {
-            DataFormat::MetricsCsv | DataFormat::MetricsParquet | DataFormat::OtlpJson => {
-                DataKind::Metrics
-            }
+            DataFormat::MetricsCsv
+            | DataFormat::MetricsParquet
+            | DataFormat::OtlpJson
+            | DataFormat::HecMetrics => DataKind::Metrics,
             _ => DataKind::Events,
         }
     }
@@ -85,6 +91,7 @@ impl DataFormat {
             DataFormat::MetricsCsv => "metrics_csv",
             DataFormat::MetricsParquet => "metrics_parquet",
             DataFormat::OtlpJson => "otlp_json",
+            DataFormat::HecMetrics => "hec_metrics",
         }
     }
 }
@@ -113,6 +120,7 @@ impl FromStr for DataFormat {
             "splunk-export" | "export-json" => "splunk-json",
             "metrics" => "metrics-csv",
             "otlp" | "otlp-metrics" => "otlp-json",
+            "hec" | "metrics-json" | "hec-json" => "hec-metrics",
             other => other,
         };
         DataFormat::ALL
@@ -313,6 +321,14 @@ pub fn detect_format(path: &Path) -> Result<DataFormat> {
     {
         return Ok(DataFormat::OtlpJson);
     }
+    if first_doc.as_ref().is_some_and(|d| {
+        is_hec_metric(d)
+            || d.as_array()
+                .and_then(|a| a.first())
+                .is_some_and(is_hec_metric)
+    }) {
+        return Ok(DataFormat::HecMetrics);
+    }
     if first_doc.as_ref().is_some_and(is_export_object)
         || (first_line.starts_with("{\"preview\"") || first_line.starts_with("{\"result\""))
     {
@@ -343,6 +359,7 @@ pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
             display.clone(),
             spec.time_field.clone(),
         )?),
+        DataFormat::HecMetrics => Arc::new(MemoryScan(read_hec_metrics(&path, &display)?)),
         DataFormat::OtlpJson => Arc::new(MemoryScan(read_otlp_metrics(
             &path,
             &display,
