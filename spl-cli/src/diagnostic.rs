@@ -20,7 +20,11 @@ pub(crate) struct Located {
 impl Located {
     /// An error whose spans point into `query` (macro errors, or parse errors
     /// of a query without macros).
-    pub(crate) fn in_query(inner: impl Diagnostic + Send + Sync + 'static, name: &str, query: &str) -> Self {
+    pub(crate) fn in_query(
+        inner: impl Diagnostic + Send + Sync + 'static,
+        name: &str,
+        query: &str,
+    ) -> Self {
         let span = primary_span(&inner);
         Located {
             inner: Box::new(inner),
@@ -32,7 +36,11 @@ impl Located {
 
     /// A parse error of expanded text: maps its span back through the source
     /// map to the query or to a macro body.
-    pub(crate) fn in_expansion(inner: impl Diagnostic + Send + Sync + 'static, name: &str, expanded: &Expanded) -> Self {
+    pub(crate) fn in_expansion(
+        inner: impl Diagnostic + Send + Sync + 'static,
+        name: &str,
+        expanded: &Expanded,
+    ) -> Self {
         let Some(span) = primary_span(&inner) else {
             return Located::in_query(inner, name, expanded.source_map.query());
         };

@@ -19,9 +19,10 @@ pub(crate) struct QueryInput {
 
 /// Reads the `search` string of a detection YAML.
 pub(crate) fn detection_search(p: &Path) -> Result<String, String> {
-    let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-    let doc: serde_norway::Value =
-        serde_norway::from_str(&text).map_err(|e| format!("cannot parse {} as YAML: {e}", p.display()))?;
+    let text =
+        std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+    let doc: serde_norway::Value = serde_norway::from_str(&text)
+        .map_err(|e| format!("cannot parse {} as YAML: {e}", p.display()))?;
     doc.get("search")
         .and_then(|s| s.as_str())
         .map(str::to_string)
@@ -35,7 +36,8 @@ impl QueryInput {
             return Ok((q.clone(), "query".into()));
         }
         if let Some(p) = &self.query_file {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
             return Ok((text, p.display().to_string()));
         }
         if let Some(p) = &self.detection {

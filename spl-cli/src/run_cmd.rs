@@ -70,7 +70,12 @@ fn input_error(msg: impl std::fmt::Display) -> ExitCode {
 
 /// Prints an engine error: data errors without a caret (exit 2), query errors
 /// with the source line and caret (exit 1).
-fn engine_error(e: EngineError, name: &str, expanded: Option<&spl_parser::macros::Expanded>, query: &str) -> ExitCode {
+fn engine_error(
+    e: EngineError,
+    name: &str,
+    expanded: Option<&spl_parser::macros::Expanded>,
+    query: &str,
+) -> ExitCode {
     if e.is_data_error() {
         eprint!("{}", render(&e));
         return ExitCode::from(2);
@@ -87,7 +92,9 @@ fn engine_error(e: EngineError, name: &str, expanded: Option<&spl_parser::macros
 fn wall_clock() -> f64 {
     #[allow(clippy::disallowed_methods)]
     let now = std::time::SystemTime::now();
-    now.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
+    now.duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
 }
 
 pub(crate) fn run(args: &RunArgs) -> ExitCode {
@@ -118,7 +125,10 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     if !args.lookups.is_empty() {
         b = b.lookup_dirs(args.lookups.clone());
     }
-    let geoip = args.geoip.clone().or_else(|| std::env::var_os("SPL_GEOIP_DB").map(PathBuf::from));
+    let geoip = args
+        .geoip
+        .clone()
+        .or_else(|| std::env::var_os("SPL_GEOIP_DB").map(PathBuf::from));
     if let Some(g) = geoip {
         b = match b.geoip(&g) {
             Ok(b) => b,
@@ -175,8 +185,11 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         Format::Jsonl => out::to_jsonl(&table),
     };
     let written = match &args.output {
-        Some(p) => std::fs::write(p, text.as_bytes()).map_err(|e| format!("cannot write {}: {e}", p.display())),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| format!("cannot write output: {e}")),
+        Some(p) => std::fs::write(p, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", p.display())),
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write output: {e}")),
     };
     match written {
         Ok(()) => ExitCode::SUCCESS,

@@ -287,6 +287,12 @@ pub fn substitute_wildcards(target: &str, caps: &[String]) -> String {
     out
 }
 
+/// Parses SPL's numeric-looking text: optional sign, digits with an optional
+/// decimal part, optional exponent; surrounding spaces make it non-numeric.
+pub fn parse_number(s: &str) -> Option<f64> {
+    crate::eval::parse_number_text(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,10 +327,4 @@ mod tests {
         assert_eq!(format_f64(f64::NAN), "nan");
         assert_eq!(format_f64(-0.0), "0");
     }
-}
-
-/// Parses SPL's numeric-looking text: optional sign, digits with an optional
-/// decimal part, optional exponent; surrounding spaces make it non-numeric.
-pub fn parse_number(s: &str) -> Option<f64> {
-    crate::eval::parse_number_text(s)
 }

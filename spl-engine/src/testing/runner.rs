@@ -344,7 +344,7 @@ pub fn run_file(path: &Path, opts: &RunOptions) -> Result<FileReport, SpltestErr
         report.blessed = replacements.len();
         let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
         // Apply bottom-up so earlier line numbers stay valid.
-        replacements.sort_by(|a, b| b.0 .0.cmp(&a.0 .0));
+        replacements.sort_by_key(|r| std::cmp::Reverse(r.0 .0));
         for ((start, end), new) in replacements {
             let s = start - 1;
             let e = (end - 1).min(lines.len());
