@@ -2,13 +2,18 @@
 //! activity from process" detections (outbound groups by `source.*`,
 //! inbound by `dest.*`; both read the same file).
 //!
-//! One series per flow and metric. The 30-day baseline is sparse (a point
-//! every 8 hours, as the detection's subsearch only needs avg/stdev), the
+//! One series per flow and metric. The 30-day baseline is sparse (64 points
+//! 11 hours apart, as the detection's subsearch only needs avg/stdev), the
 //! last hour has a point every 10 s. Every series has a fixed sub-bucket
 //! offset (0.25 s .. 9.75 s) so no point sits on a bucket or window boundary
 //! (the `earliest`/`latest` inclusivity is a documented CONFLICT) while the
 //! span flooring is still exercised. Values are integral counts (as the SIM
 //! add-on's per-window sums are), so sums are exact in any order.
+//!
+//! Every baseline group (by source and by destination) holds a power-of-two
+//! number of points of each metric and sums below 2^26, so `mean = sum/n`
+//! and `mean*mean` are exact: the sample stdev is then the same whichever
+//! way `n*mean^2` is associated (the doc's formula leaves that open).
 
 use super::fixtures::Variant;
 use super::metrics_file::{MetricPoint, MetricTable};
@@ -40,8 +45,9 @@ const UNKNOWN: &str = "(unknown)";
 /// How much history a flow has before the last hour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum History {
-    /// A point every 8 hours over 30 days, plus one stale point before.
-    Full,
+    /// `n` points `step` seconds apart from `now - 30d + 1h`, plus one stale
+    /// point before the window.
+    Sparse { n: i64, step: i64 },
     /// A single point 80 minutes before `now`: a workload deployed then, so
     /// its baseline stdev is 0 (semantics 5.3, 13.1).
     Single,
@@ -72,17 +78,23 @@ struct Burst {
     factor: f64,
 }
 
+/// 64 points 11 hours apart (every hour of the day is sampled).
+const FULL: History = History::Sparse {
+    n: 64,
+    step: 11 * HOUR,
+};
+
 const FLOWS: &[Flow] = &[
     Flow {
         id: "f1",
         cluster: US,
         src: ("frontend", Some("nginx")),
         dst: ("checkout", "java"),
-        base: [850_000.0, 120.0, 900.0, 0.0, 0.0],
+        base: [600_000.0, 120.0, 900.0, 0.0, 0.0],
         amp: 0.2,
         phase: 0,
         offset_ms: 1_250,
-        history: History::Full,
+        history: FULL,
         anomalous_only: false,
     },
     Flow {
@@ -94,7 +106,7 @@ const FLOWS: &[Flow] = &[
         amp: 0.15,
         phase: 2,
         offset_ms: 2_500,
-        history: History::Full,
+        history: FULL,
         anomalous_only: false,
     },
     Flow {
@@ -106,7 +118,7 @@ const FLOWS: &[Flow] = &[
         amp: 0.1,
         phase: 2,
         offset_ms: 3_750,
-        history: History::Full,
+        history: FULL,
         anomalous_only: false,
     },
     Flow {
@@ -118,7 +130,7 @@ const FLOWS: &[Flow] = &[
         amp: 0.25,
         phase: 5,
         offset_ms: 5_000,
-        history: History::Full,
+        history: FULL,
         anomalous_only: false,
     },
     Flow {
@@ -130,7 +142,7 @@ const FLOWS: &[Flow] = &[
         amp: 0.1,
         phase: 11,
         offset_ms: 6_250,
-        history: History::Full,
+        history: FULL,
         anomalous_only: false,
     },
     Flow {
@@ -138,11 +150,11 @@ const FLOWS: &[Flow] = &[
         cluster: EU,
         src: ("frontend", Some("nginx")),
         dst: ("checkout", "java"),
-        base: [310_000.0, 45.0, 350.0, 0.0, 0.0],
+        base: [280_000.0, 45.0, 350.0, 0.0, 0.0],
         amp: 0.2,
         phase: 8,
         offset_ms: 7_500,
-        history: History::Full,
+        history: FULL,
         anomalous_only: false,
     },
     Flow {
@@ -150,11 +162,11 @@ const FLOWS: &[Flow] = &[
         cluster: EU,
         src: ("batch-report", Some("python3")),
         dst: ("s3-gateway", "envoy"),
-        base: [1_200_000.0, 60.0, 1_100.0, 5_200.0, 40.0],
+        base: [800_000.0, 60.0, 1_100.0, 5_200.0, 40.0],
         amp: 0.05,
         phase: 14,
         offset_ms: 8_750,
-        history: History::Full,
+        history: FULL,
         anomalous_only: false,
     },
     // A point without `source.process.name`: mstats drops it from the
@@ -168,14 +180,17 @@ const FLOWS: &[Flow] = &[
         amp: 0.1,
         phase: 3,
         offset_ms: 4_375,
-        history: History::Full,
+        history: History::Sparse {
+            n: 128,
+            step: 11 * HOUR / 2,
+        },
         anomalous_only: false,
     },
     Flow {
         id: "f9",
         cluster: EU,
         src: ("new-exporter", Some("curl")),
-        dst: (UNKNOWN, UNKNOWN),
+        dst: ("otel-collector", "otelcol"),
         base: [12_500.0, 41.0, 62.0, 0.0, 0.0],
         amp: 0.1,
         phase: 11,
@@ -259,14 +274,12 @@ pub fn generate(seed: u64, now: i64, variant: Variant) -> MetricTable {
         ];
         let mut history = Vec::new();
         match flow.history {
-            History::Full => {
+            History::Sparse { n, step } => {
                 // Stale point before the 30-day window, far off the norm: it
                 // changes the baseline if `earliest=-30d` is ignored.
                 history.push((now - 30 * DAY - 5 * HOUR, 40.0));
-                let mut t = now - 30 * DAY + HOUR;
-                while t < now - 2 * HOUR {
-                    history.push((t, 1.0));
-                    t += 8 * HOUR;
+                for k in 0..n {
+                    history.push((now - 30 * DAY + HOUR + k * step, 1.0));
                 }
             }
             History::Single => history.push((now - HOUR - 20 * 60, 1.0)),
@@ -338,6 +351,7 @@ pub fn expected_groups(direction: &str, variant: Variant) -> Vec<[&'static str; 
             [US, "checkout", "java"],
         ],
         ("inbound", Variant::Anomalous) => vec![
+            [EU, "otel-collector", "otelcol"],
             [EU, "s3-gateway", "envoy"],
             [US, "payments", "java"],
             [US, "postgres", "postgres"],
