@@ -9,6 +9,7 @@ pub mod commands;
 pub mod context;
 pub mod error;
 pub mod eval;
+pub mod kubearmor;
 pub mod operator;
 pub mod source;
 pub mod time;

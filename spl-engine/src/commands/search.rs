@@ -35,7 +35,11 @@ pub struct SearchFilter {
 impl SearchFilter {
     /// Binds a search expression; returns the filter and the time bounds it
     /// states (`earliest`/`latest` terms are removed from the filter).
-    pub fn bind(expr: Option<&SearchExpr>, mode: SearchMode, _ctx: &ExecContext) -> Result<(SearchFilter, TimeBounds)> {
+    pub fn bind(
+        expr: Option<&SearchExpr>,
+        mode: SearchMode,
+        _ctx: &ExecContext,
+    ) -> Result<(SearchFilter, TimeBounds)> {
         Ok((
             SearchFilter {
                 expr: expr.cloned(),

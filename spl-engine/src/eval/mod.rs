@@ -33,6 +33,8 @@ impl BoundExpr {
 
     /// Evaluates as a predicate: true keeps the row; false and null do not.
     pub fn eval_predicate(&self, _batch: &RecordBatch, _ctx: &ExecContext) -> Result<BooleanArray> {
-        Err(EngineError::Internal("predicates are not implemented yet".into()))
+        Err(EngineError::Internal(
+            "predicates are not implemented yet".into(),
+        ))
     }
 }
