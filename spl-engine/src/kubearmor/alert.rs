@@ -55,6 +55,8 @@ pub(crate) const POLICY_KEYS: &[&str] = &[
 /// One alert the evaluated policies would raise.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
+    /// The telemetry file of the event that raised it.
+    pub file: String,
     /// 1-based line of the telemetry event that raised it.
     pub line: usize,
     /// The alert object, keys in KubeArmor's order.
@@ -87,7 +89,7 @@ pub(crate) struct Verdict<'a> {
 
 /// Builds the alert from the event's own fields plus the verdict. Empty policy
 /// fields are left out, as proto3 JSON does.
-pub(crate) fn build(line: usize, event: &Map<String, Value>, v: &Verdict<'_>) -> Alert {
+pub(crate) fn build(file: &str, line: usize, event: &Map<String, Value>, v: &Verdict<'_>) -> Alert {
     let mut merged: Map<String, Value> = event
         .iter()
         .filter(|(k, _)| !POLICY_KEYS.contains(&k.as_str()))
@@ -122,5 +124,9 @@ pub(crate) fn build(line: usize, event: &Map<String, Value>, v: &Verdict<'_>) ->
     for (k, val) in merged {
         fields.insert(k, val);
     }
-    Alert { line, fields }
+    Alert {
+        file: file.to_string(),
+        line,
+        fields,
+    }
 }

@@ -232,7 +232,7 @@ fn evaluate_event(
                 action,
                 result: Some(result),
             };
-            build(ev.line, &ev.object, &v)
+            build(&ev.file, ev.line, &ev.object, &v)
         };
     if let Some((policy, rule)) = block {
         return Some(from_rule(policy, rule, &opts.enforcer, "Block", denied));
@@ -257,7 +257,7 @@ fn evaluate_event(
             action,
             result: Some(result),
         };
-        build(ev.line, &ev.object, &v)
+        build(&ev.file, ev.line, &ev.object, &v)
     };
     let posture_violation = allow_mode && !allowed;
     if posture_violation && posture_action == PostureAction::Block {

@@ -224,6 +224,8 @@ fn strip_cri_prefix(line: &str) -> Option<&str> {
 /// A telemetry event with the fields policy matching reads, typed.
 #[derive(Debug, Clone)]
 pub struct TelemetryEvent {
+    /// The telemetry file it was read from.
+    pub file: String,
     /// 1-based line in the telemetry file.
     pub line: usize,
     /// The event as read (key order kept), used to build alerts.
@@ -306,6 +308,7 @@ impl TelemetryEvent {
         };
         let labels_text = s("Labels")?;
         Ok(TelemetryEvent {
+            file: file.to_string(),
             line,
             event_type: s("Type")?,
             operation: s("Operation")?,

@@ -27,7 +27,7 @@ pub(crate) fn selects(policy: &Policy, ev: &TelemetryEvent, node_labels: &NodeLa
             ev.is_container()
                 && ev.namespace == *namespace
                 && labels.iter().all(|l| ev.labels.contains(l))
-                && (containers.is_empty() || containers.iter().any(|c| *c == ev.container_name))
+                && (containers.is_empty() || containers.contains(&ev.container_name))
                 && expressions.iter().all(|e| expression_holds(e, ev))
         }
         Selector::Cluster { expressions } => {
@@ -46,7 +46,7 @@ pub(crate) fn selects(policy: &Policy, ev: &TelemetryEvent, node_labels: &NodeLa
 /// Label values are written `key=value`.
 fn expression_holds(e: &Expression, ev: &TelemetryEvent) -> bool {
     let hit = if e.on_namespace {
-        e.values.iter().any(|v| *v == ev.namespace)
+        e.values.contains(&ev.namespace)
     } else {
         e.values.iter().any(|v| match v.split_once('=') {
             Some((k, val)) => ev.labels.iter().any(|(lk, lv)| lk == k && lv == val),

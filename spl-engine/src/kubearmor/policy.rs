@@ -37,19 +37,33 @@ impl Action {
     }
 }
 
-/// Severity 1..=10.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "i64")]
+/// Severity 1..=10. Checked in the visitor (not `try_from`) so the error
+/// carries the line of the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Severity(pub(crate) u8);
 
-impl TryFrom<i64> for Severity {
-    type Error = String;
-    fn try_from(v: i64) -> Result<Self, String> {
-        if (1..=10).contains(&v) {
-            Ok(Severity(v as u8))
-        } else {
-            Err(format!("severity must be between 1 and 10, found {v}"))
+impl<'de> Deserialize<'de> for Severity {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Severity;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a severity between 1 and 10")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Severity, E> {
+                if (1..=10).contains(&v) {
+                    Ok(Severity(v as u8))
+                } else {
+                    Err(E::custom(format!(
+                        "severity must be between 1 and 10, found {v}"
+                    )))
+                }
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Severity, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+            }
         }
+        d.deserialize_i64(V)
     }
 }
 
