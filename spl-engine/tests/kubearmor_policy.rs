@@ -509,6 +509,11 @@ fn results_other_than_passed_or_denied_are_never_matched() {
     let missing = ev(json!({"Result": "No such file or directory"}));
     let denied = ev(json!({"Result": "Operation not permitted"}));
     assert_eq!(run(&audit_p, &[missing.clone(), denied.clone()]), vec![]);
+    // Trimmed exports without `Result` count as passed.
+    assert_eq!(
+        run(&audit_p, &[ev(json!({"Result": null}))]),
+        vec![audit(1, "a")]
+    );
     assert_eq!(
         run(&block_p, &[missing, denied]),
         vec![(
@@ -598,6 +603,18 @@ fn selectors_labels_namespace_expressions_and_container_names() {
 }
 
 #[test]
+fn lower_case_actions_and_default_namespace() {
+    let p = "apiVersion: security.kubearmor.com/v1\nkind: KubeArmorPolicy\nmetadata: {name: lc}\nspec:\n  selector: {matchLabels: {app: web}}\n  file:\n    matchPaths: [{path: /etc/passwd}]\n  action: audit\n";
+    let policies = load(p);
+    assert_eq!(policies[0].namespace.as_deref(), Some("default"));
+    let in_default = ev(json!({"NamespaceName": "default"}));
+    assert_eq!(
+        run(p, &[file_ev("/etc/passwd"), in_default]),
+        vec![audit(2, "lc")]
+    );
+}
+
+#[test]
 fn cluster_policies_select_namespaces_and_labels() {
     let cp = |op: &str| {
         format!(
@@ -649,6 +666,31 @@ fn host_policies_select_nodes() {
             &opts
         )),
         vec![block(2, "hsp-sleep")]
+    );
+}
+
+#[test]
+fn host_allow_rules_need_from_source() {
+    let hsp = "apiVersion: security.kubearmor.com/v1\nkind: KubeArmorHostPolicy\nmetadata: {name: hsp-allow}\nspec:\n  nodeSelector:\n    matchLabels: {kubernetes.io/hostname: node-1}\n  process:\n    matchPaths:\n    - path: /usr/bin/ls\n    - path: /usr/bin/sleep\n      fromSource:\n      - path: /usr/bin/bash\n  action: Allow\n";
+    let p = load(hsp);
+    assert_eq!(p[0].rule_count(), 1);
+    assert_eq!(p[0].unsupported[0].line, 13);
+    assert!(p[0].unsupported[0]
+        .to_string()
+        .contains("ignores Allow rules without fromSource"));
+    let host = |exe: &str, parent: &str| {
+        ev(
+            json!({"Type": "HostLog", "ContainerID": null, "PodName": null, "NamespaceName": null, "Labels": null,
+                  "Operation": "Process", "ProcessName": exe, "ParentProcessName": parent, "Resource": exe}),
+        )
+    };
+    let events = [
+        host("/usr/bin/sleep", "/usr/bin/bash"),
+        host("/usr/bin/sleep", "/usr/bin/zsh"),
+    ];
+    assert_eq!(
+        summary(&run_with(&p, &events, &EvalOptions::default())),
+        vec![audit(2, "DefaultPosture")]
     );
 }
 

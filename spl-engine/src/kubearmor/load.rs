@@ -42,6 +42,18 @@ struct Doc {
 }
 
 impl Doc {
+    /// Absolute line of the first `action: Allow`, else the document start.
+    fn allow_line(&self) -> usize {
+        self.text
+            .lines()
+            .position(|l| {
+                let t = l.trim_start();
+                t.starts_with("action:") && t.contains("Allow")
+            })
+            .map(|i| self.start_line + i)
+            .unwrap_or(self.start_line)
+    }
+
     /// Absolute line of the first `key:` (at any indentation), else the document start.
     fn key_line(&self, key: &str) -> usize {
         let needle = format!("{key}:");
@@ -398,6 +410,24 @@ fn compile(raw: RawManifest, kind: PolicyKind, doc: &Doc, file: &str) -> Result<
     if let Some(e) = b.errors.into_iter().next() {
         return Err(e);
     }
+    let mut unsupported = unsupported;
+    let mut rules = b.rules;
+    if kind == PolicyKind::Host {
+        // host_policy_specification.md: "In order to use the Allow action, you
+        // should define 'fromSource'; otherwise, all Allow actions will be ignored".
+        let before = rules.len();
+        rules.retain(|r| !(r.action == Action::Allow && r.from_source.is_empty()));
+        if rules.len() < before {
+            unsupported.push(Unsupported {
+                file: file.to_string(),
+                line: doc.allow_line(),
+                policy: name.clone(),
+                feature: format!("{} Allow rule(s) without fromSource", before - rules.len()),
+                reason: "KubeArmor ignores Allow rules without fromSource in host policies"
+                    .to_string(),
+            });
+        }
+    }
     Ok(Policy {
         kind,
         name,
@@ -409,7 +439,7 @@ fn compile(raw: RawManifest, kind: PolicyKind, doc: &Doc, file: &str) -> Result<
         line: doc.start_line,
         active: spec.status != Some(PolicyStatus::Inactive),
         selector,
-        rules: b.rules,
+        rules,
         unsupported,
     })
 }
