@@ -1,7 +1,37 @@
-//! The `spl` command.
+//! The `spl` command: parse (and, later, run and test) Splunk detection
+//! searches offline. `main` only dispatches; each subcommand has its own file.
 
-// The integrator wires `kubearmor_cmd::run` into the command line.
-#[allow(dead_code)]
+mod diagnostic;
 mod kubearmor_cmd;
+mod parse_cmd;
 
-fn main() {}
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Splunk SPL, offline.
+#[derive(Parser)]
+#[command(
+    name = "spl",
+    version,
+    about = "Parse and run Splunk SPL detection searches offline"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Parse a search (after macro expansion) and print its AST.
+    Parse(parse_cmd::ParseArgs),
+    /// Test KubeArmor policies offline over recorded telemetry.
+    Kubearmor(kubearmor_cmd::KubearmorArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Cmd::Parse(args) => parse_cmd::run(&args),
+        Cmd::Kubearmor(args) => kubearmor_cmd::run(args),
+    }
+}

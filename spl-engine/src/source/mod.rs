@@ -5,7 +5,25 @@
 //! may have its own schema. Metric batches: `_time` (Float64), `metric_name`
 //! (Utf8), `_value` (Float64) and dimension columns (Utf8).
 
+pub(crate) mod csv_events;
+pub(crate) mod csv_util;
+mod event_builder;
+mod json_events;
+mod json_flatten;
 pub mod kubearmor;
+mod metrics_csv;
+mod metrics_shape;
+mod otlp;
+mod parquet_scan;
+mod spec;
+mod splunk_json;
+mod timestamp;
+
+pub use event_builder::DEFAULT_TIME_FIELDS;
+pub use metrics_csv::MetricsCsvScan;
+pub use otlp::OtlpRollup;
+pub use parquet_scan::ParquetScan;
+pub use spec::{detect_format, open_dataset, DataFormat, DataSpec};
 
 use crate::error::Result;
 use arrow_array::RecordBatch;
@@ -81,4 +99,8 @@ pub struct Dataset {
 pub struct Catalog {
     /// Event and metric datasets.
     pub datasets: Vec<Dataset>,
+    /// Lookup tables (`--lookups` directories).
+    pub lookups: Arc<crate::lookup::LookupRegistry>,
+    /// The GeoIP database for `iplocation`, if one is configured.
+    pub geoip: Option<Arc<crate::geoip::GeoIp>>,
 }

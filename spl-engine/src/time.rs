@@ -1,1 +1,0 @@
-//! Time modifiers (`-30d@d`, `@w0`, `now`), `--now` parsing, strftime/strptime.
