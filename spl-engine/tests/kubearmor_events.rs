@@ -57,10 +57,9 @@ fn staged_samples_become_events_with_splunk_field_names() {
         .iter()
         .map(|f| f.name().clone())
         .collect();
-    assert_eq!(
-        &names[..6],
-        &["_time", "_raw", "index", "source", "sourcetype", "host"]
-    );
+    assert_eq!(&names[..2], &["_time", "_raw"]);
+    // index/source/sourcetype come from the dataset meta at search time.
+    assert!(!names.iter().any(|n| n == "sourcetype"));
     for want in [
         "Owner.Name",
         "EventData.Sa_family",
@@ -99,7 +98,6 @@ fn staged_samples_become_events_with_splunk_field_names() {
         time.null_count() > 0,
         "events without UpdatedTime/Timestamp have no _time"
     );
-    assert_eq!(value(b, "sourcetype", 0).as_deref(), Some("kubearmor"));
     assert_eq!(value(b, "host", 0).as_deref(), Some("pandora"));
     assert_eq!(value(b, "_raw", 0).as_deref(), Some(first.as_str()));
     // Line 3: the nginx file alert.
@@ -163,7 +161,6 @@ fn multivalue_fields_and_meta() {
     assert_eq!((v.value(0), v.value(1)), ("A", "B"));
     assert!(flags.is_null(1));
     assert_eq!(value(b, "Labels.tier", 0).as_deref(), Some("y"));
-    assert_eq!(value(b, "index", 1).as_deref(), Some("kubearmor"));
     assert_eq!(value(b, "host", 1).as_deref(), Some("n1"));
     assert_eq!(value(b, "type", 1).as_deref(), Some("SOCK_STREAM"));
     assert!(b.column_by_name("Empty").is_none() && b.column_by_name("Nothing").is_none());
@@ -224,8 +221,7 @@ fn port_scan_rows(path: &Path) -> Vec<String> {
             .unwrap();
         for row in 0..b.num_rows() {
             let v = |n: &str| value(&b, n, row);
-            if v("sourcetype").as_deref() != Some("kubearmor")
-                || v("Operation").as_deref() != Some("Network")
+            if v("Operation").as_deref() != Some("Network")
                 || v("syscall").as_deref() != Some("SYS_CONNECT")
             {
                 continue;

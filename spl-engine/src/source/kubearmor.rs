@@ -16,22 +16,19 @@
 //!
 //! `_time` comes from `UpdatedTime` (RFC 3339), else `Timestamp` (epoch
 //! seconds), else `UpdatedTimeISO`; events with none of them have a null
-//! `_time`. `_raw` is the event's JSON text. JSON `null` values and empty
-//! strings, arrays and objects yield no field.
+//! `_time`. `_raw` is the event's JSON text; `host` is `meta.host`, else the
+//! event's `HostName`. JSON `null` values and empty strings, arrays and objects
+//! yield no field. As for every event format, a field is a list column only in
+//! batches where some row has several values for it.
 
+use super::event_builder::{EventBatchBuilder, EVENT_BATCH_ROWS};
 use super::SourceMeta;
 use crate::error::{EngineError, Result};
 use crate::kubearmor::{parse_labels, read_records, Record};
-use arrow_array::builder::{Float64Builder, ListBuilder, StringBuilder};
-use arrow_array::{Array, ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema};
-use indexmap::IndexMap;
+use arrow_array::RecordBatch;
 use serde_json::Value;
+use std::collections::HashSet;
 use std::path::Path;
-use std::sync::Arc;
-
-/// Rows per batch.
-const BATCH_ROWS: usize = 8192;
 
 /// The dataset defaults for a KubeArmor file: index `main`, sourcetype `kubearmor`.
 pub fn kubearmor_meta(path: &Path) -> SourceMeta {
@@ -74,64 +71,27 @@ pub fn looks_like_kubearmor(first_line: &str) -> bool {
         && (line.contains("\"HostPID\"") || line.contains("\"UpdatedTime\""))
 }
 
-/// Reads a KubeArmor telemetry file into event batches (`_time`, `_raw`,
-/// `index`, `source`, `sourcetype`, `host`, then the event's fields).
+/// Reads a KubeArmor telemetry file into event batches (`_time`, `_raw`, then
+/// the event's fields and `host`). `index`, `source` and `sourcetype` come from
+/// `meta` at search time, as for the other event formats.
 pub fn read_kubearmor(path: &Path, meta: &SourceMeta) -> Result<Vec<RecordBatch>> {
     let file = path.display().to_string();
     let records = read_records(path)?;
     records
-        .chunks(BATCH_ROWS)
+        .chunks(EVENT_BATCH_ROWS)
         .map(|chunk| build_batch(chunk, meta, &file))
         .collect()
 }
 
-/// One row: `(field, values, multivalue)` in first-seen order.
-type Row = IndexMap<String, (Vec<String>, bool)>;
-
 fn build_batch(records: &[Record], meta: &SourceMeta, file: &str) -> Result<RecordBatch> {
-    let mut times = Float64Builder::with_capacity(records.len());
-    let mut rows: Vec<Row> = Vec::with_capacity(records.len());
+    let mut b = EventBatchBuilder::new(true);
+    let mut json_fields: HashSet<String> = HashSet::new();
     for rec in records {
-        times.append_option(event_time(rec, file)?);
-        rows.push(flatten(rec, meta));
+        let time = event_time(rec, file)?;
+        add_fields(&mut b, &mut json_fields, rec, meta);
+        b.end_row(time, Some(&rec.raw));
     }
-    // Union of the rows' fields; a field is a list column if multivalue anywhere.
-    let mut columns: IndexMap<String, bool> = IndexMap::new();
-    for row in &rows {
-        for (name, (_, mv)) in row {
-            let entry = columns.entry(name.clone()).or_insert(false);
-            *entry |= *mv;
-        }
-    }
-    let mut fields = vec![Field::new("_time", DataType::Float64, true)];
-    let mut arrays: Vec<ArrayRef> = vec![Arc::new(times.finish())];
-    for (name, is_list) in &columns {
-        if *is_list {
-            let mut b = ListBuilder::new(StringBuilder::new());
-            for row in &rows {
-                match row.get(name) {
-                    Some((vals, _)) => {
-                        for v in vals {
-                            b.values().append_value(v);
-                        }
-                        b.append(true);
-                    }
-                    None => b.append(false),
-                }
-            }
-            let arr = b.finish();
-            fields.push(Field::new(name, arr.data_type().clone(), true));
-            arrays.push(Arc::new(arr));
-        } else {
-            let mut b = StringBuilder::new();
-            for row in &rows {
-                b.append_option(row.get(name).and_then(|(v, _)| v.first()));
-            }
-            fields.push(Field::new(name, DataType::Utf8, true));
-            arrays.push(Arc::new(b.finish()));
-        }
-    }
-    Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays)?)
+    b.finish()
 }
 
 fn event_time(rec: &Record, file: &str) -> Result<Option<f64>> {
@@ -172,34 +132,16 @@ fn event_time(rec: &Record, file: &str) -> Result<Option<f64>> {
     }
 }
 
-fn push(row: &mut Row, name: String, value: String, multivalue: bool) {
-    let entry = row.entry(name).or_insert((Vec::new(), false));
-    entry.0.push(value);
-    entry.1 |= multivalue || entry.0.len() > 1;
-}
-
-fn flatten(rec: &Record, meta: &SourceMeta) -> Row {
-    let mut row = Row::new();
-    let host = meta.host.clone().or_else(|| {
-        rec.object
-            .get("HostName")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    });
-    push(&mut row, "_raw".into(), rec.raw.clone(), false);
-    push(&mut row, "index".into(), meta.index.clone(), false);
-    push(&mut row, "source".into(), meta.source.clone(), false);
-    push(
-        &mut row,
-        "sourcetype".into(),
-        meta.sourcetype.clone(),
-        false,
-    );
-    if let Some(h) = host {
-        push(&mut row, "host".into(), h, false);
-    }
+/// Adds one event's fields to the row being built.
+fn add_fields(
+    b: &mut EventBatchBuilder,
+    json_fields: &mut HashSet<String>,
+    rec: &Record,
+    meta: &SourceMeta,
+) {
+    json_fields.clear();
     for (k, v) in &rec.object {
-        flatten_value(&mut row, k.clone(), v, false);
+        flatten_value(b, json_fields, k.clone(), v);
     }
     let text = |k: &str| {
         rec.object
@@ -207,13 +149,18 @@ fn flatten(rec: &Record, meta: &SourceMeta) -> Row {
             .and_then(Value::as_str)
             .unwrap_or_default()
     };
+    if !json_fields.contains("host") {
+        let host = meta.host.as_deref().unwrap_or(text("HostName"));
+        if !host.is_empty() {
+            b.add("host", host);
+        }
+    }
     for (k, v) in parse_labels(text("Labels")) {
         if !v.is_empty() {
-            push(&mut row, format!("Labels.{k}"), v, false);
+            b.add(&format!("Labels.{k}"), &v);
         }
     }
     // Splunk-style key=value extraction never overrides a JSON field.
-    let json_fields: Vec<String> = row.keys().cloned().collect();
     let mut kv = Vec::new();
     key_values(text("Data"), &mut kv);
     let resource = text("Resource");
@@ -225,10 +172,9 @@ fn flatten(rec: &Record, meta: &SourceMeta) -> Row {
     }
     for (k, v) in kv {
         if !json_fields.contains(&k) {
-            push(&mut row, k, v, false);
+            b.add(&k, &v);
         }
     }
-    row
 }
 
 /// `a=1 b=x|y c=` and `kfunc=UDP_SENDMSG,domain=x,daddr=y` (comma-joined pairs).
@@ -265,21 +211,25 @@ fn is_key(k: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
 }
 
-fn flatten_value(row: &mut Row, name: String, v: &Value, in_array: bool) {
+fn flatten_value(b: &mut EventBatchBuilder, seen: &mut HashSet<String>, name: String, v: &Value) {
+    let mut add = |name: String, text: &str| {
+        b.add(&name, text);
+        seen.insert(name);
+    };
     match v {
         Value::Null => {}
-        Value::Bool(b) => push(row, name, b.to_string(), in_array),
-        Value::Number(n) => push(row, name, n.to_string(), in_array),
+        Value::Bool(x) => add(name, if *x { "true" } else { "false" }),
+        Value::Number(n) => add(name, &n.to_string()),
         Value::String(s) if s.is_empty() => {}
-        Value::String(s) => push(row, name, s.clone(), in_array),
+        Value::String(s) => add(name, s),
         Value::Array(items) => {
             for item in items {
-                flatten_value(row, format!("{name}{{}}"), item, true);
+                flatten_value(b, seen, format!("{name}{{}}"), item);
             }
         }
         Value::Object(map) => {
             for (k, inner) in map {
-                flatten_value(row, format!("{name}.{k}"), inner, in_array);
+                flatten_value(b, seen, format!("{name}.{k}"), inner);
             }
         }
     }
