@@ -25,6 +25,7 @@
 //! ```
 
 mod alert;
+mod compile;
 mod evaluate;
 mod event;
 mod glob;
