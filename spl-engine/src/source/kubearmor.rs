@@ -46,7 +46,10 @@ pub fn kubearmor_meta(path: &Path) -> SourceMeta {
 pub fn looks_like_kubearmor(first_line: &str) -> bool {
     let line = first_line.trim().trim_start_matches('\u{feff}');
     let body = line.find('{').map(|i| &line[i..]).unwrap_or(line);
-    if let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(body) {
+    // The first element of a JSON array written on one line ends with `},` or `}]`.
+    let parsed = serde_json::from_str::<Value>(body)
+        .or_else(|_| serde_json::from_str::<Value>(body.trim_end_matches([',', ']', ' '])));
+    if let Ok(Value::Object(obj)) = parsed {
         let ty = obj.get("Type").and_then(Value::as_str).unwrap_or_default();
         let known_type = matches!(
             ty,
@@ -275,5 +278,8 @@ mod tests {
             r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"get"}"#
         ));
         assert!(!looks_like_kubearmor("metric_timestamp,metric_name,_value"));
+        assert!(looks_like_kubearmor(
+            r#"[{"Type":"MatchedPolicy","Operation":"Process","Resource":"/bin/sleep"},"#
+        ));
     }
 }
