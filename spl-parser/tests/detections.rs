@@ -20,16 +20,17 @@ fn corpus_search(id: &str) -> String {
 }
 
 fn fixtures() -> Vec<(String, serde_norway::Value)> {
-    let mut out: Vec<(String, serde_norway::Value)> = std::fs::read_dir(repo("../fixtures/detections"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yml"))
-        .map(|p| {
-            let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-            let doc = serde_norway::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
-            (stem, doc)
-        })
-        .collect();
+    let mut out: Vec<(String, serde_norway::Value)> =
+        std::fs::read_dir(repo("../fixtures/detections"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yml"))
+            .map(|p| {
+                let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+                let doc = serde_norway::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+                (stem, doc)
+            })
+            .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
@@ -37,22 +38,33 @@ fn fixtures() -> Vec<(String, serde_norway::Value)> {
 #[test]
 fn seed_detections_parse_and_match_snapshots() {
     let mut set = MacroSet::with_bundled();
-    set.load_path(&repo("../../shared/corpus/macros.jsonl")).unwrap();
+    set.load_path(&repo("../../shared/corpus/macros.jsonl"))
+        .unwrap();
     let all = fixtures();
-    assert_eq!(all.len(), 5, "four seed detections (the scanning one in both published names)");
+    assert_eq!(
+        all.len(),
+        5,
+        "four seed detections (the scanning one in both published names)"
+    );
     for (stem, doc) in all {
         let id = doc["id"].as_str().unwrap();
         let search = doc["search"].as_str().unwrap();
-        assert_eq!(search, corpus_search(id), "{stem}: search differs from the corpus");
+        assert_eq!(
+            search,
+            corpus_search(id),
+            "{stem}: search differs from the corpus"
+        );
         for key in ["name", "version", "description", "tags", "tests"] {
             assert!(doc.get(key).is_some(), "{stem}: missing `{key}`");
         }
         let expanded = expand(search, &set).unwrap();
-        let ast = spl_parser::parse(&expanded.text)
-            .unwrap_or_else(|e| panic!("{stem}: {e}"));
+        let ast = spl_parser::parse(&expanded.text).unwrap_or_else(|e| panic!("{stem}: {e}"));
         let printed = ast.to_string();
         let again = spl_parser::parse(&printed).unwrap();
-        assert!(same_ast(&ast, &again), "{stem}: round trip changed the AST: {printed}");
+        assert!(
+            same_ast(&ast, &again),
+            "{stem}: round trip changed the AST: {printed}"
+        );
         insta::assert_snapshot!(format!("{stem}.canonical"), printed);
         insta::assert_yaml_snapshot!(stem, ast);
     }

@@ -216,7 +216,7 @@ fn primary<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Expr> {
         }
         b'\'' => {
             let Some(end) = i[1..].find('\'') else {
-                return fail(i, "closing `'` of the field name");
+                return fail_kind(i, PErrKind::UnterminatedField);
             };
             let rest = &i[end + 2..];
             Ok((

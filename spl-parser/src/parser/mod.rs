@@ -91,6 +91,8 @@ pub(crate) enum PErrKind {
     Missing(Cow<'static, str>),
     /// A string opened at this position is never closed.
     UnterminatedString,
+    /// A `'field name'` opened at this position is never closed.
+    UnterminatedField,
     /// This bracket has no partner.
     Unbalanced {
         bracket: char,
@@ -259,7 +261,16 @@ pub(crate) fn to_public(src: &str, e: PErr) -> ParseError {
     let off = src.len().saturating_sub(e.rem);
     let help = e.ctx.map(crate::commands::context_help);
     let found = describe_at(src, off);
-    let at = |len: usize| Span::new(off, (off + len).min(src.len()));
+    let at = |len: usize| {
+        if off >= src.len() {
+            // At the end there is nothing to underline: point at the last
+            // character so the caret shows where input stopped.
+            let last = src.char_indices().last().map_or(0, |(k, _)| k);
+            Span::new(last, src.len())
+        } else {
+            Span::new(off, (off + len).min(src.len()))
+        }
+    };
     match e.kind {
         PErrKind::Expected(what) => ParseError::Expected {
             expected: what.into_owned(),
@@ -273,7 +284,15 @@ pub(crate) fn to_public(src: &str, e: PErr) -> ParseError {
             found,
             help,
         },
+        PErrKind::UnterminatedField => ParseError::UnterminatedString {
+            what: "field name".into(),
+            quote: '\'',
+            span: Span::new(off, src.len()),
+            help: Some("close the field name with `'`".into()),
+        },
         PErrKind::UnterminatedString => ParseError::UnterminatedString {
+            what: "string".into(),
+            quote: '"',
             span: Span::new(off, src.len()),
             help: Some(
                 "close the string with `\"`; write a literal quote inside it as `\\\"`".into(),
