@@ -22,6 +22,9 @@ use std::cell::Cell;
 /// Deepest nesting of parentheses, brackets, `NOT`s and unary operators.
 pub(crate) const MAX_DEPTH: usize = 100;
 
+/// Depth units one subsearch costs (so at most 25 nested subsearches).
+pub(crate) const SUBSEARCH_WEIGHT: usize = 4;
+
 /// nom result with our error type.
 pub(crate) type PResult<'a, T> = nom::IResult<&'a str, T, PErr>;
 
@@ -51,23 +54,38 @@ impl<'s> Cx<'s> {
 
     /// Enters one nesting level; fails with `too_deep` past [`MAX_DEPTH`].
     pub(crate) fn enter<'a>(&self, i: &'a str) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
-        let d = self.depth.get() + 1;
+        self.enter_weighted(i, 1)
+    }
+
+    /// Enters a nesting level that costs `weight` units: a subsearch recurses
+    /// through a whole pipeline, so it uses several times the stack of a
+    /// parenthesis.
+    pub(crate) fn enter_weighted<'a>(
+        &self,
+        i: &'a str,
+        weight: usize,
+    ) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
+        let d = self.depth.get() + weight;
         if d > MAX_DEPTH {
             return Err(nom::Err::Failure(PErr::new(i, PErrKind::TooDeep)));
         }
         self.depth.set(d);
-        Ok(DepthGuard { depth: &self.depth })
+        Ok(DepthGuard {
+            depth: &self.depth,
+            weight,
+        })
     }
 }
 
 /// Restores the depth when a nested parser returns.
 pub(crate) struct DepthGuard<'c> {
     depth: &'c Cell<usize>,
+    weight: usize,
 }
 
 impl Drop for DepthGuard<'_> {
     fn drop(&mut self) {
-        self.depth.set(self.depth.get().saturating_sub(1));
+        self.depth.set(self.depth.get().saturating_sub(self.weight));
     }
 }
 

@@ -165,7 +165,7 @@ pub(crate) fn stage<'a>(cx: &Cx, i: &'a str, piped: bool) -> PResult<'a, Stage> 
 
 /// `[ pipeline ]`; `i` starts at `[`.
 pub(crate) fn subsearch<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Subsearch> {
-    let _guard = cx.enter(i)?;
+    let _guard = cx.enter_weighted(i, super::SUBSEARCH_WEIGHT)?;
     let inner = &i[1..];
     if ws(inner).is_empty() {
         return fail_kind(
