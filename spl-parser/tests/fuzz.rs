@@ -60,7 +60,7 @@ fn check(input: &str) {
             let handler = miette::GraphicalReportHandler::new_themed(
                 miette::GraphicalTheme::unicode_nocolor(),
             );
-            handler.render_report(&mut out, report.as_ref()).unwrap();
+            handler.render_report(&mut out, report.as_ref()).expect("test setup");
         }
     }
 }
@@ -68,8 +68,8 @@ fn check(input: &str) {
 fn corpus_searches() -> Vec<String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
     let mut set = MacroSet::with_bundled();
-    set.load_path(&root.join("macros.jsonl")).unwrap();
-    let text = std::fs::read_to_string(root.join("detections.jsonl")).unwrap();
+    set.load_path(&root.join("macros.jsonl")).expect("test setup");
+    let text = std::fs::read_to_string(root.join("detections.jsonl")).expect("test setup");
     text.lines()
         .filter_map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).ok()?;

@@ -53,16 +53,16 @@ impl<'s> Cx<'s> {
     }
 
     /// Enters one nesting level; fails with `too_deep` past [`MAX_DEPTH`].
-    pub(crate) fn enter<'a>(&self, i: &'a str) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
+    pub(crate) fn enter(&self, i: &str) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
         self.enter_weighted(i, 1)
     }
 
     /// Enters a nesting level that costs `weight` units: a subsearch recurses
     /// through a whole pipeline, so it uses several times the stack of a
     /// parenthesis.
-    pub(crate) fn enter_weighted<'a>(
+    pub(crate) fn enter_weighted(
         &self,
-        i: &'a str,
+        i: &str,
         weight: usize,
     ) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
         let d = self.depth.get() + weight;

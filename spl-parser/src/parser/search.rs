@@ -177,7 +177,7 @@ fn primary<'a>(cx: &Cx, i: &'a str, stop: Stop) -> PResult<'a, SearchExpr> {
             ))
         }
         '`' => {
-            let len = i[1..].find('`').map(|n| n + 2).unwrap_or(1);
+            let len = super::lex::macro_call_len(i);
             fail_kind(i, PErrKind::UnexpandedMacro { len })
         }
         '"' => {
@@ -354,7 +354,7 @@ fn value<'a>(cx: &Cx, i: &'a str, in_list: bool) -> PResult<'a, SearchValue> {
         ));
     }
     if i.starts_with('`') {
-        let len = i[1..].find('`').map(|n| n + 2).unwrap_or(1);
+        let len = super::lex::macro_call_len(i);
         return fail_kind(i, PErrKind::UnexpandedMacro { len });
     }
     let (rest, raw) = token(i, in_list, false);
