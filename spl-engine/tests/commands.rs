@@ -38,7 +38,7 @@ fn events(times: &[f64], cols: Vec<(Field, ArrayRef)>) -> RecordBatch {
         fields.push(f);
         arrays.push(a);
     }
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).unwrap()
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).expect("test batch")
 }
 
 fn engine(batches: Vec<RecordBatch>) -> Engine {
@@ -49,7 +49,7 @@ fn engine(batches: Vec<RecordBatch>) -> Engine {
 
 fn run(e: &Engine, q: &str) -> String {
     let r = e.run(q).unwrap_or_else(|err| panic!("{q}: {err}"));
-    render(&r, e.context()).unwrap()
+    render(&r, e.context()).expect("render")
 }
 
 fn sample() -> Engine {
