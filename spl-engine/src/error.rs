@@ -23,7 +23,9 @@ pub enum EngineError {
     #[error("unknown command `{name}`")]
     #[diagnostic(
         code(spl::run::unknown_command),
-        help("this command is parsed but not executed by the engine yet; see docs/compatibility.md")
+        help(
+            "this command is parsed but not executed by the engine yet; see docs/compatibility.md"
+        )
     )]
     UnknownCommand {
         /// Command name.
@@ -175,7 +177,12 @@ impl EngineError {
     }
 
     /// Shorthand for an [`EngineError::Data`] error.
-    pub fn data(file: impl Into<String>, line: Option<usize>, field: Option<&str>, message: impl Into<String>) -> Self {
+    pub fn data(
+        file: impl Into<String>,
+        line: Option<usize>,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> Self {
         EngineError::Data {
             file: file.into(),
             line,

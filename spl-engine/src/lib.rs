@@ -5,12 +5,18 @@
 //! runs them over [`arrow_array::RecordBatch`]es ([`operator`]).
 
 pub mod aggregate;
+pub mod batch;
 pub mod commands;
 pub mod context;
 pub mod error;
 pub mod eval;
 pub mod operator;
+pub mod plan;
+pub mod render;
+pub mod session;
 pub mod source;
+pub mod spec;
+pub mod testing;
 pub mod time;
 pub mod value;
 

@@ -1,10 +1,21 @@
 //! `search`: the base search over registered events, and the search-term filter
 //! used by `search` later in a pipeline, `mstats ... where`, `inputlookup ... where`.
+//!
+//! Semantics (docs: spl-semantics.md section 2): terms match `_raw`
+//! case-insensitively; `field=value` compares text case-insensitively with `*`
+//! wildcards (case-sensitively in metrics mode), any value of a multivalue field
+//! may match; `f!=v` needs `f` to exist while `NOT f=v` keeps rows without `f`;
+//! comparisons are numeric when both sides are numbers; precedence NOT > OR > AND.
 
+use crate::batch::{self, values_at};
 use crate::context::ExecContext;
-use crate::error::Result;
-use arrow_array::{BooleanArray, RecordBatch};
-use spl_parser::ast::SearchExpr;
+use crate::error::{EngineError, Result};
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
+use arrow_schema::DataType;
+use regex::Regex;
+use spl_parser::ast::{SearchExpr, SearchKind, SearchOp, SearchValue};
+use std::net::IpAddr;
 
 /// How field comparisons behave: `search` is case-insensitive; `mstats` WHERE
 /// is case-sensitive.
@@ -25,29 +36,407 @@ pub struct TimeBounds {
     pub latest: Option<f64>,
 }
 
+impl TimeBounds {
+    /// True when neither bound is set.
+    pub fn is_empty(&self) -> bool {
+        self.earliest.is_none() && self.latest.is_none()
+    }
+}
+
 /// A bound search-term filter.
 #[derive(Debug, Clone)]
 pub struct SearchFilter {
-    expr: Option<SearchExpr>,
-    mode: SearchMode,
+    node: Option<Node>,
+}
+
+/// A compiled value matcher for `field=value` and terms.
+#[derive(Debug, Clone)]
+enum ValueMatcher {
+    /// `*`: any value.
+    Any,
+    /// Exact text (lower-cased when case-insensitive).
+    Exact(String),
+    /// Wildcard pattern compiled to a regex.
+    Pattern(Regex),
+    /// CIDR subnet.
+    Cidr(IpAddr, u8),
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    And(Vec<Node>),
+    Or(Vec<Node>),
+    Not(Box<Node>),
+    True,
+    /// A term against `_raw`.
+    Term(ValueMatcher),
+    Eq {
+        field: String,
+        m: ValueMatcher,
+    },
+    Ne {
+        field: String,
+        m: ValueMatcher,
+    },
+    Ord {
+        field: String,
+        op: SearchOp,
+        value: String,
+    },
+    /// A `_time` bound.
+    Time {
+        earliest: bool,
+        at: f64,
+    },
 }
 
 impl SearchFilter {
-    /// Binds a search expression; returns the filter and the time bounds it
-    /// states (`earliest`/`latest` terms are removed from the filter).
-    pub fn bind(expr: Option<&SearchExpr>, mode: SearchMode, _ctx: &ExecContext) -> Result<(SearchFilter, TimeBounds)> {
-        Ok((
-            SearchFilter {
-                expr: expr.cloned(),
-                mode,
-            },
-            TimeBounds::default(),
-        ))
+    /// Binds a search expression; returns the filter and the time bounds its
+    /// top-level AND states (those also stay in the filter as `_time` tests).
+    pub fn bind(
+        expr: Option<&SearchExpr>,
+        mode: SearchMode,
+        ctx: &ExecContext,
+    ) -> Result<(SearchFilter, TimeBounds)> {
+        let mut bounds = TimeBounds::default();
+        let node = match expr {
+            Some(e) => {
+                collect_bounds(e, ctx, &mut bounds)?;
+                Some(compile(e, mode, ctx)?)
+            }
+            None => None,
+        };
+        Ok((SearchFilter { node }, bounds))
+    }
+
+    /// A filter that keeps everything.
+    pub fn all() -> SearchFilter {
+        SearchFilter { node: None }
     }
 
     /// Which rows match. Fields absent from the batch are missing on every row.
     pub fn evaluate(&self, batch: &RecordBatch, _ctx: &ExecContext) -> Result<BooleanArray> {
-        let _ = (&self.expr, self.mode);
-        Ok(BooleanArray::from(vec![true; batch.num_rows()]))
+        match &self.node {
+            None => Ok(BooleanArray::from(vec![true; batch.num_rows()])),
+            Some(n) => eval_node(n, batch),
+        }
     }
+}
+
+fn collect_bounds(e: &SearchExpr, ctx: &ExecContext, b: &mut TimeBounds) -> Result<()> {
+    match &e.kind {
+        SearchKind::And(items) => {
+            for i in items {
+                collect_bounds(i, ctx, b)?;
+            }
+        }
+        SearchKind::TimeBound { key, value } => {
+            let t = resolve(value, e, ctx)?;
+            match key.as_str() {
+                "earliest" | "starttime" => b.earliest = Some(t),
+                "latest" | "endtime" => b.latest = Some(t),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn resolve(value: &str, e: &SearchExpr, ctx: &ExecContext) -> Result<f64> {
+    crate::time::resolve_time_modifier(value, ctx.now, &ctx.tz).map_err(|err| match err {
+        EngineError::InvalidTime { text, .. } => EngineError::InvalidTime {
+            text,
+            span: Some(e.span),
+        },
+        other => other,
+    })
+}
+
+fn compile(e: &SearchExpr, mode: SearchMode, ctx: &ExecContext) -> Result<Node> {
+    let ci = mode == SearchMode::Events;
+    Ok(match &e.kind {
+        SearchKind::And(items) => Node::And(
+            items
+                .iter()
+                .map(|i| compile(i, mode, ctx))
+                .collect::<Result<_>>()?,
+        ),
+        SearchKind::Or(items) => Node::Or(
+            items
+                .iter()
+                .map(|i| compile(i, mode, ctx))
+                .collect::<Result<_>>()?,
+        ),
+        SearchKind::Not(inner) => Node::Not(Box::new(compile(inner, mode, ctx)?)),
+        SearchKind::Term(v) => term_node(v, ci, e)?,
+        SearchKind::Func { name, value } => {
+            let case_sensitive = name.eq_ignore_ascii_case("CASE");
+            term_node(value, ci && !case_sensitive, e)?
+        }
+        SearchKind::Compare {
+            field, op, value, ..
+        } => match op {
+            SearchOp::Eq => Node::Eq {
+                field: field.clone(),
+                m: value_matcher(&value.text, ci, true, e)?,
+            },
+            SearchOp::Ne => Node::Ne {
+                field: field.clone(),
+                m: value_matcher(&value.text, ci, true, e)?,
+            },
+            _ => Node::Ord {
+                field: field.clone(),
+                op: *op,
+                value: value.text.clone(),
+            },
+        },
+        SearchKind::In { field, values, .. } => Node::Or(
+            values
+                .iter()
+                .map(|v| {
+                    Ok(Node::Eq {
+                        field: field.clone(),
+                        m: value_matcher(&v.text, ci, true, e)?,
+                    })
+                })
+                .collect::<Result<_>>()?,
+        ),
+        SearchKind::TimeBound { key, value } => {
+            let at = resolve(value, e, ctx)?;
+            match key.as_str() {
+                "earliest" | "starttime" => Node::Time { earliest: true, at },
+                "latest" | "endtime" => Node::Time {
+                    earliest: false,
+                    at,
+                },
+                // Index-time bounds: exported data has no `_indextime`; they select everything.
+                _ => Node::True,
+            }
+        }
+        SearchKind::Subsearch(sub) => {
+            let expr = crate::commands::subsearch_format::subsearch_to_search(sub, ctx)?;
+            match expr {
+                Some(x) => compile(&x, mode, ctx)?,
+                None => Node::Not(Box::new(Node::True)),
+            }
+        }
+    })
+}
+
+fn term_node(v: &SearchValue, ci: bool, e: &SearchExpr) -> Result<Node> {
+    if v.text == "*" {
+        return Ok(Node::True);
+    }
+    // Splunk matches terms as whole segments of `_raw` (2.1): a term that starts
+    // (ends) with a letter or digit must not be preceded (followed) by one.
+    let text = v.text.as_str();
+    let mut re = String::from(if ci { "(?is)" } else { "(?s)" });
+    if text.chars().next().is_some_and(char::is_alphanumeric) {
+        re.push_str(r"(?:^|[^\p{L}\p{N}])");
+    }
+    for (i, part) in text.split('*').enumerate() {
+        if i > 0 {
+            re.push_str(".*?");
+        }
+        re.push_str(&regex::escape(part));
+    }
+    if text.chars().last().is_some_and(char::is_alphanumeric) {
+        re.push_str(r"(?:$|[^\p{L}\p{N}])");
+    }
+    let regex = Regex::new(&re).map_err(|err| {
+        EngineError::invalid(format!("invalid search term: {err}"), e.span, "here")
+    })?;
+    Ok(Node::Term(ValueMatcher::Pattern(regex)))
+}
+
+fn value_matcher(text: &str, ci: bool, allow_cidr: bool, e: &SearchExpr) -> Result<ValueMatcher> {
+    if text == "*" {
+        return Ok(ValueMatcher::Any);
+    }
+    if allow_cidr {
+        if let Some((ip, bits)) = parse_cidr(text) {
+            return Ok(ValueMatcher::Cidr(ip, bits));
+        }
+    }
+    if !text.contains('*') {
+        return Ok(ValueMatcher::Exact(if ci {
+            text.to_lowercase()
+        } else {
+            text.to_string()
+        }));
+    }
+    let mut re = String::from(if ci { "(?is)^" } else { "(?s)^" });
+    for (i, part) in text.split('*').enumerate() {
+        if i > 0 {
+            re.push_str(".*");
+        }
+        re.push_str(&regex::escape(part));
+    }
+    re.push('$');
+    let regex = Regex::new(&re).map_err(|err| {
+        EngineError::invalid(format!("invalid wildcard pattern: {err}"), e.span, "here")
+    })?;
+    Ok(ValueMatcher::Pattern(regex))
+}
+
+fn parse_cidr(text: &str) -> Option<(IpAddr, u8)> {
+    let (ip, bits) = text.split_once('/')?;
+    let ip: IpAddr = ip.parse().ok()?;
+    let bits: u8 = bits.parse().ok()?;
+    let max = if ip.is_ipv4() { 32 } else { 128 };
+    (bits <= max).then_some((ip, bits))
+}
+
+fn cidr_contains(net: IpAddr, bits: u8, text: &str) -> bool {
+    let Ok(ip) = text.trim().parse::<IpAddr>() else {
+        return false;
+    };
+    match (net, ip) {
+        (IpAddr::V4(n), IpAddr::V4(a)) => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
+            (u32::from(n) & mask) == (u32::from(a) & mask)
+        }
+        (IpAddr::V6(n), IpAddr::V6(a)) => {
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
+            (u128::from(n) & mask) == (u128::from(a) & mask)
+        }
+        _ => false,
+    }
+}
+
+impl ValueMatcher {
+    fn matches(&self, value: &str, ci: bool) -> bool {
+        match self {
+            ValueMatcher::Any => true,
+            ValueMatcher::Exact(s) => {
+                if ci {
+                    value.len() == s.len() && value.to_lowercase() == *s
+                        || value.eq_ignore_ascii_case(s)
+                } else {
+                    value == s
+                }
+            }
+            ValueMatcher::Pattern(re) => re.is_match(value),
+            ValueMatcher::Cidr(ip, bits) => cidr_contains(*ip, *bits, value),
+        }
+    }
+    fn case_insensitive(&self) -> bool {
+        match self {
+            ValueMatcher::Pattern(re) => re.as_str().starts_with("(?is)"),
+            _ => true,
+        }
+    }
+}
+
+/// Calls `f` on each value of a cell; returns whether `f` was true for any value
+/// (`None` when the cell is null).
+fn any_value(
+    array: &ArrayRef,
+    row: usize,
+    f: &mut dyn FnMut(&str) -> bool,
+) -> Result<Option<bool>> {
+    if array.is_null(row) {
+        return Ok(None);
+    }
+    match array.data_type() {
+        DataType::Utf8 => Ok(Some(f(array.as_string::<i32>().value(row)))),
+        _ => Ok(values_at(array, row)?.map(|vals| vals.iter().any(|v| f(v)))),
+    }
+}
+
+fn eval_node(n: &Node, batch: &RecordBatch) -> Result<BooleanArray> {
+    let rows = batch.num_rows();
+    Ok(match n {
+        Node::True => BooleanArray::from(vec![true; rows]),
+        Node::And(items) => {
+            let mut acc = BooleanArray::from(vec![true; rows]);
+            for i in items {
+                let r = eval_node(i, batch)?;
+                acc = arrow_arith::boolean::and(&acc, &r)?;
+            }
+            acc
+        }
+        Node::Or(items) => {
+            let mut acc = BooleanArray::from(vec![false; rows]);
+            for i in items {
+                let r = eval_node(i, batch)?;
+                acc = arrow_arith::boolean::or(&acc, &r)?;
+            }
+            acc
+        }
+        Node::Not(inner) => arrow_arith::boolean::not(&eval_node(inner, batch)?)?,
+        Node::Term(m) => match batch::column(batch, "_raw") {
+            None => BooleanArray::from(vec![false; rows]),
+            Some(raw) => per_row(raw, rows, |v| m.matches(v, true))?,
+        },
+        Node::Eq { field, m } => match batch::column(batch, field) {
+            None => BooleanArray::from(vec![false; rows]),
+            Some(col) => {
+                let ci = m.case_insensitive();
+                per_row(col, rows, |v| m.matches(v, ci))?
+            }
+        },
+        Node::Ne { field, m } => match batch::column(batch, field) {
+            None => BooleanArray::from(vec![false; rows]),
+            Some(col) => {
+                let ci = m.case_insensitive();
+                if matches!(m, ValueMatcher::Any) {
+                    // `f!=*` matches nothing.
+                    BooleanArray::from(vec![false; rows])
+                } else {
+                    per_row(col, rows, |v| !m.matches(v, ci))?
+                }
+            }
+        },
+        Node::Ord { field, op, value } => match batch::column(batch, field) {
+            None => BooleanArray::from(vec![false; rows]),
+            Some(col) => {
+                let rhs_num = crate::batch::parse_number(value);
+                per_row(col, rows, |v| {
+                    let ord = match (crate::batch::parse_number(v), rhs_num) {
+                        (Some(a), Some(b)) => a.partial_cmp(&b),
+                        _ => Some(v.cmp(value.as_str())),
+                    };
+                    match ord {
+                        None => false,
+                        Some(o) => match op {
+                            SearchOp::Lt => o.is_lt(),
+                            SearchOp::Le => o.is_le(),
+                            SearchOp::Gt => o.is_gt(),
+                            SearchOp::Ge => o.is_ge(),
+                            SearchOp::Eq => o.is_eq(),
+                            SearchOp::Ne => o.is_ne(),
+                        },
+                    }
+                })?
+            }
+        },
+        Node::Time { earliest, at } => match batch::column(batch, "_time") {
+            None => BooleanArray::from(vec![false; rows]),
+            Some(t) => {
+                let t = arrow_cast::cast(t, &DataType::Float64)?;
+                let t = t.as_primitive::<arrow_array::types::Float64Type>();
+                t.iter()
+                    .map(|v| Some(v.is_some_and(|v| if *earliest { v >= *at } else { v < *at })))
+                    .collect()
+            }
+        },
+    })
+}
+
+fn per_row(col: &ArrayRef, rows: usize, mut f: impl FnMut(&str) -> bool) -> Result<BooleanArray> {
+    let mut out = Vec::with_capacity(rows);
+    for row in 0..rows {
+        out.push(any_value(col, row, &mut f)?.unwrap_or(false));
+    }
+    Ok(BooleanArray::from(out))
 }

@@ -45,14 +45,20 @@ pub struct ScanRequest {
 /// A scannable source of batches (in memory or a file read lazily).
 pub trait Scan: Send + Sync {
     /// Produces the batches; may apply the request's projection and time pruning.
-    fn scan(&self, req: &ScanRequest) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send + '_>>;
+    fn scan(
+        &self,
+        req: &ScanRequest,
+    ) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send + '_>>;
 }
 
 /// Batches held in memory.
 pub struct MemoryScan(pub Vec<RecordBatch>);
 
 impl Scan for MemoryScan {
-    fn scan(&self, _req: &ScanRequest) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send + '_>> {
+    fn scan(
+        &self,
+        _req: &ScanRequest,
+    ) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send + '_>> {
         Ok(Box::new(self.0.iter().cloned().map(Ok)))
     }
 }

@@ -10,6 +10,7 @@
 //! `parse(&q.to_string()) == parse(original)` for every query we accept.
 
 mod commands;
+pub(crate) mod display;
 mod expr;
 mod search;
 

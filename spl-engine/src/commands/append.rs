@@ -1,0 +1,53 @@
+//! `append [subsearch]`: the subsearch's results after the main results.
+
+use crate::context::ExecContext;
+use crate::error::Result;
+use crate::operator::Operator;
+use crate::plan;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use arrow_array::RecordBatch;
+use spl_parser::ast::{Append, Pipeline};
+
+/// The `append` command's metadata.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "append",
+    aliases: &[],
+    kind: CommandKind::Streaming,
+    synopsis: "append [ <subsearch> ]",
+    description: "Appends the results of a subsearch to the current results.",
+    examples: &[Example {
+        title: "two generated rows",
+        spl: "| makeresults | eval a=1 | append [ | makeresults | eval a=2 ]",
+    }],
+    compat: "The subsearch is limited to 50,000 results.",
+};
+
+/// Plans `append`.
+pub fn plan(a: &Append, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    Ok(Box::new(AppendOp {
+        sub: a.subsearch.pipeline.clone(),
+    }))
+}
+
+struct AppendOp {
+    sub: Pipeline,
+}
+
+impl Operator for AppendOp {
+    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        Ok(vec![batch])
+    }
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let mut out = plan::execute(&self.sub, ctx)?;
+        let mut rows = 0usize;
+        out.retain_mut(|b| {
+            let keep = 50_000usize.saturating_sub(rows);
+            if b.num_rows() > keep {
+                *b = b.slice(0, keep);
+            }
+            rows += b.num_rows();
+            b.num_rows() > 0
+        });
+        Ok(out)
+    }
+}

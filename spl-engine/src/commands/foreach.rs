@@ -1,0 +1,161 @@
+//! `foreach <wc-field>... [template]` (section 8), multifield mode.
+//!
+//! For each field of a result that matches a pattern (lexicographic order), the
+//! template text is copied with `<<FIELD>>`, `<<MATCHSTR>>`, `<<MATCHSEG1..3>>`
+//! replaced (textually, even inside string literals), parsed and run. A field
+//! absent from a row is not visited for that row (8.3).
+
+use crate::batch::{self, wildcard_match};
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::operator::Operator;
+use crate::plan;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use arrow_array::{new_null_array, Array, RecordBatch};
+use arrow_schema::Field;
+use spl_parser::ast::{find_opt, Foreach, Stage};
+use spl_parser::Span;
+use std::collections::HashMap;
+
+/// The `foreach` command's metadata.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "foreach",
+    aliases: &[],
+    kind: CommandKind::Streaming,
+    synopsis: "foreach [fieldstr=..] [matchstr=..] [matchseg1=..] <wc-field>... [ <template> ]",
+    description: "Runs a template of streaming commands once per matching field, with the field name and wildcard matches substituted textually.",
+    examples: &[Example {
+        title: "sum fields matching a pattern",
+        spl: "| makeresults | eval www1=1, www2=2, total=0 | foreach www* [ eval total = total + '<<FIELD>>' ]",
+    }],
+    compat: "Only `mode=multifield` (the default) is supported.",
+};
+
+struct Tokens {
+    field: String,
+    matchstr: String,
+    segs: [String; 3],
+}
+
+/// Plans `foreach`.
+pub fn plan(f: &Foreach, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    if let Some(m) = find_opt(&f.options, "mode") {
+        if !m.value.node.eq_ignore_ascii_case("multifield") {
+            return Err(EngineError::invalid(
+                format!("`foreach mode={}` is not supported yet", m.value.node),
+                m.value.span,
+                "only multifield",
+            ));
+        }
+    }
+    if f.fields.is_empty() {
+        return Err(EngineError::invalid(
+            "expected a field pattern, found none",
+            stage.span,
+            "foreach",
+        ));
+    }
+    let opt = |k: &str, d: &str| {
+        find_opt(&f.options, k)
+            .map(|o| o.value.node.clone())
+            .unwrap_or_else(|| d.to_string())
+    };
+    Ok(Box::new(ForeachOp {
+        patterns: f.fields.iter().map(|p| p.node.clone()).collect(),
+        template: f.template.node.clone(),
+        template_span: f.template.span,
+        tokens: Tokens {
+            field: opt("fieldstr", "<<FIELD>>"),
+            matchstr: opt("matchstr", "<<MATCHSTR>>"),
+            segs: [
+                opt("matchseg1", "<<MATCHSEG1>>"),
+                opt("matchseg2", "<<MATCHSEG2>>"),
+                opt("matchseg3", "<<MATCHSEG3>>"),
+            ],
+        },
+        cache: HashMap::new(),
+    }))
+}
+
+struct ForeachOp {
+    patterns: Vec<String>,
+    template: String,
+    template_span: Span,
+    tokens: Tokens,
+    cache: HashMap<String, spl_parser::ast::Pipeline>,
+}
+
+impl ForeachOp {
+    fn instantiate(&mut self, field: &str, caps: &[String]) -> Result<spl_parser::ast::Pipeline> {
+        if let Some(p) = self.cache.get(field) {
+            return Ok(p.clone());
+        }
+        let mut text = self.template.replace(&self.tokens.field, field);
+        text = text.replace(&self.tokens.matchstr, &caps.concat());
+        for (i, seg) in self.tokens.segs.iter().enumerate() {
+            text = text.replace(seg, caps.get(i).map(String::as_str).unwrap_or(""));
+        }
+        let p = spl_parser::parse_pipeline(text.trim_start()).map_err(|e| {
+            EngineError::invalid(
+                format!("foreach template for `{field}` does not parse: {e}"),
+                self.template_span,
+                "in this template",
+            )
+        })?;
+        self.cache.insert(field.to_string(), p.clone());
+        Ok(p)
+    }
+}
+
+impl Operator for ForeachOp {
+    fn push(&mut self, mut batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        // Snapshot of matching fields before any iteration runs (UNK 8.3).
+        let schema = batch.schema();
+        let mut visits: Vec<(String, Vec<String>)> = Vec::new();
+        for p in &self.patterns {
+            let mut names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+            names.sort_unstable();
+            for n in names {
+                if let Some(caps) = wildcard_match(p, n) {
+                    visits.push((n.to_string(), caps));
+                }
+            }
+        }
+        for (field, caps) in visits {
+            let pipeline = self.instantiate(&field, &caps)?;
+            let mut ops = plan::plan_pipeline(&pipeline, ctx, true)?;
+            let present = match batch::column(&batch, &field) {
+                Some(c) => arrow_arith::boolean::is_not_null(c)?,
+                None => continue,
+            };
+            let out = plan::run_operators(&mut ops, vec![batch.clone()], ctx)?;
+            let out = batch::concat_unified(&out)?;
+            if out.num_rows() != batch.num_rows() {
+                return Err(EngineError::invalid(
+                    "the foreach template must keep every result (use only streaming commands such as eval)",
+                    self.template_span,
+                    "changes the number of results",
+                ));
+            }
+            // Rows lacking the field keep their previous values.
+            let mut merged = batch.clone();
+            let out_schema = out.schema();
+            for (f, new) in out_schema.fields().iter().zip(out.columns()) {
+                let old = match batch::column(&batch, f.name()) {
+                    Some(o) => batch::coerce_array(o, new.data_type())?,
+                    None => new_null_array(new.data_type(), new.len()),
+                };
+                let col = arrow_select::zip::zip(&present, new, &old)?;
+                let field = Field::new(f.name(), col.data_type().clone(), true)
+                    .with_metadata(f.metadata().clone());
+                merged = batch::set_column(&merged, field, col)?;
+            }
+            batch = merged;
+        }
+        Ok(vec![batch])
+    }
+
+    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        Ok(vec![])
+    }
+}

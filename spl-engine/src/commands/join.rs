@@ -1,0 +1,225 @@
+//! `join [type=inner|left|outer] [max=N] [overwrite=bool] [fields] [subsearch]` (section 7).
+//!
+//! The subsearch runs once; each main row is matched by exact, case-sensitive
+//! string equality on every join field; with `max=1` (the default) only the first
+//! matching subsearch row is used. `left` and `outer` keep unmatched main rows.
+
+use crate::batch::{self, row_key};
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::operator::Operator;
+use crate::plan;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
+use arrow_schema::Field;
+use spl_parser::ast::{Join, Pipeline, Stage};
+use std::collections::HashMap;
+
+/// The `join` command's metadata.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "join",
+    aliases: &[],
+    kind: CommandKind::Streaming,
+    synopsis: "join [type=inner|left|outer] [max=<int>] [overwrite=<bool>] [<field-list>] [ <subsearch> ]",
+    description: "Adds the fields of matching subsearch results to each result; max=1 uses only the first match.",
+    examples: &[Example {
+        title: "left join on a key",
+        spl: "| makeresults | eval key=\"a\" | join type=left key [ | makeresults | eval key=\"a\", v=1 ]",
+    }],
+    compat: "`usetime`/`earlier` and the `left=L right=R where` form are not supported yet; the subsearch is limited to 50,000 rows as in Splunk.",
+};
+
+/// Splunk's `[join] subsearch_maxout`.
+const SUBSEARCH_MAXOUT: usize = 50_000;
+
+fn bool_opt(v: &str) -> Option<bool> {
+    match v.to_ascii_lowercase().as_str() {
+        "t" | "true" | "1" | "yes" => Some(true),
+        "f" | "false" | "0" | "no" => Some(false),
+        _ => None,
+    }
+}
+
+/// Plans `join`.
+pub fn plan(j: &Join, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    let mut keep_unmatched = false;
+    let mut max = 1usize;
+    let mut overwrite = true;
+    for o in &j.options {
+        let v = o.value.node.as_str();
+        let bad = |what: &str| {
+            EngineError::invalid(
+                format!("expected {what}, found `{v}`"),
+                o.value.span,
+                "invalid value",
+            )
+        };
+        match o.key.node.to_ascii_lowercase().as_str() {
+            "type" => match v.to_ascii_lowercase().as_str() {
+                "inner" => keep_unmatched = false,
+                "left" | "outer" => keep_unmatched = true,
+                _ => return Err(bad("inner, left or outer")),
+            },
+            "max" => max = v.parse().map_err(|_| bad("a number"))?,
+            "overwrite" => overwrite = bool_opt(v).ok_or_else(|| bad("true or false"))?,
+            "usetime" | "earlier" => {
+                if bool_opt(v) == Some(true) {
+                    return Err(EngineError::invalid(
+                        "`usetime=true` is not supported yet",
+                        o.key.span,
+                        "not supported",
+                    ));
+                }
+            }
+            _ => {
+                return Err(EngineError::invalid(
+                    format!("unknown join option `{}`", o.key.node),
+                    o.key.span,
+                    "unknown option",
+                ))
+            }
+        }
+    }
+    Ok(Box::new(JoinOp {
+        keep_unmatched,
+        max: if max == 0 { usize::MAX } else { max },
+        overwrite,
+        fields: j.fields.iter().map(|f| f.node.clone()).collect(),
+        sub_pipeline: j.subsearch.pipeline.clone(),
+        sub: None,
+    }))
+}
+
+struct JoinOp {
+    keep_unmatched: bool,
+    max: usize,
+    overwrite: bool,
+    fields: Vec<String>,
+    sub_pipeline: Pipeline,
+    sub: Option<RecordBatch>,
+}
+
+impl JoinOp {
+    fn right(&mut self, ctx: &ExecContext) -> Result<RecordBatch> {
+        if let Some(s) = &self.sub {
+            return Ok(s.clone());
+        }
+        let out = plan::execute(&self.sub_pipeline, ctx)?;
+        let mut all = batch::concat_unified(&out)?;
+        if all.num_rows() > SUBSEARCH_MAXOUT {
+            all = all.slice(0, SUBSEARCH_MAXOUT);
+        }
+        self.sub = Some(all.clone());
+        Ok(all)
+    }
+}
+
+/// `a` where present else `b`, after unifying their types.
+fn coalesce(a: &ArrayRef, b: &ArrayRef) -> Result<ArrayRef> {
+    let t = batch::union_schema(&[
+        batch::from_columns(
+            vec![Field::new("x", a.data_type().clone(), true)],
+            vec![a.clone()],
+            a.len(),
+        )?,
+        batch::from_columns(
+            vec![Field::new("x", b.data_type().clone(), true)],
+            vec![b.clone()],
+            b.len(),
+        )?,
+    ]);
+    let dt = t.field(0).data_type().clone();
+    let (a, b) = (batch::coerce_array(a, &dt)?, batch::coerce_array(b, &dt)?);
+    let mask = arrow_arith::boolean::is_not_null(&a)?;
+    Ok(arrow_select::zip::zip(&mask, &a, &b)?)
+}
+
+impl Operator for JoinOp {
+    fn push(&mut self, main: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let sub = self.right(ctx)?;
+        let fields: Vec<String> = if self.fields.is_empty() {
+            main.schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .filter(|n| batch::column(&sub, n).is_some())
+                .collect()
+        } else {
+            self.fields.clone()
+        };
+        let sub_cols: Option<Vec<&ArrayRef>> =
+            fields.iter().map(|f| batch::column(&sub, f)).collect();
+        let main_cols: Option<Vec<&ArrayRef>> =
+            fields.iter().map(|f| batch::column(&main, f)).collect();
+        let mut index: HashMap<String, Vec<u32>> = HashMap::new();
+        if let (Some(sc), false) = (&sub_cols, fields.is_empty()) {
+            for row in 0..sub.num_rows() {
+                if let Some(k) = row_key(sc, row)? {
+                    index.entry(k).or_default().push(row as u32);
+                }
+            }
+        }
+        let mut left_idx: Vec<u32> = Vec::new();
+        let mut right_idx: Vec<Option<u32>> = Vec::new();
+        for row in 0..main.num_rows() {
+            let key = match &main_cols {
+                Some(mc) if !fields.is_empty() => row_key(mc, row)?,
+                _ => None,
+            };
+            let matches = key.as_ref().and_then(|k| index.get(k));
+            match matches {
+                Some(m) => {
+                    for r in m.iter().take(self.max) {
+                        left_idx.push(row as u32);
+                        right_idx.push(Some(*r));
+                    }
+                }
+                None if self.keep_unmatched => {
+                    left_idx.push(row as u32);
+                    right_idx.push(None);
+                }
+                None => {}
+            }
+        }
+        if left_idx.is_empty() {
+            return Ok(vec![]);
+        }
+        let li = UInt32Array::from(left_idx);
+        let ri = UInt32Array::from(right_idx);
+        let rows = li.len();
+        let mut out_fields: Vec<Field> = Vec::new();
+        let mut out_cols: Vec<ArrayRef> = Vec::new();
+        let main_schema = main.schema();
+        for (f, c) in main_schema.fields().iter().zip(main.columns()) {
+            out_fields.push(f.as_ref().clone());
+            out_cols.push(arrow_select::take::take(c, &li, None)?);
+        }
+        let sub_schema = sub.schema();
+        for (f, c) in sub_schema.fields().iter().zip(sub.columns()) {
+            if fields.contains(f.name()) {
+                continue;
+            }
+            let taken = arrow_select::take::take(c, &ri, None)?;
+            match out_fields.iter().position(|o| o.name() == f.name()) {
+                Some(i) => {
+                    let merged = if self.overwrite {
+                        coalesce(&taken, &out_cols[i])?
+                    } else {
+                        coalesce(&out_cols[i], &taken)?
+                    };
+                    out_fields[i] = Field::new(f.name(), merged.data_type().clone(), true);
+                    out_cols[i] = merged;
+                }
+                None => {
+                    out_fields.push(f.as_ref().clone().with_nullable(true));
+                    out_cols.push(taken);
+                }
+            }
+        }
+        Ok(vec![batch::from_columns(out_fields, out_cols, rows)?])
+    }
+
+    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        Ok(vec![])
+    }
+}

@@ -1,0 +1,107 @@
+//! Binding and planning: AST stages to operators, and the executor that pushes
+//! batches through them.
+
+use crate::commands;
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::operator::Operator;
+use arrow_array::RecordBatch;
+use spl_parser::ast::{Command, Pipeline, Stage};
+
+/// Plans every stage of a pipeline. `has_input` is true when the pipeline
+/// receives rows from outside (a `foreach` template, `appendpipe`); otherwise
+/// the first stage must generate them.
+pub fn plan_pipeline(
+    pipeline: &Pipeline,
+    ctx: &ExecContext,
+    has_input: bool,
+) -> Result<Vec<Box<dyn Operator>>> {
+    let mut ops = Vec::with_capacity(pipeline.stages.len());
+    for (i, stage) in pipeline.stages.iter().enumerate() {
+        let first = i == 0 && !has_input;
+        ops.push(plan_stage(stage, ctx, first)?);
+    }
+    Ok(ops)
+}
+
+/// Plans one stage. `first` is true for the generating position.
+pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<dyn Operator>> {
+    let unknown = || EngineError::UnknownCommand {
+        name: stage.name.node.clone(),
+        span: stage.name.span,
+    };
+    Ok(match &stage.command {
+        Command::Search(s) if first => commands::search_base::plan(s, stage, ctx)?,
+        Command::Search(s) => commands::search_base::plan_filter(s, stage, ctx)?,
+        Command::Where(w) => commands::where_::plan(w, ctx)?,
+        Command::Eval(e) => commands::eval::plan(e, ctx)?,
+        Command::Rename(r) => commands::rename::plan(r)?,
+        Command::Fields(f) => commands::fields::plan(f),
+        Command::Table(t) => commands::table::plan(t),
+        Command::Fillnull(f) => commands::fillnull::plan(f),
+        Command::Sort(s) => commands::sort::plan(s, stage)?,
+        Command::Head(h) => commands::head::plan(h, ctx)?,
+        Command::Tail(t) => commands::head::plan_tail(t),
+        Command::Dedup(d) => commands::dedup::plan(d, stage)?,
+        Command::Join(j) => commands::join::plan(j, stage, ctx)?,
+        Command::Append(a) => commands::append::plan(a, ctx)?,
+        Command::Foreach(f) => commands::foreach::plan(f, stage, ctx)?,
+        Command::Makeresults(m) => commands::makeresults::plan(m, stage, ctx)?,
+        Command::Stats(_)
+        | Command::Eventstats(_)
+        | Command::Streamstats(_)
+        | Command::Mstats(_)
+        | Command::Tstats(_)
+        | Command::Lookup(_)
+        | Command::Inputlookup(_)
+        | Command::Outputlookup(_)
+        | Command::Iplocation(_)
+        | Command::Convert(_)
+        | Command::Rex(_)
+        | Command::Regex(_)
+        | Command::Bin(_)
+        | Command::Spath(_)
+        | Command::Mvexpand(_)
+        | Command::Mvcombine(_)
+        | Command::Makemv(_)
+        | Command::Appendpipe(_)
+        | Command::Multisearch(_)
+        | Command::Transaction(_)
+        | Command::Timechart(_)
+        | Command::Chart(_)
+        | Command::Top(_)
+        | Command::Rare(_)
+        | Command::Return(_)
+        | Command::Format(_)
+        | Command::From(_)
+        | Command::Addtotals(_)
+        | Command::Collect(_)
+        | Command::Map(_)
+        | Command::Replace(_)
+        | Command::Generic(_) => return Err(unknown()),
+    })
+}
+
+/// Runs a planned pipeline to completion over optional input batches.
+pub fn run_operators(
+    ops: &mut [Box<dyn Operator>],
+    input: Vec<RecordBatch>,
+    ctx: &ExecContext,
+) -> Result<Vec<RecordBatch>> {
+    let mut batches = input;
+    for op in ops.iter_mut() {
+        let mut out = Vec::new();
+        for b in batches {
+            out.extend(op.push(b, ctx)?);
+        }
+        out.extend(op.finish(ctx)?);
+        batches = out;
+    }
+    Ok(batches)
+}
+
+/// Plans and runs a pipeline (a search or a subsearch) with no outside input.
+pub fn execute(pipeline: &Pipeline, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    let mut ops = plan_pipeline(pipeline, ctx, false)?;
+    run_operators(&mut ops, Vec::new(), ctx)
+}

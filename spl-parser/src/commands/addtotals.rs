@@ -1,0 +1,40 @@
+//! `addtotals [opts] [fields]`.
+
+use super::transaction::opts_and_fields;
+use crate::ast::display::Words;
+use crate::ast::{FieldName, Opt};
+use crate::parser::{Cx, PResult};
+use serde::Serialize;
+use std::fmt;
+
+/// `addtotals [row=b] [col=b] [labelfield=f] [label=s] [fieldname=f] [fields]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Addtotals {
+    /// Options.
+    pub options: Vec<Opt>,
+    /// Fields to total (empty: all numeric fields).
+    pub fields: Vec<FieldName>,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Addtotals> {
+    let (j, (options, fields)) = opts_and_fields(cx, i)?;
+    Ok((j, Addtotals { options, fields }))
+}
+
+impl fmt::Display for Addtotals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        w.opts(&self.options).fields(&self.fields);
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::cmd;
+
+    #[test]
+    fn forms() {
+        insta::assert_snapshot!(cmd("search a | addtotals fieldname=total a* b"), @"");
+    }
+}

@@ -1,0 +1,55 @@
+//! `appendpipe [subpipeline]`: runs a pipeline over the current results and
+//! appends its output.
+
+use crate::ast::display::Words;
+use crate::ast::{Opt, Subsearch};
+use crate::parser::args::options_strict;
+use crate::parser::lex::ws;
+use crate::parser::pipeline::subsearch;
+use crate::parser::{fail_kind, Cx, PErrKind, PResult};
+use serde::Serialize;
+use std::fmt;
+
+/// `appendpipe [run_in_preview=b] [subpipeline]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Appendpipe {
+    /// Options.
+    pub options: Vec<Opt>,
+    /// The subpipeline (it reads the current results, not an index).
+    pub subpipeline: Subsearch,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Appendpipe> {
+    let mut options = Vec::new();
+    let (j, ()) = options_strict(cx, i, &mut options)?;
+    let k = ws(j);
+    if !k.starts_with('[') {
+        return fail_kind(k, PErrKind::Missing("subpipeline `[...]`".into()));
+    }
+    let (rest, subpipeline) = subsearch(cx, k)?;
+    Ok((
+        rest,
+        Appendpipe {
+            options,
+            subpipeline,
+        },
+    ))
+}
+
+impl fmt::Display for Appendpipe {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        w.opts(&self.options).push(&self.subpipeline);
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::cmd;
+
+    #[test]
+    fn basic() {
+        insta::assert_snapshot!(cmd("search a | appendpipe [| timechart limit=0 span=5m count | table _time]"), @"");
+    }
+}

@@ -1,0 +1,84 @@
+//! `bin`/`bucket [opts] field [AS name]`.
+
+use crate::ast::display::{field, Words};
+use crate::ast::{FieldName, Opt};
+use crate::parser::args::{alias, options_strict};
+use crate::parser::lex::{at_stage_end, field_token, ws};
+use crate::parser::{fail_kind, Cx, PErrKind, PResult};
+use serde::Serialize;
+use std::fmt;
+
+/// `bin [opts] field [AS name] [opts]` (`bucket` is an alias).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bin {
+    /// `span`, `bins`, `minspan`, `start`, `end`, `aligntime`.
+    pub options: Vec<Opt>,
+    /// The field to discretize.
+    pub field: FieldName,
+    /// The `AS` name.
+    pub alias: Option<FieldName>,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Bin> {
+    let mut options = Vec::new();
+    let mut target = None;
+    let mut alias_name = None;
+    let mut j = i;
+    loop {
+        let start = j.len();
+        let (r, ()) = options_strict(cx, j, &mut options)?;
+        j = r;
+        let k = ws(j);
+        if target.is_none() && !at_stage_end(k) {
+            let (r, f) = field_token(cx, k)?;
+            target = Some(f);
+            j = r;
+        }
+        if target.is_some() && alias_name.is_none() {
+            let (r, a) = alias(cx, j)?;
+            alias_name = a;
+            j = r;
+        }
+        if j.len() == start {
+            break;
+        }
+    }
+    let Some(field) = target else {
+        return fail_kind(ws(j), PErrKind::Missing("field name".into()));
+    };
+    Ok((
+        j,
+        Bin {
+            options,
+            field,
+            alias: alias_name,
+        },
+    ))
+}
+
+impl fmt::Display for Bin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        w.opts(&self.options).push(field(&self.field.node));
+        if let Some(a) = &self.alias {
+            w.push("AS").push(field(&a.node));
+        }
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{cmd, err, query};
+
+    #[test]
+    fn forms() {
+        insta::assert_snapshot!(cmd("search a | bin _time span=1h AS hour"), @"");
+        insta::assert_snapshot!(query("search a | bucket span=5m _time"), @"");
+    }
+
+    #[test]
+    fn errors() {
+        insta::assert_snapshot!(err("search a | bin span=1h"), @"");
+    }
+}

@@ -1,0 +1,121 @@
+//! `foreach [opts] <wc-fields> [template]`. The template is kept as text:
+//! Splunk substitutes `<<FIELD>>`, `<<MATCHSTR>>`... textually, even inside
+//! string literals, and parses the result per field
+//! ([`crate::parse_pipeline`]).
+
+use crate::ast::display::Words;
+use crate::ast::{FieldName, Opt};
+use crate::parser::args::{field_list, options_strict};
+use crate::parser::lex::ws;
+use crate::parser::{fail_kind, Cx, PErrKind, PResult};
+use crate::span::Spanned;
+use serde::Serialize;
+use std::fmt;
+
+/// `foreach [opts] <wc-fields> [template]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Foreach {
+    /// `mode`, `fieldstr`, `matchstr`, `matchseg1..3`, `itemstr`, `iterstr`.
+    pub options: Vec<Opt>,
+    /// Wildcard field patterns.
+    pub fields: Vec<FieldName>,
+    /// The template text between the brackets (exclusive).
+    pub template: Spanned<String>,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Foreach> {
+    let mut j = i;
+    let mut options = Vec::new();
+    let mut fields = Vec::new();
+    loop {
+        let start = j.len();
+        let (r, ()) = options_strict(cx, j, &mut options)?;
+        let (r, f) = field_list(cx, r, &|_| false)?;
+        fields.extend(f);
+        j = r;
+        if j.len() == start {
+            break;
+        }
+    }
+    let open = ws(j);
+    if fields.is_empty() {
+        return fail_kind(open, PErrKind::Missing("field pattern".into()));
+    }
+    if !open.starts_with('[') {
+        return fail_kind(open, PErrKind::Missing("template `[...]`".into()));
+    }
+    let Some(close) = matching_bracket(open) else {
+        return fail_kind(
+            open,
+            PErrKind::Unbalanced {
+                bracket: '[',
+                expected: "`]`",
+                found_rem: 0,
+            },
+        );
+    };
+    let body = &open[1..close];
+    let rest = &open[close + 1..];
+    Ok((
+        rest,
+        Foreach {
+            options,
+            fields,
+            template: Spanned::new(body.to_string(), cx.span(body, &open[close..])),
+        },
+    ))
+}
+
+/// Index of the `]` matching the `[` at 0, skipping quoted strings.
+pub(crate) fn matching_bracket(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut depth = 0usize;
+    let mut in_quote = false;
+    let mut k = 0;
+    while k < b.len() {
+        match b[k] {
+            b'\\' => k += 1,
+            b'"' => in_quote = !in_quote,
+            b'[' if !in_quote => depth += 1,
+            b']' if !in_quote => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    None
+}
+
+impl fmt::Display for Foreach {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        w.opts(&self.options).fields(&self.fields);
+        w.push(format!("[{}]", self.template.node));
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{cmd, err};
+
+    #[test]
+    fn seed_template_kept_as_text() {
+        insta::assert_snapshot!(cmd(r#"search a | foreach stdev_* [ eval anomalies =if( '<<MATCHSTR>>' > ('avg_<<MATCHSTR>>' + 3 * 'stdev_<<MATCHSTR>>'), anomalies + "<<MATCHSTR>> [x]", anomalies) ]"#), @"");
+    }
+
+    #[test]
+    fn options() {
+        insta::assert_snapshot!(cmd("search a | foreach mode=multivalue x [eval n=n+<<ITEM>>]"), @"");
+    }
+
+    #[test]
+    fn errors() {
+        insta::assert_snapshot!(err("search a | foreach x [eval y=1"), @"");
+        insta::assert_snapshot!(err("search a | foreach x"), @"");
+    }
+}

@@ -1,0 +1,111 @@
+//! `head [N | limit=N | (expr)] [keeplast=b] [null=b]`.
+
+use crate::ast::display::Words;
+use crate::ast::{Expr, Opt};
+use crate::parser::args::options_strict;
+use crate::parser::expr::expr;
+use crate::parser::lex::{at_stage_end, uint, ws};
+use crate::parser::{fail_kind, Cx, PErrKind, PResult};
+use serde::Serialize;
+use std::fmt;
+
+/// `head [N | limit=N | (expr)] [keeplast=b] [null=b]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Head {
+    /// The count, if given (`head 5` or `head limit=5`).
+    pub limit: Option<u64>,
+    /// The `(expr)` form.
+    pub expr: Option<Expr>,
+    /// `keeplast`, `null` (a `limit=` option is moved to `limit`).
+    pub options: Vec<Opt>,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Head> {
+    let mut options = Vec::new();
+    let mut limit = None;
+    let mut expression = None;
+    let mut j = i;
+    loop {
+        let start = j.len();
+        let (r, ()) = options_strict(cx, j, &mut options)?;
+        j = r;
+        let k = ws(j);
+        if at_stage_end(k) {
+            break;
+        }
+        if limit.is_none() && expression.is_none() {
+            if let Ok((r, n)) = uint(cx, k, "count") {
+                limit = Some(n.node);
+                j = r;
+                continue;
+            }
+            let (r, e) = expr(cx, k)?;
+            expression = Some(e);
+            j = r;
+        }
+        if j.len() == start {
+            break;
+        }
+    }
+    let mut rest_opts = Vec::with_capacity(options.len());
+    for o in options {
+        if o.key.node.eq_ignore_ascii_case("limit") {
+            match o.value.node.parse::<u64>() {
+                Ok(n) => limit = Some(n),
+                Err(_) => {
+                    let at = (o.value.span.start as usize).saturating_sub(cx.off(i));
+                    return fail_kind(
+                        i.get(at..).unwrap_or(""),
+                        PErrKind::Invalid {
+                            what: "head limit",
+                            expected: "a non-negative integer",
+                            len: o.value.node.len(),
+                        },
+                    );
+                }
+            }
+        } else {
+            rest_opts.push(o);
+        }
+    }
+    Ok((
+        j,
+        Head {
+            limit,
+            expr: expression,
+            options: rest_opts,
+        },
+    ))
+}
+
+impl fmt::Display for Head {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        if let Some(n) = self.limit {
+            w.push(n);
+        }
+        if let Some(e) = &self.expr {
+            w.push(format!("({e})"));
+        }
+        w.opts(&self.options);
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{cmd, err};
+
+    #[test]
+    fn forms() {
+        insta::assert_snapshot!(cmd("search a | head 5"), @"");
+        insta::assert_snapshot!(cmd("search a | head limit=3 keeplast=t"), @"");
+        insta::assert_snapshot!(cmd("search a | head (count > 10) null=f"), @"");
+        insta::assert_snapshot!(cmd("search a | head"), @"");
+    }
+
+    #[test]
+    fn errors() {
+        insta::assert_snapshot!(err("search a | head limit=x"), @"");
+    }
+}

@@ -1,0 +1,40 @@
+//! `makemv [delim=s|tokenizer=re] [allowempty=b] [setsv=b] field`.
+
+use super::mvexpand::one_field;
+use crate::ast::display::{field, Words};
+use crate::ast::{FieldName, Opt};
+use crate::parser::{Cx, PResult};
+use serde::Serialize;
+use std::fmt;
+
+/// `makemv [delim=s|tokenizer=re] [allowempty=b] [setsv=b] field`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Makemv {
+    /// `delim`, `tokenizer`, `allowempty`, `setsv`.
+    pub options: Vec<Opt>,
+    /// The field to split.
+    pub field: FieldName,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Makemv> {
+    let (j, (f, options)) = one_field(cx, i)?;
+    Ok((j, Makemv { options, field: f }))
+}
+
+impl fmt::Display for Makemv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        w.opts(&self.options).push(field(&self.field.node));
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::cmd;
+
+    #[test]
+    fn forms() {
+        insta::assert_snapshot!(cmd(r#"search a | makemv delim=" " allowempty=t groups"#), @"");
+    }
+}

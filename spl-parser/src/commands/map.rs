@@ -1,0 +1,70 @@
+//! `map`: runs a search once per input row.
+
+use crate::ast::display::Words;
+use crate::ast::{Opt, Subsearch};
+use crate::parser::args::options_strict;
+use crate::parser::lex::ws;
+use crate::parser::pipeline::subsearch;
+use crate::parser::{fail_kind, Cx, PErrKind, PResult};
+use serde::Serialize;
+use std::fmt;
+
+/// `map (search="..." | [subsearch]) [maxsearches=N]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Map {
+    /// `search` (the templated search text), `maxsearches`.
+    pub options: Vec<Opt>,
+    /// The bracketed search, when written that way.
+    pub subsearch: Option<Subsearch>,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Map> {
+    let mut options = Vec::new();
+    let (mut j, ()) = options_strict(cx, i, &mut options)?;
+    let mut sub = None;
+    if ws(j).starts_with('[') {
+        let (r, s) = subsearch(cx, ws(j))?;
+        sub = Some(s);
+        let (r, ()) = options_strict(cx, r, &mut options)?;
+        j = r;
+    }
+    if sub.is_none()
+        && !options
+            .iter()
+            .any(|o| o.key.node.eq_ignore_ascii_case("search"))
+    {
+        return fail_kind(
+            ws(j),
+            PErrKind::Missing("`search=\"...\"` or a subsearch".into()),
+        );
+    }
+    Ok((
+        j,
+        Map {
+            options,
+            subsearch: sub,
+        },
+    ))
+}
+
+impl fmt::Display for Map {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        if let Some(s) = &self.subsearch {
+            w.push(s);
+        }
+        w.opts(&self.options);
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::cmd;
+
+    #[test]
+    fn forms() {
+        insta::assert_snapshot!(cmd(r#"search a | map search="search user=$user$" maxsearches=5"#), @"");
+        insta::assert_snapshot!(cmd("search a | map [search user=$user$]"), @"");
+    }
+}

@@ -1,0 +1,50 @@
+//! `multisearch [search ...] [search ...]...`.
+
+use crate::ast::display::Words;
+use crate::ast::Subsearch;
+use crate::parser::lex::ws;
+use crate::parser::pipeline::subsearch;
+use crate::parser::{fail_kind, Cx, PErrKind, PResult};
+use serde::Serialize;
+use std::fmt;
+
+/// `multisearch [..] [..]...`: streaming searches run together.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Multisearch {
+    /// The searches (Splunk requires at least two).
+    pub subsearches: Vec<Subsearch>,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Multisearch> {
+    let mut j = i;
+    let mut subsearches = Vec::new();
+    while ws(j).starts_with('[') {
+        let (r, s) = subsearch(cx, ws(j))?;
+        subsearches.push(s);
+        j = r;
+    }
+    if subsearches.is_empty() {
+        return fail_kind(ws(j), PErrKind::Missing("subsearch `[...]`".into()));
+    }
+    Ok((j, Multisearch { subsearches }))
+}
+
+impl fmt::Display for Multisearch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        for s in &self.subsearches {
+            w.push(s);
+        }
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::cmd;
+
+    #[test]
+    fn two() {
+        insta::assert_snapshot!(cmd("| multisearch [search a=1] [search b=2]"), @"");
+    }
+}

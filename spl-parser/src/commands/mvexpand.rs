@@ -1,0 +1,59 @@
+//! `mvexpand field [limit=N]`.
+
+use crate::ast::display::{field, Words};
+use crate::ast::{FieldName, Opt};
+use crate::parser::args::options_strict;
+use crate::parser::lex::{at_stage_end, field_token, ws};
+use crate::parser::{fail_kind, Cx, PErrKind, PResult};
+use serde::Serialize;
+use std::fmt;
+
+/// `mvexpand field [limit=N]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mvexpand {
+    /// The multivalue field.
+    pub field: FieldName,
+    /// `limit`.
+    pub options: Vec<Opt>,
+}
+
+/// Options around a single required field (`mvexpand`, `mvcombine`, `makemv`).
+pub(crate) fn one_field<'a>(cx: &Cx, i: &'a str) -> PResult<'a, (FieldName, Vec<Opt>)> {
+    let mut options = Vec::new();
+    let (j, ()) = options_strict(cx, i, &mut options)?;
+    let k = ws(j);
+    if at_stage_end(k) {
+        return fail_kind(k, PErrKind::Missing("field name".into()));
+    }
+    let (j, f) = field_token(cx, k)?;
+    let (j, ()) = options_strict(cx, j, &mut options)?;
+    Ok((j, (f, options)))
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Mvexpand> {
+    let (j, (f, options)) = one_field(cx, i)?;
+    Ok((j, Mvexpand { field: f, options }))
+}
+
+impl fmt::Display for Mvexpand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        w.push(field(&self.field.node)).opts(&self.options);
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{cmd, err};
+
+    #[test]
+    fn forms() {
+        insta::assert_snapshot!(cmd("search a | mvexpand user limit=10"), @"");
+    }
+
+    #[test]
+    fn errors() {
+        insta::assert_snapshot!(err("search a | mvexpand"), @"");
+    }
+}

@@ -1,0 +1,57 @@
+//! `rename a AS b, ...` (wildcards: `rename EU* AS EMEA*`).
+
+use crate::ast::FieldAlias;
+use crate::parser::args::alias_list;
+use crate::parser::lex::ws;
+use crate::parser::{fail_kind, Cx, PErrKind, PResult};
+use serde::Serialize;
+use std::fmt;
+
+/// `rename a AS b, ...`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rename {
+    /// Pairs in order (wildcards allowed; the alias is always present).
+    pub pairs: Vec<FieldAlias>,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Rename> {
+    let (rest, pairs) = alias_list(cx, i, &|_| false)?;
+    if pairs.is_empty() {
+        return fail_kind(ws(i), PErrKind::Missing("`<field> AS <name>`".into()));
+    }
+    if let Some(p) = pairs.iter().find(|p| p.alias.is_none()) {
+        let at = (p.field.span.end as usize)
+            .saturating_sub(cx.off(i))
+            .min(i.len());
+        return fail_kind(ws(&i[at..]), PErrKind::Expected("`AS <name>`".into()));
+    }
+    Ok((rest, Rename { pairs }))
+}
+
+impl fmt::Display for Rename {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (k, p) in self.pairs.iter().enumerate() {
+            if k > 0 {
+                f.write_str(", ")?;
+            }
+            p.fmt(f)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{cmd, err};
+
+    #[test]
+    fn forms() {
+        insta::assert_snapshot!(cmd(r#"search a | rename sourceIPs{} as src_ip, user.username AS user Processes.* as * "IsOutlier(x)" as o"#), @"");
+    }
+
+    #[test]
+    fn errors() {
+        insta::assert_snapshot!(err("search a | rename x y"), @"");
+        insta::assert_snapshot!(err("search a | rename x as"), @"");
+    }
+}

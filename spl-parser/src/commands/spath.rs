@@ -1,0 +1,56 @@
+//! `spath [input=f] [output=f] [path=p | p]`.
+
+use crate::ast::display::{field, Words};
+use crate::ast::Opt;
+use crate::parser::args::options_strict;
+use crate::parser::lex::{at_stage_end, field_token, ws};
+use crate::parser::{Cx, PResult};
+use crate::span::Spanned;
+use serde::Serialize;
+use std::fmt;
+
+/// `spath [input=f] [output=f] [path=p | p]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spath {
+    /// `input`, `output`, `path`.
+    pub options: Vec<Opt>,
+    /// A path written without `path=`.
+    pub path: Option<Spanned<String>>,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Spath> {
+    let mut options = Vec::new();
+    let (j, ()) = options_strict(cx, i, &mut options)?;
+    let mut path = None;
+    let mut j = j;
+    let k = ws(j);
+    if !at_stage_end(k) && !k.starts_with('[') {
+        let (r, p) = field_token(cx, k)?;
+        path = Some(p);
+        let (r, ()) = options_strict(cx, r, &mut options)?;
+        j = r;
+    }
+    Ok((j, Spath { options, path }))
+}
+
+impl fmt::Display for Spath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        w.opts(&self.options);
+        if let Some(p) = &self.path {
+            w.push(field(&p.node));
+        }
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::cmd;
+
+    #[test]
+    fn forms() {
+        insta::assert_snapshot!(cmd("search a | spath input=x output=y path=a.b{}.c"), @"");
+        insta::assert_snapshot!(cmd("search a | spath \"user.groups{}\""), @"");
+    }
+}

@@ -1,0 +1,291 @@
+//! `stats`, `eventstats`, `streamstats` and the aggregation clause grammar
+//! shared with `mstats`, `tstats`, `timechart` and `chart`.
+
+use crate::ast::display::{field, Words};
+use crate::ast::{Expr, FieldName, Opt, SearchExpr};
+use crate::parser::args::{agg, field_list, option};
+use crate::parser::lex::{at_stage_end, is_option_start, keyword, quoted, ws};
+use crate::parser::search::{search_expr, Stop};
+use crate::parser::{fail, fail_kind, Cx, PErrKind, PResult};
+use crate::span::{Span, Spanned};
+use serde::Serialize;
+use std::fmt;
+
+/// `stats`/`eventstats`/`streamstats`: options, aggregations, `BY`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// `key=value` options in order (`allnum`, `window`, `dedup_splitvals`, ...).
+    pub options: Vec<Opt>,
+    /// Aggregations in order.
+    pub aggs: Vec<Agg>,
+    /// `BY` fields.
+    pub by: Vec<FieldName>,
+}
+
+/// One aggregation call `func(arg) [AS name]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Agg {
+    /// Function name as written (`count`, `dc`, `perc95`, `p99.5`, `avg`).
+    pub func: Spanned<String>,
+    /// The argument; `None` for a bare `count`.
+    pub arg: Option<AggArg>,
+    /// The `AS` name (may contain `*` for wildcard renames).
+    pub alias: Option<FieldName>,
+    /// Covers `func(arg) as name`.
+    pub span: Span,
+}
+
+/// The argument of an aggregation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum AggArg {
+    /// A field or wildcard pattern (`tcp.*`, `*:*`, `_value`).
+    Field(FieldName),
+    /// `eval(<expr>)`.
+    Eval(Expr),
+}
+
+impl fmt::Display for Agg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.func.node)?;
+        match &self.arg {
+            Some(AggArg::Field(x)) => write!(f, "({})", field(&x.node))?,
+            Some(AggArg::Eval(e)) => write!(f, "(eval({e}))")?,
+            None => {}
+        }
+        if let Some(a) = &self.alias {
+            write!(f, " AS {}", field(&a.node))?;
+        }
+        Ok(())
+    }
+}
+
+/// Which clauses an aggregating command accepts.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Clauses {
+    /// `WHERE <search>` (mstats, tstats).
+    pub where_: bool,
+    /// `FROM datamodel=X` (tstats).
+    pub from: bool,
+    /// `OVER <field>` (chart).
+    pub over: bool,
+    /// `GROUPBY` as a synonym of `BY` (mstats).
+    pub groupby: bool,
+    /// At least one aggregation is required.
+    pub require_aggs: bool,
+}
+
+/// Everything an aggregating command can hold.
+#[derive(Default)]
+pub(crate) struct AggParts {
+    pub options: Vec<Opt>,
+    pub aggs: Vec<Agg>,
+    pub by: Vec<FieldName>,
+    pub where_: Option<SearchExpr>,
+    pub from: Option<Spanned<String>>,
+    pub over: Option<FieldName>,
+}
+
+/// Options that end a `WHERE` clause of `mstats`/`tstats`.
+const WHERE_STOP_OPTIONS: &[&str] = &[
+    "span",
+    "every",
+    "prestats",
+    "append",
+    "summariesonly",
+    "allow_old_summaries",
+    "fillnull_value",
+    "chunk_size",
+    "backfill",
+    "update_period",
+    "local",
+    "include_reduced_buckets",
+];
+
+/// Options, aggregations and the clauses in `c`, in any order.
+pub(crate) fn clauses<'a>(cx: &Cx, i: &'a str, c: Clauses) -> PResult<'a, AggParts> {
+    let mut p = AggParts::default();
+    let mut j = i;
+    // After `BY`, an option may interrupt the list (`by _time span=1h, host`):
+    // bare names that follow still belong to it.
+    let mut in_by = false;
+    loop {
+        let k = ws(j);
+        if at_stage_end(k) {
+            break;
+        }
+        if let Some(r) = k.strip_prefix(',') {
+            j = r;
+            continue;
+        }
+        let by_kw = keyword(k, "by").or_else(|| c.groupby.then(|| keyword(k, "groupby")).flatten());
+        if let Some(after) = by_kw {
+            let (r, f) = field_list(cx, after, &|s| {
+                keyword(s, "where").is_some() || keyword(s, "over").is_some()
+            })?;
+            if f.is_empty() {
+                return fail_kind(ws(after), PErrKind::Missing("field name after `BY`".into()));
+            }
+            p.by.extend(f);
+            in_by = true;
+            j = r;
+            continue;
+        }
+        if c.where_ {
+            if let Some(after) = keyword(k, "where") {
+                let stop = Stop {
+                    by: true,
+                    options: WHERE_STOP_OPTIONS,
+                };
+                let (r, e) = search_expr(cx, after, stop)?;
+                let Some(e) = e else {
+                    return fail_kind(
+                        ws(after),
+                        PErrKind::Missing("search terms after `WHERE`".into()),
+                    );
+                };
+                p.where_ = Some(match p.where_.take() {
+                    Some(prev) => and(prev, e),
+                    None => e,
+                });
+                j = r;
+                continue;
+            }
+        }
+        if c.from {
+            if let Some(after) = keyword(k, "from") {
+                let (r, name) = datamodel(cx, ws(after))?;
+                p.from = Some(name);
+                j = r;
+                continue;
+            }
+        }
+        if c.over {
+            if let Some(after) = keyword(k, "over") {
+                let (r, f) = crate::parser::lex::field_token(cx, ws(after))?;
+                p.over = Some(f);
+                j = r;
+                continue;
+            }
+        }
+        if is_option_start(k) {
+            let (r, o) = option(cx, k)?;
+            p.options.push(o);
+            j = r;
+            continue;
+        }
+        if in_by {
+            let (r, f) = field_list(cx, k, &|s| {
+                keyword(s, "where").is_some() || keyword(s, "over").is_some()
+            })?;
+            if !f.is_empty() {
+                p.by.extend(f);
+                j = r;
+                continue;
+            }
+        }
+        let (r, a) = agg(cx, k)?;
+        p.aggs.push(a);
+        j = r;
+    }
+    if c.require_aggs && p.aggs.is_empty() {
+        return fail_kind(ws(j), PErrKind::Missing("aggregation".into()));
+    }
+    Ok((j, p))
+}
+
+/// Two `WHERE` parts split by an option are one conjunction.
+fn and(a: SearchExpr, b: SearchExpr) -> SearchExpr {
+    let span = a.span.join(b.span);
+    SearchExpr {
+        kind: crate::ast::SearchKind::And(vec![a, b]),
+        span,
+    }
+}
+
+/// `datamodel=X`, `datamodel:X` or a bare name after `FROM`.
+fn datamodel<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Spanned<String>> {
+    let body = i
+        .get(..9)
+        .filter(|h| h.eq_ignore_ascii_case("datamodel"))
+        .and_then(|_| i[9..].strip_prefix(['=', ':']))
+        .unwrap_or(i);
+    if body.starts_with('"') {
+        return quoted(cx, body);
+    }
+    let n = body
+        .find(|c: char| c.is_whitespace() || "|[]()\"".contains(c))
+        .unwrap_or(body.len());
+    if n == 0 {
+        return fail(body, "data model name");
+    }
+    let rest = &body[n..];
+    Ok((
+        rest,
+        Spanned::new(body[..n].to_string(), cx.span(body, rest)),
+    ))
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Stats> {
+    let (rest, p) = clauses(
+        cx,
+        i,
+        Clauses {
+            require_aggs: true,
+            ..Clauses::default()
+        },
+    )?;
+    Ok((
+        rest,
+        Stats {
+            options: p.options,
+            aggs: p.aggs,
+            by: p.by,
+        },
+    ))
+}
+
+/// Pushes aggregations onto a word list.
+pub(crate) fn push_aggs(w: &mut Words, aggs: &[Agg]) {
+    for a in aggs {
+        w.push(a);
+    }
+}
+
+impl fmt::Display for Stats {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        w.opts(&self.options);
+        push_aggs(&mut w, &self.aggs);
+        w.clause("BY", &self.by);
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{cmd, err};
+
+    #[test]
+    fn seed_s2_eval_aggregations() {
+        insta::assert_snapshot!(cmd(r#"| stats avg(eval(if(direction="transmit", io,null()))) as outbound_network_io count by key, service _time"#), @"");
+    }
+
+    #[test]
+    fn wildcards_and_percentiles() {
+        insta::assert_snapshot!(cmd("| stats allnum=t avg(*:*) as avg_*:* p99.5(x) perc95(y), dc(user.groups{}) AS \"Group Count\""), @"");
+    }
+
+    #[test]
+    fn eventstats_streamstats() {
+        insta::assert_snapshot!(cmd("| eventstats avg(x) as a by h"), @"");
+        insta::assert_snapshot!(cmd("| streamstats window=5 current=f count"), @"");
+    }
+
+    #[test]
+    fn errors() {
+        insta::assert_snapshot!(err("| stats"), @"");
+        insta::assert_snapshot!(err("| stats cnt(x)"), @"");
+        insta::assert_snapshot!(err("| stats count by"), @"");
+        insta::assert_snapshot!(err("| stats avg(x"), @"");
+    }
+}

@@ -1,0 +1,51 @@
+//! `tail [N]`.
+
+use crate::parser::lex::{at_stage_end, uint, ws};
+use crate::parser::{Cx, PResult};
+use serde::Serialize;
+use std::fmt;
+
+/// `tail [N]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tail {
+    /// Count (default 10).
+    pub limit: Option<u64>,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Tail> {
+    let j = ws(i);
+    if at_stage_end(j) {
+        return Ok((i, Tail { limit: None }));
+    }
+    let (r, n) = uint(cx, j, "count")?;
+    Ok((
+        r,
+        Tail {
+            limit: Some(n.node),
+        },
+    ))
+}
+
+impl fmt::Display for Tail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.limit {
+            Some(n) => write!(f, "{n}"),
+            None => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::{cmd, err};
+
+    #[test]
+    fn forms() {
+        insta::assert_snapshot!(cmd("search a | tail 3"), @"");
+    }
+
+    #[test]
+    fn errors() {
+        insta::assert_snapshot!(err("search a | tail x"), @"");
+    }
+}

@@ -1,0 +1,55 @@
+//! `timechart`: aggregations per time bucket, optionally split by a field.
+
+use super::stats::{clauses, push_aggs, Agg, Clauses};
+use crate::ast::display::Words;
+use crate::ast::{FieldName, Opt};
+use crate::parser::{Cx, PResult};
+use serde::Serialize;
+use std::fmt;
+
+/// `timechart [opts] aggs... [BY field] [opts]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Timechart {
+    /// `span`, `bins`, `limit`, `useother`, `usenull`, `cont`, ...
+    pub options: Vec<Opt>,
+    /// Aggregations.
+    pub aggs: Vec<Agg>,
+    /// The split-by field(s) (Splunk allows one).
+    pub by: Vec<FieldName>,
+}
+
+pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Timechart> {
+    let c = Clauses {
+        require_aggs: true,
+        ..Clauses::default()
+    };
+    let (rest, p) = clauses(cx, i, c)?;
+    Ok((
+        rest,
+        Timechart {
+            options: p.options,
+            aggs: p.aggs,
+            by: p.by,
+        },
+    ))
+}
+
+impl fmt::Display for Timechart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut w = Words::new();
+        w.opts(&self.options);
+        push_aggs(&mut w, &self.aggs);
+        w.clause("BY", &self.by);
+        w.fmt(f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_util::cmd;
+
+    #[test]
+    fn basic() {
+        insta::assert_snapshot!(cmd("| timechart span=5m limit=0 count by host useother=f"), @"");
+    }
+}

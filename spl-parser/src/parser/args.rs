@@ -1,0 +1,337 @@
+//! Argument shapes shared by commands: `key=value` options, field lists,
+//! `AS` aliases, aggregations and `BY` clauses.
+
+use super::lex::{
+    at_stage_end, field_token, is_option_start, is_ws, keyword, option_key_len, quoted, span_len,
+    ws,
+};
+use super::{err, fail, fail_kind, Cx, PErrKind, PResult};
+use crate::ast::{Agg, AggArg, FieldAlias, FieldName, Opt};
+use crate::span::Spanned;
+
+/// `key=value`; the value is a quoted string or a bare token in which
+/// parentheses may hold spaces (`startswith=eval(a > 1)`).
+pub(crate) fn option<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Opt> {
+    let n = option_key_len(i);
+    if n == 0 || !i[n..].starts_with('=') {
+        return err(i, "`key=value` option");
+    }
+    let key = Spanned::new(i[..n].to_string(), span_len(cx, i, n));
+    let v = &i[n + 1..];
+    if v.starts_with('"') {
+        let (rest, value) = quoted(cx, v)?;
+        return Ok((
+            rest,
+            Opt {
+                key,
+                value,
+                quoted: true,
+            },
+        ));
+    }
+    let len = bare_value_len(v);
+    if len == 0 {
+        return fail(v, "option value");
+    }
+    Ok((
+        &v[len..],
+        Opt {
+            key,
+            value: Spanned::new(v[..len].to_string(), span_len(cx, v, len)),
+            quoted: false,
+        },
+    ))
+}
+
+/// Length of a bare option value: up to whitespace, `|`, `[`, `]` or an
+/// unmatched `)`, except inside parentheses or quotes.
+pub(crate) fn bare_value_len(v: &str) -> usize {
+    let b = v.as_bytes();
+    let mut depth = 0usize;
+    let mut k = 0;
+    while k < b.len() {
+        match b[k] {
+            b'\\' => k += 1,
+            b'"' => {
+                k += 1;
+                while k < b.len() && b[k] != b'"' {
+                    if b[k] == b'\\' {
+                        k += 1;
+                    }
+                    k += 1;
+                }
+            }
+            b'(' => depth += 1,
+            b')' if depth == 0 => return k,
+            b')' => depth -= 1,
+            b'|' | b'[' | b']' if depth == 0 => return k,
+            c if depth == 0 && (c as char).is_ascii_whitespace() => return k,
+            _ => {}
+        }
+        k += 1;
+    }
+    b.len()
+}
+
+/// Zero or more options; an error inside a started option propagates.
+pub(crate) fn options_strict<'a>(cx: &Cx, mut i: &'a str, out: &mut Vec<Opt>) -> PResult<'a, ()> {
+    loop {
+        let j = ws(i);
+        if !is_option_start(j) {
+            return Ok((i, ()));
+        }
+        let (rest, o) = option(cx, j)?;
+        out.push(o);
+        i = rest;
+    }
+}
+
+/// A comma- and/or space-separated list of field names. Stops at the end of
+/// the command, at an option (`name=`), or where `stop` says so.
+pub(crate) fn field_list<'a>(
+    cx: &Cx,
+    mut i: &'a str,
+    stop: &dyn Fn(&str) -> bool,
+) -> PResult<'a, Vec<FieldName>> {
+    let mut out = Vec::new();
+    loop {
+        let j = ws(i);
+        if let Some(r) = j.strip_prefix(',') {
+            i = r;
+            continue;
+        }
+        if at_stage_end(j) || is_option_start(j) || j.starts_with('[') || stop(j) {
+            return Ok((i, out));
+        }
+        let (rest, f) = field_token(cx, j)?;
+        out.push(f);
+        i = rest;
+    }
+}
+
+/// An optional `AS name` after something.
+pub(crate) fn alias<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Option<FieldName>> {
+    let j = ws(i);
+    let Some(after) = keyword(j, "as") else {
+        return Ok((i, None));
+    };
+    let (rest, name) =
+        field_token(cx, ws(after)).or_else(|_| fail(ws(after), "name after `AS`"))?;
+    Ok((rest, Some(name)))
+}
+
+/// `field [AS alias]` pairs separated by commas and/or spaces (`rename`, `lookup`).
+pub(crate) fn alias_list<'a>(
+    cx: &Cx,
+    mut i: &'a str,
+    stop: &dyn Fn(&str) -> bool,
+) -> PResult<'a, Vec<FieldAlias>> {
+    let mut out = Vec::new();
+    loop {
+        let j = ws(i);
+        if let Some(r) = j.strip_prefix(',') {
+            i = r;
+            continue;
+        }
+        if at_stage_end(j) || stop(j) {
+            return Ok((i, out));
+        }
+        let (rest, field) = field_token(cx, j)?;
+        let (rest, alias) = alias(cx, rest)?;
+        out.push(FieldAlias { field, alias });
+        i = rest;
+    }
+}
+
+/// Aggregation function names (stats, chart, timechart, tstats, mstats).
+const AGG_FUNCS: &[&str] = &[
+    "avg",
+    "c",
+    "count",
+    "dc",
+    "distinct_count",
+    "earliest",
+    "earliest_time",
+    "estdc",
+    "estdc_error",
+    "first",
+    "last",
+    "latest",
+    "latest_time",
+    "list",
+    "max",
+    "mean",
+    "median",
+    "min",
+    "mode",
+    "per_day",
+    "per_hour",
+    "per_minute",
+    "per_second",
+    "range",
+    "rate",
+    "rate_avg",
+    "rate_sum",
+    "sparkline",
+    "stdev",
+    "stdevp",
+    "sum",
+    "sumsq",
+    "values",
+    "var",
+    "varp",
+];
+
+/// Percentile prefixes followed by a number (`perc95`, `p99.5`, `exactperc50`).
+const PERC_PREFIXES: &[&str] = &["exactperc", "upperperc", "perc", "p"];
+
+/// True for a known aggregation function name (case-insensitive).
+pub fn is_agg_function(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if AGG_FUNCS.contains(&lower.as_str()) {
+        return true;
+    }
+    PERC_PREFIXES.iter().any(|p| {
+        lower.strip_prefix(p).is_some_and(|num| {
+            !num.is_empty()
+                && num.parse::<f64>().is_ok_and(|v| (0.0..=100.0).contains(&v))
+                && num.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        })
+    })
+}
+
+fn agg_name_len(i: &str) -> usize {
+    let b = i.as_bytes();
+    match b.first() {
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => b
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_' || **c == b'.')
+            .count(),
+        _ => 0,
+    }
+}
+
+/// One aggregation: `func[(arg)] [AS name]`, where `arg` is a field pattern
+/// or `eval(expr)`. Unknown function names are an error.
+pub(crate) fn agg<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Agg> {
+    let n = agg_name_len(i);
+    if n == 0 {
+        return err(i, "aggregation");
+    }
+    let name = &i[..n];
+    if !is_agg_function(name) {
+        return fail_kind(
+            i,
+            PErrKind::UnknownFunction {
+                kind: "aggregation",
+                name: name.to_string(),
+                help: crate::commands::did_you_mean(name, AGG_FUNCS)
+                    .map(|s| format!("did you mean `{s}`?")),
+            },
+        );
+    }
+    let func = Spanned::new(name.to_string(), span_len(cx, i, n));
+    let mut rest = &i[n..];
+    let mut arg = None;
+    if rest.starts_with('(') {
+        let open = rest;
+        let _guard = cx.enter(open)?;
+        let j = ws(&rest[1..]);
+        let (r, a) = if let Some(after) = keyword(j, "eval").filter(|a| ws(a).starts_with('(')) {
+            let (r, e) = super::expr::args(cx, ws(after))?;
+            let mut e = e.into_iter();
+            match (e.next(), e.next()) {
+                (Some(one), None) => (r, Some(AggArg::Eval(one))),
+                _ => return fail(after, "one expression inside `eval(...)`"),
+            }
+        } else if j.starts_with(')') {
+            (j, None)
+        } else {
+            let (r, f) = agg_field(cx, j)?;
+            (r, Some(AggArg::Field(f)))
+        };
+        let r = ws(r);
+        let Some(r) = r.strip_prefix(')') else {
+            return fail_kind(
+                open,
+                PErrKind::Unbalanced {
+                    bracket: '(',
+                    expected: "`)`",
+                    found_rem: r.len(),
+                },
+            );
+        };
+        arg = a;
+        rest = r;
+    }
+    let (rest, alias) = alias(cx, rest)?;
+    Ok((
+        rest,
+        Agg {
+            func,
+            arg,
+            alias,
+            span: cx.span(i, rest),
+        },
+    ))
+}
+
+/// The field inside `func(...)`: a quoted name or a bare pattern up to `)`.
+fn agg_field<'a>(cx: &Cx, i: &'a str) -> PResult<'a, FieldName> {
+    if i.starts_with('"') {
+        return quoted(cx, i);
+    }
+    let mut depth = 0usize;
+    let mut end = i.len();
+    for (k, c) in i.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => {
+                end = k;
+                break;
+            }
+            ')' => depth -= 1,
+            c if is_ws(c) || c == '|' || c == '[' || c == ']' || c == '"' => {
+                end = k;
+                break;
+            }
+            _ => {}
+        }
+    }
+    if end == 0 {
+        return err(i, "field name");
+    }
+    let rest = &i[end..];
+    Ok((rest, Spanned::new(i[..end].to_string(), cx.span(i, rest))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agg_names() {
+        for ok in [
+            "count",
+            "DC",
+            "perc95",
+            "p99.5",
+            "exactperc50",
+            "upperperc9",
+            "values",
+        ] {
+            assert!(is_agg_function(ok), "{ok}");
+        }
+        for bad in ["perc", "p", "foo", "perc101", "pct95", "p9x"] {
+            assert!(!is_agg_function(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bare_values() {
+        assert_eq!(bare_value_len("10s by x"), 3);
+        assert_eq!(bare_value_len("eval(a > 1) x"), 11);
+        assert_eq!(bare_value_len("a|b"), 1);
+        assert_eq!(bare_value_len("f(x))"), 4);
+    }
+}
