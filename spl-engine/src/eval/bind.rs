@@ -3,7 +3,6 @@
 
 use super::functions::{self, BindCx, CallState, FunctionSpec};
 use super::val::Val;
-use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use spl_parser::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 use spl_parser::Span;
@@ -136,7 +135,7 @@ impl Node {
 }
 
 /// Binds an AST expression.
-pub(crate) fn bind_expr(expr: &Expr, ctx: &ExecContext) -> Result<Node> {
+pub(crate) fn bind_expr(expr: &Expr) -> Result<Node> {
     let span = expr.span;
     let node = |op: Op, kind: Kind| Node { op, span, kind };
     Ok(match &expr.kind {
@@ -163,7 +162,7 @@ pub(crate) fn bind_expr(expr: &Expr, ctx: &ExecContext) -> Result<Node> {
             )
         }
         ExprKind::Unary { op, expr } => {
-            let inner = bind_expr(expr, ctx)?;
+            let inner = bind_expr(expr)?;
             match op {
                 UnaryOp::Neg => node(Op::Neg(Box::new(inner)), Kind::Num),
                 UnaryOp::Plus => node(Op::ToNum(Box::new(inner)), Kind::Num),
@@ -179,12 +178,12 @@ pub(crate) fn bind_expr(expr: &Expr, ctx: &ExecContext) -> Result<Node> {
             rhs,
         } => {
             // `x LIKE p` is `like(x, p)`: same semantics, pattern compiled once.
-            let args = vec![bind_expr(lhs, ctx)?, bind_expr(rhs, ctx)?];
-            bind_call("like", span, span, args, ctx)?
+            let args = vec![bind_expr(lhs)?, bind_expr(rhs)?];
+            bind_call("like", span, span, args)?
         }
         ExprKind::Binary { op, lhs, rhs } => {
-            let l = bind_expr(lhs, ctx)?;
-            let r = bind_expr(rhs, ctx)?;
+            let l = bind_expr(lhs)?;
+            let r = bind_expr(rhs)?;
             let kind = match op {
                 BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod | BinaryOp::Sub => Kind::Num,
                 BinaryOp::Add => match (l.kind, r.kind) {
@@ -203,31 +202,19 @@ pub(crate) fn bind_expr(expr: &Expr, ctx: &ExecContext) -> Result<Node> {
             node(Op::Binary(*op, Box::new(l), Box::new(r)), kind)
         }
         ExprKind::In { expr, list } => {
-            let x = bind_expr(expr, ctx)?;
-            let list = list
-                .iter()
-                .map(|e| bind_expr(e, ctx))
-                .collect::<Result<Vec<_>>>()?;
+            let x = bind_expr(expr)?;
+            let list = list.iter().map(bind_expr).collect::<Result<Vec<_>>>()?;
             node(Op::In(Box::new(x), list), Kind::Bool)
         }
         ExprKind::Call { name, args } => {
-            let args = args
-                .iter()
-                .map(|e| bind_expr(e, ctx))
-                .collect::<Result<Vec<_>>>()?;
-            bind_call(&name.node, name.span, span, args, ctx)?
+            let args = args.iter().map(bind_expr).collect::<Result<Vec<_>>>()?;
+            bind_call(&name.node, name.span, span, args)?
         }
     })
 }
 
 /// Resolves a function call: name, arity, then the function's own bind hook.
-fn bind_call(
-    name: &str,
-    name_span: Span,
-    span: Span,
-    args: Vec<Node>,
-    ctx: &ExecContext,
-) -> Result<Node> {
+fn bind_call(name: &str, name_span: Span, span: Span, args: Vec<Node>) -> Result<Node> {
     let Some(spec) = functions::lookup(name) else {
         return Err(EngineError::UnknownFunction {
             name: name.to_string(),
@@ -248,7 +235,6 @@ fn bind_call(
             name: spec.name,
             span,
             args: &args,
-            ctx,
         })?,
         None => CallState::default(),
     };

@@ -375,8 +375,10 @@ pub(crate) fn compile_regex(cx: &BindCx<'_>, i: usize) -> Result<Option<Regex>> 
     }
 }
 
+/// The `regex` crate's multi-line message, reduced to its last line.
 fn first_line(s: &str) -> String {
-    s.lines().last().unwrap_or(s).trim().to_string()
+    let last = s.lines().last().unwrap_or(s).trim();
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
 }
 
 fn bind_regex_arg1(cx: &BindCx<'_>) -> Result<CallState> {

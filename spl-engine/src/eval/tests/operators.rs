@@ -160,10 +160,6 @@ fn bind_errors() {
     );
     assert_eq!(bind_err(r#"sum(1, "3")"#), "spl::run::invalid_argument");
     assert_eq!(
-        bind_err(r#"relative_time(now(), "-3x")"#),
-        "spl::time::invalid_modifier"
-    );
-    assert_eq!(
         bind_err(r#"cidrmatch("10.0.0/99", x)"#),
         "spl::run::invalid_argument"
     );
