@@ -8,6 +8,7 @@ mod conditional;
 mod conversion;
 mod crypto;
 mod info;
+mod json;
 mod math;
 mod multivalue;
 mod printf;
@@ -185,7 +186,7 @@ impl Call<'_> {
     }
 }
 
-fn families() -> [&'static [FunctionSpec]; 9] {
+fn families() -> [&'static [FunctionSpec]; 10] {
     [
         conditional::SPECS,
         conversion::SPECS,
@@ -196,6 +197,7 @@ fn families() -> [&'static [FunctionSpec]; 9] {
         info::SPECS,
         crypto::SPECS,
         statistical::SPECS,
+        json::SPECS,
     ]
 }
 
