@@ -3,6 +3,7 @@
 
 use super::functions::{self, BindCx, CallState, FunctionSpec};
 use super::val::Val;
+use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use spl_parser::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
 use spl_parser::Span;
@@ -51,6 +52,8 @@ pub(crate) enum Op {
     ToNum(Box<Node>),
     Not(Box<Node>),
     Binary(BinaryOp, Box<Node>, Box<Node>),
+    /// A chain of `.` (or `+` known to concatenate), flattened.
+    Concat(Vec<Node>),
     In(Box<Node>, Vec<Node>),
     Call {
         spec: &'static FunctionSpec,
@@ -125,6 +128,7 @@ impl Node {
                 a.collect_fields(out);
                 b.collect_fields(out);
             }
+            Op::Concat(parts) => parts.iter().for_each(|n| n.collect_fields(out)),
             Op::In(x, list) => {
                 x.collect_fields(out);
                 list.iter().for_each(|n| n.collect_fields(out));
@@ -135,7 +139,7 @@ impl Node {
 }
 
 /// Binds an AST expression.
-pub(crate) fn bind_expr(expr: &Expr) -> Result<Node> {
+pub(crate) fn bind_expr(expr: &Expr, ctx: &ExecContext) -> Result<Node> {
     let span = expr.span;
     let node = |op: Op, kind: Kind| Node { op, span, kind };
     Ok(match &expr.kind {
@@ -162,7 +166,7 @@ pub(crate) fn bind_expr(expr: &Expr) -> Result<Node> {
             )
         }
         ExprKind::Unary { op, expr } => {
-            let inner = bind_expr(expr)?;
+            let inner = bind_expr(expr, ctx)?;
             match op {
                 UnaryOp::Neg => node(Op::Neg(Box::new(inner)), Kind::Num),
                 UnaryOp::Plus => node(Op::ToNum(Box::new(inner)), Kind::Num),
@@ -178,12 +182,12 @@ pub(crate) fn bind_expr(expr: &Expr) -> Result<Node> {
             rhs,
         } => {
             // `x LIKE p` is `like(x, p)`: same semantics, pattern compiled once.
-            let args = vec![bind_expr(lhs)?, bind_expr(rhs)?];
-            bind_call("like", span, span, args)?
+            let args = vec![bind_expr(lhs, ctx)?, bind_expr(rhs, ctx)?];
+            bind_call("like", span, span, args, ctx)?
         }
         ExprKind::Binary { op, lhs, rhs } => {
-            let l = bind_expr(lhs)?;
-            let r = bind_expr(rhs)?;
+            let l = bind_expr(lhs, ctx)?;
+            let r = bind_expr(rhs, ctx)?;
             let kind = match op {
                 BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod | BinaryOp::Sub => Kind::Num,
                 BinaryOp::Add => match (l.kind, r.kind) {
@@ -199,22 +203,46 @@ pub(crate) fn bind_expr(expr: &Expr) -> Result<Node> {
                 }
                 _ => Kind::Bool,
             };
+            // `.` always concatenates, and so does `+` when one side is a
+            // string (3.3): flatten the chain into one node.
+            if *op == BinaryOp::Concat || (*op == BinaryOp::Add && kind == Kind::Str) {
+                let mut parts = Vec::new();
+                for side in [l, r] {
+                    match side.op {
+                        Op::Concat(inner) => parts.extend(inner),
+                        _ => parts.push(side),
+                    }
+                }
+                return Ok(node(Op::Concat(parts), Kind::Str));
+            }
             node(Op::Binary(*op, Box::new(l), Box::new(r)), kind)
         }
         ExprKind::In { expr, list } => {
-            let x = bind_expr(expr)?;
-            let list = list.iter().map(bind_expr).collect::<Result<Vec<_>>>()?;
+            let x = bind_expr(expr, ctx)?;
+            let list = list
+                .iter()
+                .map(|e| bind_expr(e, ctx))
+                .collect::<Result<Vec<_>>>()?;
             node(Op::In(Box::new(x), list), Kind::Bool)
         }
         ExprKind::Call { name, args } => {
-            let args = args.iter().map(bind_expr).collect::<Result<Vec<_>>>()?;
-            bind_call(&name.node, name.span, span, args)?
+            let args = args
+                .iter()
+                .map(|e| bind_expr(e, ctx))
+                .collect::<Result<Vec<_>>>()?;
+            bind_call(&name.node, name.span, span, args, ctx)?
         }
     })
 }
 
 /// Resolves a function call: name, arity, then the function's own bind hook.
-fn bind_call(name: &str, name_span: Span, span: Span, args: Vec<Node>) -> Result<Node> {
+fn bind_call(
+    name: &str,
+    name_span: Span,
+    span: Span,
+    args: Vec<Node>,
+    ctx: &ExecContext,
+) -> Result<Node> {
     let Some(spec) = functions::lookup(name) else {
         return Err(EngineError::UnknownFunction {
             name: name.to_string(),
@@ -235,6 +263,7 @@ fn bind_call(name: &str, name_span: Span, span: Span, args: Vec<Node>) -> Result
             name: spec.name,
             span,
             args: &args,
+            ctx,
         })?,
         None => CallState::default(),
     };

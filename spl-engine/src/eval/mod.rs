@@ -53,9 +53,9 @@ pub struct EvalOutput {
 
 impl BoundExpr {
     /// Binds an expression: resolves functions, checks arity, compiles literal regexes.
-    pub fn bind(expr: &Expr, _ctx: &ExecContext) -> Result<BoundExpr> {
+    pub fn bind(expr: &Expr, ctx: &ExecContext) -> Result<BoundExpr> {
         Ok(BoundExpr {
-            root: bind::bind_expr(expr)?,
+            root: bind::bind_expr(expr, ctx)?,
         })
     }
 

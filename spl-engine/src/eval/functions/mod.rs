@@ -143,6 +143,7 @@ pub(crate) struct BindCx<'a> {
     pub name: &'static str,
     pub span: Span,
     pub args: &'a [Node],
+    pub ctx: &'a ExecContext,
 }
 
 impl BindCx<'_> {
