@@ -5,6 +5,7 @@ mod diagnostic;
 mod input;
 mod parse_cmd;
 mod run_cmd;
+mod test_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ enum Cmd {
     Parse(parse_cmd::ParseArgs),
     /// Run a search over exported data and print the results.
     Run(run_cmd::RunArgs),
+    /// Run `.spltest` files and detection tests; exit 1 on any failure.
+    Test(test_cmd::TestArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,5 +37,6 @@ fn main() -> ExitCode {
     match cli.command {
         Cmd::Parse(args) => parse_cmd::run(&args),
         Cmd::Run(args) => run_cmd::run(&args),
+        Cmd::Test(args) => test_cmd::run(&args),
     }
 }
