@@ -71,7 +71,7 @@ mod tests {
         assert_eq!(
             render_plain(&e, q),
             "error[spl::eval::unknown_function]: unknown function `nosuch`\n\
-             2 | | eval x=nosuch(1)\n  |         ^^^^^^ unknown function\n"
+             2 | | eval x=nosuch(1)\n  |          ^^^^^^ unknown function\n"
         );
     }
 
