@@ -13,15 +13,20 @@
 //! table in the `.spltest` rendering (or `(no results)`). `bless` rewrites it,
 //! creating `det.expected` when neither exists.
 //!
-//! The environment comes from the options (`spl test --macros --lookups
-//! --geoip --now`) and from an optional `spltest.yml` in the YAML's directory
-//! (keys `now`, `macros`, `lookups`, `geoip`; paths relative to that file).
-//! Without a clock, `now` is one second past the whole second holding the
-//! latest `_time` in the test data.
+//! The environment comes from setup files holding `.spltest` setup records
+//! (`now`, `macros PATH`, `lookups DIR`, `geoip PATH`, `lookup`, `macro`,
+//! `data`, `events`...; paths relative to the setup file): `spltest.setup` in
+//! the YAML's directory, then `<stem>.setup` next to it; and from the options
+//! (`spl test --macros --lookups --geoip --now`), which win. Without a clock,
+//! `now` is one second past the whole second holding the latest `_time` in
+//! the test data.
 
 use super::diagnostic::render_plain;
+use super::format::RecordKind;
 use super::report::diff;
-use super::runner::{ferr, CaseResult, FileReport, RunOptions, SpltestError};
+use super::runner::{
+    apply_setup, ferr, read_records, CaseResult, FileReport, RunOptions, SpltestError,
+};
 use super::setup::{relative_to, Setup};
 use crate::render;
 use crate::source::{DataSpec, Dataset, ScanRequest};
@@ -32,18 +37,18 @@ use std::path::{Path, PathBuf};
 /// Settings for detection tests (`spl test --macros/--lookups/--geoip/--now`).
 #[derive(Debug, Clone, Default)]
 pub struct DetectionOptions {
-    /// Macro files or directories (loaded after the bundled macros and the hints).
+    /// Macro files or directories (loaded after the setup files' macros, so they win).
     pub macros: Vec<PathBuf>,
-    /// Lookup directories (searched before the hints' ones).
+    /// Lookup directories (searched before the setup files' ones).
     pub lookups: Vec<PathBuf>,
-    /// A GeoIP database (overrides the hints' one).
+    /// A GeoIP database (overrides the setup files' one).
     pub geoip: Option<PathBuf>,
-    /// The clock, epoch seconds (overrides the hints' `now`).
+    /// The clock, epoch seconds (overrides the setup files' `now`).
     pub now: Option<f64>,
 }
 
-/// The name of the per-directory hints file.
-pub const HINTS_FILE: &str = "spltest.yml";
+/// The per-directory setup file applied before each detection test in it.
+pub const DIR_SETUP_FILE: &str = "spltest.setup";
 
 /// True when `p` parses as a YAML mapping with `search` and `tests` keys.
 pub fn looks_like_detection(p: &Path) -> bool {
@@ -53,66 +58,34 @@ pub fn looks_like_detection(p: &Path) -> bool {
         .is_some_and(|v| v.get("search").is_some() && v.get("tests").is_some())
 }
 
-/// `spltest.yml` next to a detection, resolved against its directory.
-#[derive(Default)]
-struct Hints {
-    now: Option<String>,
-    macros: Vec<PathBuf>,
-    lookups: Vec<PathBuf>,
-    geoip: Option<PathBuf>,
+/// The setup files of a detection: `spltest.setup` in its directory, then
+/// `<stem>.setup`, each holding `.spltest` setup records.
+fn setup_files(dir: &Path, stem: &str) -> Vec<PathBuf> {
+    [dir.join(DIR_SETUP_FILE), dir.join(format!("{stem}.setup"))]
+        .into_iter()
+        .filter(|p| p.is_file())
+        .collect()
 }
 
-fn strings(v: Option<&Value>) -> Vec<String> {
-    match v {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Sequence(items)) => items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_string))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn load_hints(dir: &Path) -> Result<Hints, SpltestError> {
-    let path = dir.join(HINTS_FILE);
-    if !path.is_file() {
-        return Ok(Hints::default());
-    }
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| ferr(&path, 0, format!("cannot read: {e}")))?;
-    let doc: Value = serde_norway::from_str(&text).map_err(|e| yaml_error(&path, &e))?;
-    if let Some(Value::Mapping(m)) = Some(&doc) {
-        for k in m.keys() {
-            let key = k.as_str().unwrap_or("");
-            if !matches!(key, "now" | "macros" | "lookups" | "geoip") {
+/// Reads the setup files, applying their records to `setup`; returns the
+/// last `now` they set.
+fn apply_setup_files(setup: &mut Setup, files: &[PathBuf]) -> Result<Option<f64>, SpltestError> {
+    let mut now = None;
+    for f in files {
+        let (_, records) = read_records(f)?;
+        for r in &records {
+            if let RecordKind::Now(t) = &r.kind {
+                now = Some(crate::time::parse_now(t).map_err(|e| ferr(f, r.line, e.to_string()))?);
+            } else if !apply_setup(setup, f, r, 0)? {
                 return Err(ferr(
-                    &path,
-                    0,
-                    format!("expected one of the keys now, macros, lookups, geoip, found `{key}`"),
+                    f,
+                    r.line,
+                    "expected setup records only in a detection's setup file, found a query, error or skip record",
                 ));
             }
         }
     }
-    let now = match doc.get("now") {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    };
-    Ok(Hints {
-        now,
-        macros: strings(doc.get("macros"))
-            .iter()
-            .map(|p| relative_to(dir, p))
-            .collect(),
-        lookups: strings(doc.get("lookups"))
-            .iter()
-            .map(|p| relative_to(dir, p))
-            .collect(),
-        geoip: doc
-            .get("geoip")
-            .and_then(Value::as_str)
-            .map(|p| relative_to(dir, p)),
-    })
+    Ok(now)
 }
 
 fn yaml_error(path: &Path, e: &serde_norway::Error) -> SpltestError {
@@ -188,16 +161,19 @@ pub fn run_detection(path: &Path, opts: &RunOptions) -> Result<FileReport, Splte
     let tests = doc
         .get("tests")
         .and_then(Value::as_sequence)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            ferr(
-                path,
-                0,
-                "expected a non-empty `tests` list in the detection",
-            )
-        })?;
+        .ok_or_else(|| ferr(path, 0, "expected a `tests` list in the detection"))?;
+    if tests.is_empty() {
+        return Ok(FileReport {
+            cases: vec![CaseResult {
+                location: path.display().to_string(),
+                passed: true,
+                skipped: Some("the detection has no tests".into()),
+                message: String::new(),
+            }],
+            blessed: Vec::new(),
+        });
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
-    let hints = load_hints(dir)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
@@ -220,11 +196,10 @@ pub fn run_detection(path: &Path, opts: &RunOptions) -> Result<FileReport, Splte
         .into_iter()
         .find(|p| p.is_file());
         let case = Case {
-            path,
             dir,
             search,
             test,
-            hints: &hints,
+            setup_files: setup_files(dir, &stem),
             opts,
             expected: expected_path.clone(),
         };
@@ -244,13 +219,19 @@ pub fn run_detection(path: &Path, opts: &RunOptions) -> Result<FileReport, Splte
             Outcome::Fail(m) => result.message = m,
             Outcome::Mismatch { message, actual } => {
                 if opts.bless {
-                    let target =
-                        expected_path.unwrap_or_else(|| dir.join(format!("{stem}.expected")));
+                    // A new file is per test unless the detection has only one.
+                    let target = expected_path.unwrap_or_else(|| {
+                        if tests.len() == 1 {
+                            dir.join(format!("{stem}.expected"))
+                        } else {
+                            dir.join(format!("{stem}.{}.expected", slug(&name)))
+                        }
+                    });
                     std::fs::write(&target, actual)
                         .map_err(|e| ferr(&target, 0, format!("cannot write: {e}")))?;
                     report
                         .blessed
-                        .push(format!("{} ({location})", target.display()));
+                        .push(format!("{location}: {}", target.display()));
                     result.passed = true;
                 } else {
                     result.message = message;
@@ -274,11 +255,10 @@ enum Outcome {
 }
 
 struct Case<'a> {
-    path: &'a Path,
     dir: &'a Path,
     search: &'a str,
     test: &'a Value,
-    hints: &'a Hints,
+    setup_files: Vec<PathBuf>,
     opts: &'a RunOptions,
     expected: Option<PathBuf>,
 }
@@ -289,6 +269,30 @@ impl Case<'_> {
             Ok(o) => o,
             Err(m) => Outcome::Fail(m),
         }
+    }
+
+    /// The environment: setup files, then the command-line options, then the data.
+    fn setup(&self, datasets: Vec<Dataset>) -> Result<Setup, String> {
+        let mut setup =
+            Setup::new(0.0).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
+        let file_now =
+            apply_setup_files(&mut setup, &self.setup_files).map_err(|e| e.to_string())?;
+        let now = match (self.opts.detection.now, file_now) {
+            (Some(n), _) | (None, Some(n)) => n,
+            (None, None) => latest_time(&datasets).map_or(0.0, |t| t.floor() + 1.0),
+        };
+        setup.set_now(now);
+        for ds in datasets {
+            setup.add_dataset(ds);
+        }
+        for m in &self.opts.detection.macros {
+            setup.add_macro_file(m)?;
+        }
+        setup.prepend_lookup_dirs(&self.opts.detection.lookups);
+        if let Some(g) = &self.opts.detection.geoip {
+            setup.set_geoip(g.clone());
+        }
+        Ok(setup)
     }
 
     fn try_run(&self) -> Result<Outcome, String> {
@@ -319,36 +323,11 @@ impl Case<'_> {
             spec.index = field("index");
             specs.push(spec);
         }
-        let mut setup =
-            Setup::new(0.0).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
         let mut datasets = Vec::new();
         for spec in &specs {
-            let ds = crate::source::open_dataset(spec).map_err(|e| e.to_string())?;
-            datasets.push(ds.clone());
-            setup.add_dataset(ds);
+            datasets.push(crate::source::open_dataset(spec).map_err(|e| e.to_string())?);
         }
-        let now = match (self.opts.detection.now, &self.hints.now) {
-            (Some(n), _) => n,
-            (None, Some(t)) => crate::time::parse_now(t)
-                .map_err(|e| format!("{}: now: {e}", self.dir.join(HINTS_FILE).display()))?,
-            (None, None) => latest_time(&datasets).map_or(0.0, |t| t.floor() + 1.0),
-        };
-        setup.set_now(now);
-        for m in self.hints.macros.iter().chain(&self.opts.detection.macros) {
-            setup.add_macro_file(m)?;
-        }
-        let mut dirs = self.opts.detection.lookups.clone();
-        dirs.extend(self.hints.lookups.iter().cloned());
-        setup.extend_lookup_dirs(&dirs);
-        if let Some(g) = self
-            .opts
-            .detection
-            .geoip
-            .as_ref()
-            .or(self.hints.geoip.as_ref())
-        {
-            setup.set_geoip(g.clone());
-        }
+        let mut setup = self.setup(datasets)?;
         let engine = setup.engine()?;
         let table = match engine
             .run(self.search)
@@ -385,10 +364,9 @@ impl Case<'_> {
                 });
             }
             return Ok(if rows.is_empty() {
-                Outcome::Fail(format!(
-                    "the detection returned no results over {} (a detection test needs at least one)",
-                    self.path.display()
-                ))
+                Outcome::Fail(
+                    "the detection returned no rows; a test without an expected file needs at least one (add one holding `(no results)` for a negative test)".into(),
+                )
             } else {
                 Outcome::Pass
             });

@@ -94,7 +94,7 @@ pub(crate) fn ferr(file: &Path, line: usize, message: impl Into<String>) -> Splt
     }
 }
 
-fn read_records(path: &Path) -> Result<(String, Vec<Record>), SpltestError> {
+pub(crate) fn read_records(path: &Path) -> Result<(String, Vec<Record>), SpltestError> {
     let text =
         std::fs::read_to_string(path).map_err(|e| ferr(path, 0, format!("cannot read: {e}")))?;
     let records = format::parse_file(&text).map_err(|e| ferr(path, e.line, e.message))?;
@@ -105,7 +105,7 @@ fn read_records(path: &Path) -> Result<(String, Vec<Record>), SpltestError> {
 const MAX_INCLUDE_DEPTH: usize = 8;
 
 /// Applies one setup record; returns false for query, error and skip records.
-fn apply_setup(
+pub(crate) fn apply_setup(
     setup: &mut Setup,
     path: &Path,
     r: &Record,

@@ -239,9 +239,10 @@ impl Setup {
         self.engine = None;
     }
 
-    /// Adds extra lookup directories (the detection runner's `--lookups`).
-    pub(crate) fn extend_lookup_dirs(&mut self, dirs: &[PathBuf]) {
-        self.lookup_dirs.extend(dirs.iter().cloned());
+    /// Puts lookup directories first (after the private one): the detection
+    /// runner's `--lookups` win over its setup files'.
+    pub(crate) fn prepend_lookup_dirs(&mut self, dirs: &[PathBuf]) {
+        self.lookup_dirs.splice(0..0, dirs.iter().cloned());
         self.engine = None;
     }
 
