@@ -260,11 +260,14 @@ fn value_matcher(text: &str, ci: bool, allow_cidr: bool, e: &SearchExpr) -> Resu
         }
     }
     if !text.contains('*') {
-        return Ok(ValueMatcher::Exact(if ci {
-            text.to_lowercase()
-        } else {
-            text.to_string()
-        }));
+        return Ok(ValueMatcher::Exact(
+            if ci {
+                text.to_lowercase()
+            } else {
+                text.to_string()
+            },
+            ci,
+        ));
     }
     let mut re = String::from(if ci { "(?is)^" } else { "(?s)^" });
     for (i, part) in text.split('*').enumerate() {
