@@ -11,7 +11,8 @@ fn repo(rel: &str) -> PathBuf {
 }
 
 fn corpus_search(id: &str) -> String {
-    let text = std::fs::read_to_string(repo("../../shared/corpus/detections.jsonl")).expect("test setup");
+    let text =
+        std::fs::read_to_string(repo("../../shared/corpus/detections.jsonl")).expect("test setup");
     text.lines()
         .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("test setup"))
         .find(|v| v["id"] == id)
@@ -26,8 +27,13 @@ fn fixtures() -> Vec<(String, serde_norway::Value)> {
             .map(|e| e.expect("test setup").path())
             .filter(|p| p.extension().is_some_and(|x| x == "yml"))
             .map(|p| {
-                let stem = p.file_stem().expect("test setup").to_string_lossy().into_owned();
-                let doc = serde_norway::from_str(&std::fs::read_to_string(&p).expect("test setup")).expect("test setup");
+                let stem = p
+                    .file_stem()
+                    .expect("test setup")
+                    .to_string_lossy()
+                    .into_owned();
+                let doc = serde_norway::from_str(&std::fs::read_to_string(&p).expect("test setup"))
+                    .expect("test setup");
                 (stem, doc)
             })
             .collect();

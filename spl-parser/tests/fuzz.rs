@@ -60,7 +60,9 @@ fn check(input: &str) {
             let handler = miette::GraphicalReportHandler::new_themed(
                 miette::GraphicalTheme::unicode_nocolor(),
             );
-            handler.render_report(&mut out, report.as_ref()).expect("test setup");
+            handler
+                .render_report(&mut out, report.as_ref())
+                .expect("test setup");
         }
     }
 }
@@ -68,7 +70,8 @@ fn check(input: &str) {
 fn corpus_searches() -> Vec<String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
     let mut set = MacroSet::with_bundled();
-    set.load_path(&root.join("macros.jsonl")).expect("test setup");
+    set.load_path(&root.join("macros.jsonl"))
+        .expect("test setup");
     let text = std::fs::read_to_string(root.join("detections.jsonl")).expect("test setup");
     text.lines()
         .filter_map(|l| {
