@@ -47,15 +47,15 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Append(a) => commands::append::plan(a, ctx)?,
         Command::Foreach(f) => commands::foreach::plan(f, stage, ctx)?,
         Command::Makeresults(m) => commands::makeresults::plan(m, stage, ctx)?,
-        Command::Stats(_)
-        | Command::Eventstats(_)
-        | Command::Streamstats(_)
-        | Command::Mstats(_)
-        | Command::Tstats(_)
-        | Command::Lookup(_)
-        | Command::Inputlookup(_)
-        | Command::Outputlookup(_)
-        | Command::Iplocation(_)
+        Command::Stats(s) => commands::stats::plan_stats(s, stage, ctx)?,
+        Command::Eventstats(s) => commands::eventstats::plan_eventstats(s, stage, ctx)?,
+        Command::Streamstats(s) => commands::streamstats::plan_streamstats(s, stage, ctx)?,
+        Command::Mstats(m) => commands::mstats::plan_mstats(m, stage, ctx)?,
+        Command::Lookup(l) => commands::lookup::plan(l, ctx)?,
+        Command::Inputlookup(i) => commands::inputlookup::plan(i, ctx)?,
+        Command::Outputlookup(o) => commands::outputlookup::plan(o),
+        Command::Iplocation(i) => commands::iplocation::plan(i, stage, ctx)?,
+        Command::Tstats(_)
         | Command::Convert(_)
         | Command::Rex(_)
         | Command::Regex(_)

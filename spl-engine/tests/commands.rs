@@ -38,7 +38,7 @@ fn events(times: &[f64], cols: Vec<(Field, ArrayRef)>) -> RecordBatch {
         fields.push(f);
         arrays.push(a);
     }
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).unwrap()
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).expect("test batch")
 }
 
 fn engine(batches: Vec<RecordBatch>) -> Engine {
@@ -49,7 +49,7 @@ fn engine(batches: Vec<RecordBatch>) -> Engine {
 
 fn run(e: &Engine, q: &str) -> String {
     let r = e.run(q).unwrap_or_else(|err| panic!("{q}: {err}"));
-    render(&r, e.context()).unwrap()
+    render(&r, e.context()).expect("render")
 }
 
 fn sample() -> Engine {
@@ -298,4 +298,52 @@ fn render_hides_internal_fields() {
         run(&e, "* | fields - index source sourcetype"),
         "_time                         | a\n1970-01-01T00:00:01.000+00:00 | 1\n"
     );
+}
+
+#[test]
+fn eval_where_and_precision() {
+    let e = sample();
+    assert_eq!(
+        run(&e, "| makeresults | eval a=\"x\", b=a + \":\" + \"y\", c=round(7/2, 2), d=10/4 | table a b c d"),
+        "a | b   | c    | d\nx | x:y | 3.50 | 2.5\n"
+    );
+    assert_eq!(
+        run(&e, "index=web | where status > 250 | table status"),
+        "status\n403\n"
+    );
+}
+
+#[test]
+fn foreach_substitutes_matchstr_even_in_strings() {
+    let e = sample();
+    let q = "| makeresults | eval avg_x=1, stdev_x=2, avg_y=5, stdev_y=0, x=10, y=3, anomalies=\"\" \
+             | foreach stdev_* [ eval anomalies=if('<<MATCHSTR>>' > ('avg_<<MATCHSTR>>' + 3 * 'stdev_<<MATCHSTR>>'), anomalies + \"<<MATCHSTR>> 'stdev_<<MATCHSTR>>'=\" + tostring('stdev_<<MATCHSTR>>') + \", \", anomalies) ] \
+             | table anomalies";
+    assert_eq!(run(&e, q), "anomalies\n\"x 'stdev_x'=2, \"\n");
+}
+
+#[test]
+fn foreach_skips_rows_without_field() {
+    let e = engine(vec![events(
+        &[1.0, 2.0],
+        vec![
+            col("www1", &[Some("5"), Some("7")]),
+            col("www2", &[Some("1"), None]),
+        ],
+    )]);
+    let q = "* | eval total=0 | foreach www* [ eval total = total + '<<FIELD>>' ] | table total";
+    assert_eq!(run(&e, q), "total\n7\n6\n");
+}
+
+#[test]
+fn sort_default_limit() {
+    let e = sample();
+    let r = e
+        .run("| makeresults count=10005 | streamstats count as n | sort - n")
+        .expect("sort");
+    assert_eq!(r.num_rows(), 10_000);
+    let r = e
+        .run("| makeresults count=10005 | streamstats count as n | sort 0 - n")
+        .expect("sort");
+    assert_eq!(r.num_rows(), 10_005);
 }

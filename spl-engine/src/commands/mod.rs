@@ -3,16 +3,25 @@
 pub mod append;
 pub mod dedup;
 pub mod eval;
+pub mod eventstats;
 pub mod fields;
 pub mod fillnull;
 pub mod foreach;
+pub(crate) mod groupby;
 pub mod head;
+pub mod inputlookup;
+pub mod iplocation;
 pub mod join;
+pub mod lookup;
 pub mod makeresults;
+pub mod mstats;
+pub mod outputlookup;
 pub mod rename;
 pub mod search;
 pub mod search_base;
 pub mod sort;
+pub mod stats;
+pub mod streamstats;
 pub mod subsearch_format;
 pub mod table;
 pub mod where_;
@@ -24,16 +33,24 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &append::SPEC,
     &dedup::SPEC,
     &eval::SPEC,
+    &eventstats::SPEC,
     &fields::SPEC,
     &fillnull::SPEC,
     &foreach::SPEC,
     &head::SPEC,
     &head::TAIL_SPEC,
+    &inputlookup::SPEC,
+    &iplocation::SPEC,
     &join::SPEC,
+    &lookup::SPEC,
     &makeresults::SPEC,
+    &mstats::SPEC,
+    &outputlookup::SPEC,
     &rename::SPEC,
     &search_base::SPEC,
     &sort::SPEC,
+    &stats::SPEC,
+    &streamstats::SPEC,
     &table::SPEC,
     &where_::SPEC,
 ];

@@ -11,8 +11,13 @@
 //! assert_eq!(render(&result, engine.context()).unwrap(), "_time\n1970-01-01T00:00:00.000+00:00\n1970-01-01T00:00:00.000+00:00\n");
 //! ```
 
+pub mod detection;
+pub mod diagnostic;
 pub mod format;
+pub mod report;
 pub mod runner;
+mod setup;
+pub mod suite;
 
 use crate::context::ExecContext;
 use crate::error::Result;

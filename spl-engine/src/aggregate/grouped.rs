@@ -1,0 +1,468 @@
+//! Grouped accumulators: one state per group, updated from whole Arrow
+//! columns with a group id per row (no per-row boxing).
+//!
+//! Commands map their rows to dense group ids ([`RowGroups`]) and hand each
+//! accumulator the argument column ([`Input`]); multivalue cells contribute
+//! one observation per value.
+
+use super::state::{
+    moment_kind, CountState, DcState, ExtremeState, ListState, ModeState, MomentState, OrderState,
+    PercKind, PercState, RangeState, RateState, State, TimeKind, TimeState, ValuesState,
+};
+use super::value::{build_column, Out, Val};
+use super::AggFunc;
+use crate::error::{EngineError, Result};
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, ListArray, StringArray};
+use arrow_schema::DataType;
+use std::any::Any;
+
+/// Group id meaning "this row contributes to no group".
+pub(crate) const NO_GROUP: u32 = u32::MAX;
+
+/// Rows of a batch mapped to groups: expanded row `i` is batch row
+/// `rows[i]` (or `i` when `rows` is `None`) in group `groups[i]`. A row may
+/// appear several times (multivalue BY fields).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RowGroups {
+    /// Batch row of each expanded row; `None` = identity.
+    pub(crate) rows: Option<Vec<u32>>,
+    /// Group of each expanded row (`NO_GROUP` to skip).
+    pub(crate) groups: Vec<u32>,
+}
+
+impl RowGroups {
+    #[inline]
+    fn row(&self, i: usize) -> usize {
+        match &self.rows {
+            Some(r) => r.get(i).map_or(usize::MAX, |&x| x as usize),
+            None => i,
+        }
+    }
+}
+
+/// An argument column, normalised to the types accumulators read.
+#[derive(Debug, Clone)]
+pub(crate) enum InputColumn {
+    /// Bare `count`: every row is one observation.
+    Rows,
+    /// The field is absent from the batch.
+    Missing,
+    /// Numbers.
+    Num(Float64Array),
+    /// Strings.
+    Str(StringArray),
+    /// Multivalue strings (offsets + flat values).
+    List(ListArray, StringArray),
+}
+
+impl InputColumn {
+    /// Normalises any Arrow column: integers/decimals become Float64, other
+    /// scalars Utf8, lists List<Utf8>; booleans keep only `true` (so that
+    /// `count(eval(pred))` counts the rows where the predicate holds).
+    pub(crate) fn from_array(arr: &ArrayRef) -> Result<InputColumn> {
+        Ok(match arr.data_type() {
+            DataType::Float64 => InputColumn::Num(arr.as_primitive().clone()),
+            DataType::Utf8 => InputColumn::Str(arr.as_string::<i32>().clone()),
+            DataType::Null => InputColumn::Missing,
+            DataType::Boolean => {
+                let b: &BooleanArray = arr.as_boolean();
+                let s: StringArray = b
+                    .iter()
+                    .map(|v| if v == Some(true) { Some("true") } else { None })
+                    .collect();
+                InputColumn::Str(s)
+            }
+            DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) => {
+                let target = DataType::List(std::sync::Arc::new(
+                    arrow_schema::Field::new_list_field(DataType::Utf8, true),
+                ));
+                let list = arrow_cast::cast(arr, &target)?;
+                let list = list.as_list::<i32>().clone();
+                let values = list.values().as_string::<i32>().clone();
+                InputColumn::List(list, values)
+            }
+            t if t.is_numeric() => {
+                let c = arrow_cast::cast(arr, &DataType::Float64)?;
+                InputColumn::Num(c.as_primitive().clone())
+            }
+            _ => {
+                let c = arrow_cast::cast(arr, &DataType::Utf8)?;
+                InputColumn::Str(c.as_string::<i32>().clone())
+            }
+        })
+    }
+}
+
+/// What an accumulator reads for one batch.
+pub(crate) struct Input<'a> {
+    /// The argument.
+    pub(crate) col: &'a InputColumn,
+    /// `_time` of each batch row, when the function needs it.
+    pub(crate) time: Option<&'a Float64Array>,
+    /// Processing order of batch row 0 (rows count up from here).
+    pub(crate) seq_base: u64,
+}
+
+/// Calls `f(group, value, time, seq)` for every observation, in row order.
+#[inline]
+pub(crate) fn for_each_obs<'a>(
+    input: &Input<'a>,
+    rg: &RowGroups,
+    mut f: impl FnMut(u32, Val<'a>, Option<f64>, u64),
+) {
+    let time = |row: usize| {
+        input
+            .time
+            .and_then(|t| (row < t.len() && t.is_valid(row)).then(|| t.value(row)))
+    };
+    let n = rg.groups.len();
+    match input.col {
+        InputColumn::Missing => {}
+        InputColumn::Rows => {
+            for (i, &g) in rg.groups.iter().enumerate() {
+                if g != NO_GROUP {
+                    let row = rg.row(i);
+                    f(g, Val::Num(1.0), time(row), input.seq_base + row as u64);
+                }
+            }
+        }
+        InputColumn::Num(a) => {
+            for i in 0..n {
+                let g = rg.groups[i];
+                let row = rg.row(i);
+                if g != NO_GROUP && row < a.len() && a.is_valid(row) {
+                    f(
+                        g,
+                        Val::Num(a.value(row)),
+                        time(row),
+                        input.seq_base + row as u64,
+                    );
+                }
+            }
+        }
+        InputColumn::Str(a) => {
+            for i in 0..n {
+                let g = rg.groups[i];
+                let row = rg.row(i);
+                if g != NO_GROUP && row < a.len() && a.is_valid(row) {
+                    f(
+                        g,
+                        Val::Str(a.value(row)),
+                        time(row),
+                        input.seq_base + row as u64,
+                    );
+                }
+            }
+        }
+        InputColumn::List(l, vals) => {
+            let offsets = l.value_offsets();
+            for i in 0..n {
+                let g = rg.groups[i];
+                let row = rg.row(i);
+                if g == NO_GROUP || row >= l.len() || l.is_null(row) {
+                    continue;
+                }
+                let (s, e) = (offsets[row] as usize, offsets[row + 1] as usize);
+                let t = time(row);
+                for j in s..e.min(vals.len()) {
+                    if vals.is_valid(j) {
+                        f(g, Val::Str(vals.value(j)), t, input.seq_base + row as u64);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Calls `f` with each value of batch row `row` (none for null; one per
+/// multivalue entry; `Val::Num(1.0)` for [`InputColumn::Rows`]).
+pub(crate) fn obs_at<'a>(col: &'a InputColumn, row: usize, mut f: impl FnMut(Val<'a>)) {
+    match col {
+        InputColumn::Missing => {}
+        InputColumn::Rows => f(Val::Num(1.0)),
+        InputColumn::Num(a) => {
+            if row < a.len() && a.is_valid(row) {
+                f(Val::Num(a.value(row)));
+            }
+        }
+        InputColumn::Str(a) => {
+            if row < a.len() && a.is_valid(row) {
+                f(Val::Str(a.value(row)));
+            }
+        }
+        InputColumn::List(l, vals) => {
+            if row < l.len() && l.is_valid(row) {
+                let o = l.value_offsets();
+                for j in o[row] as usize..(o[row + 1] as usize).min(vals.len()) {
+                    if vals.is_valid(j) {
+                        f(Val::Str(vals.value(j)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One aggregation over all groups.
+pub(crate) trait GroupAcc: Send {
+    /// Feeds one batch's observations.
+    fn update(&mut self, input: &Input<'_>, rg: &RowGroups, n_groups: usize);
+    /// Merges a partial accumulator of the same function; `mapping[g]` is
+    /// this accumulator's group for the other's group `g`.
+    fn merge(&mut self, other: &dyn GroupAcc, mapping: &[u32]) -> Result<()>;
+    /// The result of every group `0..n_groups`.
+    fn results(&mut self, n_groups: usize) -> Vec<Option<Out>>;
+    /// As [`GroupAcc::results`], as a column.
+    fn finish(&mut self, n_groups: usize) -> ArrayRef {
+        build_column(&self.results(n_groups))
+    }
+    /// For [`GroupAcc::merge`].
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A [`GroupAcc`] over any [`State`].
+pub(crate) struct Grouped<S: State> {
+    proto: S,
+    states: Vec<S>,
+}
+
+impl<S: State> Grouped<S> {
+    pub(crate) fn new(proto: S) -> Self {
+        Grouped {
+            proto,
+            states: Vec::new(),
+        }
+    }
+    fn grow(&mut self, n: usize) {
+        if self.states.len() < n {
+            self.states.resize(n, self.proto.clone());
+        }
+    }
+}
+
+impl<S: State> GroupAcc for Grouped<S> {
+    fn update(&mut self, input: &Input<'_>, rg: &RowGroups, n_groups: usize) {
+        self.grow(n_groups);
+        let states = &mut self.states;
+        for_each_obs(input, rg, |g, v, t, seq| {
+            if let Some(s) = states.get_mut(g as usize) {
+                s.add(v, t, seq);
+            }
+        });
+    }
+
+    fn merge(&mut self, other: &dyn GroupAcc, mapping: &[u32]) -> Result<()> {
+        let other = other.as_any().downcast_ref::<Grouped<S>>().ok_or_else(|| {
+            EngineError::Internal("merging accumulators of different functions".into())
+        })?;
+        for (g, s) in other.states.iter().enumerate() {
+            let target = *mapping.get(g).ok_or_else(|| {
+                EngineError::Internal("accumulator merge mapping too short".into())
+            })?;
+            self.grow(target as usize + 1);
+            if let Some(t) = self.states.get_mut(target as usize) {
+                t.merge(s);
+            }
+        }
+        Ok(())
+    }
+
+    fn results(&mut self, n_groups: usize) -> Vec<Option<Out>> {
+        self.grow(n_groups);
+        self.states
+            .iter_mut()
+            .take(n_groups)
+            .map(State::result)
+            .collect()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A single-group state behind a trait object (for `streamstats`).
+pub(crate) trait RowState: Send {
+    /// Adds one value.
+    fn add(&mut self, v: Val<'_>, time: Option<f64>, seq: u64);
+    /// The current result.
+    fn result(&mut self) -> Option<Out>;
+    /// A fresh copy in the initial state.
+    fn fresh(&self) -> Box<dyn RowState>;
+}
+
+struct RowImpl<S: State> {
+    proto: S,
+    state: S,
+}
+
+impl<S: State> RowState for RowImpl<S> {
+    fn add(&mut self, v: Val<'_>, time: Option<f64>, seq: u64) {
+        self.state.add(v, time, seq);
+    }
+    fn result(&mut self) -> Option<Out> {
+        self.state.result()
+    }
+    fn fresh(&self) -> Box<dyn RowState> {
+        Box::new(RowImpl {
+            proto: self.proto.clone(),
+            state: self.proto.clone(),
+        })
+    }
+}
+
+macro_rules! dispatch {
+    ($func:expr, $make:ident) => {
+        match $func {
+            AggFunc::Count => $make(CountState::default()),
+            AggFunc::DistinctCount => $make(DcState::default()),
+            AggFunc::Min => $make(ExtremeState::new(false)),
+            AggFunc::Max => $make(ExtremeState::new(true)),
+            AggFunc::Range => $make(RangeState::default()),
+            AggFunc::Median => $make(PercState::new(PercKind::Median)),
+            AggFunc::Perc(p, m) => $make(PercState::new(PercKind::Perc(p, m))),
+            AggFunc::Mode => $make(ModeState::default()),
+            AggFunc::Values => $make(ValuesState::default()),
+            AggFunc::List => $make(ListState::default()),
+            AggFunc::First => $make(OrderState::new(false)),
+            AggFunc::Last => $make(OrderState::new(true)),
+            AggFunc::Earliest => $make(TimeState::new(TimeKind::Earliest)),
+            AggFunc::Latest => $make(TimeState::new(TimeKind::Latest)),
+            AggFunc::EarliestTime => $make(TimeState::new(TimeKind::EarliestTime)),
+            AggFunc::LatestTime => $make(TimeState::new(TimeKind::LatestTime)),
+            AggFunc::Rate => $make(RateState::default()),
+            f @ (AggFunc::Sum
+            | AggFunc::Avg
+            | AggFunc::Var
+            | AggFunc::Varp
+            | AggFunc::Stdev
+            | AggFunc::Stdevp
+            | AggFunc::Sumsq) => match moment_kind(f) {
+                Some(k) => $make(MomentState::new(k)),
+                None => $make(CountState::default()),
+            },
+        }
+    };
+}
+
+fn boxed_group<S: State>(s: S) -> Box<dyn GroupAcc> {
+    Box::new(Grouped::new(s))
+}
+
+fn boxed_row<S: State>(s: S) -> Box<dyn RowState> {
+    Box::new(RowImpl {
+        proto: s.clone(),
+        state: s,
+    })
+}
+
+/// A grouped accumulator for `func`.
+pub(crate) fn new_group_acc(func: AggFunc) -> Box<dyn GroupAcc> {
+    dispatch!(func, boxed_group)
+}
+
+/// A single-group state for `func`.
+pub(crate) fn new_row_state(func: AggFunc) -> Box<dyn RowState> {
+    dispatch!(func, boxed_row)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use std::sync::Arc;
+
+    fn mv(rows: &[Option<&[&str]>]) -> ArrayRef {
+        let mut b = ListBuilder::new(StringBuilder::new());
+        for r in rows {
+            match r {
+                Some(vs) => {
+                    for v in *vs {
+                        b.values().append_value(v);
+                    }
+                    b.append(true);
+                }
+                None => b.append(false),
+            }
+        }
+        Arc::new(b.finish())
+    }
+
+    #[test]
+    fn multivalue_values_are_separate_observations() {
+        let col = InputColumn::from_array(&mv(&[Some(&["a", "b"]), None, Some(&["a"])])).unwrap();
+        let rg = RowGroups {
+            rows: None,
+            groups: vec![0, 0, 1],
+        };
+        let input = Input {
+            col: &col,
+            time: None,
+            seq_base: 0,
+        };
+        let mut c = new_group_acc(AggFunc::Count);
+        c.update(&input, &rg, 2);
+        assert_eq!(c.results(2), vec![Some(Out::Num(2.0)), Some(Out::Num(1.0))]);
+    }
+
+    #[test]
+    fn ints_and_bools_are_normalised() {
+        let ints: ArrayRef = Arc::new(arrow_array::Int64Array::from(vec![Some(2), None, Some(4)]));
+        let col = InputColumn::from_array(&ints).unwrap();
+        let rg = RowGroups {
+            rows: None,
+            groups: vec![0, 0, 0],
+        };
+        let input = Input {
+            col: &col,
+            time: None,
+            seq_base: 0,
+        };
+        let mut a = new_group_acc(AggFunc::Avg);
+        a.update(&input, &rg, 1);
+        assert_eq!(a.results(1), vec![Some(Out::Num(3.0))]);
+        let bools: ArrayRef = Arc::new(BooleanArray::from(vec![Some(true), Some(false), None]));
+        let col = InputColumn::from_array(&bools).unwrap();
+        let input = Input {
+            col: &col,
+            time: None,
+            seq_base: 0,
+        };
+        let mut c = new_group_acc(AggFunc::Count);
+        c.update(&input, &rg, 1);
+        assert_eq!(c.results(1), vec![Some(Out::Num(1.0))]);
+    }
+
+    #[test]
+    fn merge_maps_groups() {
+        let col = InputColumn::Num(Float64Array::from(vec![1.0, 2.0, 3.0]));
+        let input = Input {
+            col: &col,
+            time: None,
+            seq_base: 0,
+        };
+        let mut a = new_group_acc(AggFunc::Sum);
+        a.update(
+            &input,
+            &RowGroups {
+                rows: None,
+                groups: vec![0, 1, 0],
+            },
+            2,
+        );
+        let mut b = new_group_acc(AggFunc::Sum);
+        b.update(
+            &input,
+            &RowGroups {
+                rows: Some(vec![2]),
+                groups: vec![0],
+            },
+            1,
+        );
+        a.merge(b.as_ref(), &[1]).unwrap();
+        assert_eq!(a.results(2), vec![Some(Out::Num(4.0)), Some(Out::Num(5.0))]);
+        let wrong = new_group_acc(AggFunc::Values);
+        assert!(a.merge(wrong.as_ref(), &[0]).is_err());
+    }
+}

@@ -1,0 +1,81 @@
+//! A small fast hasher for integer group keys and short strings (FxHash's
+//! multiply-rotate scheme). Group-by hashing dominates aggregation time and
+//! keys are engine-made, so SipHash's flooding resistance buys nothing here.
+
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Multiply-rotate hasher.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+const K: u64 = 0xf135_7aea_2e62_a9c5;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(26) ^ w).wrapping_mul(K);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `HashMap` builder using [`FxHasher`].
+pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// A `HashMap` with [`FxHasher`].
+pub(crate) type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distinguishes_keys() {
+        let mut m: FxHashMap<Vec<u64>, u32> = FxHashMap::default();
+        for i in 0..1000u64 {
+            m.insert(vec![i, i / 7, 3], i as u32);
+        }
+        assert_eq!(m.len(), 1000);
+        assert_eq!(m.get(&[14u64, 2, 3][..]), Some(&14));
+        let mut s: FxHashMap<String, u32> = FxHashMap::default();
+        s.insert("abcdefgh".into(), 1);
+        s.insert("abcdefgh\0".into(), 2);
+        assert_eq!(s.len(), 2);
+    }
+}

@@ -1,0 +1,331 @@
+//! States that keep values rather than numbers: distinct counts, value
+//! sets and lists, the mode, and order- or time-based picks.
+
+use super::State;
+use crate::aggregate::value::{parse_num, Out, Val};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// `dc`: distinct values compared as strings (`1` and `1.0` differ).
+#[derive(Clone, Default)]
+pub(crate) struct DcState(HashSet<String>);
+
+impl State for DcState {
+    fn add(&mut self, v: Val<'_>, _t: Option<f64>, _s: u64) {
+        v.with_str(|s| {
+            if !self.0.contains(s) {
+                self.0.insert(s.to_string());
+            }
+        });
+    }
+    fn merge(&mut self, o: &Self) {
+        self.0.extend(o.0.iter().cloned());
+    }
+    fn result(&mut self) -> Option<Out> {
+        Some(Out::Num(self.0.len() as f64))
+    }
+}
+
+/// `mode`: the most frequent value as a string; ties go to the first seen (UNK).
+#[derive(Clone, Default)]
+pub(crate) struct ModeState {
+    counts: HashMap<String, (u64, u64)>,
+    numeric: bool,
+}
+
+impl State for ModeState {
+    fn add(&mut self, v: Val<'_>, _t: Option<f64>, seq: u64) {
+        if matches!(v, Val::Num(_)) {
+            self.numeric = true;
+        }
+        v.with_str(|s| match self.counts.get_mut(s) {
+            Some(e) => e.0 += 1,
+            None => {
+                self.counts.insert(s.to_string(), (1, seq));
+            }
+        });
+    }
+    fn merge(&mut self, o: &Self) {
+        self.numeric |= o.numeric;
+        for (k, (c, s)) in &o.counts {
+            let e = self.counts.entry(k.clone()).or_insert((0, *s));
+            e.0 += c;
+            e.1 = e.1.min(*s);
+        }
+    }
+    fn result(&mut self) -> Option<Out> {
+        let (k, _) = self
+            .counts
+            .iter()
+            .max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1)))?;
+        Some(match (self.numeric, parse_num(k)) {
+            (true, Some(x)) => Out::Num(x),
+            _ => Out::Str(k.clone()),
+        })
+    }
+}
+
+/// `values`: distinct strings in byte order (5.3).
+#[derive(Clone, Default)]
+pub(crate) struct ValuesState(BTreeSet<String>);
+
+impl State for ValuesState {
+    fn add(&mut self, v: Val<'_>, _t: Option<f64>, _s: u64) {
+        v.with_str(|s| {
+            if !self.0.contains(s) {
+                self.0.insert(s.to_string());
+            }
+        });
+    }
+    fn merge(&mut self, o: &Self) {
+        self.0.extend(o.0.iter().cloned());
+    }
+    fn result(&mut self) -> Option<Out> {
+        if self.0.is_empty() {
+            None
+        } else {
+            Some(Out::Mv(self.0.iter().cloned().collect()))
+        }
+    }
+}
+
+/// `list_maxsize` default (limits.conf).
+pub(crate) const LIST_MAX: usize = 100;
+
+/// `list`: values in processing order, duplicates kept, at most 100.
+#[derive(Clone, Default)]
+pub(crate) struct ListState(Vec<(u64, String)>);
+
+impl State for ListState {
+    fn add(&mut self, v: Val<'_>, _t: Option<f64>, seq: u64) {
+        if self.0.len() < LIST_MAX {
+            self.0.push((seq, v.with_str(str::to_string)));
+        }
+    }
+    fn merge(&mut self, o: &Self) {
+        self.0.extend(o.0.iter().cloned());
+        self.0.sort_by_key(|(s, _)| *s);
+        self.0.truncate(LIST_MAX);
+    }
+    fn result(&mut self) -> Option<Out> {
+        if self.0.is_empty() {
+            None
+        } else {
+            Some(Out::Mv(self.0.iter().map(|(_, s)| s.clone()).collect()))
+        }
+    }
+}
+
+/// `first`/`last`: by processing order.
+#[derive(Clone)]
+pub(crate) struct OrderState {
+    last: bool,
+    best: Option<(u64, Out)>,
+}
+
+impl OrderState {
+    pub(crate) fn new(last: bool) -> Self {
+        OrderState { last, best: None }
+    }
+    fn offer(&mut self, seq: u64, v: impl FnOnce() -> Out) {
+        let take = match &self.best {
+            None => true,
+            Some((s, _)) => (self.last && seq >= *s) || (!self.last && seq < *s),
+        };
+        if take {
+            self.best = Some((seq, v()));
+        }
+    }
+}
+
+impl State for OrderState {
+    fn add(&mut self, v: Val<'_>, _t: Option<f64>, seq: u64) {
+        self.offer(seq, || v.to_out());
+    }
+    fn merge(&mut self, o: &Self) {
+        if let Some((s, v)) = &o.best {
+            self.offer(*s, || v.clone());
+        }
+    }
+    fn result(&mut self) -> Option<Out> {
+        self.best.as_ref().map(|(_, v)| v.clone())
+    }
+}
+
+/// What a time-ordered state returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TimeKind {
+    Earliest,
+    Latest,
+    EarliestTime,
+    LatestTime,
+}
+
+/// `earliest`/`latest`(`_time`): the value at the smallest/largest `_time`;
+/// ties go to the first processed. Values without a `_time` are ignored.
+#[derive(Clone)]
+pub(crate) struct TimeState {
+    kind: TimeKind,
+    best: Option<(f64, u64, Out)>,
+}
+
+impl TimeState {
+    pub(crate) fn new(kind: TimeKind) -> Self {
+        TimeState { kind, best: None }
+    }
+    fn offer(&mut self, t: f64, seq: u64, v: impl FnOnce() -> Out) {
+        let later = matches!(self.kind, TimeKind::Latest | TimeKind::LatestTime);
+        let take = match &self.best {
+            None => true,
+            Some((bt, bs, _)) => {
+                if t == *bt {
+                    seq < *bs
+                } else {
+                    (t > *bt) == later
+                }
+            }
+        };
+        if take {
+            self.best = Some((t, seq, v()));
+        }
+    }
+}
+
+impl State for TimeState {
+    fn add(&mut self, v: Val<'_>, t: Option<f64>, seq: u64) {
+        if let Some(t) = t {
+            self.offer(t, seq, || v.to_out());
+        }
+    }
+    fn merge(&mut self, o: &Self) {
+        if let Some((t, s, v)) = &o.best {
+            self.offer(*t, *s, || v.clone());
+        }
+    }
+    fn result(&mut self) -> Option<Out> {
+        let (t, _, v) = self.best.as_ref()?;
+        Some(match self.kind {
+            TimeKind::Earliest | TimeKind::Latest => v.clone(),
+            TimeKind::EarliestTime | TimeKind::LatestTime => Out::Num(*t),
+        })
+    }
+}
+
+/// `rate`: (latest − earliest value) / (latest_time − earliest_time) over the
+/// numeric values; null when all values share one time.
+#[derive(Clone)]
+pub(crate) struct RateState {
+    first: TimeState,
+    last: TimeState,
+}
+
+impl Default for RateState {
+    fn default() -> Self {
+        RateState {
+            first: TimeState::new(TimeKind::Earliest),
+            last: TimeState::new(TimeKind::Latest),
+        }
+    }
+}
+
+impl State for RateState {
+    fn add(&mut self, v: Val<'_>, t: Option<f64>, seq: u64) {
+        if let Some(x) = v.num() {
+            self.first.add(Val::Num(x), t, seq);
+            self.last.add(Val::Num(x), t, seq);
+        }
+    }
+    fn merge(&mut self, o: &Self) {
+        self.first.merge(&o.first);
+        self.last.merge(&o.last);
+    }
+    fn result(&mut self) -> Option<Out> {
+        match (&self.first.best, &self.last.best) {
+            (Some((t0, _, Out::Num(v0))), Some((t1, _, Out::Num(v1)))) if t1 > t0 => {
+                Some(Out::Num((v1 - v0) / (t1 - t0)))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run<S: State>(mut s: S, vals: &[Val<'_>]) -> Option<Out> {
+        for (i, v) in vals.iter().enumerate() {
+            s.add(*v, Some(i as f64), i as u64);
+        }
+        s.result()
+    }
+
+    #[test]
+    fn values_and_dc_compare_strings() {
+        let v = [
+            Val::Str("1"),
+            Val::Str("1.0"),
+            Val::Num(1.0),
+            Val::Str("10"),
+            Val::Str("B"),
+            Val::Str("a"),
+        ];
+        assert_eq!(run(DcState::default(), &v), Some(Out::Num(5.0)));
+        assert_eq!(
+            run(ValuesState::default(), &v),
+            Some(Out::Mv(vec![
+                "1".into(),
+                "1.0".into(),
+                "10".into(),
+                "B".into(),
+                "a".into()
+            ]))
+        );
+        assert_eq!(run(ValuesState::default(), &[]), None);
+        assert_eq!(run(DcState::default(), &[]), Some(Out::Num(0.0)));
+    }
+
+    #[test]
+    fn list_keeps_order_and_caps() {
+        let many: Vec<Val<'_>> = (0..150).map(|i| Val::Num(i as f64)).collect();
+        match run(ListState::default(), &many) {
+            Some(Out::Mv(v)) => {
+                assert_eq!(v.len(), 100);
+                assert_eq!(v[0], "0");
+                assert_eq!(v[99], "99");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn order_and_time_states() {
+        let v = [Val::Str("x"), Val::Str("y"), Val::Str("z")];
+        assert_eq!(run(OrderState::new(false), &v), Some(Out::Str("x".into())));
+        assert_eq!(run(OrderState::new(true), &v), Some(Out::Str("z".into())));
+        let mut e = TimeState::new(TimeKind::Earliest);
+        e.add(Val::Str("late"), Some(20.0), 0);
+        e.add(Val::Str("early"), Some(10.0), 1);
+        e.add(Val::Str("none"), None, 2);
+        assert_eq!(e.result(), Some(Out::Str("early".into())));
+        let mut l = TimeState::new(TimeKind::LatestTime);
+        l.add(Val::Str("late"), Some(20.0), 0);
+        l.add(Val::Str("early"), Some(10.0), 1);
+        assert_eq!(l.result(), Some(Out::Num(20.0)));
+        let mut r = RateState::default();
+        r.add(Val::Num(10.0), Some(0.0), 0);
+        r.add(Val::Num(30.0), Some(10.0), 1);
+        assert_eq!(r.result(), Some(Out::Num(2.0)));
+    }
+
+    #[test]
+    fn mode_ties_go_to_first_seen() {
+        let v = [
+            Val::Str("b"),
+            Val::Str("a"),
+            Val::Str("a"),
+            Val::Str("b"),
+            Val::Str("c"),
+        ];
+        assert_eq!(run(ModeState::default(), &v), Some(Out::Str("b".into())));
+    }
+}

@@ -1,0 +1,95 @@
+//! `eventstats`: the `stats` aggregates, appended to every event of their
+//! group instead of replacing the events (5.5).
+//!
+//! Blocking: events are buffered with their group id until the aggregates
+//! are known; the result columns are then gathered per row with `take`.
+
+use super::stats::{make_batch, Aggregator, StatsSpec};
+use crate::aggregate::grouped::NO_GROUP;
+use crate::context::ExecContext;
+use crate::error::Result;
+use crate::operator::Operator;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use arrow_array::{ArrayRef, RecordBatch, UInt32Array};
+use spl_parser::ast;
+
+/// Help, reference page and runnable examples of `eventstats`.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "eventstats",
+    aliases: &[],
+    kind: CommandKind::Transforming,
+    synopsis: "eventstats <func>(<field>|eval(<expr>)) [AS <name>]... [BY <field-list>]",
+    description: "Computes the stats aggregates and adds them to every result of their group; results with a null BY value get none.",
+    examples: &[
+        Example {
+            title: "add the total to every row",
+            spl: "| makeresults count=3 | streamstats count as n | eventstats sum(n) as total",
+        },
+    ],
+    compat: "A result in several groups (multivalue BY) gets its first group's values; `allnum=true` is rejected.",
+};
+
+/// Plans `eventstats`.
+pub fn plan_eventstats(
+    cmd: &ast::Stats,
+    stage: &ast::Stage,
+    ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    let spec = StatsSpec::bind(cmd, stage, ctx)?;
+    Ok(Box::new(EventstatsOp {
+        agg: Aggregator::new(spec),
+        buffered: Vec::new(),
+    }))
+}
+
+struct EventstatsOp {
+    agg: Aggregator,
+    /// Each input batch with the group of each row (`None`: null BY value).
+    buffered: Vec<(RecordBatch, Vec<Option<u32>>)>,
+}
+
+impl Operator for EventstatsOp {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let rg = self.agg.push(&batch, ctx)?;
+        let mut group = vec![None; batch.num_rows()];
+        for (i, &g) in rg.groups.iter().enumerate() {
+            let row = rg
+                .rows
+                .as_ref()
+                .map_or(Some(i), |r| r.get(i).map(|&x| x as usize));
+            // a row in several groups (multivalue BY) takes its first group's values (UNK)
+            if let Some(slot) = row.and_then(|r| group.get_mut(r)) {
+                if slot.is_none() && g != NO_GROUP {
+                    *slot = Some(g);
+                }
+            }
+        }
+        self.buffered.push((batch, group));
+        Ok(Vec::new())
+    }
+
+    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let results = self.agg.finish_columns();
+        let mut out = Vec::with_capacity(self.buffered.len());
+        for (batch, groups) in self.buffered.drain(..) {
+            let idx = UInt32Array::from(groups);
+            let mut cols: Vec<(String, ArrayRef)> = batch
+                .schema()
+                .fields()
+                .iter()
+                .zip(batch.columns())
+                .map(|(f, c)| (f.name().clone(), c.clone()))
+                .collect();
+            for (name, arr) in &results {
+                let taken = arrow_select::take::take(arr.as_ref(), &idx, None)?;
+                // an existing field of the same name is overwritten in place
+                match cols.iter_mut().find(|(n, _)| n == name) {
+                    Some(slot) => slot.1 = taken,
+                    None => cols.push((name.clone(), taken)),
+                }
+            }
+            out.push(make_batch(cols, batch.num_rows())?);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,428 @@
+//! BY-clause grouping shared by `stats`, `eventstats` and `streamstats`.
+//!
+//! Each BY field's values are interned to small ids (by string form, so `1`
+//! and `1.0` are different groups but a number and its display string are
+//! the same; 5.2); a row's group is the tuple of its ids. Rows with a null BY
+//! value join no group; multivalue BY values give one group per value (cross
+//! product, duplicates kept unless `dedup_splitvals=true`).
+
+use crate::aggregate::grouped::{InputColumn, RowGroups};
+use crate::aggregate::hash::FxHashMap;
+use crate::aggregate::value::{fmt_num, parse_num};
+use crate::error::Result;
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+/// An interned BY value, as first seen.
+#[derive(Debug, Clone)]
+pub(crate) enum KeyVal {
+    Num(f64),
+    Str(String),
+}
+
+impl KeyVal {
+    fn text(&self) -> String {
+        match self {
+            KeyVal::Num(x) => fmt_num(*x),
+            KeyVal::Str(s) => s.clone(),
+        }
+    }
+    fn number(&self) -> Option<f64> {
+        match self {
+            KeyVal::Num(x) => Some(*x),
+            KeyVal::Str(s) => parse_num(s),
+        }
+    }
+}
+
+/// Output order of BY values: numbers (numeric-looking strings too) first,
+/// numerically; then strings in byte order (UNK 14.4, see compat notes).
+pub(crate) fn cmp_keys(a: &KeyVal, b: &KeyVal) -> Ordering {
+    match (a.number(), b.number()) {
+        (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.text().cmp(&b.text())),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => match (a, b) {
+            (KeyVal::Str(x), KeyVal::Str(y)) => x.as_bytes().cmp(y.as_bytes()),
+            _ => a.text().cmp(&b.text()),
+        },
+    }
+}
+
+/// Value -> id for one BY field.
+#[derive(Default)]
+struct Interner {
+    by_text: FxHashMap<String, u32>,
+    by_bits: FxHashMap<u64, u32>,
+    values: Vec<KeyVal>,
+}
+
+impl Interner {
+    fn str_id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.by_text.get(s) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(KeyVal::Str(s.to_string()));
+        self.by_text.insert(s.to_string(), id);
+        id
+    }
+
+    fn num_id(&mut self, x: f64) -> u32 {
+        let x = if x == 0.0 { 0.0 } else { x };
+        if let Some(&id) = self.by_bits.get(&x.to_bits()) {
+            return id;
+        }
+        let text = fmt_num(x);
+        let id = match self.by_text.get(&text) {
+            Some(&id) => id,
+            None => {
+                let id = self.values.len() as u32;
+                self.values.push(KeyVal::Num(x));
+                self.by_text.insert(text, id);
+                id
+            }
+        };
+        self.by_bits.insert(x.to_bits(), id);
+        id
+    }
+}
+
+/// Ids of one BY field for each batch row: one id, or several (multivalue).
+enum FieldIds {
+    Single(Vec<Option<u32>>),
+    Multi(Vec<Vec<u32>>),
+}
+
+/// The group table of one command instance.
+pub(crate) struct GroupTable {
+    fields: Vec<String>,
+    dedup_splitvals: bool,
+    interners: Vec<Interner>,
+    map: FxHashMap<Vec<u32>, u32>,
+    /// Ids of group `g` at `keys[g*k..(g+1)*k]`.
+    keys: Vec<u32>,
+    n_groups: usize,
+}
+
+impl GroupTable {
+    /// A table for these BY fields; without fields there is exactly one group.
+    pub(crate) fn new(fields: Vec<String>, dedup_splitvals: bool) -> Self {
+        let n = fields.len();
+        GroupTable {
+            interners: (0..n).map(|_| Interner::default()).collect(),
+            fields,
+            dedup_splitvals,
+            map: FxHashMap::default(),
+            keys: Vec::new(),
+            n_groups: usize::from(n == 0),
+        }
+    }
+
+    /// Number of groups so far.
+    pub(crate) fn n_groups(&self) -> usize {
+        self.n_groups
+    }
+
+    /// Maps the batch's rows to groups, creating groups as needed.
+    pub(crate) fn assign(&mut self, batch: &RecordBatch) -> Result<RowGroups> {
+        let n = batch.num_rows();
+        if self.fields.is_empty() {
+            return Ok(RowGroups {
+                rows: None,
+                groups: vec![0; n],
+            });
+        }
+        let mut per_field = Vec::with_capacity(self.fields.len());
+        for i in 0..self.fields.len() {
+            let Some(col) = self.fields.get(i).and_then(|f| batch.column_by_name(f)) else {
+                // a missing BY field is null on every row: no row has a group
+                return Ok(RowGroups {
+                    rows: Some(Vec::new()),
+                    groups: Vec::new(),
+                });
+            };
+            per_field.push(self.intern_column(i, col, n)?);
+        }
+        let all_single = per_field.iter().all(|f| matches!(f, FieldIds::Single(_)));
+        let k = self.fields.len();
+        let mut buf = vec![0u32; k];
+        if all_single {
+            let mut groups = Vec::with_capacity(n);
+            for row in 0..n {
+                let mut ok = true;
+                for (j, f) in per_field.iter().enumerate() {
+                    match f {
+                        FieldIds::Single(ids) => match ids.get(row).copied().flatten() {
+                            Some(id) => buf[j] = id,
+                            None => ok = false,
+                        },
+                        FieldIds::Multi(_) => ok = false,
+                    }
+                }
+                groups.push(if ok {
+                    self.group_of(&buf)
+                } else {
+                    crate::aggregate::grouped::NO_GROUP
+                });
+            }
+            return Ok(RowGroups { rows: None, groups });
+        }
+        let mut rows = Vec::with_capacity(n);
+        let mut groups = Vec::with_capacity(n);
+        let mut singles = vec![[0u32; 1]; k];
+        for row in 0..n {
+            let mut empty = false;
+            for (j, f) in per_field.iter().enumerate() {
+                if let FieldIds::Single(ids) = f {
+                    match ids.get(row).copied().flatten() {
+                        Some(id) => singles[j] = [id],
+                        None => empty = true,
+                    }
+                }
+            }
+            if empty {
+                continue;
+            }
+            let choices: Vec<&[u32]> = per_field
+                .iter()
+                .zip(&singles)
+                .map(|(f, s)| match f {
+                    FieldIds::Single(_) => s.as_slice(),
+                    FieldIds::Multi(ids) => ids.get(row).map_or(&[][..], Vec::as_slice),
+                })
+                .collect();
+            // cross product, last field varying fastest
+            let total: usize = choices.iter().map(|c| c.len()).product();
+            for combo in 0..total {
+                let mut rest = combo;
+                for j in (0..k).rev() {
+                    let c = choices[j];
+                    buf[j] = c[rest % c.len()];
+                    rest /= c.len();
+                }
+                rows.push(row as u32);
+                groups.push(self.group_of(&buf));
+            }
+        }
+        Ok(RowGroups {
+            rows: Some(rows),
+            groups,
+        })
+    }
+
+    fn group_of(&mut self, key: &[u32]) -> u32 {
+        if let Some(&g) = self.map.get(key) {
+            return g;
+        }
+        let g = self.n_groups as u32;
+        self.map.insert(key.to_vec(), g);
+        self.keys.extend_from_slice(key);
+        self.n_groups += 1;
+        g
+    }
+
+    fn intern_column(&mut self, field: usize, col: &ArrayRef, n: usize) -> Result<FieldIds> {
+        let Some(int) = self.interners.get_mut(field) else {
+            return Ok(FieldIds::Single(vec![None; n]));
+        };
+        if let Some(dict) = col.as_any_dictionary_opt() {
+            // intern each dictionary entry once, then map the keys
+            let values = InputColumn::from_array(dict.values())?;
+            let ids: Vec<Option<u32>> = match &values {
+                InputColumn::Str(s) => s.iter().map(|v| v.map(|v| int.str_id(v))).collect(),
+                InputColumn::Num(a) => a.iter().map(|v| v.map(|v| int.num_id(v))).collect(),
+                _ => return Ok(FieldIds::Single(vec![None; n])),
+            };
+            let keys = dict.normalized_keys();
+            let out = (0..n)
+                .map(|r| {
+                    if col.is_null(r) {
+                        None
+                    } else {
+                        keys.get(r).and_then(|&k| ids.get(k).copied().flatten())
+                    }
+                })
+                .collect();
+            return Ok(FieldIds::Single(out));
+        }
+        Ok(match InputColumn::from_array(col)? {
+            InputColumn::Str(s) => {
+                FieldIds::Single(s.iter().map(|v| v.map(|v| int.str_id(v))).collect())
+            }
+            InputColumn::Num(a) => {
+                FieldIds::Single(a.iter().map(|v| v.map(|v| int.num_id(v))).collect())
+            }
+            InputColumn::List(l, vals) => {
+                let offsets = l.value_offsets();
+                let mut out = Vec::with_capacity(n);
+                for r in 0..n.min(l.len()) {
+                    let mut ids = Vec::new();
+                    if l.is_valid(r) {
+                        for j in offsets[r] as usize..(offsets[r + 1] as usize).min(vals.len()) {
+                            if vals.is_valid(j) {
+                                let id = int.str_id(vals.value(j));
+                                if !(self.dedup_splitvals && ids.contains(&id)) {
+                                    ids.push(id);
+                                }
+                            }
+                        }
+                    }
+                    out.push(ids);
+                }
+                FieldIds::Multi(out)
+            }
+            InputColumn::Missing | InputColumn::Rows => FieldIds::Single(vec![None; n]),
+        })
+    }
+
+    fn key(&self, g: usize, field: usize) -> Option<&KeyVal> {
+        let k = self.fields.len();
+        let id = *self.keys.get(g * k + field)?;
+        self.interners.get(field)?.values.get(id as usize)
+    }
+
+    /// Group ids in output order: ascending by the BY values in field order.
+    pub(crate) fn sorted_groups(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.n_groups as u32).collect();
+        let k = self.fields.len();
+        order.sort_by(|&a, &b| {
+            for f in 0..k {
+                let o = match (self.key(a as usize, f), self.key(b as usize, f)) {
+                    (Some(x), Some(y)) => cmp_keys(x, y),
+                    _ => Ordering::Equal,
+                };
+                if o != Ordering::Equal {
+                    return o;
+                }
+            }
+            Ordering::Equal
+        });
+        order
+    }
+
+    /// The BY columns for the given groups: Float64 when every value of the
+    /// field was a number, else Utf8.
+    pub(crate) fn key_columns(&self, groups: &[u32]) -> Vec<(String, ArrayRef)> {
+        let mut out = Vec::with_capacity(self.fields.len());
+        for (f, name) in self.fields.iter().enumerate() {
+            let vals: Vec<Option<&KeyVal>> =
+                groups.iter().map(|&g| self.key(g as usize, f)).collect();
+            let all_num = vals.iter().flatten().all(|v| matches!(v, KeyVal::Num(_)));
+            let arr: ArrayRef = if all_num {
+                Arc::new(
+                    vals.iter()
+                        .map(|v| match v {
+                            Some(KeyVal::Num(x)) => Some(*x),
+                            _ => None,
+                        })
+                        .collect::<Float64Array>(),
+                )
+            } else {
+                Arc::new(
+                    vals.iter()
+                        .map(|v| v.map(KeyVal::text))
+                        .collect::<StringArray>(),
+                )
+            };
+            out.push((name.clone(), arr));
+        }
+        out
+    }
+}
+
+/// Reads a `_time` column as Float64 (numeric strings parsed; others null).
+pub(crate) fn time_column(batch: &RecordBatch) -> Result<Option<Float64Array>> {
+    let Some(col) = batch.column_by_name("_time") else {
+        return Ok(None);
+    };
+    let c = arrow_cast::cast(col, &arrow_schema::DataType::Float64)?;
+    Ok(Some(c.as_primitive().clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_schema::{DataType, Field, Schema};
+
+    fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
+        let schema = Schema::new(
+            cols.iter()
+                .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+                .collect::<Vec<_>>(),
+        );
+        RecordBatch::try_new(Arc::new(schema), cols.into_iter().map(|(_, a)| a).collect()).unwrap()
+    }
+
+    #[test]
+    fn null_by_rows_are_dropped_and_numbers_unify_with_text() {
+        let a: ArrayRef = Arc::new(StringArray::from(vec![
+            Some("x"),
+            None,
+            Some("1"),
+            Some("1.0"),
+        ]));
+        let mut t = GroupTable::new(vec!["a".into()], false);
+        let rg = t.assign(&batch(vec![("a", a)])).unwrap();
+        assert_eq!(
+            rg.groups,
+            vec![0, crate::aggregate::grouped::NO_GROUP, 1, 2]
+        );
+        let b: ArrayRef = Arc::new(Float64Array::from(vec![1.0]));
+        let rg = t.assign(&batch(vec![("a", b)])).unwrap();
+        assert_eq!(rg.groups, vec![1]);
+    }
+
+    #[test]
+    fn multivalue_by_cross_product() {
+        let mut lb = ListBuilder::new(StringBuilder::new());
+        lb.values().append_value("p");
+        lb.values().append_value("q");
+        lb.values().append_value("p");
+        lb.append(true);
+        let mv: ArrayRef = Arc::new(lb.finish());
+        let s: ArrayRef = Arc::new(StringArray::from(vec!["z"]));
+        let b = batch(vec![("m", mv), ("s", s)]);
+        let mut t = GroupTable::new(vec!["s".into(), "m".into()], false);
+        let rg = t.assign(&b).unwrap();
+        assert_eq!(rg.rows, Some(vec![0, 0, 0]));
+        assert_eq!(rg.groups, vec![0, 1, 0]);
+        let mut t = GroupTable::new(vec!["s".into(), "m".into()], true);
+        assert_eq!(t.assign(&b).unwrap().groups, vec![0, 1]);
+    }
+
+    #[test]
+    fn dictionary_by_columns() {
+        let d: arrow_array::DictionaryArray<arrow_array::types::Int32Type> =
+            vec![Some("b"), Some("a"), None, Some("b")]
+                .into_iter()
+                .collect();
+        let d: ArrayRef = Arc::new(d);
+        assert!(matches!(d.data_type(), DataType::Dictionary(..)));
+        let mut t = GroupTable::new(vec!["d".into()], false);
+        let rg = t.assign(&batch(vec![("d", d)])).unwrap();
+        assert_eq!(
+            rg.groups,
+            vec![0, 1, crate::aggregate::grouped::NO_GROUP, 0]
+        );
+        let order = t.sorted_groups();
+        assert_eq!(order, vec![1, 0]);
+    }
+
+    #[test]
+    fn key_order_numbers_first_then_bytes() {
+        let mut v = [
+            KeyVal::Str("b".into()),
+            KeyVal::Str("10".into()),
+            KeyVal::Str("B".into()),
+            KeyVal::Num(9.0),
+            KeyVal::Str("a".into()),
+        ];
+        v.sort_by(cmp_keys);
+        let texts: Vec<String> = v.iter().map(KeyVal::text).collect();
+        assert_eq!(texts, vec!["9", "10", "B", "a", "b"]);
+    }
+}

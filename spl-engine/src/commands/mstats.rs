@@ -1,0 +1,369 @@
+//! `mstats`: aggregate metric data points from the catalog (6.1-6.7).
+//!
+//! A generating command: on `finish` it scans every metric dataset with a
+//! projection of the needed columns, keeps the points inside the time range
+//! and WHERE, and aggregates `_value` into cells keyed by (time bucket,
+//! dimension ids, metric id) ([`cells`]). Memory grows with the number of
+//! cells, never with the number of points; metric names and dimension values
+//! are interned (dictionary columns once per batch), so the per-point work is
+//! integer hashing and a numeric update. With `ctx.threads > 1` workers pull
+//! batches from a shared queue into their own partial aggregates, merged at
+//! the end.
+
+use crate::aggregate::names::{check_wildcard_alias, Glob};
+use crate::aggregate::timespan::{Bucketer, TimeSpan};
+use crate::aggregate::{AggContext, AggFunc};
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::operator::Operator;
+use crate::source::{DataKind, Dataset, ScanRequest, SourceMeta};
+use arrow_array::{Array, RecordBatch};
+use spl_parser::ast::{self, find_opt, AggArg};
+use std::sync::Mutex;
+
+mod cells;
+mod filter;
+mod output;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use cells::{Partial, Shape};
+use filter::WherePlan;
+
+/// Help, reference page and runnable examples of `mstats`.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "mstats",
+    aliases: &[],
+    kind: CommandKind::Generating,
+    synopsis: "mstats <func>(<metric>|<glob>|_value) [AS <name>]... [WHERE <search-terms>] [BY <dimension-list>] [span=<time>] [fillnull_value=<str>]",
+    description: "Aggregates metric data points of the registered metric datasets, one column per matching metric, per time bucket and dimension values.",
+    examples: &[
+        Example {
+            title: "average per host and minute",
+            spl: "| mstats avg(cpu.*) as cpu.* where index=metrics by host span=1m",
+        },
+    ],
+    compat: "`prestats`, `append`, `chart` and `every` are not supported; the same aggregation listed under two names produces both columns.",
+};
+
+/// One written aggregation: which accumulator and how its columns are named.
+pub(super) struct OutputSpec {
+    acc: usize,
+    func_text: String,
+    /// `None` for a bare `count` (output name `count`).
+    arg_text: Option<String>,
+    alias: Option<String>,
+    alias_glob: Option<Glob>,
+}
+
+impl OutputSpec {
+    /// Column name for `metric` (for a wildcard pattern the matched text
+    /// replaces the `*` of the AS name; 6.3); `None` if it does not match.
+    fn name(&self, metric: &str, pattern: Option<&Glob>) -> Option<String> {
+        let Some(p) = pattern else {
+            let default = match &self.arg_text {
+                Some(a) => format!("{}({a})", self.func_text),
+                None => self.func_text.clone(),
+            };
+            return Some(self.alias.clone().unwrap_or(default));
+        };
+        let caps = p.captures(metric)?;
+        Some(match (&self.alias_glob, &self.alias) {
+            (Some(g), _) if p.stars() > 0 => g.substitute(&caps),
+            (_, Some(a)) => a.clone(),
+            _ => format!("{}({metric})", self.func_text),
+        })
+    }
+}
+
+/// Plans `mstats`.
+pub fn plan_mstats(
+    cmd: &ast::Mstats,
+    stage: &ast::Stage,
+    ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    for key in ["prestats", "append", "chart"] {
+        if let Some(o) = find_opt(&cmd.options, key) {
+            if matches!(
+                o.value.node.to_ascii_lowercase().as_str(),
+                "true" | "t" | "1"
+            ) {
+                return Err(EngineError::invalid(
+                    format!("expected {key}=false, found {key}={}", o.value.node),
+                    o.value.span,
+                    "not supported by this engine",
+                ));
+            }
+        }
+    }
+    if let Some(o) = find_opt(&cmd.options, "every") {
+        return Err(EngineError::invalid(
+            format!("expected no `every=` option, found every={}", o.value.node),
+            o.key.span,
+            "not supported by this engine",
+        ));
+    }
+    if cmd.aggs.is_empty() {
+        return Err(EngineError::invalid(
+            "expected at least one aggregation in `mstats`, found none",
+            stage.span,
+            "no aggregation",
+        ));
+    }
+    let span = match find_opt(&cmd.options, "span") {
+        Some(o) => Some(TimeSpan::parse(&o.value.node, o.value.span)?),
+        None => None,
+    };
+    let fillnull = find_opt(&cmd.options, "fillnull_value").map(|o| o.value.node.clone());
+    let mut specs: Vec<(AggFunc, Option<Glob>)> = Vec::new();
+    let mut outputs = Vec::new();
+    let mut value_style = None;
+    for agg in &cmd.aggs {
+        let func = AggFunc::resolve(&agg.func.node, agg.func.span, AggContext::Mstats)?;
+        let arg = match &agg.arg {
+            Some(AggArg::Field(f)) => f.clone(),
+            None if func == AggFunc::Count => {
+                spl_parser::Spanned::new("_value".to_string(), agg.span)
+            }
+            None => {
+                return Err(EngineError::invalid(
+                    format!(
+                        "expected a metric name in `{}(...)`, found none",
+                        agg.func.node
+                    ),
+                    agg.span,
+                    "needs a metric",
+                ))
+            }
+            Some(AggArg::Eval(_)) => {
+                return Err(EngineError::invalid(
+                    "expected a metric name, found eval(...)",
+                    agg.span,
+                    "mstats aggregates metric names only",
+                ))
+            }
+        };
+        let is_value = arg.node == "_value";
+        if *value_style.get_or_insert(is_value) != is_value {
+            return Err(EngineError::InvalidArgument {
+                message:
+                    "expected all aggregations to use `_value` or all to name metrics, found both"
+                        .into(),
+                span: arg.span,
+                label: "mixed aggregation styles".into(),
+                help: Some(
+                    "use `func(_value) ... WHERE metric_name=...` or `func(metric.name)`, not both"
+                        .into(),
+                ),
+            });
+        }
+        let pattern = (!is_value).then(|| Glob::new(&arg.node));
+        if let Some(p) = &pattern {
+            if p.stars() > 0 {
+                check_wildcard_alias(p, agg.alias.as_ref())?;
+            }
+        }
+        // the same (function, argument) is computed once, whatever its names
+        let acc = match specs.iter().position(|(f, p)| *f == func && *p == pattern) {
+            Some(i) => i,
+            None => {
+                specs.push((func, pattern));
+                specs.len() - 1
+            }
+        };
+        outputs.push(OutputSpec {
+            acc,
+            func_text: agg.func.node.clone(),
+            arg_text: agg.arg.is_some().then(|| arg.node.clone()),
+            alias: agg.alias.as_ref().map(|a| a.node.clone()),
+            alias_glob: agg.alias.as_ref().map(|a| Glob::new(&a.node)),
+        });
+    }
+    let where_plan = WherePlan::bind(cmd.where_.as_ref(), ctx)?;
+    let earliest = where_plan.bounds.earliest.or(ctx.earliest);
+    let latest = where_plan.bounds.latest.or(ctx.latest);
+    Ok(Box::new(MstatsOp {
+        shape: Shape {
+            dims: cmd.by.iter().map(|b| b.node.clone()).collect(),
+            value_style: value_style.unwrap_or(false),
+            specs,
+            fillnull,
+        },
+        span,
+        where_plan,
+        earliest,
+        latest,
+        outputs,
+        done: false,
+    }))
+}
+
+/// The `mstats` operator.
+struct MstatsOp {
+    shape: Shape,
+    span: Option<TimeSpan>,
+    where_plan: WherePlan,
+    earliest: Option<f64>,
+    latest: Option<f64>,
+    outputs: Vec<OutputSpec>,
+    done: bool,
+}
+
+type BatchIter<'a> = Box<dyn Iterator<Item = Result<RecordBatch>> + Send + 'a>;
+
+/// Hands out (batch, dataset meta) pairs dataset by dataset to any number
+/// of workers.
+struct WorkQueue<'a> {
+    datasets: Vec<&'a Dataset>,
+    next: usize,
+    current: Option<(BatchIter<'a>, &'a SourceMeta)>,
+    req: &'a ScanRequest,
+}
+
+impl<'a> WorkQueue<'a> {
+    fn next_batch(&mut self) -> Result<Option<(RecordBatch, &'a SourceMeta)>> {
+        loop {
+            if let Some((it, meta)) = &mut self.current {
+                match it.next() {
+                    Some(b) => return Ok(Some((b?, meta))),
+                    None => self.current = None,
+                }
+            }
+            let Some(ds) = self.datasets.get(self.next) else {
+                return Ok(None);
+            };
+            self.next += 1;
+            self.current = Some((ds.scan.scan(self.req)?, &ds.meta));
+        }
+    }
+}
+
+impl Operator for MstatsOp {
+    fn push(&mut self, _batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        // generating command: upstream rows are not its input
+        Ok(Vec::new())
+    }
+
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        self.done = true;
+        let mut columns = vec![
+            "_time".to_string(),
+            "metric_name".to_string(),
+            "_value".to_string(),
+        ];
+        columns.extend(self.shape.dims.iter().cloned());
+        for f in self.where_plan.fields() {
+            if !columns.contains(f) {
+                columns.push(f.clone());
+            }
+        }
+        let req = ScanRequest {
+            columns: Some(columns),
+            earliest: self.earliest,
+            latest: self.latest,
+        };
+        let catalog = ctx.catalog.clone();
+        let datasets: Vec<&Dataset> = catalog
+            .datasets
+            .iter()
+            .filter(|d| d.kind == DataKind::Metrics && self.where_plan.dataset_may_match(&d.meta))
+            .collect();
+        let queue = Mutex::new(WorkQueue {
+            datasets,
+            next: 0,
+            current: None,
+            req: &req,
+        });
+        let threads = ctx.threads.max(1);
+        let partial = if threads == 1 {
+            self.work(&queue, ctx)?
+        } else {
+            let this = &*self;
+            let results: Vec<Result<Partial>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| s.spawn(|| this.work(&queue, ctx)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(EngineError::Internal("mstats worker panicked".into()))
+                        })
+                    })
+                    .collect()
+            });
+            let mut merged: Option<Partial> = None;
+            for r in results {
+                let p = r?;
+                match &mut merged {
+                    None => merged = Some(p),
+                    Some(m) => m.merge(&self.shape, p)?,
+                }
+            }
+            merged.unwrap_or_else(|| Partial::new(&self.shape))
+        };
+        let batch = output::assemble(&self.shape, &self.outputs, self.span.is_some(), partial)?;
+        // no BY, no span and no data: no columns at all, so no result
+        if batch.num_columns() == 0 {
+            return Ok(Vec::new());
+        }
+        Ok(vec![batch])
+    }
+}
+
+impl MstatsOp {
+    /// One worker: pulls batches until the queue is empty.
+    fn work(&self, queue: &Mutex<WorkQueue<'_>>, ctx: &ExecContext) -> Result<Partial> {
+        let mut partial = Partial::new(&self.shape);
+        let mut bucketer = self.span.map(|s| Bucketer::new(s, ctx.tz.clone()));
+        loop {
+            let next = {
+                let mut q = queue
+                    .lock()
+                    .map_err(|_| EngineError::Internal("mstats work queue poisoned".into()))?;
+                q.next_batch()?
+            };
+            let Some((batch, meta)) = next else { break };
+            let Some(time) = super::groupby::time_column(&batch)? else {
+                continue;
+            };
+            let selected = self.select_rows(&batch, &time, meta, ctx)?;
+            if !selected.is_empty() {
+                partial.add_batch(
+                    &self.shape,
+                    &batch,
+                    selected,
+                    Some(&time),
+                    bucketer.as_mut(),
+                )?;
+            }
+        }
+        Ok(partial)
+    }
+
+    /// Rows inside `[earliest, latest)` that satisfy WHERE.
+    fn select_rows(
+        &self,
+        batch: &RecordBatch,
+        time: &arrow_array::Float64Array,
+        meta: &SourceMeta,
+        ctx: &ExecContext,
+    ) -> Result<Vec<u32>> {
+        let n = batch.num_rows();
+        let mask = self.where_plan.evaluate(batch, meta, ctx)?;
+        let (lo, hi) = (self.earliest, self.latest);
+        let mut rows = Vec::with_capacity(n);
+        for i in 0..n.min(time.len()).min(mask.len()) {
+            if time.is_null(i) || mask.is_null(i) || !mask.value(i) {
+                continue;
+            }
+            let t = time.value(i);
+            if lo.is_some_and(|lo| t < lo) || hi.is_some_and(|hi| t >= hi) {
+                continue;
+            }
+            rows.push(i as u32);
+        }
+        Ok(rows)
+    }
+}

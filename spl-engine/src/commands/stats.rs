@@ -1,0 +1,430 @@
+//! `stats`: aggregate all events into one row per BY combination
+//! (`spl-semantics.md` 5.1-5.4).
+//!
+//! Rows are grouped as they arrive ([`GroupTable`]); each aggregation keeps
+//! one state per group, so memory grows with the number of groups, not rows.
+//! Output: BY fields first, then aggregates in written order; rows sorted by
+//! the BY values; without BY exactly one row, even for no input.
+
+use super::groupby::{time_column, GroupTable};
+use crate::aggregate::grouped::{new_group_acc, GroupAcc, Input, InputColumn, RowGroups};
+use crate::aggregate::names::{arg_text, check_wildcard_alias, eval_needs_alias, Glob};
+use crate::aggregate::{AggContext, AggFunc};
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::eval::BoundExpr;
+use crate::operator::Operator;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
+use arrow_schema::{Field, Schema};
+use indexmap::IndexMap;
+use spl_parser::ast::{self, find_opt, AggArg, Opt};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Help, reference page and runnable examples of `stats`.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "stats",
+    aliases: &[],
+    kind: CommandKind::Transforming,
+    synopsis: "stats <func>(<field>|eval(<expr>)) [AS <name>]... [BY <field-list>] [dedup_splitvals=<bool>]",
+    description: "Aggregates all results into one row per combination of BY values (sorted by them); without BY, exactly one row.",
+    examples: &[
+        Example {
+            title: "count events",
+            spl: "| makeresults count=3 | stats count",
+        },
+        Example {
+            title: "several aggregations",
+            spl: "| makeresults count=4 | streamstats count as n | stats sum(n) avg(n) values(n) as ns",
+        },
+    ],
+    compat: "`allnum=true` is rejected; BY rows sort numbers numerically before strings (Splunk leaves numeric order unspecified).",
+};
+
+/// What an aggregation reads.
+#[derive(Debug, Clone)]
+pub(crate) enum BoundArg {
+    /// Bare `count`.
+    Rows,
+    /// One field.
+    Field(String),
+    /// Every field matching a glob (`avg(*:*)`).
+    Wildcard(Glob),
+    /// `eval(<expr>)`.
+    Eval(Box<BoundExpr>),
+}
+
+/// One bound aggregation.
+#[derive(Debug, Clone)]
+pub(crate) struct BoundAgg {
+    pub(crate) func: AggFunc,
+    pub(crate) arg: BoundArg,
+    /// Output name for non-wildcard arguments.
+    pub(crate) name: String,
+    /// Function name as written, for wildcard default names.
+    pub(crate) func_text: String,
+    /// `AS` pattern of a wildcard aggregation.
+    pub(crate) alias_glob: Option<Glob>,
+}
+
+impl BoundAgg {
+    /// Output name for a field matched by a wildcard argument.
+    pub(crate) fn wildcard_name(&self, field: &str) -> Option<String> {
+        let BoundArg::Wildcard(g) = &self.arg else {
+            return None;
+        };
+        let caps = g.captures(field)?;
+        Some(match &self.alias_glob {
+            Some(a) => a.substitute(&caps),
+            None => format!("{}({field})", self.func_text),
+        })
+    }
+}
+
+/// The bound form of a `stats`-family command.
+#[derive(Debug, Clone)]
+pub(crate) struct StatsSpec {
+    pub(crate) aggs: Vec<BoundAgg>,
+    pub(crate) by: Vec<String>,
+    pub(crate) dedup_splitvals: bool,
+}
+
+/// Parses a boolean option value (`true`/`t`/`1`, `false`/`f`/`0`).
+pub(crate) fn bool_opt(opts: &[Opt], key: &str, default: bool) -> Result<bool> {
+    let Some(o) = find_opt(opts, key) else {
+        return Ok(default);
+    };
+    match o.value.node.to_ascii_lowercase().as_str() {
+        "true" | "t" | "1" | "yes" => Ok(true),
+        "false" | "f" | "0" | "no" => Ok(false),
+        other => Err(EngineError::invalid(
+            format!(
+                "expected true or false for `{}`, found `{other}`",
+                o.key.node
+            ),
+            o.value.span,
+            "not a boolean",
+        )),
+    }
+}
+
+impl StatsSpec {
+    /// Binds aggregations and BY fields (errors carry spans).
+    pub(crate) fn bind(
+        cmd: &ast::Stats,
+        stage: &ast::Stage,
+        ctx: &ExecContext,
+    ) -> Result<StatsSpec> {
+        if cmd.aggs.is_empty() {
+            return Err(EngineError::invalid(
+                format!(
+                    "expected at least one aggregation in `{}`, found none",
+                    stage.name.node
+                ),
+                stage.span,
+                "no aggregation",
+            ));
+        }
+        let mut aggs = Vec::with_capacity(cmd.aggs.len());
+        for agg in &cmd.aggs {
+            aggs.push(bind_agg(agg, ctx)?);
+        }
+        for b in &cmd.by {
+            if b.node.contains('*') {
+                return Err(EngineError::invalid(
+                    format!(
+                        "expected a field name in BY, found the wildcard `{}`",
+                        b.node
+                    ),
+                    b.span,
+                    "wildcards are not allowed in BY",
+                ));
+            }
+        }
+        if bool_opt(&cmd.options, "allnum", false)? {
+            let span = find_opt(&cmd.options, "allnum").map_or(stage.span, |o| o.value.span);
+            return Err(EngineError::invalid(
+                "expected allnum=false, found allnum=true",
+                span,
+                "not supported by this engine yet",
+            ));
+        }
+        Ok(StatsSpec {
+            aggs,
+            by: cmd.by.iter().map(|b| b.node.clone()).collect(),
+            dedup_splitvals: bool_opt(&cmd.options, "dedup_splitvals", false)?,
+        })
+    }
+}
+
+fn bind_agg(agg: &ast::Agg, ctx: &ExecContext) -> Result<BoundAgg> {
+    let func = AggFunc::resolve(&agg.func.node, agg.func.span, AggContext::Stats)?;
+    let func_text = agg.func.node.clone();
+    let alias = agg.alias.as_ref().map(|a| a.node.clone());
+    let (arg, alias_glob) = match &agg.arg {
+        None if func == AggFunc::Count => (BoundArg::Rows, None),
+        None => {
+            return Err(EngineError::invalid(
+                format!("expected a field argument for `{func_text}`, found none"),
+                agg.span,
+                "needs a field",
+            ))
+        }
+        Some(AggArg::Eval(e)) => {
+            if alias.is_none() {
+                return Err(eval_needs_alias(agg.span));
+            }
+            (BoundArg::Eval(Box::new(BoundExpr::bind(e, ctx)?)), None)
+        }
+        Some(AggArg::Field(f)) if f.node.contains('*') => {
+            let g = Glob::new(&f.node);
+            check_wildcard_alias(&g, agg.alias.as_ref())?;
+            (
+                BoundArg::Wildcard(g),
+                agg.alias.as_ref().map(|a| Glob::new(&a.node)),
+            )
+        }
+        Some(AggArg::Field(f)) => (BoundArg::Field(f.node.clone()), None),
+    };
+    let name = match (&alias, arg_text(agg)) {
+        (Some(a), _) => a.clone(),
+        (None, Some(t)) => format!("{func_text}({t})"),
+        (None, None) => func_text.clone(),
+    };
+    Ok(BoundAgg {
+        func,
+        arg,
+        name,
+        func_text,
+        alias_glob,
+    })
+}
+
+/// Plans `stats`.
+pub fn plan_stats(
+    cmd: &ast::Stats,
+    stage: &ast::Stage,
+    ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    let spec = StatsSpec::bind(cmd, stage, ctx)?;
+    Ok(Box::new(StatsOp::new(spec)))
+}
+
+/// Accumulators of one aggregation: one, or one per matched field.
+pub(crate) enum AccSlot {
+    One(Box<dyn GroupAcc>),
+    Many(IndexMap<String, Box<dyn GroupAcc>>),
+}
+
+/// Grouping plus accumulators: the part `stats` and `eventstats` share.
+pub(crate) struct Aggregator {
+    pub(crate) spec: StatsSpec,
+    pub(crate) table: GroupTable,
+    pub(crate) slots: Vec<AccSlot>,
+    seq: u64,
+    needs_time: bool,
+}
+
+impl Aggregator {
+    pub(crate) fn new(spec: StatsSpec) -> Self {
+        let slots = spec
+            .aggs
+            .iter()
+            .map(|a| match a.arg {
+                BoundArg::Wildcard(_) => AccSlot::Many(IndexMap::new()),
+                _ => AccSlot::One(new_group_acc(a.func)),
+            })
+            .collect();
+        let needs_time = spec.aggs.iter().any(|a| a.func.needs_time());
+        Aggregator {
+            table: GroupTable::new(spec.by.clone(), spec.dedup_splitvals),
+            spec,
+            slots,
+            seq: 0,
+            needs_time,
+        }
+    }
+
+    /// Groups the batch and feeds every aggregation; returns the row groups.
+    pub(crate) fn push(&mut self, batch: &RecordBatch, ctx: &ExecContext) -> Result<RowGroups> {
+        let rg = self.table.assign(batch)?;
+        let n_groups = self.table.n_groups();
+        let time = if self.needs_time {
+            time_column(batch)?
+        } else {
+            None
+        };
+        let mut cache: HashMap<String, InputColumn> = HashMap::new();
+        let schema = batch.schema();
+        for (agg, slot) in self.spec.aggs.iter().zip(self.slots.iter_mut()) {
+            let t = if agg.func.needs_time() {
+                time.as_ref()
+            } else {
+                None
+            };
+            match (&agg.arg, slot) {
+                (BoundArg::Rows, AccSlot::One(acc)) => {
+                    let input = Input {
+                        col: &InputColumn::Rows,
+                        time: t,
+                        seq_base: self.seq,
+                    };
+                    acc.update(&input, &rg, n_groups);
+                }
+                (BoundArg::Field(f), AccSlot::One(acc)) => {
+                    let col = field_input(&mut cache, batch, f)?;
+                    acc.update(
+                        &Input {
+                            col,
+                            time: t,
+                            seq_base: self.seq,
+                        },
+                        &rg,
+                        n_groups,
+                    );
+                }
+                (BoundArg::Eval(e), AccSlot::One(acc)) => {
+                    let arr = e.eval(batch, ctx)?;
+                    let col = InputColumn::from_array(&arr)?;
+                    acc.update(
+                        &Input {
+                            col: &col,
+                            time: t,
+                            seq_base: self.seq,
+                        },
+                        &rg,
+                        n_groups,
+                    );
+                }
+                (BoundArg::Wildcard(g), AccSlot::Many(map)) => {
+                    for field in schema.fields() {
+                        let name = field.name();
+                        if !wildcard_considers(g, name) {
+                            continue;
+                        }
+                        let acc = map
+                            .entry(name.clone())
+                            .or_insert_with(|| new_group_acc(agg.func));
+                        let col = field_input(&mut cache, batch, name)?;
+                        acc.update(
+                            &Input {
+                                col,
+                                time: t,
+                                seq_base: self.seq,
+                            },
+                            &rg,
+                            n_groups,
+                        );
+                    }
+                }
+                _ => return Err(EngineError::Internal("aggregation slot mismatch".into())),
+            }
+        }
+        self.seq += batch.num_rows() as u64;
+        Ok(rg)
+    }
+
+    /// Output columns of every aggregation in written order, one value per
+    /// group id `0..n_groups` (wildcard matches in field-name order). A name
+    /// produced twice keeps its first position and the later values.
+    pub(crate) fn finish_columns(&mut self) -> Vec<(String, ArrayRef)> {
+        let n = self.table.n_groups();
+        let mut out: IndexMap<String, ArrayRef> = IndexMap::new();
+        for (agg, slot) in self.spec.aggs.iter().zip(self.slots.iter_mut()) {
+            match slot {
+                AccSlot::One(acc) => {
+                    out.insert(agg.name.clone(), acc.finish(n));
+                }
+                AccSlot::Many(map) => {
+                    map.sort_keys();
+                    for (field, acc) in map.iter_mut() {
+                        if let Some(name) = agg.wildcard_name(field) {
+                            out.insert(name, acc.finish(n));
+                        }
+                    }
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+}
+
+/// Internal `_` fields take part only when the pattern itself starts with `_`.
+fn wildcard_considers(g: &Glob, field: &str) -> bool {
+    g.matches(field) && (!field.starts_with('_') || g.starts_with_underscore())
+}
+
+fn field_input<'c>(
+    cache: &'c mut HashMap<String, InputColumn>,
+    batch: &RecordBatch,
+    field: &str,
+) -> Result<&'c InputColumn> {
+    if !cache.contains_key(field) {
+        let col = match batch.column_by_name(field) {
+            Some(a) => InputColumn::from_array(a)?,
+            None => InputColumn::Missing,
+        };
+        cache.insert(field.to_string(), col);
+    }
+    cache
+        .get(field)
+        .ok_or_else(|| EngineError::Internal("input column cache".into()))
+}
+
+/// Assembles a batch from named columns (all nullable).
+pub(crate) fn make_batch(cols: Vec<(String, ArrayRef)>, rows: usize) -> Result<RecordBatch> {
+    let fields: Vec<Field> = cols
+        .iter()
+        .map(|(n, a)| Field::new(n, a.data_type().clone(), true))
+        .collect();
+    let arrays: Vec<ArrayRef> = cols.into_iter().map(|(_, a)| a).collect();
+    let opts = arrow_array::RecordBatchOptions::new().with_row_count(Some(rows));
+    Ok(RecordBatch::try_new_with_options(
+        Arc::new(Schema::new(fields)),
+        arrays,
+        &opts,
+    )?)
+}
+
+/// The `stats` operator: blocking, emits one batch on finish.
+pub(crate) struct StatsOp {
+    agg: Aggregator,
+}
+
+impl StatsOp {
+    pub(crate) fn new(spec: StatsSpec) -> Self {
+        StatsOp {
+            agg: Aggregator::new(spec),
+        }
+    }
+}
+
+impl Operator for StatsOp {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.agg.push(&batch, ctx)?;
+        Ok(Vec::new())
+    }
+
+    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let order = self.agg.table.sorted_groups();
+        let mut cols = self.agg.table.key_columns(&order);
+        let idx = UInt32Array::from(order.clone());
+        for (name, arr) in self.agg.finish_columns() {
+            let arr = if is_identity(&order) {
+                arr
+            } else {
+                arrow_select::take::take(arr.as_ref(), &idx, None)?
+            };
+            cols.retain(|(n, _)| n != &name);
+            cols.push((name, arr));
+        }
+        let rows = order.len();
+        debug_assert!(cols.iter().all(|(_, a)| a.len() == rows));
+        Ok(vec![make_batch(cols, rows)?])
+    }
+}
+
+fn is_identity(order: &[u32]) -> bool {
+    order.iter().enumerate().all(|(i, &g)| g as usize == i)
+}
