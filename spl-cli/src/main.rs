@@ -1,8 +1,9 @@
-//! The `spl` command: parse (and, later, run and test) Splunk detection
-//! searches offline. `main` only dispatches; each subcommand has its own file.
+//! The `spl` command: parse, run and test Splunk detection searches offline,
+//! and test KubeArmor policies. `main` only dispatches; each subcommand has its own file.
 
 mod diagnostic;
 mod input;
+mod kubearmor_cmd;
 mod parse_cmd;
 mod run_cmd;
 mod test_cmd;
@@ -30,6 +31,8 @@ enum Cmd {
     Run(run_cmd::RunArgs),
     /// Run `.spltest` files and detection tests; exit 1 on any failure.
     Test(test_cmd::TestArgs),
+    /// Test KubeArmor policies offline over recorded telemetry.
+    Kubearmor(kubearmor_cmd::KubearmorArgs),
 }
 
 fn main() -> ExitCode {
@@ -38,5 +41,6 @@ fn main() -> ExitCode {
         Cmd::Parse(args) => parse_cmd::run(&args),
         Cmd::Run(args) => run_cmd::run(&args),
         Cmd::Test(args) => test_cmd::run(&args),
+        Cmd::Kubearmor(args) => kubearmor_cmd::run(args),
     }
 }
