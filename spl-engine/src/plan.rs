@@ -55,8 +55,8 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Inputlookup(i) => commands::inputlookup::plan(i, ctx)?,
         Command::Outputlookup(o) => commands::outputlookup::plan(o),
         Command::Iplocation(i) => commands::iplocation::plan(i, stage, ctx)?,
+        Command::Convert(c) => commands::convert::plan(c, stage, ctx)?,
         Command::Tstats(_)
-        | Command::Convert(_)
         | Command::Rex(_)
         | Command::Regex(_)
         | Command::Bin(_)

@@ -1,6 +1,8 @@
 //! One file per SPL command: its spec and its operator.
 
 pub mod append;
+pub(crate) mod args;
+pub mod convert;
 pub mod dedup;
 pub mod eval;
 pub mod eventstats;
@@ -31,6 +33,7 @@ use crate::spec::CommandSpec;
 /// Every command the engine runs, for help, docs and the registry test.
 pub static COMMANDS: &[&CommandSpec] = &[
     &append::SPEC,
+    &convert::SPEC,
     &dedup::SPEC,
     &eval::SPEC,
     &eventstats::SPEC,

@@ -1,0 +1,10 @@
+//! End-to-end tests of the `commands2` commands (convert, rex, regex, bin,
+//! spath, mvexpand, makemv, mvcombine, top/rare, timechart, chart, ...).
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns
+
+#[path = "commands2_cmds/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+#[path = "commands2_cmds/convert.rs"]
+mod convert;
