@@ -56,9 +56,9 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Outputlookup(o) => commands::outputlookup::plan(o),
         Command::Iplocation(i) => commands::iplocation::plan(i, stage, ctx)?,
         Command::Convert(c) => commands::convert::plan(c, stage, ctx)?,
+        Command::Rex(r) => commands::rex::plan(r, stage, ctx)?,
+        Command::Regex(r) => commands::regex::plan(r, stage, ctx)?,
         Command::Tstats(_)
-        | Command::Rex(_)
-        | Command::Regex(_)
         | Command::Bin(_)
         | Command::Spath(_)
         | Command::Mvexpand(_)

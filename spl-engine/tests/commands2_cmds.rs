@@ -8,3 +8,6 @@ mod support;
 
 #[path = "commands2_cmds/convert.rs"]
 mod convert;
+
+#[path = "commands2_cmds/rex.rs"]
+mod rex;

@@ -56,6 +56,23 @@ pub(crate) fn str_opt<'a>(opts: &'a [Opt], key: &str) -> Option<&'a str> {
     find_opt(opts, key).map(|o| o.value.node.as_str())
 }
 
+/// Compiles a query regex (PCRE adapted to Rust `regex`); errors point at it.
+pub(crate) fn compile_regex(pattern: &str, span: Span) -> Result<regex::Regex> {
+    crate::eval::compile_pcre(pattern).map_err(|e| {
+        let text = e.to_string();
+        let why = text.lines().last().unwrap_or(&text).trim().to_string();
+        EngineError::InvalidArgument {
+            message: format!("invalid regular expression: {why}"),
+            span,
+            label: "bad regex".into(),
+            help: Some(
+                "the engine uses Rust regex syntax: no look-around, backreferences or possessive quantifiers"
+                    .into(),
+            ),
+        }
+    })
+}
+
 /// One row of a column seen as text values.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum RowVals<'a> {

@@ -18,7 +18,9 @@ pub mod lookup;
 pub mod makeresults;
 pub mod mstats;
 pub mod outputlookup;
+pub mod regex;
 pub mod rename;
+pub mod rex;
 pub mod search;
 pub mod search_base;
 pub mod sort;
@@ -49,7 +51,9 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &makeresults::SPEC,
     &mstats::SPEC,
     &outputlookup::SPEC,
+    &regex::SPEC,
     &rename::SPEC,
+    &rex::SPEC,
     &search_base::SPEC,
     &sort::SPEC,
     &stats::SPEC,
