@@ -58,8 +58,8 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Convert(c) => commands::convert::plan(c, stage, ctx)?,
         Command::Rex(r) => commands::rex::plan(r, stage, ctx)?,
         Command::Regex(r) => commands::regex::plan(r, stage, ctx)?,
+        Command::Bin(b) => commands::bin::plan(b, stage, ctx)?,
         Command::Tstats(_)
-        | Command::Bin(_)
         | Command::Spath(_)
         | Command::Mvexpand(_)
         | Command::Mvcombine(_)

@@ -11,3 +11,6 @@ mod convert;
 
 #[path = "commands2_cmds/rex.rs"]
 mod rex;
+
+#[path = "commands2_cmds/bin.rs"]
+mod bin;

@@ -2,6 +2,7 @@
 
 pub mod append;
 pub(crate) mod args;
+pub mod bin;
 pub mod convert;
 pub mod dedup;
 pub mod eval;
@@ -35,6 +36,7 @@ use crate::spec::CommandSpec;
 /// Every command the engine runs, for help, docs and the registry test.
 pub static COMMANDS: &[&CommandSpec] = &[
     &append::SPEC,
+    &bin::SPEC,
     &convert::SPEC,
     &dedup::SPEC,
     &eval::SPEC,
