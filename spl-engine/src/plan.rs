@@ -59,9 +59,9 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Rex(r) => commands::rex::plan(r, stage, ctx)?,
         Command::Regex(r) => commands::regex::plan(r, stage, ctx)?,
         Command::Bin(b) => commands::bin::plan(b, stage, ctx)?,
+        Command::Spath(s) => commands::spath::plan(s, stage, ctx)?,
+        Command::Mvexpand(m) => commands::mvexpand::plan(m, stage, ctx)?,
         Command::Tstats(_)
-        | Command::Spath(_)
-        | Command::Mvexpand(_)
         | Command::Mvcombine(_)
         | Command::Makemv(_)
         | Command::Appendpipe(_)

@@ -14,3 +14,9 @@ mod rex;
 
 #[path = "commands2_cmds/bin.rs"]
 mod bin;
+
+#[path = "commands2_cmds/spath.rs"]
+mod spath;
+
+#[path = "commands2_cmds/mv.rs"]
+mod mv;

@@ -18,6 +18,7 @@ pub mod join;
 pub mod lookup;
 pub mod makeresults;
 pub mod mstats;
+pub mod mvexpand;
 pub mod outputlookup;
 pub mod regex;
 pub mod rename;
@@ -25,6 +26,7 @@ pub mod rex;
 pub mod search;
 pub mod search_base;
 pub mod sort;
+pub mod spath;
 pub mod stats;
 pub mod streamstats;
 pub mod subsearch_format;
@@ -52,12 +54,14 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &lookup::SPEC,
     &makeresults::SPEC,
     &mstats::SPEC,
+    &mvexpand::SPEC,
     &outputlookup::SPEC,
     &regex::SPEC,
     &rename::SPEC,
     &rex::SPEC,
     &search_base::SPEC,
     &sort::SPEC,
+    &spath::SPEC,
     &stats::SPEC,
     &streamstats::SPEC,
     &table::SPEC,
