@@ -61,23 +61,23 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Bin(b) => commands::bin::plan(b, stage, ctx)?,
         Command::Spath(s) => commands::spath::plan(s, stage, ctx)?,
         Command::Mvexpand(m) => commands::mvexpand::plan(m, stage, ctx)?,
+        Command::Mvcombine(m) => commands::mvcombine::plan(m, stage, ctx)?,
+        Command::Makemv(m) => commands::makemv::plan(m, stage, ctx)?,
+        Command::Appendpipe(a) => commands::appendpipe::plan(a, stage, ctx)?,
+        Command::Top(t) => commands::top::plan(t, stage, false)?,
+        Command::Rare(t) => commands::top::plan(t, stage, true)?,
+        Command::Addtotals(a) => commands::addtotals::plan(a, stage, ctx)?,
+        Command::Replace(r) => commands::replace::plan(r, stage, ctx)?,
         Command::Tstats(_)
-        | Command::Mvcombine(_)
-        | Command::Makemv(_)
-        | Command::Appendpipe(_)
         | Command::Multisearch(_)
         | Command::Transaction(_)
         | Command::Timechart(_)
         | Command::Chart(_)
-        | Command::Top(_)
-        | Command::Rare(_)
         | Command::Return(_)
         | Command::Format(_)
         | Command::From(_)
-        | Command::Addtotals(_)
         | Command::Collect(_)
         | Command::Map(_)
-        | Command::Replace(_)
         | Command::Generic(_) => return Err(unknown()),
     })
 }

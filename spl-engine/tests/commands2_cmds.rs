@@ -20,3 +20,9 @@ mod spath;
 
 #[path = "commands2_cmds/mv.rs"]
 mod mv;
+
+#[path = "commands2_cmds/small.rs"]
+mod small;
+
+#[path = "commands2_cmds/top.rs"]
+mod top;

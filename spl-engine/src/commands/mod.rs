@@ -1,6 +1,8 @@
 //! One file per SPL command: its spec and its operator.
 
+pub mod addtotals;
 pub mod append;
+pub mod appendpipe;
 pub(crate) mod args;
 pub mod bin;
 pub mod convert;
@@ -16,12 +18,15 @@ pub mod inputlookup;
 pub mod iplocation;
 pub mod join;
 pub mod lookup;
+pub mod makemv;
 pub mod makeresults;
 pub mod mstats;
+pub mod mvcombine;
 pub mod mvexpand;
 pub mod outputlookup;
 pub mod regex;
 pub mod rename;
+pub mod replace;
 pub mod rex;
 pub mod search;
 pub mod search_base;
@@ -31,13 +36,16 @@ pub mod stats;
 pub mod streamstats;
 pub mod subsearch_format;
 pub mod table;
+pub mod top;
 pub mod where_;
 
 use crate::spec::CommandSpec;
 
 /// Every command the engine runs, for help, docs and the registry test.
 pub static COMMANDS: &[&CommandSpec] = &[
+    &addtotals::SPEC,
     &append::SPEC,
+    &appendpipe::SPEC,
     &bin::SPEC,
     &convert::SPEC,
     &dedup::SPEC,
@@ -52,12 +60,16 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &iplocation::SPEC,
     &join::SPEC,
     &lookup::SPEC,
+    &makemv::SPEC,
     &makeresults::SPEC,
     &mstats::SPEC,
+    &mvcombine::SPEC,
     &mvexpand::SPEC,
     &outputlookup::SPEC,
     &regex::SPEC,
+    &top::RARE_SPEC,
     &rename::SPEC,
+    &replace::SPEC,
     &rex::SPEC,
     &search_base::SPEC,
     &sort::SPEC,
@@ -65,5 +77,6 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &stats::SPEC,
     &streamstats::SPEC,
     &table::SPEC,
+    &top::SPEC,
     &where_::SPEC,
 ];
