@@ -1,8 +1,9 @@
-//! The `spl` command: parse (and, later, run and test) Splunk detection
-//! searches offline. `main` only dispatches; each subcommand has its own file.
+//! The `spl` command: parse, run and test Splunk detection searches offline,
+//! and test KubeArmor policies. `main` only dispatches; each subcommand has its own file.
 
 mod diagnostic;
 mod input;
+mod kubearmor_cmd;
 mod parse_cmd;
 mod run_cmd;
 
@@ -27,6 +28,8 @@ enum Cmd {
     Parse(parse_cmd::ParseArgs),
     /// Run a search over exported data and print the results.
     Run(run_cmd::RunArgs),
+    /// Test KubeArmor policies offline over recorded telemetry.
+    Kubearmor(kubearmor_cmd::KubearmorArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,5 +37,6 @@ fn main() -> ExitCode {
     match cli.command {
         Cmd::Parse(args) => parse_cmd::run(&args),
         Cmd::Run(args) => run_cmd::run(&args),
+        Cmd::Kubearmor(args) => kubearmor_cmd::run(args),
     }
 }

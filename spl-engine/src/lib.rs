@@ -11,6 +11,7 @@ pub mod context;
 pub mod error;
 pub mod eval;
 pub mod geoip;
+pub mod kubearmor;
 pub mod lookup;
 pub mod operator;
 pub mod plan;

@@ -34,29 +34,34 @@ pub const DECIMALS_KEY: &str = "spl.decimals";
 /// trailing `.0` (`1.5`, `2`, `0.0028093503788113594`). NaN prints `nan`,
 /// infinities `inf`/`-inf`, and negative zero `0`.
 pub fn format_number(v: f64, decimals: Option<u8>) -> String {
-    if v.is_nan() {
-        return "nan".to_string();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 {
-            "inf".to_string()
-        } else {
-            "-inf".to_string()
-        };
-    }
-    let v = if v == 0.0 { 0.0 } else { v };
-    match decimals {
-        Some(d) => {
-            let s = format!("{:.*}", usize::from(d), v);
-            // `-0.00` after rounding a tiny negative: print without the sign.
-            if s.starts_with('-') && s[1..].bytes().all(|b| b == b'0' || b == b'.') {
-                s[1..].to_string()
-            } else {
-                s
+    let mut s = String::new();
+    write_number(&mut s, v, decimals);
+    s
+}
+
+/// [`format_number`] into a writer (no allocation per value).
+pub(crate) fn write_number<W: std::fmt::Write>(out: &mut W, v: f64, decimals: Option<u8>) {
+    // Writing to a String or an Arrow builder cannot fail.
+    let _ = if v.is_nan() {
+        out.write_str("nan")
+    } else if v.is_infinite() {
+        out.write_str(if v > 0.0 { "inf" } else { "-inf" })
+    } else {
+        let v = if v == 0.0 { 0.0 } else { v };
+        match decimals {
+            Some(d) => {
+                // `-0.00` after rounding a tiny negative prints without the sign.
+                let p = 10f64.powi(i32::from(d));
+                let v = if v < 0.0 && (v * p).round() == 0.0 {
+                    0.0
+                } else {
+                    v
+                };
+                write!(out, "{:.*}", usize::from(d), v)
             }
+            None => write!(out, "{v}"),
         }
-        None => format!("{v}"),
-    }
+    };
 }
 
 /// One displayed value: what a renderer prints for a row of a field.

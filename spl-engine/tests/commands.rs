@@ -38,7 +38,7 @@ fn events(times: &[f64], cols: Vec<(Field, ArrayRef)>) -> RecordBatch {
         fields.push(f);
         arrays.push(a);
     }
-    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).unwrap()
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), arrays).expect("test batch")
 }
 
 fn engine(batches: Vec<RecordBatch>) -> Engine {
@@ -49,7 +49,7 @@ fn engine(batches: Vec<RecordBatch>) -> Engine {
 
 fn run(e: &Engine, q: &str) -> String {
     let r = e.run(q).unwrap_or_else(|err| panic!("{q}: {err}"));
-    render(&r, e.context()).unwrap()
+    render(&r, e.context()).expect("render")
 }
 
 fn sample() -> Engine {
@@ -333,4 +333,13 @@ fn foreach_skips_rows_without_field() {
     )]);
     let q = "* | eval total=0 | foreach www* [ eval total = total + '<<FIELD>>' ] | table total";
     assert_eq!(run(&e, q), "total\n7\n6\n");
+}
+
+#[test]
+fn sort_default_limit() {
+    let e = sample();
+    let r = e.run("| makeresults count=10005 | streamstats count as n | sort - n").expect("sort");
+    assert_eq!(r.num_rows(), 10_000);
+    let r = e.run("| makeresults count=10005 | streamstats count as n | sort 0 - n").expect("sort");
+    assert_eq!(r.num_rows(), 10_005);
 }

@@ -11,9 +11,10 @@ fn repo(rel: &str) -> PathBuf {
 }
 
 fn corpus_search(id: &str) -> String {
-    let text = std::fs::read_to_string(repo("../../shared/corpus/detections.jsonl")).unwrap();
+    let text =
+        std::fs::read_to_string(repo("../../shared/corpus/detections.jsonl")).expect("test setup");
     text.lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("test setup"))
         .find(|v| v["id"] == id)
         .and_then(|v| v["search"].as_str().map(str::to_string))
         .unwrap_or_else(|| panic!("{id} not in the corpus"))
@@ -22,12 +23,17 @@ fn corpus_search(id: &str) -> String {
 fn fixtures() -> Vec<(String, serde_norway::Value)> {
     let mut out: Vec<(String, serde_norway::Value)> =
         std::fs::read_dir(repo("../fixtures/detections"))
-            .unwrap()
-            .map(|e| e.unwrap().path())
+            .expect("test setup")
+            .map(|e| e.expect("test setup").path())
             .filter(|p| p.extension().is_some_and(|x| x == "yml"))
             .map(|p| {
-                let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-                let doc = serde_norway::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+                let stem = p
+                    .file_stem()
+                    .expect("test setup")
+                    .to_string_lossy()
+                    .into_owned();
+                let doc = serde_norway::from_str(&std::fs::read_to_string(&p).expect("test setup"))
+                    .expect("test setup");
                 (stem, doc)
             })
             .collect();
@@ -39,7 +45,7 @@ fn fixtures() -> Vec<(String, serde_norway::Value)> {
 fn seed_detections_parse_and_match_snapshots() {
     let mut set = MacroSet::with_bundled();
     set.load_path(&repo("../../shared/corpus/macros.jsonl"))
-        .unwrap();
+        .expect("test setup");
     let all = fixtures();
     assert_eq!(
         all.len(),
@@ -47,8 +53,8 @@ fn seed_detections_parse_and_match_snapshots() {
         "four seed detections (the scanning one in both published names)"
     );
     for (stem, doc) in all {
-        let id = doc["id"].as_str().unwrap();
-        let search = doc["search"].as_str().unwrap();
+        let id = doc["id"].as_str().expect("test setup");
+        let search = doc["search"].as_str().expect("test setup");
         assert_eq!(
             search,
             corpus_search(id),
@@ -57,10 +63,10 @@ fn seed_detections_parse_and_match_snapshots() {
         for key in ["name", "version", "description", "tags", "tests"] {
             assert!(doc.get(key).is_some(), "{stem}: missing `{key}`");
         }
-        let expanded = expand(search, &set).unwrap();
+        let expanded = expand(search, &set).expect("test setup");
         let ast = spl_parser::parse(&expanded.text).unwrap_or_else(|e| panic!("{stem}: {e}"));
         let printed = ast.to_string();
-        let again = spl_parser::parse(&printed).unwrap();
+        let again = spl_parser::parse(&printed).expect("test setup");
         assert!(
             same_ast(&ast, &again),
             "{stem}: round trip changed the AST: {printed}"

@@ -52,6 +52,8 @@ pub(crate) enum Op {
     ToNum(Box<Node>),
     Not(Box<Node>),
     Binary(BinaryOp, Box<Node>, Box<Node>),
+    /// A chain of `.` (or `+` known to concatenate), flattened.
+    Concat(Vec<Node>),
     In(Box<Node>, Vec<Node>),
     Call {
         spec: &'static FunctionSpec,
@@ -126,6 +128,7 @@ impl Node {
                 a.collect_fields(out);
                 b.collect_fields(out);
             }
+            Op::Concat(parts) => parts.iter().for_each(|n| n.collect_fields(out)),
             Op::In(x, list) => {
                 x.collect_fields(out);
                 list.iter().for_each(|n| n.collect_fields(out));
@@ -200,6 +203,18 @@ pub(crate) fn bind_expr(expr: &Expr, ctx: &ExecContext) -> Result<Node> {
                 }
                 _ => Kind::Bool,
             };
+            // `.` always concatenates, and so does `+` when one side is a
+            // string (3.3): flatten the chain into one node.
+            if *op == BinaryOp::Concat || (*op == BinaryOp::Add && kind == Kind::Str) {
+                let mut parts = Vec::new();
+                for side in [l, r] {
+                    match side.op {
+                        Op::Concat(inner) => parts.extend(inner),
+                        _ => parts.push(side),
+                    }
+                }
+                return Ok(node(Op::Concat(parts), Kind::Str));
+            }
             node(Op::Binary(*op, Box::new(l), Box::new(r)), kind)
         }
         ExprKind::In { expr, list } => {

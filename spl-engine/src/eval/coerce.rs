@@ -12,7 +12,7 @@ use super::exec::array_to_val;
 use super::ops::Dat;
 use super::val::{build_multi, list_values, Data, Origin, Val};
 use crate::error::Result;
-use crate::value::{bool_text, format_number};
+use crate::value::{bool_text, write_number};
 use arrow_array::builder::StringBuilder;
 use arrow_array::{Array, BooleanArray, Float64Array, StringArray};
 
@@ -102,7 +102,10 @@ pub(crate) fn to_text(v: &Val) -> Option<StringArray> {
             let mut b = StringBuilder::with_capacity(a.len(), a.len() * 8);
             for x in a.iter() {
                 match x {
-                    Some(x) => b.append_value(format_number(x, v.decimals)),
+                    Some(x) => {
+                        write_number(&mut b, x, v.decimals);
+                        b.append_value("");
+                    }
                     None => b.append_null(),
                 }
             }

@@ -48,6 +48,13 @@ pub(crate) fn eval_node(node: &Node, batch: &RecordBatch, ctx: &ExecContext) -> 
                 BinaryOp::And | BinaryOp::Or | BinaryOp::Xor => ops::logic(*op, &l, &r, len),
             }
         }
+        Op::Concat(parts) => {
+            let vals = parts
+                .iter()
+                .map(|n| eval_node(n, batch, ctx))
+                .collect::<Result<Vec<_>>>()?;
+            ops::concat_n(&vals.iter().collect::<Vec<_>>(), len)
+        }
         Op::In(x, list) => {
             let x = eval_node(x, batch, ctx)?;
             let list = list

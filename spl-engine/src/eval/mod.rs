@@ -110,6 +110,11 @@ impl BoundExpr {
     }
 
     /// Like [`Self::eval`], with the display precision of the result.
+    pub fn eval_output(&self, batch: &RecordBatch, ctx: &ExecContext) -> Result<EvalOutput> {
+        self.eval_field(batch, ctx)
+    }
+
+    /// Same as [`Self::eval_output`].
     pub fn eval_field(&self, batch: &RecordBatch, ctx: &ExecContext) -> Result<EvalOutput> {
         let v = exec::eval_node(&self.root, batch, ctx)?;
         let decimals = match v.data {

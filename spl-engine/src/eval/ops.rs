@@ -10,6 +10,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, BooleanArray, Datum, Float64Array, StringArray, UInt32Array};
 use arrow_buffer::BooleanBuffer;
 use spl_parser::ast::BinaryOp;
+use std::fmt::Write;
 use std::sync::Arc;
 
 /// An Arrow `Datum` over an owned array: a broadcast scalar when `.1`.
@@ -119,24 +120,34 @@ pub(crate) fn plus(l: &Val, r: &Val, len: usize) -> Result<Val> {
 
 /// `.` (and string `+`): text forms joined; null in either → null (3.5).
 pub(crate) fn concat(l: &Val, r: &Val, len: usize) -> Result<Val> {
-    let (Some(lt), Some(rt)) = (to_text(l), to_text(r)) else {
-        return Ok(Val::null());
-    };
-    let n = out_len(l, r, len);
-    let mut b = StringBuilder::with_capacity(n, n * 16);
-    let mut buf = String::new();
-    for i in 0..n {
-        let (li, ri) = (l.idx(i), r.idx(i));
-        if lt.is_null(li) || rt.is_null(ri) {
-            b.append_null();
-        } else {
-            buf.clear();
-            buf.push_str(lt.value(li));
-            buf.push_str(rt.value(ri));
-            b.append_value(&buf);
+    concat_n(&[l, r], len)
+}
+
+/// `a . b . c ...` in one pass (a chain of `.`/string `+` is bound as one
+/// node, so no intermediate columns are built). Any null operand → null.
+pub(crate) fn concat_n(parts: &[&Val], len: usize) -> Result<Val> {
+    let mut texts = Vec::with_capacity(parts.len());
+    for p in parts {
+        match to_text(p) {
+            Some(t) => texts.push(t),
+            None => return Ok(Val::null()),
         }
     }
-    Ok(Val::text(b.finish(), both_scalar(l, r)))
+    let scalar = parts.iter().all(|p| p.scalar);
+    let n = if scalar { 1 } else { len };
+    let mut b = StringBuilder::with_capacity(n, n * 16 * parts.len());
+    for i in 0..n {
+        if !parts.iter().zip(&texts).all(|(p, t)| t.is_valid(p.idx(i))) {
+            b.append_null();
+            continue;
+        }
+        for (p, t) in parts.iter().zip(&texts) {
+            // Writing into an Arrow string builder cannot fail.
+            let _ = b.write_str(t.value(p.idx(i)));
+        }
+        b.append_value("");
+    }
+    Ok(Val::text(b.finish(), scalar))
 }
 
 /// Flattens a multivalue operand: its values as field text, plus each

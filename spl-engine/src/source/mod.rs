@@ -19,6 +19,7 @@ mod event_builder;
 mod hec_metrics;
 mod json_events;
 pub(crate) mod json_flatten;
+pub mod kubearmor;
 mod metrics_csv;
 mod metrics_shape;
 mod otlp;

@@ -39,9 +39,8 @@ pub enum DataFormat {
     OtlpJson,
     /// Splunk HEC metric events in JSON (`"event":"metric"`, `fields.metric_name`...).
     HecMetrics,
-    // Integrator hook: a `Kubearmor` variant dispatching to
-    // `crate::source::kubearmor::read(...)` belongs here once that module exists;
-    // add it to `ALL`, `name`, `kind` and `open_dataset` below.
+    /// KubeArmor telemetry and alerts (`karmor logs --json`, relay server output).
+    Kubearmor,
 }
 
 impl DataFormat {
@@ -55,6 +54,7 @@ impl DataFormat {
         DataFormat::MetricsParquet,
         DataFormat::OtlpJson,
         DataFormat::HecMetrics,
+        DataFormat::Kubearmor,
     ];
 
     /// The name used in `format=`.
@@ -68,6 +68,7 @@ impl DataFormat {
             DataFormat::MetricsParquet => "metrics-parquet",
             DataFormat::OtlpJson => "otlp-json",
             DataFormat::HecMetrics => "hec-metrics",
+            DataFormat::Kubearmor => "kubearmor",
         }
     }
 
@@ -92,6 +93,7 @@ impl DataFormat {
             DataFormat::MetricsParquet => "metrics_parquet",
             DataFormat::OtlpJson => "otlp_json",
             DataFormat::HecMetrics => "hec_metrics",
+            DataFormat::Kubearmor => "kubearmor",
         }
     }
 }
@@ -329,6 +331,9 @@ pub fn detect_format(path: &Path) -> Result<DataFormat> {
     }) {
         return Ok(DataFormat::HecMetrics);
     }
+    if super::kubearmor::looks_like_kubearmor(first_line) {
+        return Ok(DataFormat::Kubearmor);
+    }
     if first_doc.as_ref().is_some_and(is_export_object)
         || (first_line.starts_with("{\"preview\"") || first_line.starts_with("{\"result\""))
     {
@@ -369,6 +374,10 @@ pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
             path,
             display.clone(),
         )?),
+        DataFormat::Kubearmor => {
+            let meta = super::kubearmor::kubearmor_meta(&path);
+            Arc::new(MemoryScan(super::kubearmor::read_kubearmor(&path, &meta)?))
+        }
     };
     Ok(Dataset {
         meta: SourceMeta {

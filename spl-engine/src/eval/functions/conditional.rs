@@ -1,12 +1,13 @@
 //! Comparison and conditional functions (semantics 3.7 [R-CONDFN]).
 
 use super::{spec, BindCx, Call, CallState, FnExample, FunctionSpec, Invoke};
+use crate::commands::search::{SearchFilter, SearchMode};
 use crate::error::{EngineError, Result};
-use crate::eval::bind::Kind;
+use crate::eval::bind::{Kind, Node};
 use crate::eval::coerce::{conform, select, to_bool, to_text};
 use crate::eval::ops::{self, per_value};
 use crate::eval::val::{Data, Val};
-use arrow_array::{Array, BooleanArray};
+use arrow_array::{Array, BooleanArray, RecordBatch};
 use arrow_buffer::BooleanBuffer;
 use regex::Regex;
 use spl_parser::ast::BinaryOp;
@@ -215,11 +216,20 @@ pub(super) const SPECS: &[FunctionSpec] = &[
         1,
         Some(1),
         Kind::Bool,
-        Invoke::Eager(null),
-        "True when the event matches the search string (not supported yet).",
-        &[],
+        Invoke::Lazy(searchmatch),
+        "True when the row matches the search-language terms in the (literal) string.",
+        &[
+            FnExample {
+                expr: r#"searchmatch("host=web-* status=404")"#,
+                result: "True",
+            },
+            FnExample {
+                expr: r#"searchmatch("status>=500")"#,
+                result: "False",
+            },
+        ],
     )
-    .bound(bind_unsupported),
+    .bound(bind_searchmatch),
 ];
 
 fn bind_if(cx: &BindCx<'_>) -> Result<CallState> {
@@ -244,13 +254,31 @@ fn bind_pairs(cx: &BindCx<'_>) -> Result<CallState> {
     Ok(CallState::default())
 }
 
-fn bind_unsupported(cx: &BindCx<'_>) -> Result<CallState> {
-    Err(EngineError::InvalidArgument {
-        message: format!("`{}` is not supported by this engine", cx.name),
-        span: cx.span,
-        label: "unsupported function".into(),
-        help: Some("filter with a `search` command instead".into()),
-    })
+/// `searchmatch("terms")`: the string is parsed with the search-term grammar
+/// at bind time and evaluated like the `search` command (semantics 2).
+fn bind_searchmatch(cx: &BindCx<'_>) -> Result<CallState> {
+    let Some(text) = cx.lit_str(0) else {
+        return Err(cx.err(
+            0,
+            "expected a string literal of search terms",
+            "not a literal",
+        ));
+    };
+    let parsed = spl_parser::parse_pipeline(&format!("search {text}"))
+        .map_err(|e| cx.err(0, format!("invalid search terms: {e}"), "bad search"))?;
+    let expr = match parsed.stages.into_iter().next().map(|s| s.command) {
+        Some(spl_parser::ast::Command::Search(s)) => s.expr,
+        _ => return Err(cx.err(0, "expected search terms, found a command", "bad search")),
+    };
+    let (filter, _) = SearchFilter::bind(expr.as_ref(), SearchMode::Events, cx.ctx)?;
+    Ok(CallState::new(filter))
+}
+
+fn searchmatch(call: &Call<'_>, _: &[Node], batch: &RecordBatch) -> Result<Val> {
+    match call.state.get::<SearchFilter>() {
+        Some(f) => Ok(Val::boolean(f.evaluate(batch, call.ctx)?, false)),
+        None => Ok(Val::bool_scalar(false)),
+    }
 }
 
 fn if_(call: &Call<'_>, a: &[Val]) -> Result<Val> {
@@ -375,8 +403,10 @@ pub(crate) fn compile_regex(cx: &BindCx<'_>, i: usize) -> Result<Option<Regex>> 
     }
 }
 
+/// The `regex` crate's multi-line message, reduced to its last line.
 fn first_line(s: &str) -> String {
-    s.lines().last().unwrap_or(s).trim().to_string()
+    let last = s.lines().last().unwrap_or(s).trim();
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
 }
 
 fn bind_regex_arg1(cx: &BindCx<'_>) -> Result<CallState> {

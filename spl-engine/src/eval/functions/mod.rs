@@ -8,6 +8,7 @@ mod conditional;
 mod conversion;
 mod crypto;
 mod info;
+mod json;
 mod math;
 mod multivalue;
 mod printf;
@@ -186,7 +187,7 @@ impl Call<'_> {
     }
 }
 
-fn families() -> [&'static [FunctionSpec]; 9] {
+fn families() -> [&'static [FunctionSpec]; 10] {
     [
         conditional::SPECS,
         conversion::SPECS,
@@ -197,6 +198,7 @@ fn families() -> [&'static [FunctionSpec]; 9] {
         info::SPECS,
         crypto::SPECS,
         statistical::SPECS,
+        json::SPECS,
     ]
 }
 

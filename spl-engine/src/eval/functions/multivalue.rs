@@ -258,25 +258,28 @@ fn split(call: &Call<'_>, a: &[Val]) -> Result<Val> {
         return Ok(Val::null());
     };
     let n = call.rows(a);
-    let rows = (0..n)
-        .map(|i| {
-            let (xi, di) = (x.idx(i), d.idx(i));
-            if xt.is_null(xi) || dt.is_null(di) {
-                return None;
-            }
-            let (s, delim) = (xt.value(xi), dt.value(di));
-            Some(if delim.is_empty() {
-                if s.is_empty() {
-                    vec![String::new()]
-                } else {
-                    s.chars().map(String::from).collect()
-                }
+    let rows = (0..n).map(|i| {
+        let (xi, di) = (x.idx(i), d.idx(i));
+        if xt.is_null(xi) || dt.is_null(di) {
+            return None;
+        }
+        let (s, delim) = (xt.value(xi), dt.value(di));
+        Some(if delim.is_empty() {
+            if s.is_empty() {
+                vec![""]
             } else {
-                s.split(delim).map(str::to_string).collect()
-            })
+                s.char_indices()
+                    .map(|(j, c)| s.get(j..j + c.len_utf8()).unwrap_or(""))
+                    .collect()
+            }
+        } else {
+            s.split(delim).collect::<Vec<&str>>()
         })
-        .collect();
-    Ok(multi_result(rows, n == 1 && x.scalar && d.scalar))
+    });
+    Ok(Val::multi(
+        build_multi(rows),
+        n == 1 && x.scalar && d.scalar,
+    ))
 }
 
 fn mvcount(_: &Call<'_>, a: &[Val]) -> Result<Val> {

@@ -1,8 +1,8 @@
 //! Date and time functions (semantics 3.7 [R-DATEFN], 11). The clock is
 //! `ExecContext::now`; the zone is `ExecContext::tz`.
 
-use super::{spec, BindCx, Call, CallState, FnExample, FunctionSpec, Invoke};
-use crate::error::{EngineError, Result};
+use super::{spec, Call, FnExample, FunctionSpec, Invoke};
+use crate::error::Result;
 use crate::eval::bind::Kind;
 use crate::eval::coerce::{to_num, to_text};
 use crate::eval::val::Val;
@@ -21,7 +21,8 @@ pub(super) const SPECS: &[FunctionSpec] = &[
         FnExample { expr: r#"relative_time(now(), "-1d@d")"#, result: "1699833600" },
         FnExample { expr: r#"relative_time(1700000000, "@w1")"#, result: "1699833600" },
         FnExample { expr: "relative_time(now(), host)", result: "null" },
-    ]).bound(bind_relative_time),
+        FnExample { expr: r#"relative_time(now(), "-3x")"#, result: "null" },
+    ]),
     spec("strftime", 2, Some(2), Kind::Str, Invoke::Eager(strftime_fn), "Formats an epoch time with strftime variables, in the search's time zone.", &[
         FnExample { expr: r#"strftime(1521467703.049, "%Y-%m-%dT%H:%M:%S.%Q")"#, result: "2018-03-19T13:55:03.049" },
         FnExample { expr: r#"strftime(0, "%a %d %b %Y %H:%M %Z")"#, result: "Thu 01 Jan 1970 00:00 UTC" },
@@ -35,21 +36,6 @@ pub(super) const SPECS: &[FunctionSpec] = &[
 
 fn now(call: &Call<'_>, _: &[Val]) -> Result<Val> {
     Ok(Val::num_scalar(Some(call.ctx.now)))
-}
-
-/// A literal modifier that can never resolve is a search error.
-fn bind_relative_time(cx: &BindCx<'_>) -> Result<CallState> {
-    if let Some(m) = cx.lit_str(1) {
-        if let Err(EngineError::InvalidTime { text, .. }) =
-            resolve_time_modifier(m, 0.0, &cx.ctx.tz)
-        {
-            return Err(EngineError::InvalidTime {
-                text,
-                span: Some(cx.arg_span(1)),
-            });
-        }
-    }
-    Ok(CallState::default())
 }
 
 fn relative_time(call: &Call<'_>, a: &[Val]) -> Result<Val> {

@@ -160,20 +160,13 @@ fn bind_errors() {
     );
     assert_eq!(bind_err(r#"sum(1, "3")"#), "spl::run::invalid_argument");
     assert_eq!(
-        bind_err(r#"relative_time(now(), "-3x")"#),
-        "spl::time::invalid_modifier"
-    );
-    assert_eq!(
         bind_err(r#"cidrmatch("10.0.0/99", x)"#),
         "spl::run::invalid_argument"
     );
     assert_eq!(bind_err(r#"if(x, 1, 2)"#), "spl::run::invalid_argument");
     assert_eq!(bind_err(r#"1 AND x > 2"#), "spl::run::invalid_argument");
     assert_eq!(bind_err(r#"mvfilter(a = b)"#), "spl::run::invalid_argument");
-    assert_eq!(
-        bind_err(r#"searchmatch("x=1")"#),
-        "spl::run::invalid_argument"
-    );
+    assert_eq!(bind_err(r#"searchmatch(x)"#), "spl::run::invalid_argument");
     let e = BoundExpr::bind(&parse_expr("tostrin(x)"), &ctx()).unwrap_err();
     assert!(e.to_string().contains("tostrin"));
     match e {
