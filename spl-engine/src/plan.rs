@@ -68,9 +68,9 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Rare(t) => commands::top::plan(t, stage, true)?,
         Command::Addtotals(a) => commands::addtotals::plan(a, stage, ctx)?,
         Command::Replace(r) => commands::replace::plan(r, stage, ctx)?,
+        Command::Transaction(t) => commands::transaction::plan(t, stage, ctx)?,
         Command::Tstats(_)
         | Command::Multisearch(_)
-        | Command::Transaction(_)
         | Command::Timechart(_)
         | Command::Chart(_)
         | Command::Return(_)

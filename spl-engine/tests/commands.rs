@@ -338,8 +338,12 @@ fn foreach_skips_rows_without_field() {
 #[test]
 fn sort_default_limit() {
     let e = sample();
-    let r = e.run("| makeresults count=10005 | streamstats count as n | sort - n").expect("sort");
+    let r = e
+        .run("| makeresults count=10005 | streamstats count as n | sort - n")
+        .expect("sort");
     assert_eq!(r.num_rows(), 10_000);
-    let r = e.run("| makeresults count=10005 | streamstats count as n | sort 0 - n").expect("sort");
+    let r = e
+        .run("| makeresults count=10005 | streamstats count as n | sort 0 - n")
+        .expect("sort");
     assert_eq!(r.num_rows(), 10_005);
 }

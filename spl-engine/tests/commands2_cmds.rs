@@ -26,3 +26,6 @@ mod small;
 
 #[path = "commands2_cmds/top.rs"]
 mod top;
+
+#[path = "commands2_cmds/transaction.rs"]
+mod transaction;

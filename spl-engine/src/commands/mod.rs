@@ -37,6 +37,7 @@ pub mod streamstats;
 pub mod subsearch_format;
 pub mod table;
 pub mod top;
+pub mod transaction;
 pub mod where_;
 
 use crate::spec::CommandSpec;
@@ -78,5 +79,6 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &streamstats::SPEC,
     &table::SPEC,
     &top::SPEC,
+    &transaction::SPEC,
     &where_::SPEC,
 ];
