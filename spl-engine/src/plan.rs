@@ -69,10 +69,10 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Addtotals(a) => commands::addtotals::plan(a, stage, ctx)?,
         Command::Replace(r) => commands::replace::plan(r, stage, ctx)?,
         Command::Transaction(t) => commands::transaction::plan(t, stage, ctx)?,
+        Command::Timechart(t) => commands::timechart::plan(t, stage, ctx)?,
+        Command::Chart(c) => commands::chart::plan(c, stage, ctx)?,
         Command::Tstats(_)
         | Command::Multisearch(_)
-        | Command::Timechart(_)
-        | Command::Chart(_)
         | Command::Return(_)
         | Command::Format(_)
         | Command::From(_)

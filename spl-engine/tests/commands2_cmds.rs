@@ -29,3 +29,6 @@ mod top;
 
 #[path = "commands2_cmds/transaction.rs"]
 mod transaction;
+
+#[path = "commands2_cmds/chart.rs"]
+mod chart;

@@ -51,11 +51,6 @@ pub(crate) fn usize_opt(opts: &[Opt], key: &str) -> Result<Option<(usize, Span)>
     }
 }
 
-/// The value of option `key` as text.
-pub(crate) fn str_opt<'a>(opts: &'a [Opt], key: &str) -> Option<&'a str> {
-    find_opt(opts, key).map(|o| o.value.node.as_str())
-}
-
 /// Compiles a query regex (PCRE adapted to Rust `regex`); errors point at it.
 pub(crate) fn compile_regex(pattern: &str, span: Span) -> Result<regex::Regex> {
     crate::eval::compile_pcre(pattern).map_err(|e| {
@@ -91,16 +86,6 @@ impl<'a> RowVals<'a> {
             RowVals::Null => Vec::new(),
             RowVals::One(s) => vec![*s],
             RowVals::Many(v) => v.clone(),
-        }
-    }
-
-    /// The first value, which is what single-value consumers (`rex`, `regex`,
-    /// `spath` inputs) read from a multivalue field.
-    pub(crate) fn first(&self) -> Option<&'a str> {
-        match self {
-            RowVals::Null => None,
-            RowVals::One(s) => Some(s),
-            RowVals::Many(v) => v.first().copied(),
         }
     }
 }
@@ -263,7 +248,6 @@ mod tests {
         let l = build_texts(&[Some(vec!["a".into(), "b".into()]), None]);
         let t = Texts::new(None, Some(&l)).unwrap();
         assert_eq!(t.get(0), RowVals::Many(vec!["a", "b"]));
-        assert_eq!(t.get(0).first(), Some("a"));
         assert_eq!(t.get(1), RowVals::Null);
         let s = build_texts(&[Some(vec!["x".into()]), None]);
         assert_eq!(s.data_type(), &DataType::Utf8);

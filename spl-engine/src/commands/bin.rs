@@ -42,12 +42,12 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "| makeresults count=3 | streamstats count as n | eval size=n*7 | bucket size span=10 AS range",
         },
     ],
-    compat: "Log spans (`span=log2`) are not supported. Automatic spans (`bins=`) use powers of ten for numbers and 1s/5s/10s/30s/1m/5m/10m/30m/1h/3h/12h/1d/7d/1mon for times.",
+    compat: "Log spans (`span=log2`) are not supported. Automatic spans (`bins=`) use powers of ten for numbers and 1s/5s/10s/30s/1m/5m/10m/30m/1h/1d/1mon/1y for times.",
 };
 
 /// A resolved bin width.
 #[derive(Debug, Clone, Copy)]
-enum BinSpan {
+pub(crate) enum BinSpan {
     /// Time buckets (value = bucket start, epoch seconds).
     Time(TimeSpan),
     /// Numeric ranges of this width, printed with `decimals` places.
@@ -67,13 +67,15 @@ enum Mode {
     },
 }
 
+/// Automatic time spans, as timechart's defaults by search range (15 min ->
+/// 10s, 60 min -> 1m, 4 h -> 5m, 24 h -> 30m, 7 or 30 days -> 1d, a year ->
+/// 1mon with 100 bins).
 const TIME_CANDIDATES: &[&str] = &[
-    "1s", "5s", "10s", "30s", "1m", "5m", "10m", "30m", "1h", "3h", "12h", "1d", "7d", "1mon",
-    "3mon", "1y",
+    "1s", "5s", "10s", "30s", "1m", "5m", "10m", "30m", "1h", "1d", "1mon", "1y",
 ];
 
 /// Parses `span=`: a count with a time unit, or a plain number.
-fn parse_span(text: &str, span: Span, is_time_field: bool) -> Result<BinSpan> {
+pub(crate) fn parse_span(text: &str, span: Span, is_time_field: bool) -> Result<BinSpan> {
     let t = text.trim();
     let num_len = t
         .bytes()
@@ -279,7 +281,7 @@ fn span_seconds(s: &BinSpan) -> f64 {
 }
 
 /// The smallest candidate span with at most `bins` bins over the values.
-fn auto_span(
+pub(crate) fn auto_span(
     values: &[f64],
     bins: usize,
     minspan: Option<BinSpan>,

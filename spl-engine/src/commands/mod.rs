@@ -5,6 +5,7 @@ pub mod append;
 pub mod appendpipe;
 pub(crate) mod args;
 pub mod bin;
+pub mod chart;
 pub mod convert;
 pub mod dedup;
 pub mod eval;
@@ -36,6 +37,7 @@ pub mod stats;
 pub mod streamstats;
 pub mod subsearch_format;
 pub mod table;
+pub mod timechart;
 pub mod top;
 pub mod transaction;
 pub mod where_;
@@ -48,6 +50,7 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &append::SPEC,
     &appendpipe::SPEC,
     &bin::SPEC,
+    &chart::SPEC,
     &convert::SPEC,
     &dedup::SPEC,
     &eval::SPEC,
@@ -78,6 +81,7 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &stats::SPEC,
     &streamstats::SPEC,
     &table::SPEC,
+    &timechart::SPEC,
     &top::SPEC,
     &transaction::SPEC,
     &where_::SPEC,
