@@ -71,10 +71,10 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Transaction(t) => commands::transaction::plan(t, stage, ctx)?,
         Command::Timechart(t) => commands::timechart::plan(t, stage, ctx)?,
         Command::Chart(c) => commands::chart::plan(c, stage, ctx)?,
+        Command::Multisearch(m) => commands::multisearch::plan(m, stage, ctx)?,
+        Command::Return(r) => commands::return_::plan(r, stage, ctx)?,
+        Command::Format(f) => commands::format::plan(f, stage, ctx)?,
         Command::Tstats(_)
-        | Command::Multisearch(_)
-        | Command::Return(_)
-        | Command::Format(_)
         | Command::From(_)
         | Command::Collect(_)
         | Command::Map(_)

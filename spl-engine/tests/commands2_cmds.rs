@@ -32,3 +32,6 @@ mod transaction;
 
 #[path = "commands2_cmds/chart.rs"]
 mod chart;
+
+#[path = "commands2_cmds/subsearch.rs"]
+mod subsearch;

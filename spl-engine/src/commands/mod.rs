@@ -13,6 +13,7 @@ pub mod eventstats;
 pub mod fields;
 pub mod fillnull;
 pub mod foreach;
+pub mod format;
 pub(crate) mod groupby;
 pub mod head;
 pub mod inputlookup;
@@ -22,12 +23,14 @@ pub mod lookup;
 pub mod makemv;
 pub mod makeresults;
 pub mod mstats;
+pub mod multisearch;
 pub mod mvcombine;
 pub mod mvexpand;
 pub mod outputlookup;
 pub mod regex;
 pub mod rename;
 pub mod replace;
+pub mod return_;
 pub mod rex;
 pub mod search;
 pub mod search_base;
@@ -58,6 +61,7 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &fields::SPEC,
     &fillnull::SPEC,
     &foreach::SPEC,
+    &format::SPEC,
     &head::SPEC,
     &head::TAIL_SPEC,
     &inputlookup::SPEC,
@@ -67,6 +71,7 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &makemv::SPEC,
     &makeresults::SPEC,
     &mstats::SPEC,
+    &multisearch::SPEC,
     &mvcombine::SPEC,
     &mvexpand::SPEC,
     &outputlookup::SPEC,
@@ -74,6 +79,7 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &top::RARE_SPEC,
     &rename::SPEC,
     &replace::SPEC,
+    &return_::SPEC,
     &rex::SPEC,
     &search_base::SPEC,
     &sort::SPEC,
