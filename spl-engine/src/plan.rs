@@ -74,11 +74,10 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Multisearch(m) => commands::multisearch::plan(m, stage, ctx)?,
         Command::Return(r) => commands::return_::plan(r, stage, ctx)?,
         Command::Format(f) => commands::format::plan(f, stage, ctx)?,
-        Command::Tstats(_)
-        | Command::From(_)
-        | Command::Collect(_)
-        | Command::Map(_)
-        | Command::Generic(_) => return Err(unknown()),
+        Command::Map(m) => commands::map::plan(m, stage, ctx)?,
+        Command::Tstats(_) | Command::From(_) | Command::Collect(_) | Command::Generic(_) => {
+            return Err(unknown())
+        }
     })
 }
 

@@ -35,3 +35,6 @@ mod chart;
 
 #[path = "commands2_cmds/subsearch.rs"]
 mod subsearch;
+
+#[path = "commands2_cmds/map.rs"]
+mod map;

@@ -22,6 +22,7 @@ pub mod join;
 pub mod lookup;
 pub mod makemv;
 pub mod makeresults;
+pub mod map;
 pub mod mstats;
 pub mod multisearch;
 pub mod mvcombine;
@@ -70,6 +71,7 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &lookup::SPEC,
     &makemv::SPEC,
     &makeresults::SPEC,
+    &map::SPEC,
     &mstats::SPEC,
     &multisearch::SPEC,
     &mvcombine::SPEC,
