@@ -20,6 +20,9 @@
 //! | nosuchcommand
 //! ```
 //!
+//! Tables, inline lookups, `query` and `error` records run to the next blank
+//! line; the other records are one line each.
+//!
 //! Records: `now T`, `earliest T`, `latest T`, `events NAME [k=v...]` and
 //! `metrics NAME [k=v...]` (inline tables; header cells `name[:str|num]`),
 //! `lookup NAME` (inline CSV) or `lookup NAME include=PATH`, `macro NAME(a,b) = body`,
@@ -362,9 +365,13 @@ pub fn parse_file(text: &str) -> Result<Vec<Record>, FormatError> {
             Some((w, r)) => (w, r.trim()),
             None => (l, ""),
         };
-        // The block of lines up to the next blank line.
+        // Tables, inline lookups, queries and errors own the block of lines up
+        // to the next blank line; every other record is one line, so a `skip`
+        // or setup line may sit right above the record it concerns.
         let mut j = i + 1;
-        while j < lines.len() && !lines[j].trim().is_empty() {
+        let block = matches!(word, "events" | "metrics" | "query" | "error")
+            || (word == "lookup" && !rest.contains("include="));
+        while block && j < lines.len() && !lines[j].trim().is_empty() {
             j += 1;
         }
         let body: Vec<&str> = lines[i + 1..j].to_vec();
@@ -517,6 +524,15 @@ mod tests {
         ] {
             assert_eq!(parse_cell(&c.render()).unwrap(), c, "{}", c.render());
         }
+    }
+
+    #[test]
+    fn one_line_records_stack() {
+        let t = "now 2024-01-01T00:00:00Z\nmacro m = x\nskip later\nquery\n| makeresults\n";
+        let r = parse_file(t).unwrap();
+        assert_eq!(r.len(), 4);
+        assert_eq!(r[2].kind, RecordKind::Skip("later".into()));
+        assert_eq!(r[3].line, 4);
     }
 
     #[test]
