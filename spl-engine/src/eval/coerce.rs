@@ -100,10 +100,14 @@ pub(crate) fn to_text(v: &Val) -> Option<StringArray> {
         Data::Str(a, _) => Some(a.clone()),
         Data::Num(a) => {
             let mut b = StringBuilder::with_capacity(a.len(), a.len() * 8);
-            for x in a.iter() {
+            for (i, x) in a.iter().enumerate() {
                 match x {
                     Some(x) => {
-                        write_number(&mut b, x, v.decimals);
+                        let d = match &v.row_dec {
+                            Some(r) => r.get(i).copied().flatten(),
+                            None => v.decimals,
+                        };
+                        write_number(&mut b, x, d);
                         b.append_value("");
                     }
                     None => b.append_null(),
@@ -153,6 +157,7 @@ pub(crate) fn is_num_at(v: &Val, row: usize) -> bool {
 /// numbers and print as before); anything mixed with multivalue becomes
 /// multivalue.
 pub(crate) fn conform(vals: Vec<Val>) -> Result<Vec<Val>> {
+    let vals: Vec<Val> = vals.into_iter().map(Val::displayable).collect();
     #[derive(PartialEq)]
     enum T {
         Num(Option<u8>),

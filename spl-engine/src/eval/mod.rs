@@ -18,6 +18,7 @@ mod exec;
 pub mod functions;
 mod ops;
 mod pcre;
+mod precision;
 mod val;
 
 #[cfg(test)]
@@ -116,7 +117,7 @@ impl BoundExpr {
 
     /// Same as [`Self::eval_output`].
     pub fn eval_field(&self, batch: &RecordBatch, ctx: &ExecContext) -> Result<EvalOutput> {
-        let v = exec::eval_node(&self.root, batch, ctx)?;
+        let v = exec::eval_node(&self.root, batch, ctx)?.displayable();
         let decimals = match v.data {
             Data::Num(_) => v.decimals,
             _ => None,

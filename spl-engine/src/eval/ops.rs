@@ -2,6 +2,7 @@
 //! (semantics 3.2, 3.3, 3.5, 3.6).
 
 use super::coerce::{is_num_at, to_bool, to_num, to_text};
+use super::precision::{from_row_decimals, precision, with_precision, Prec};
 use super::val::{list_values, Data, Origin, Val};
 use crate::error::Result;
 use crate::value::format_number;
@@ -43,7 +44,7 @@ pub(crate) fn arith(op: BinaryOp, l: &Val, r: &Val) -> Result<Val> {
     };
     let scalar = both_scalar(l, r);
     let (ld, rd) = (
-        Dat(Arc::new(ln), l.scalar),
+        Dat(Arc::new(ln.clone()), l.scalar),
         Dat(Arc::new(rn.clone()), r.scalar),
     );
     let out = match op {
@@ -69,7 +70,8 @@ pub(crate) fn arith(op: BinaryOp, l: &Val, r: &Val) -> Result<Val> {
     } else {
         out
     };
-    Ok(Val::num(out.as_primitive().clone(), scalar))
+    let out: Float64Array = out.as_primitive().clone();
+    Ok(with_precision(op, l, r, &ln, &rn, out, scalar))
 }
 
 /// `+`: adds when both operands are numbers at that row, otherwise
@@ -92,6 +94,8 @@ pub(crate) fn plus(l: &Val, r: &Val, len: usize) -> Result<Val> {
     if all_numeric {
         return arith(BinaryOp::Add, l, r);
     }
+    // Sums (with their display precision) for the rows where both are numbers.
+    let sums = to_text(&arith(BinaryOp::Add, l, r)?);
     let (Some(ln), Some(rn), Some(lt), Some(rt)) =
         (to_num(l, false), to_num(r, false), to_text(l), to_text(r))
     else {
@@ -104,7 +108,15 @@ pub(crate) fn plus(l: &Val, r: &Val, len: usize) -> Result<Val> {
         if lt.is_null(li) || rt.is_null(ri) {
             b.append_null();
         } else if ln.is_valid(li) && rn.is_valid(ri) {
-            b.append_value(format_number(ln.value(li) + rn.value(ri), None));
+            let si = if sums.as_ref().is_some_and(|s| s.len() == 1) {
+                0
+            } else {
+                i
+            };
+            match sums.as_ref().filter(|s| s.is_valid(si)) {
+                Some(s) => b.append_value(s.value(si)),
+                None => b.append_value(format_number(ln.value(li) + rn.value(ri), None)),
+            }
         } else {
             buf.clear();
             buf.push_str(lt.value(li));
@@ -193,6 +205,7 @@ fn take_rows(v: &Val, idx: &UInt32Array) -> Result<Val> {
         data,
         scalar: false,
         decimals: v.decimals,
+        row_dec: None,
     })
 }
 
@@ -360,8 +373,11 @@ pub(crate) fn negate(v: &Val) -> Result<Val> {
     let Some(n) = to_num(v, true) else {
         return Ok(Val::null());
     };
-    let out = arrow_arith::numeric::neg(&n)?;
-    Ok(Val::num(out.as_primitive().clone(), v.scalar).with_decimals(v.decimals))
+    let out: Float64Array = arrow_arith::numeric::neg(&n)?.as_primitive().clone();
+    Ok(match precision(v) {
+        Prec::Rows(decs) => from_row_decimals(out, decs, v.scalar),
+        p => Val::num(out, v.scalar).with_decimals(p.at(0)),
+    })
 }
 
 /// `x IN (a, b, ...)`: exact equality with any candidate (3.7).

@@ -42,7 +42,11 @@ pub(crate) enum Data {
 pub(crate) struct Val {
     pub data: Data,
     pub scalar: bool,
+    /// Display decimals of every row of a number (`None`: exact).
     pub decimals: Option<u8>,
+    /// Per-row display decimals of a number, overriding `decimals` (products
+    /// of numbers with precision; see `precision.rs`). Aligned with the array.
+    pub row_dec: Option<Arc<Vec<Option<u8>>>>,
 }
 
 impl Val {
@@ -51,6 +55,7 @@ impl Val {
             data: Data::Null,
             scalar: true,
             decimals: None,
+            row_dec: None,
         }
     }
 
@@ -59,6 +64,7 @@ impl Val {
             data,
             scalar,
             decimals: None,
+            row_dec: None,
         }
     }
 
@@ -148,6 +154,10 @@ impl Val {
             });
         }
         let decimals = self.decimals;
+        let row_dec = self
+            .row_dec
+            .as_ref()
+            .map(|r| Arc::new(vec![r.first().copied().flatten(); len]));
         let data = match self.data {
             Data::Null => Data::Null,
             Data::Num(a) => Data::Num(
@@ -176,7 +186,21 @@ impl Val {
             data,
             scalar: false,
             decimals,
+            row_dec,
         })
+    }
+
+    /// A number with per-row precision becomes field text in its display
+    /// form (the only way to keep that precision in one Arrow column).
+    pub fn displayable(self) -> Val {
+        if self.row_dec.is_none() || !matches!(self.data, Data::Num(_)) {
+            return self;
+        }
+        let scalar = self.scalar;
+        match super::coerce::to_text(&self) {
+            Some(t) => Val::new(Data::Str(t, Origin::Field), scalar),
+            None => Val::null(),
+        }
     }
 }
 

@@ -325,7 +325,7 @@ fn eval_where(
         .filter_map(|f| schema.index_of(f).ok())
         .collect();
     let sub = arrow_select::filter::filter_record_batch(&batch.project(&keep)?, mask)?;
-    let v = eval_node(node, &sub, call.ctx)?;
+    let v = eval_node(node, &sub, call.ctx)?.displayable();
     if v.scalar || v.is_all_null() {
         return Ok(v);
     }

@@ -99,6 +99,43 @@ pub(super) const SPECS: &[FunctionSpec] = &[
             },
         ],
     ),
+    spec(
+        "toint",
+        1,
+        Some(1),
+        Kind::Num,
+        Invoke::Eager(toint),
+        "Converts a number or numeric text to an integer, truncating toward zero; null when it is not a number.",
+        &[
+            FnExample { expr: r#"toint("42")"#, result: "42" },
+            FnExample { expr: "toint(-3.99)", result: "-3" },
+            FnExample { expr: "toint(host)", result: "null" },
+        ],
+    ),
+    spec(
+        "todouble",
+        1,
+        Some(1),
+        Kind::Num,
+        Invoke::Eager(todouble),
+        "Converts a number or numeric text to a double at full precision; null when it is not a number.",
+        &[
+            FnExample { expr: r#"todouble("2.50")"#, result: "2.5" },
+            FnExample { expr: "todouble(status) / 8", result: "50.5" },
+        ],
+    ),
+    spec(
+        "ipmask",
+        2,
+        Some(2),
+        Kind::Str,
+        Invoke::Eager(ipmask),
+        "Applies an IPv4 netmask to an IPv4 address.",
+        &[
+            FnExample { expr: r#"ipmask("255.255.255.0", "192.168.4.5")"#, result: "192.168.4.0" },
+            FnExample { expr: r#"ipmask("255.255.0.0", "not-an-ip")"#, result: "null" },
+        ],
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -392,6 +429,55 @@ fn printf(call: &Call<'_>, a: &[Val]) -> Result<Val> {
     Ok(Val::new(
         Data::Str(b.finish(), Origin::Text),
         a.iter().all(|v| v.scalar),
+    ))
+}
+
+fn toint(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    let Some(x) = a.first() else {
+        return Ok(Val::null());
+    };
+    if matches!(x.data, Data::Bool(_)) {
+        return Ok(Val::null());
+    }
+    let Some(n) = to_num(x, true) else {
+        return Ok(Val::null());
+    };
+    Ok(Val::num(
+        n.unary_opt(|v| v.is_finite().then(|| v.trunc())),
+        x.scalar,
+    ))
+}
+
+fn todouble(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    let Some(x) = a.first() else {
+        return Ok(Val::null());
+    };
+    if matches!(x.data, Data::Bool(_)) {
+        return Ok(Val::null());
+    }
+    Ok(to_num(x, true).map_or_else(Val::null, |n| Val::num(n, x.scalar)))
+}
+
+fn ipmask(call: &Call<'_>, a: &[Val]) -> Result<Val> {
+    let [m, ip] = a else { return Ok(Val::null()) };
+    let (Some(mt), Some(it)) = (to_text(m), to_text(ip)) else {
+        return Ok(Val::null());
+    };
+    let n = call.rows(a);
+    let out: StringArray = (0..n)
+        .map(|i| {
+            let (mi, ii) = (m.idx(i), ip.idx(i));
+            if mt.is_null(mi) || it.is_null(ii) {
+                return None;
+            }
+            let mask: std::net::Ipv4Addr = mt.value(mi).trim().parse().ok()?;
+            let addr: std::net::Ipv4Addr = it.value(ii).trim().parse().ok()?;
+            Some(std::net::Ipv4Addr::from(u32::from(mask) & u32::from(addr)).to_string())
+        })
+        .collect();
+    Ok(Val::new(
+        Data::Str(out, Origin::Field),
+        m.scalar && ip.scalar,
     ))
 }
 

@@ -4,7 +4,8 @@ use super::{spec, BindCx, Call, CallState, FnExample, FunctionSpec, Invoke};
 use crate::error::Result;
 use crate::eval::bind::{Kind, Node, Op};
 use crate::eval::coerce::to_num;
-use crate::eval::val::Val;
+use crate::eval::precision::{from_row_decimals, precision};
+use crate::eval::val::{Data, Val};
 use crate::value::format_number;
 use arrow_array::{Array, Float64Array};
 use spl_parser::ast::BinaryOp;
@@ -136,16 +137,24 @@ fn round(call: &Call<'_>, a: &[Val]) -> Result<Val> {
             .contains(&n)
             .then(|| round_to(v, n.trunc() as i32))
     })?;
-    // A literal precision is displayed: `round(x, 2)` prints `3.50` — but not
-    // more decimals than the operand itself is known to have (12.4).
-    let decimals = match digits.scalar.then(|| to_num(digits, true)).flatten() {
-        Some(d) if d.is_valid(0) && (0.0..=20.0).contains(&d.value(0)) => {
-            let d = d.value(0) as u8;
-            Some(x.decimals.map_or(d, |xd| xd.min(d)))
-        }
-        _ => None,
+    // The precision is displayed: `round(x, 2)` prints `3.50` — but not more
+    // decimals than the operand itself is known to have (12.4).
+    let Data::Num(values) = out.data else {
+        return Ok(out);
     };
-    Ok(out.with_decimals(decimals))
+    let (Some(dn), xp) = (to_num(digits, true), precision(x)) else {
+        return Ok(Val::null());
+    };
+    let decs: Vec<Option<u8>> = (0..values.len())
+        .map(|i| {
+            let j = if dn.len() == 1 { 0 } else { i };
+            let n = (dn.is_valid(j) && (0.0..=20.0).contains(&dn.value(j)))
+                .then(|| dn.value(j) as u8)?;
+            let k = if x.scalar { 0 } else { i };
+            Some(xp.at(k).map_or(n, |xd| xd.min(n)))
+        })
+        .collect();
+    Ok(from_row_decimals(values, decs, out.scalar))
 }
 
 fn abs(_: &Call<'_>, a: &[Val]) -> Result<Val> {

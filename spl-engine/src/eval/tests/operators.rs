@@ -39,25 +39,49 @@ fn rows(expr: &str) -> Vec<String> {
     eval_on(&batch(), expr)
 }
 
+/// Checks every case and reports all mismatches at once.
+fn check(cases: &[(&str, [&str; 3])]) {
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(expr, want)| {
+            let got = rows(expr);
+            (got != want.to_vec()).then(|| format!("{expr}: got {got:?}, want {want:?}"))
+        })
+        .collect();
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
 #[test]
 fn arithmetic() {
     let cases: &[(&str, [&str; 3])] = &[
-        ("n + 1", ["11", "2.5", "null"]),
-        ("n * x", ["20", "0", "null"]),
+        // Field text keeps its decimals: "1.50" + 1 shows 2.50 (12.4).
+        ("n + 1", ["11", "2.50", "null"]),
+        ("n * x", ["20", "0.00", "null"]),
         ("n / x", ["5", "null", "null"]),
-        ("n % 3", ["1", "1.5", "null"]),
+        ("n % 3", ["1", "1.50", "null"]),
         ("3 / 2 + x", ["3.5", "1.5", "null"]),
         ("-x", ["-2", "0", "null"]),
         ("s - 1", ["null", "122", "null"]),
         ("2 * 3 + 4", ["10", "10", "10"]),
         ("2 + 3 * 4", ["14", "14", "14"]),
         ("(2 + 3) * 4", ["20", "20", "20"]),
-        ("0.1 + 0.2", ["0.30000000000000004"; 3]),
+        // Addition shows the fewest decimals of its operands (12.4).
+        ("0.1 + 0.2", ["0.3"; 3]),
+        ("exact(0.1) + exact(0.2)", ["0.30000000000000004"; 3]),
+        ("8.250 * 0.2", ["2"; 3]),
+        ("8.250 * 0.20", ["1.7"; 3]),
+        ("8.250 * 0.200", ["1.65"; 3]),
+        ("8.250 * exact(0.2)", ["1.650"; 3]),
+        ("2 * 0.9", ["2"; 3]),
+        ("1100 * 0.9", ["990"; 3]),
+        ("2.1 * 1024", ["2150"; 3]),
+        ("x * 0.02", ["0.04", "0", "null"]),
+        ("round(x * 0.02, 2)", ["0.04", "0", "null"]),
+        ("round(x * 100 * 0.02, 2)", ["4", "0", "null"]),
+        ("round((x + 0.5) * 0.02, 2)", ["0.05", "0.01", "null"]),
         ("4 / 2", ["2"; 3]),
     ];
-    for (expr, want) in cases {
-        assert_eq!(rows(expr), *want, "{expr}");
-    }
+    check(cases);
 }
 
 #[test]
@@ -77,9 +101,7 @@ fn plus_and_concat() {
         (r#"missing + "x""#, ["null"; 3]),
         ("missing + 1", ["null"; 3]),
     ];
-    for (expr, want) in cases {
-        assert_eq!(rows(expr), *want, "{expr}");
-    }
+    check(cases);
 }
 
 #[test]
@@ -108,9 +130,7 @@ fn comparisons_two_valued() {
         (r#"if(x > 1 XOR n > 1, "y", "n")"#, ["n", "y", "n"]),
         (r#"if(!isnull(x), "y", "n")"#, ["y", "y", "n"]),
     ];
-    for (expr, want) in cases {
-        assert_eq!(rows(expr), *want, "{expr}");
-    }
+    check(cases);
 }
 
 #[test]
@@ -183,7 +203,8 @@ fn literals_and_display_precision() {
     assert_eq!(ev("1.50"), "1.50");
     assert_eq!(ev("-2.0"), "-2.0");
     assert_eq!(ev("1e3"), "1000");
-    assert_eq!(ev("1.50 * 2"), "3");
+    assert_eq!(ev("1.50 * 2"), "3.00");
+    assert_eq!(ev("exact(1.50) * 2"), "3");
     assert_eq!(ev("round(10/3, 3)"), "3.333");
     assert_eq!(ev("round(2, 2)"), "2.00");
     assert_eq!(ev("round(16.275, 2)"), "16.27");
