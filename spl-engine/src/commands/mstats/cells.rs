@@ -240,9 +240,9 @@ impl Partial {
         for (&row, &m) in other.index.cell_row.iter().zip(&other.index.cell_metric) {
             let ok = other.index.row_key(row as usize);
             let bucket = ok.first().copied().unwrap_or(0);
-            for j in 0..shape.dims.len() {
+            for (j, slot) in key.iter_mut().enumerate() {
                 let id = ok.get(1 + j).copied().unwrap_or(0) as usize;
-                key[j] = u64::from(dim_map.get(j).and_then(|m| m.get(id)).copied().unwrap_or(0));
+                *slot = u64::from(dim_map.get(j).and_then(|m| m.get(id)).copied().unwrap_or(0));
             }
             let metric = if shape.value_style {
                 0
