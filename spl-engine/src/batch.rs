@@ -3,7 +3,6 @@
 
 use crate::error::{EngineError, Result};
 use arrow_array::builder::{ListBuilder, StringBuilder};
-use arrow_array::cast::AsArray;
 use arrow_array::{new_null_array, Array, ArrayRef, RecordBatch, RecordBatchOptions};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use indexmap::IndexMap;
@@ -199,73 +198,17 @@ pub fn values_at(array: &ArrayRef, row: usize) -> Result<Option<Vec<String>>> {
     if row >= array.len() {
         return Err(EngineError::Internal(format!("row {row} out of range")));
     }
-    if array.is_null(row) {
-        return Ok(None);
-    }
-    Ok(Some(match array.data_type() {
-        DataType::List(_) => {
-            let list = array.as_list::<i32>();
-            let inner = list.value(row);
-            let mut out = Vec::with_capacity(inner.len());
-            for i in 0..inner.len() {
-                if let Some(v) = values_at(&inner, i)? {
-                    out.extend(v);
-                }
-            }
-            out
-        }
-        _ => vec![scalar_text(array, row)?],
-    }))
-}
-
-/// The text of a non-null single-valued cell.
-pub fn scalar_text(array: &ArrayRef, row: usize) -> Result<String> {
-    use arrow_array::types::*;
-    Ok(match array.data_type() {
-        DataType::Utf8 => array.as_string::<i32>().value(row).to_string(),
-        DataType::LargeUtf8 => array.as_string::<i64>().value(row).to_string(),
-        DataType::Utf8View => array.as_string_view().value(row).to_string(),
-        DataType::Float64 => format_f64(array.as_primitive::<Float64Type>().value(row)),
-        DataType::Float32 => format_f64(array.as_primitive::<Float32Type>().value(row) as f64),
-        DataType::Int64 => array.as_primitive::<Int64Type>().value(row).to_string(),
-        DataType::Int32 => array.as_primitive::<Int32Type>().value(row).to_string(),
-        DataType::UInt64 => array.as_primitive::<UInt64Type>().value(row).to_string(),
-        DataType::UInt32 => array.as_primitive::<UInt32Type>().value(row).to_string(),
-        DataType::Boolean => {
-            if array.as_boolean().value(row) {
-                "true".into()
-            } else {
-                "false".into()
-            }
-        }
-        DataType::Dictionary(_, _) => {
-            let casted = arrow_cast::cast(array, &DataType::Utf8)?;
-            casted.as_string::<i32>().value(row).to_string()
-        }
-        other => {
-            let casted = arrow_cast::cast(array, &DataType::Utf8).map_err(|_| {
-                EngineError::Internal(format!("cannot display values of type {other}"))
-            })?;
-            casted.as_string::<i32>().value(row).to_string()
-        }
+    let field = Field::new("", array.data_type().clone(), true);
+    Ok(match crate::value::cell(&field, array.as_ref(), row) {
+        crate::value::Cell::Null => None,
+        crate::value::Cell::Single(s) => Some(vec![s]),
+        crate::value::Cell::Multi(v) => Some(v),
     })
 }
 
 /// SPL's default display of a double: shortest round-trip, no `.0` on integers.
 pub fn format_f64(v: f64) -> String {
-    if v.is_nan() {
-        "nan".into()
-    } else if v.is_infinite() {
-        if v > 0.0 {
-            "inf".into()
-        } else {
-            "-inf".into()
-        }
-    } else if v == 0.0 {
-        "0".into()
-    } else {
-        format!("{v}")
-    }
+    crate::value::format_number(v, None)
 }
 
 /// A string key for one row over several columns (values joined with control
@@ -344,6 +287,12 @@ pub fn substitute_wildcards(target: &str, caps: &[String]) -> String {
     out
 }
 
+/// Parses SPL's numeric-looking text: optional sign, digits with an optional
+/// decimal part, optional exponent; surrounding spaces make it non-numeric.
+pub fn parse_number(s: &str) -> Option<f64> {
+    crate::eval::parse_number_text(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,54 +327,4 @@ mod tests {
         assert_eq!(format_f64(f64::NAN), "nan");
         assert_eq!(format_f64(-0.0), "0");
     }
-}
-
-/// Parses SPL's numeric-looking text: optional sign, digits with an optional
-/// decimal part, optional exponent; surrounding spaces make it non-numeric.
-pub fn parse_number(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
-        i += 1;
-    }
-    let digits_start = i;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
-    let mut digits = i - digits_start;
-    if i < b.len() && b[i] == b'.' {
-        i += 1;
-        let frac_start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        digits += i - frac_start;
-    }
-    if digits == 0 {
-        let rest = &s[digits_start..];
-        return if rest.eq_ignore_ascii_case("nan") {
-            Some(f64::NAN)
-        } else if rest.eq_ignore_ascii_case("inf") || rest.eq_ignore_ascii_case("infinity") {
-            s.parse::<f64>().ok()
-        } else {
-            None
-        };
-    }
-    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-        let mut j = i + 1;
-        if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
-            j += 1;
-        }
-        let exp_start = j;
-        while j < b.len() && b[j].is_ascii_digit() {
-            j += 1;
-        }
-        if j > exp_start {
-            i = j;
-        }
-    }
-    if i != b.len() {
-        return None;
-    }
-    s.parse::<f64>().ok()
 }

@@ -11,16 +11,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field};
 
-/// A rendered cell.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cell {
-    /// The field is absent on this row.
-    Null,
-    /// One value.
-    Single(String),
-    /// Several values.
-    Multi(Vec<String>),
-}
+pub use crate::value::Cell;
 
 /// Rows of display cells over the visible output fields.
 #[derive(Debug, Clone, Default)]
@@ -61,29 +52,7 @@ pub fn cell(field: &Field, array: &ArrayRef, row: usize, tz: &jiff::tz::TimeZone
             }
         }
     }
-    let decimals: Option<usize> = field
-        .metadata()
-        .get(crate::value::DECIMALS_KEY)
-        .and_then(|d| d.parse().ok());
-    if let (Some(d), DataType::Float64) = (decimals, array.data_type()) {
-        let v = array
-            .as_primitive::<arrow_array::types::Float64Type>()
-            .value(row);
-        return Ok(Cell::Single(if v.is_finite() {
-            format!("{v:.d$}")
-        } else {
-            format_f64(v)
-        }));
-    }
-    Ok(match batch::values_at(array, row)? {
-        None => Cell::Null,
-        Some(v) if batch::is_multivalue(array.data_type()) => match v.len() {
-            0 => Cell::Null,
-            1 => Cell::Single(v.into_iter().next().unwrap_or_default()),
-            _ => Cell::Multi(v),
-        },
-        Some(v) => Cell::Single(v.join("\n")),
-    })
+    Ok(crate::value::cell(field, array.as_ref(), row))
 }
 
 /// Builds the display table of a result.

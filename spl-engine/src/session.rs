@@ -122,6 +122,25 @@ impl EngineBuilder {
         self
     }
 
+    /// Opens a data file described by a `--data` spec and registers it.
+    pub fn add_data(self, spec: &crate::source::DataSpec) -> Result<Self> {
+        let ds = crate::source::open_dataset(spec)?;
+        Ok(self.add_dataset(ds))
+    }
+
+    /// Sets the directories lookups are resolved in (the first one receives
+    /// `outputlookup` files).
+    pub fn lookup_dirs(mut self, dirs: Vec<std::path::PathBuf>) -> Self {
+        self.catalog.lookups = Arc::new(crate::lookup::LookupRegistry::new(dirs));
+        self
+    }
+
+    /// Opens a MaxMind `.mmdb` database for `iplocation`.
+    pub fn geoip(mut self, path: &std::path::Path) -> Result<Self> {
+        self.catalog.geoip = Some(Arc::new(crate::geoip::GeoIp::open(path)?));
+        Ok(self)
+    }
+
     /// Sets the user's time zone (default UTC).
     pub fn time_zone(mut self, tz: jiff::tz::TimeZone) -> Self {
         self.ctx.tz = tz;
@@ -167,9 +186,11 @@ impl EngineBuilder {
     /// Finishes the engine.
     pub fn build(mut self) -> Engine {
         self.ctx.catalog = Arc::new(self.catalog);
+        let macros = Arc::new(self.macros);
+        self.ctx.macros = macros.clone();
         Engine {
             ctx: self.ctx,
-            macros: Arc::new(self.macros),
+            macros,
         }
     }
 }

@@ -26,12 +26,16 @@ pub enum ParseError {
         help: Option<String>,
     },
 
-    /// A `"` with no closing quote.
-    #[error("unterminated string: expected closing `\"`, found end of input")]
+    /// A `"` string or `'` field name with no closing quote.
+    #[error("unterminated {what}: expected closing `{quote}`, found end of input")]
     #[diagnostic(code(spl::parse::unterminated_string))]
     UnterminatedString {
+        /// `string` or `field name`.
+        what: String,
+        /// The missing quote character.
+        quote: char,
         /// From the opening quote to the end of the input.
-        #[label("string starts here")]
+        #[label("opened here")]
         span: Span,
         /// Hint (escape quotes inside strings with `\"`).
         #[help]

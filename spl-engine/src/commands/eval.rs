@@ -37,7 +37,7 @@ pub fn plan(e: &Eval, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
                 "dynamic name",
             ));
         }
-        assignments.push((a.target.node.clone(), BoundExpr::bind(&a.expr, ctx)?));
+        assignments.push((a.target.node.clone(), BoundExpr::bind_value(&a.expr, ctx)?));
     }
     Ok(Box::new(EvalOp { assignments }))
 }
@@ -49,7 +49,7 @@ struct EvalOp {
 impl Operator for EvalOp {
     fn push(&mut self, mut batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         for (name, expr) in &self.assignments {
-            let out = expr.eval_output(&batch, ctx)?;
+            let out = expr.eval_field(&batch, ctx)?;
             let mut field = Field::new(name, out.array.data_type().clone(), true);
             if let Some(d) = out.decimals {
                 field = field.with_metadata(std::collections::HashMap::from([(

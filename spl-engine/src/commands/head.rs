@@ -80,13 +80,12 @@ impl Operator for HeadOp {
         if let Some(e) = &self.expr {
             // A null result counts as false unless `null=true` (the predicate maps null to false).
             let truth = e.eval_predicate(&batch, ctx)?;
-            for row in 0..take {
-                let ok = truth.value(row) || (self.null_ok && truth.is_null(row));
-                if !ok {
-                    take = if self.keeplast { row + 1 } else { row };
-                    self.done = true;
-                    break;
-                }
+            let limit = take;
+            if let Some(row) =
+                (0..limit).find(|&row| !(truth.value(row) || (self.null_ok && truth.is_null(row))))
+            {
+                take = if self.keeplast { row + 1 } else { row };
+                self.done = true;
             }
         }
         self.remaining -= take.min(self.remaining);

@@ -25,7 +25,7 @@ pub static SPEC: CommandSpec = CommandSpec {
 /// Plans `where`.
 pub fn plan(w: &Where, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
     Ok(Box::new(WhereOp {
-        expr: BoundExpr::bind(&w.expr, ctx)?,
+        expr: BoundExpr::bind_predicate(&w.expr, ctx)?,
     }))
 }
 

@@ -1,9 +1,38 @@
 //! Registered data: event and metric datasets, and how to scan them.
 //!
+//! Files come in through [`open_dataset`] with a [`DataSpec`] (`--data`): JSON
+//! events (JSON lines, arrays, audit `EventList`s) flattened as Splunk's `_json`
+//! names fields, Splunk search-export JSON, CSV and Parquet events; metrics from
+//! Splunk's metrics CSV, `mstats` exports, Parquet, HEC metric JSON and OTLP/JSON.
+//! Event files are read when opened; metric CSV and Parquet files are scanned
+//! lazily with projection and time pruning. Choices are listed in
+//! `docs/compat-notes/ingest.md`.
+//!
 //! Event batches: `_time` (Float64 epoch seconds), `_raw` (Utf8) when known,
 //! every other field Utf8 (single value) or List<Utf8> (multivalue). Each batch
 //! may have its own schema. Metric batches: `_time` (Float64), `metric_name`
 //! (Utf8), `_value` (Float64) and dimension columns (Utf8).
+
+pub(crate) mod csv_events;
+pub(crate) mod csv_util;
+mod event_builder;
+mod hec_metrics;
+mod json_events;
+pub(crate) mod json_flatten;
+pub mod kubearmor;
+mod metrics_csv;
+mod metrics_shape;
+mod otlp;
+mod parquet_scan;
+mod spec;
+mod splunk_json;
+mod timestamp;
+
+pub use event_builder::DEFAULT_TIME_FIELDS;
+pub use metrics_csv::MetricsCsvScan;
+pub use otlp::OtlpRollup;
+pub use parquet_scan::ParquetScan;
+pub use spec::{detect_format, open_dataset, DataFormat, DataSpec};
 
 use crate::error::Result;
 use arrow_array::RecordBatch;
@@ -79,4 +108,8 @@ pub struct Dataset {
 pub struct Catalog {
     /// Event and metric datasets.
     pub datasets: Vec<Dataset>,
+    /// Lookup tables (`--lookups` directories).
+    pub lookups: Arc<crate::lookup::LookupRegistry>,
+    /// The GeoIP database for `iplocation`, if one is configured.
+    pub geoip: Option<Arc<crate::geoip::GeoIp>>,
 }

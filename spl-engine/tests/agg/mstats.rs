@@ -46,7 +46,10 @@ fn dataset(index: &str, batches: Vec<RecordBatch>) -> Dataset {
 
 fn ctx_with(datasets: Vec<Dataset>) -> ExecContext {
     let mut c = ctx();
-    c.catalog = Arc::new(Catalog { datasets });
+    c.catalog = Arc::new(Catalog {
+        datasets,
+        ..Default::default()
+    });
     c
 }
 

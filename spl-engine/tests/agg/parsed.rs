@@ -60,6 +60,7 @@ fn catalog() -> ExecContext {
     let mut c = ExecContext::new(NOW);
     c.catalog = Arc::new(Catalog {
         datasets: vec![ds("kubernetes_metrics", recent), ds("other_metrics", other)],
+        ..Default::default()
     });
     c
 }

@@ -115,6 +115,9 @@ fn search_value(v: &SearchValue) -> String {
 /// (`relative_time(now(), "-1d")`) and removes one backslash from `\"`,
 /// `\\` and `\|`.
 fn bare_search_text(text: &str) -> String {
+    // Raw quotes inside parentheses only read back as such when the
+    // parentheses close; otherwise the lexer ends the token early.
+    let widen = widenable(text);
     let mut out = String::with_capacity(text.len());
     let mut depth = 0usize;
     let mut in_quote = false;
@@ -130,7 +133,7 @@ fn bare_search_text(text: &str) -> String {
                     out.extend(it.next());
                 }
             },
-            '"' if depth > 0 => {
+            '"' if depth > 0 && widen => {
                 in_quote = !in_quote;
                 out.push('"');
             }
@@ -148,6 +151,25 @@ fn bare_search_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// True when parentheses in `text` close and quotes inside them pair up.
+fn widenable(text: &str) -> bool {
+    let mut depth = 0usize;
+    let mut in_quote = false;
+    let mut it = text.chars();
+    while let Some(c) = it.next() {
+        match c {
+            '\\' => {
+                it.next();
+            }
+            '"' if depth > 0 => in_quote = !in_quote,
+            '(' if !in_quote => depth += 1,
+            ')' if !in_quote => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth == 0 && !in_quote
 }
 
 /// An option value: bare text as written, or quoted.
@@ -340,13 +362,16 @@ impl Display for SearchExpr {
             SearchKind::Term(v) => f.write_str(&search_value(v)),
             SearchKind::Compare {
                 field, op, value, ..
-            } => write!(
-                f,
-                "{}{}{}",
-                search_field(field),
-                op.as_str(),
-                search_value(value)
-            ),
+            } => {
+                let v = search_value(value);
+                // `a= =b` compares with `=b`; `a==b` would read as `==`.
+                let sep = if v.starts_with(['=', '<', '>', '!']) {
+                    " "
+                } else {
+                    ""
+                };
+                write!(f, "{}{}{sep}{v}", search_field(field), op.as_str())
+            }
             SearchKind::In { field, values, .. } => {
                 write!(f, "{} IN (", search_field(field))?;
                 for (k, v) in values.iter().enumerate() {
@@ -359,6 +384,7 @@ impl Display for SearchExpr {
             }
             SearchKind::TimeBound { key, value } => {
                 let bare = !value.is_empty()
+                    && !value.starts_with(['=', '<', '>', '!'])
                     && !value
                         .chars()
                         .any(|c| c.is_whitespace() || "()[]|\"`\\".contains(c));

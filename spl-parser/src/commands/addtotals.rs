@@ -35,6 +35,21 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | addtotals fieldname=total a* b"), @"");
+        insta::assert_snapshot!(cmd("search a | addtotals fieldname=total a* b"), @r#"
+            command: Addtotals
+            options:
+            - key:
+                node: fieldname
+                span: 21-30
+              value:
+                node: total
+                span: 31-36
+              quoted: false
+            fields:
+            - node: a*
+              span: 37-39
+            - node: b
+              span: 40-41
+        "#);
     }
 }

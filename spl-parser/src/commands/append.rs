@@ -43,11 +43,48 @@ mod tests {
 
     #[test]
     fn basic() {
-        insta::assert_snapshot!(cmd("search a | append maxout=10 [| inputlookup x.csv]"), @"");
+        insta::assert_snapshot!(cmd("search a | append maxout=10 [| inputlookup x.csv]"), @r#"
+            command: Append
+            options:
+            - key:
+                node: maxout
+                span: 18-24
+              value:
+                node: '10'
+                span: 25-27
+              quoted: false
+            subsearch:
+              pipeline:
+                stages:
+                - command:
+                    command: Inputlookup
+                    options: []
+                    table:
+                      node: x.csv
+                      span: 43-48
+                    where_: null
+                  name:
+                    node: inputlookup
+                    span: 31-42
+                  piped: true
+                  span: 31-48
+                span: 31-48
+              span: 28-49
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | append foo [search b]"), @"");
+        insta::assert_snapshot!(err("search a | append foo [search b]"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected subsearch `[...]`, found `foo`
+               ╭────
+             1 │ search a | append foo [search b]
+               ·                   ─┬─
+               ·                    ╰── expected subsearch `[...]` here
+               ╰────
+              help: in `append`; usage: append [<option>=<value>]... [<subsearch>]
+        "#);
     }
 }

@@ -50,6 +50,54 @@ mod tests {
 
     #[test]
     fn basic() {
-        insta::assert_snapshot!(cmd("search a | appendpipe [| timechart limit=0 span=5m count | table _time]"), @"");
+        insta::assert_snapshot!(cmd("search a | appendpipe [| timechart limit=0 span=5m count | table _time]"), @r#"
+            command: Appendpipe
+            options: []
+            subpipeline:
+              pipeline:
+                stages:
+                - command:
+                    command: Timechart
+                    options:
+                    - key:
+                        node: limit
+                        span: 35-40
+                      value:
+                        node: '0'
+                        span: 41-42
+                      quoted: false
+                    - key:
+                        node: span
+                        span: 43-47
+                      value:
+                        node: 5m
+                        span: 48-50
+                      quoted: false
+                    aggs:
+                    - func:
+                        node: count
+                        span: 51-56
+                      arg: null
+                      alias: null
+                      span: 51-56
+                    by: []
+                  name:
+                    node: timechart
+                    span: 25-34
+                  piped: true
+                  span: 25-56
+                - command:
+                    command: Table
+                    fields:
+                    - node: _time
+                      span: 65-70
+                  name:
+                    node: table
+                    span: 59-64
+                  piped: true
+                  span: 59-70
+                span: 25-70
+              span: 22-71
+        "#);
     }
 }

@@ -73,12 +73,74 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | bin _time span=1h AS hour"), @"");
-        insta::assert_snapshot!(query("search a | bucket span=5m _time"), @"");
+        insta::assert_snapshot!(cmd("search a | bin _time span=1h AS hour"), @r#"
+            command: Bin
+            options:
+            - key:
+                node: span
+                span: 21-25
+              value:
+                node: 1h
+                span: 26-28
+              quoted: false
+            field:
+              node: _time
+              span: 15-20
+            alias:
+              node: hour
+              span: 32-36
+        "#);
+        insta::assert_snapshot!(query("search a | bucket span=5m _time"), @r#"
+            pipeline:
+              stages:
+              - command:
+                  command: Search
+                  expr:
+                    kind: !Term
+                      text: a
+                      quoted: false
+                      span: 7-8
+                    span: 7-8
+                name:
+                  node: search
+                  span: 0-6
+                piped: false
+                span: 0-8
+              - command:
+                  command: Bin
+                  options:
+                  - key:
+                      node: span
+                      span: 18-22
+                    value:
+                      node: 5m
+                      span: 23-25
+                    quoted: false
+                  field:
+                    node: _time
+                    span: 26-31
+                  alias: null
+                name:
+                  node: bucket
+                  span: 11-17
+                piped: true
+                span: 11-31
+              span: 0-31
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | bin span=1h"), @"");
+        insta::assert_snapshot!(err("search a | bin span=1h"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected field name, found end of input
+               ╭────
+             1 │ search a | bin span=1h
+               ·                      ┬
+               ·                      ╰── expected field name here
+               ╰────
+              help: in `bin`; usage: bin [<option>=<value>]... <field> [AS <field>]
+        "#);
     }
 }

@@ -57,6 +57,29 @@ mod tests {
 
     #[test]
     fn over_by() {
-        insta::assert_snapshot!(cmd("| chart limit=5 count over host by status"), @"");
+        insta::assert_snapshot!(cmd("| chart limit=5 count over host by status"), @r#"
+            command: Chart
+            options:
+            - key:
+                node: limit
+                span: 8-13
+              value:
+                node: '5'
+                span: 14-15
+              quoted: false
+            aggs:
+            - func:
+                node: count
+                span: 16-21
+              arg: null
+              alias: null
+              span: 16-21
+            over:
+              node: host
+              span: 27-31
+            by:
+            - node: status
+              span: 35-41
+        "#);
     }
 }

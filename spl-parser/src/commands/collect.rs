@@ -32,6 +32,23 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | collect index=summary marker="x=1""#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | collect index=summary marker="x=1""#), @r#"
+            command: Collect
+            options:
+            - key:
+                node: index
+                span: 19-24
+              value:
+                node: summary
+                span: 25-32
+              quoted: false
+            - key:
+                node: marker
+                span: 33-39
+              value:
+                node: x=1
+                span: 40-45
+              quoted: true
+        "#);
     }
 }

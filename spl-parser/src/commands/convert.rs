@@ -125,12 +125,71 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | convert timeformat="%Y-%m-%dT%H:%M:%S" ctime(firstTime) ctime(lastTime) AS last, num(x)"#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | convert timeformat="%Y-%m-%dT%H:%M:%S" ctime(firstTime) ctime(lastTime) AS last, num(x)"#), @r#"
+            command: Convert
+            options:
+            - key:
+                node: timeformat
+                span: 19-29
+              value:
+                node: '%Y-%m-%dT%H:%M:%S'
+                span: 30-49
+              quoted: true
+            conversions:
+            - func:
+                node: ctime
+                span: 50-55
+              field:
+                node: firstTime
+                span: 56-65
+              alias: null
+              span: 50-66
+            - func:
+                node: ctime
+                span: 67-72
+              field:
+                node: lastTime
+                span: 73-81
+              alias:
+                node: last
+                span: 86-90
+              span: 67-90
+            - func:
+                node: num
+                span: 92-95
+              field:
+                node: x
+                span: 96-97
+              alias: null
+              span: 92-98
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | convert tostring(x)"), @"");
-        insta::assert_snapshot!(err("search a | convert"), @"");
+        insta::assert_snapshot!(err("search a | convert tostring(x)"), @r#"
+            spl::parse::unknown_function
+
+              × unknown convert function `tostring`
+               ╭────
+             1 │ search a | convert tostring(x)
+               ·                    ────┬───
+               ·                        ╰── not a known convert function
+               ╰────
+              help: valid functions: auto, ctime, dur2sec, memk, mktime, mstime, none,
+                    num, rmcomma, rmunit
+        "#);
+        insta::assert_snapshot!(err("search a | convert"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected conversion `func(field)`, found end of input
+               ╭────
+             1 │ search a | convert
+               ·                  ┬
+               ·                  ╰── expected conversion `func(field)` here
+               ╰────
+              help: in `convert`; usage: convert [timeformat=<string>] <function>(<field>)
+                    [AS <field>]...
+        "#);
     }
 }

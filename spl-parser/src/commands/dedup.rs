@@ -88,11 +88,49 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | dedup 2 host, src keepempty=true sortby -_time +num(x)"), @"");
+        insta::assert_snapshot!(cmd("search a | dedup 2 host, src keepempty=true sortby -_time +num(x)"), @r#"
+            command: Dedup
+            count: 2
+            fields:
+            - node: host
+              span: 19-23
+            - node: src
+              span: 25-28
+            options:
+            - key:
+                node: keepempty
+                span: 29-38
+              value:
+                node: 'true'
+                span: 39-43
+              quoted: false
+            sortby:
+            - field:
+                node: _time
+                span: 52-57
+              descending: true
+              func: null
+            - field:
+                node: x
+                span: 63-64
+              descending: false
+              func: num
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | dedup"), @"");
+        insta::assert_snapshot!(err("search a | dedup"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected field name, found end of input
+               ╭────
+             1 │ search a | dedup
+               ·                ┬
+               ·                ╰── expected field name here
+               ╰────
+              help: in `dedup`; usage: dedup [<count>] <field>... [<option>=<value>]...
+                    [sortby [+|-]<field>...]
+        "#);
     }
 }

@@ -32,7 +32,7 @@ fn target<'a>(cx: &Cx, i: &'a str) -> PResult<'a, FieldName> {
     }
     if let Some(body) = i.strip_prefix('\'') {
         let Some(end) = body.find('\'') else {
-            return fail(i, "closing `'` of the field name");
+            return fail_kind(i, PErrKind::UnterminatedField);
         };
         let rest = &body[end + 1..];
         return Ok((
@@ -101,19 +101,137 @@ mod tests {
 
     #[test]
     fn assignments() {
-        insta::assert_snapshot!(cmd(r#"| eval key='source.workload.name' + ":" + 'source.process.name', inbound:outbound = a/b, "x y"=0.20"#), @"");
+        insta::assert_snapshot!(cmd(r#"| eval key='source.workload.name' + ":" + 'source.process.name', inbound:outbound = a/b, "x y"=0.20"#), @r#"
+            command: Eval
+            assignments:
+            - target:
+                node: key
+                span: 7-10
+              expr:
+                kind: !Binary
+                  op: Add
+                  lhs:
+                    kind: !Binary
+                      op: Add
+                      lhs:
+                        kind: !Field
+                          name: source.workload.name
+                          quoted: true
+                        span: 11-33
+                      rhs:
+                        kind: !Str ':'
+                        span: 36-39
+                    span: 11-39
+                  rhs:
+                    kind: !Field
+                      name: source.process.name
+                      quoted: true
+                    span: 42-63
+                span: 11-63
+            - target:
+                node: inbound:outbound
+                span: 65-81
+              expr:
+                kind: !Binary
+                  op: Div
+                  lhs:
+                    kind: !Field
+                      name: a
+                      quoted: false
+                    span: 84-85
+                  rhs:
+                    kind: !Field
+                      name: b
+                      quoted: false
+                    span: 86-87
+                span: 84-87
+            - target:
+                node: x y
+                span: 89-94
+              expr:
+                kind: !Num
+                  text: '0.20'
+                span: 95-99
+        "#);
     }
 
     #[test]
     fn functions_and_escapes() {
-        insta::assert_snapshot!(cmd(r#"| eval s = replace('k8s.pod.name', "-\w{5}$|-[abcdef0-9]{8,10}-\w{5}$", ""), q="a\"b\\c""#), @"");
+        insta::assert_snapshot!(cmd(r#"| eval s = replace('k8s.pod.name', "-\w{5}$|-[abcdef0-9]{8,10}-\w{5}$", ""), q="a\"b\\c""#), @r#"
+            command: Eval
+            assignments:
+            - target:
+                node: s
+                span: 7-8
+              expr:
+                kind: !Call
+                  name:
+                    node: replace
+                    span: 11-18
+                  args:
+                  - kind: !Field
+                      name: k8s.pod.name
+                      quoted: true
+                    span: 19-33
+                  - kind: !Str -\w{5}$|-[abcdef0-9]{8,10}-\w{5}$
+                    span: 35-70
+                  - kind: !Str ''
+                    span: 72-74
+                span: 11-75
+            - target:
+                node: q
+                span: 77-78
+              expr:
+                kind: !Str a"b\c
+                span: 79-88
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("| eval x"), @"");
-        insta::assert_snapshot!(err("| eval x=1 y=2"), @"");
-        insta::assert_snapshot!(err("| eval x=(1"), @"");
-        insta::assert_snapshot!(err("| eval x='abc"), @"");
+        insta::assert_snapshot!(err("| eval x"), @r#"
+            spl::parse::expected
+
+              × expected `=`, found end of input
+               ╭────
+             1 │ | eval x
+               ·        ┬
+               ·        ╰── expected `=`
+               ╰────
+              help: in `eval`; usage: eval <field>=<expression>[, <field>=<expression>]...
+        "#);
+        insta::assert_snapshot!(err("| eval x=1 y=2"), @r#"
+            spl::parse::expected
+
+              × expected `,` or end of command, found `y`
+               ╭────
+             1 │ | eval x=1 y=2
+               ·            ┬
+               ·            ╰── expected `,` or end of command
+               ╰────
+              help: in `eval`; usage: eval <field>=<expression>[, <field>=<expression>]...
+        "#);
+        insta::assert_snapshot!(err("| eval x=(1"), @r#"
+            spl::parse::unbalanced_bracket
+
+              × unbalanced `(`: expected `)`, found end of input
+               ╭────
+             1 │ | eval x=(1
+               ·          ┬
+               ·          ╰── this `(` is not matched
+               ╰────
+              help: in `eval`; usage: eval <field>=<expression>[, <field>=<expression>]...
+        "#);
+        insta::assert_snapshot!(err("| eval x='abc"), @r#"
+            spl::parse::unterminated_string
+
+              × unterminated field name: expected closing `'`, found end of input
+               ╭────
+             1 │ | eval x='abc
+               ·          ──┬─
+               ·            ╰── opened here
+               ╰────
+              help: close the field name with `'`
+        "#);
     }
 }

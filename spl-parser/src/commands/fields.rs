@@ -48,12 +48,38 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | fields - *network_io predicted(x)"), @"");
-        insta::assert_snapshot!(cmd("search a | fields + a, b"), @"");
+        insta::assert_snapshot!(cmd("search a | fields - *network_io predicted(x)"), @r#"
+            command: Fields
+            remove: true
+            fields:
+            - node: '*network_io'
+              span: 20-31
+            - node: predicted(x)
+              span: 32-44
+        "#);
+        insta::assert_snapshot!(cmd("search a | fields + a, b"), @r#"
+            command: Fields
+            remove: false
+            fields:
+            - node: a
+              span: 20-21
+            - node: b
+              span: 23-24
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | fields -"), @"");
+        insta::assert_snapshot!(err("search a | fields -"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected field name, found end of input
+               ╭────
+             1 │ search a | fields -
+               ·                   ┬
+               ·                   ╰── expected field name here
+               ╰────
+              help: in `fields`; usage: fields [+|-] <wc-field>...
+        "#);
     }
 }

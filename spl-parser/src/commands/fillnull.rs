@@ -64,12 +64,36 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | fillnull"), @"");
-        insta::assert_snapshot!(cmd(r#"search a | fillnull value="N/A" unique_accounts, unique_src"#), @"");
+        insta::assert_snapshot!(cmd("search a | fillnull"), @r#"
+            command: Fillnull
+            value: null
+            fields: []
+        "#);
+        insta::assert_snapshot!(cmd(r#"search a | fillnull value="N/A" unique_accounts, unique_src"#), @r#"
+            command: Fillnull
+            value:
+              node: N/A
+              span: 26-31
+            fields:
+            - node: unique_accounts
+              span: 32-47
+            - node: unique_src
+              span: 49-59
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | fillnull val=1"), @"");
+        insta::assert_snapshot!(err("search a | fillnull val=1"), @r#"
+            spl::parse::expected
+
+              × expected `value=`, found `val`
+               ╭────
+             1 │ search a | fillnull val=1
+               ·                     ─┬─
+               ·                      ╰── expected `value=`
+               ╰────
+              help: in `fillnull`; usage: fillnull [value=<string>] [<field>...]
+        "#);
     }
 }

@@ -105,17 +105,64 @@ mod tests {
 
     #[test]
     fn seed_template_kept_as_text() {
-        insta::assert_snapshot!(cmd(r#"search a | foreach stdev_* [ eval anomalies =if( '<<MATCHSTR>>' > ('avg_<<MATCHSTR>>' + 3 * 'stdev_<<MATCHSTR>>'), anomalies + "<<MATCHSTR>> [x]", anomalies) ]"#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | foreach stdev_* [ eval anomalies =if( '<<MATCHSTR>>' > ('avg_<<MATCHSTR>>' + 3 * 'stdev_<<MATCHSTR>>'), anomalies + "<<MATCHSTR>> [x]", anomalies) ]"#), @r#"
+            command: Foreach
+            options: []
+            fields:
+            - node: stdev_*
+              span: 19-26
+            template:
+              node: ' eval anomalies =if( ''<<MATCHSTR>>'' > (''avg_<<MATCHSTR>>'' + 3 * ''stdev_<<MATCHSTR>>''), anomalies + "<<MATCHSTR>> [x]", anomalies) '
+              span: 29-158
+        "#);
     }
 
     #[test]
     fn options() {
-        insta::assert_snapshot!(cmd("search a | foreach mode=multivalue x [eval n=n+<<ITEM>>]"), @"");
+        insta::assert_snapshot!(cmd("search a | foreach mode=multivalue x [eval n=n+<<ITEM>>]"), @r#"
+            command: Foreach
+            options:
+            - key:
+                node: mode
+                span: 19-23
+              value:
+                node: multivalue
+                span: 24-34
+              quoted: false
+            fields:
+            - node: x
+              span: 35-36
+            template:
+              node: eval n=n+<<ITEM>>
+              span: 39-55
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | foreach x [eval y=1"), @"");
-        insta::assert_snapshot!(err("search a | foreach x"), @"");
+        insta::assert_snapshot!(err("search a | foreach x [eval y=1"), @r#"
+            spl::parse::unbalanced_bracket
+
+              × unbalanced `[`: expected `]`, found end of input
+               ╭────
+             1 │ search a | foreach x [eval y=1
+               ·                      ┬
+               ·                      ╰── this `[` is not matched
+               ╰────
+              help: in `foreach`; usage: foreach [<option>=<value>]... <wc-field>...
+                    [<template>]
+        "#);
+        insta::assert_snapshot!(err("search a | foreach x"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected template `[...]`, found end of input
+               ╭────
+             1 │ search a | foreach x
+               ·                    ┬
+               ·                    ╰── expected template `[...]` here
+               ╰────
+              help: in `foreach`; usage: foreach [<option>=<value>]... <wc-field>...
+                    [<template>]
+        "#);
     }
 }

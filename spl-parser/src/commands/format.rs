@@ -53,6 +53,29 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | format maxresults=5 "(" "(" "AND" ")" "OR" ")""#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | format maxresults=5 "(" "(" "AND" ")" "OR" ")""#), @r#"
+            command: Format
+            options:
+            - key:
+                node: maxresults
+                span: 18-28
+              value:
+                node: '5'
+                span: 29-30
+              quoted: false
+            args:
+            - node: (
+              span: 31-34
+            - node: (
+              span: 35-38
+            - node: AND
+              span: 39-44
+            - node: )
+              span: 45-48
+            - node: OR
+              span: 49-53
+            - node: )
+              span: 54-57
+        "#);
     }
 }

@@ -76,6 +76,14 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("| from datamodel Risk.All_Risk | from inputlookup:x.csv"), @"");
+        insta::assert_snapshot!(cmd("| from datamodel Risk.All_Risk | from inputlookup:x.csv"), @r#"
+            command: From
+            kind:
+              node: inputlookup
+              span: 38-49
+            name:
+              node: x.csv
+              span: 50-55
+        "#);
     }
 }

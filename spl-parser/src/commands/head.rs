@@ -98,14 +98,71 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | head 5"), @"");
-        insta::assert_snapshot!(cmd("search a | head limit=3 keeplast=t"), @"");
-        insta::assert_snapshot!(cmd("search a | head (count > 10) null=f"), @"");
-        insta::assert_snapshot!(cmd("search a | head"), @"");
+        insta::assert_snapshot!(cmd("search a | head 5"), @r#"
+            command: Head
+            limit: 5
+            expr: null
+            options: []
+        "#);
+        insta::assert_snapshot!(cmd("search a | head limit=3 keeplast=t"), @r#"
+            command: Head
+            limit: 3
+            expr: null
+            options:
+            - key:
+                node: keeplast
+                span: 24-32
+              value:
+                node: t
+                span: 33-34
+              quoted: false
+        "#);
+        insta::assert_snapshot!(cmd("search a | head (count > 10) null=f"), @r#"
+            command: Head
+            limit: null
+            expr:
+              kind: !Binary
+                op: Gt
+                lhs:
+                  kind: !Field
+                    name: count
+                    quoted: false
+                  span: 17-22
+                rhs:
+                  kind: !Num
+                    text: '10'
+                  span: 25-27
+              span: 16-28
+            options:
+            - key:
+                node: 'null'
+                span: 29-33
+              value:
+                node: f
+                span: 34-35
+              quoted: false
+        "#);
+        insta::assert_snapshot!(cmd("search a | head"), @r#"
+            command: Head
+            limit: null
+            expr: null
+            options: []
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | head limit=x"), @"");
+        insta::assert_snapshot!(err("search a | head limit=x"), @r#"
+            spl::parse::invalid_value
+
+              × invalid head limit: expected a non-negative integer, found `x`
+               ╭────
+             1 │ search a | head limit=x
+               ·                       ┬
+               ·                       ╰── invalid head limit
+               ╰────
+              help: in `head`; usage: head [<count>|limit=<count>|(<eval-expression>)]
+                    [keeplast=<bool>] [null=<bool>]
+        "#);
     }
 }

@@ -67,11 +67,58 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"| inputlookup append=t users.csv where dept="it*" OR NOT role=admin"#), @"");
+        insta::assert_snapshot!(cmd(r#"| inputlookup append=t users.csv where dept="it*" OR NOT role=admin"#), @r#"
+            command: Inputlookup
+            options:
+            - key:
+                node: append
+                span: 14-20
+              value:
+                node: t
+                span: 21-22
+              quoted: false
+            table:
+              node: users.csv
+              span: 23-32
+            where_:
+              kind: !Or
+              - kind: !Compare
+                  field: dept
+                  field_span: 39-43
+                  op: Eq
+                  value:
+                    text: it*
+                    quoted: true
+                    span: 44-49
+                span: 39-49
+              - kind: !Not
+                  kind: !Compare
+                    field: role
+                    field_span: 57-61
+                    op: Eq
+                    value:
+                      text: admin
+                      quoted: false
+                      span: 62-67
+                  span: 57-67
+                span: 53-67
+              span: 39-67
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("| inputlookup"), @"");
+        insta::assert_snapshot!(err("| inputlookup"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected lookup table name, found end of input
+               ╭────
+             1 │ | inputlookup
+               ·             ┬
+               ·             ╰── expected lookup table name here
+               ╰────
+              help: in `inputlookup`; usage: inputlookup [<option>=<value>]... <table>
+                    [WHERE <search>]
+        "#);
     }
 }

@@ -43,11 +43,42 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | iplocation prefix=geo_ sourceIPs{} allfields=true"), @"");
+        insta::assert_snapshot!(cmd("search a | iplocation prefix=geo_ sourceIPs{} allfields=true"), @r#"
+            command: Iplocation
+            options:
+            - key:
+                node: prefix
+                span: 22-28
+              value:
+                node: geo_
+                span: 29-33
+              quoted: false
+            - key:
+                node: allfields
+                span: 46-55
+              value:
+                node: 'true'
+                span: 56-60
+              quoted: false
+            field:
+              node: sourceIPs{}
+              span: 34-45
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | iplocation prefix=x"), @"");
+        insta::assert_snapshot!(err("search a | iplocation prefix=x"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected IP field, found end of input
+               ╭────
+             1 │ search a | iplocation prefix=x
+               ·                              ┬
+               ·                              ╰── expected IP field here
+               ╰────
+              help: in `iplocation`; usage: iplocation [prefix=<string>]
+                    [allfields=<bool>] [lang=<string>] <ip-field>
+        "#);
     }
 }

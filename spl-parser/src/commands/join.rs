@@ -74,12 +74,128 @@ mod tests {
 
     #[test]
     fn seed_s1_join() {
-        insta::assert_snapshot!(cmd("| makeresults | join type=left key [ mstats avg(tcp.*) as avg_tcp.* where index=m AND earliest=-30d latest=-1h by a b | eval key='a' + \":\" + 'b' ]"), @"");
+        insta::assert_snapshot!(cmd("| makeresults | join type=left key [ mstats avg(tcp.*) as avg_tcp.* where index=m AND earliest=-30d latest=-1h by a b | eval key='a' + \":\" + 'b' ]"), @r#"
+            command: Join
+            options:
+            - key:
+                node: type
+                span: 21-25
+              value:
+                node: left
+                span: 26-30
+              quoted: false
+            fields:
+            - node: key
+              span: 31-34
+            subsearch:
+              pipeline:
+                stages:
+                - command:
+                    command: Mstats
+                    options: []
+                    aggs:
+                    - func:
+                        node: avg
+                        span: 44-47
+                      arg: !Field
+                        node: tcp.*
+                        span: 48-53
+                      alias:
+                        node: avg_tcp.*
+                        span: 58-67
+                      span: 44-67
+                    where_:
+                      kind: !And
+                      - kind: !Compare
+                          field: index
+                          field_span: 74-79
+                          op: Eq
+                          value:
+                            text: m
+                            quoted: false
+                            span: 80-81
+                        span: 74-81
+                      - kind: !TimeBound
+                          key: earliest
+                          value: -30d
+                        span: 86-99
+                      - kind: !TimeBound
+                          key: latest
+                          value: -1h
+                        span: 100-110
+                      span: 74-110
+                    by:
+                    - node: a
+                      span: 114-115
+                    - node: b
+                      span: 116-117
+                  name:
+                    node: mstats
+                    span: 37-43
+                  piped: false
+                  span: 37-117
+                - command:
+                    command: Eval
+                    assignments:
+                    - target:
+                        node: key
+                        span: 125-128
+                      expr:
+                        kind: !Binary
+                          op: Add
+                          lhs:
+                            kind: !Binary
+                              op: Add
+                              lhs:
+                                kind: !Field
+                                  name: a
+                                  quoted: true
+                                span: 129-132
+                              rhs:
+                                kind: !Str ':'
+                                span: 135-138
+                            span: 129-138
+                          rhs:
+                            kind: !Field
+                              name: b
+                              quoted: true
+                            span: 141-144
+                        span: 129-144
+                  name:
+                    node: eval
+                    span: 120-124
+                  piped: true
+                  span: 120-144
+                span: 37-144
+              span: 35-146
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search x | join type=left key"), @"");
-        insta::assert_snapshot!(err("search x | join key [search y"), @"");
+        insta::assert_snapshot!(err("search x | join type=left key"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected subsearch `[...]`, found end of input
+               ╭────
+             1 │ search x | join type=left key
+               ·                             ┬
+               ·                             ╰── expected subsearch `[...]` here
+               ╰────
+              help: in `join`; usage: join [<option>=<value>]... [<field>...]
+                    [<subsearch>]
+        "#);
+        insta::assert_snapshot!(err("search x | join key [search y"), @r#"
+            spl::parse::unbalanced_bracket
+
+              × unbalanced `[`: expected `]`, found end of input
+               ╭────
+             1 │ search x | join key [search y
+               ·                     ┬
+               ·                     ╰── this `[` is not matched
+               ╰────
+              help: in `join`; usage: join [<option>=<value>]... [<field>...]
+                    [<subsearch>]
+        "#);
     }
 }

@@ -105,13 +105,84 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | lookup k8s_container_network_io_ratio_baseline key"), @"");
-        insta::assert_snapshot!(cmd("search a | lookup local=t users uid AS user_id, dept OUTPUTNEW name AS user_name email"), @"");
+        insta::assert_snapshot!(cmd("search a | lookup k8s_container_network_io_ratio_baseline key"), @r#"
+            command: Lookup
+            options: []
+            table:
+              node: k8s_container_network_io_ratio_baseline
+              span: 18-57
+            inputs:
+            - field:
+                node: key
+                span: 58-61
+              alias: null
+            output: null
+        "#);
+        insta::assert_snapshot!(cmd("search a | lookup local=t users uid AS user_id, dept OUTPUTNEW name AS user_name email"), @r#"
+            command: Lookup
+            options:
+            - key:
+                node: local
+                span: 18-23
+              value:
+                node: t
+                span: 24-25
+              quoted: false
+            table:
+              node: users
+              span: 26-31
+            inputs:
+            - field:
+                node: uid
+                span: 32-35
+              alias:
+                node: user_id
+                span: 39-46
+            - field:
+                node: dept
+                span: 48-52
+              alias: null
+            output:
+              new_only: true
+              fields:
+              - field:
+                  node: name
+                  span: 63-67
+                alias:
+                  node: user_name
+                  span: 71-80
+              - field:
+                  node: email
+                  span: 81-86
+                alias: null
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | lookup"), @"");
-        insta::assert_snapshot!(err("search a | lookup t x OUTPUT"), @"");
+        insta::assert_snapshot!(err("search a | lookup"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected lookup table name, found end of input
+               ╭────
+             1 │ search a | lookup
+               ·                 ┬
+               ·                 ╰── expected lookup table name here
+               ╰────
+              help: in `lookup`; usage: lookup [local=<bool>] [update=<bool>] <table>
+                    <field> [AS <field>]... [OUTPUT|OUTPUTNEW <field> [AS <field>]...]
+        "#);
+        insta::assert_snapshot!(err("search a | lookup t x OUTPUT"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected output field, found end of input
+               ╭────
+             1 │ search a | lookup t x OUTPUT
+               ·                            ┬
+               ·                            ╰── expected output field here
+               ╰────
+              help: in `lookup`; usage: lookup [local=<bool>] [update=<bool>] <table>
+                    <field> [AS <field>]... [OUTPUT|OUTPUTNEW <field> [AS <field>]...]
+        "#);
     }
 }

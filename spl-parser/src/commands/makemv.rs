@@ -35,6 +35,26 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | makemv delim=" " allowempty=t groups"#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | makemv delim=" " allowempty=t groups"#), @r#"
+            command: Makemv
+            options:
+            - key:
+                node: delim
+                span: 18-23
+              value:
+                node: ' '
+                span: 24-27
+              quoted: true
+            - key:
+                node: allowempty
+                span: 28-38
+              value:
+                node: t
+                span: 39-40
+              quoted: false
+            field:
+              node: groups
+              span: 41-47
+        "#);
     }
 }

@@ -33,11 +33,48 @@ mod tests {
     #[test]
     fn forms() {
         insta::assert_snapshot!(cmd(r#"| makeresults count=3 format=csv data="a,b
-1,2""#), @"");
+1,2""#), @r#"
+    command: Makeresults
+    options:
+    - key:
+        node: count
+        span: 14-19
+      value:
+        node: '3'
+        span: 20-21
+      quoted: false
+    - key:
+        node: format
+        span: 22-28
+      value:
+        node: csv
+        span: 29-32
+      quoted: false
+    - key:
+        node: data
+        span: 33-37
+      value:
+        node: |-
+          a,b
+          1,2
+        span: 38-47
+      quoted: true
+"#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("| makeresults count"), @"");
+        insta::assert_snapshot!(err("| makeresults count"), @r#"
+            spl::parse::expected
+
+              × expected `|` or end of input, found `count`
+               ╭────
+             1 │ | makeresults count
+               ·               ──┬──
+               ·                 ╰── expected `|` or end of input
+               ╰────
+              help: in `makeresults`; usage: makeresults [count=<int>] [annotate=<bool>]
+                    [format=csv|json data=<string>]
+        "#);
     }
 }

@@ -64,7 +64,50 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | map search="search user=$user$" maxsearches=5"#), @"");
-        insta::assert_snapshot!(cmd("search a | map [search user=$user$]"), @"");
+        insta::assert_snapshot!(cmd(r#"search a | map search="search user=$user$" maxsearches=5"#), @r#"
+            command: Map
+            options:
+            - key:
+                node: search
+                span: 15-21
+              value:
+                node: search user=$user$
+                span: 22-42
+              quoted: true
+            - key:
+                node: maxsearches
+                span: 43-54
+              value:
+                node: '5'
+                span: 55-56
+              quoted: false
+            subsearch: null
+        "#);
+        insta::assert_snapshot!(cmd("search a | map [search user=$user$]"), @r#"
+            command: Map
+            options: []
+            subsearch:
+              pipeline:
+                stages:
+                - command:
+                    command: Search
+                    expr:
+                      kind: !Compare
+                        field: user
+                        field_span: 23-27
+                        op: Eq
+                        value:
+                          text: $user$
+                          quoted: false
+                          span: 28-34
+                      span: 23-34
+                  name:
+                    node: search
+                    span: 16-22
+                  piped: false
+                  span: 16-34
+                span: 16-34
+              span: 15-35
+        "#);
     }
 }

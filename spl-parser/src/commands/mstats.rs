@@ -58,16 +58,118 @@ mod tests {
 
     #[test]
     fn seed_s1_outer() {
-        insta::assert_snapshot!(cmd("| mstats avg(tcp.*) as tcp.* avg(udp.*) as udp.* where index=kubernetes_metrics AND earliest=-1h by k8s.cluster.name source.workload.name  span=10s"), @"");
+        insta::assert_snapshot!(cmd("| mstats avg(tcp.*) as tcp.* avg(udp.*) as udp.* where index=kubernetes_metrics AND earliest=-1h by k8s.cluster.name source.workload.name  span=10s"), @r#"
+            command: Mstats
+            options:
+            - key:
+                node: span
+                span: 139-143
+              value:
+                node: 10s
+                span: 144-147
+              quoted: false
+            aggs:
+            - func:
+                node: avg
+                span: 9-12
+              arg: !Field
+                node: tcp.*
+                span: 13-18
+              alias:
+                node: tcp.*
+                span: 23-28
+              span: 9-28
+            - func:
+                node: avg
+                span: 29-32
+              arg: !Field
+                node: udp.*
+                span: 33-38
+              alias:
+                node: udp.*
+                span: 43-48
+              span: 29-48
+            where_:
+              kind: !And
+              - kind: !Compare
+                  field: index
+                  field_span: 55-60
+                  op: Eq
+                  value:
+                    text: kubernetes_metrics
+                    quoted: false
+                    span: 61-79
+                span: 55-79
+              - kind: !TimeBound
+                  key: earliest
+                  value: -1h
+                span: 84-96
+              span: 55-96
+            by:
+            - node: k8s.cluster.name
+              span: 100-116
+            - node: source.workload.name
+              span: 117-137
+        "#);
     }
 
     #[test]
     fn groupby_and_option_in_where() {
-        insta::assert_snapshot!(cmd("| mstats count(_value) WHERE metric_name=cpu.* span=1m host=a GROUPBY host"), @"");
+        insta::assert_snapshot!(cmd("| mstats count(_value) WHERE metric_name=cpu.* span=1m host=a GROUPBY host"), @r#"
+            command: Mstats
+            options:
+            - key:
+                node: span
+                span: 47-51
+              value:
+                node: 1m
+                span: 52-54
+              quoted: false
+            - key:
+                node: host
+                span: 55-59
+              value:
+                node: a
+                span: 60-61
+              quoted: false
+            aggs:
+            - func:
+                node: count
+                span: 9-14
+              arg: !Field
+                node: _value
+                span: 15-21
+              alias: null
+              span: 9-22
+            where_:
+              kind: !Compare
+                field: metric_name
+                field_span: 29-40
+                op: Eq
+                value:
+                  text: cpu.*
+                  quoted: false
+                  span: 41-46
+              span: 29-46
+            by:
+            - node: host
+              span: 70-74
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("| mstats avg(x) where"), @"");
+        insta::assert_snapshot!(err("| mstats avg(x) where"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected search terms after `WHERE`, found end of input
+               ╭────
+             1 │ | mstats avg(x) where
+               ·                     ┬
+               ·                     ╰── expected search terms after `WHERE` here
+               ╰────
+              help: in `mstats`; usage: mstats [<option>=<value>]... <agg>(<metric>) [AS
+                    <name>]... [WHERE <search>] [BY <dimension>...] [span=<time>]
+        "#);
     }
 }

@@ -45,6 +45,51 @@ mod tests {
 
     #[test]
     fn two() {
-        insta::assert_snapshot!(cmd("| multisearch [search a=1] [search b=2]"), @"");
+        insta::assert_snapshot!(cmd("| multisearch [search a=1] [search b=2]"), @r#"
+            command: Multisearch
+            subsearches:
+            - pipeline:
+                stages:
+                - command:
+                    command: Search
+                    expr:
+                      kind: !Compare
+                        field: a
+                        field_span: 22-23
+                        op: Eq
+                        value:
+                          text: '1'
+                          quoted: false
+                          span: 24-25
+                      span: 22-25
+                  name:
+                    node: search
+                    span: 15-21
+                  piped: false
+                  span: 15-25
+                span: 15-25
+              span: 14-26
+            - pipeline:
+                stages:
+                - command:
+                    command: Search
+                    expr:
+                      kind: !Compare
+                        field: b
+                        field_span: 35-36
+                        op: Eq
+                        value:
+                          text: '2'
+                          quoted: false
+                          span: 37-38
+                      span: 35-38
+                  name:
+                    node: search
+                    span: 28-34
+                  piped: false
+                  span: 28-38
+                span: 28-38
+              span: 27-39
+        "#);
     }
 }

@@ -35,6 +35,19 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | mvcombine delim="," host"#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | mvcombine delim="," host"#), @r#"
+            command: Mvcombine
+            options:
+            - key:
+                node: delim
+                span: 21-26
+              value:
+                node: ','
+                span: 27-30
+              quoted: true
+            field:
+              node: host
+              span: 31-35
+        "#);
     }
 }

@@ -49,11 +49,34 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | mvexpand user limit=10"), @"");
+        insta::assert_snapshot!(cmd("search a | mvexpand user limit=10"), @r#"
+            command: Mvexpand
+            field:
+              node: user
+              span: 20-24
+            options:
+            - key:
+                node: limit
+                span: 25-30
+              value:
+                node: '10'
+                span: 31-33
+              quoted: false
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | mvexpand"), @"");
+        insta::assert_snapshot!(err("search a | mvexpand"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected field name, found end of input
+               ╭────
+             1 │ search a | mvexpand
+               ·                   ┬
+               ·                   ╰── expected field name here
+               ╰────
+              help: in `mvexpand`; usage: mvexpand <field> [limit=<int>]
+        "#);
     }
 }

@@ -40,6 +40,19 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | outputlookup k8s_baseline append=true"), @"");
+        insta::assert_snapshot!(cmd("search a | outputlookup k8s_baseline append=true"), @r#"
+            command: Outputlookup
+            options:
+            - key:
+                node: append
+                span: 37-43
+              value:
+                node: 'true'
+                span: 44-48
+              quoted: false
+            table:
+              node: k8s_baseline
+              span: 24-36
+        "#);
     }
 }

@@ -92,11 +92,30 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | regex process!="(?i)\\windows\\" | regex "^x" | regex url=^http"#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | regex process!="(?i)\\windows\\" | regex "^x" | regex url=^http"#), @r#"
+            command: Regex
+            field:
+              node: url
+              span: 65-68
+            negate: false
+            regex:
+              node: ^http
+              span: 69-74
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | regex"), @"");
+        insta::assert_snapshot!(err("search a | regex"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected regular expression, found end of input
+               ╭────
+             1 │ search a | regex
+               ·                ┬
+               ·                ╰── expected regular expression here
+               ╰────
+              help: in `regex`; usage: regex [<field>=|<field>!=]"<regex>"
+        "#);
     }
 }

@@ -46,12 +46,61 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | rename sourceIPs{} as src_ip, user.username AS user Processes.* as * "IsOutlier(x)" as o"#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | rename sourceIPs{} as src_ip, user.username AS user Processes.* as * "IsOutlier(x)" as o"#), @r#"
+            command: Rename
+            pairs:
+            - field:
+                node: sourceIPs{}
+                span: 18-29
+              alias:
+                node: src_ip
+                span: 33-39
+            - field:
+                node: user.username
+                span: 41-54
+              alias:
+                node: user
+                span: 58-62
+            - field:
+                node: Processes.*
+                span: 63-74
+              alias:
+                node: '*'
+                span: 78-79
+            - field:
+                node: IsOutlier(x)
+                span: 80-94
+              alias:
+                node: o
+                span: 98-99
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | rename x y"), @"");
-        insta::assert_snapshot!(err("search a | rename x as"), @"");
+        insta::assert_snapshot!(err("search a | rename x y"), @r#"
+            spl::parse::expected
+
+              × expected `AS <name>`, found `y`
+               ╭────
+             1 │ search a | rename x y
+               ·                     ┬
+               ·                     ╰── expected `AS <name>`
+               ╰────
+              help: in `rename`; usage: rename <wc-field> AS <wc-field>[, <wc-field> AS
+                    <wc-field>]...
+        "#);
+        insta::assert_snapshot!(err("search a | rename x as"), @r#"
+            spl::parse::expected
+
+              × expected name after `AS`, found end of input
+               ╭────
+             1 │ search a | rename x as
+               ·                      ┬
+               ·                      ╰── expected name after `AS`
+               ╰────
+              help: in `rename`; usage: rename <wc-field> AS <wc-field>[, <wc-field> AS
+                    <wc-field>]...
+        "#);
     }
 }

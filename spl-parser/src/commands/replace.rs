@@ -80,11 +80,42 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | replace "::ffff:*" with *, a WITH b in src, dest"#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | replace "::ffff:*" with *, a WITH b in src, dest"#), @r#"
+            command: Replace
+            pairs:
+            - from:
+                node: ::ffff:*
+                span: 19-29
+              to:
+                node: '*'
+                span: 35-36
+            - from:
+                node: a
+                span: 38-39
+              to:
+                node: b
+                span: 45-46
+            fields:
+            - node: src
+              span: 50-53
+            - node: dest
+              span: 55-59
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | replace x y"), @"");
+        insta::assert_snapshot!(err("search a | replace x y"), @r#"
+            spl::parse::expected
+
+              × expected `WITH`, found `y`
+               ╭────
+             1 │ search a | replace x y
+               ·                      ┬
+               ·                      ╰── expected `WITH`
+               ╰────
+              help: in `replace`; usage: replace <wc-string> WITH <wc-string>[, ...] [IN
+                    <field>...]
+        "#);
     }
 }

@@ -97,6 +97,23 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | return 10 src_ip user=account $dest"), @"");
+        insta::assert_snapshot!(cmd("search a | return 10 src_ip user=account $dest"), @r#"
+            command: Return
+            count: 10
+            items:
+            - !Field
+              node: src_ip
+              span: 21-27
+            - !Alias
+              alias:
+                node: user
+                span: 28-32
+              field:
+                node: account
+                span: 33-40
+            - !Value
+              node: dest
+              span: 42-46
+        "#);
     }
 }

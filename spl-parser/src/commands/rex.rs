@@ -55,12 +55,56 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | rex field=_raw "\[(?<protocol>HTTPS|HTTP):(?<s>[^\:]+)\] \"(?<q>[^\"]*)\" (?<p>[^\\\\]+)$""#), @"");
-        insta::assert_snapshot!(cmd(r#"search a | rex mode=sed field=x "s/a|b/c/g""#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | rex field=_raw "\[(?<protocol>HTTPS|HTTP):(?<s>[^\:]+)\] \"(?<q>[^\"]*)\" (?<p>[^\\\\]+)$""#), @r#"
+            command: Rex
+            options:
+            - key:
+                node: field
+                span: 15-20
+              value:
+                node: _raw
+                span: 21-25
+              quoted: false
+            regex:
+              node: \[(?<protocol>HTTPS|HTTP):(?<s>[^\:]+)\] "(?<q>[^"]*)" (?<p>[^\\]+)$
+              span: 26-101
+        "#);
+        insta::assert_snapshot!(cmd(r#"search a | rex mode=sed field=x "s/a|b/c/g""#), @r#"
+            command: Rex
+            options:
+            - key:
+                node: mode
+                span: 15-19
+              value:
+                node: sed
+                span: 20-23
+              quoted: false
+            - key:
+                node: field
+                span: 24-29
+              value:
+                node: x
+                span: 30-31
+              quoted: false
+            regex:
+              node: s/a|b/c/g
+              span: 32-43
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | rex field=x"), @"");
+        insta::assert_snapshot!(err("search a | rex field=x"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected regular expression, found end of input
+               ╭────
+             1 │ search a | rex field=x
+               ·                      ┬
+               ·                      ╰── expected regular expression here
+               ╰────
+              help: in `rex`; usage: rex [field=<field>] [max_match=<int>] [mode=sed]
+                    "<regex>"
+        "#);
     }
 }

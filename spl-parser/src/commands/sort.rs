@@ -192,13 +192,63 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | sort 0 - total_failures, +num(count) str(x) desc"), @"");
-        insta::assert_snapshot!(cmd("search a | sort limit=5 -_time"), @"");
+        insta::assert_snapshot!(cmd("search a | sort 0 - total_failures, +num(count) str(x) desc"), @r#"
+            command: Sort
+            limit: 0
+            keys:
+            - field:
+                node: total_failures
+                span: 20-34
+              descending: true
+              func: null
+            - field:
+                node: count
+                span: 41-46
+              descending: false
+              func: num
+            - field:
+                node: x
+                span: 52-53
+              descending: false
+              func: str
+            desc: true
+        "#);
+        insta::assert_snapshot!(cmd("search a | sort limit=5 -_time"), @r#"
+            command: Sort
+            limit: 5
+            keys:
+            - field:
+                node: _time
+                span: 25-30
+              descending: true
+              func: null
+            desc: false
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | sort"), @"");
-        insta::assert_snapshot!(err("search a | sort limit=x y"), @"");
+        insta::assert_snapshot!(err("search a | sort"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected sort field, found end of input
+               ╭────
+             1 │ search a | sort
+               ·               ┬
+               ·               ╰── expected sort field here
+               ╰────
+              help: in `sort`; usage: sort [<count>] [+|-]<field>[, ...] [desc]
+        "#);
+        insta::assert_snapshot!(err("search a | sort limit=x y"), @r#"
+            spl::parse::invalid_value
+
+              × invalid sort limit: expected a non-negative integer, found `x`
+               ╭────
+             1 │ search a | sort limit=x y
+               ·                       ┬
+               ·                       ╰── invalid sort limit
+               ╰────
+              help: in `sort`; usage: sort [<count>] [+|-]<field>[, ...] [desc]
+        "#);
     }
 }

@@ -50,7 +50,38 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | spath input=x output=y path=a.b{}.c"), @"");
-        insta::assert_snapshot!(cmd("search a | spath \"user.groups{}\""), @"");
+        insta::assert_snapshot!(cmd("search a | spath input=x output=y path=a.b{}.c"), @r#"
+            command: Spath
+            options:
+            - key:
+                node: input
+                span: 17-22
+              value:
+                node: x
+                span: 23-24
+              quoted: false
+            - key:
+                node: output
+                span: 25-31
+              value:
+                node: y
+                span: 32-33
+              quoted: false
+            - key:
+                node: path
+                span: 34-38
+              value:
+                node: a.b{}.c
+                span: 39-46
+              quoted: false
+            path: null
+        "#);
+        insta::assert_snapshot!(cmd("search a | spath \"user.groups{}\""), @r#"
+            command: Spath
+            options: []
+            path:
+              node: user.groups{}
+              span: 17-32
+        "#);
     }
 }

@@ -267,25 +267,210 @@ mod tests {
 
     #[test]
     fn seed_s2_eval_aggregations() {
-        insta::assert_snapshot!(cmd(r#"| stats avg(eval(if(direction="transmit", io,null()))) as outbound_network_io count by key, service _time"#), @"");
+        insta::assert_snapshot!(cmd(r#"| stats avg(eval(if(direction="transmit", io,null()))) as outbound_network_io count by key, service _time"#), @r#"
+            command: Stats
+            options: []
+            aggs:
+            - func:
+                node: avg
+                span: 8-11
+              arg: !Eval
+                kind: !Call
+                  name:
+                    node: if
+                    span: 17-19
+                  args:
+                  - kind: !Binary
+                      op: Eq
+                      lhs:
+                        kind: !Field
+                          name: direction
+                          quoted: false
+                        span: 20-29
+                      rhs:
+                        kind: !Str transmit
+                        span: 30-40
+                    span: 20-40
+                  - kind: !Field
+                      name: io
+                      quoted: false
+                    span: 42-44
+                  - kind: !Call
+                      name:
+                        node: 'null'
+                        span: 45-49
+                      args: []
+                    span: 45-51
+                span: 17-52
+              alias:
+                node: outbound_network_io
+                span: 58-77
+              span: 8-77
+            - func:
+                node: count
+                span: 78-83
+              arg: null
+              alias: null
+              span: 78-83
+            by:
+            - node: key
+              span: 87-90
+            - node: service
+              span: 92-99
+            - node: _time
+              span: 100-105
+        "#);
     }
 
     #[test]
     fn wildcards_and_percentiles() {
-        insta::assert_snapshot!(cmd("| stats allnum=t avg(*:*) as avg_*:* p99.5(x) perc95(y), dc(user.groups{}) AS \"Group Count\""), @"");
+        insta::assert_snapshot!(cmd("| stats allnum=t avg(*:*) as avg_*:* p99.5(x) perc95(y), dc(user.groups{}) AS \"Group Count\""), @r#"
+            command: Stats
+            options:
+            - key:
+                node: allnum
+                span: 8-14
+              value:
+                node: t
+                span: 15-16
+              quoted: false
+            aggs:
+            - func:
+                node: avg
+                span: 17-20
+              arg: !Field
+                node: '*:*'
+                span: 21-24
+              alias:
+                node: avg_*:*
+                span: 29-36
+              span: 17-36
+            - func:
+                node: p99.5
+                span: 37-42
+              arg: !Field
+                node: x
+                span: 43-44
+              alias: null
+              span: 37-45
+            - func:
+                node: perc95
+                span: 46-52
+              arg: !Field
+                node: y
+                span: 53-54
+              alias: null
+              span: 46-55
+            - func:
+                node: dc
+                span: 57-59
+              arg: !Field
+                node: user.groups{}
+                span: 60-73
+              alias:
+                node: Group Count
+                span: 78-91
+              span: 57-91
+            by: []
+        "#);
     }
 
     #[test]
     fn eventstats_streamstats() {
-        insta::assert_snapshot!(cmd("| eventstats avg(x) as a by h"), @"");
-        insta::assert_snapshot!(cmd("| streamstats window=5 current=f count"), @"");
+        insta::assert_snapshot!(cmd("| eventstats avg(x) as a by h"), @r#"
+            command: Eventstats
+            options: []
+            aggs:
+            - func:
+                node: avg
+                span: 13-16
+              arg: !Field
+                node: x
+                span: 17-18
+              alias:
+                node: a
+                span: 23-24
+              span: 13-24
+            by:
+            - node: h
+              span: 28-29
+        "#);
+        insta::assert_snapshot!(cmd("| streamstats window=5 current=f count"), @r#"
+            command: Streamstats
+            options:
+            - key:
+                node: window
+                span: 14-20
+              value:
+                node: '5'
+                span: 21-22
+              quoted: false
+            - key:
+                node: current
+                span: 23-30
+              value:
+                node: f
+                span: 31-32
+              quoted: false
+            aggs:
+            - func:
+                node: count
+                span: 33-38
+              arg: null
+              alias: null
+              span: 33-38
+            by: []
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("| stats"), @"");
-        insta::assert_snapshot!(err("| stats cnt(x)"), @"");
-        insta::assert_snapshot!(err("| stats count by"), @"");
-        insta::assert_snapshot!(err("| stats avg(x"), @"");
+        insta::assert_snapshot!(err("| stats"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected aggregation, found end of input
+               ╭────
+             1 │ | stats
+               ·       ┬
+               ·       ╰── expected aggregation here
+               ╰────
+              help: in `stats`; usage: stats [<option>=<value>]... <agg>[(<field>|
+                    eval(<expr>))] [AS <name>]... [BY <field>...]
+        "#);
+        insta::assert_snapshot!(err("| stats cnt(x)"), @r#"
+            spl::parse::unknown_function
+
+              × unknown aggregation function `cnt`
+               ╭────
+             1 │ | stats cnt(x)
+               ·         ─┬─
+               ·          ╰── not a known aggregation function
+               ╰────
+              help: did you mean `count`?
+        "#);
+        insta::assert_snapshot!(err("| stats count by"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected field name after `BY`, found end of input
+               ╭────
+             1 │ | stats count by
+               ·                ┬
+               ·                ╰── expected field name after `BY` here
+               ╰────
+              help: in `stats`; usage: stats [<option>=<value>]... <agg>[(<field>|
+                    eval(<expr>))] [AS <name>]... [BY <field>...]
+        "#);
+        insta::assert_snapshot!(err("| stats avg(x"), @r#"
+            spl::parse::unbalanced_bracket
+
+              × unbalanced `(`: expected `)`, found end of input
+               ╭────
+             1 │ | stats avg(x
+               ·            ┬
+               ·            ╰── this `(` is not matched
+               ╰────
+              help: in `stats`; usage: stats [<option>=<value>]... <agg>[(<field>|
+                    eval(<expr>))] [AS <name>]... [BY <field>...]
+        "#);
     }
 }

@@ -35,11 +35,32 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | table _time, "Account ID" user.groups{} stdev_*"#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | table _time, "Account ID" user.groups{} stdev_*"#), @r#"
+            command: Table
+            fields:
+            - node: _time
+              span: 17-22
+            - node: Account ID
+              span: 24-36
+            - node: user.groups{}
+              span: 37-50
+            - node: stdev_*
+              span: 51-58
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | table"), @"");
+        insta::assert_snapshot!(err("search a | table"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected field name, found end of input
+               ╭────
+             1 │ search a | table
+               ·                ┬
+               ·                ╰── expected field name here
+               ╰────
+              help: in `table`; usage: table <wc-field>...
+        "#);
     }
 }

@@ -41,11 +41,24 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("search a | tail 3"), @"");
+        insta::assert_snapshot!(cmd("search a | tail 3"), @r#"
+            command: Tail
+            limit: 3
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | tail x"), @"");
+        insta::assert_snapshot!(err("search a | tail x"), @r#"
+            spl::parse::expected
+
+              × expected count, found `x`
+               ╭────
+             1 │ search a | tail x
+               ·                 ┬
+               ·                 ╰── expected count
+               ╰────
+              help: in `tail`; usage: tail [<count>]
+        "#);
     }
 }

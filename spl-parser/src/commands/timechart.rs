@@ -50,6 +50,40 @@ mod tests {
 
     #[test]
     fn basic() {
-        insta::assert_snapshot!(cmd("| timechart span=5m limit=0 count by host useother=f"), @"");
+        insta::assert_snapshot!(cmd("| timechart span=5m limit=0 count by host useother=f"), @r#"
+            command: Timechart
+            options:
+            - key:
+                node: span
+                span: 12-16
+              value:
+                node: 5m
+                span: 17-19
+              quoted: false
+            - key:
+                node: limit
+                span: 20-25
+              value:
+                node: '0'
+                span: 26-27
+              quoted: false
+            - key:
+                node: useother
+                span: 42-50
+              value:
+                node: f
+                span: 51-52
+              quoted: false
+            aggs:
+            - func:
+                node: count
+                span: 28-33
+              arg: null
+              alias: null
+              span: 28-33
+            by:
+            - node: host
+              span: 37-41
+        "#);
     }
 }

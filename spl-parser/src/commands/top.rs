@@ -79,12 +79,57 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd("| top 5 showperc=f user, host by src limit=3"), @"");
-        insta::assert_snapshot!(cmd("| rare process_name"), @"");
+        insta::assert_snapshot!(cmd("| top 5 showperc=f user, host by src limit=3"), @r#"
+            command: Top
+            limit: 5
+            options:
+            - key:
+                node: showperc
+                span: 8-16
+              value:
+                node: f
+                span: 17-18
+              quoted: false
+            - key:
+                node: limit
+                span: 37-42
+              value:
+                node: '3'
+                span: 43-44
+              quoted: false
+            fields:
+            - node: user
+              span: 19-23
+            - node: host
+              span: 25-29
+            by:
+            - node: src
+              span: 33-36
+        "#);
+        insta::assert_snapshot!(cmd("| rare process_name"), @r#"
+            command: Rare
+            limit: null
+            options: []
+            fields:
+            - node: process_name
+              span: 7-19
+            by: []
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("| top limit=3"), @"");
+        insta::assert_snapshot!(err("| top limit=3"), @r#"
+            spl::parse::missing_argument
+
+              × missing argument: expected field name, found end of input
+               ╭────
+             1 │ | top limit=3
+               ·             ┬
+               ·             ╰── expected field name here
+               ╰────
+              help: in `top`; usage: top [<count>] [<option>=<value>]... <field>... [BY
+                    <field>...]
+        "#);
     }
 }

@@ -52,6 +52,35 @@ mod tests {
 
     #[test]
     fn forms() {
-        insta::assert_snapshot!(cmd(r#"search a | transaction user, host maxspan=10m startswith="login" endswith=eval(action == "logout")"#), @"");
+        insta::assert_snapshot!(cmd(r#"search a | transaction user, host maxspan=10m startswith="login" endswith=eval(action == "logout")"#), @r#"
+            command: Transaction
+            fields:
+            - node: user
+              span: 23-27
+            - node: host
+              span: 29-33
+            options:
+            - key:
+                node: maxspan
+                span: 34-41
+              value:
+                node: 10m
+                span: 42-45
+              quoted: false
+            - key:
+                node: startswith
+                span: 46-56
+              value:
+                node: login
+                span: 57-64
+              quoted: true
+            - key:
+                node: endswith
+                span: 65-73
+              value:
+                node: eval(action == "logout")
+                span: 74-98
+              quoted: false
+        "#);
     }
 }

@@ -74,11 +74,88 @@ mod tests {
 
     #[test]
     fn datamodel_search() {
-        insta::assert_snapshot!(cmd(r#"| tstats summariesonly=false allow_old_summaries=true fillnull_value=null count min(_time) as firstTime from datamodel=Endpoint.Processes where Processes.process_name="cmd.exe" by Processes.dest _time span=1h"#), @"");
+        insta::assert_snapshot!(cmd(r#"| tstats summariesonly=false allow_old_summaries=true fillnull_value=null count min(_time) as firstTime from datamodel=Endpoint.Processes where Processes.process_name="cmd.exe" by Processes.dest _time span=1h"#), @r#"
+            command: Tstats
+            options:
+            - key:
+                node: summariesonly
+                span: 9-22
+              value:
+                node: 'false'
+                span: 23-28
+              quoted: false
+            - key:
+                node: allow_old_summaries
+                span: 29-48
+              value:
+                node: 'true'
+                span: 49-53
+              quoted: false
+            - key:
+                node: fillnull_value
+                span: 54-68
+              value:
+                node: 'null'
+                span: 69-73
+              quoted: false
+            - key:
+                node: span
+                span: 201-205
+              value:
+                node: 1h
+                span: 206-208
+              quoted: false
+            aggs:
+            - func:
+                node: count
+                span: 74-79
+              arg: null
+              alias: null
+              span: 74-79
+            - func:
+                node: min
+                span: 80-83
+              arg: !Field
+                node: _time
+                span: 84-89
+              alias:
+                node: firstTime
+                span: 94-103
+              span: 80-103
+            from:
+              node: Endpoint.Processes
+              span: 119-137
+            where_:
+              kind: !Compare
+                field: Processes.process_name
+                field_span: 144-166
+                op: Eq
+                value:
+                  text: cmd.exe
+                  quoted: true
+                  span: 167-176
+              span: 144-176
+            by:
+            - node: Processes.dest
+              span: 180-194
+            - node: _time
+              span: 195-200
+        "#);
     }
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("| tstats count from"), @"");
+        insta::assert_snapshot!(err("| tstats count from"), @r#"
+            spl::parse::expected
+
+              × expected data model name, found end of input
+               ╭────
+             1 │ | tstats count from
+               ·                   ┬
+               ·                   ╰── expected data model name
+               ╰────
+              help: in `tstats`; usage: tstats [<option>=<value>]... <agg>(<field>) [AS
+                    <name>]... [FROM datamodel=<name>] [WHERE <search>] [BY <field>...]
+        "#);
     }
 }

@@ -216,7 +216,7 @@ fn primary<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Expr> {
         }
         b'\'' => {
             let Some(end) = i[1..].find('\'') else {
-                return fail(i, "closing `'` of the field name");
+                return fail_kind(i, PErrKind::UnterminatedField);
             };
             let rest = &i[end + 2..];
             Ok((
@@ -233,7 +233,7 @@ fn primary<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Expr> {
         b'0'..=b'9' => number(cx, i),
         b'.' if i.as_bytes().get(1).is_some_and(u8::is_ascii_digit) => number(cx, i),
         b'`' => {
-            let len = i[1..].find('`').map(|n| n + 2).unwrap_or(1);
+            let len = super::lex::macro_call_len(i);
             fail_kind(i, PErrKind::UnexpandedMacro { len })
         }
         _ => {

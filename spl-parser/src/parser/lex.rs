@@ -170,11 +170,8 @@ fn bare_field_len(i: &str) -> usize {
     let mut it = i.char_indices();
     while let Some((k, c)) = it.next() {
         match c {
-            '\\' => {
-                if it.next().is_none() {
-                    return i.len();
-                }
-            }
+            '\\' if it.next().is_none() => return i.len(),
+            '\\' => {}
             '(' => depth += 1,
             ')' if depth > 0 => depth -= 1,
             ')' => return k,
@@ -229,6 +226,15 @@ pub(crate) fn uint<'a>(cx: &Cx, i: &'a str, what: &'static str) -> PResult<'a, S
                 len: n,
             },
         ),
+    }
+}
+
+/// Length of a backtick macro call at the start of `i` (to the closing
+/// backtick, or just the opening one if it is never closed).
+pub(crate) fn macro_call_len(i: &str) -> usize {
+    match i.strip_prefix('`').and_then(|r| r.find('`')) {
+        Some(n) => n + 2,
+        None => 1,
     }
 }
 

@@ -22,6 +22,9 @@ use std::cell::Cell;
 /// Deepest nesting of parentheses, brackets, `NOT`s and unary operators.
 pub(crate) const MAX_DEPTH: usize = 100;
 
+/// Depth units one subsearch costs (so at most 25 nested subsearches).
+pub(crate) const SUBSEARCH_WEIGHT: usize = 4;
+
 /// nom result with our error type.
 pub(crate) type PResult<'a, T> = nom::IResult<&'a str, T, PErr>;
 
@@ -50,24 +53,39 @@ impl<'s> Cx<'s> {
     }
 
     /// Enters one nesting level; fails with `too_deep` past [`MAX_DEPTH`].
-    pub(crate) fn enter<'a>(&self, i: &'a str) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
-        let d = self.depth.get() + 1;
+    pub(crate) fn enter(&self, i: &str) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
+        self.enter_weighted(i, 1)
+    }
+
+    /// Enters a nesting level that costs `weight` units: a subsearch recurses
+    /// through a whole pipeline, so it uses several times the stack of a
+    /// parenthesis.
+    pub(crate) fn enter_weighted(
+        &self,
+        i: &str,
+        weight: usize,
+    ) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
+        let d = self.depth.get() + weight;
         if d > MAX_DEPTH {
             return Err(nom::Err::Failure(PErr::new(i, PErrKind::TooDeep)));
         }
         self.depth.set(d);
-        Ok(DepthGuard { depth: &self.depth })
+        Ok(DepthGuard {
+            depth: &self.depth,
+            weight,
+        })
     }
 }
 
 /// Restores the depth when a nested parser returns.
 pub(crate) struct DepthGuard<'c> {
     depth: &'c Cell<usize>,
+    weight: usize,
 }
 
 impl Drop for DepthGuard<'_> {
     fn drop(&mut self) {
-        self.depth.set(self.depth.get().saturating_sub(1));
+        self.depth.set(self.depth.get().saturating_sub(self.weight));
     }
 }
 
@@ -91,6 +109,8 @@ pub(crate) enum PErrKind {
     Missing(Cow<'static, str>),
     /// A string opened at this position is never closed.
     UnterminatedString,
+    /// A `'field name'` opened at this position is never closed.
+    UnterminatedField,
     /// This bracket has no partner.
     Unbalanced {
         bracket: char,
@@ -259,7 +279,16 @@ pub(crate) fn to_public(src: &str, e: PErr) -> ParseError {
     let off = src.len().saturating_sub(e.rem);
     let help = e.ctx.map(crate::commands::context_help);
     let found = describe_at(src, off);
-    let at = |len: usize| Span::new(off, (off + len).min(src.len()));
+    let at = |len: usize| {
+        if off >= src.len() {
+            // At the end there is nothing to underline: point at the last
+            // character so the caret shows where input stopped.
+            let last = src.char_indices().last().map_or(0, |(k, _)| k);
+            Span::new(last, src.len())
+        } else {
+            Span::new(off, (off + len).min(src.len()))
+        }
+    };
     match e.kind {
         PErrKind::Expected(what) => ParseError::Expected {
             expected: what.into_owned(),
@@ -273,7 +302,15 @@ pub(crate) fn to_public(src: &str, e: PErr) -> ParseError {
             found,
             help,
         },
+        PErrKind::UnterminatedField => ParseError::UnterminatedString {
+            what: "field name".into(),
+            quote: '\'',
+            span: Span::new(off, src.len()),
+            help: Some("close the field name with `'`".into()),
+        },
         PErrKind::UnterminatedString => ParseError::UnterminatedString {
+            what: "string".into(),
+            quote: '"',
             span: Span::new(off, src.len()),
             help: Some(
                 "close the string with `\"`; write a literal quote inside it as `\\\"`".into(),

@@ -132,7 +132,7 @@ pub(crate) fn stage<'a>(cx: &Cx, i: &'a str, piped: bool) -> PResult<'a, Stage> 
     let n = ident_len(i);
     if n == 0 || !command_boundary(&i[n..]) {
         if i.starts_with('`') {
-            let len = i[1..].find('`').map(|n| n + 2).unwrap_or(1);
+            let len = super::lex::macro_call_len(i);
             return fail_kind(i, PErrKind::UnexpandedMacro { len });
         }
         return fail(i, "command name");
@@ -165,7 +165,7 @@ pub(crate) fn stage<'a>(cx: &Cx, i: &'a str, piped: bool) -> PResult<'a, Stage> 
 
 /// `[ pipeline ]`; `i` starts at `[`.
 pub(crate) fn subsearch<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Subsearch> {
-    let _guard = cx.enter(i)?;
+    let _guard = cx.enter_weighted(i, super::SUBSEARCH_WEIGHT)?;
     let inner = &i[1..];
     if ws(inner).is_empty() {
         return fail_kind(

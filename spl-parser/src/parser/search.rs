@@ -177,7 +177,7 @@ fn primary<'a>(cx: &Cx, i: &'a str, stop: Stop) -> PResult<'a, SearchExpr> {
             ))
         }
         '`' => {
-            let len = i[1..].find('`').map(|n| n + 2).unwrap_or(1);
+            let len = super::lex::macro_call_len(i);
             fail_kind(i, PErrKind::UnexpandedMacro { len })
         }
         '"' => {
@@ -354,7 +354,7 @@ fn value<'a>(cx: &Cx, i: &'a str, in_list: bool) -> PResult<'a, SearchValue> {
         ));
     }
     if i.starts_with('`') {
-        let len = i[1..].find('`').map(|n| n + 2).unwrap_or(1);
+        let len = super::lex::macro_call_len(i);
         return fail_kind(i, PErrKind::UnexpandedMacro { len });
     }
     let (rest, raw) = token(i, in_list, false);
@@ -377,6 +377,9 @@ fn value<'a>(cx: &Cx, i: &'a str, in_list: bool) -> PResult<'a, SearchValue> {
 pub(crate) fn token(i: &str, in_list: bool, field: bool) -> (&str, &str) {
     let b = i.as_bytes();
     let mut depth = 0usize;
+    // Where the token first relied on being inside parentheses (a space or a
+    // quote); if the parentheses never close, the token ends there instead.
+    let mut widened: Option<usize> = None;
     let mut k = 0;
     while k < b.len() {
         let c = b[k];
@@ -391,6 +394,7 @@ pub(crate) fn token(i: &str, in_list: bool, field: bool) -> (&str, &str) {
             // Inside parentheses (`relative_time(now(), "-10m@m")`) spaces
             // and quoted strings belong to the token.
             b'"' if depth > 0 && !field => {
+                widened.get_or_insert(k);
                 k += 1;
                 while k < b.len() && b[k] != b'"' {
                     k += if b[k] == b'\\' { 2 } else { 1 };
@@ -400,12 +404,22 @@ pub(crate) fn token(i: &str, in_list: bool, field: bool) -> (&str, &str) {
             b',' if in_list && depth == 0 => break,
             b'=' | b'<' | b'>' if field => break,
             b'!' if field && b.get(k + 1) == Some(&b'=') => break,
-            _ if c < 0x80 && is_ws(c as char) && (depth == 0 || field) => break,
+            _ if c < 0x80 && is_ws(c as char) => {
+                if depth == 0 || field {
+                    break;
+                }
+                widened.get_or_insert(k);
+            }
             _ => {}
         }
         k += 1;
     }
     let mut k = k.min(b.len());
+    if depth > 0 {
+        if let Some(w) = widened {
+            k = w;
+        }
+    }
     while !i.is_char_boundary(k) {
         k += 1;
     }

@@ -1,0 +1,141 @@
+//! `spl-gen`: deterministic generator of the seed fixtures and of large
+//! synthetic metric files for benchmarks.
+
+use clap::{Parser, Subcommand};
+use spl_benches::gen::bench_metrics::{self, BenchSpec};
+use spl_benches::gen::fixtures::{self, FixtureOptions, DEFAULT_NOW, DEFAULT_SEED};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "spl-gen",
+    about = "Deterministic data generator for the SPL engine's fixtures and benchmarks"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// The committed seed fixtures (metrics, audit logs, baseline lookup, GeoIP answers).
+    Fixtures {
+        /// Data directory.
+        #[arg(long, default_value = "fixtures/data")]
+        out: PathBuf,
+        /// Lookup directory (default: `lookups` beside the data directory).
+        #[arg(long)]
+        lookups_out: Option<PathBuf>,
+        /// GeoIP database (default: `geoip/GeoLite2-City-Test.mmdb` beside the data directory).
+        #[arg(long)]
+        geoip: Option<PathBuf>,
+        /// Search time: RFC 3339 or epoch seconds, on a 10 s boundary.
+        #[arg(long, default_value = DEFAULT_NOW)]
+        now: String,
+        /// PRNG seed.
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+    },
+    /// Synthetic network metrics shaped like `bench-anchors/gen_metrics.py`.
+    Metrics {
+        /// small (1.7 M rows), medium (30 M), large (389 M).
+        #[arg(long, default_value = "small")]
+        scale: String,
+        /// Output directory.
+        #[arg(long, default_value = "target/bench-data")]
+        out: PathBuf,
+        /// Override: workloads.
+        #[arg(long)]
+        workloads: Option<usize>,
+        /// Override: processes per workload.
+        #[arg(long)]
+        procs: Option<usize>,
+        /// Override: days.
+        #[arg(long)]
+        days: Option<usize>,
+        /// Destinations per source process.
+        #[arg(long, default_value_t = 1)]
+        dests: usize,
+        /// PRNG seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Output base name (default: the scale).
+        #[arg(long)]
+        name: Option<String>,
+        /// Also write the metrics CSV (large: only sensible for small).
+        #[arg(long)]
+        csv: bool,
+        /// Target rows per Parquet row group.
+        #[arg(long, default_value_t = 1_000_000)]
+        row_group_rows: usize,
+    },
+}
+
+fn run(cli: Cli) -> Result<Vec<PathBuf>, spl_benches::gen::GenError> {
+    match cli.cmd {
+        Cmd::Fixtures {
+            out,
+            lookups_out,
+            geoip,
+            now,
+            seed,
+        } => {
+            let root = out.parent().map(PathBuf::from).unwrap_or_default();
+            let opts = FixtureOptions {
+                lookups_dir: lookups_out.unwrap_or_else(|| root.join("lookups")),
+                geoip_db: geoip
+                    .unwrap_or_else(|| root.join("geoip").join("GeoLite2-City-Test.mmdb")),
+                data_dir: out,
+                now: fixtures::parse_now(&now)?,
+                seed,
+            };
+            fixtures::generate(&opts)
+        }
+        Cmd::Metrics {
+            scale,
+            out,
+            workloads,
+            procs,
+            days,
+            dests,
+            seed,
+            name,
+            csv,
+            row_group_rows,
+        } => {
+            let mut spec = BenchSpec::scale(&scale)?;
+            spec.workloads = workloads.unwrap_or(spec.workloads);
+            spec.procs = procs.unwrap_or(spec.procs);
+            spec.days = days.unwrap_or(spec.days);
+            spec.dests = dests;
+            spec.seed = seed;
+            spec.csv = csv;
+            spec.row_group_rows = row_group_rows;
+            if let Some(n) = name {
+                spec.name = n;
+            } else if workloads.is_some() || procs.is_some() || days.is_some() || dests != 1 {
+                spec.name = format!(
+                    "W{}_P{}_D{}_F{}",
+                    spec.workloads, spec.procs, spec.days, spec.dests
+                );
+            }
+            bench_metrics::generate(&spec, &out)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(files) => {
+            for f in files {
+                println!("{}", f.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! `spl parse`: expand macros, parse, print the canonical search and an
+//! outline (or the AST as JSON). Exit codes: 0 parsed, 1 macro or parse
+//! error, 2 unreadable input or macro file.
+
+use crate::diagnostic::{render, Located};
+use crate::input::QueryInput;
+use spl_parser::ast::{Command, Pipeline, Query, SearchExpr, SearchKind};
+use spl_parser::macros::{expand, MacroSet};
+use std::fmt::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `spl parse`.
+#[derive(clap::Args)]
+pub(crate) struct ParseArgs {
+    #[command(flatten)]
+    input: QueryInput,
+    /// Macro definitions: macros.conf, a corpus `macros.jsonl`, a
+    /// security_content macro YAML, or a directory of them (repeatable; later
+    /// files override earlier ones; bundled CIM/ES macros are always loaded).
+    #[arg(long = "macros", value_name = "PATH")]
+    macros: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// Canonical SPL and an outline of the stages.
+    Text,
+    /// The AST as JSON.
+    Json,
+}
+
+/// An input problem: message for stderr, exit code 2.
+fn input_error(msg: String) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+pub(crate) fn run(args: &ParseArgs) -> ExitCode {
+    let (query, name) = match args.input.read() {
+        Ok(x) => x,
+        Err(msg) => return input_error(msg),
+    };
+    let mut set = MacroSet::with_bundled();
+    for p in &args.macros {
+        if let Err(e) = set.load_path(p) {
+            eprint!("{}", render(&e));
+            return ExitCode::from(2);
+        }
+    }
+    let expanded = match expand(&query, &set) {
+        Ok(e) => e,
+        Err(e) => {
+            eprint!("{}", render(&Located::in_query(e, &name, &query)));
+            return ExitCode::from(1);
+        }
+    };
+    for w in &expanded.warnings {
+        eprintln!("warning[{}]: {}", w.code, w.message);
+    }
+    let ast = match spl_parser::parse(&expanded.text) {
+        Ok(q) => q,
+        Err(e) => {
+            eprint!("{}", render(&Located::in_expansion(e, &name, &expanded)));
+            return ExitCode::from(1);
+        }
+    };
+    match args.format {
+        Format::Json => match serde_json::to_string_pretty(&ast) {
+            Ok(s) => println!("{s}"),
+            Err(e) => return input_error(format!("cannot serialize the AST: {e}")),
+        },
+        Format::Text => print!("{}", text_output(&ast)),
+    }
+    ExitCode::SUCCESS
+}
+
+/// The canonical search, then one line per stage (subsearches indented).
+fn text_output(q: &Query) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{q}");
+    let _ = writeln!(out);
+    outline(&mut out, &q.pipeline, 0);
+    out
+}
+
+fn outline(out: &mut String, p: &Pipeline, depth: usize) {
+    let pad = "  ".repeat(depth);
+    for (k, st) in p.stages.iter().enumerate() {
+        let kind = match &st.command {
+            Command::Generic(_) => " (untyped)",
+            Command::Search(_) if st.name.span.is_empty() => " (implicit)",
+            _ => "",
+        };
+        let _ = writeln!(
+            out,
+            "{pad}{}. {}{kind} @{}..{}",
+            k + 1,
+            st.name.node,
+            st.span.start,
+            st.span.end
+        );
+        let args = st.command.to_string();
+        if !args.is_empty() {
+            let _ = writeln!(out, "{pad}     {args}");
+        }
+        for sub in subpipelines(&st.command) {
+            outline(out, sub, depth + 2);
+        }
+    }
+}
+
+/// Nested pipelines of a command, for the outline.
+fn subpipelines(c: &Command) -> Vec<&Pipeline> {
+    match c {
+        Command::Join(j) => vec![&j.subsearch.pipeline],
+        Command::Append(a) => vec![&a.subsearch.pipeline],
+        Command::Appendpipe(a) => vec![&a.subpipeline.pipeline],
+        Command::Multisearch(m) => m.subsearches.iter().map(|s| &s.pipeline).collect(),
+        Command::Map(m) => m.subsearch.iter().map(|s| &s.pipeline).collect(),
+        Command::Generic(g) => g.subsearches.iter().map(|s| &s.pipeline).collect(),
+        Command::Search(s) => {
+            let mut v = Vec::new();
+            if let Some(e) = &s.expr {
+                search_subs(e, &mut v);
+            }
+            v
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn search_subs<'a>(e: &'a SearchExpr, out: &mut Vec<&'a Pipeline>) {
+    match &e.kind {
+        SearchKind::And(v) | SearchKind::Or(v) => v.iter().for_each(|x| search_subs(x, out)),
+        SearchKind::Not(x) => search_subs(x, out),
+        SearchKind::Subsearch(s) => out.push(&s.pipeline),
+        _ => {}
+    }
+}

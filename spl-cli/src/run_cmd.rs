@@ -1,0 +1,198 @@
+//! `spl run`: run a search over exported data and print the rows Splunk would
+//! return. Exit codes: 0 success (zero rows included), 1 query error (parse,
+//! unknown command or function, missing macro or lookup), 2 input error
+//! (unreadable or malformed data, named by file, line and field).
+
+use crate::diagnostic::{render, Located};
+use crate::input::QueryInput;
+use spl_engine::render as out;
+use spl_engine::session::Engine;
+use spl_engine::source::DataSpec;
+use spl_engine::EngineError;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `spl run`.
+#[derive(clap::Args)]
+pub(crate) struct RunArgs {
+    #[command(flatten)]
+    input: QueryInput,
+    /// Data to search: a path, or `path=..,index=..,source=..,sourcetype=..,host=..,format=..,time_field=..`
+    /// (repeatable).
+    #[arg(long = "data", value_name = "SPEC")]
+    data: Vec<String>,
+    /// Macro definitions (macros.conf, corpus macros.jsonl, security_content YAML, or a directory; repeatable).
+    #[arg(long = "macros", value_name = "PATH")]
+    macros: Vec<PathBuf>,
+    /// Directories holding lookup definitions and CSV files (repeatable; outputlookup writes to the first).
+    #[arg(long = "lookups", value_name = "DIR")]
+    lookups: Vec<PathBuf>,
+    /// MaxMind GeoIP database for iplocation (default: $SPL_GEOIP_DB).
+    #[arg(long, value_name = "FILE.mmdb")]
+    geoip: Option<PathBuf>,
+    /// The search's clock: RFC 3339 or epoch seconds (default: the current time).
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+    /// Time picker start (`-24h`, `-30d@d`, epoch, ...); default: all time.
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
+    earliest: Option<String>,
+    /// Time picker end (exclusive); default: all time.
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
+    latest: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Write the results to a file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Worker threads (default: all cores; 1 means truly one).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    /// A readable terminal table.
+    Table,
+    /// Splunk-style CSV.
+    Csv,
+    /// One JSON array of row objects.
+    Json,
+    /// One JSON object per row.
+    Jsonl,
+}
+
+fn input_error(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+/// Prints an engine error: data errors without a caret (exit 2), query errors
+/// with the source line and caret (exit 1).
+fn engine_error(
+    e: EngineError,
+    name: &str,
+    expanded: Option<&spl_parser::macros::Expanded>,
+    query: &str,
+) -> ExitCode {
+    if e.is_data_error() {
+        eprint!("{}", render(&e));
+        return ExitCode::from(2);
+    }
+    let located = match expanded {
+        Some(x) => Located::in_expansion(e, name, x),
+        None => Located::in_query(e, name, query),
+    };
+    eprint!("{}", render(&located));
+    ExitCode::from(1)
+}
+
+/// The current time, for `--now`'s default (the engine itself never reads the clock).
+fn wall_clock() -> f64 {
+    #[allow(clippy::disallowed_methods)]
+    let now = std::time::SystemTime::now();
+    now.duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0)
+}
+
+pub(crate) fn run(args: &RunArgs) -> ExitCode {
+    let (query, name) = match args.input.read() {
+        Ok(x) => x,
+        Err(msg) => return input_error(msg),
+    };
+    let now = match &args.now {
+        Some(t) => match spl_engine::time::parse_now(t) {
+            Ok(v) => v,
+            Err(e) => return input_error(format!("--now: {e}")),
+        },
+        None => wall_clock(),
+    };
+    let mut b = Engine::builder(now);
+    if let Some(n) = args.threads {
+        b = b.threads(n);
+    }
+    for p in &args.macros {
+        b = match b.load_macros(p) {
+            Ok(b) => b,
+            Err(e) => {
+                eprint!("{}", render(&e));
+                return ExitCode::from(2);
+            }
+        };
+    }
+    if !args.lookups.is_empty() {
+        b = b.lookup_dirs(args.lookups.clone());
+    }
+    let geoip = args
+        .geoip
+        .clone()
+        .or_else(|| std::env::var_os("SPL_GEOIP_DB").map(PathBuf::from));
+    if let Some(g) = geoip {
+        b = match b.geoip(&g) {
+            Ok(b) => b,
+            Err(e) => {
+                eprint!("{}", render(&e));
+                return ExitCode::from(2);
+            }
+        };
+    }
+    for d in &args.data {
+        let spec: DataSpec = match d.parse() {
+            Ok(s) => s,
+            Err(e) => {
+                eprint!("{}", render(&e));
+                return ExitCode::from(2);
+            }
+        };
+        b = match b.add_data(&spec) {
+            Ok(b) => b,
+            Err(e) => {
+                eprint!("{}", render(&e));
+                return ExitCode::from(2);
+            }
+        };
+    }
+    b = match b.time_range(args.earliest.as_deref(), args.latest.as_deref()) {
+        Ok(b) => b,
+        Err(e) => return input_error(format!("time range: {e}")),
+    };
+    let engine = b.build();
+    let expanded = match engine.expand(&query) {
+        Ok(x) => x,
+        Err(e) => return engine_error(e, &name, None, &query),
+    };
+    for w in &expanded.warnings {
+        eprintln!("warning[{}]: {}", w.code, w.message);
+    }
+    let ast = match spl_parser::parse(&expanded.text) {
+        Ok(q) => q,
+        Err(e) => return engine_error(EngineError::Parse(e), &name, Some(&expanded), &query),
+    };
+    let result = match engine.run_query(&ast) {
+        Ok(r) => r,
+        Err(e) => return engine_error(e, &name, Some(&expanded), &query),
+    };
+    let table = match out::table(&result.batches, &engine.context().tz) {
+        Ok(t) => t,
+        Err(e) => return engine_error(e, &name, Some(&expanded), &query),
+    };
+    let text = match args.format {
+        Format::Table => out::to_text_table(&table),
+        Format::Csv => out::to_csv(&table),
+        Format::Json => out::to_json(&table),
+        Format::Jsonl => out::to_jsonl(&table),
+    };
+    let written = match &args.output {
+        Some(p) => std::fs::write(p, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", p.display())),
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| format!("cannot write output: {e}")),
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(m) => input_error(m),
+    }
+}

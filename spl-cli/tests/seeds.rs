@@ -1,0 +1,165 @@
+//! The four seed detections, verbatim from security_content, run through
+//! `spl run --format jsonl` over the generated fixtures and must return exactly
+//! the rows the independent oracle (`fixtures/oracle/seeds.py`) computed — for
+//! the data that fires and the data that stays quiet, from CSV and Parquet.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const NOW: &str = "2024-05-01T12:00:00Z";
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn spl(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_spl"))
+        .current_dir(root())
+        .args(args)
+        .output()
+        .expect("run spl");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn expected(name: &str) -> String {
+    std::fs::read_to_string(root().join("fixtures/expected").join(name)).expect("expected file")
+}
+
+fn run_detection(detection: &str, extra: &[&str]) -> String {
+    let det = format!("fixtures/detections/{detection}.yml");
+    let mut args = vec![
+        "run",
+        "--detection",
+        &det,
+        "--macros",
+        "fixtures/macros/security_content",
+        "--now",
+        NOW,
+        "--format",
+        "jsonl",
+    ];
+    args.extend_from_slice(extra);
+    let (code, out, err) = spl(&args);
+    assert_eq!(code, 0, "{detection}: {err}");
+    out
+}
+
+#[test]
+fn outbound_network_activity() {
+    for variant in ["anomalous", "quiet"] {
+        for ext in ["metrics.csv", "parquet"] {
+            let data =
+                format!("path=fixtures/data/k8s-network-{variant}.{ext},index=kubernetes_metrics");
+            let out = run_detection(
+                "kubernetes_anomalous_outbound_network_activity_from_process",
+                &["--data", &data],
+            );
+            assert_eq!(
+                out,
+                expected(&format!("outbound-{variant}.jsonl")),
+                "{variant} {ext}"
+            );
+        }
+    }
+    assert!(!expected("outbound-anomalous.jsonl").is_empty());
+}
+
+#[test]
+fn inbound_network_activity() {
+    for variant in ["anomalous", "quiet"] {
+        for ext in ["metrics.csv", "parquet"] {
+            let data =
+                format!("path=fixtures/data/k8s-network-{variant}.{ext},index=kubernetes_metrics");
+            let out = run_detection(
+                "kubernetes_anomalous_inbound_network_activity_from_process",
+                &["--data", &data],
+            );
+            assert_eq!(
+                out,
+                expected(&format!("inbound-{variant}.jsonl")),
+                "{variant} {ext}"
+            );
+        }
+    }
+    assert!(!expected("inbound-anomalous.jsonl").is_empty());
+}
+
+#[test]
+fn scanning_by_unauthenticated_ip_address() {
+    for variant in ["anomalous", "quiet"] {
+        let data = format!(
+            "path=fixtures/data/k8s-audit-{variant}.jsonl,source=kubernetes,sourcetype=_json"
+        );
+        let out = run_detection(
+            "kubernetes_scanning_by_unauthenticated_ip_address",
+            &[
+                "--data",
+                &data,
+                "--geoip",
+                "fixtures/geoip/GeoLite2-City-Test.mmdb",
+            ],
+        );
+        assert_eq!(
+            out,
+            expected(&format!("scanning-{variant}.jsonl")),
+            "{variant}"
+        );
+    }
+    assert!(!expected("scanning-anomalous.jsonl").is_empty());
+}
+
+#[test]
+fn io_ratio_baseline_then_detection() {
+    let dir = std::env::temp_dir().join(format!("spl-seeds-lookups-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let lk = dir.to_string_lossy().into_owned();
+    for variant in ["anomalous", "quiet"] {
+        let data =
+            format!("path=fixtures/data/k8s-pod-io-{variant}.metrics.csv,index=kubernetes_metrics");
+        let (code, out, err) = spl(&[
+            "run",
+            "--query-file",
+            "fixtures/oracle/searches/io-ratio-baseline.spl",
+            "--macros",
+            "fixtures/macros/security_content",
+            "--now",
+            NOW,
+            "--earliest",
+            "-30d@d",
+            "--latest",
+            "-1d@d",
+            "--lookups",
+            &lk,
+            "--format",
+            "jsonl",
+            "--data",
+            &data,
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out, expected("io-ratio-baseline.jsonl"));
+        let written =
+            std::fs::read_to_string(dir.join("k8s_container_network_io_ratio_baseline.csv"))
+                .expect("lookup written");
+        let committed = std::fs::read_to_string(
+            root().join("fixtures/lookups/k8s_container_network_io_ratio_baseline.csv"),
+        )
+        .expect("lookup");
+        assert_eq!(written, committed);
+        let out = run_detection(
+            "kubernetes_anomalous_inbound_to_outbound_network_io_ratio",
+            &["--earliest", "-1h", "--lookups", &lk, "--data", &data],
+        );
+        assert_eq!(
+            out,
+            expected(&format!("io-ratio-{variant}.jsonl")),
+            "{variant}"
+        );
+    }
+    assert!(!expected("io-ratio-anomalous.jsonl").is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}

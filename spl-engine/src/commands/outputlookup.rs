@@ -1,0 +1,54 @@
+//! `outputlookup [append=b] <table>`: writes the results to a lookup CSV and
+//! passes them on, so baseline searches can build the lookups detections read.
+
+use crate::context::ExecContext;
+use crate::error::Result;
+use crate::operator::Operator;
+use crate::spec::{CommandKind, CommandSpec};
+use arrow_array::RecordBatch;
+use spl_parser::ast::{find_opt, Outputlookup};
+
+/// The `outputlookup` command's metadata.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "outputlookup",
+    aliases: &[],
+    kind: CommandKind::Transforming,
+    synopsis: "outputlookup [append=<bool>] <table>",
+    description: "Writes the results to a lookup (a CSV file in the first --lookups directory) and returns them.",
+    examples: &[],
+    compat: "Options other than `append` (`create_empty`, `override_if_empty`, `key_field`...) are ignored.",
+};
+
+/// Plans `outputlookup`.
+pub fn plan(o: &Outputlookup) -> Box<dyn Operator> {
+    Box::new(OutputlookupOp {
+        name: o.table.node.clone(),
+        append: find_opt(&o.options, "append").is_some_and(|v| {
+            matches!(
+                v.value.node.to_ascii_lowercase().as_str(),
+                "t" | "true" | "1"
+            )
+        }),
+        buffered: Vec::new(),
+    })
+}
+
+struct OutputlookupOp {
+    name: String,
+    append: bool,
+    buffered: Vec<RecordBatch>,
+}
+
+impl Operator for OutputlookupOp {
+    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.buffered.push(batch);
+        Ok(vec![])
+    }
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let batches = std::mem::take(&mut self.buffered);
+        ctx.catalog
+            .lookups
+            .write(&self.name, &batches, self.append)?;
+        Ok(batches)
+    }
+}

@@ -1,0 +1,485 @@
+//! Text functions (semantics 3.7 [R-TEXTFN]). Multivalue input: `lower` and
+//! `upper` work per value; the others use the first value (3.6).
+
+use super::matching::compile_regex;
+use super::{spec, BindCx, Call, CallState, FnExample, FunctionSpec, Invoke};
+use crate::error::Result;
+use crate::eval::bind::Kind;
+use crate::eval::coerce::{to_num, to_text};
+use crate::eval::val::{build_multi, list_values, Data, Val};
+use arrow_array::builder::StringBuilder;
+use arrow_array::{Array, Float64Array, StringArray};
+use regex::Regex;
+use std::borrow::Cow;
+
+pub(super) const SPECS: &[FunctionSpec] = &[
+    spec(
+        "len",
+        1,
+        Some(1),
+        Kind::Num,
+        Invoke::Eager(len),
+        "Number of characters (Unicode code points).",
+        &[FnExample {
+            expr: r#"len("héllo")"#,
+            result: "5",
+        }],
+    ),
+    spec(
+        "lower",
+        1,
+        Some(1),
+        Kind::Any,
+        Invoke::Eager(lower),
+        "Lower case (each value of a multivalue field).",
+        &[
+            FnExample {
+                expr: r#"lower("AbC")"#,
+                result: "abc",
+            },
+            FnExample {
+                expr: "lower(mv)",
+                result: r#"["a","b","c"]"#,
+            },
+        ],
+    ),
+    spec(
+        "upper",
+        1,
+        Some(1),
+        Kind::Any,
+        Invoke::Eager(upper),
+        "Upper case (each value of a multivalue field).",
+        &[FnExample {
+            expr: r#"upper("AbC")"#,
+            result: "ABC",
+        }],
+    ),
+    spec(
+        "trim",
+        1,
+        Some(2),
+        Kind::Str,
+        Invoke::Eager(trim),
+        "Removes characters of a set (default space and tab) from both ends.",
+        &[
+            FnExample {
+                expr: r#"trim(" ZZZZabcZZ ", " Z")"#,
+                result: "abc",
+            },
+            FnExample {
+                expr: r#"trim("  x  ")"#,
+                result: "x",
+            },
+        ],
+    ),
+    spec(
+        "ltrim",
+        1,
+        Some(2),
+        Kind::Str,
+        Invoke::Eager(ltrim),
+        "Removes characters of a set (default space and tab) from the left.",
+        &[FnExample {
+            expr: r#"ltrim(" ZZZZabcZZ ", " Z")"#,
+            result: "abcZZ ",
+        }],
+    ),
+    spec(
+        "rtrim",
+        1,
+        Some(2),
+        Kind::Str,
+        Invoke::Eager(rtrim),
+        "Removes characters of a set (default space and tab) from the right.",
+        &[FnExample {
+            expr: r#"rtrim(" ZZZZabcZZ ", " Z")"#,
+            result: " ZZZZabc",
+        }],
+    ),
+    spec(
+        "replace",
+        3,
+        Some(3),
+        Kind::Str,
+        Invoke::Eager(replace),
+        r"Replaces every regex match; `\1`..`\9` in the replacement are groups.",
+        &[
+            FnExample {
+                expr: r#"replace("web-7f9c8d6b5-x2k4q", "-\w{5}$|-[abcdef0-9]{8,10}-\w{5}$", "")"#,
+                result: "web",
+            },
+            FnExample {
+                expr: r#"replace("1/14/2023", "^(\d+)/(\d+)/", "\2/\1/")"#,
+                result: "14/1/2023",
+            },
+            FnExample {
+                expr: r#"replace("a, b, ", ",\s$$$$", "")"#,
+                result: "a, b",
+            },
+        ],
+    )
+    .bound(bind_replace),
+    spec(
+        "substr",
+        2,
+        Some(3),
+        Kind::Str,
+        Invoke::Eager(substr),
+        "Substring from a 1-based start (negative counts from the end) of an optional length.",
+        &[
+            FnExample {
+                expr: r#"substr("splendid", 1, 3)"#,
+                result: "spl",
+            },
+            FnExample {
+                expr: r#"substr("string", -3)"#,
+                result: "ing",
+            },
+        ],
+    ),
+    spec(
+        "urldecode",
+        1,
+        Some(1),
+        Kind::Str,
+        Invoke::Eager(urldecode),
+        "Decodes percent-encoding (and `+` as space).",
+        &[FnExample {
+            expr: r#"urldecode("http%3A%2F%2Fwww.splunk.com%2Fdownload%3Fr%3Dheader")"#,
+            result: "http://www.splunk.com/download?r=header",
+        }],
+    ),
+];
+
+/// Maps each row's text (first value for multivalue) through `f`.
+pub(crate) fn map_text(v: &Val, mut f: impl FnMut(&str) -> Option<String>) -> Option<StringArray> {
+    let t = to_text(v)?;
+    let mut b = StringBuilder::with_capacity(t.len(), t.len() * 8);
+    for s in t.iter() {
+        match s.and_then(&mut f) {
+            Some(s) => b.append_value(s),
+            None => b.append_null(),
+        }
+    }
+    Some(b.finish())
+}
+
+fn text_result(v: &Val, out: Option<StringArray>) -> Val {
+    out.map_or_else(Val::null, |a| Val::text(a, v.scalar))
+}
+
+fn len(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    let Some(x) = a.first() else {
+        return Ok(Val::null());
+    };
+    let Some(t) = to_text(x) else {
+        return Ok(Val::null());
+    };
+    let out: Float64Array = t
+        .iter()
+        .map(|s| s.map(|s| s.chars().count() as f64))
+        .collect();
+    Ok(Val::num(out, x.scalar))
+}
+
+fn case_map(a: &[Val], f: fn(&str) -> String) -> Result<Val> {
+    let Some(x) = a.first() else {
+        return Ok(Val::null());
+    };
+    if let Data::Multi(l) = &x.data {
+        let rows = (0..l.len()).map(|i| {
+            (!l.is_null(i)).then(|| list_values(l, i).into_iter().map(f).collect::<Vec<_>>())
+        });
+        return Ok(Val::multi(build_multi(rows), x.scalar));
+    }
+    Ok(text_result(x, map_text(x, |s| Some(f(s)))))
+}
+
+fn lower(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    case_map(a, str::to_lowercase)
+}
+
+fn upper(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    case_map(a, str::to_uppercase)
+}
+
+#[derive(Clone, Copy)]
+enum Side {
+    Both,
+    Left,
+    Right,
+}
+
+fn trim_impl(call: &Call<'_>, a: &[Val], side: Side) -> Result<Val> {
+    let Some(x) = a.first() else {
+        return Ok(Val::null());
+    };
+    let Some(t) = to_text(x) else {
+        return Ok(Val::null());
+    };
+    let sets = match a.get(1) {
+        Some(s) => match to_text(s) {
+            Some(s) => Some((s, a.get(1).is_some_and(|v| v.scalar))),
+            None => return Ok(Val::null()),
+        },
+        None => None,
+    };
+    let n = call.rows(a);
+    let mut b = StringBuilder::with_capacity(n, n * 8);
+    for i in 0..n {
+        let xi = x.idx(i);
+        let set: &str = match &sets {
+            Some((s, scalar)) => {
+                let si = if *scalar { 0 } else { i };
+                if s.is_null(si) {
+                    b.append_null();
+                    continue;
+                }
+                s.value(si)
+            }
+            None => " \t",
+        };
+        if t.is_null(xi) {
+            b.append_null();
+            continue;
+        }
+        let pred = |c: char| set.contains(c);
+        let s = t.value(xi);
+        b.append_value(match side {
+            Side::Both => s.trim_matches(pred),
+            Side::Left => s.trim_start_matches(pred),
+            Side::Right => s.trim_end_matches(pred),
+        });
+    }
+    Ok(Val::text(b.finish(), a.iter().all(|v| v.scalar)))
+}
+
+fn trim(call: &Call<'_>, a: &[Val]) -> Result<Val> {
+    trim_impl(call, a, Side::Both)
+}
+
+fn ltrim(call: &Call<'_>, a: &[Val]) -> Result<Val> {
+    trim_impl(call, a, Side::Left)
+}
+
+fn rtrim(call: &Call<'_>, a: &[Val]) -> Result<Val> {
+    trim_impl(call, a, Side::Right)
+}
+
+/// A compiled `replace` pattern with its replacement in Rust syntax.
+struct Replacer {
+    re: Option<Regex>,
+    repl: Option<String>,
+}
+
+/// Converts a PCRE-style replacement (`\1` groups) to `regex` syntax
+/// (`${1}`, literal `$` doubled).
+pub(crate) fn translate_replacement(repl: &str) -> String {
+    let mut out = String::with_capacity(repl.len() + 4);
+    let mut chars = repl.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.peek().copied() {
+                Some(d) if d.is_ascii_digit() => {
+                    chars.next();
+                    out.push_str("${");
+                    out.push(d);
+                    out.push('}');
+                }
+                Some('\\') => {
+                    chars.next();
+                    out.push('\\');
+                }
+                _ => out.push('\\'),
+            },
+            '$' => out.push_str("$$"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn bind_replace(cx: &BindCx<'_>) -> Result<CallState> {
+    let re = compile_regex(cx, 1)?;
+    let repl = cx.lit_str(2).map(translate_replacement);
+    Ok(CallState::new(Replacer { re, repl }))
+}
+
+fn replace(call: &Call<'_>, a: &[Val]) -> Result<Val> {
+    let [x, p, r] = a else { return Ok(Val::null()) };
+    let (Some(xt), Some(pt), Some(rt)) = (to_text(x), to_text(p), to_text(r)) else {
+        return Ok(Val::null());
+    };
+    let pre = call.state.get::<Replacer>();
+    let n = call.rows(a);
+    let mut b = StringBuilder::with_capacity(n, n * 16);
+    let mut cache: Option<(String, Option<Regex>)> = None;
+    for i in 0..n {
+        let (xi, pi, ri) = (x.idx(i), p.idx(i), r.idx(i));
+        if xt.is_null(xi) || pt.is_null(pi) || rt.is_null(ri) {
+            b.append_null();
+            continue;
+        }
+        let re = match pre.and_then(|p| p.re.as_ref()) {
+            Some(re) => Some(re),
+            None => {
+                let pat = pt.value(pi);
+                if cache.as_ref().is_none_or(|(k, _)| k != pat) {
+                    cache = Some((pat.to_string(), crate::eval::compile_pcre(pat).ok()));
+                }
+                cache.as_ref().and_then(|(_, re)| re.as_ref())
+            }
+        };
+        let Some(re) = re else {
+            b.append_null();
+            continue;
+        };
+        let repl: Cow<'_, str> = match pre.and_then(|p| p.repl.as_deref()) {
+            Some(r) => Cow::Borrowed(r),
+            None => Cow::Owned(translate_replacement(rt.value(ri))),
+        };
+        b.append_value(re.replace_all(xt.value(xi), repl.as_ref()));
+    }
+    Ok(Val::text(b.finish(), a.iter().all(|v| v.scalar)))
+}
+
+/// SQLite `substr` semantics (1-based, negative start from the end, negative
+/// length takes characters before the start).
+pub(crate) fn substr_chars(s: &str, start: i64, len: Option<i64>) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let total = chars.len() as i64;
+    let mut p1 = start;
+    let mut p2 = len.unwrap_or(i64::MAX / 4);
+    let neg = p2 < 0;
+    if neg {
+        p2 = -p2;
+    }
+    if p1 < 0 {
+        p1 += total;
+        if p1 < 0 {
+            p2 += p1;
+            p1 = 0;
+        }
+    } else if p1 > 0 {
+        p1 -= 1;
+    } else if p2 > 0 {
+        p2 -= 1;
+    }
+    if neg {
+        p1 -= p2;
+        if p1 < 0 {
+            p2 += p1;
+            p1 = 0;
+        }
+    }
+    let from = p1.clamp(0, total) as usize;
+    let to = p1.saturating_add(p2.max(0)).clamp(0, total) as usize;
+    chars
+        .get(from..to.max(from))
+        .map(|c| c.iter().collect())
+        .unwrap_or_default()
+}
+
+fn substr(call: &Call<'_>, a: &[Val]) -> Result<Val> {
+    let Some(x) = a.first() else {
+        return Ok(Val::null());
+    };
+    let Some(t) = to_text(x) else {
+        return Ok(Val::null());
+    };
+    let nums: Vec<Option<Float64Array>> = a.iter().skip(1).map(|v| to_num(v, true)).collect();
+    if nums.iter().any(Option::is_none) {
+        return Ok(Val::null());
+    }
+    let n = call.rows(a);
+    let mut b = StringBuilder::with_capacity(n, n * 8);
+    for i in 0..n {
+        let xi = x.idx(i);
+        let arg = |k: usize| -> Option<Option<f64>> {
+            let v = a.get(k + 1)?;
+            let arr = nums.get(k)?.as_ref()?;
+            let j = v.idx(i);
+            Some(arr.is_valid(j).then(|| arr.value(j)))
+        };
+        let start = arg(0).flatten();
+        let length = arg(1);
+        match (t.is_null(xi), start, length) {
+            (false, Some(s), None) => {
+                b.append_value(substr_chars(t.value(xi), s.trunc() as i64, None))
+            }
+            (false, Some(s), Some(Some(l))) => b.append_value(substr_chars(
+                t.value(xi),
+                s.trunc() as i64,
+                Some(l.trunc() as i64),
+            )),
+            _ => b.append_null(),
+        }
+    }
+    Ok(Val::text(b.finish(), a.iter().all(|v| v.scalar)))
+}
+
+/// Percent-decoding; `+` is a space; invalid escapes are kept as written;
+/// invalid UTF-8 is replaced with U+FFFD.
+pub(crate) fn url_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&c) = bytes.get(i) {
+        match c {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    Some(v) => {
+                        out.push(v);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn urldecode(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    let Some(x) = a.first() else {
+        return Ok(Val::null());
+    };
+    Ok(text_result(x, map_text(x, |s| Some(url_decode(s)))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substr_sqlite() {
+        assert_eq!(substr_chars("splendid", 1, Some(3)), "spl");
+        assert_eq!(substr_chars("string", -3, None), "ing");
+        assert_eq!(substr_chars("string", 0, Some(2)), "s");
+        assert_eq!(substr_chars("string", 3, Some(-2)), "st");
+        assert_eq!(substr_chars("string", 10, None), "");
+        assert_eq!(substr_chars("string", -10, Some(5)), "s");
+        assert_eq!(substr_chars("string", -10, Some(2)), "");
+        assert_eq!(substr_chars("héllo", 2, Some(2)), "él");
+    }
+
+    #[test]
+    fn replacement_translation() {
+        assert_eq!(translate_replacement(r"\2/\1/"), "${2}/${1}/");
+        assert_eq!(translate_replacement("$5"), "$$5");
+        assert_eq!(translate_replacement(r"a\\b\x"), r"a\b\x");
+    }
+
+    #[test]
+    fn url() {
+        assert_eq!(url_decode("a%20b+c%2"), "a b c%2");
+        assert_eq!(url_decode("%E2%9C%93"), "✓");
+    }
+}

@@ -1,0 +1,538 @@
+//! A small JSON reader that flattens one JSON value into Splunk field names as it
+//! parses, without building a tree.
+//!
+//! Splunk's JSON extraction (`_json`, `spath`) names a value by its path: object keys
+//! joined with `.`, `{}` appended for each array level (`sourceIPs{}`, `a{}.b`,
+//! `a{}{}`). Every array element is one value of a multivalue field. Numbers keep the
+//! exact text they were written with (`1.50` stays `1.50`), which `serde_json::Value`
+//! cannot do without the `arbitrary_precision` feature; that is why this is hand
+//! written. JSON `null` yields the text `null` (see docs/compat-notes/ingest.md).
+
+use std::borrow::Cow;
+
+/// Deeper nesting than this is refused rather than risking the stack.
+const MAX_DEPTH: usize = 512;
+
+/// A JSON syntax error at a byte offset of the parsed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonSyntaxError {
+    /// Byte offset into the parsed text.
+    pub offset: usize,
+    /// `expected X, found Y` style message.
+    pub message: String,
+}
+
+/// Parses JSON text starting at `pos`, calling `emit(path, value)` for each scalar.
+pub(crate) struct Flattener<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    path: String,
+    depth: usize,
+}
+
+impl<'a> Flattener<'a> {
+    /// A flattener over `text`, positioned at its start.
+    pub(crate) fn new(text: &'a str) -> Self {
+        Flattener {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            path: String::new(),
+            depth: 0,
+        }
+    }
+
+    /// A flattener over `text`, positioned at byte `pos`.
+    pub(crate) fn at(text: &'a str, pos: usize) -> Self {
+        let mut f = Flattener::new(text);
+        f.pos = pos.min(text.len());
+        f
+    }
+
+    /// The members of the object at the current position: each key with the byte
+    /// range of its value. Values are checked but not flattened.
+    pub(crate) fn object_members(
+        &mut self,
+    ) -> Result<Vec<(Cow<'a, str>, usize, usize)>, JsonSyntaxError> {
+        if self.skip_ws() != Some(b'{') {
+            return Err(self.unexpected("`{` (a JSON object)"));
+        }
+        self.pos += 1;
+        let mut out = Vec::new();
+        if self.skip_ws() == Some(b'}') {
+            self.pos += 1;
+            return Ok(out);
+        }
+        loop {
+            if self.skip_ws() != Some(b'"') {
+                return Err(self.unexpected("a quoted object key"));
+            }
+            let key = self.string()?;
+            self.expect(b':', "`:` after an object key")?;
+            self.skip_ws();
+            let start = self.pos;
+            self.path.clear();
+            self.value(&mut |_: &str, _: Cow<'a, str>| {})?;
+            out.push((key, start, self.pos));
+            match self.skip_ws() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                _ => return Err(self.unexpected("`,` or `}` in an object")),
+            }
+        }
+    }
+
+    /// Current byte offset.
+    pub(crate) fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Skips JSON whitespace; returns the next byte, if any.
+    pub(crate) fn skip_ws(&mut self) -> Option<u8> {
+        while let Some(&b) = self.bytes.get(self.pos) {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                self.pos += 1;
+            } else {
+                return Some(b);
+            }
+        }
+        None
+    }
+
+    /// Consumes `b` (after whitespace) or fails with `expected what`.
+    pub(crate) fn expect(&mut self, b: u8, what: &str) -> Result<(), JsonSyntaxError> {
+        match self.skip_ws() {
+            Some(c) if c == b => {
+                self.pos += 1;
+                Ok(())
+            }
+            _ => Err(self.unexpected(what)),
+        }
+    }
+
+    /// Flattens one JSON object at the current position (after whitespace); its
+    /// fields are named from the root.
+    pub(crate) fn flatten_object<F>(&mut self, emit: &mut F) -> Result<(), JsonSyntaxError>
+    where
+        F: FnMut(&str, Cow<'a, str>),
+    {
+        match self.skip_ws() {
+            Some(b'{') => {
+                self.path.clear();
+                self.object(emit)
+            }
+            _ => Err(self.unexpected("`{` (a JSON object)")),
+        }
+    }
+
+    /// An error saying what was expected and showing what was found here.
+    pub(crate) fn unexpected(&self, expected: &str) -> JsonSyntaxError {
+        let found = match self.text.get(self.pos..).and_then(|s| s.chars().next()) {
+            None => "end of input".to_string(),
+            Some(c) if c.is_control() => format!("{c:?}"),
+            Some(c) => format!("`{c}`"),
+        };
+        JsonSyntaxError {
+            offset: self.pos,
+            message: format!("expected {expected}, found {found}"),
+        }
+    }
+
+    fn value<F>(&mut self, emit: &mut F) -> Result<(), JsonSyntaxError>
+    where
+        F: FnMut(&str, Cow<'a, str>),
+    {
+        match self.bytes.get(self.pos) {
+            Some(b'{') => self.object(emit),
+            Some(b'[') => self.array(emit),
+            Some(b'"') => {
+                let s = self.string()?;
+                self.emit_scalar(emit, s);
+                Ok(())
+            }
+            Some(b't') => self.literal("true", emit),
+            Some(b'f') => self.literal("false", emit),
+            Some(b'n') => self.literal("null", emit),
+            Some(b'-' | b'0'..=b'9') => {
+                let n = self.number()?;
+                self.emit_scalar(emit, Cow::Borrowed(n));
+                Ok(())
+            }
+            _ => Err(self.unexpected("a JSON value")),
+        }
+    }
+
+    fn emit_scalar<F>(&self, emit: &mut F, value: Cow<'a, str>)
+    where
+        F: FnMut(&str, Cow<'a, str>),
+    {
+        // A scalar at the root, or under an empty key, has no usable field name.
+        if !self.path.is_empty() {
+            emit(&self.path, value);
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), JsonSyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(JsonSyntaxError {
+                offset: self.pos,
+                message: format!("expected at most {MAX_DEPTH} levels of nesting, found more"),
+            });
+        }
+        Ok(())
+    }
+
+    fn object<F>(&mut self, emit: &mut F) -> Result<(), JsonSyntaxError>
+    where
+        F: FnMut(&str, Cow<'a, str>),
+    {
+        self.enter()?;
+        self.pos += 1; // `{`
+        if self.skip_ws() == Some(b'}') {
+            self.pos += 1;
+            self.depth -= 1;
+            return Ok(());
+        }
+        loop {
+            if self.skip_ws() != Some(b'"') {
+                return Err(self.unexpected("a quoted object key"));
+            }
+            let key = self.string()?;
+            self.expect(b':', "`:` after an object key")?;
+            self.skip_ws();
+            let saved = self.path.len();
+            if !self.path.is_empty() {
+                self.path.push('.');
+            }
+            self.path.push_str(&key);
+            let r = self.value(emit);
+            self.path.truncate(saved);
+            r?;
+            match self.skip_ws() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    self.depth -= 1;
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("`,` or `}` in an object")),
+            }
+        }
+    }
+
+    fn array<F>(&mut self, emit: &mut F) -> Result<(), JsonSyntaxError>
+    where
+        F: FnMut(&str, Cow<'a, str>),
+    {
+        self.enter()?;
+        self.pos += 1; // `[`
+        let saved = self.path.len();
+        self.path.push_str("{}");
+        let r = self.array_items(emit);
+        self.path.truncate(saved);
+        self.depth -= 1;
+        r
+    }
+
+    fn array_items<F>(&mut self, emit: &mut F) -> Result<(), JsonSyntaxError>
+    where
+        F: FnMut(&str, Cow<'a, str>),
+    {
+        if self.skip_ws() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.skip_ws();
+            self.value(emit)?;
+            match self.skip_ws() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("`,` or `]` in an array")),
+            }
+        }
+    }
+
+    fn literal<F>(&mut self, word: &'static str, emit: &mut F) -> Result<(), JsonSyntaxError>
+    where
+        F: FnMut(&str, Cow<'a, str>),
+    {
+        let end = self.pos + word.len();
+        if self.bytes.get(self.pos..end) == Some(word.as_bytes()) {
+            self.pos = end;
+            self.emit_scalar(emit, Cow::Borrowed(word));
+            Ok(())
+        } else {
+            Err(self.unexpected("a JSON value"))
+        }
+    }
+
+    /// A number, validated against JSON's grammar, returned as written.
+    fn number(&mut self) -> Result<&'a str, JsonSyntaxError> {
+        let start = self.pos;
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.bytes.get(self.pos) {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.unexpected("a digit")),
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if !matches!(self.bytes.get(self.pos), Some(b'0'..=b'9')) {
+                return Err(self.unexpected("a digit after `.`"));
+            }
+            self.digits();
+        }
+        if matches!(self.bytes.get(self.pos), Some(b'e' | b'E')) {
+            self.pos += 1;
+            if matches!(self.bytes.get(self.pos), Some(b'+' | b'-')) {
+                self.pos += 1;
+            }
+            if !matches!(self.bytes.get(self.pos), Some(b'0'..=b'9')) {
+                return Err(self.unexpected("a digit in the exponent"));
+            }
+            self.digits();
+        }
+        Ok(self.text.get(start..self.pos).unwrap_or_default())
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.bytes.get(self.pos), Some(b'0'..=b'9')) {
+            self.pos += 1;
+        }
+    }
+
+    /// A string at `"`; borrowed when it has no escapes.
+    fn string(&mut self) -> Result<Cow<'a, str>, JsonSyntaxError> {
+        self.pos += 1; // opening quote
+        let start = self.pos;
+        loop {
+            match self.bytes.get(self.pos) {
+                None => return Err(self.unexpected("a closing `\"`")),
+                Some(b'"') => {
+                    let s = self.text.get(start..self.pos).unwrap_or_default();
+                    self.pos += 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                Some(b'\\') => break,
+                Some(&b) if b < 0x20 => {
+                    return Err(
+                        self.unexpected("a string character (control characters must be escaped)")
+                    )
+                }
+                Some(_) => self.pos += 1,
+            }
+        }
+        let mut out = String::from(self.text.get(start..self.pos).unwrap_or_default());
+        loop {
+            match self.bytes.get(self.pos) {
+                None => return Err(self.unexpected("a closing `\"`")),
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(&b) if b < 0x20 => {
+                    return Err(
+                        self.unexpected("a string character (control characters must be escaped)")
+                    )
+                }
+                Some(_) => {
+                    // Copy a run of plain characters at once (char boundaries are
+                    // guaranteed: the run stops only at ASCII bytes).
+                    let run_start = self.pos;
+                    while let Some(&b) = self.bytes.get(self.pos) {
+                        if b == b'"' || b == b'\\' || b < 0x20 {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
+                }
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), JsonSyntaxError> {
+        let c = match self.bytes.get(self.pos) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let hi = self.hex4()?;
+                let c = if (0xD800..0xDC00).contains(&hi)
+                    && self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u")
+                {
+                    let save = self.pos;
+                    self.pos += 2;
+                    let lo = self.hex4()?;
+                    if (0xDC00..0xE000).contains(&lo) {
+                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                    } else {
+                        self.pos = save;
+                        None
+                    }
+                } else {
+                    char::from_u32(hi)
+                };
+                // Lone surrogates cannot be represented in UTF-8: keep a visible marker.
+                out.push(c.unwrap_or('\u{FFFD}'));
+                return Ok(());
+            }
+            _ => return Err(self.unexpected("a valid escape (`\\n`, `\\\"`, `\\u00e9`...)")),
+        };
+        self.pos += 1;
+        out.push(c);
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonSyntaxError> {
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| self.unexpected("4 hex digits after `\\u`"))?;
+        let v = u32::from_str_radix(digits, 16).map_err(|_| self.unexpected("4 hex digits"))?;
+        self.pos += 4;
+        Ok(v)
+    }
+}
+
+/// Flattens a whole text that must hold exactly one JSON object.
+pub(crate) fn flatten_document<'a, F>(text: &'a str, emit: &mut F) -> Result<(), JsonSyntaxError>
+where
+    F: FnMut(&str, Cow<'a, str>),
+{
+    let mut p = Flattener::new(text);
+    p.flatten_object(emit)?;
+    match p.skip_ws() {
+        None => Ok(()),
+        Some(_) => Err(p.unexpected("end of the JSON object")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(text: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        flatten_document(text, &mut |k: &str, v: Cow<'_, str>| {
+            out.push((k.to_string(), v.into_owned()))
+        })
+        .unwrap();
+        out
+    }
+
+    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn nested_objects_and_arrays() {
+        let got = flat(
+            r#"{"user":{"username":"bob","groups":["a","b"]},"sourceIPs":["1.2.3.4"],
+               "objs":[{"b":1},{"b":2,"c":true}],"nest":[[1,2],[3]],"e":[],"o":{}}"#,
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("user.username", "bob"),
+                ("user.groups{}", "a"),
+                ("user.groups{}", "b"),
+                ("sourceIPs{}", "1.2.3.4"),
+                ("objs{}.b", "1"),
+                ("objs{}.b", "2"),
+                ("objs{}.c", "true"),
+                ("nest{}{}", "1"),
+                ("nest{}{}", "2"),
+                ("nest{}{}", "3"),
+            ])
+        );
+    }
+
+    #[test]
+    fn numbers_keep_their_lexeme_and_null_is_text() {
+        let got = flat(
+            r#"{"a":1.50,"b":-0,"c":1e3,"d":403,"n":null,"big":123456789012345678901234567890}"#,
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("a", "1.50"),
+                ("b", "-0"),
+                ("c", "1e3"),
+                ("d", "403"),
+                ("n", "null"),
+                ("big", "123456789012345678901234567890")
+            ])
+        );
+    }
+
+    #[test]
+    fn escapes_and_dotted_keys() {
+        let got = flat(
+            r#"{"annotations":{"authorization.k8s.io/decision":"allow"},"u":"a\u0026b\n\ud83d\ude00\"","x":"\ud800"}"#,
+        );
+        assert_eq!(
+            got,
+            pairs(&[
+                ("annotations.authorization.k8s.io/decision", "allow"),
+                ("u", "a&b\n😀\""),
+                ("x", "\u{FFFD}")
+            ])
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_reported_not_panicked() {
+        for bad in [
+            "",
+            "{",
+            "{\"a\"",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":-}",
+            "{\"a\":\"x",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"\\u12\"}",
+            "{\"a\":tru}",
+            "{\"a\":1} x",
+            "[1]",
+            "{\"a\":\"tab\there\"}",
+        ] {
+            let r = flatten_document(bad, &mut |_: &str, _: Cow<'_, str>| {});
+            assert!(r.is_err(), "{bad:?} should fail");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let deep = format!("{{\"a\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
+        let err = flatten_document(&deep, &mut |_: &str, _: Cow<'_, str>| {}).unwrap_err();
+        assert!(err.message.contains("levels of nesting"), "{}", err.message);
+    }
+}

@@ -1,0 +1,448 @@
+//! Lazy Parquet scans for events and metrics.
+//!
+//! The footer is read once when the dataset is opened; each scan opens the file
+//! again and reads only the row groups whose `_time` statistics overlap the
+//! request's time range and only the requested columns, one batch at a time, so
+//! memory stays bounded however large the file.
+//!
+//! Event columns come out as: strings (any string or dictionary type) Utf8; lists of
+//! strings List<Utf8> (multivalue); integers Int64; floats Float64; booleans the
+//! text `true`/`false`; struct columns flattened to `a.b` names; other types cast to
+//! their text. `_time` is Float64 epoch seconds from the time field (integer or
+//! float epochs, Arrow timestamps, or time text).
+
+use super::event_builder::DEFAULT_TIME_FIELDS;
+use super::metrics_shape::{finish_metric_batch, time_mask, time_to_f64, MetricColumns};
+use super::timestamp::epoch_from_number;
+use super::{Scan, ScanRequest};
+use crate::error::{EngineError, Result};
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+use parquet::arrow::ProjectionMask;
+use parquet::file::statistics::Statistics;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+const PARQUET_BATCH_ROWS: usize = 65536;
+
+enum Mode {
+    Events { time: Option<usize> },
+    Metrics { layout: MetricColumns },
+}
+
+/// A Parquet file scanned lazily.
+pub struct ParquetScan {
+    path: PathBuf,
+    display: String,
+    meta: ArrowReaderMetadata,
+    names: Vec<String>,
+    mode: Mode,
+}
+
+fn parquet_error(display: &str, e: impl std::fmt::Display) -> EngineError {
+    EngineError::data(display, None, None, format!("invalid parquet file: {e}"))
+}
+
+fn open_file(path: &Path, display: &str) -> Result<File> {
+    File::open(path).map_err(|source| EngineError::Io {
+        path: display.to_string(),
+        source,
+    })
+}
+
+fn load(path: &Path, display: &str) -> Result<(ArrowReaderMetadata, Vec<String>)> {
+    let file = open_file(path, display)?;
+    let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
+        .map_err(|e| parquet_error(display, e))?;
+    let names = meta
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    Ok((meta, names))
+}
+
+/// True when the file's columns are a metrics table.
+pub(crate) fn has_metric_columns(path: &Path, display: &str) -> Result<bool> {
+    let (_, names) = load(path, display)?;
+    Ok(MetricColumns::from_names(&names).is_some())
+}
+
+impl ParquetScan {
+    /// Opens an events file; `time_field` names the time column.
+    pub fn open_events(path: PathBuf, display: String, time_field: Option<String>) -> Result<Self> {
+        let (meta, names) = load(&path, &display)?;
+        let time = match &time_field {
+            Some(f) => Some(names.iter().position(|n| n == f).ok_or_else(|| {
+                EngineError::data(
+                    &display,
+                    None,
+                    Some(f),
+                    "expected the time field among the columns, found no such column",
+                )
+            })?),
+            None => DEFAULT_TIME_FIELDS
+                .iter()
+                .find_map(|c| names.iter().position(|n| n == c)),
+        };
+        Ok(ParquetScan {
+            path,
+            display,
+            meta,
+            names,
+            mode: Mode::Events { time },
+        })
+    }
+
+    /// Opens a metrics file (`_time`/`metric_timestamp`, `metric_name`, `_value`, dims).
+    pub fn open_metrics(path: PathBuf, display: String) -> Result<Self> {
+        let (meta, names) = load(&path, &display)?;
+        let layout = MetricColumns::from_names(&names).ok_or_else(|| {
+            EngineError::data(
+                &display,
+                None,
+                None,
+                format!(
+                    "expected metric columns (`_time` or `metric_timestamp`, `metric_name`, `_value`), found {}",
+                    names.join(",")
+                ),
+            )
+        })?;
+        Ok(ParquetScan {
+            path,
+            display,
+            meta,
+            names,
+            mode: Mode::Metrics { layout },
+        })
+    }
+
+    fn time_index(&self) -> Option<usize> {
+        match &self.mode {
+            Mode::Events { time } => *time,
+            Mode::Metrics { layout } => Some(layout.time),
+        }
+    }
+
+    /// Row groups that may hold rows in the request's time range.
+    fn row_groups(&self, req: &ScanRequest) -> Vec<usize> {
+        let md = self.meta.metadata();
+        let all: Vec<usize> = (0..md.num_row_groups()).collect();
+        if req.earliest.is_none() && req.latest.is_none() {
+            return all;
+        }
+        let Some(time_name) = self.time_index().and_then(|i| self.names.get(i)) else {
+            return all;
+        };
+        let scale = match self
+            .meta
+            .schema()
+            .field_with_name(time_name)
+            .map(|f| f.data_type().clone())
+        {
+            Ok(DataType::Timestamp(unit, _)) => Some(match unit {
+                TimeUnit::Second => 1.0,
+                TimeUnit::Millisecond => 1e3,
+                TimeUnit::Microsecond => 1e6,
+                TimeUnit::Nanosecond => 1e9,
+            }),
+            Ok(dt) if dt.is_numeric() => None,
+            _ => return all, // text times: no usable statistics
+        };
+        let to_secs = |v: f64| match scale {
+            Some(s) => Some(v / s),
+            None => epoch_from_number(v),
+        };
+        let leaf = md
+            .file_metadata()
+            .schema_descr()
+            .columns()
+            .iter()
+            .position(|c| c.path().string() == *time_name);
+        let lo = req.earliest.unwrap_or(f64::NEG_INFINITY);
+        let hi = req.latest.unwrap_or(f64::INFINITY);
+        all.into_iter()
+            .filter(|&rg| {
+                let stats = leaf.and_then(|l| md.row_group(rg).columns().get(l)?.statistics());
+                let (min, max) = match stats {
+                    Some(Statistics::Int64(s)) => (
+                        s.min_opt().map(|&v| v as f64),
+                        s.max_opt().map(|&v| v as f64),
+                    ),
+                    Some(Statistics::Int32(s)) => (
+                        s.min_opt().map(|&v| v as f64),
+                        s.max_opt().map(|&v| v as f64),
+                    ),
+                    Some(Statistics::Double(s)) => (s.min_opt().copied(), s.max_opt().copied()),
+                    Some(Statistics::Float(s)) => (
+                        s.min_opt().map(|&v| v as f64),
+                        s.max_opt().map(|&v| v as f64),
+                    ),
+                    _ => (None, None),
+                };
+                match (min.and_then(to_secs), max.and_then(to_secs)) {
+                    (Some(min), Some(max)) => max >= lo && min < hi,
+                    _ => true,
+                }
+            })
+            .collect()
+    }
+
+    fn projection(&self, req: &ScanRequest) -> Vec<usize> {
+        match &self.mode {
+            Mode::Metrics { layout } => layout.input_projection(&self.names, req),
+            Mode::Events { time } => match &req.columns {
+                None => (0..self.names.len()).collect(),
+                Some(cols) => (0..self.names.len())
+                    .filter(|&i| {
+                        Some(i) == *time
+                            || self.names.get(i).is_some_and(|n| {
+                                n == "_raw"
+                                    || cols
+                                        .iter()
+                                        .any(|c| c == n || c.starts_with(&format!("{n}.")))
+                            })
+                    })
+                    .collect(),
+            },
+        }
+    }
+}
+
+impl Scan for ParquetScan {
+    fn scan(
+        &self,
+        req: &ScanRequest,
+    ) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send + '_>> {
+        let projection = self.projection(req);
+        let mask = ProjectionMask::roots(
+            self.meta.metadata().file_metadata().schema_descr(),
+            projection.clone(),
+        );
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
+            open_file(&self.path, &self.display)?,
+            self.meta.clone(),
+        )
+        .with_projection(mask)
+        .with_row_groups(self.row_groups(req))
+        .with_batch_size(PARQUET_BATCH_ROWS)
+        .build()
+        .map_err(|e| parquet_error(&self.display, e))?;
+        let req = req.clone();
+        Ok(Box::new(reader.map(move |batch| {
+            let batch = batch.map_err(|e| parquet_error(&self.display, e))?;
+            let columns: Vec<(usize, ArrayRef)> = projection
+                .iter()
+                .copied()
+                .zip(batch.columns().iter().cloned())
+                .collect();
+            match &self.mode {
+                Mode::Metrics { layout } => finish_metric_batch(
+                    layout,
+                    &self.names,
+                    &columns,
+                    batch.num_rows(),
+                    &req,
+                    &self.display,
+                    None,
+                ),
+                Mode::Events { time } => self.event_batch(&columns, *time, batch.num_rows(), &req),
+            }
+        })))
+    }
+}
+
+impl ParquetScan {
+    fn event_batch(
+        &self,
+        columns: &[(usize, ArrayRef)],
+        time: Option<usize>,
+        n_rows: usize,
+        req: &ScanRequest,
+    ) -> Result<RecordBatch> {
+        let time_col = match time.and_then(|t| columns.iter().find(|(i, _)| *i == t)) {
+            Some((i, c)) => time_to_f64(
+                c,
+                self.names.get(*i).map_or("_time", String::as_str),
+                &self.display,
+                None,
+            )?,
+            None => arrow_array::Float64Array::new_null(n_rows),
+        };
+        let mut fields = vec![Field::new("_time", DataType::Float64, true)];
+        let mut arrays: Vec<ArrayRef> = vec![Arc::new(time_col.clone())];
+        let raw_first = columns
+            .iter()
+            .filter(|(i, _)| self.names.get(*i).is_some_and(|n| n == "_raw"));
+        let rest = columns.iter().filter(|(i, _)| {
+            self.names
+                .get(*i)
+                .is_some_and(|n| n != "_raw" && n != "_time")
+        });
+        for (i, col) in raw_first.chain(rest) {
+            let name = self.names.get(*i).cloned().unwrap_or_default();
+            event_column(&name, col, &mut fields, &mut arrays, &self.display)?;
+        }
+        let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)) as SchemaRef, arrays)?;
+        Ok(match time_mask(&time_col, req) {
+            Some(m) => arrow_select::filter::filter_record_batch(&batch, &m)?,
+            None => batch,
+        })
+    }
+}
+
+fn list_of_utf8() -> DataType {
+    DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
+}
+
+/// Converts one Parquet column to the event column types (see the module docs).
+fn event_column(
+    name: &str,
+    col: &ArrayRef,
+    fields: &mut Vec<Field>,
+    arrays: &mut Vec<ArrayRef>,
+    display: &str,
+) -> Result<()> {
+    let converted: ArrayRef = match col.data_type() {
+        DataType::Utf8 | DataType::Int64 | DataType::Float64 => col.clone(),
+        DataType::Struct(_) => {
+            let s = col.as_struct();
+            for (f, child) in s.fields().iter().zip(s.columns()) {
+                // A null struct hides its children's values.
+                let child = match s.nulls() {
+                    Some(n) => {
+                        let valid = arrow_array::BooleanArray::new(n.inner().clone(), None);
+                        arrow_select::nullif::nullif(child, &arrow_arith::boolean::not(&valid)?)?
+                    }
+                    None => child.clone(),
+                };
+                event_column(
+                    &format!("{name}.{}", f.name()),
+                    &child,
+                    fields,
+                    arrays,
+                    display,
+                )?;
+            }
+            return Ok(());
+        }
+        DataType::List(_)
+        | DataType::LargeList(_)
+        | DataType::FixedSizeList(_, _)
+        | DataType::ListView(_) => arrow_cast::cast(col, &list_of_utf8())
+            .map_err(|e| unsupported(display, name, col.data_type(), e))?,
+        dt if dt.is_integer() => arrow_cast::cast(col, &DataType::Int64)?,
+        dt if dt.is_floating()
+            || matches!(dt, DataType::Decimal128(_, _) | DataType::Decimal256(_, _)) =>
+        {
+            arrow_cast::cast(col, &DataType::Float64)?
+        }
+        _ => arrow_cast::cast(col, &DataType::Utf8)
+            .map_err(|e| unsupported(display, name, col.data_type(), e))?,
+    };
+    fields.push(Field::new(name, converted.data_type().clone(), true));
+    arrays.push(converted);
+    Ok(())
+}
+
+fn unsupported(display: &str, name: &str, dt: &DataType, e: impl std::fmt::Display) -> EngineError {
+    EngineError::data(
+        display,
+        None,
+        Some(name),
+        format!("expected a column of strings, numbers or lists, found {dt} ({e})"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Float64Array, Int64Array, StringArray};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+
+    fn write(path: &Path, time_type: DataType) {
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("_time", time_type.clone(), false),
+            Field::new("metric_name", DataType::Utf8, false),
+            Field::new("_value", DataType::Float64, false),
+        ]));
+        let props = WriterProperties::builder()
+            .set_max_row_group_row_count(Some(10))
+            .build();
+        let mut w =
+            ArrowWriter::try_new(File::create(path).unwrap(), schema.clone(), Some(props)).unwrap();
+        for g in 0..3i64 {
+            let secs: Vec<i64> = (0..10).map(|i| 1_000_000 + g * 1000 + i).collect();
+            let time: ArrayRef = match &time_type {
+                DataType::Timestamp(TimeUnit::Millisecond, _) => {
+                    Arc::new(arrow_array::TimestampMillisecondArray::from(
+                        secs.iter().map(|s| s * 1000).collect::<Vec<_>>(),
+                    ))
+                }
+                _ => Arc::new(Int64Array::from(secs)),
+            };
+            let batch = RecordBatch::try_new(
+                schema.clone(),
+                vec![
+                    time,
+                    Arc::new(StringArray::from(vec!["m"; 10])),
+                    Arc::new(Float64Array::from(vec![1.0; 10])),
+                ],
+            )
+            .unwrap();
+            w.write(&batch).unwrap();
+            w.flush().unwrap();
+        }
+        w.close().unwrap();
+    }
+
+    fn req(lo: f64, hi: f64) -> ScanRequest {
+        ScanRequest {
+            columns: None,
+            earliest: Some(lo),
+            latest: Some(hi),
+        }
+    }
+
+    #[test]
+    fn row_groups_are_pruned_by_time() {
+        let dir = std::env::temp_dir().join(format!("spl-ingest-prune-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, dt) in [
+            ("int.parquet", DataType::Int64),
+            (
+                "ts.parquet",
+                DataType::Timestamp(TimeUnit::Millisecond, None),
+            ),
+        ] {
+            let p = dir.join(name);
+            write(&p, dt);
+            let scan = ParquetScan::open_metrics(p.clone(), name.into()).unwrap();
+            assert_eq!(scan.meta.metadata().num_row_groups(), 3);
+            assert_eq!(scan.row_groups(&ScanRequest::default()), [0, 1, 2]);
+            assert_eq!(
+                scan.row_groups(&req(1_001_000.0, 1_001_005.0)),
+                [1],
+                "{name}"
+            );
+            assert_eq!(
+                scan.row_groups(&req(1_000_009.0, 1_001_001.0)),
+                [0, 1],
+                "{name}"
+            );
+            // `latest` is exclusive: a group starting exactly there is skipped.
+            assert_eq!(scan.row_groups(&req(0.0, 1_001_000.0)), [0], "{name}");
+            assert!(scan.row_groups(&req(2e6, 3e6)).is_empty());
+            let events = ParquetScan::open_events(p, name.into(), None).unwrap();
+            assert_eq!(events.row_groups(&req(1_002_000.0, 1e7)), [2]);
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

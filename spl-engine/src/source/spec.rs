@@ -1,0 +1,433 @@
+//! The `--data SPEC` syntax, format detection, and opening a file as a [`Dataset`].
+//!
+//! `SPEC` is a path, or comma-separated `key=value` pairs with keys `path`, `index`,
+//! `source`, `sourcetype`, `host`, `format`, `time_field`. Unstated parts default to:
+//! the format from the extension and content (metric columns mean metrics), index
+//! `main`, source the path as given, sourcetype from the format.
+
+use super::csv_events::read_csv_events;
+use super::csv_util::{open_csv, read_header};
+use super::hec_metrics::{is_hec_metric, read_hec_metrics};
+use super::json_events::read_json_events;
+use super::metrics_csv::MetricsCsvScan;
+use super::metrics_shape::MetricColumns;
+use super::otlp::{read_otlp_metrics, OtlpRollup};
+use super::splunk_json::{is_export_object, read_splunk_json};
+use super::{DataKind, Dataset, MemoryScan, Scan, SourceMeta};
+use crate::error::{EngineError, Result};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+
+/// A file format the engine reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataFormat {
+    /// JSON events: JSON lines, a JSON array of objects, or concatenated objects.
+    Json,
+    /// Splunk search-result export JSON (`{"result": {...}}` lines or `{"results": [...]}`).
+    SplunkJson,
+    /// CSV events with a header row.
+    Csv,
+    /// Parquet events (any columns).
+    Parquet,
+    /// Metric data points in CSV (`metric_timestamp`/`_time`, `metric_name`, `_value`, dims).
+    MetricsCsv,
+    /// Metric data points in Parquet (same columns).
+    MetricsParquet,
+    /// OTLP/JSON metrics (collector `file` exporter), converted to data points.
+    OtlpJson,
+    /// Splunk HEC metric events in JSON (`"event":"metric"`, `fields.metric_name`...).
+    HecMetrics,
+    /// KubeArmor telemetry and alerts (`karmor logs --json`, relay server output).
+    Kubearmor,
+}
+
+impl DataFormat {
+    /// Every format, in the order listed in error messages.
+    pub const ALL: &'static [DataFormat] = &[
+        DataFormat::Json,
+        DataFormat::SplunkJson,
+        DataFormat::Csv,
+        DataFormat::Parquet,
+        DataFormat::MetricsCsv,
+        DataFormat::MetricsParquet,
+        DataFormat::OtlpJson,
+        DataFormat::HecMetrics,
+        DataFormat::Kubearmor,
+    ];
+
+    /// The name used in `format=`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DataFormat::Json => "json",
+            DataFormat::SplunkJson => "splunk-json",
+            DataFormat::Csv => "csv",
+            DataFormat::Parquet => "parquet",
+            DataFormat::MetricsCsv => "metrics-csv",
+            DataFormat::MetricsParquet => "metrics-parquet",
+            DataFormat::OtlpJson => "otlp-json",
+            DataFormat::HecMetrics => "hec-metrics",
+            DataFormat::Kubearmor => "kubearmor",
+        }
+    }
+
+    /// Events or metrics.
+    pub fn kind(self) -> DataKind {
+        match self {
+            DataFormat::MetricsCsv
+            | DataFormat::MetricsParquet
+            | DataFormat::OtlpJson
+            | DataFormat::HecMetrics => DataKind::Metrics,
+            _ => DataKind::Events,
+        }
+    }
+
+    /// The sourcetype given to data of this format when none is stated.
+    pub fn default_sourcetype(self) -> &'static str {
+        match self {
+            DataFormat::Json | DataFormat::SplunkJson => "_json",
+            DataFormat::Csv => "csv",
+            DataFormat::Parquet => "parquet",
+            DataFormat::MetricsCsv => "metrics_csv",
+            DataFormat::MetricsParquet => "metrics_parquet",
+            DataFormat::OtlpJson => "otlp_json",
+            DataFormat::HecMetrics => "hec_metrics",
+            DataFormat::Kubearmor => "kubearmor",
+        }
+    }
+}
+
+impl std::fmt::Display for DataFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+fn format_names() -> String {
+    DataFormat::ALL
+        .iter()
+        .map(|f| f.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl FromStr for DataFormat {
+    type Err = EngineError;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let t = s.trim().to_ascii_lowercase().replace('_', "-");
+        let alias = match t.as_str() {
+            "jsonl" | "ndjson" | "json-lines" => "json",
+            "splunk-export" | "export-json" => "splunk-json",
+            "metrics" => "metrics-csv",
+            "otlp" | "otlp-metrics" => "otlp-json",
+            "hec" | "metrics-json" | "hec-json" => "hec-metrics",
+            other => other,
+        };
+        DataFormat::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name() == alias)
+            .ok_or_else(|| {
+                EngineError::data(
+                    "--data",
+                    None,
+                    Some("format"),
+                    format!("expected one of {}, found `{s}`", format_names()),
+                )
+            })
+    }
+}
+
+/// One `--data` argument: a file and how to register it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataSpec {
+    /// The file.
+    pub path: PathBuf,
+    /// `index` (default `main`).
+    pub index: Option<String>,
+    /// `source` (default: the path as given).
+    pub source: Option<String>,
+    /// `sourcetype` (default: from the format).
+    pub sourcetype: Option<String>,
+    /// `host` (default: none).
+    pub host: Option<String>,
+    /// Format (default: detected from the extension and content).
+    pub format: Option<DataFormat>,
+    /// Field giving `_time` (default: the first parseable of the usual candidates).
+    pub time_field: Option<String>,
+    /// How OTLP metrics are rolled up (`rollup=raw|signalflow[:<seconds>]`;
+    /// default SignalFlow at 10 s, what Splunk holds via the SIM add-on).
+    pub rollup: Option<OtlpRollup>,
+}
+
+impl DataSpec {
+    /// A spec for a path with every other part defaulted.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        DataSpec {
+            path: path.into(),
+            index: None,
+            source: None,
+            sourcetype: None,
+            host: None,
+            format: None,
+            time_field: None,
+            rollup: None,
+        }
+    }
+}
+
+const SPEC_KEYS: &[&str] = &[
+    "path",
+    "index",
+    "source",
+    "sourcetype",
+    "host",
+    "format",
+    "time_field",
+    "rollup",
+];
+
+impl FromStr for DataSpec {
+    type Err = EngineError;
+
+    fn from_str(s: &str) -> Result<Self> {
+        let s = s.trim();
+        let err = |field: Option<&str>, msg: String| {
+            EngineError::data(format!("--data {s}"), None, field, msg)
+        };
+        if s.is_empty() {
+            return Err(err(
+                None,
+                "expected a path or key=value pairs, found nothing".into(),
+            ));
+        }
+        // A spec is key=value pairs only when it starts with a known key; anything
+        // else is a path (which may itself contain `=` or `,`).
+        let is_pairs = s
+            .split(',')
+            .next()
+            .and_then(|p| p.split_once('='))
+            .is_some_and(|(k, _)| SPEC_KEYS.contains(&k.trim()));
+        if !is_pairs {
+            return Ok(DataSpec::new(s));
+        }
+        let mut spec = DataSpec::new("");
+        let mut path = None;
+        let mut seen: Vec<&str> = Vec::new();
+        for part in s.split(',') {
+            let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
+            let (key, value) = part
+                .split_once('=')
+                .map(|(k, v)| (k.trim(), v.trim()))
+                .ok_or_else(|| err(None, format!("expected key=value, found `{part}`")))?;
+            if !SPEC_KEYS.contains(&key) {
+                return Err(err(
+                    Some(key),
+                    format!(
+                        "expected one of the keys {}, found `{key}`",
+                        SPEC_KEYS.join(", ")
+                    ),
+                ));
+            }
+            if seen.contains(&key) {
+                return Err(err(
+                    Some(key),
+                    format!("expected `{key}` once, found it twice"),
+                ));
+            }
+            seen.push(key);
+            if value.is_empty() {
+                return Err(err(
+                    Some(key),
+                    format!("expected a value after `{key}=`, found nothing"),
+                ));
+            }
+            let v = Some(value.to_string());
+            match key {
+                "path" => path = Some(PathBuf::from(value)),
+                "index" => spec.index = v,
+                "source" => spec.source = v,
+                "sourcetype" => spec.sourcetype = v,
+                "host" => spec.host = v,
+                "time_field" => spec.time_field = v,
+                "rollup" => spec.rollup = Some(value.parse()?),
+                _ => spec.format = Some(value.parse()?),
+            }
+        }
+        spec.path =
+            path.ok_or_else(|| err(Some("path"), "expected `path=FILE`, found no path".into()))?;
+        Ok(spec)
+    }
+}
+
+/// Guesses the format of a file from its extension and first bytes.
+pub fn detect_format(path: &Path) -> Result<DataFormat> {
+    let display = path.display().to_string();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let mut head = Vec::with_capacity(65536);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(65536).read_to_end(&mut head))
+        .map_err(|source| EngineError::Io {
+            path: display.clone(),
+            source,
+        })?;
+    if head.starts_with(b"PAR1") || matches!(ext.as_str(), "parquet" | "pq" | "parq") {
+        return Ok(
+            if super::parquet_scan::has_metric_columns(path, &display)? {
+                DataFormat::MetricsParquet
+            } else {
+                DataFormat::Parquet
+            },
+        );
+    }
+    let text = String::from_utf8_lossy(&head);
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if ext == "csv"
+        || ext == "tsv"
+        || !(body.starts_with('{') || body.starts_with('[')) && ext != "json"
+    {
+        if body.is_empty() {
+            return Err(EngineError::data(
+                &display,
+                None,
+                None,
+                "expected data, found an empty file",
+            ));
+        }
+        let header = read_header(open_csv(path, &display)?, &display)?;
+        return Ok(if MetricColumns::from_names(&header).is_some() {
+            DataFormat::MetricsCsv
+        } else {
+            DataFormat::Csv
+        });
+    }
+    let first_line = body.lines().next().unwrap_or_default();
+    let first_doc = serde_json::from_str::<serde_json::Value>(first_line)
+        .ok()
+        .or_else(|| serde_json::from_str(body).ok());
+    if first_doc
+        .as_ref()
+        .is_some_and(|d| d.get("resourceMetrics").is_some())
+        || body
+            .strip_prefix('{')
+            .is_some_and(|b| b.trim_start().starts_with("\"resourceMetrics\""))
+    {
+        return Ok(DataFormat::OtlpJson);
+    }
+    if first_doc.as_ref().is_some_and(|d| {
+        is_hec_metric(d)
+            || d.as_array()
+                .and_then(|a| a.first())
+                .is_some_and(is_hec_metric)
+    }) {
+        return Ok(DataFormat::HecMetrics);
+    }
+    if super::kubearmor::looks_like_kubearmor(first_line) {
+        return Ok(DataFormat::Kubearmor);
+    }
+    if first_doc.as_ref().is_some_and(is_export_object)
+        || (first_line.starts_with("{\"preview\"") || first_line.starts_with("{\"result\""))
+    {
+        return Ok(DataFormat::SplunkJson);
+    }
+    Ok(DataFormat::Json)
+}
+
+/// Opens the file of a spec as a dataset: event files are read now (so data errors
+/// surface at once); metric files are scanned lazily, each scan streaming the file.
+pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
+    let display = spec.path.display().to_string();
+    let format = match spec.format {
+        Some(f) => f,
+        None => detect_format(&spec.path)?,
+    };
+    let path = spec.path.clone();
+    let time_field = spec.time_field.as_deref();
+    let scan: Arc<dyn Scan> = match format {
+        DataFormat::Json => Arc::new(MemoryScan(read_json_events(&path, &display, time_field)?)),
+        DataFormat::SplunkJson => {
+            Arc::new(MemoryScan(read_splunk_json(&path, &display, time_field)?))
+        }
+        DataFormat::Csv => Arc::new(MemoryScan(read_csv_events(&path, &display, time_field)?)),
+        DataFormat::MetricsCsv => Arc::new(MetricsCsvScan::open(path, display.clone())?),
+        DataFormat::Parquet => Arc::new(super::parquet_scan::ParquetScan::open_events(
+            path,
+            display.clone(),
+            spec.time_field.clone(),
+        )?),
+        DataFormat::HecMetrics => Arc::new(MemoryScan(read_hec_metrics(&path, &display)?)),
+        DataFormat::OtlpJson => Arc::new(MemoryScan(read_otlp_metrics(
+            &path,
+            &display,
+            spec.rollup.unwrap_or_default(),
+        )?)),
+        DataFormat::MetricsParquet => Arc::new(super::parquet_scan::ParquetScan::open_metrics(
+            path,
+            display.clone(),
+        )?),
+        DataFormat::Kubearmor => {
+            let meta = super::kubearmor::kubearmor_meta(&path);
+            Arc::new(MemoryScan(super::kubearmor::read_kubearmor(&path, &meta)?))
+        }
+    };
+    Ok(Dataset {
+        meta: SourceMeta {
+            index: spec.index.clone().unwrap_or_else(|| "main".to_string()),
+            source: spec.source.clone().unwrap_or(display),
+            sourcetype: spec
+                .sourcetype
+                .clone()
+                .unwrap_or_else(|| format.default_sourcetype().to_string()),
+            host: spec.host.clone(),
+        },
+        kind: format.kind(),
+        scan,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_path_and_pairs() {
+        let s: DataSpec = "data/audit.jsonl".parse().unwrap();
+        assert_eq!(s, DataSpec::new("data/audit.jsonl"));
+        let s: DataSpec = "path=m.csv, index=kubernetes_metrics,format=metrics-csv,time_field=ts"
+            .parse()
+            .unwrap();
+        assert_eq!(s.path, PathBuf::from("m.csv"));
+        assert_eq!(s.index.as_deref(), Some("kubernetes_metrics"));
+        assert_eq!(s.format, Some(DataFormat::MetricsCsv));
+        assert_eq!(s.time_field.as_deref(), Some("ts"));
+        // A path that merely contains `=` is still a path.
+        let s: DataSpec = "dir/a=b.json".parse().unwrap();
+        assert_eq!(s.path, PathBuf::from("dir/a=b.json"));
+    }
+
+    #[test]
+    fn bad_specs_are_clear_errors() {
+        for (spec, needle) in [
+            ("path=a.json,colour=red", "`colour`"),
+            ("path=a.json,format=xml", "expected one of json"),
+            ("index=main", "found no path"),
+            ("path=a.json,index=", "expected a value"),
+            ("path=a.json,index=a,index=b", "twice"),
+            ("path=a.json,oops", "expected key=value"),
+            ("", "found nothing"),
+        ] {
+            let e = spec.parse::<DataSpec>().unwrap_err();
+            assert!(e.to_string().contains(needle), "{spec}: {e}");
+            assert!(e.is_data_error());
+        }
+    }
+}
