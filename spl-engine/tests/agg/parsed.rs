@@ -199,3 +199,54 @@ fn stats_by_time_after_mstats_buckets() {
         ]
     );
 }
+
+#[test]
+fn s2_eval_aggregations() {
+    let b = batch(vec![
+        (
+            "key",
+            strs(&[Some("c:svc"), Some("c:svc"), Some("c:svc"), Some("c:other")]),
+        ),
+        (
+            "direction",
+            strs(&[
+                Some("transmit"),
+                Some("receive"),
+                Some("transmit"),
+                Some("receive"),
+            ]),
+        ),
+        (
+            "io",
+            nums(&[Some(100.0), Some(50.0), Some(300.0), Some(7.0)]),
+        ),
+    ]);
+    let out = run_query(
+        "| stats avg(eval(if(direction=\"transmit\", io,null()))) as outbound_network_io \
+         avg(eval(if(direction=\"receive\", io,null()))) as inbound_network_io \
+         count(eval(io > 60)) as big by key",
+        &ExecContext::new(NOW),
+        vec![b],
+    );
+    assert_eq!(
+        out,
+        vec![
+            "key ; outbound_network_io ; inbound_network_io ; big",
+            "c:other ; - ; 7 ; 0",
+            "c:svc ; 200 ; 50 ; 2",
+        ]
+    );
+}
+
+#[test]
+fn eval_aggregation_without_as_is_an_error() {
+    let query = spl_parser::parse("| stats avg(eval(io * 2))").unwrap();
+    let stage = &query.pipeline.stages[0];
+    let Command::Stats(s) = &stage.command else {
+        panic!("expected stats")
+    };
+    assert!(matches!(
+        plan_stats(s, stage, &ExecContext::new(NOW)),
+        Err(spl_engine::EngineError::InvalidArgument { .. })
+    ));
+}

@@ -240,7 +240,7 @@ impl Partial {
         for (&row, &m) in other.index.cell_row.iter().zip(&other.index.cell_metric) {
             let ok = other.index.row_key(row as usize);
             let bucket = ok.first().copied().unwrap_or(0);
-            for (j, slot) in key.iter_mut().enumerate().take(shape.dims.len()) {
+            for (j, slot) in key.iter_mut().enumerate() {
                 let id = ok.get(1 + j).copied().unwrap_or(0) as usize;
                 *slot = u64::from(dim_map.get(j).and_then(|m| m.get(id)).copied().unwrap_or(0));
             }
