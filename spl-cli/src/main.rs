@@ -6,6 +6,7 @@ mod input;
 mod kubearmor_cmd;
 mod parse_cmd;
 mod run_cmd;
+mod test_cmd;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -28,6 +29,8 @@ enum Cmd {
     Parse(parse_cmd::ParseArgs),
     /// Run a search over exported data and print the results.
     Run(run_cmd::RunArgs),
+    /// Run `.spltest` files and detection tests; exit 1 on any failure.
+    Test(test_cmd::TestArgs),
     /// Test KubeArmor policies offline over recorded telemetry.
     Kubearmor(kubearmor_cmd::KubearmorArgs),
 }
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
     match cli.command {
         Cmd::Parse(args) => parse_cmd::run(&args),
         Cmd::Run(args) => run_cmd::run(&args),
+        Cmd::Test(args) => test_cmd::run(&args),
         Cmd::Kubearmor(args) => kubearmor_cmd::run(args),
     }
 }

@@ -54,8 +54,8 @@ pub struct SearchFilter {
 enum ValueMatcher {
     /// `*`: any value.
     Any,
-    /// Exact text (lower-cased when case-insensitive).
-    Exact(String),
+    /// Exact text (lower-cased when case-insensitive) and whether case is ignored.
+    Exact(String, bool),
     /// Wildcard pattern compiled to a regex.
     Pattern(Regex),
     /// CIDR subnet.
@@ -260,11 +260,14 @@ fn value_matcher(text: &str, ci: bool, allow_cidr: bool, e: &SearchExpr) -> Resu
         }
     }
     if !text.contains('*') {
-        return Ok(ValueMatcher::Exact(if ci {
-            text.to_lowercase()
-        } else {
-            text.to_string()
-        }));
+        return Ok(ValueMatcher::Exact(
+            if ci {
+                text.to_lowercase()
+            } else {
+                text.to_string()
+            },
+            ci,
+        ));
     }
     let mut re = String::from(if ci { "(?is)^" } else { "(?s)^" });
     for (i, part) in text.split('*').enumerate() {
@@ -317,10 +320,10 @@ impl ValueMatcher {
     fn matches(&self, value: &str, ci: bool) -> bool {
         match self {
             ValueMatcher::Any => true,
-            ValueMatcher::Exact(s) => {
+            ValueMatcher::Exact(s, _) => {
                 if ci {
-                    value.len() == s.len() && value.to_lowercase() == *s
-                        || value.eq_ignore_ascii_case(s)
+                    value.eq_ignore_ascii_case(s)
+                        || (!value.is_ascii() && value.to_lowercase() == *s)
                 } else {
                     value == s
                 }
@@ -332,7 +335,8 @@ impl ValueMatcher {
     fn case_insensitive(&self) -> bool {
         match self {
             ValueMatcher::Pattern(re) => re.as_str().starts_with("(?is)"),
-            _ => true,
+            ValueMatcher::Exact(_, ci) => *ci,
+            ValueMatcher::Any | ValueMatcher::Cidr(..) => true,
         }
     }
 }

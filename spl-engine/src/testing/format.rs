@@ -20,12 +20,17 @@
 //! | nosuchcommand
 //! ```
 //!
+//! Tables, inline lookups, `query` and `error` records run to the next blank
+//! line; the other records are one line each.
+//!
 //! Records: `now T`, `earliest T`, `latest T`, `events NAME [k=v...]` and
 //! `metrics NAME [k=v...]` (inline tables; header cells `name[:str|num]`),
 //! `lookup NAME` (inline CSV) or `lookup NAME include=PATH`, `macro NAME(a,b) = body`,
-//! `data SPEC` (a `--data` spec, paths relative to the file), `query [rowsort|nosort]`
-//! and `error CODE` (the query, then optionally `----` and the expected block),
-//! `skip REASON` (skips the next query record).
+//! `data SPEC` (a `--data` spec, paths relative to the file), `lookups DIR`,
+//! `macros PATH`, `geoip PATH`, `include FILE` (another file's setup records),
+//! `query [rowsort|nosort]` and `error CODE` (the query, then optionally `----`
+//! and the expected block), `skip REASON` (skips the next query or error record).
+//! The full reference is `docs/testing.md`.
 //!
 //! Cells: `NULL` is a missing value, `(empty)` the empty string, `[a, b]` a
 //! multivalue; a JSON string literal (`"  x"`) for values with edge spaces,
@@ -82,6 +87,14 @@ pub enum RecordKind {
     },
     /// `data SPEC`
     Data(String),
+    /// `geoip PATH` (a MaxMind `.mmdb` file, relative to the test file)
+    Geoip(String),
+    /// `lookups DIR` (a lookups directory with definitions, relative to the test file)
+    LookupDir(String),
+    /// `macros PATH` (a macro file or directory, relative to the test file)
+    MacroFile(String),
+    /// `include PATH` (the setup records of another `.spltest` file)
+    Include(String),
     /// `skip REASON`
     Skip(String),
     /// `query [rowsort|nosort]`
@@ -103,6 +116,8 @@ pub enum RecordKind {
         spl: String,
         /// Optional expected rendering.
         rendering: Option<String>,
+        /// Line range (1-based, inclusive start, exclusive end) of the rendering block, for bless.
+        rendering_lines: (usize, usize),
     },
 }
 
@@ -294,6 +309,42 @@ pub fn render_table(header: &[String], rows: &[Vec<CellText>]) -> String {
     out
 }
 
+/// Parses table body lines (after the header) into rows of `width` cells;
+/// `first_line` is the 0-based line of `lines[0]`.
+fn parse_rows(
+    lines: &[&str],
+    width: usize,
+    first_line: usize,
+) -> Result<Vec<Vec<CellText>>, FormatError> {
+    let mut rows = Vec::new();
+    for (k, r) in lines.iter().enumerate() {
+        let at = |message: String| FormatError {
+            line: first_line + k + 1,
+            message,
+        };
+        let cells = split_cells(r);
+        if cells.len() != width {
+            return Err(at(format!("expected {width} cells, found {}", cells.len())));
+        }
+        rows.push(
+            cells
+                .iter()
+                .map(|c| parse_cell(c))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(at)?,
+        );
+    }
+    Ok(rows)
+}
+
+/// Parses a standalone table (a header line, then rows), as in a detection's
+/// expected file. Line numbers in errors are 1-based within `lines`.
+pub fn parse_table(lines: &[&str]) -> Result<(Vec<String>, Vec<Vec<CellText>>), FormatError> {
+    let header = lines.first().map(|h| split_cells(h)).unwrap_or_default();
+    let rows = parse_rows(lines.get(1..).unwrap_or(&[]), header.len(), 1)?;
+    Ok((header, rows))
+}
+
 /// Parses a whole `.spltest` file.
 pub fn parse_file(text: &str) -> Result<Vec<Record>, FormatError> {
     let lines: Vec<&str> = text.lines().collect();
@@ -314,9 +365,13 @@ pub fn parse_file(text: &str) -> Result<Vec<Record>, FormatError> {
             Some((w, r)) => (w, r.trim()),
             None => (l, ""),
         };
-        // The block of lines up to the next blank line.
+        // Tables, inline lookups, queries and errors own the block of lines up
+        // to the next blank line; every other record is one line, so a `skip`
+        // or setup line may sit right above the record it concerns.
         let mut j = i + 1;
-        while j < lines.len() && !lines[j].trim().is_empty() {
+        let block = matches!(word, "events" | "metrics" | "query" | "error")
+            || (word == "lookup" && !rest.contains("include="));
+        while block && j < lines.len() && !lines[j].trim().is_empty() {
             j += 1;
         }
         let body: Vec<&str> = lines[i + 1..j].to_vec();
@@ -325,7 +380,19 @@ pub fn parse_file(text: &str) -> Result<Vec<Record>, FormatError> {
             "earliest" => RecordKind::Earliest(rest.to_string()),
             "latest" => RecordKind::Latest(rest.to_string()),
             "skip" => RecordKind::Skip(rest.to_string()),
-            "data" => RecordKind::Data(rest.to_string()),
+            "data" | "geoip" | "lookups" | "macros" | "include" => {
+                if rest.is_empty() {
+                    return Err(err(i, format!("expected a path after `{word}`")));
+                }
+                let r = rest.to_string();
+                match word {
+                    "data" => RecordKind::Data(r),
+                    "geoip" => RecordKind::Geoip(r),
+                    "lookups" => RecordKind::LookupDir(r),
+                    "macros" => RecordKind::MacroFile(r),
+                    _ => RecordKind::Include(r),
+                }
+            }
             "macro" => {
                 let (sig, body) = rest
                     .split_once('=')
@@ -352,23 +419,7 @@ pub fn parse_file(text: &str) -> Result<Vec<Record>, FormatError> {
                     .first()
                     .ok_or_else(|| err(i, "expected a header line".into()))?;
                 let header = split_cells(header_line);
-                let mut rows = Vec::new();
-                for (k, r) in body.iter().enumerate().skip(1) {
-                    let cells = split_cells(r);
-                    if cells.len() != header.len() {
-                        return Err(err(
-                            i + 1 + k,
-                            format!("expected {} cells, found {}", header.len(), cells.len()),
-                        ));
-                    }
-                    rows.push(
-                        cells
-                            .iter()
-                            .map(|c| parse_cell(c))
-                            .collect::<Result<Vec<_>, _>>()
-                            .map_err(|m| err(i + 1 + k, m))?,
-                    );
-                }
+                let rows = parse_rows(body.get(1..).unwrap_or(&[]), header.len(), i + 2)?;
                 RecordKind::Table {
                     metrics: word == "metrics",
                     name,
@@ -418,29 +469,13 @@ pub fn parse_file(text: &str) -> Result<Vec<Record>, FormatError> {
                     let expected = match sep {
                         None => None,
                         Some(s) => {
-                            let block = &body[s + 1..];
+                            let block = body.get(s + 1..).unwrap_or(&[]);
                             let header = block.first().map(|h| split_cells(h)).unwrap_or_default();
-                            let mut rows = Vec::new();
-                            for (k, r) in block.iter().enumerate().skip(1) {
-                                let cells = split_cells(r);
-                                if cells.len() != header.len() {
-                                    return Err(err(
-                                        exp_start + k,
-                                        format!(
-                                            "expected {} cells, found {}",
-                                            header.len(),
-                                            cells.len()
-                                        ),
-                                    ));
-                                }
-                                rows.push(
-                                    cells
-                                        .iter()
-                                        .map(|c| parse_cell(c))
-                                        .collect::<Result<Vec<_>, _>>()
-                                        .map_err(|m| err(exp_start + k, m))?,
-                                );
-                            }
+                            let rows = parse_rows(
+                                block.get(1..).unwrap_or(&[]),
+                                header.len(),
+                                exp_start + 1,
+                            )?;
                             Some(Expected { header, rows })
                         }
                     };
@@ -458,6 +493,7 @@ pub fn parse_file(text: &str) -> Result<Vec<Record>, FormatError> {
                         code: rest.to_string(),
                         spl,
                         rendering: sep.map(|s| body[s + 1..].join("\n")),
+                        rendering_lines: (exp_start + 1, j + 1),
                     }
                 }
             }
@@ -488,6 +524,15 @@ mod tests {
         ] {
             assert_eq!(parse_cell(&c.render()).unwrap(), c, "{}", c.render());
         }
+    }
+
+    #[test]
+    fn one_line_records_stack() {
+        let t = "now 2024-01-01T00:00:00Z\nmacro m = x\nskip later\nquery\n| makeresults\n";
+        let r = parse_file(t).unwrap();
+        assert_eq!(r.len(), 4);
+        assert_eq!(r[2].kind, RecordKind::Skip("later".into()));
+        assert_eq!(r[3].line, 4);
     }
 
     #[test]

@@ -1,18 +1,37 @@
-//! Testing support: the stable text rendering of results for snapshots, and
-//! the `.spltest` golden-file format and runner used by `spl test` and the
-//! conformance suite.
+//! Testing support: the stable text rendering of results for snapshots, the
+//! `.spltest` golden-file format and runner (`spl test`, the conformance
+//! suite), and detection YAML tests. The workflow is described in
+//! `docs/testing.md`.
+//!
+//! [`render`] gives the same table a `.spltest` expected block holds, so a
+//! Rust program can pin a search's output with
+//! `insta::assert_snapshot!(render(&result, engine.context())?)`
+//! (`spl-engine/tests/snapshot.rs`, `examples/snapshot.rs`):
 //!
 //! ```
 //! use spl_engine::session::Engine;
 //! use spl_engine::testing::render;
 //!
-//! let engine = Engine::builder(0.0).build();
-//! let result = engine.run("| makeresults count=2").unwrap();
-//! assert_eq!(render(&result, engine.context()).unwrap(), "_time\n1970-01-01T00:00:00.000+00:00\n1970-01-01T00:00:00.000+00:00\n");
+//! let now = spl_engine::time::parse_now("2024-05-01T12:00:00Z").unwrap();
+//! let engine = Engine::builder(now).build();
+//! let result = engine
+//!     .run(r#"| makeresults count=2 | streamstats count as n | eval tags=split("a,b", ","), empty="""#)
+//!     .unwrap();
+//! assert_eq!(
+//!     render(&result, engine.context()).unwrap(),
+//!     "_time                         | n | tags   | empty\n\
+//!      2024-05-01T12:00:00.000+00:00 | 1 | [a, b] | (empty)\n\
+//!      2024-05-01T12:00:00.000+00:00 | 2 | [a, b] | (empty)\n"
+//! );
 //! ```
 
+pub mod detection;
+pub mod diagnostic;
 pub mod format;
+pub mod report;
 pub mod runner;
+mod setup;
+pub mod suite;
 
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -42,9 +61,10 @@ pub fn render(result: &QueryResult, ctx: &ExecContext) -> Result<String> {
     Ok(render_rows(&t.fields, &rows))
 }
 
-/// Renders header and rows; an empty result renders as `(no results)`.
+/// Renders header and rows; a result without rows renders as `(no results)`,
+/// as Splunk shows no columns when a search finds nothing.
 pub fn render_rows(fields: &[String], rows: &[Vec<CellText>]) -> String {
-    if fields.is_empty() && rows.is_empty() {
+    if rows.is_empty() {
         return "(no results)\n".into();
     }
     format::render_table(fields, rows)

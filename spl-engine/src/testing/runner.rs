@@ -1,38 +1,56 @@
-//! Runs `.spltest` files: builds an engine per file from its records, runs each
-//! query, compares with the expected block, and optionally blesses.
+//! Runs `.spltest` files: builds the environment from the setup records, runs
+//! each `query`/`error` record, compares with the expected block, and with
+//! `bless` rewrites the expected blocks in place from the actual output.
 
-use super::format::{self, CellText, RecordKind};
-use crate::batch;
+use super::diagnostic::render_plain;
+use super::format::{self, Record, RecordKind};
+use super::report::diff;
+use super::setup::{relative_to, Setup};
 use crate::error::EngineError;
 use crate::render;
 use crate::session::Engine;
-use crate::source::SourceMeta;
-use arrow_array::builder::{ListBuilder, StringBuilder};
-use arrow_array::{ArrayRef, Float64Array, RecordBatch};
-use arrow_schema::{DataType, Field};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// The outcome of one case.
 #[derive(Debug, Clone)]
 pub struct CaseResult {
-    /// File and line of the case.
+    /// `file:line` of the case.
     pub location: String,
-    /// Passed?
+    /// Passed (always true when skipped).
     pub passed: bool,
-    /// Skipped (with reason)?
+    /// The reason, when skipped.
     pub skipped: Option<String>,
     /// Human-readable failure (a diff), empty when passed.
     pub message: String,
 }
 
-/// Summary of a run over one file.
+/// The results of one file.
 #[derive(Debug, Clone, Default)]
 pub struct FileReport {
-    /// Per-case results.
+    /// Per-case results, in file order.
     pub cases: Vec<CaseResult>,
-    /// Blessed replacements made (line ranges rewritten).
-    pub blessed: usize,
+    /// `file:line` of each record whose expected block `bless` rewrote.
+    pub blessed: Vec<String>,
+}
+
+impl FileReport {
+    /// Cases that passed (not counting skipped ones).
+    pub fn passed(&self) -> usize {
+        self.cases
+            .iter()
+            .filter(|c| c.passed && c.skipped.is_none())
+            .count()
+    }
+
+    /// Cases that failed.
+    pub fn failed(&self) -> usize {
+        self.cases.iter().filter(|c| !c.passed).count()
+    }
+
+    /// Cases that were skipped.
+    pub fn skipped(&self) -> usize {
+        self.cases.iter().filter(|c| c.skipped.is_some()).count()
+    }
 }
 
 /// Options for a run.
@@ -40,14 +58,17 @@ pub struct FileReport {
 pub struct RunOptions {
     /// Rewrite expected blocks from actual output.
     pub bless: bool,
+    /// Settings for detection YAML tests (ignored by `.spltest` files, which
+    /// declare everything they need).
+    pub detection: super::detection::DetectionOptions,
 }
 
-/// An error in the test file itself.
+/// An error in the test file itself (unreadable, malformed, a bad setup record).
 #[derive(Debug, Clone)]
 pub struct SpltestError {
-    /// File.
+    /// The file.
     pub file: PathBuf,
-    /// 1-based line.
+    /// 1-based line (0 when the whole file is concerned).
     pub line: usize,
     /// What is wrong.
     pub message: String,
@@ -55,11 +76,17 @@ pub struct SpltestError {
 
 impl std::fmt::Display for SpltestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+        if self.line == 0 {
+            write!(f, "{}: {}", self.file.display(), self.message)
+        } else {
+            write!(f, "{}:{}: {}", self.file.display(), self.line, self.message)
+        }
     }
 }
 
-fn ferr(file: &Path, line: usize, message: impl Into<String>) -> SpltestError {
+impl std::error::Error for SpltestError {}
+
+pub(crate) fn ferr(file: &Path, line: usize, message: impl Into<String>) -> SpltestError {
     SpltestError {
         file: file.to_path_buf(),
         line,
@@ -67,310 +94,301 @@ fn ferr(file: &Path, line: usize, message: impl Into<String>) -> SpltestError {
     }
 }
 
-/// Builds an inline table as a batch.
-fn table_batch(
-    header: &[String],
-    rows: &[Vec<CellText>],
-    metrics: bool,
-    now: f64,
-) -> Result<RecordBatch, String> {
-    let mut fields = Vec::new();
-    let mut cols: Vec<ArrayRef> = Vec::new();
-    for (ci, h) in header.iter().enumerate() {
-        let (name, ty) = match h.rsplit_once(':') {
-            Some((n, t)) if matches!(t, "str" | "num" | "time" | "mv") => (n.to_string(), t),
-            _ => (h.clone(), ""),
-        };
-        let numeric =
-            ty == "num" || ty == "time" || name == "_time" || (metrics && name == "_value");
-        let cell = |r: &Vec<CellText>| r.get(ci).cloned().unwrap_or(CellText::Null);
-        if numeric {
-            let mut vals = Vec::with_capacity(rows.len());
-            for r in rows {
-                vals.push(match cell(r) {
-                    CellText::Null => None,
-                    CellText::Single(s) => {
-                        Some(parse_time_or_number(&s, now).ok_or_else(|| {
-                            format!("expected a number or time in `{name}`, found `{s}`")
-                        })?)
-                    }
-                    CellText::Multi(_) => {
-                        return Err(format!("`{name}` is numeric and cannot hold a multivalue"))
-                    }
-                });
-            }
-            fields.push(Field::new(&name, DataType::Float64, true));
-            cols.push(Arc::new(Float64Array::from(vals)));
-        } else if ty == "mv" || rows.iter().any(|r| matches!(cell(r), CellText::Multi(_))) {
-            let mut b = ListBuilder::new(StringBuilder::new());
-            for r in rows {
-                match cell(r) {
-                    CellText::Null => b.append(false),
-                    CellText::Single(s) => {
-                        b.values().append_value(s);
-                        b.append(true)
-                    }
-                    CellText::Multi(v) => {
-                        for s in v {
-                            b.values().append_value(s);
-                        }
-                        b.append(true)
-                    }
-                }
-            }
-            fields.push(Field::new(
-                &name,
-                DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
-                true,
-            ));
-            cols.push(Arc::new(b.finish()));
-        } else {
-            let mut b = StringBuilder::new();
-            for r in rows {
-                match cell(r) {
-                    CellText::Null => b.append_null(),
-                    CellText::Single(s) => b.append_value(s),
-                    CellText::Multi(_) => b.append_null(),
-                }
-            }
-            fields.push(Field::new(&name, DataType::Utf8, true));
-            cols.push(Arc::new(b.finish()));
-        }
-    }
-    batch::from_columns(fields, cols, rows.len()).map_err(|e| e.to_string())
+pub(crate) fn read_records(path: &Path) -> Result<(String, Vec<Record>), SpltestError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| ferr(path, 0, format!("cannot read: {e}")))?;
+    let records = format::parse_file(&text).map_err(|e| ferr(path, e.line, e.message))?;
+    Ok((text, records))
 }
 
-fn parse_time_or_number(s: &str, now: f64) -> Option<f64> {
-    if let Some(v) = batch::parse_number(s) {
-        return Some(v);
+/// Deepest `include` nesting (a guard against include cycles).
+const MAX_INCLUDE_DEPTH: usize = 8;
+
+/// Applies one setup record; returns false for query, error and skip records.
+pub(crate) fn apply_setup(
+    setup: &mut Setup,
+    path: &Path,
+    r: &Record,
+    depth: usize,
+) -> Result<bool, SpltestError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let at = |m: String| ferr(path, r.line, m);
+    match &r.kind {
+        RecordKind::Now(_) => {}
+        RecordKind::Earliest(t) => setup.set_earliest(t),
+        RecordKind::Latest(t) => setup.set_latest(t),
+        RecordKind::Table {
+            metrics,
+            name,
+            options,
+            header,
+            rows,
+        } => setup
+            .add_table(*metrics, name, options, header, rows)
+            .map_err(at)?,
+        RecordKind::Lookup { name, csv, include } => setup
+            .add_lookup(dir, name, csv.as_deref(), include.as_deref())
+            .map_err(at)?,
+        RecordKind::Macro { signature, body } => setup.add_macro(signature, body).map_err(at)?,
+        RecordKind::Data(spec) => setup.add_data(dir, spec).map_err(at)?,
+        RecordKind::Geoip(p) => setup.set_geoip(relative_to(dir, p)),
+        RecordKind::LookupDir(p) => setup.add_lookup_dir(dir, p).map_err(at)?,
+        RecordKind::MacroFile(p) => setup.add_macro_file(&relative_to(dir, p)).map_err(at)?,
+        RecordKind::Include(p) => {
+            if depth >= MAX_INCLUDE_DEPTH {
+                return Err(at(format!(
+                    "expected at most {MAX_INCLUDE_DEPTH} nested includes, found more (a cycle?)"
+                )));
+            }
+            let inc = relative_to(dir, p);
+            let (_, records) = read_records(&inc)?;
+            for ir in &records {
+                match &ir.kind {
+                    RecordKind::Now(_) => {
+                        return Err(ferr(
+                            &inc,
+                            ir.line,
+                            "expected setup records only in an included file, found `now` (set it in the including file)",
+                        ))
+                    }
+                    RecordKind::Query { .. } | RecordKind::Error { .. } | RecordKind::Skip(_) => {
+                        return Err(ferr(
+                            &inc,
+                            ir.line,
+                            "expected setup records only in an included file, found a query, error or skip record",
+                        ))
+                    }
+                    _ => {
+                        apply_setup(setup, &inc, ir, depth + 1)?;
+                    }
+                }
+            }
+        }
+        RecordKind::Skip(_) | RecordKind::Query { .. } | RecordKind::Error { .. } => {
+            return Ok(false)
+        }
     }
-    if let Ok(ts) = s.parse::<jiff::Timestamp>() {
-        return Some(ts.as_microsecond() as f64 / 1e6);
-    }
-    crate::time::resolve_time_modifier(s, now, &jiff::tz::TimeZone::UTC).ok()
+    Ok(true)
 }
 
 /// Runs one `.spltest` file.
 pub fn run_file(path: &Path, opts: &RunOptions) -> Result<FileReport, SpltestError> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| ferr(path, 0, format!("cannot read: {e}")))?;
-    let records = format::parse_file(&text).map_err(|e| ferr(path, e.line, e.message))?;
+    let (text, records) = read_records(path)?;
     let mut now = 0.0;
-    let mut earliest: Option<String> = None;
-    let mut latest: Option<String> = None;
     for r in &records {
         if let RecordKind::Now(t) = &r.kind {
             now = crate::time::parse_now(t).map_err(|e| ferr(path, r.line, e.to_string()))?;
         }
     }
-    let mut builder = Engine::builder(now);
+    let mut setup = Setup::new(now)
+        .map_err(|e| ferr(path, 0, format!("cannot create a temporary directory: {e}")))?;
     let mut skip_next: Option<String> = None;
     let mut report = FileReport::default();
     let mut replacements: Vec<((usize, usize), String)> = Vec::new();
-    let mut engine: Option<Engine> = None;
     for r in &records {
+        if apply_setup(&mut setup, path, r, 0)? {
+            continue;
+        }
         let loc = format!("{}:{}", path.display(), r.line);
-        match &r.kind {
-            RecordKind::Now(_) => {}
-            RecordKind::Earliest(t) => earliest = Some(t.clone()),
-            RecordKind::Latest(t) => latest = Some(t.clone()),
-            RecordKind::Skip(reason) => skip_next = Some(reason.clone()),
-            RecordKind::Table {
-                metrics,
-                name,
-                options,
-                header,
-                rows,
-            } => {
-                let b =
-                    table_batch(header, rows, *metrics, now).map_err(|m| ferr(path, r.line, m))?;
-                let mut meta =
-                    SourceMeta::new("main", name, if *metrics { "metrics" } else { "spltest" });
-                for (k, v) in options {
-                    match k.as_str() {
-                        "index" => meta.index = v.clone(),
-                        "source" => meta.source = v.clone(),
-                        "sourcetype" => meta.sourcetype = v.clone(),
-                        "host" => meta.host = Some(v.clone()),
-                        other => {
-                            return Err(ferr(
-                                path,
-                                r.line,
-                                format!("unknown table option `{other}`"),
-                            ))
-                        }
-                    }
-                }
-                builder = if *metrics {
-                    builder.add_metrics(meta, vec![b])
-                } else {
-                    builder.add_events(meta, vec![b])
-                };
-                engine = None;
-            }
-            RecordKind::Lookup { .. } | RecordKind::Macro { .. } | RecordKind::Data(_) => {
-                return Err(ferr(
-                    path,
-                    r.line,
-                    "lookup, macro and data records are not supported yet",
-                ));
-            }
+        if let RecordKind::Skip(reason) = &r.kind {
+            skip_next = Some(reason.clone());
+            continue;
+        }
+        if let Some(reason) = skip_next.take() {
+            report.cases.push(CaseResult {
+                location: loc,
+                passed: true,
+                skipped: Some(reason),
+                message: String::new(),
+            });
+            continue;
+        }
+        let engine = setup.engine().map_err(|m| ferr(path, r.line, m))?;
+        let (outcome, replacement) = match &r.kind {
             RecordKind::Query {
                 rowsort,
                 spl,
                 expected,
                 expected_lines,
             } => {
-                if let Some(reason) = skip_next.take() {
-                    report.cases.push(CaseResult {
-                        location: loc,
-                        passed: true,
-                        skipped: Some(reason),
-                        message: String::new(),
-                    });
-                    continue;
-                }
-                let eng = match &engine {
-                    Some(e) => e.clone(),
-                    None => {
-                        let b = std::mem::replace(&mut builder, Engine::builder(now));
-                        let e = b
-                            .time_range(earliest.as_deref(), latest.as_deref())
-                            .map_err(|e| ferr(path, r.line, e.to_string()))?
-                            .build();
-                        builder = rebuild_from(&e, now);
-                        engine = Some(e.clone());
-                        e
-                    }
-                };
-                let actual = eng
-                    .run(spl)
-                    .and_then(|res| render::table(&res.batches, &eng.context().tz));
-                let (header, mut rows) = match actual {
-                    Ok(t) => (
-                        t.fields.clone(),
-                        t.rows
-                            .iter()
-                            .map(|r| r.iter().map(super::cell_text).collect::<Vec<_>>())
-                            .collect::<Vec<_>>(),
-                    ),
-                    Err(e) => {
-                        report.cases.push(CaseResult {
-                            location: loc,
-                            passed: false,
-                            skipped: None,
-                            message: format!("query failed: {} ({})", e, code_of(&e)),
-                        });
-                        continue;
-                    }
-                };
-                if *rowsort {
-                    rows.sort();
-                }
-                let actual_text = super::render_rows(&header, &rows);
-                let expected_text = expected.as_ref().map(|e| {
-                    let mut er = e.rows.clone();
-                    if *rowsort {
-                        er.sort();
-                    }
-                    if e.header.len() == 1 && e.header[0] == "(no results)" && er.is_empty() {
-                        super::render_rows(&[], &[])
-                    } else {
-                        format::render_table(&e.header, &er)
-                    }
-                });
-                let passed = expected_text.as_deref() == Some(actual_text.as_str());
-                if !passed && opts.bless {
-                    replacements.push((*expected_lines, actual_text.clone()));
-                }
-                report.cases.push(CaseResult {
-                    location: loc,
-                    passed: passed || opts.bless,
-                    skipped: None,
-                    message: if passed {
-                        String::new()
-                    } else {
-                        diff(expected_text.as_deref().unwrap_or(""), &actual_text)
-                    },
-                });
+                let (o, actual) = check_query(&engine, spl, *rowsort, expected.as_ref());
+                (o, actual.map(|a| (*expected_lines, a)))
             }
-            RecordKind::Error { code, spl, .. } => {
-                if let Some(reason) = skip_next.take() {
-                    report.cases.push(CaseResult {
-                        location: loc,
-                        passed: true,
-                        skipped: Some(reason),
-                        message: String::new(),
-                    });
-                    continue;
-                }
-                let eng = match &engine {
-                    Some(e) => e.clone(),
-                    None => {
-                        let b = std::mem::replace(&mut builder, Engine::builder(now));
-                        let e = b
-                            .time_range(earliest.as_deref(), latest.as_deref())
-                            .map_err(|e| ferr(path, r.line, e.to_string()))?
-                            .build();
-                        builder = rebuild_from(&e, now);
-                        engine = Some(e.clone());
-                        e
-                    }
-                };
-                let (passed, message) = match eng.run(spl) {
-                    Ok(_) => (
-                        false,
-                        format!("expected error {code}, but the query succeeded"),
-                    ),
-                    Err(e) => {
-                        let got = code_of(&e);
-                        if got == *code {
-                            (true, String::new())
-                        } else {
-                            (false, format!("expected error {code}, found {got}: {e}"))
-                        }
-                    }
-                };
-                report.cases.push(CaseResult {
-                    location: loc,
-                    passed,
-                    skipped: None,
-                    message,
-                });
+            RecordKind::Error {
+                code,
+                spl,
+                rendering,
+                rendering_lines,
+            } => {
+                let (o, actual) = check_error(&engine, spl, code, rendering.as_deref());
+                (o, actual.map(|a| (*rendering_lines, a)))
+            }
+            _ => continue,
+        };
+        let mut case = CaseResult {
+            location: loc.clone(),
+            passed: outcome.is_ok(),
+            skipped: None,
+            message: outcome.err().unwrap_or_default(),
+        };
+        if !case.passed && opts.bless {
+            if let Some(rep) = replacement {
+                replacements.push(rep);
+                report.blessed.push(loc);
+                case.passed = true;
+                case.message.clear();
             }
         }
+        report.cases.push(case);
     }
     if opts.bless && !replacements.is_empty() {
-        report.blessed = replacements.len();
-        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-        // Apply bottom-up so earlier line numbers stay valid.
-        replacements.sort_by_key(|r| std::cmp::Reverse(r.0 .0));
-        for ((start, end), new) in replacements {
-            let s = start - 1;
-            let e = (end - 1).min(lines.len());
-            let mut block: Vec<String> = new.lines().map(str::to_string).collect();
-            if s == e && (s == 0 || lines.get(s - 1).map(|l| l.trim()) != Some("----")) {
-                block.insert(0, "----".into());
-            }
-            lines.splice(s..e, block);
-        }
-        let mut out = lines.join("\n");
-        out.push('\n');
+        let out = apply_replacements(&text, replacements);
         std::fs::write(path, out).map_err(|e| ferr(path, 0, format!("cannot write: {e}")))?;
     }
     Ok(report)
 }
 
-/// A builder holding the same datasets as an engine (so later tables add to them).
-fn rebuild_from(e: &Engine, now: f64) -> crate::session::EngineBuilder {
-    let mut b = Engine::builder(now);
-    for d in &e.context().catalog.datasets {
-        b = b.add_dataset(d.clone());
+/// Runs a query record. On a mismatch returns the diff, and the actual block
+/// when bless may replace the expected one.
+fn check_query(
+    engine: &Engine,
+    spl: &str,
+    rowsort: bool,
+    expected: Option<&format::Expected>,
+) -> (Result<(), String>, Option<String>) {
+    let actual = engine
+        .run(spl)
+        .and_then(|res| render::table(&res.batches, &engine.context().tz));
+    let table = match actual {
+        Ok(t) => t,
+        Err(e) => {
+            let source = engine.expand(spl).map(|x| x.text).unwrap_or_default();
+            let source = if source.is_empty() { spl } else { &source };
+            return (
+                Err(format!(
+                    "the query failed:\n{}",
+                    indent(&render_plain(&e, source))
+                )),
+                None,
+            );
+        }
+    };
+    let mut rows: Vec<Vec<format::CellText>> = table
+        .rows
+        .iter()
+        .map(|r| r.iter().map(super::cell_text).collect())
+        .collect();
+    if rowsort {
+        rows.sort();
     }
-    b.macros(e.macros())
+    let actual_text = super::render_rows(&table.fields, &rows);
+    let Some(e) = expected else {
+        return (
+            Err(format!(
+                "no expected block (run with --bless to record it); actual:\n{}",
+                indent(&actual_text)
+            )),
+            Some(actual_text),
+        );
+    };
+    let mut er = e.rows.clone();
+    if rowsort {
+        er.sort();
+    }
+    let expected_text = if e.header.len() == 1 && e.header[0] == "(no results)" && er.is_empty() {
+        super::render_rows(&[], &[])
+    } else {
+        format::render_table(&e.header, &er)
+    };
+    if expected_text == actual_text {
+        (Ok(()), None)
+    } else {
+        (Err(diff(&expected_text, &actual_text)), Some(actual_text))
+    }
 }
 
-/// The diagnostic code of an error.
+/// Runs an error record: the code must match, and the plain rendering when
+/// the record has a block.
+fn check_error(
+    engine: &Engine,
+    spl: &str,
+    code: &str,
+    rendering: Option<&str>,
+) -> (Result<(), String>, Option<String>) {
+    let failure = match engine.expand(spl) {
+        Err(e) => Some((render_plain(&e, spl), code_of(&e))),
+        Ok(x) => match engine
+            .run(spl)
+            .and_then(|res| render::table(&res.batches, &engine.context().tz).map(|_| ()))
+        {
+            Ok(()) => None,
+            Err(e) => Some((render_plain(&e, &x.text), code_of(&e))),
+        },
+    };
+    let Some((rendered, got)) = failure else {
+        return (
+            Err(format!("expected error {code}, but the query succeeded")),
+            None,
+        );
+    };
+    if got != code {
+        return (
+            Err(format!(
+                "expected error {code}, found {got}:\n{}",
+                indent(&rendered)
+            )),
+            None,
+        );
+    }
+    match rendering {
+        None => (Ok(()), None),
+        Some(exp) => {
+            let norm = |s: &str| {
+                s.lines()
+                    .map(str::trim_end)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .trim_end()
+                    .to_string()
+            };
+            if norm(exp) == norm(&rendered) {
+                (Ok(()), None)
+            } else {
+                (
+                    Err(diff(&(norm(exp) + "\n"), &(norm(&rendered) + "\n"))),
+                    Some(rendered),
+                )
+            }
+        }
+    }
+}
+
+/// Applies bless replacements (1-based, end-exclusive line ranges) to `text`.
+fn apply_replacements(text: &str, mut replacements: Vec<((usize, usize), String)>) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    // Bottom-up, so earlier line numbers stay valid.
+    replacements.sort_by_key(|r| std::cmp::Reverse(r.0 .0));
+    for ((start, end), new) in replacements {
+        let s = start.saturating_sub(1).min(lines.len());
+        let e = end.saturating_sub(1).clamp(s, lines.len());
+        let mut block: Vec<String> = new.lines().map(|l| l.trim_end().to_string()).collect();
+        // A record without an expected block gets its `----` separator.
+        let has_sep = s > 0 && lines.get(s - 1).map(|l| l.trim()) == Some("----");
+        if s == e && !has_sep {
+            block.insert(0, "----".into());
+        }
+        lines.splice(s..e, block);
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out
+}
+
+fn indent(s: &str) -> String {
+    s.lines().map(|l| format!("    {l}\n")).collect()
+}
+
+/// The diagnostic code of an error (`unknown` when it has none).
 pub fn code_of(e: &EngineError) -> String {
     use miette::Diagnostic;
     e.code()
@@ -378,41 +396,8 @@ pub fn code_of(e: &EngineError) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// A line diff of expected and actual tables.
-pub fn diff(expected: &str, actual: &str) -> String {
-    let mut out = String::from("--- expected\n+++ actual\n");
-    let e: Vec<&str> = expected.lines().collect();
-    let a: Vec<&str> = actual.lines().collect();
-    // Longest common subsequence over lines: tables are small.
-    let (n, m) = (e.len(), a.len());
-    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[i][j] = if e[i] == a[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    while i < n || j < m {
-        if i < n && j < m && e[i] == a[j] {
-            out.push_str(&format!("  {}\n", e[i]));
-            i += 1;
-            j += 1;
-        } else if j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push_str(&format!("+ {}\n", a[j]));
-            j += 1;
-        } else {
-            out.push_str(&format!("- {}\n", e[i]));
-            i += 1;
-        }
-    }
-    out
-}
-
-/// Finds `.spltest` files under a path (a file or a directory, recursively, sorted).
+/// Finds `.spltest` files under a path (a file, or a directory searched
+/// recursively), sorted.
 pub fn collect_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     if path.is_dir() {

@@ -1,0 +1,66 @@
+//! `spl test`: run `.spltest` golden files and detection YAML tests, print
+//! each failure with its diff, and end with `N passed, M failed` (plus
+//! `, K skipped`). Exit code 1 when anything failed, 0 otherwise.
+
+use spl_engine::testing::detection::DetectionOptions;
+use spl_engine::testing::runner::RunOptions;
+use spl_engine::testing::suite::run_paths;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `spl test`.
+#[derive(clap::Args)]
+pub(crate) struct TestArgs {
+    /// `.spltest` files, detection YAMLs, or directories holding them (default: `.`).
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Rewrite expected blocks (and detection `.expected` files) from the actual output.
+    #[arg(long)]
+    bless: bool,
+    /// Detection tests: macro definitions (file or directory; repeatable).
+    #[arg(long = "macros", value_name = "PATH")]
+    macros: Vec<PathBuf>,
+    /// Detection tests: lookup directories (repeatable).
+    #[arg(long = "lookups", value_name = "DIR")]
+    lookups: Vec<PathBuf>,
+    /// Detection tests: MaxMind GeoIP database for iplocation (default: $SPL_GEOIP_DB).
+    #[arg(long, value_name = "FILE.mmdb")]
+    geoip: Option<PathBuf>,
+    /// Detection tests: the search's clock, RFC 3339 or epoch seconds
+    /// (default: `now` in spltest.yml, else just after the latest event).
+    #[arg(long, value_name = "TIME")]
+    now: Option<String>,
+}
+
+pub(crate) fn run(args: &TestArgs) -> ExitCode {
+    let now = match &args.now {
+        Some(t) => match spl_engine::time::parse_now(t) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                eprintln!("error: --now: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let opts = RunOptions {
+        bless: args.bless,
+        detection: DetectionOptions {
+            macros: args.macros.clone(),
+            lookups: args.lookups.clone(),
+            geoip: args
+                .geoip
+                .clone()
+                .or_else(|| std::env::var_os("SPL_GEOIP_DB").map(PathBuf::from)),
+            now,
+        },
+    };
+    let report = run_paths(&args.paths, &opts);
+    print!("{}", report.details());
+    println!("{}", report.summary());
+    if report.failed() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
