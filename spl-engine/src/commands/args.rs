@@ -55,7 +55,8 @@ pub(crate) fn usize_opt(opts: &[Opt], key: &str) -> Result<Option<(usize, Span)>
 pub(crate) fn compile_regex(pattern: &str, span: Span) -> Result<regex::Regex> {
     crate::eval::compile_pcre(pattern).map_err(|e| {
         let text = e.to_string();
-        let why = text.lines().last().unwrap_or(&text).trim().to_string();
+        let last = text.lines().last().unwrap_or(&text).trim();
+        let why = last.strip_prefix("error: ").unwrap_or(last).to_string();
         EngineError::InvalidArgument {
             message: format!("invalid regular expression: {why}"),
             span,

@@ -271,8 +271,7 @@ impl Pivot {
             .cloned()
             .chain(extra_rows.iter().map(|&t| KeyVal::Num(t)));
         for k in all_rows {
-            let t = key_text(&k);
-            if let std::collections::hash_map::Entry::Vacant(e) = row_index.entry(t) {
+            if let std::collections::hash_map::Entry::Vacant(e) = row_index.entry(key_text(&k)) {
                 e.insert(row_keys.len());
                 row_keys.push(k);
             }
