@@ -28,6 +28,7 @@
 pub mod detection;
 pub mod diagnostic;
 pub mod format;
+pub mod reference;
 pub mod report;
 pub mod runner;
 mod setup;
