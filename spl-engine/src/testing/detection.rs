@@ -376,3 +376,35 @@ fn normalize_expected(text: &str) -> Result<String, String> {
         .map_err(|e| format!("line {}: {}", e.line, e.message))?;
     Ok(super::format::render_table(&header, &rows))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_test_lines() {
+        assert_eq!(slug("True Positive Test"), "true_positive_test");
+        assert_eq!(slug("  T1046 -- scan!  "), "t1046_scan");
+        let text = "tests:\n- name: A\n  attack_data: []\n- name: 'B c'\n";
+        assert_eq!(line_of_test(text, "A"), 2);
+        assert_eq!(line_of_test(text, "B c"), 4);
+        assert_eq!(line_of_test(text, "zzz"), 0);
+    }
+
+    #[test]
+    fn expected_files_are_normalised() {
+        assert_eq!(
+            normalize_expected("a|b\n1 |   2\n\n").unwrap(),
+            "a | b\n1 | 2\n"
+        );
+        assert_eq!(
+            normalize_expected("(no results)\n").unwrap(),
+            "(no results)\n"
+        );
+        assert!(normalize_expected("").is_err());
+        assert_eq!(
+            normalize_expected("a | b\n1\n").unwrap_err(),
+            "line 2: expected 2 cells, found 1"
+        );
+    }
+}

@@ -33,6 +33,8 @@ pub mod report;
 pub mod runner;
 mod setup;
 pub mod suite;
+#[cfg(test)]
+mod tests;
 
 use crate::context::ExecContext;
 use crate::error::Result;
