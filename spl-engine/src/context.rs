@@ -37,6 +37,8 @@ pub struct ExecContext {
     pub compat: CompatOptions,
     /// Number of worker threads (1 = truly one).
     pub threads: usize,
+    /// Macro definitions, for searches built at run time (`map`).
+    pub macros: Arc<spl_parser::macros::MacroSet>,
 }
 
 impl ExecContext {
@@ -50,6 +52,7 @@ impl ExecContext {
             catalog: Arc::new(Catalog::default()),
             compat: CompatOptions::default(),
             threads: 1,
+            macros: Arc::new(spl_parser::macros::MacroSet::new()),
         }
     }
 }

@@ -55,30 +55,29 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Inputlookup(i) => commands::inputlookup::plan(i, ctx)?,
         Command::Outputlookup(o) => commands::outputlookup::plan(o),
         Command::Iplocation(i) => commands::iplocation::plan(i, stage, ctx)?,
-        Command::Tstats(_)
-        | Command::Convert(_)
-        | Command::Rex(_)
-        | Command::Regex(_)
-        | Command::Bin(_)
-        | Command::Spath(_)
-        | Command::Mvexpand(_)
-        | Command::Mvcombine(_)
-        | Command::Makemv(_)
-        | Command::Appendpipe(_)
-        | Command::Multisearch(_)
-        | Command::Transaction(_)
-        | Command::Timechart(_)
-        | Command::Chart(_)
-        | Command::Top(_)
-        | Command::Rare(_)
-        | Command::Return(_)
-        | Command::Format(_)
-        | Command::From(_)
-        | Command::Addtotals(_)
-        | Command::Collect(_)
-        | Command::Map(_)
-        | Command::Replace(_)
-        | Command::Generic(_) => return Err(unknown()),
+        Command::Convert(c) => commands::convert::plan(c, stage, ctx)?,
+        Command::Rex(r) => commands::rex::plan(r, stage, ctx)?,
+        Command::Regex(r) => commands::regex::plan(r, stage, ctx)?,
+        Command::Bin(b) => commands::bin::plan(b, stage, ctx)?,
+        Command::Spath(s) => commands::spath::plan(s, stage, ctx)?,
+        Command::Mvexpand(m) => commands::mvexpand::plan(m, stage, ctx)?,
+        Command::Mvcombine(m) => commands::mvcombine::plan(m, stage, ctx)?,
+        Command::Makemv(m) => commands::makemv::plan(m, stage, ctx)?,
+        Command::Appendpipe(a) => commands::appendpipe::plan(a, stage, ctx)?,
+        Command::Top(t) => commands::top::plan(t, stage, false)?,
+        Command::Rare(t) => commands::top::plan(t, stage, true)?,
+        Command::Addtotals(a) => commands::addtotals::plan(a, stage, ctx)?,
+        Command::Replace(r) => commands::replace::plan(r, stage, ctx)?,
+        Command::Transaction(t) => commands::transaction::plan(t, stage, ctx)?,
+        Command::Timechart(t) => commands::timechart::plan(t, stage, ctx)?,
+        Command::Chart(c) => commands::chart::plan(c, stage, ctx)?,
+        Command::Multisearch(m) => commands::multisearch::plan(m, stage, ctx)?,
+        Command::Return(r) => commands::return_::plan(r, stage, ctx)?,
+        Command::Format(f) => commands::format::plan(f, stage, ctx)?,
+        Command::Map(m) => commands::map::plan(m, stage, ctx)?,
+        Command::Tstats(_) | Command::From(_) | Command::Collect(_) | Command::Generic(_) => {
+            return Err(unknown())
+        }
     })
 }
 

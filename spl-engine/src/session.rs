@@ -186,9 +186,11 @@ impl EngineBuilder {
     /// Finishes the engine.
     pub fn build(mut self) -> Engine {
         self.ctx.catalog = Arc::new(self.catalog);
+        let macros = Arc::new(self.macros);
+        self.ctx.macros = macros.clone();
         Engine {
             ctx: self.ctx,
-            macros: Arc::new(self.macros),
+            macros,
         }
     }
 }

@@ -19,3 +19,6 @@ mod streamstats;
 
 #[path = "agg/parsed.rs"]
 mod parsed;
+
+#[path = "agg/perf.rs"]
+mod perf;

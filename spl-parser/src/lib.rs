@@ -49,3 +49,53 @@ fn parse_mode(text: &str, mode: Mode) -> Result<ast::Pipeline, ParseError> {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ast::Command;
+
+    #[test]
+    fn pipeline_fragments_start_with_a_command() {
+        let p = parse_pipeline("eval a=1 | eval b='x y' + 2").unwrap();
+        assert_eq!(p.stages.len(), 2);
+        assert!(p
+            .stages
+            .iter()
+            .all(|s| matches!(s.command, Command::Eval(_))));
+        let e = parse_pipeline("x=1").unwrap_err();
+        assert_eq!(e.to_string(), "expected command name, found `x`");
+    }
+
+    #[test]
+    fn empty_segments_are_skipped_but_empty_queries_are_errors() {
+        let q = parse("a | | stats count |").unwrap();
+        assert_eq!(q.pipeline.stages.len(), 2);
+        assert_eq!(
+            parse("  ").unwrap_err().to_string(),
+            "expected a search, found end of input"
+        );
+        assert!(parse("|").is_err());
+    }
+
+    #[test]
+    fn unknown_commands_stay_generic() {
+        let q = parse("| nosuchcmd a=1 \"b c\" [search x] | head 1").unwrap();
+        let Command::Generic(g) = &q.pipeline.stages[0].command else {
+            panic!("not generic");
+        };
+        let args: Vec<&str> = g.args.iter().map(|a| a.node.as_str()).collect();
+        assert_eq!(args, ["a=1", "\"b c\"", "[search x]"]);
+        assert_eq!(g.subsearches.len(), 1);
+        assert_eq!(suggest_command("stast"), Some("stats"));
+    }
+
+    #[test]
+    fn spans_point_into_the_text_with_comments_blanked() {
+        let text = "search a ```note``` | stats count";
+        let q = parse(text).unwrap();
+        let st = &q.pipeline.stages[1];
+        assert_eq!(&text[st.name.span.range()], "stats");
+        assert_eq!(&text[st.span.range()], "stats count");
+    }
+}

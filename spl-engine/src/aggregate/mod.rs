@@ -10,6 +10,7 @@
 
 pub(crate) mod grouped;
 pub(crate) mod hash;
+pub(crate) mod keytable;
 pub(crate) mod names;
 pub(crate) mod state;
 pub(crate) mod timespan;

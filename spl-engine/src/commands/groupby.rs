@@ -8,6 +8,7 @@
 
 use crate::aggregate::grouped::{InputColumn, RowGroups};
 use crate::aggregate::hash::FxHashMap;
+use crate::aggregate::keytable::KeyTable;
 use crate::aggregate::value::{fmt_num, parse_num};
 use crate::error::Result;
 use arrow_array::cast::AsArray;
@@ -101,29 +102,29 @@ pub(crate) struct GroupTable {
     fields: Vec<String>,
     dedup_splitvals: bool,
     interners: Vec<Interner>,
-    map: FxHashMap<Vec<u32>, u32>,
-    /// Ids of group `g` at `keys[g*k..(g+1)*k]`.
-    keys: Vec<u32>,
-    n_groups: usize,
+    /// Group number of each id tuple.
+    table: KeyTable,
 }
 
 impl GroupTable {
     /// A table for these BY fields; without fields there is exactly one group.
     pub(crate) fn new(fields: Vec<String>, dedup_splitvals: bool) -> Self {
         let n = fields.len();
+        let mut table = KeyTable::new(n);
+        if n == 0 {
+            table.find_or_insert(&[]);
+        }
         GroupTable {
             interners: (0..n).map(|_| Interner::default()).collect(),
             fields,
             dedup_splitvals,
-            map: FxHashMap::default(),
-            keys: Vec::new(),
-            n_groups: usize::from(n == 0),
+            table,
         }
     }
 
     /// Number of groups so far.
     pub(crate) fn n_groups(&self) -> usize {
-        self.n_groups
+        self.table.len()
     }
 
     /// Maps the batch's rows to groups, creating groups as needed.
@@ -148,7 +149,7 @@ impl GroupTable {
         }
         let all_single = per_field.iter().all(|f| matches!(f, FieldIds::Single(_)));
         let k = self.fields.len();
-        let mut buf = vec![0u32; k];
+        let mut buf = vec![0u64; k];
         if all_single {
             let mut groups = Vec::with_capacity(n);
             for row in 0..n {
@@ -156,7 +157,7 @@ impl GroupTable {
                 for (j, f) in per_field.iter().enumerate() {
                     match f {
                         FieldIds::Single(ids) => match ids.get(row).copied().flatten() {
-                            Some(id) => buf[j] = id,
+                            Some(id) => buf[j] = u64::from(id),
                             None => ok = false,
                         },
                         FieldIds::Multi(_) => ok = false,
@@ -200,7 +201,7 @@ impl GroupTable {
                 let mut rest = combo;
                 for j in (0..k).rev() {
                     let c = choices[j];
-                    buf[j] = c[rest % c.len()];
+                    buf[j] = u64::from(c[rest % c.len()]);
                     rest /= c.len();
                 }
                 rows.push(row as u32);
@@ -213,15 +214,8 @@ impl GroupTable {
         })
     }
 
-    fn group_of(&mut self, key: &[u32]) -> u32 {
-        if let Some(&g) = self.map.get(key) {
-            return g;
-        }
-        let g = self.n_groups as u32;
-        self.map.insert(key.to_vec(), g);
-        self.keys.extend_from_slice(key);
-        self.n_groups += 1;
-        g
+    fn group_of(&mut self, key: &[u64]) -> u32 {
+        self.table.find_or_insert(key)
     }
 
     fn intern_column(&mut self, field: usize, col: &ArrayRef, n: usize) -> Result<FieldIds> {
@@ -279,14 +273,13 @@ impl GroupTable {
     }
 
     fn key(&self, g: usize, field: usize) -> Option<&KeyVal> {
-        let k = self.fields.len();
-        let id = *self.keys.get(g * k + field)?;
+        let id = *self.table.key(g).get(field)?;
         self.interners.get(field)?.values.get(id as usize)
     }
 
     /// Group ids in output order: ascending by the BY values in field order.
     pub(crate) fn sorted_groups(&self) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.n_groups as u32).collect();
+        let mut order: Vec<u32> = (0..self.n_groups() as u32).collect();
         let k = self.fields.len();
         order.sort_by(|&a, &b| {
             for f in 0..k {

@@ -23,6 +23,7 @@ use std::sync::Mutex;
 
 mod cells;
 mod filter;
+mod index;
 mod output;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use cells::{Partial, Shape};
@@ -264,11 +265,16 @@ impl Operator for MstatsOp {
             latest: self.latest,
         };
         let catalog = ctx.catalog.clone();
-        let datasets: Vec<&Dataset> = catalog
+        let mut datasets: Vec<&Dataset> = Vec::new();
+        for d in catalog
             .datasets
             .iter()
-            .filter(|d| d.kind == DataKind::Metrics && self.where_plan.dataset_may_match(&d.meta))
-            .collect();
+            .filter(|d| d.kind == DataKind::Metrics)
+        {
+            if self.where_plan.dataset_may_match(&d.meta, ctx)? {
+                datasets.push(d);
+            }
+        }
         let queue = Mutex::new(WorkQueue {
             datasets,
             next: 0,
@@ -354,8 +360,12 @@ impl MstatsOp {
         let mask = self.where_plan.evaluate(batch, meta, ctx)?;
         let (lo, hi) = (self.earliest, self.latest);
         let mut rows = Vec::with_capacity(n);
-        for i in 0..n.min(time.len()).min(mask.len()) {
-            if time.is_null(i) || mask.is_null(i) || !mask.value(i) {
+        let keep = |i: usize| {
+            mask.as_ref()
+                .is_none_or(|m| i < m.len() && m.is_valid(i) && m.value(i))
+        };
+        for i in 0..n.min(time.len()) {
+            if time.is_null(i) || !keep(i) {
                 continue;
             }
             let t = time.value(i);

@@ -18,7 +18,7 @@ pub(crate) mod csv_util;
 mod event_builder;
 mod hec_metrics;
 mod json_events;
-mod json_flatten;
+pub(crate) mod json_flatten;
 pub mod kubearmor;
 mod metrics_csv;
 mod metrics_shape;

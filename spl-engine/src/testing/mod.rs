@@ -64,9 +64,10 @@ pub fn render(result: &QueryResult, ctx: &ExecContext) -> Result<String> {
     Ok(render_rows(&t.fields, &rows))
 }
 
-/// Renders header and rows; an empty result renders as `(no results)`.
+/// Renders header and rows; a result without rows renders as `(no results)`,
+/// as Splunk shows no columns when a search finds nothing.
 pub fn render_rows(fields: &[String], rows: &[Vec<CellText>]) -> String {
-    if fields.is_empty() && rows.is_empty() {
+    if rows.is_empty() {
         return "(no results)\n".into();
     }
     format::render_table(fields, rows)

@@ -159,3 +159,43 @@ fn s3_style_stats_from_text() {
         ]
     );
 }
+
+#[test]
+fn value_style_with_metric_name_filter() {
+    let out = run_query(
+        "| mstats count(_value) as n avg(_value) where index=kubernetes_metrics AND metric_name=tcp.* \
+         AND earliest=-1h by metric_name",
+        &catalog(),
+        vec![],
+    );
+    assert_eq!(
+        out,
+        vec![
+            "metric_name ; n ; avg(_value)",
+            "tcp.bytes ; 3 ; 13.666666666666666"
+        ]
+    );
+}
+
+#[test]
+fn stats_by_time_after_mstats_buckets() {
+    // S2's second stage groups mstats rows by their bucket `_time`
+    let b = batch(vec![
+        ("_time", nums(&[Some(20.0), Some(20.0), Some(30.0)])),
+        ("key", strs(&[Some("c:svc"), Some("c:svc"), Some("c:svc")])),
+        ("io", nums(&[Some(100.0), Some(50.0), Some(7.0)])),
+    ]);
+    let out = run_query(
+        "| stats avg(io) as io max(io) by key _time",
+        &ExecContext::new(NOW),
+        vec![b],
+    );
+    assert_eq!(
+        out,
+        vec![
+            "key ; _time ; io ; max(io)",
+            "c:svc ; 20 ; 75 ; 100",
+            "c:svc ; 30 ; 7 ; 7"
+        ]
+    );
+}

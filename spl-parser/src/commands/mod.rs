@@ -274,16 +274,24 @@ pub(crate) fn context_help(ctx: &str) -> String {
     }
 }
 
-/// The candidate closest to `name` by edit distance, if within a third of its length.
+/// The candidate closest to `name` by edit distance, if within two edits or a
+/// third of its length.
 pub(crate) fn did_you_mean(name: &str, candidates: &[&'static str]) -> Option<&'static str> {
     let lower = name.to_ascii_lowercase();
-    let limit = (lower.len() / 3).max(1);
+    let limit = (lower.len() / 3).max(2);
     candidates
         .iter()
-        .map(|c| (edit_distance(&lower, c), *c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .map(|c| (edit_distance(&lower, c), !is_subsequence(&lower, c), *c))
+        .filter(|(d, _, _)| *d <= limit)
+        .min_by_key(|(d, not_sub, _)| (*d, *not_sub))
+        .map(|(_, _, c)| c)
+}
+
+/// True when the characters of `short` appear in `long` in order (`cnt` in
+/// `count`): a better suggestion than an equally distant unrelated name.
+fn is_subsequence(short: &str, long: &str) -> bool {
+    let mut it = long.chars();
+    short.chars().all(|c| it.any(|l| l == c))
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -446,6 +446,7 @@ mod tests {
                ·         ─┬─
                ·          ╰── not a known aggregation function
                ╰────
+              help: did you mean `count`?
         "#);
         insta::assert_snapshot!(err("| stats count by"), @r#"
             spl::parse::missing_argument

@@ -1,11 +1,13 @@
-//! Partial mstats aggregates: cells keyed by (time bucket, dimension ids,
-//! metric id), each with one state per accumulator.
+//! Partial mstats aggregates: cells numbered by [`CellIndex`] over (time
+//! bucket, dimension ids, metric id); every accumulator keeps one state per
+//! cell.
 //!
 //! A [`Partial`] is built from any subset of the batches (one per worker
 //! thread) and [`Partial::merge`] folds another one in by translating its
 //! interned ids, so the result does not depend on how batches were split
 //! (up to floating-point summation order).
 
+use super::index::CellIndex;
 use crate::aggregate::grouped::{new_group_acc, GroupAcc, Input, InputColumn, RowGroups, NO_GROUP};
 use crate::aggregate::hash::FxHashMap;
 use crate::aggregate::names::Glob;
@@ -27,9 +29,9 @@ pub(super) struct Shape {
 }
 
 impl Shape {
-    /// Key width: bucket, dimensions, metric.
+    /// Key width of the dimensions.
     pub(super) fn width(&self) -> usize {
-        self.dims.len() + 2
+        self.dims.len()
     }
 }
 
@@ -54,10 +56,8 @@ impl Interner {
 
 /// Aggregates of a subset of the points.
 pub(super) struct Partial {
-    w: usize,
-    /// Key of cell `c` at `keys[c*w..(c+1)*w]`: bucket bits, dim ids, metric id.
-    pub(super) keys: Vec<u64>,
-    map: FxHashMap<Vec<u64>, u32>,
+    /// Rows and cells (metric 0 in `_value` style).
+    pub(super) index: CellIndex,
     pub(super) dims: Vec<Interner>,
     pub(super) metrics: Interner,
     /// Per metric id: which accumulators take its points.
@@ -69,9 +69,7 @@ pub(super) struct Partial {
 impl Partial {
     pub(super) fn new(shape: &Shape) -> Self {
         Partial {
-            w: shape.width(),
-            keys: Vec::new(),
-            map: FxHashMap::default(),
+            index: CellIndex::new(shape.width()),
             dims: shape.dims.iter().map(|_| Interner::default()).collect(),
             metrics: Interner::default(),
             metric_accs: Vec::new(),
@@ -81,7 +79,7 @@ impl Partial {
     }
 
     pub(super) fn n_cells(&self) -> usize {
-        self.keys.len() / self.w
+        self.index.n_cells()
     }
 
     fn metric_id(&mut self, shape: &Shape, name: Option<&str>) -> u32 {
@@ -160,8 +158,7 @@ impl Partial {
                 shape.fillnull.as_deref(),
             )?);
         }
-        let w = self.w;
-        let mut key = vec![0u64; w];
+        let mut key = vec![0u64; shape.width()];
         let mut rows = Vec::with_capacity(selected.len());
         let mut cell_metric = Vec::with_capacity(selected.len());
         'rows: for r in selected {
@@ -174,7 +171,7 @@ impl Partial {
             {
                 continue;
             }
-            key[0] = match (bucketer.as_deref_mut(), time) {
+            let bucket = match (bucketer.as_deref_mut(), time) {
                 (Some(b), Some(t)) => match b.bucket(t.value(r)) {
                     Some(x) => x.to_bits(),
                     None => continue,
@@ -183,12 +180,12 @@ impl Partial {
             };
             for (j, ids) in dim_ids.iter().enumerate() {
                 match ids.get(r).copied().flatten() {
-                    Some(id) => key[1 + j] = u64::from(id),
+                    Some(id) => key[j] = u64::from(id),
                     None => continue 'rows,
                 }
             }
-            key[w - 1] = if shape.value_style { 0 } else { u64::from(m) };
-            let cell = self.cell(&key);
+            let metric_part = if shape.value_style { 0 } else { m };
+            let cell = self.index.cell(bucket, &key, metric_part);
             rows.push(r as u32);
             cell_metric.push((cell, m));
         }
@@ -224,16 +221,6 @@ impl Partial {
         Ok(())
     }
 
-    fn cell(&mut self, key: &[u64]) -> u32 {
-        if let Some(&c) = self.map.get(key) {
-            return c;
-        }
-        let c = self.n_cells() as u32;
-        self.map.insert(key.to_vec(), c);
-        self.keys.extend_from_slice(key);
-        c
-    }
-
     /// Folds `other` (built with the same shape) into this partial.
     pub(super) fn merge(&mut self, shape: &Shape, other: Partial) -> Result<()> {
         let dim_map: Vec<Vec<u32>> = other
@@ -248,27 +235,21 @@ impl Partial {
             .iter()
             .map(|v| self.metric_id(shape, Some(v)))
             .collect();
-        let w = self.w;
         let mut mapping = Vec::with_capacity(other.n_cells());
-        let mut key = vec![0u64; w];
-        for c in 0..other.n_cells() {
-            let ok = other.keys.get(c * w..(c + 1) * w).unwrap_or(&[]);
-            let Some(first) = ok.first() else {
-                return Err(EngineError::Internal("partial key width".into()));
-            };
-            key[0] = *first;
-            for j in 0..shape.dims.len() {
+        let mut key = vec![0u64; shape.width()];
+        for (&row, &m) in other.index.cell_row.iter().zip(&other.index.cell_metric) {
+            let ok = other.index.row_key(row as usize);
+            let bucket = ok.first().copied().unwrap_or(0);
+            for (j, slot) in key.iter_mut().enumerate().take(shape.dims.len()) {
                 let id = ok.get(1 + j).copied().unwrap_or(0) as usize;
-                key[1 + j] =
-                    u64::from(dim_map.get(j).and_then(|m| m.get(id)).copied().unwrap_or(0));
+                *slot = u64::from(dim_map.get(j).and_then(|m| m.get(id)).copied().unwrap_or(0));
             }
-            let m = ok.get(w - 1).copied().unwrap_or(0);
-            key[w - 1] = if shape.value_style {
+            let metric = if shape.value_style {
                 0
             } else {
-                u64::from(metric_map.get(m as usize).copied().unwrap_or(0))
+                metric_map.get(m as usize).copied().unwrap_or(0)
             };
-            mapping.push(self.cell(&key));
+            mapping.push(self.index.cell(bucket, &key, metric));
         }
         for (mine, theirs) in self.accs.iter_mut().zip(other.accs.iter()) {
             mine.merge(theirs.as_ref(), &mapping)?;
@@ -357,8 +338,9 @@ mod tests {
         let res: Vec<Vec<Option<Out>>> = p.accs.iter_mut().map(|a| a.results(n)).collect();
         let mut out: Vec<_> = (0..n)
             .map(|c| {
-                let d = &p.dims[0].values[p.keys[c * 3 + 1] as usize];
-                let m = &p.metrics.values[p.keys[c * 3 + 2] as usize];
+                let row = p.index.row_key(p.index.cell_row[c] as usize);
+                let d = &p.dims[0].values[row[1] as usize];
+                let m = &p.metrics.values[p.index.cell_metric[c] as usize];
                 (
                     m.clone(),
                     d.clone(),

@@ -5,7 +5,6 @@
 
 use super::cells::{Partial, Shape};
 use super::OutputSpec;
-use crate::aggregate::hash::FxHashMap;
 use crate::aggregate::value::{build_column, Out};
 use crate::commands::groupby::{cmp_keys, KeyVal};
 use crate::commands::stats::make_batch;
@@ -21,32 +20,18 @@ pub(super) fn assemble(
     with_time: bool,
     mut p: Partial,
 ) -> Result<RecordBatch> {
-    let w = shape.width();
     let n_cells = p.n_cells();
+    let n_rows = p.index.n_rows();
     let nd = shape.dims.len();
-    // rows: distinct (bucket, dims) prefixes of the cell keys
-    let mut row_of_cell = Vec::with_capacity(n_cells);
-    let mut row_keys: Vec<usize> = Vec::new();
-    {
-        let mut row_map: FxHashMap<&[u64], u32> = FxHashMap::default();
-        for c in 0..n_cells {
-            let k = p.keys.get(c * w..c * w + w - 1).unwrap_or(&[]);
-            let r = *row_map.entry(k).or_insert_with(|| {
-                row_keys.push(c);
-                (row_keys.len() - 1) as u32
-            });
-            row_of_cell.push(r);
-        }
-    }
-    let key = |c: usize, i: usize| p.keys.get(c * w + i).copied().unwrap_or(0);
+    let row_key = |r: usize, i: usize| p.index.row_key(r).get(i).copied().unwrap_or(0);
     let dim_val = |j: usize, id: u64| -> &str {
         p.dims
             .get(j)
             .and_then(|i| i.values.get(id as usize))
             .map_or("", String::as_str)
     };
-    // dimension ids compare by value; rank each interner once instead of
-    // comparing strings inside the sort
+    // rank each dimension's distinct values once instead of comparing
+    // strings inside the row sort
     let ranks: Vec<Vec<u32>> = (0..nd)
         .map(|j| {
             let n = p.dims.get(j).map_or(0, |i| i.values.len());
@@ -62,62 +47,76 @@ pub(super) fn assemble(
             rank
         })
         .collect();
-    let rank = |j: usize, id: u64| {
-        ranks
-            .get(j)
-            .and_then(|r| r.get(id as usize))
-            .copied()
-            .unwrap_or(0)
+    // flat sort keys: the bucket, then each dimension's rank
+    let mut dim_ranks: Vec<u32> = Vec::with_capacity(n_rows * nd);
+    for r in 0..n_rows {
+        for j in 0..nd {
+            let id = row_key(r, 1 + j) as usize;
+            dim_ranks.push(ranks.get(j).and_then(|x| x.get(id)).copied().unwrap_or(0));
+        }
+    }
+    let ranks_of = |r: u32| {
+        dim_ranks
+            .get(r as usize * nd..(r as usize + 1) * nd)
+            .unwrap_or(&[])
     };
-    let mut order: Vec<u32> = (0..row_keys.len() as u32).collect();
-    order.sort_by(|&a, &b| {
-        let (ca, cb) = (row_keys[a as usize], row_keys[b as usize]);
-        let t = f64::from_bits(key(ca, 0)).total_cmp(&f64::from_bits(key(cb, 0)));
-        (0..nd).fold(t, |o, j| {
-            o.then_with(|| rank(j, key(ca, 1 + j)).cmp(&rank(j, key(cb, 1 + j))))
-        })
+    let mut order: Vec<u32> = (0..n_rows as u32).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (ta, tb) = (
+            f64::from_bits(row_key(a as usize, 0)),
+            f64::from_bits(row_key(b as usize, 0)),
+        );
+        ta.total_cmp(&tb).then_with(|| ranks_of(a).cmp(ranks_of(b)))
     });
-    let mut position = vec![0usize; order.len()];
+    let mut position = vec![0usize; n_rows];
     for (pos, &r) in order.iter().enumerate() {
         position[r as usize] = pos;
     }
-    let n_rows = order.len();
     let mut cols: Vec<(String, ArrayRef)> = Vec::new();
     if with_time {
         let t: Float64Array = order
             .iter()
-            .map(|&r| Some(f64::from_bits(key(row_keys[r as usize], 0))))
+            .map(|&r| Some(f64::from_bits(row_key(r as usize, 0))))
             .collect();
         cols.push(("_time".into(), Arc::new(t)));
     }
     for (j, d) in shape.dims.iter().enumerate() {
         let v: StringArray = order
             .iter()
-            .map(|&r| Some(dim_val(j, key(row_keys[r as usize], 1 + j))))
+            .map(|&r| Some(dim_val(j, row_key(r as usize, 1 + j))))
             .collect();
         cols.push((d.clone(), Arc::new(v)));
     }
-    let results: Vec<Vec<Option<Out>>> = p.accs.iter_mut().map(|a| a.results(n_cells)).collect();
+    // output position and metric of every cell
+    let mut cell_pos = Vec::with_capacity(n_cells);
     let n_metrics = p.metrics.values.len();
+    let mut cells_of_metric: Vec<Vec<usize>> = vec![Vec::new(); n_metrics];
+    for (c, (&row, &m)) in p
+        .index
+        .cell_row
+        .iter()
+        .zip(&p.index.cell_metric)
+        .enumerate()
+    {
+        cell_pos.push(position.get(row as usize).copied().unwrap_or(0));
+        if !shape.value_style {
+            if let Some(v) = cells_of_metric.get_mut(m as usize) {
+                v.push(c);
+            }
+        }
+    }
+    let results: Vec<Vec<Option<Out>>> = p.accs.iter_mut().map(|a| a.results(n_cells)).collect();
     let mut metric_order: Vec<usize> = (0..n_metrics).collect();
     metric_order.sort_by(|&a, &b| {
         p.metrics.values[a]
             .as_bytes()
             .cmp(p.metrics.values[b].as_bytes())
     });
-    let mut cells_of_metric: Vec<Vec<usize>> = vec![Vec::new(); n_metrics];
-    if !shape.value_style {
-        for c in 0..n_cells {
-            if let Some(v) = cells_of_metric.get_mut(key(c, w - 1) as usize) {
-                v.push(c);
-            }
-        }
-    }
     let column = |res: &[Option<Out>], cells: &mut dyn Iterator<Item = usize>| -> ArrayRef {
         let mut vals: Vec<Option<Out>> = vec![None; n_rows];
         for c in cells {
-            if let (Some(&r), Some(v)) = (row_of_cell.get(c), res.get(c)) {
-                if let Some(slot) = position.get(r as usize).and_then(|&pos| vals.get_mut(pos)) {
+            if let (Some(&pos), Some(v)) = (cell_pos.get(c), res.get(c)) {
+                if let Some(slot) = vals.get_mut(pos) {
                     slot.clone_from(v);
                 }
             }

@@ -1,18 +1,17 @@
 //! Comparison and conditional functions (semantics 3.7 [R-CONDFN]).
 
+use super::matching::{bind_cidr, bind_like, bind_regex_arg1, cidrmatch, like, match_};
 use super::{spec, BindCx, Call, CallState, FnExample, FunctionSpec, Invoke};
 use crate::commands::search::{SearchFilter, SearchMode};
 use crate::error::{EngineError, Result};
-use crate::eval::bind::{Kind, Node};
-use crate::eval::coerce::{conform, select, to_bool, to_text};
-use crate::eval::ops::{self, per_value};
+use crate::eval::bind::{Kind, Node, Op};
+use crate::eval::coerce::{conform, select, to_bool};
+use crate::eval::exec::{array_to_val, eval_node};
+use crate::eval::ops;
 use crate::eval::val::{Data, Val};
-use arrow_array::{Array, BooleanArray, RecordBatch};
+use arrow_array::{BooleanArray, RecordBatch};
 use arrow_buffer::BooleanBuffer;
-use regex::Regex;
 use spl_parser::ast::BinaryOp;
-use std::collections::HashMap;
-use std::net::IpAddr;
 
 pub(super) const SPECS: &[FunctionSpec] = &[
     spec(
@@ -20,7 +19,7 @@ pub(super) const SPECS: &[FunctionSpec] = &[
         3,
         Some(3),
         Kind::Any,
-        Invoke::Eager(if_),
+        Invoke::Lazy(if_),
         "`a` when the condition is true, else `b` (null and false take `b`).",
         &[
             FnExample {
@@ -281,9 +280,77 @@ fn searchmatch(call: &Call<'_>, _: &[Node], batch: &RecordBatch) -> Result<Val> 
     }
 }
 
-fn if_(call: &Call<'_>, a: &[Val]) -> Result<Val> {
-    let [c, t, f] = a else { return Ok(Val::null()) };
-    select(&to_bool(c), t.clone(), f.clone(), call.len)
+/// `if` evaluates each branch only where it is taken when that is a small
+/// part of the batch (S1's anomaly text is built for a few rows, not all).
+fn if_(call: &Call<'_>, args: &[Node], batch: &RecordBatch) -> Result<Val> {
+    let [c, t, f] = args else {
+        return Ok(Val::null());
+    };
+    let mask = to_bool(&eval_node(c, batch, call.ctx)?);
+    if mask.len() == 1 && call.len != 1 {
+        let branch = if mask.value(0) { t } else { f };
+        return eval_node(branch, batch, call.ctx);
+    }
+    let taken = mask.true_count();
+    if taken == mask.len() {
+        return eval_node(t, batch, call.ctx);
+    }
+    if taken == 0 {
+        return eval_node(f, batch, call.ctx);
+    }
+    let tv = eval_where(t, batch, &mask, taken, call)?;
+    let not_mask = arrow_arith::boolean::not(&mask)?;
+    let fv = eval_where(f, batch, &not_mask, mask.len() - taken, call)?;
+    select(&mask, tv, fv, call.len)
+}
+
+/// Evaluates `node` for the rows of `mask` (others may be anything): on the
+/// selected rows only when they are few and the expression is not trivial.
+fn eval_where(
+    node: &Node,
+    batch: &RecordBatch,
+    mask: &BooleanArray,
+    count: usize,
+    call: &Call<'_>,
+) -> Result<Val> {
+    let trivial = matches!(node.op, Op::Lit(_) | Op::Field(_));
+    if trivial || count.saturating_mul(4) > mask.len() {
+        return eval_node(node, batch, call.ctx);
+    }
+    let mut fields = Vec::new();
+    node.collect_fields(&mut fields);
+    let schema = batch.schema_ref();
+    let keep: Vec<usize> = fields
+        .iter()
+        .filter_map(|f| schema.index_of(f).ok())
+        .collect();
+    let sub = arrow_select::filter::filter_record_batch(&batch.project(&keep)?, mask)?;
+    let v = eval_node(node, &sub, call.ctx)?;
+    if v.scalar || v.is_all_null() {
+        return Ok(v);
+    }
+    // Scatter back: row i of the batch takes sub-row k when selected, else null.
+    let mut k = 0u32;
+    let idx: arrow_array::UInt32Array = (0..mask.len())
+        .map(|i| {
+            mask.value(i).then(|| {
+                k += 1;
+                k - 1
+            })
+        })
+        .collect();
+    let decimals = v.decimals;
+    let origin = match &v.data {
+        Data::Str(_, o) => Some(*o),
+        _ => None,
+    };
+    let arr = v.into_array(count)?;
+    let full = arrow_select::take::take(arr.as_ref(), &idx, None)?;
+    let mut out = array_to_val(&full, false)?.with_decimals(decimals);
+    if let (Data::Str(a, _), Some(o)) = (&out.data, origin) {
+        out.data = Data::Str(a.clone(), o);
+    }
+    Ok(out)
 }
 
 fn case(call: &Call<'_>, a: &[Val]) -> Result<Val> {
@@ -350,198 +417,4 @@ fn in_(call: &Call<'_>, a: &[Val]) -> Result<Val> {
         return Ok(Val::null());
     };
     ops::in_list(x, list, call.len)
-}
-
-/// Translates an SQL LIKE pattern to an anchored regex (`%` any run, `_` one
-/// character, everything else literal — there is no escape character).
-pub(crate) fn like_regex(pattern: &str) -> std::result::Result<Regex, regex::Error> {
-    let mut re = String::with_capacity(pattern.len() + 8);
-    re.push_str("(?s)^");
-    let mut buf = [0u8; 4];
-    for ch in pattern.chars() {
-        match ch {
-            '%' => re.push_str(".*"),
-            '_' => re.push('.'),
-            c => re.push_str(&regex::escape(c.encode_utf8(&mut buf))),
-        }
-    }
-    re.push('$');
-    Regex::new(&re)
-}
-
-fn bind_like(cx: &BindCx<'_>) -> Result<CallState> {
-    match cx.lit_str(1) {
-        Some(p) => like_regex(p)
-            .map(CallState::new)
-            .map_err(|e| cx.err(1, format!("invalid LIKE pattern: {e}"), "bad pattern")),
-        None => Ok(CallState::default()),
-    }
-}
-
-fn like(call: &Call<'_>, a: &[Val]) -> Result<Val> {
-    let [s, p] = a else { return Ok(Val::null()) };
-    regex_test(call.len, s, p, call.state.get::<Regex>(), true)
-}
-
-/// Compiles a literal regex argument at bind time (PCRE subset: Rust `regex`).
-pub(crate) fn compile_regex(cx: &BindCx<'_>, i: usize) -> Result<Option<Regex>> {
-    match cx.lit_str(i) {
-        Some(p) => {
-            crate::eval::compile_pcre(p)
-                .map(Some)
-                .map_err(|e| EngineError::InvalidArgument {
-                    message: format!("invalid regular expression: {}", first_line(&e.to_string())),
-                    span: cx.arg_span(i),
-                    label: "bad regex".into(),
-                    help: Some(
-                        "the engine uses Rust regex syntax (no look-around or backreferences)"
-                            .into(),
-                    ),
-                })
-        }
-        None => Ok(None),
-    }
-}
-
-/// The `regex` crate's multi-line message, reduced to its last line.
-fn first_line(s: &str) -> String {
-    let last = s.lines().last().unwrap_or(s).trim();
-    last.strip_prefix("error: ").unwrap_or(last).to_string()
-}
-
-fn bind_regex_arg1(cx: &BindCx<'_>) -> Result<CallState> {
-    Ok(compile_regex(cx, 1)?
-        .map(CallState::new)
-        .unwrap_or_default())
-}
-
-fn match_(call: &Call<'_>, a: &[Val]) -> Result<Val> {
-    let [s, p] = a else { return Ok(Val::null()) };
-    regex_test(call.len, s, p, call.state.get::<Regex>(), false)
-}
-
-/// Tests each row's text against a regex (precompiled, or compiled per
-/// distinct pattern); multivalue input: true when any value matches.
-fn regex_test(len: usize, s: &Val, p: &Val, pre: Option<&Regex>, like: bool) -> Result<Val> {
-    if let Data::Multi(_) = s.data {
-        return per_value(s, p, len, |a, b, n| {
-            Ok(to_bool(&regex_test_plain(a, b, n, pre, like)?))
-        });
-    }
-    let n = if s.scalar && p.scalar { 1 } else { len };
-    regex_test_plain(s, p, n, pre, like)
-}
-
-fn regex_test_plain(s: &Val, p: &Val, n: usize, pre: Option<&Regex>, like: bool) -> Result<Val> {
-    let (Some(st), Some(pt)) = (to_text(s), to_text(p)) else {
-        return Ok(Val::bool_scalar(false));
-    };
-    let mut cache: HashMap<String, Option<Regex>> = HashMap::new();
-    let buf = BooleanBuffer::collect_bool(n, |i| {
-        let (si, pi) = (s.idx(i), p.idx(i));
-        if st.is_null(si) || pt.is_null(pi) {
-            return false;
-        }
-        let text = st.value(si);
-        if let Some(re) = pre {
-            return re.is_match(text);
-        }
-        let pat = pt.value(pi);
-        let re = cache.entry(pat.to_string()).or_insert_with(|| {
-            if like {
-                like_regex(pat).ok()
-            } else {
-                crate::eval::compile_pcre(pat).ok()
-            }
-        });
-        re.as_ref().is_some_and(|re| re.is_match(text))
-    });
-    Ok(Val::boolean(
-        BooleanArray::new(buf, None),
-        s.scalar && p.scalar,
-    ))
-}
-
-/// A parsed CIDR block.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Cidr {
-    net: IpAddr,
-    prefix: u8,
-}
-
-impl Cidr {
-    /// Parses `a.b.c.d/n`, `v6::/n`, or a bare address (a /32 or /128).
-    pub(crate) fn parse(s: &str) -> Option<Cidr> {
-        let (addr, prefix) = match s.trim().split_once('/') {
-            Some((a, p)) => (a, Some(p.parse::<u8>().ok()?)),
-            None => (s.trim(), None),
-        };
-        let net: IpAddr = addr.parse().ok()?;
-        let max = if net.is_ipv4() { 32 } else { 128 };
-        let prefix = prefix.unwrap_or(max);
-        (prefix <= max).then_some(Cidr { net, prefix })
-    }
-
-    pub(crate) fn contains(&self, ip: &IpAddr) -> bool {
-        match (self.net, ip) {
-            (IpAddr::V4(n), IpAddr::V4(a)) => {
-                let mask = u32::MAX
-                    .checked_shl(32 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u32::from(n) & mask == u32::from(*a) & mask
-            }
-            (IpAddr::V6(n), IpAddr::V6(a)) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
-                u128::from(n) & mask == u128::from(*a) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-fn bind_cidr(cx: &BindCx<'_>) -> Result<CallState> {
-    match cx.lit_str(0) {
-        Some(c) => match Cidr::parse(c) {
-            Some(c) => Ok(CallState::new(c)),
-            None => Err(cx.err(
-                0,
-                format!("expected a CIDR block such as 10.0.0.0/8, found `{c}`"),
-                "bad CIDR",
-            )),
-        },
-        None => Ok(CallState::default()),
-    }
-}
-
-fn cidrmatch(call: &Call<'_>, a: &[Val]) -> Result<Val> {
-    let [c, ip] = a else { return Ok(Val::null()) };
-    let pre = call.state.get::<Cidr>().copied();
-    let test = |c: &Val, ip: &Val, n: usize| -> Result<BooleanArray> {
-        let (Some(ct), Some(it)) = (to_text(c), to_text(ip)) else {
-            return Ok(BooleanArray::from(vec![false; n]));
-        };
-        Ok(BooleanArray::new(
-            BooleanBuffer::collect_bool(n, |i| {
-                let (ci, ii) = (c.idx(i), ip.idx(i));
-                if ct.is_null(ci) || it.is_null(ii) {
-                    return false;
-                }
-                let Some(cidr) = pre.or_else(|| Cidr::parse(ct.value(ci))) else {
-                    return false;
-                };
-                it.value(ii)
-                    .trim()
-                    .parse::<IpAddr>()
-                    .is_ok_and(|a| cidr.contains(&a))
-            }),
-            None,
-        ))
-    };
-    if let Data::Multi(_) = ip.data {
-        return per_value(ip, c, call.len, |ipv, cv, n| test(cv, ipv, n));
-    }
-    let n = call.rows(a);
-    Ok(Val::boolean(test(c, ip, n)?, c.scalar && ip.scalar))
 }

@@ -1,7 +1,7 @@
 //! Text functions (semantics 3.7 [R-TEXTFN]). Multivalue input: `lower` and
 //! `upper` work per value; the others use the first value (3.6).
 
-use super::conditional::compile_regex;
+use super::matching::compile_regex;
 use super::{spec, BindCx, Call, CallState, FnExample, FunctionSpec, Invoke};
 use crate::error::Result;
 use crate::eval::bind::Kind;

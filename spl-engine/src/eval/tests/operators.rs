@@ -307,3 +307,42 @@ fn seed_replace_and_split() {
         ]
     );
 }
+
+/// `if` evaluates a rarely taken branch on the selected rows only; results
+/// must be the same as evaluating everywhere.
+#[test]
+fn selective_if_branches() {
+    let x: ArrayRef = Arc::new(Float64Array::from(
+        (0..8).map(|i| Some(i as f64)).collect::<Vec<_>>(),
+    ));
+    let s: ArrayRef = Arc::new(StringArray::from(
+        (0..8).map(|i| format!("a{i},b")).collect::<Vec<_>>(),
+    ));
+    let b = RecordBatch::try_from_iter(vec![("x", x), ("s", s)]).unwrap();
+    assert_eq!(
+        eval_on(&b, "if(x > 6, round(x / 3, 2), x)"),
+        ["0", "1", "2", "3", "4", "5", "6", "2.33"]
+    );
+    assert_eq!(
+        eval_on(&b, "if(x < 1, round(x / 3, 2), round(x, 2))"),
+        ["0.00", "1.00", "2.00", "3.00", "4.00", "5.00", "6.00", "7.00"]
+    );
+    assert_eq!(
+        eval_on(&b, r#"if(x = 3, split(s, ","), s)"#),
+        [
+            r#"["a0,b"]"#,
+            r#"["a1,b"]"#,
+            r#"["a2,b"]"#,
+            r#"["a3","b"]"#,
+            r#"["a4,b"]"#,
+            r#"["a5,b"]"#,
+            r#"["a6,b"]"#,
+            r#"["a7,b"]"#
+        ]
+    );
+    assert_eq!(
+        eval_on(&b, r#"if(x >= 2, "k" . s, s . "!")"#),
+        ["a0,b!", "a1,b!", "ka2,b", "ka3,b", "ka4,b", "ka5,b", "ka6,b", "ka7,b"]
+    );
+    assert_eq!(eval_on(&b, r#"if(x = 5, now(), null())"#)[5], "1700000000");
+}

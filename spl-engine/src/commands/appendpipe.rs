@@ -1,0 +1,55 @@
+//! `appendpipe [<subpipeline>]`: runs a pipeline over the current results
+//! and appends its output after them (Splunk's "appendpipe" reference page).
+
+use super::args::check_known;
+use crate::context::ExecContext;
+use crate::error::Result;
+use crate::operator::Operator;
+use crate::plan;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use arrow_array::RecordBatch;
+use spl_parser::ast::{Appendpipe, Stage};
+
+/// The `appendpipe` command's metadata.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "appendpipe",
+    aliases: &[],
+    kind: CommandKind::Transforming,
+    synopsis: "appendpipe [run_in_preview=<bool>] [ <subpipeline> ]",
+    description: "Runs the subpipeline over the current results and appends its results (e.g. a totals row) after them.",
+    examples: &[Example {
+        title: "append a total",
+        spl: "| makeresults count=3 | streamstats count as n | appendpipe [ stats sum(n) as n | eval total=\"yes\" ]",
+    }],
+    compat: "",
+};
+
+/// Plans `appendpipe`; the subpipeline is planned now so errors surface before running.
+pub fn plan(a: &Appendpipe, _stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    check_known(&a.options, "appendpipe", &["run_in_preview"])?;
+    super::stats::bool_opt(&a.options, "run_in_preview", true)?;
+    let ops = plan::plan_pipeline(&a.subpipeline.pipeline, ctx, true)?;
+    Ok(Box::new(AppendpipeOp {
+        ops,
+        buffered: Vec::new(),
+    }))
+}
+
+struct AppendpipeOp {
+    ops: Vec<Box<dyn Operator>>,
+    buffered: Vec<RecordBatch>,
+}
+
+impl Operator for AppendpipeOp {
+    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.buffered.push(batch);
+        Ok(Vec::new())
+    }
+
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let mut out = std::mem::take(&mut self.buffered);
+        let extra = plan::run_operators(&mut self.ops, out.clone(), ctx)?;
+        out.extend(extra.into_iter().filter(|b| b.num_rows() > 0));
+        Ok(out)
+    }
+}

@@ -1,0 +1,263 @@
+//! Option checking and per-row value access shared by the text-oriented
+//! commands (`rex`, `convert`, `mvexpand`, `makemv`, `top`, ...).
+//!
+//! Splunk rejects unknown options with an error, so every command checks its
+//! options against a list; values that do not parse are positioned errors.
+
+use crate::error::{EngineError, Result};
+use crate::value::{self, multivalue_type};
+use arrow_array::builder::{ListBuilder, StringBuilder};
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, ListArray, StringArray};
+use arrow_schema::{DataType, Field};
+use spl_parser::ast::{find_opt, Opt};
+use spl_parser::Span;
+use std::sync::Arc;
+
+/// Rejects options whose key is not in `known` (case-insensitive).
+pub(crate) fn check_known(opts: &[Opt], command: &str, known: &[&str]) -> Result<()> {
+    for o in opts {
+        if !known.iter().any(|k| k.eq_ignore_ascii_case(&o.key.node)) {
+            return Err(EngineError::InvalidArgument {
+                message: format!("expected an option of `{command}`, found `{}`", o.key.node),
+                span: o.key.span,
+                label: "unknown option".into(),
+                help: Some(if known.is_empty() {
+                    format!("`{command}` takes no options")
+                } else {
+                    format!("valid options: {}", known.join(", "))
+                }),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The value of option `key` as a non-negative integer.
+pub(crate) fn usize_opt(opts: &[Opt], key: &str) -> Result<Option<(usize, Span)>> {
+    let Some(o) = find_opt(opts, key) else {
+        return Ok(None);
+    };
+    match o.value.node.trim().parse::<usize>() {
+        Ok(n) => Ok(Some((n, o.value.span))),
+        Err(_) => Err(EngineError::invalid(
+            format!(
+                "expected a non-negative integer for `{}`, found `{}`",
+                o.key.node, o.value.node
+            ),
+            o.value.span,
+            "not an integer",
+        )),
+    }
+}
+
+/// Compiles a query regex (PCRE adapted to Rust `regex`); errors point at it.
+pub(crate) fn compile_regex(pattern: &str, span: Span) -> Result<regex::Regex> {
+    crate::eval::compile_pcre(pattern).map_err(|e| {
+        let text = e.to_string();
+        let why = text.lines().last().unwrap_or(&text).trim().to_string();
+        EngineError::InvalidArgument {
+            message: format!("invalid regular expression: {why}"),
+            span,
+            label: "bad regex".into(),
+            help: Some(
+                "the engine uses Rust regex syntax: no look-around, backreferences or possessive quantifiers"
+                    .into(),
+            ),
+        }
+    })
+}
+
+/// One row of a column seen as text values.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum RowVals<'a> {
+    /// The field is absent on this row.
+    Null,
+    /// One value.
+    One(&'a str),
+    /// A multivalue field's values (possibly empty).
+    Many(Vec<&'a str>),
+}
+
+impl<'a> RowVals<'a> {
+    /// All values (empty for null).
+    pub(crate) fn to_vec(&self) -> Vec<&'a str> {
+        match self {
+            RowVals::Null => Vec::new(),
+            RowVals::One(s) => vec![*s],
+            RowVals::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// A column converted once to text (numbers in their display form), so
+/// row-wise commands can read values without matching on types per row.
+pub(crate) enum Texts {
+    /// Single values.
+    Str(StringArray),
+    /// Multivalue.
+    List(ListArray),
+    /// The field is missing: null on every row.
+    Missing,
+}
+
+impl Texts {
+    /// Text view of `col` (typed by `field` so display precision is honoured).
+    pub(crate) fn new(field: Option<&Field>, col: Option<&ArrayRef>) -> Result<Texts> {
+        let Some(col) = col else {
+            return Ok(Texts::Missing);
+        };
+        Ok(match col.data_type() {
+            DataType::Utf8 => Texts::Str(col.as_string::<i32>().clone()),
+            DataType::Null => Texts::Missing,
+            DataType::List(f) if f.data_type() == &DataType::Utf8 => {
+                Texts::List(col.as_list::<i32>().clone())
+            }
+            DataType::List(_)
+            | DataType::LargeList(_)
+            | DataType::FixedSizeList(_, _)
+            | DataType::ListView(_) => {
+                let a = value::normalize_column(col)?;
+                match a.data_type() {
+                    DataType::List(_) => Texts::List(a.as_list::<i32>().clone()),
+                    _ => return Err(EngineError::Internal("list normalisation".into())),
+                }
+            }
+            _ => {
+                let f = field
+                    .cloned()
+                    .unwrap_or_else(|| Field::new("", col.data_type().clone(), true));
+                let mut b = StringBuilder::with_capacity(col.len(), col.len() * 8);
+                for row in 0..col.len() {
+                    match value::cell(&f, col.as_ref(), row) {
+                        value::Cell::Null => b.append_null(),
+                        value::Cell::Single(s) => b.append_value(s),
+                        value::Cell::Multi(v) => b.append_value(v.join("\n")),
+                    }
+                }
+                Texts::Str(b.finish())
+            }
+        })
+    }
+
+    /// Text view of the named field of a batch.
+    pub(crate) fn of(batch: &arrow_array::RecordBatch, name: &str) -> Result<Texts> {
+        let schema = batch.schema();
+        let field = schema.field_with_name(name).ok();
+        Texts::new(field, batch.column_by_name(name))
+    }
+
+    /// The values of one row.
+    pub(crate) fn get(&self, row: usize) -> RowVals<'_> {
+        match self {
+            Texts::Missing => RowVals::Null,
+            Texts::Str(s) => {
+                if row >= s.len() || s.is_null(row) {
+                    RowVals::Null
+                } else {
+                    RowVals::One(s.value(row))
+                }
+            }
+            Texts::List(l) => {
+                if row >= l.len() || l.is_null(row) {
+                    RowVals::Null
+                } else {
+                    RowVals::Many(list_values(l, row))
+                }
+            }
+        }
+    }
+
+    /// True when the field is multivalue-typed.
+    pub(crate) fn is_list(&self) -> bool {
+        matches!(self, Texts::List(_))
+    }
+}
+
+/// The non-null values of one row of a `List<Utf8>` column.
+fn list_values(list: &ListArray, row: usize) -> Vec<&str> {
+    let offsets = list.value_offsets();
+    let (Some(&start), Some(&end)) = (offsets.get(row), offsets.get(row + 1)) else {
+        return Vec::new();
+    };
+    let Some(values) = list.values().as_string_opt::<i32>() else {
+        return Vec::new();
+    };
+    (start.max(0) as usize..(end.max(0) as usize).min(values.len()))
+        .filter(|&j| !values.is_null(j))
+        .map(|j| values.value(j))
+        .collect()
+}
+
+/// Builds a column from per-row value lists: `Utf8` when every row has at
+/// most one value, else `List<Utf8>` (a one-value row stays a one-element
+/// list, which displays as a single value).
+pub(crate) fn build_texts(rows: &[Option<Vec<String>>]) -> ArrayRef {
+    let multi = rows.iter().flatten().any(|v| v.len() != 1);
+    if !multi {
+        let a: StringArray = rows
+            .iter()
+            .map(|r| r.as_ref().and_then(|v| v.first().map(String::as_str)))
+            .collect();
+        return Arc::new(a);
+    }
+    let item = match multivalue_type() {
+        DataType::List(f) => f,
+        _ => Arc::new(Field::new_list_field(DataType::Utf8, true)),
+    };
+    let mut b = ListBuilder::new(StringBuilder::new()).with_field(item);
+    for r in rows {
+        match r {
+            // An empty list is no value at all: the field is absent.
+            Some(v) if !v.is_empty() => {
+                for s in v {
+                    b.values().append_value(s);
+                }
+                b.append(true);
+            }
+            _ => b.append(false),
+        }
+    }
+    Arc::new(b.finish())
+}
+
+/// The internal-field rule for wildcards: a `*` pattern matches `_` fields
+/// only when the pattern itself starts with `_` (as `stats` does).
+pub(crate) fn wildcard_fields(names: &[String], pattern: &str) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| {
+            crate::batch::wildcard_match(pattern, n).is_some()
+                && (!n.starts_with('_') || pattern.starts_with('_') || !pattern.contains('*'))
+        })
+        .cloned()
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_of_numbers_and_lists() {
+        let n: ArrayRef = Arc::new(arrow_array::Float64Array::from(vec![Some(1.5), None]));
+        let t = Texts::new(None, Some(&n)).unwrap();
+        assert_eq!(t.get(0), RowVals::One("1.5"));
+        assert_eq!(t.get(1), RowVals::Null);
+        assert_eq!(t.get(9), RowVals::Null);
+        let l = build_texts(&[Some(vec!["a".into(), "b".into()]), None]);
+        let t = Texts::new(None, Some(&l)).unwrap();
+        assert_eq!(t.get(0), RowVals::Many(vec!["a", "b"]));
+        assert_eq!(t.get(1), RowVals::Null);
+        let s = build_texts(&[Some(vec!["x".into()]), None]);
+        assert_eq!(s.data_type(), &DataType::Utf8);
+    }
+
+    #[test]
+    fn wildcards_skip_internal_fields() {
+        let names = vec!["_time".to_string(), "a_time".into(), "b".into()];
+        assert_eq!(wildcard_fields(&names, "*time"), vec!["a_time"]);
+        assert_eq!(wildcard_fields(&names, "_*"), vec!["_time"]);
+        assert_eq!(wildcard_fields(&names, "_time"), vec!["_time"]);
+    }
+}

@@ -1,0 +1,485 @@
+//! `bin`/`bucket`: puts continuous values into discrete bins (semantics
+//! 10.11, Splunk's "bin" reference page).
+//!
+//! A span with a time unit (`span=5m`) buckets epoch seconds: spans below a
+//! day align to the UNIX epoch (or `aligntime`), day and longer spans to
+//! midnight in the user's time zone; the value becomes the bin start. A
+//! unitless span on a field other than `_time` gives range strings
+//! (`span=10`: `20-30`). Without `span`, `bins=N` (default 100) picks the
+//! smallest span giving at most N bins over the data, so the command must see
+//! all results first.
+
+use super::args::{build_texts, check_known, usize_opt, RowVals, Texts};
+use crate::aggregate::timespan::{Bucketer, TimeSpan};
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::operator::Operator;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use crate::time::resolve_time_modifier;
+use crate::value::{format_number, with_column};
+use arrow_array::cast::AsArray;
+use arrow_array::types::Float64Type;
+use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
+use arrow_schema::DataType;
+use spl_parser::ast::{find_opt, Bin, Opt, Stage};
+use spl_parser::Span;
+use std::sync::Arc;
+
+/// The `bin` command's metadata.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "bin",
+    aliases: &["bucket"],
+    kind: CommandKind::Streaming,
+    synopsis: "bin [span=<int><unit>|<number>] [bins=<int>] [minspan=<span>] [start=<num>] [end=<num>] [aligntime=earliest|latest|<time>] <field> [AS <field>]",
+    description: "Puts values into bins: times to the start of their time span, numbers to `start-end` range strings. Without span, picks a span giving at most `bins` (100) bins.",
+    examples: &[
+        Example {
+            title: "five-minute time buckets",
+            spl: "| makeresults count=3 | streamstats count as n | eval _time=_time + n*170 | bin _time span=5m",
+        },
+        Example {
+            title: "numeric ranges",
+            spl: "| makeresults count=3 | streamstats count as n | eval size=n*7 | bucket size span=10 AS range",
+        },
+    ],
+    compat: "Log spans (`span=log2`) are not supported. Automatic spans (`bins=`) use powers of ten for numbers and 1s/5s/10s/30s/1m/5m/10m/30m/1h/1d/1mon/1y for times.",
+};
+
+/// A resolved bin width.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BinSpan {
+    /// Time buckets (value = bucket start, epoch seconds).
+    Time(TimeSpan),
+    /// Numeric ranges of this width, printed with `decimals` places.
+    Num(f64, Option<u8>),
+}
+
+/// How the span is found.
+#[derive(Debug, Clone)]
+enum Mode {
+    Fixed(BinSpan),
+    Auto {
+        bins: usize,
+        minspan: Option<BinSpan>,
+        start: Option<f64>,
+        end: Option<f64>,
+        time: bool,
+    },
+}
+
+/// Automatic time spans, as timechart's defaults by search range (15 min ->
+/// 10s, 60 min -> 1m, 4 h -> 5m, 24 h -> 30m, 7 or 30 days -> 1d, a year ->
+/// 1mon with 100 bins).
+const TIME_CANDIDATES: &[&str] = &[
+    "1s", "5s", "10s", "30s", "1m", "5m", "10m", "30m", "1h", "1d", "1mon", "1y",
+];
+
+/// Parses `span=`: a count with a time unit, or a plain number.
+pub(crate) fn parse_span(text: &str, span: Span, is_time_field: bool) -> Result<BinSpan> {
+    let t = text.trim();
+    let num_len = t
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b'.')
+        .count();
+    let (num, unit) = t.split_at(num_len);
+    if unit.to_ascii_lowercase().contains("log") {
+        return Err(EngineError::invalid(
+            format!("expected a span such as 5m or 10, found `{text}`"),
+            span,
+            "log spans are not supported",
+        ));
+    }
+    if unit.is_empty() {
+        let w: f64 = num.parse().map_err(|_| {
+            EngineError::invalid(
+                format!("expected a span such as 5m or 10, found `{text}`"),
+                span,
+                "not a number",
+            )
+        })?;
+        if !(w > 0.0 && w.is_finite()) {
+            return Err(EngineError::invalid(
+                format!("expected a positive span, found `{text}`"),
+                span,
+                "must be positive",
+            ));
+        }
+        if is_time_field {
+            // `_time` with a unitless span: seconds
+            if w.fract() == 0.0 {
+                return Ok(BinSpan::Time(TimeSpan::parse(&format!("{num}s"), span)?));
+            }
+            return Ok(BinSpan::Time(TimeSpan::Micros((w * 1e6).round() as i64)));
+        }
+        let decimals = num
+            .split_once('.')
+            .map(|(_, f)| f.trim_end_matches('0').len())
+            .filter(|d| *d > 0)
+            .and_then(|d| u8::try_from(d).ok());
+        return Ok(BinSpan::Num(w, decimals));
+    }
+    let lower = unit.to_ascii_lowercase();
+    if matches!(lower.as_str(), "w" | "week" | "weeks") {
+        let n: i64 = if num.is_empty() {
+            1
+        } else {
+            num.parse().map_err(|_| {
+                EngineError::invalid(
+                    format!("expected a time span such as 1w, found `{text}`"),
+                    span,
+                    "bad number",
+                )
+            })?
+        };
+        if n <= 0 {
+            return Err(EngineError::invalid(
+                format!("expected a positive span, found `{text}`"),
+                span,
+                "must be positive",
+            ));
+        }
+        return Ok(BinSpan::Time(TimeSpan::Days(n.saturating_mul(7))));
+    }
+    Ok(BinSpan::Time(TimeSpan::parse(t, span)?))
+}
+
+fn num_opt(o: Option<&Opt>) -> Result<Option<f64>> {
+    let Some(o) = o else { return Ok(None) };
+    match crate::batch::parse_number(o.value.node.trim()) {
+        Some(v) => Ok(Some(v)),
+        None => Err(EngineError::invalid(
+            format!(
+                "expected a number for `{}`, found `{}`",
+                o.key.node, o.value.node
+            ),
+            o.value.span,
+            "not a number",
+        )),
+    }
+}
+
+/// Plans `bin`/`bucket`.
+pub fn plan(b: &Bin, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    check_known(
+        &b.options,
+        &stage.name.node,
+        &["span", "bins", "minspan", "start", "end", "aligntime"],
+    )?;
+    let field = b.field.node.clone();
+    let is_time = field == "_time";
+    let mode = match find_opt(&b.options, "span") {
+        Some(o) => Mode::Fixed(parse_span(&o.value.node, o.value.span, is_time)?),
+        None => {
+            let bins = match usize_opt(&b.options, "bins")? {
+                Some((0, span)) => {
+                    return Err(EngineError::invalid(
+                        "expected bins to be at least 1, found 0",
+                        span,
+                        "no bins",
+                    ))
+                }
+                Some((n, _)) => n,
+                None => 100,
+            };
+            let minspan = match find_opt(&b.options, "minspan") {
+                Some(o) => Some(parse_span(&o.value.node, o.value.span, is_time)?),
+                None => None,
+            };
+            // a time minspan on a non-time field still means time bins
+            let time = is_time || matches!(minspan, Some(BinSpan::Time(_)));
+            Mode::Auto {
+                bins,
+                minspan,
+                start: num_opt(find_opt(&b.options, "start"))?,
+                end: num_opt(find_opt(&b.options, "end"))?,
+                time,
+            }
+        }
+    };
+    let align = match find_opt(&b.options, "aligntime") {
+        None => None,
+        Some(o) => {
+            let v = o.value.node.trim();
+            let t = if v.eq_ignore_ascii_case("earliest") {
+                ctx.earliest.unwrap_or(0.0)
+            } else if v.eq_ignore_ascii_case("latest") {
+                ctx.latest.unwrap_or(ctx.now)
+            } else {
+                resolve_time_modifier(v, ctx.now, &ctx.tz).map_err(|_| {
+                    EngineError::invalid(
+                        format!("expected earliest, latest or a time for `aligntime`, found `{v}`"),
+                        o.value.span,
+                        "not a time",
+                    )
+                })?
+            };
+            Some(t)
+        }
+    };
+    let out = b
+        .alias
+        .as_ref()
+        .map(|a| a.node.clone())
+        .unwrap_or_else(|| field.clone());
+    Ok(Box::new(BinOp {
+        field,
+        out,
+        mode,
+        align,
+        buffered: Vec::new(),
+    }))
+}
+
+struct BinOp {
+    field: String,
+    out: String,
+    mode: Mode,
+    align: Option<f64>,
+    buffered: Vec<RecordBatch>,
+}
+
+/// The numbers of a column (numeric-looking text parsed), per value.
+fn numbers_of(batch: &RecordBatch, field: &str) -> Result<Vec<f64>> {
+    let Some(col) = batch.column_by_name(field) else {
+        return Ok(Vec::new());
+    };
+    if col.data_type() == &DataType::Float64 {
+        return Ok(col.as_primitive::<Float64Type>().iter().flatten().collect());
+    }
+    let texts = Texts::of(batch, field)?;
+    let mut out = Vec::new();
+    for row in 0..batch.num_rows() {
+        out.extend(
+            texts
+                .get(row)
+                .to_vec()
+                .iter()
+                .filter_map(|v| crate::batch::parse_number(v.trim())),
+        );
+    }
+    Ok(out)
+}
+
+/// Number of bins of width `w` spanning `lo..=hi`.
+fn bin_count(lo: f64, hi: f64, w: f64) -> f64 {
+    (hi / w).floor() - (lo / w).floor() + 1.0
+}
+
+fn approx_seconds(s: TimeSpan) -> f64 {
+    match s {
+        TimeSpan::Micros(us) => us as f64 / 1e6,
+        TimeSpan::Days(d) => d as f64 * 86_400.0,
+        TimeSpan::Months(m) => m as f64 * 30.0 * 86_400.0,
+    }
+}
+
+fn span_seconds(s: &BinSpan) -> f64 {
+    match s {
+        BinSpan::Time(t) => approx_seconds(*t),
+        BinSpan::Num(w, _) => *w,
+    }
+}
+
+/// The smallest candidate span with at most `bins` bins over the values.
+pub(crate) fn auto_span(
+    values: &[f64],
+    bins: usize,
+    minspan: Option<BinSpan>,
+    start: Option<f64>,
+    end: Option<f64>,
+    time: bool,
+) -> Result<BinSpan> {
+    let mut lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if let Some(s) = start {
+        lo = lo.min(s);
+    }
+    if let Some(e) = end {
+        hi = hi.max(e);
+    }
+    if !lo.is_finite() || !hi.is_finite() {
+        lo = 0.0;
+        hi = 0.0;
+    }
+    let min_w = minspan.as_ref().map_or(0.0, span_seconds);
+    let bins = bins as f64;
+    if time {
+        for c in TIME_CANDIDATES {
+            let ts = TimeSpan::parse(c, Span::new(0, 0))?;
+            let w = approx_seconds(ts);
+            if w >= min_w && bin_count(lo, hi, w) <= bins {
+                return Ok(BinSpan::Time(ts));
+            }
+        }
+        return Ok(BinSpan::Time(TimeSpan::Months(12)));
+    }
+    let range = hi - lo;
+    let mut k = if range > 0.0 {
+        (range / bins).log10().floor() as i32
+    } else {
+        0
+    };
+    loop {
+        let w = 10f64.powi(k);
+        if (w >= min_w && bin_count(lo, hi, w) <= bins) || k > 300 {
+            let decimals = u8::try_from(-k).ok().filter(|d| *d > 0);
+            return Ok(BinSpan::Num(w, decimals));
+        }
+        k += 1;
+    }
+}
+
+impl BinOp {
+    fn apply(&self, batch: &RecordBatch, span: BinSpan, ctx: &ExecContext) -> Result<RecordBatch> {
+        let Some(col) = batch.column_by_name(&self.field) else {
+            return Ok(batch.clone());
+        };
+        let mut bucketer = match span {
+            BinSpan::Time(ts) => Some(Bucketer::new(ts, ctx.tz.clone())),
+            BinSpan::Num(..) => None,
+        };
+        let align = self.align;
+        let mut time_of = |t: f64| -> Option<f64> {
+            match (span, align) {
+                // aligntime applies to sub-day spans only (doc)
+                (BinSpan::Time(TimeSpan::Micros(us)), Some(a)) => {
+                    let w = us as f64 / 1e6;
+                    Some(((t - a) / w).floor() * w + a)
+                }
+                _ => bucketer.as_mut()?.bucket(t),
+            }
+        };
+        let array: ArrayRef = match (span, col.data_type()) {
+            (BinSpan::Time(_), DataType::Float64) => {
+                let a: Float64Array = col
+                    .as_primitive::<Float64Type>()
+                    .iter()
+                    .map(|v| v.and_then(&mut time_of))
+                    .collect();
+                Arc::new(a)
+            }
+            (BinSpan::Num(w, d), DataType::Float64) => {
+                let a: StringArray = col
+                    .as_primitive::<Float64Type>()
+                    .iter()
+                    .map(|v| v.map(|x| range_text(x, w, d)))
+                    .collect();
+                Arc::new(a)
+            }
+            _ => {
+                // text (or multivalue): numeric-looking values are binned,
+                // others kept as they are
+                let texts = Texts::of(batch, &self.field)?;
+                let mut all_num = !texts.is_list();
+                let mut nums: Vec<Option<f64>> = Vec::with_capacity(batch.num_rows());
+                let mut rows: Vec<Option<Vec<String>>> = Vec::with_capacity(batch.num_rows());
+                for row in 0..batch.num_rows() {
+                    let vals = texts.get(row);
+                    if vals == RowVals::Null {
+                        rows.push(None);
+                        nums.push(None);
+                        continue;
+                    }
+                    let mut out = Vec::new();
+                    for v in vals.to_vec() {
+                        match (crate::batch::parse_number(v.trim()), span) {
+                            (Some(x), BinSpan::Time(_)) => match time_of(x) {
+                                Some(b) => {
+                                    nums.push(Some(b));
+                                    out.push(format_number(b, None));
+                                }
+                                None => {
+                                    all_num = false;
+                                    out.push(v.to_string());
+                                }
+                            },
+                            (Some(x), BinSpan::Num(w, d)) => {
+                                all_num = false;
+                                out.push(range_text(x, w, d));
+                            }
+                            (None, _) => {
+                                all_num = false;
+                                out.push(v.to_string());
+                            }
+                        }
+                    }
+                    rows.push(Some(out));
+                }
+                if all_num {
+                    Arc::new(Float64Array::from(nums))
+                } else {
+                    build_texts(&rows)
+                }
+            }
+        };
+        with_column(batch, &self.out, array, None)
+    }
+}
+
+/// `start-end` of the bin holding `x`.
+fn range_text(x: f64, w: f64, decimals: Option<u8>) -> String {
+    let start = (x / w).floor() * w;
+    let end = start + w;
+    format!(
+        "{}-{}",
+        format_number(start, decimals),
+        format_number(end, decimals)
+    )
+}
+
+impl Operator for BinOp {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        match self.mode {
+            Mode::Fixed(span) => Ok(vec![self.apply(&batch, span, ctx)?]),
+            Mode::Auto { .. } => {
+                self.buffered.push(batch);
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let batches = std::mem::take(&mut self.buffered);
+        let Mode::Auto {
+            bins,
+            minspan,
+            start,
+            end,
+            time,
+        } = &self.mode
+        else {
+            return Ok(batches);
+        };
+        let mut values = Vec::new();
+        for b in &batches {
+            values.extend(numbers_of(b, &self.field)?);
+        }
+        let span = auto_span(&values, *bins, *minspan, *start, *end, *time)?;
+        batches.iter().map(|b| self.apply(b, span, ctx)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(range_text(23.0, 10.0, None), "20-30");
+        assert_eq!(range_text(-5.0, 10.0, None), "-10-0");
+        assert_eq!(range_text(0.35, 0.1, Some(1)), "0.3-0.4");
+        assert_eq!(range_text(30.0, 10.0, None), "30-40");
+    }
+
+    #[test]
+    fn auto_spans() {
+        let s = auto_span(&[0.0, 999.0], 10, None, None, None, false).unwrap();
+        assert!(matches!(s, BinSpan::Num(w, None) if w == 100.0));
+        let s = auto_span(&[0.0, 9.0], 100, None, None, None, false).unwrap();
+        assert!(matches!(s, BinSpan::Num(w, _) if w == 0.1));
+        let s = auto_span(&[0.0, 3600.0], 100, None, None, None, true).unwrap();
+        assert!(matches!(s, BinSpan::Time(TimeSpan::Micros(60_000_000))));
+        let s = auto_span(&[5.0], 100, None, None, None, false).unwrap();
+        assert!(matches!(s, BinSpan::Num(w, _) if w == 1.0));
+    }
+}

@@ -1,0 +1,124 @@
+//! `format [mvsep=] [maxresults=] [emptystr=] ["<row prefix>" "<column
+//! prefix>" "<column separator>" "<column end>" "<row separator>" "<row
+//! end>"]`: turns the results into one `search` field, by default
+//! `( ( a="1" AND b="2" ) OR ( a="3" AND b="4" ) )` (Splunk's "format"
+//! reference page). Internal `_` fields are ignored; a multivalue field
+//! becomes `( f="x" OR f="y" )` with `mvsep`.
+
+use super::args::{check_known, usize_opt, Texts};
+use super::return_::quote_value;
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::operator::Operator;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use arrow_array::{ArrayRef, RecordBatch, StringArray};
+use arrow_schema::{DataType, Field};
+use spl_parser::ast::{find_opt, Format, Stage};
+use std::sync::Arc;
+
+/// The `format` command's metadata.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "format",
+    aliases: &[],
+    kind: CommandKind::Transforming,
+    synopsis: "format [mvsep=<string>] [maxresults=<int>] [emptystr=<string>] [\"<row prefix>\" \"<column prefix>\" \"<column separator>\" \"<column end>\" \"<row separator>\" \"<row end>\"]",
+    description: "Formats the results as one search string in a `search` field: ( ( a=\"1\" AND b=\"2\" ) OR ( ... ) ).",
+    examples: &[Example {
+        title: "results as a search",
+        spl: "| makeresults count=2 | streamstats count as n | eval host=\"h\".n | table host n | format",
+    }],
+    compat: "",
+};
+
+/// Plans `format`.
+pub fn plan(f: &Format, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    check_known(&f.options, "format", &["mvsep", "maxresults", "emptystr"])?;
+    let parts: [String; 6] =
+        match f.args.len() {
+            0 => ["(", "(", "AND", ")", "OR", ")"].map(str::to_string),
+            6 => std::array::from_fn(|i| f.args.get(i).map(|a| a.node.clone()).unwrap_or_default()),
+            n => return Err(EngineError::invalid(
+                format!("expected 0 or 6 format strings, found {n}"),
+                f.args.first().map_or(stage.span, |a| a.span),
+                "row prefix, column prefix, column separator, column end, row separator, row end",
+            )),
+        };
+    Ok(Box::new(FormatOp {
+        parts,
+        mvsep: find_opt(&f.options, "mvsep").map_or_else(|| "OR".into(), |o| o.value.node.clone()),
+        maxresults: usize_opt(&f.options, "maxresults")?.map_or(usize::MAX, |(n, _)| {
+            if n == 0 {
+                usize::MAX
+            } else {
+                n
+            }
+        }),
+        emptystr: find_opt(&f.options, "emptystr")
+            .map_or_else(|| "NOT( )".into(), |o| o.value.node.clone()),
+        rows: Vec::new(),
+    }))
+}
+
+struct FormatOp {
+    parts: [String; 6],
+    mvsep: String,
+    maxresults: usize,
+    emptystr: String,
+    rows: Vec<String>,
+}
+
+impl Operator for FormatOp {
+    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let [_, col_pre, col_sep, col_end, _, _] = &self.parts;
+        let schema = batch.schema();
+        let mut cols = Vec::new();
+        for f in schema.fields() {
+            if !f.name().starts_with('_') {
+                cols.push((f.name().clone(), Texts::of(&batch, f.name())?));
+            }
+        }
+        for row in 0..batch.num_rows() {
+            if self.rows.len() >= self.maxresults {
+                break;
+            }
+            let mut terms = Vec::new();
+            for (name, texts) in &cols {
+                let vals = texts.get(row).to_vec();
+                let t: Vec<String> = vals
+                    .iter()
+                    .map(|v| format!("{name}={}", quote_value(v)))
+                    .collect();
+                match t.len() {
+                    0 => {}
+                    1 => terms.extend(t),
+                    _ => terms.push(format!("( {} )", t.join(&format!(" {} ", self.mvsep)))),
+                }
+            }
+            if !terms.is_empty() {
+                self.rows.push(format!(
+                    "{col_pre} {} {col_end}",
+                    terms.join(&format!(" {col_sep} "))
+                ));
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let [row_pre, _, _, _, row_sep, row_end] = &self.parts;
+        let search = if self.rows.is_empty() {
+            self.emptystr.clone()
+        } else {
+            format!(
+                "{row_pre} {} {row_end}",
+                self.rows.join(&format!(" {row_sep} "))
+            )
+        };
+        let arr: ArrayRef = Arc::new(StringArray::from(vec![search]));
+        Ok(vec![crate::batch::from_columns(
+            vec![Field::new("search", DataType::Utf8, true)],
+            vec![arr],
+            1,
+        )?])
+    }
+}

@@ -1,0 +1,144 @@
+//! `makemv [delim=<string>|tokenizer=<regex>] [allowempty=<bool>] <field>`:
+//! splits a single-value field into a multivalue field (Splunk's "makemv"
+//! reference page).
+//!
+//! `delim` (default one space) splits on a literal string; `tokenizer` takes
+//! each match of a regex (its first capturing group when it has one) as a
+//! value. Empty values are dropped unless `allowempty=true`.
+
+use super::args::{build_texts, check_known, compile_regex, RowVals, Texts};
+use super::stats::bool_opt;
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::operator::Operator;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use crate::value::with_column;
+use arrow_array::RecordBatch;
+use regex::Regex;
+use spl_parser::ast::{find_opt, Makemv, Stage};
+
+/// The `makemv` command's metadata.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "makemv",
+    aliases: &[],
+    kind: CommandKind::Streaming,
+    synopsis: "makemv [delim=<string>|tokenizer=<regex>] [allowempty=<bool>] <field>",
+    description: "Splits a field's value into a multivalue field on a delimiter (default a space) or by a tokenizer regex.",
+    examples: &[
+        Example {
+            title: "split on a delimiter",
+            spl: "| makeresults | eval scope=\"openid profile email\" | makemv delim=\" \" scope",
+        },
+        Example {
+            title: "split with a tokenizer",
+            spl: "| makeresults | eval s=\"a1,b2;c3\" | makemv tokenizer=\"(\\w\\d)\" s",
+        },
+    ],
+    compat: "`setsv=true` is rejected.",
+};
+
+enum Splitter {
+    Delim(String),
+    Tokenizer(Regex),
+}
+
+/// Plans `makemv`.
+pub fn plan(m: &Makemv, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    check_known(
+        &m.options,
+        "makemv",
+        &["delim", "tokenizer", "allowempty", "setsv"],
+    )?;
+    if bool_opt(&m.options, "setsv", false)? {
+        let span = find_opt(&m.options, "setsv").map_or(m.field.span, |o| o.value.span);
+        return Err(EngineError::invalid(
+            "expected setsv=false, found setsv=true",
+            span,
+            "not supported by this engine",
+        ));
+    }
+    let splitter = match (
+        find_opt(&m.options, "delim"),
+        find_opt(&m.options, "tokenizer"),
+    ) {
+        (Some(_), Some(t)) => {
+            return Err(EngineError::invalid(
+                "expected either delim or tokenizer, found both",
+                t.key.span,
+                "remove one",
+            ))
+        }
+        (Some(d), None) if d.value.node.is_empty() => {
+            return Err(EngineError::invalid(
+                "expected a non-empty delimiter, found \"\"",
+                d.value.span,
+                "empty delimiter",
+            ))
+        }
+        (Some(d), None) => Splitter::Delim(d.value.node.clone()),
+        (None, Some(t)) => Splitter::Tokenizer(compile_regex(&t.value.node, t.value.span)?),
+        (None, None) => Splitter::Delim(" ".into()),
+    };
+    Ok(Box::new(MakemvOp {
+        field: m.field.node.clone(),
+        splitter,
+        allow_empty: bool_opt(&m.options, "allowempty", false)?,
+    }))
+}
+
+struct MakemvOp {
+    field: String,
+    splitter: Splitter,
+    allow_empty: bool,
+}
+
+impl MakemvOp {
+    fn split(&self, v: &str, out: &mut Vec<String>) {
+        let keep = |s: &str| self.allow_empty || !s.is_empty();
+        match &self.splitter {
+            Splitter::Delim(d) => {
+                out.extend(v.split(d.as_str()).filter(|s| keep(s)).map(str::to_string))
+            }
+            Splitter::Tokenizer(re) => {
+                for caps in re.captures_iter(v) {
+                    let m = caps.get(1).or_else(|| caps.get(0));
+                    if let Some(m) = m.filter(|m| keep(m.as_str())) {
+                        out.push(m.as_str().to_string());
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Operator for MakemvOp {
+    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        if batch.column_by_name(&self.field).is_none() {
+            return Ok(vec![batch]);
+        }
+        let texts = Texts::of(&batch, &self.field)?;
+        let rows: Vec<Option<Vec<String>>> = (0..batch.num_rows())
+            .map(|row| match texts.get(row) {
+                RowVals::Null => None,
+                vals => {
+                    let mut out = Vec::new();
+                    for v in vals.to_vec() {
+                        self.split(v, &mut out);
+                    }
+                    // a value that splits into nothing leaves the field empty
+                    (!out.is_empty()).then_some(out)
+                }
+            })
+            .collect();
+        Ok(vec![with_column(
+            &batch,
+            &self.field,
+            build_texts(&rows),
+            None,
+        )?])
+    }
+
+    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        Ok(Vec::new())
+    }
+}

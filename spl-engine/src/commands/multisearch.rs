@@ -1,0 +1,82 @@
+//! `multisearch [<search>] [<search>]...`: runs several searches together
+//! and merges their events by time (Splunk's "multisearch" reference page).
+
+use crate::batch;
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::operator::Operator;
+use crate::plan;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use arrow_array::{Array, RecordBatch, UInt32Array};
+use spl_parser::ast::{Multisearch, Pipeline, Stage};
+
+/// The `multisearch` command's metadata.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "multisearch",
+    aliases: &[],
+    kind: CommandKind::Generating,
+    synopsis: "multisearch [ <search> ] [ <search> ]...",
+    description: "Runs two or more searches and merges their results, newest first by `_time`.",
+    examples: &[Example {
+        title: "two generated searches",
+        spl: "| multisearch [ | makeresults | eval s=\"a\" ] [ | makeresults | eval s=\"b\" ]",
+    }],
+    compat: "The subsearches are not checked to be streaming-only.",
+};
+
+/// Plans `multisearch`.
+pub fn plan(m: &Multisearch, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    if m.subsearches.len() < 2 {
+        return Err(EngineError::invalid(
+            format!(
+                "expected at least two subsearches, found {}",
+                m.subsearches.len()
+            ),
+            stage.span,
+            "multisearch needs two or more searches",
+        ));
+    }
+    Ok(Box::new(MultisearchOp {
+        subs: m.subsearches.iter().map(|s| s.pipeline.clone()).collect(),
+    }))
+}
+
+struct MultisearchOp {
+    subs: Vec<Pipeline>,
+}
+
+impl Operator for MultisearchOp {
+    fn push(&mut self, _batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        Ok(Vec::new())
+    }
+
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let mut all = Vec::new();
+        for s in &self.subs {
+            all.extend(plan::execute(s, ctx)?);
+        }
+        if all.is_empty() {
+            return Ok(Vec::new());
+        }
+        let merged = batch::concat_unified(&all)?;
+        let Some(times) = super::groupby::time_column(&merged)? else {
+            return Ok(vec![merged]);
+        };
+        // newest first; stable, so equal times keep subsearch order
+        let mut idx: Vec<u32> = (0..merged.num_rows() as u32).collect();
+        idx.sort_by(|&a, &b| {
+            let t = |i: u32| {
+                let i = i as usize;
+                times.is_valid(i).then(|| times.value(i))
+            };
+            match (t(a), t(b)) {
+                (Some(x), Some(y)) => y.total_cmp(&x),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+        });
+        let take = UInt32Array::from(idx);
+        Ok(vec![arrow_select::take::take_record_batch(&merged, &take)?])
+    }
+}

@@ -1,0 +1,304 @@
+//! `spath [input=<field>] [output=<field>] [path=<path> | <path>]`: extracts
+//! values from JSON (semantics 2.9, 10.10; Splunk's "spath" reference page).
+//!
+//! Without a path, every scalar of the JSON in the input (first 5,000
+//! characters, `extraction_cutoff`) becomes a field named by its path
+//! (`a.b`, `list{}`, `objs{}.name`), with the same flattening as JSON events
+//! at ingest. With a path, the value(s) at the path go to `output` (default:
+//! the path text): `{}` takes every element of an array, `{n}` the n-th
+//! (0-based); a named step applied to an array applies to each element.
+//! Objects and arrays reached by a path are returned as compact JSON text.
+
+use super::args::{check_known, RowVals, Texts};
+use super::rex::merge_into;
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::operator::Operator;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use crate::value::format_number;
+use arrow_array::RecordBatch;
+use indexmap::IndexMap;
+use serde_json::Value;
+use spl_parser::ast::{find_opt, Spath, Stage};
+use spl_parser::Span;
+use std::borrow::Cow;
+
+/// The `spath` command's metadata.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "spath",
+    aliases: &[],
+    kind: CommandKind::Streaming,
+    synopsis: "spath [input=<field>] [output=<field>] [path=<datapath> | <datapath>]",
+    description: "Extracts fields from JSON: all of them (named by their paths) or the value at one path, e.g. `a.b{}.c` or `items{0}`.",
+    examples: &[
+        Example {
+            title: "one path into a field",
+            spl: "| makeresults | eval j=\"{\\\"user\\\":{\\\"name\\\":\\\"alice\\\",\\\"roles\\\":[\\\"a\\\",\\\"b\\\"]}}\" | spath input=j output=roles path=user.roles{}",
+        },
+        Example {
+            title: "extract every field",
+            spl: "| makeresults | eval _raw=\"{\\\"a\\\":1,\\\"b\\\":{\\\"c\\\":[2,3]}}\" | spath",
+        },
+    ],
+    compat: "XML input is not supported (no fields are extracted). Numbers reached by an explicit path print in their shortest form (`1.50` gives `1.5`); auto-extraction keeps the text as written.",
+};
+
+/// Auto-extraction reads this many characters of the input (limits.conf
+/// `[spath] extraction_cutoff`).
+const EXTRACTION_CUTOFF: usize = 5000;
+
+/// One step of a location path.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    /// An object key.
+    Key(String),
+    /// `{}`: every element.
+    All,
+    /// `{n}`: one element, 0-based.
+    Index(usize),
+}
+
+/// Parses `a.b{}.c{2}` into steps.
+fn parse_path(path: &str, span: Span) -> Result<Vec<Step>> {
+    let bad = |why: &str| {
+        EngineError::invalid(
+            format!("expected a path such as a.b{{}}.c or items{{0}}, found `{path}`"),
+            span,
+            why,
+        )
+    };
+    let mut steps = Vec::new();
+    for part in path.split('.') {
+        let (name, mut rest) = match part.find('{') {
+            Some(i) => part.split_at(i),
+            None => (part, ""),
+        };
+        if !name.is_empty() {
+            steps.push(Step::Key(name.to_string()));
+        } else if rest.is_empty() {
+            return Err(bad("empty step"));
+        }
+        while !rest.is_empty() {
+            let Some(close) = rest.find('}') else {
+                return Err(bad("unclosed `{`"));
+            };
+            let inner = rest.get(1..close).unwrap_or("");
+            if inner.is_empty() {
+                steps.push(Step::All);
+            } else if inner.starts_with('@') {
+                return Err(bad("XML attributes are not supported"));
+            } else {
+                let n: usize = inner.trim().parse().map_err(|_| bad("bad array index"))?;
+                steps.push(Step::Index(n));
+            }
+            rest = &rest[close + 1..];
+            if !rest.is_empty() && !rest.starts_with('{') {
+                return Err(bad("text after `}`"));
+            }
+        }
+    }
+    Ok(steps)
+}
+
+/// The nodes a path reaches from `root`.
+fn walk<'v>(root: &'v Value, steps: &[Step]) -> Vec<&'v Value> {
+    let mut cur = vec![root];
+    for step in steps {
+        let mut next = Vec::new();
+        for node in cur {
+            match (step, node) {
+                (Step::Key(k), Value::Object(m)) => next.extend(m.get(k)),
+                // a key step over an array applies to each element
+                (Step::Key(k), Value::Array(items)) => {
+                    next.extend(items.iter().filter_map(|i| i.as_object()?.get(k)))
+                }
+                (Step::All, Value::Array(items)) => next.extend(items.iter()),
+                // `{}` on a single value (AWS policies write one statement as
+                // an object) takes the value itself
+                (Step::All, other) => next.push(other),
+                (Step::Index(n), Value::Array(items)) => next.extend(items.get(*n)),
+                _ => {}
+            }
+        }
+        cur = next;
+    }
+    cur
+}
+
+fn node_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => i.to_string(),
+            (_, Some(u), _) => u.to_string(),
+            (_, _, Some(f)) => format_number(f, None),
+            _ => n.to_string(),
+        },
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+/// Plans `spath`.
+pub fn plan(s: &Spath, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    check_known(&s.options, "spath", &["input", "output", "path"])?;
+    let input = find_opt(&s.options, "input")
+        .map(|o| o.value.node.clone())
+        .unwrap_or_else(|| "_raw".into());
+    let path = match (find_opt(&s.options, "path"), &s.path) {
+        (Some(o), _) => Some((o.value.node.clone(), o.value.span)),
+        (None, Some(p)) => Some((p.node.clone(), p.span)),
+        (None, None) => None,
+    };
+    let mode = match path {
+        None => Mode::Auto,
+        Some((p, span)) => {
+            let steps = parse_path(&p, span)?;
+            let output = find_opt(&s.options, "output")
+                .map(|o| o.value.node.clone())
+                .unwrap_or_else(|| p.clone());
+            Mode::Path { steps, output }
+        }
+    };
+    Ok(Box::new(SpathOp { input, mode }))
+}
+
+enum Mode {
+    Auto,
+    Path { steps: Vec<Step>, output: String },
+}
+
+struct SpathOp {
+    input: String,
+    mode: Mode,
+}
+
+/// The first `n` characters of `s`.
+fn cut(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+impl SpathOp {
+    fn auto(&self, batch: RecordBatch, texts: &Texts) -> Result<RecordBatch> {
+        let n = batch.num_rows();
+        let mut fields: IndexMap<String, Vec<Option<Vec<String>>>> = IndexMap::new();
+        for row in 0..n {
+            for doc in texts.get(row).to_vec() {
+                let doc = cut(doc, EXTRACTION_CUTOFF);
+                // fields before a syntax error (or the cutoff) are kept, as
+                // Splunk's lenient reader does
+                let _ = crate::source::json_flatten::flatten_document(
+                    doc,
+                    &mut |k: &str, v: Cow<'_, str>| {
+                        let col = fields.entry(k.to_string()).or_insert_with(|| vec![None; n]);
+                        if let Some(slot) = col.get_mut(row) {
+                            slot.get_or_insert_with(Vec::new).push(v.into_owned());
+                        }
+                    },
+                );
+            }
+        }
+        let mut batch = batch;
+        for (name, rows) in fields {
+            batch = merge_into(&batch, &name, rows)?;
+        }
+        Ok(batch)
+    }
+
+    fn path(
+        &self,
+        batch: RecordBatch,
+        texts: &Texts,
+        steps: &[Step],
+        output: &str,
+    ) -> Result<RecordBatch> {
+        let mut rows: Vec<Option<Vec<String>>> = vec![None; batch.num_rows()];
+        for (row, slot) in rows.iter_mut().enumerate() {
+            let vals = texts.get(row);
+            if vals == RowVals::Null {
+                continue;
+            }
+            for doc in vals.to_vec() {
+                let Ok(root) = serde_json::from_str::<Value>(doc) else {
+                    continue;
+                };
+                for node in walk(&root, steps) {
+                    slot.get_or_insert_with(Vec::new).push(node_text(node));
+                }
+            }
+        }
+        merge_into(&batch, output, rows)
+    }
+}
+
+impl Operator for SpathOp {
+    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        if batch.column_by_name(&self.input).is_none() {
+            return Ok(vec![batch]);
+        }
+        let texts = Texts::of(&batch, &self.input)?;
+        let out = match &self.mode {
+            Mode::Auto => self.auto(batch, &texts)?,
+            Mode::Path { steps, output } => self.path(batch, &texts, steps, output)?,
+        };
+        Ok(vec![out])
+    }
+
+    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        Ok(Vec::new())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Vec<Step> {
+        parse_path(s, Span::new(0, 0)).unwrap()
+    }
+
+    #[test]
+    fn paths() {
+        assert_eq!(
+            p("a.b{}.c{2}"),
+            vec![
+                Step::Key("a".into()),
+                Step::Key("b".into()),
+                Step::All,
+                Step::Key("c".into()),
+                Step::Index(2)
+            ]
+        );
+        assert_eq!(p("{}"), vec![Step::All]);
+        assert_eq!(
+            p("m{}{}"),
+            vec![Step::Key("m".into()), Step::All, Step::All]
+        );
+        for bad in ["a..b", "a{", "a{x}", "a{}b", "a{@id}"] {
+            assert!(parse_path(bad, Span::new(0, 0)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn walking() {
+        let v: Value =
+            serde_json::from_str(r#"{"a":[{"b":1},{"b":2.5},{"c":3}],"o":{"x":null,"y":true}}"#)
+                .unwrap();
+        let texts = |steps: &[Step]| -> Vec<String> {
+            walk(&v, steps).into_iter().map(node_text).collect()
+        };
+        assert_eq!(texts(&p("a{}.b")), vec!["1", "2.5"]);
+        assert_eq!(texts(&p("a.b")), vec!["1", "2.5"]);
+        assert_eq!(texts(&p("a{1}.b")), vec!["2.5"]);
+        assert_eq!(texts(&p("a{9}")), Vec::<String>::new());
+        assert_eq!(texts(&p("o")), vec![r#"{"x":null,"y":true}"#]);
+        assert_eq!(texts(&p("o.x")), vec!["null"]);
+        assert_eq!(texts(&p("o.y")), vec!["true"]);
+        assert_eq!(texts(&p("o.y{}")), vec!["true"]);
+        assert_eq!(cut("héllo", 2), "hé");
+    }
+}
