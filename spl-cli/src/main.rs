@@ -2,6 +2,7 @@
 //! and test KubeArmor policies. `main` only dispatches; each subcommand has its own file.
 
 mod diagnostic;
+mod docs_cmd;
 mod input;
 mod kubearmor_cmd;
 mod parse_cmd;
@@ -31,6 +32,8 @@ enum Cmd {
     Run(run_cmd::RunArgs),
     /// Run `.spltest` files and detection tests; exit 1 on any failure.
     Test(test_cmd::TestArgs),
+    /// Generate or check the reference docs (docs/reference/) from the registries.
+    Docs(docs_cmd::DocsArgs),
     /// Test KubeArmor policies offline over recorded telemetry.
     Kubearmor(kubearmor_cmd::KubearmorArgs),
 }
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
         Cmd::Parse(args) => parse_cmd::run(&args),
         Cmd::Run(args) => run_cmd::run(&args),
         Cmd::Test(args) => test_cmd::run(&args),
+        Cmd::Docs(args) => docs_cmd::run(&args),
         Cmd::Kubearmor(args) => kubearmor_cmd::run(args),
     }
 }

@@ -22,11 +22,8 @@
 //! the test data.
 
 use super::diagnostic::render_plain;
-use super::format::RecordKind;
 use super::report::diff;
-use super::runner::{
-    apply_setup, ferr, read_records, CaseResult, FileReport, RunOptions, SpltestError,
-};
+use super::runner::{ferr, setup_from_files, CaseResult, FileReport, RunOptions, SpltestError};
 use super::setup::{relative_to, Setup};
 use crate::render;
 use crate::source::{DataSpec, Dataset, ScanRequest};
@@ -65,27 +62,6 @@ fn setup_files(dir: &Path, stem: &str) -> Vec<PathBuf> {
         .into_iter()
         .filter(|p| p.is_file())
         .collect()
-}
-
-/// Reads the setup files, applying their records to `setup`; returns the
-/// last `now` they set.
-fn apply_setup_files(setup: &mut Setup, files: &[PathBuf]) -> Result<Option<f64>, SpltestError> {
-    let mut now = None;
-    for f in files {
-        let (_, records) = read_records(f)?;
-        for r in &records {
-            if let RecordKind::Now(t) = &r.kind {
-                now = Some(crate::time::parse_now(t).map_err(|e| ferr(f, r.line, e.to_string()))?);
-            } else if !apply_setup(setup, f, r, 0)? {
-                return Err(ferr(
-                    f,
-                    r.line,
-                    "expected setup records only in a detection's setup file, found a query, error or skip record",
-                ));
-            }
-        }
-    }
-    Ok(now)
 }
 
 fn yaml_error(path: &Path, e: &serde_norway::Error) -> SpltestError {
@@ -273,10 +249,8 @@ impl Case<'_> {
 
     /// The environment: setup files, then the command-line options, then the data.
     fn setup(&self, datasets: Vec<Dataset>) -> Result<Setup, String> {
-        let mut setup =
-            Setup::new(0.0).map_err(|e| format!("cannot create a temporary directory: {e}"))?;
-        let file_now =
-            apply_setup_files(&mut setup, &self.setup_files).map_err(|e| e.to_string())?;
+        let (mut setup, file_now) =
+            setup_from_files(&self.setup_files).map_err(|e| e.to_string())?;
         let now = match (self.opts.detection.now, file_now) {
             (Some(n), _) | (None, Some(n)) => n,
             (None, None) => latest_time(&datasets).map_or(0.0, |t| t.floor() + 1.0),
@@ -401,4 +375,36 @@ fn normalize_expected(text: &str) -> Result<String, String> {
     let (header, rows) = super::format::parse_table(&lines)
         .map_err(|e| format!("line {}: {}", e.line, e.message))?;
     Ok(super::format::render_table(&header, &rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_test_lines() {
+        assert_eq!(slug("True Positive Test"), "true_positive_test");
+        assert_eq!(slug("  T1046 -- scan!  "), "t1046_scan");
+        let text = "tests:\n- name: A\n  attack_data: []\n- name: 'B c'\n";
+        assert_eq!(line_of_test(text, "A"), 2);
+        assert_eq!(line_of_test(text, "B c"), 4);
+        assert_eq!(line_of_test(text, "zzz"), 0);
+    }
+
+    #[test]
+    fn expected_files_are_normalised() {
+        assert_eq!(
+            normalize_expected("a|b\n1 |   2\n\n").unwrap(),
+            "a | b\n1 | 2\n"
+        );
+        assert_eq!(
+            normalize_expected("(no results)\n").unwrap(),
+            "(no results)\n"
+        );
+        assert!(normalize_expected("").is_err());
+        assert_eq!(
+            normalize_expected("a | b\n1\n").unwrap_err(),
+            "line 2: expected 2 cells, found 1"
+        );
+    }
 }

@@ -28,10 +28,13 @@
 pub mod detection;
 pub mod diagnostic;
 pub mod format;
+pub mod reference;
 pub mod report;
 pub mod runner;
 mod setup;
 pub mod suite;
+#[cfg(test)]
+mod tests;
 
 use crate::context::ExecContext;
 use crate::error::Result;

@@ -171,6 +171,66 @@ pub(crate) fn apply_setup(
     Ok(true)
 }
 
+/// A fresh setup from setup-only files (a detection's `spltest.setup`, the
+/// examples environment): their `now` (the last one wins) and their records.
+pub(crate) fn setup_from_files(files: &[PathBuf]) -> Result<(Setup, Option<f64>), SpltestError> {
+    let mut all = Vec::new();
+    let mut now = None;
+    for f in files {
+        let (_, records) = read_records(f)?;
+        for r in &records {
+            if let RecordKind::Now(t) = &r.kind {
+                now = Some(crate::time::parse_now(t).map_err(|e| ferr(f, r.line, e.to_string()))?);
+            }
+        }
+        all.push((f, records));
+    }
+    let mut setup = Setup::new(now.unwrap_or(0.0)).map_err(|e| {
+        ferr(
+            Path::new(""),
+            0,
+            format!("cannot create a temporary directory: {e}"),
+        )
+    })?;
+    for (f, records) in &all {
+        for r in records {
+            if !apply_setup(&mut setup, f, r, 0)? {
+                return Err(ferr(
+                    f,
+                    r.line,
+                    "expected setup records only in a setup file, found a query, error or skip record",
+                ));
+            }
+        }
+    }
+    Ok((setup, now))
+}
+
+/// An environment built from `.spltest` setup records: what a test file's
+/// queries see, reusable from Rust (the registry test and `spl docs` run the
+/// command examples in one). Its private lookup directory lives as long as it does.
+pub struct Environment {
+    setup: Setup,
+    file: PathBuf,
+}
+
+impl Environment {
+    /// Builds the environment declared by a setup file (`now`, tables,
+    /// lookups, macros, data, GeoIP; no queries).
+    pub fn from_file(path: &Path) -> Result<Environment, SpltestError> {
+        let (setup, _) = setup_from_files(&[path.to_path_buf()])?;
+        Ok(Environment {
+            setup,
+            file: path.to_path_buf(),
+        })
+    }
+
+    /// The engine over this environment (built once, then shared).
+    pub fn engine(&mut self) -> Result<Engine, SpltestError> {
+        self.setup.engine().map_err(|m| ferr(&self.file, 0, m))
+    }
+}
+
 /// Runs one `.spltest` file.
 pub fn run_file(path: &Path, opts: &RunOptions) -> Result<FileReport, SpltestError> {
     let (text, records) = read_records(path)?;
