@@ -6,9 +6,10 @@
 //! dimension ids, metric id) ([`cells`]). Memory grows with the number of
 //! cells, never with the number of points; metric names and dimension values
 //! are interned (dictionary columns once per batch), so the per-point work is
-//! integer hashing and a numeric update. With `ctx.threads > 1` workers pull
-//! batches from a shared queue into their own partial aggregates, merged at
-//! the end.
+//! integer hashing and a numeric update (no `span`: an array lookup by a dense
+//! code). The scan is split into units (Parquet row groups, batches in
+//! memory); workers (`ctx.threads`) aggregate units into their own partials,
+//! merged in unit order so results do not depend on the thread count.
 
 use crate::aggregate::names::{check_wildcard_alias, Glob};
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
@@ -19,6 +20,7 @@ use crate::operator::Operator;
 use crate::source::{DataKind, Dataset, ScanRequest, SourceMeta};
 use arrow_array::{Array, RecordBatch};
 use spl_parser::ast::{self, find_opt, AggArg};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 mod cells;
@@ -208,32 +210,26 @@ struct MstatsOp {
     done: bool,
 }
 
-type BatchIter<'a> = Box<dyn Iterator<Item = Result<RecordBatch>> + Send + 'a>;
-
-/// Hands out (batch, dataset meta) pairs dataset by dataset to any number
-/// of workers.
-struct WorkQueue<'a> {
-    datasets: Vec<&'a Dataset>,
+/// Folds the partials of scan units into one, in unit order whatever
+/// order the workers finish them in, so the result (down to the last bit of
+/// a floating-point sum) does not depend on the number of threads.
+struct Merger {
+    merged: Option<Partial>,
     next: usize,
-    current: Option<(BatchIter<'a>, &'a SourceMeta)>,
-    req: &'a ScanRequest,
+    pending: std::collections::BTreeMap<usize, Partial>,
 }
 
-impl<'a> WorkQueue<'a> {
-    fn next_batch(&mut self) -> Result<Option<(RecordBatch, &'a SourceMeta)>> {
-        loop {
-            if let Some((it, meta)) = &mut self.current {
-                match it.next() {
-                    Some(b) => return Ok(Some((b?, meta))),
-                    None => self.current = None,
-                }
+impl Merger {
+    fn add(&mut self, shape: &Shape, unit: usize, partial: Partial) -> Result<()> {
+        self.pending.insert(unit, partial);
+        while let Some(p) = self.pending.remove(&self.next) {
+            match &mut self.merged {
+                None => self.merged = Some(p),
+                Some(m) => m.merge(shape, p)?,
             }
-            let Some(ds) = self.datasets.get(self.next) else {
-                return Ok(None);
-            };
             self.next += 1;
-            self.current = Some((ds.scan.scan(self.req)?, &ds.meta));
         }
+        Ok(())
     }
 }
 
@@ -275,21 +271,40 @@ impl Operator for MstatsOp {
                 datasets.push(d);
             }
         }
-        let queue = Mutex::new(WorkQueue {
-            datasets,
+        // the units of work: every partition of every dataset, in order
+        let units: Vec<(&Dataset, usize)> = datasets
+            .iter()
+            .flat_map(|d| (0..d.scan.partitions(&req)).map(move |p| (*d, p)))
+            .collect();
+        let next = AtomicUsize::new(0);
+        let merger = Mutex::new(Merger {
+            merged: None,
             next: 0,
-            current: None,
-            req: &req,
+            pending: Default::default(),
         });
-        let threads = ctx.threads.max(1);
-        let partial = if threads == 1 {
-            self.work(&queue, ctx)?
+        let work = || -> Result<()> {
+            loop {
+                let u = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&(ds, part)) = units.get(u) else {
+                    return Ok(());
+                };
+                let result = self.unit(ds, part, u, &req, ctx);
+                let mut m = merger
+                    .lock()
+                    .map_err(|_| EngineError::Internal("mstats merger poisoned".into()))?;
+                if let Err(e) = result.and_then(|p| m.add(&self.shape, u, p)) {
+                    // stop the other workers early
+                    next.store(units.len(), Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+        };
+        let threads = ctx.threads.max(1).min(units.len().max(1));
+        if threads == 1 {
+            work()?;
         } else {
-            let this = &*self;
-            let results: Vec<Result<Partial>> = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..threads)
-                    .map(|_| s.spawn(|| this.work(&queue, ctx)))
-                    .collect();
+            let results: Vec<Result<()>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
                 handles
                     .into_iter()
                     .map(|h| {
@@ -299,16 +314,13 @@ impl Operator for MstatsOp {
                     })
                     .collect()
             });
-            let mut merged: Option<Partial> = None;
-            for r in results {
-                let p = r?;
-                match &mut merged {
-                    None => merged = Some(p),
-                    Some(m) => m.merge(&self.shape, p)?,
-                }
-            }
-            merged.unwrap_or_else(|| Partial::new(&self.shape))
-        };
+            results.into_iter().collect::<Result<Vec<()>>>()?;
+        }
+        let partial = merger
+            .into_inner()
+            .map_err(|_| EngineError::Internal("mstats merger poisoned".into()))?
+            .merged
+            .unwrap_or_else(|| Partial::new(&self.shape));
         let batch = output::assemble(&self.shape, &self.outputs, self.span.is_some(), partial)?;
         // no BY, no span and no data: no columns at all, so no result
         if batch.num_columns() == 0 {
@@ -319,22 +331,25 @@ impl Operator for MstatsOp {
 }
 
 impl MstatsOp {
-    /// One worker: pulls batches until the queue is empty.
-    fn work(&self, queue: &Mutex<WorkQueue<'_>>, ctx: &ExecContext) -> Result<Partial> {
+    /// Aggregates one scan unit (partition `part` of `ds`, unit number `unit`).
+    fn unit(
+        &self,
+        ds: &Dataset,
+        part: usize,
+        unit: usize,
+        req: &ScanRequest,
+        ctx: &ExecContext,
+    ) -> Result<Partial> {
         let mut partial = Partial::new(&self.shape);
+        // arrival order across units, for first()/last(): unit, then row
+        partial.set_seq((unit as u64) << 40);
         let mut bucketer = self.span.map(|s| Bucketer::new(s, ctx.tz.clone()));
-        loop {
-            let next = {
-                let mut q = queue
-                    .lock()
-                    .map_err(|_| EngineError::Internal("mstats work queue poisoned".into()))?;
-                q.next_batch()?
-            };
-            let Some((batch, meta)) = next else { break };
+        for batch in ds.scan.scan_partition(req, part)? {
+            let batch = batch?;
             let Some(time) = super::groupby::time_column(&batch)? else {
                 continue;
             };
-            let selected = self.select_rows(&batch, &time, meta, ctx)?;
+            let selected = self.select_rows(&batch, &time, &ds.meta, ctx)?;
             if !selected.is_empty() {
                 partial.add_batch(
                     &self.shape,
@@ -356,23 +371,34 @@ impl MstatsOp {
         meta: &SourceMeta,
         ctx: &ExecContext,
     ) -> Result<Vec<u32>> {
-        let n = batch.num_rows();
+        let n = batch.num_rows().min(time.len());
         let mask = self.where_plan.evaluate(batch, meta, ctx)?;
-        let (lo, hi) = (self.earliest, self.latest);
-        let mut rows = Vec::with_capacity(n);
-        let keep = |i: usize| {
-            mask.as_ref()
-                .is_none_or(|m| i < m.len() && m.is_valid(i) && m.value(i))
+        // one pass over plain slices: the WHERE mask (nulls are false), the
+        // time nulls and the window
+        let keep = match &mask {
+            Some(m) => {
+                let values = m.values();
+                match m.nulls() {
+                    Some(nulls) => values & nulls.inner(),
+                    None => values.clone(),
+                }
+            }
+            None => arrow_buffer::BooleanBuffer::new_set(n),
         };
-        for i in 0..n.min(time.len()) {
-            if time.is_null(i) || !keep(i) {
-                continue;
+        let keep = match time.nulls() {
+            Some(nulls) => &keep & nulls.inner(),
+            None => keep,
+        };
+        let lo = self.earliest.unwrap_or(f64::NEG_INFINITY);
+        let hi = self.latest.unwrap_or(f64::INFINITY);
+        let times = time.values();
+        let mut rows = Vec::with_capacity(n);
+        for i in keep.set_indices().take_while(|&i| i < n) {
+            if let Some(&t) = times.get(i) {
+                if t >= lo && t < hi {
+                    rows.push(i as u32);
+                }
             }
-            let t = time.value(i);
-            if lo.is_some_and(|lo| t < lo) || hi.is_some_and(|hi| t >= hi) {
-                continue;
-            }
-            rows.push(i as u32);
         }
         Ok(rows)
     }

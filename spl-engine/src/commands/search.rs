@@ -438,6 +438,28 @@ fn eval_node(n: &Node, batch: &RecordBatch) -> Result<BooleanArray> {
 }
 
 fn per_row(col: &ArrayRef, rows: usize, mut f: impl FnMut(&str) -> bool) -> Result<BooleanArray> {
+    if let Some(dict) = col.as_any_dictionary_opt() {
+        // test each distinct value once, then map the codes
+        let values = arrow_cast::cast(dict.values(), &DataType::Utf8)?;
+        let hits: Vec<bool> = values
+            .as_string::<i32>()
+            .iter()
+            .map(|v| v.is_some_and(&mut f))
+            .collect();
+        let keys = dict.normalized_keys();
+        return Ok((0..rows)
+            .map(|r| {
+                Some(
+                    col.is_valid(r)
+                        && keys
+                            .get(r)
+                            .and_then(|&k| hits.get(k))
+                            .copied()
+                            .unwrap_or(false),
+                )
+            })
+            .collect());
+    }
     let mut out = Vec::with_capacity(rows);
     for row in 0..rows {
         out.push(any_value(col, row, &mut f)?.unwrap_or(false));

@@ -6,9 +6,9 @@
 
 use super::csv_util::{csv_error, open_csv, read_header};
 use super::metrics_shape::{finish_metric_batch, MetricColumns};
-use super::{Scan, ScanRequest};
+use super::{BatchStream, Scan, ScanRequest};
 use crate::error::{EngineError, Result};
-use arrow_array::{ArrayRef, RecordBatch};
+use arrow_array::ArrayRef;
 use arrow_schema::{DataType, Field, Schema};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -49,10 +49,7 @@ impl MetricsCsvScan {
 }
 
 impl Scan for MetricsCsvScan {
-    fn scan(
-        &self,
-        req: &ScanRequest,
-    ) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send + '_>> {
+    fn scan(&self, req: &ScanRequest) -> Result<BatchStream<'_>> {
         // Every input column is read as text: time and dims need no conversion, and
         // `_value` is parsed by us so a bad number names its line and field.
         let fields: Vec<Field> = self

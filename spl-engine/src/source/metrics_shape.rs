@@ -238,23 +238,33 @@ fn value_to_f64(
     }
 }
 
-fn to_utf8(col: &ArrayRef) -> Result<ArrayRef> {
+/// Text columns stay Utf8 or `Dictionary(Int32, Utf8)` (cheap to aggregate
+/// on codes); anything else becomes Utf8.
+fn to_text(col: &ArrayRef) -> Result<ArrayRef> {
     Ok(match col.data_type() {
         DataType::Utf8 => col.clone(),
+        DataType::Dictionary(k, v) if **k == DataType::Int32 && **v == DataType::Utf8 => {
+            col.clone()
+        }
         _ => arrow_cast::cast(col, &DataType::Utf8)?,
     })
 }
 
-fn metric_schema(names: &[String], dims: &[usize]) -> Arc<Schema> {
+fn metric_schema(
+    names: &[String],
+    dims: &[usize],
+    name_type: &DataType,
+    dim_cols: &[ArrayRef],
+) -> Arc<Schema> {
     let mut fields = vec![
         Field::new("_time", DataType::Float64, false),
-        Field::new("metric_name", DataType::Utf8, true),
+        Field::new("metric_name", name_type.clone(), true),
         Field::new("_value", DataType::Float64, true),
     ];
-    for &d in dims {
+    for (&d, col) in dims.iter().zip(dim_cols) {
         fields.push(Field::new(
             names.get(d).cloned().unwrap_or_default(),
-            DataType::Utf8,
+            col.data_type().clone(),
             true,
         ));
     }
@@ -289,14 +299,17 @@ pub(crate) fn finish_metric_batch(
     let dims = layout.wanted_dims(names, req);
     let dim_cols = dims
         .iter()
-        .map(|&d| to_utf8(&get(d).ok_or_else(|| missing(d))?))
+        .map(|&d| to_text(&get(d).ok_or_else(|| missing(d))?))
         .collect::<Result<Vec<_>>>()?;
-    let keep = time_mask(&time, req);
-    let schema = metric_schema(names, &dims);
+    let keep = match time_mask(&time, req) {
+        // every row inside the window: no copy
+        Some(m) if m.true_count() == m.len() => None,
+        m => m,
+    };
 
     let mut parts: Vec<(ArrayRef, ArrayRef, Option<BooleanArray>)> = Vec::new();
     if let (Some(n), Some(v)) = (layout.name, layout.value) {
-        let name = to_utf8(&get(n).ok_or_else(|| missing(n))?)?;
+        let name = to_text(&get(n).ok_or_else(|| missing(n))?)?;
         let value = value_to_f64(
             &get(v).ok_or_else(|| missing(v))?,
             "_value",
@@ -321,16 +334,23 @@ pub(crate) fn finish_metric_batch(
         parts.push((name, Arc::new(value), Some(present)));
     }
     let mut batches = Vec::with_capacity(parts.len());
+    let several = parts.len() > 1;
     for (name, value, present) in parts {
+        // parts are concatenated below: one name type for all
+        let name = match several && name.data_type() != &DataType::Utf8 {
+            true => arrow_cast::cast(&name, &DataType::Utf8)?,
+            false => name,
+        };
         let mask = match (&keep, present) {
             (None, None) => None,
             (Some(k), None) => Some(k.clone()),
             (None, Some(p)) => Some(p),
             (Some(k), Some(p)) => Some(arrow_arith::boolean::and(k, &p)?),
         };
+        let schema = metric_schema(names, &dims, name.data_type(), &dim_cols);
         let mut cols: Vec<ArrayRef> = vec![Arc::new(time.clone()), name, value];
         cols.extend(dim_cols.iter().cloned());
-        let batch = RecordBatch::try_new(schema.clone(), cols)?;
+        let batch = RecordBatch::try_new(schema, cols)?;
         batches.push(match mask {
             Some(m) => arrow_select::filter::filter_record_batch(&batch, &m)?,
             None => batch,
@@ -340,7 +360,10 @@ pub(crate) fn finish_metric_batch(
         1 => batches
             .pop()
             .ok_or_else(|| EngineError::Internal("no metric batch".into())),
-        _ => Ok(arrow_select::concat::concat_batches(&schema, &batches)?),
+        _ => {
+            let schema = metric_schema(names, &dims, &DataType::Utf8, &dim_cols);
+            Ok(arrow_select::concat::concat_batches(&schema, &batches)?)
+        }
     }
 }
 
@@ -351,8 +374,15 @@ pub(crate) fn time_mask(time: &Float64Array, req: &ScanRequest) -> Option<Boolea
     }
     let lo = req.earliest.unwrap_or(f64::NEG_INFINITY);
     let hi = req.latest.unwrap_or(f64::INFINITY);
-    Some(BooleanArray::from_iter(
-        time.iter()
-            .map(|t| Some(t.is_some_and(|t| t >= lo && t < hi))),
-    ))
+    let values = time.values();
+    // nulls fail the test: a null slot's value is masked out below
+    let inside = arrow_buffer::BooleanBuffer::collect_bool(values.len(), |i| {
+        let t = values[i];
+        t >= lo && t < hi
+    });
+    let inside = match time.nulls() {
+        Some(n) => &inside & n.inner(),
+        None => inside,
+    };
+    Some(BooleanArray::new(inside, None))
 }

@@ -11,7 +11,8 @@
 //! Event batches: `_time` (Float64 epoch seconds), `_raw` (Utf8) when known,
 //! every other field Utf8 (single value) or List<Utf8> (multivalue). Each batch
 //! may have its own schema. Metric batches: `_time` (Float64), `metric_name`
-//! (Utf8), `_value` (Float64) and dimension columns (Utf8).
+//! and dimension columns (Utf8, or `Dictionary(Int32, Utf8)` from Parquet),
+//! `_value` (Float64).
 
 pub(crate) mod csv_events;
 pub(crate) mod csv_util;
@@ -71,24 +72,46 @@ pub struct ScanRequest {
     pub latest: Option<f64>,
 }
 
+/// A stream of batches from a [`Scan`].
+pub type BatchStream<'a> = Box<dyn Iterator<Item = Result<RecordBatch>> + Send + 'a>;
+
 /// A scannable source of batches (in memory or a file read lazily).
+///
+/// A scan is made of independent partitions (a Parquet row group, a batch in
+/// memory) that workers may read in parallel; their concatenation in
+/// partition order is [`Scan::scan`].
 pub trait Scan: Send + Sync {
     /// Produces the batches; may apply the request's projection and time pruning.
-    fn scan(
-        &self,
-        req: &ScanRequest,
-    ) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send + '_>>;
+    fn scan(&self, req: &ScanRequest) -> Result<BatchStream<'_>>;
+
+    /// Number of partitions of this request's scan.
+    fn partitions(&self, _req: &ScanRequest) -> usize {
+        1
+    }
+
+    /// The batches of partition `part` (`0..partitions(req)`).
+    fn scan_partition(&self, req: &ScanRequest, part: usize) -> Result<BatchStream<'_>> {
+        match part {
+            0 => self.scan(req),
+            _ => Ok(Box::new(std::iter::empty())),
+        }
+    }
 }
 
 /// Batches held in memory.
 pub struct MemoryScan(pub Vec<RecordBatch>);
 
 impl Scan for MemoryScan {
-    fn scan(
-        &self,
-        _req: &ScanRequest,
-    ) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send + '_>> {
+    fn scan(&self, _req: &ScanRequest) -> Result<BatchStream<'_>> {
         Ok(Box::new(self.0.iter().cloned().map(Ok)))
+    }
+
+    fn partitions(&self, _req: &ScanRequest) -> usize {
+        self.0.len()
+    }
+
+    fn scan_partition(&self, _req: &ScanRequest, part: usize) -> Result<BatchStream<'_>> {
+        Ok(Box::new(self.0.get(part).cloned().into_iter().map(Ok)))
     }
 }
 

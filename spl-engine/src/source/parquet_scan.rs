@@ -14,7 +14,7 @@
 use super::event_builder::DEFAULT_TIME_FIELDS;
 use super::metrics_shape::{finish_metric_batch, time_mask, time_to_f64, MetricColumns};
 use super::timestamp::epoch_from_number;
-use super::{Scan, ScanRequest};
+use super::{BatchStream, Scan, ScanRequest};
 use crate::error::{EngineError, Result};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -68,6 +68,35 @@ fn load(path: &Path, display: &str) -> Result<(ArrowReaderMetadata, Vec<String>)
     Ok((meta, names))
 }
 
+/// The same metadata with every top-level string column read as
+/// `Dictionary(Int32, Utf8)`.
+fn with_dictionary_strings(
+    meta: ArrowReaderMetadata,
+) -> std::result::Result<ArrowReaderMetadata, parquet::errors::ParquetError> {
+    let fields: Vec<Field> = meta
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| match f.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+                f.as_ref().clone().with_data_type(DataType::Dictionary(
+                    Box::new(DataType::Int32),
+                    Box::new(DataType::Utf8),
+                ))
+            }
+            _ => f.as_ref().clone(),
+        })
+        .collect();
+    let schema = Arc::new(Schema::new_with_metadata(
+        fields,
+        meta.schema().metadata().clone(),
+    ));
+    ArrowReaderMetadata::try_new(
+        meta.metadata().clone(),
+        ArrowReaderOptions::new().with_schema(schema),
+    )
+}
+
 /// True when the file's columns are a metrics table.
 pub(crate) fn has_metric_columns(path: &Path, display: &str) -> Result<bool> {
     let (_, names) = load(path, display)?;
@@ -101,8 +130,13 @@ impl ParquetScan {
     }
 
     /// Opens a metrics file (`_time`/`metric_timestamp`, `metric_name`, `_value`, dims).
+    ///
+    /// String columns are read as dictionaries: Parquet writers dictionary-encode
+    /// them, so `mstats` gets the codes without materialising one string per
+    /// point and interns each distinct value once per batch.
     pub fn open_metrics(path: PathBuf, display: String) -> Result<Self> {
         let (meta, names) = load(&path, &display)?;
+        let meta = with_dictionary_strings(meta).map_err(|e| parquet_error(&display, e))?;
         let layout = MetricColumns::from_names(&names).ok_or_else(|| {
             EngineError::data(
                 &display,
@@ -216,10 +250,27 @@ impl ParquetScan {
 }
 
 impl Scan for ParquetScan {
-    fn scan(
-        &self,
-        req: &ScanRequest,
-    ) -> Result<Box<dyn Iterator<Item = Result<RecordBatch>> + Send + '_>> {
+    fn scan(&self, req: &ScanRequest) -> Result<BatchStream<'_>> {
+        self.read(req, self.row_groups(req))
+    }
+
+    /// One partition per row group left after time pruning.
+    fn partitions(&self, req: &ScanRequest) -> usize {
+        self.row_groups(req).len()
+    }
+
+    fn scan_partition(&self, req: &ScanRequest, part: usize) -> Result<BatchStream<'_>> {
+        let groups = self.row_groups(req).get(part).map(|&g| vec![g]);
+        match groups {
+            Some(g) => self.read(req, g),
+            None => Ok(Box::new(std::iter::empty())),
+        }
+    }
+}
+
+impl ParquetScan {
+    /// Reads the given row groups with the request's projection.
+    fn read(&self, req: &ScanRequest, row_groups: Vec<usize>) -> Result<BatchStream<'_>> {
         let projection = self.projection(req);
         let mask = ProjectionMask::roots(
             self.meta.metadata().file_metadata().schema_descr(),
@@ -230,7 +281,7 @@ impl Scan for ParquetScan {
             self.meta.clone(),
         )
         .with_projection(mask)
-        .with_row_groups(self.row_groups(req))
+        .with_row_groups(row_groups)
         .with_batch_size(PARQUET_BATCH_ROWS)
         .build()
         .map_err(|e| parquet_error(&self.display, e))?;
@@ -256,9 +307,7 @@ impl Scan for ParquetScan {
             }
         })))
     }
-}
 
-impl ParquetScan {
     fn event_batch(
         &self,
         columns: &[(usize, ArrayRef)],

@@ -51,6 +51,10 @@ pub fn cell(batch: &RecordBatch, field: &str, row: usize) -> Vec<String> {
                 .map(|x| x.unwrap_or("<null>").to_string())
                 .collect()
         }
+        DataType::Dictionary(_, _) => {
+            let text = arrow_cast::cast(col, &DataType::Utf8).unwrap();
+            vec![text.as_string::<i32>().value(row).to_string()]
+        }
         other => panic!("unexpected type {other}"),
     }
 }

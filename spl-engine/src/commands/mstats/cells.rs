@@ -16,6 +16,7 @@ use crate::aggregate::value::fmt_num;
 use crate::aggregate::AggFunc;
 use crate::error::{EngineError, Result};
 use arrow_array::cast::AsArray;
+use arrow_array::types::Int32Type;
 use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::DataType;
 
@@ -54,6 +55,30 @@ impl Interner {
     }
 }
 
+/// Largest dense code map (entries of 4 bytes).
+const DENSE_LIMIT: usize = 1 << 22;
+
+/// Cell numbers by a dense code over (dimension ids, metric id), for
+/// `mstats` without `span`: the code space is the product of the interned
+/// counts, rounded up, and is rebuilt larger when new values appear.
+struct DenseCells {
+    /// Capacity per dimension, then for the metric.
+    caps: Vec<usize>,
+    map: Vec<u32>,
+}
+
+impl DenseCells {
+    fn code(&self, dims: impl Iterator<Item = u32>, metric: u32) -> usize {
+        let mut code = 0usize;
+        let mut stride = 1usize;
+        for (id, cap) in dims.zip(&self.caps) {
+            code += id as usize * stride;
+            stride *= cap;
+        }
+        code + metric as usize * stride
+    }
+}
+
 /// Aggregates of a subset of the points.
 pub(super) struct Partial {
     /// Rows and cells (metric 0 in `_value` style).
@@ -64,6 +89,7 @@ pub(super) struct Partial {
     metric_accs: Vec<Vec<bool>>,
     pub(super) accs: Vec<Box<dyn GroupAcc>>,
     seq: u64,
+    dense: Option<DenseCells>,
 }
 
 impl Partial {
@@ -75,7 +101,13 @@ impl Partial {
             metric_accs: Vec::new(),
             accs: shape.specs.iter().map(|(f, _)| new_group_acc(*f)).collect(),
             seq: 0,
+            dense: None,
         }
+    }
+
+    /// Sets the sequence number of the next point (for `first`/`last`).
+    pub(super) fn set_seq(&mut self, seq: u64) {
+        self.seq = seq;
     }
 
     pub(super) fn n_cells(&self) -> usize {
@@ -101,37 +133,14 @@ impl Partial {
         }
     }
 
-    /// Metric id of each row (`u32::MAX`: unusable or no metric name).
+    /// Metric id of each row (`NONE`: unusable or no metric name).
     fn metric_ids(&mut self, shape: &Shape, batch: &RecordBatch) -> Result<Vec<u32>> {
         let n = batch.num_rows();
         let Some(col) = batch.column_by_name("metric_name") else {
-            return Ok(vec![u32::MAX; n]);
+            return Ok(vec![NONE; n]);
         };
-        if let Some(dict) = col.as_any_dictionary_opt() {
-            // each dictionary entry is looked up once per batch
-            let values = arrow_cast::cast(dict.values(), &DataType::Utf8)?;
-            let ids: Vec<u32> = values
-                .as_string::<i32>()
-                .iter()
-                .map(|v| self.metric_id(shape, v))
-                .collect();
-            let keys = dict.normalized_keys();
-            return Ok((0..n)
-                .map(|r| match col.is_null(r) {
-                    true => u32::MAX,
-                    false => keys
-                        .get(r)
-                        .and_then(|&k| ids.get(k))
-                        .copied()
-                        .unwrap_or(u32::MAX),
-                })
-                .collect());
-        }
-        let s = arrow_cast::cast(col, &DataType::Utf8)?;
-        Ok(s.as_string::<i32>()
-            .iter()
-            .map(|v| self.metric_id(shape, v))
-            .collect())
+        let mut metric_id = |v: Option<&str>| self.metric_id(shape, v);
+        ids_of(col, &mut metric_id)
     }
 
     /// Aggregates the `selected` rows of a batch.
@@ -144,7 +153,7 @@ impl Partial {
         mut bucketer: Option<&mut Bucketer>,
     ) -> Result<()> {
         let metric = self.metric_ids(shape, batch)?;
-        let mut dim_ids: Vec<Vec<Option<u32>>> = Vec::with_capacity(shape.dims.len());
+        let mut dim_ids: Vec<Vec<u32>> = Vec::with_capacity(shape.dims.len());
         for (j, d) in shape.dims.iter().enumerate() {
             let interner = self
                 .dims
@@ -161,33 +170,42 @@ impl Partial {
         let mut key = vec![0u64; shape.width()];
         let mut rows = Vec::with_capacity(selected.len());
         let mut cell_metric = Vec::with_capacity(selected.len());
-        'rows: for r in selected {
-            let r = r as usize;
-            let m = metric.get(r).copied().unwrap_or(u32::MAX);
-            if !self
-                .metric_accs
-                .get(m as usize)
-                .is_some_and(|v| v.contains(&true))
-            {
-                continue;
-            }
-            let bucket = match (bucketer.as_deref_mut(), time) {
-                (Some(b), Some(t)) => match b.bucket(t.value(r)) {
-                    Some(x) => x.to_bits(),
-                    None => continue,
-                },
-                _ => 0,
-            };
-            for (j, ids) in dim_ids.iter().enumerate() {
-                match ids.get(r).copied().flatten() {
-                    Some(id) => key[j] = u64::from(id),
-                    None => continue 'rows,
+        let used: Vec<bool> = self.metric_accs.iter().map(|v| v.contains(&true)).collect();
+        if bucketer.is_none() && self.dense_ready(shape) {
+            self.cells_dense(
+                shape,
+                &selected,
+                &metric,
+                &used,
+                &dim_ids,
+                &mut rows,
+                &mut cell_metric,
+            );
+        } else {
+            'rows: for r in selected {
+                let r = r as usize;
+                let m = metric.get(r).copied().unwrap_or(u32::MAX);
+                if !used.get(m as usize).copied().unwrap_or(false) {
+                    continue;
                 }
+                let bucket = match (bucketer.as_deref_mut(), time) {
+                    (Some(b), Some(t)) => match b.bucket(t.value(r)) {
+                        Some(x) => x.to_bits(),
+                        None => continue,
+                    },
+                    _ => 0,
+                };
+                for (j, ids) in dim_ids.iter().enumerate() {
+                    match ids.get(r).copied() {
+                        Some(id) if id != NONE => key[j] = u64::from(id),
+                        _ => continue 'rows,
+                    }
+                }
+                let metric_part = if shape.value_style { 0 } else { m };
+                let cell = self.index.cell(bucket, &key, metric_part);
+                rows.push(r as u32);
+                cell_metric.push((cell, m));
             }
-            let metric_part = if shape.value_style { 0 } else { m };
-            let cell = self.index.cell(bucket, &key, metric_part);
-            rows.push(r as u32);
-            cell_metric.push((cell, m));
         }
         let n_cells = self.n_cells();
         let value = match batch.column_by_name("_value") {
@@ -219,6 +237,108 @@ impl Partial {
         }
         self.seq += batch.num_rows() as u64;
         Ok(())
+    }
+
+    /// Makes [`Partial::dense`] cover every interned dimension value and
+    /// metric; false when the code space would be too large (hash path).
+    fn dense_ready(&mut self, shape: &Shape) -> bool {
+        let sizes: Vec<usize> = self
+            .dims
+            .iter()
+            .map(|d| d.values.len())
+            .chain(std::iter::once(match shape.value_style {
+                true => 1,
+                false => self.metrics.values.len(),
+            }))
+            .collect();
+        if let Some(d) = &self.dense {
+            if d.caps.iter().zip(&sizes).all(|(c, s)| s <= c) {
+                return true;
+            }
+        }
+        let caps: Vec<usize> = sizes
+            .iter()
+            .map(|&s| (s.max(1) * 2).next_power_of_two())
+            .collect();
+        let total = caps
+            .iter()
+            .try_fold(1usize, |acc, &c| acc.checked_mul(c))
+            .filter(|&t| t <= DENSE_LIMIT);
+        let Some(total) = total else {
+            self.dense = None;
+            return false;
+        };
+        let mut d = DenseCells {
+            caps,
+            map: vec![u32::MAX; total],
+        };
+        for (c, (&row, &m)) in self
+            .index
+            .cell_row
+            .iter()
+            .zip(&self.index.cell_metric)
+            .enumerate()
+        {
+            let key = self.index.row_key(row as usize);
+            let code = d.code(key.get(1..).unwrap_or(&[]).iter().map(|&k| k as u32), m);
+            if let Some(slot) = d.map.get_mut(code) {
+                *slot = c as u32;
+            }
+        }
+        self.dense = Some(d);
+        true
+    }
+
+    /// The cells of the selected rows through the dense code map: integer
+    /// arithmetic and one array load per point (no span, so bucket 0).
+    #[allow(clippy::too_many_arguments)]
+    fn cells_dense(
+        &mut self,
+        shape: &Shape,
+        selected: &[u32],
+        metric: &[u32],
+        used: &[bool],
+        dim_ids: &[Vec<u32>],
+        rows: &mut Vec<u32>,
+        cell_metric: &mut Vec<(u32, u32)>,
+    ) {
+        let Some(dense) = self.dense.as_mut() else {
+            return;
+        };
+        let mut key = vec![0u64; shape.width()];
+        'rows: for &r in selected {
+            let r = r as usize;
+            let m = metric.get(r).copied().unwrap_or(u32::MAX);
+            if !used.get(m as usize).copied().unwrap_or(false) {
+                continue;
+            }
+            let mut code = 0usize;
+            let mut stride = 1usize;
+            for ((ids, k), cap) in dim_ids.iter().zip(key.iter_mut()).zip(&dense.caps) {
+                match ids.get(r).copied() {
+                    Some(id) if id != NONE => {
+                        *k = u64::from(id);
+                        code += id as usize * stride;
+                        stride *= cap;
+                    }
+                    _ => continue 'rows,
+                }
+            }
+            let metric_part = if shape.value_style { 0 } else { m };
+            code += metric_part as usize * stride;
+            let cell = match dense.map.get(code).copied() {
+                Some(c) if c != u32::MAX => c,
+                _ => {
+                    let c = self.index.cell(0, &key, metric_part);
+                    if let Some(slot) = dense.map.get_mut(code) {
+                        *slot = c;
+                    }
+                    c
+                }
+            };
+            rows.push(r as u32);
+            cell_metric.push((cell, m));
+        }
     }
 
     /// Folds `other` (built with the same shape) into this partial.
@@ -258,42 +378,68 @@ impl Partial {
     }
 }
 
+/// "No id": a null or unusable value.
+const NONE: u32 = u32::MAX;
+
 /// Dimension ids per batch row; null (or absent) dimensions become the
-/// `fillnull_value` when given, else `None` (the point is dropped; 6.4).
+/// `fillnull_value` when one is given, else [`NONE`].
 fn intern_dim(
     col: Option<&ArrayRef>,
     n: usize,
     int: &mut Interner,
     fill: Option<&str>,
-) -> Result<Vec<Option<u32>>> {
-    let fill_id = fill.map(|f| int.id(f));
+) -> Result<Vec<u32>> {
+    let fill_id = fill.map_or(NONE, |f| int.id(f));
     let Some(col) = col else {
         return Ok(vec![fill_id; n]);
     };
-    if let Some(dict) = col.as_any_dictionary_opt() {
-        let values = arrow_cast::cast(dict.values(), &DataType::Utf8)?;
-        let ids: Vec<Option<u32>> = values
-            .as_string::<i32>()
-            .iter()
-            .map(|v| v.map(|v| int.id(v)))
-            .collect();
-        let keys = dict.normalized_keys();
-        return Ok((0..n)
-            .map(|r| match col.is_null(r) {
-                true => fill_id,
-                false => keys
-                    .get(r)
-                    .and_then(|&k| ids.get(k).copied().flatten())
-                    .or(fill_id),
-            })
-            .collect());
+    let mut id = |v: Option<&str>| v.map_or(fill_id, |v| int.id(v));
+    if col.as_any_dictionary_opt().is_some() || col.data_type() == &DataType::Utf8 {
+        return ids_of(col, &mut id);
     }
     let s = match InputColumn::from_array(col)? {
         InputColumn::Str(s) => s,
         InputColumn::Num(a) => a.iter().map(|v| v.map(fmt_num)).collect::<StringArray>(),
         _ => return Ok(vec![fill_id; n]),
     };
-    Ok(s.iter().map(|v| v.map(|v| int.id(v)).or(fill_id)).collect())
+    Ok(s.iter().map(id).collect())
+}
+
+/// `id(value)` of every row of a text column, calling `id` once per
+/// dictionary entry for dictionary columns; null rows get `id(None)`.
+fn ids_of(col: &ArrayRef, id: &mut dyn FnMut(Option<&str>) -> u32) -> Result<Vec<u32>> {
+    let null_id = id(None);
+    if let Some(dict) = col.as_dictionary_opt::<Int32Type>() {
+        let values = arrow_cast::cast(dict.values(), &DataType::Utf8)?;
+        let map: Vec<u32> = values.as_string::<i32>().iter().map(&mut *id).collect();
+        let keys = dict.keys();
+        let mut out: Vec<u32> = keys
+            .values()
+            .iter()
+            .map(|&k| map.get(k as usize).copied().unwrap_or(null_id))
+            .collect();
+        if let Some(nulls) = keys.nulls().filter(|n| n.null_count() > 0) {
+            for r in nulls
+                .iter()
+                .enumerate()
+                .filter_map(|(r, v)| (!v).then_some(r))
+            {
+                if let Some(slot) = out.get_mut(r) {
+                    *slot = null_id;
+                }
+            }
+        }
+        return Ok(out);
+    }
+    if col.as_any_dictionary_opt().is_some() {
+        let c = arrow_cast::cast(col, &DataType::Utf8)?;
+        return ids_of(&c, id);
+    }
+    let s = match col.data_type() {
+        DataType::Utf8 => col.clone(),
+        _ => arrow_cast::cast(col, &DataType::Utf8)?,
+    };
+    Ok(s.as_string::<i32>().iter().map(id).collect())
 }
 
 #[cfg(test)]
