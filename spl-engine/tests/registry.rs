@@ -64,14 +64,12 @@ const CONFORMANCE_PENDING: &[&str] = &[
     "multisearch",
     "mvcombine",
     "mvexpand",
-    "rare",
     "regex",
     "replace",
     "return",
     "rex",
     "spath",
     "timechart",
-    "top",
     "transaction",
 ];
 
