@@ -55,7 +55,6 @@ fn every_command_has_an_example_that_runs() {
 const CONFORMANCE_PENDING: &[&str] = &[
     "addtotals",
     "appendpipe",
-    "bin",
     "chart",
     "convert",
     "format",
@@ -69,7 +68,6 @@ const CONFORMANCE_PENDING: &[&str] = &[
     "return",
     "rex",
     "spath",
-    "timechart",
     "transaction",
 ];
 
