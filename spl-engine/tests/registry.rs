@@ -56,7 +56,6 @@ const CONFORMANCE_PENDING: &[&str] = &[
     "regex",
     "replace",
     "return",
-    "rex",
     "spath",
     "transaction",
 ];
