@@ -53,11 +53,6 @@ fn every_command_has_an_example_that_runs() {
 /// Commands without `fixtures/conformance/commands/<name>.spltest` yet. This
 /// list may only shrink: the test fails when a listed command gets its file.
 const CONFORMANCE_PENDING: &[&str] = &[
-    "regex",
-    "replace",
-    "return",
-    "spath",
-    "transaction",
 ];
 
 #[test]
