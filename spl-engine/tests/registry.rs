@@ -52,8 +52,7 @@ fn every_command_has_an_example_that_runs() {
 
 /// Commands without `fixtures/conformance/commands/<name>.spltest` yet. This
 /// list may only shrink: the test fails when a listed command gets its file.
-const CONFORMANCE_PENDING: &[&str] = &[
-];
+const CONFORMANCE_PENDING: &[&str] = &[];
 
 #[test]
 fn every_command_has_a_conformance_file() {
