@@ -77,10 +77,6 @@ impl Operator for FormatOp {
                 cols.push((f.name().clone(), Texts::of(&batch, f.name())?));
             }
         }
-        // Splunk writes the fields of a row in name order (its reference example
-        // formats `fields source, sourcetype, host` as `host=.. AND source=.. AND
-        // sourcetype=..`).
-        cols.sort_by(|a, b| a.0.cmp(&b.0));
         for row in 0..batch.num_rows() {
             if self.rows.len() >= self.maxresults {
                 break;
