@@ -4,7 +4,7 @@ use super::search::{SearchFilter, SearchMode};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
-use crate::spec::{CommandKind, CommandSpec};
+use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::{find_opt, Inputlookup};
 
@@ -16,7 +16,16 @@ pub static SPEC: CommandSpec = CommandSpec {
     synopsis: "inputlookup [append=<bool>] [start=<int>] [max=<int>] <table> [WHERE <search>]",
     description:
         "Generates one result per lookup table row, optionally filtered by a search expression.",
-    examples: &[],
+    examples: &[
+        Example {
+            title: "every row of a lookup table",
+            spl: "| inputlookup users.csv",
+        },
+        Example {
+            title: "rows filtered by a search expression",
+            spl: "| inputlookup users.csv WHERE department=eng",
+        },
+    ],
     compat: "",
 };
 

@@ -9,7 +9,7 @@ use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::geoip::{GeoIp, GeoLang};
 use crate::operator::Operator;
-use crate::spec::{CommandKind, CommandSpec};
+use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use arrow_schema::Field;
 use spl_parser::ast::{find_opt, Iplocation, Stage};
@@ -22,7 +22,12 @@ pub static SPEC: CommandSpec = CommandSpec {
     kind: CommandKind::Streaming,
     synopsis: "iplocation [prefix=<string>] [allfields=<bool>] [lang=<code>] <ip-field>",
     description: "Adds location fields from a MaxMind GeoIP database for the address in a field.",
-    examples: &[],
+    examples: &[
+        Example {
+            title: "locate an address",
+            spl: "index=main src_ip=81.2.69.142 | iplocation src_ip | table src_ip City Country",
+        },
+    ],
     compat: "Uses the configured MaxMind database (`--geoip`); a multivalue address field is located by its first value.",
 };
 

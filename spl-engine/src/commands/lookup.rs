@@ -7,7 +7,7 @@ use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::lookup::LookupTable;
 use crate::operator::Operator;
-use crate::spec::{CommandKind, CommandSpec};
+use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Lookup;
 use std::sync::Arc;
@@ -19,7 +19,16 @@ pub static SPEC: CommandSpec = CommandSpec {
     kind: CommandKind::Streaming,
     synopsis: "lookup <table> <field> [AS <event-field>] [, ...] [OUTPUT|OUTPUTNEW <field> [AS <event-field>] [, ...]]",
     description: "Adds fields from a lookup table (a definition or a CSV file) to results whose key fields match; several matches give multivalue fields.",
-    examples: &[],
+    examples: &[
+        Example {
+            title: "add the department of each user",
+            spl: "index=main | lookup users.csv user OUTPUT department | table user department",
+        },
+        Example {
+            title: "a CIDR-matched lookup definition",
+            spl: "index=main | lookup net_zones net AS src_ip OUTPUT zone | table src_ip zone",
+        },
+    ],
     compat: "Lookups are CSV files (KV-store collections map to `<name>.csv`); time-based lookups are not supported.",
 };
 

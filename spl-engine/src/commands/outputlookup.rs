@@ -4,7 +4,7 @@
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
-use crate::spec::{CommandKind, CommandSpec};
+use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::{find_opt, Outputlookup};
 
@@ -15,7 +15,12 @@ pub static SPEC: CommandSpec = CommandSpec {
     kind: CommandKind::Transforming,
     synopsis: "outputlookup [append=<bool>] <table>",
     description: "Writes the results to a lookup (a CSV file in the first --lookups directory) and returns them.",
-    examples: &[],
+    examples: &[
+        Example {
+            title: "write per-host counts to a lookup",
+            spl: "index=main | stats count by host | outputlookup host_counts.csv",
+        },
+    ],
     compat: "Options other than `append` (`create_empty`, `override_if_empty`, `key_field`...) are ignored.",
 };
 

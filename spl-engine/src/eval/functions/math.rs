@@ -59,7 +59,9 @@ pub(super) const SPECS: &[FunctionSpec] = &[
         FnExample { expr: "sigfig(8.250*0.2)", result: "2" },
         FnExample { expr: "sigfig(1.5+2.25)", result: "3.8" },
     ]).bound(bind_sigfig),
-    spec("random", 0, Some(0), Kind::Num, Invoke::Eager(random), "A pseudo-random integer 0..2^31-1, reproducible: seeded from the search time and the row.", &[]),
+    spec("random", 0, Some(0), Kind::Num, Invoke::Eager(random), "A pseudo-random integer 0..2^31-1, reproducible: seeded from the search time and the row.", &[
+        FnExample { expr: "if(random()>=0 AND random()<=2147483647, \"yes\", \"no\")", result: "yes" },
+    ]),
 ];
 
 /// Applies `f` to every number; non-finite results of finite input become null.
