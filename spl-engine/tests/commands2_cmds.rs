@@ -39,17 +39,4 @@ mod subsearch;
 #[path = "commands2_cmds/map.rs"]
 mod map;
 
-/// Every example of every registered command runs over no data.
-#[test]
-fn every_registered_example_runs() {
-    let e = support::empty();
-    let mut failures = Vec::new();
-    for spec in spl_engine::commands::COMMANDS {
-        for ex in spec.examples {
-            if let Err(err) = e.run(ex.spl) {
-                failures.push(format!("{}: {}: {err}", spec.name, ex.spl));
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{failures:#?}");
-}
+// Every registered example is run (in fixtures/examples.setup) by tests/registry.rs.

@@ -77,6 +77,8 @@ impl Operator for FormatOp {
                 cols.push((f.name().clone(), Texts::of(&batch, f.name())?));
             }
         }
+        // fields in name order, as the reference's example prints them
+        cols.sort_by(|a, b| a.0.cmp(&b.0));
         for row in 0..batch.num_rows() {
             if self.rows.len() >= self.maxresults {
                 break;

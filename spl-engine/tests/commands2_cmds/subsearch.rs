@@ -51,7 +51,7 @@ fn format_default_and_custom() {
     assert_eq!(
         out,
         r#"search
-( ( user="alice" AND ( grp="a" OR grp="b" ) ) OR ( user="bob" AND grp="c" ) )
+( ( ( grp="a" OR grp="b" ) AND user="alice" ) OR ( grp="c" AND user="bob" ) )
 "#
     );
     let out = run(&e, "index=main | head 1 | table user src | format mvsep=\"||\" \"[\" \"[\" \"&&\" \"]\" \"||\" \"]\"");
@@ -59,7 +59,7 @@ fn format_default_and_custom() {
     assert_eq!(
         out,
         r#"search
-"[ [ user=\"alice\" && src=\"10.0.0.1\" ] ]"
+"[ [ src=\"10.0.0.1\" && user=\"alice\" ] ]"
 "#
     );
     let out = run(&e, "index=main | where 1=2 | format");
