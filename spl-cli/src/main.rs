@@ -38,6 +38,12 @@ enum Cmd {
     Kubearmor(kubearmor_cmd::KubearmorArgs),
 }
 
+/// mimalloc instead of the system allocator: scans allocate and free
+/// batch-sized buffers continuously, which glibc's malloc serves with fresh
+/// `mmap`s (a page fault per 4 KiB), about a tenth of a large `mstats` run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

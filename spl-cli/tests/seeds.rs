@@ -68,6 +68,26 @@ fn outbound_network_activity() {
     assert!(!expected("outbound-anomalous.jsonl").is_empty());
 }
 
+/// Partitions are merged in order, so the thread count never changes a
+/// result, down to the last digit of an average.
+#[test]
+fn outbound_threads_agree() {
+    for ext in ["metrics.csv", "parquet"] {
+        let data =
+            format!("path=fixtures/data/k8s-network-anomalous.{ext},index=kubernetes_metrics");
+        let det = "kubernetes_anomalous_outbound_network_activity_from_process";
+        let one = run_detection(det, &["--data", &data, "--threads", "1"]);
+        for t in ["2", "3", "8"] {
+            assert_eq!(
+                run_detection(det, &["--data", &data, "--threads", t]),
+                one,
+                "{ext} threads={t}"
+            );
+        }
+        assert_eq!(one, expected("outbound-anomalous.jsonl"), "{ext}");
+    }
+}
+
 #[test]
 fn inbound_network_activity() {
     for variant in ["anomalous", "quiet"] {

@@ -52,6 +52,7 @@ fn metrics_csv_projection_and_time_range() {
         columns: Some(vec!["direction".into()]),
         earliest: Some(1727870400.0),
         latest: Some(1727870420.0),
+        time_only_for_window: false,
     };
     let batches = scan_all(&ds, &req);
     let b = &batches[0];
@@ -198,6 +199,7 @@ fn metrics_parquet_lazy_projected_pruned() {
         columns: None,
         earliest: Some(start + 50.0),
         latest: Some(start + 100.0),
+        time_only_for_window: false,
     };
     let got = scan_all(&ds, &req);
     assert_eq!(total_rows(&got), 5);
@@ -257,6 +259,7 @@ fn parquet_events() {
         columns: Some(vec!["user".into()]),
         earliest: Some(1704067201.0),
         latest: None,
+        time_only_for_window: false,
     };
     let b = &scan_all(&ds, &req)[0];
     assert_eq!(names(b), ["_time", "user"]);

@@ -208,6 +208,39 @@ pub(crate) fn obs_at<'a>(col: &'a InputColumn, row: usize, mut f: impl FnMut(Val
 pub(crate) trait GroupAcc: Send {
     /// Feeds one batch's observations.
     fn update(&mut self, input: &Input<'_>, rg: &RowGroups, n_groups: usize);
+    /// Feeds numbers: row `i` of `values` goes to group `groups[i]` when
+    /// `take[classes[i]]` holds (`NO_GROUP` or an unknown class: skipped),
+    /// in processing order from `seq_base`; nulls are skipped. The same as
+    /// [`GroupAcc::update`] without time and row indirection, for callers
+    /// with a plain numeric column (mstats: classes are metric ids).
+    fn update_num(
+        &mut self,
+        values: &Float64Array,
+        groups: &[u32],
+        classes: &[u32],
+        take: &[bool],
+        seq_base: u64,
+        n_groups: usize,
+    ) {
+        let col = InputColumn::Num(values.clone());
+        let input = Input {
+            col: &col,
+            time: None,
+            seq_base,
+        };
+        let rg = RowGroups {
+            rows: None,
+            groups: groups
+                .iter()
+                .zip(classes)
+                .map(|(&g, &c)| match take.get(c as usize) {
+                    Some(true) => g,
+                    _ => NO_GROUP,
+                })
+                .collect(),
+        };
+        self.update(&input, &rg, n_groups);
+    }
     /// Merges a partial accumulator of the same function; `mapping[g]` is
     /// this accumulator's group for the other's group `g`.
     fn merge(&mut self, other: &dyn GroupAcc, mapping: &[u32]) -> Result<()>;
@@ -250,6 +283,32 @@ impl<S: State> GroupAcc for Grouped<S> {
                 s.add(v, t, seq);
             }
         });
+    }
+
+    fn update_num(
+        &mut self,
+        values: &Float64Array,
+        groups: &[u32],
+        classes: &[u32],
+        take: &[bool],
+        seq_base: u64,
+        n_groups: usize,
+    ) {
+        self.grow(n_groups);
+        let states = &mut self.states;
+        let vals = values.values();
+        let nulls = values.nulls().filter(|n| n.null_count() > 0);
+        for (i, ((&g, &c), &x)) in groups.iter().zip(classes).zip(vals.iter()).enumerate() {
+            if g == NO_GROUP
+                || !take.get(c as usize).copied().unwrap_or(false)
+                || nulls.is_some_and(|n| n.is_null(i))
+            {
+                continue;
+            }
+            if let Some(s) = states.get_mut(g as usize) {
+                s.add(Val::Num(x), None, seq_base + i as u64);
+            }
+        }
     }
 
     fn merge(&mut self, other: &dyn GroupAcc, mapping: &[u32]) -> Result<()> {

@@ -255,10 +255,16 @@ impl Operator for MstatsOp {
                 columns.push(f.clone());
             }
         }
+        // `_time` matters only for the window unless buckets, a time-aware
+        // aggregation or WHERE read it
+        let time_only_for_window = self.span.is_none()
+            && !self.shape.specs.iter().any(|(f, _)| f.needs_time())
+            && !self.where_plan.fields().iter().any(|f| f == "_time");
         let req = ScanRequest {
             columns: Some(columns),
             earliest: self.earliest,
             latest: self.latest,
+            time_only_for_window,
         };
         let catalog = ctx.catalog.clone();
         let mut datasets: Vec<&Dataset> = Vec::new();
@@ -346,16 +352,17 @@ impl MstatsOp {
         let mut bucketer = self.span.map(|s| Bucketer::new(s, ctx.tz.clone()));
         for batch in ds.scan.scan_partition(req, part)? {
             let batch = batch?;
-            let Some(time) = super::groupby::time_column(&batch)? else {
-                continue;
-            };
-            let selected = self.select_rows(&batch, &time, &ds.meta, ctx)?;
+            let time = super::groupby::time_column(&batch)?;
+            if time.is_none() && !req.time_only_for_window {
+                continue; // no time, no point
+            }
+            let selected = self.select_rows(&batch, time.as_ref(), &ds.meta, ctx)?;
             if !selected.is_empty() {
                 partial.add_batch(
                     &self.shape,
                     &batch,
                     selected,
-                    Some(&time),
+                    time.as_ref(),
                     bucketer.as_mut(),
                 )?;
             }
@@ -363,15 +370,17 @@ impl MstatsOp {
         Ok(partial)
     }
 
-    /// Rows inside `[earliest, latest)` that satisfy WHERE.
+    /// Rows inside `[earliest, latest)` that satisfy WHERE. Without `time`
+    /// (the scan left it out: every row is inside the window) only WHERE
+    /// decides.
     fn select_rows(
         &self,
         batch: &RecordBatch,
-        time: &arrow_array::Float64Array,
+        time: Option<&arrow_array::Float64Array>,
         meta: &SourceMeta,
         ctx: &ExecContext,
     ) -> Result<Vec<u32>> {
-        let n = batch.num_rows().min(time.len());
+        let n = time.map_or(batch.num_rows(), |t| batch.num_rows().min(t.len()));
         let mask = self.where_plan.evaluate(batch, meta, ctx)?;
         // one pass over plain slices: the WHERE mask (nulls are false), the
         // time nulls and the window
@@ -384,6 +393,13 @@ impl MstatsOp {
                 }
             }
             None => arrow_buffer::BooleanBuffer::new_set(n),
+        };
+        let Some(time) = time else {
+            return Ok(keep
+                .set_indices()
+                .take_while(|&i| i < n)
+                .map(|i| i as u32)
+                .collect());
         };
         let keep = match time.nulls() {
             Some(nulls) => &keep & nulls.inner(),

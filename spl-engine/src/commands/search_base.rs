@@ -106,6 +106,7 @@ impl Operator for BaseSearchOp {
             columns: None,
             earliest: self.earliest,
             latest: self.latest,
+            time_only_for_window: false,
         };
         let mut matched = Vec::new();
         for ds in ctx

@@ -7,7 +7,9 @@ use super::timestamp::{epoch_from_number, parse_time_text};
 use super::ScanRequest;
 use crate::error::{EngineError, Result};
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, TimestampMicrosecondType, TimestampMillisecondType};
+use arrow_array::types::{
+    Float64Type, Int64Type, TimestampMicrosecondType, TimestampMillisecondType,
+};
 use arrow_array::types::{TimestampNanosecondType, TimestampSecondType};
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
@@ -142,12 +144,34 @@ pub(crate) fn time_to_f64(
                 .map(|v| v.map(|x| x as f64 / scale))
                 .collect()
         }
+        DataType::Int64 => {
+            // one pass: integer epochs (s, ms, us or ns) to seconds
+            let a = col.as_primitive::<Int64Type>();
+            let values: Vec<f64> = a
+                .values()
+                .iter()
+                .map(|&v| {
+                    let v = v as f64;
+                    epoch_from_number(v).unwrap_or(v)
+                })
+                .collect();
+            Float64Array::new(values.into(), a.nulls().cloned())
+        }
         dt if dt.is_numeric() => {
             let f = arrow_cast::cast(col, &DataType::Float64)?;
-            f.as_primitive::<Float64Type>()
-                .iter()
-                .map(|v| v.and_then(epoch_from_number))
-                .collect()
+            let f = f.as_primitive::<Float64Type>();
+            if f.values().iter().all(|v| v.is_finite()) {
+                // the common case, without per-row options: scale the values
+                // and keep the null mask
+                let values: Vec<f64> = f
+                    .values()
+                    .iter()
+                    .map(|&v| epoch_from_number(v).unwrap_or(v))
+                    .collect();
+                Float64Array::new(values.into(), f.nulls().cloned())
+            } else {
+                f.iter().map(|v| v.and_then(epoch_from_number)).collect()
+            }
         }
         _ => {
             let s = arrow_cast::cast(col, &DataType::Utf8)?;
@@ -255,12 +279,16 @@ fn metric_schema(
     dims: &[usize],
     name_type: &DataType,
     dim_cols: &[ArrayRef],
+    with_time: bool,
 ) -> Arc<Schema> {
-    let mut fields = vec![
-        Field::new("_time", DataType::Float64, false),
+    let mut fields = Vec::with_capacity(3 + dims.len());
+    if with_time {
+        fields.push(Field::new("_time", DataType::Float64, false));
+    }
+    fields.extend([
         Field::new("metric_name", name_type.clone(), true),
         Field::new("_value", DataType::Float64, true),
-    ];
+    ]);
     for (&d, col) in dims.iter().zip(dim_cols) {
         fields.push(Field::new(
             names.get(d).cloned().unwrap_or_default(),
@@ -281,6 +309,7 @@ pub(crate) fn finish_metric_batch(
     req: &ScanRequest,
     display: &str,
     first_line: Option<usize>,
+    with_time: bool,
 ) -> Result<RecordBatch> {
     let get = |i: usize| {
         columns
@@ -290,18 +319,23 @@ pub(crate) fn finish_metric_batch(
     };
     let missing = |i: usize| EngineError::Internal(format!("metric column {i} was not read"));
     let time_name = names.get(layout.time).map_or("_time", String::as_str);
-    let time = required_time(
-        &get(layout.time).ok_or_else(|| missing(layout.time))?,
-        time_name,
-        display,
-        first_line,
-    )?;
+    // without the time column (the scan knows every row is inside the
+    // window), batches have no `_time`
+    let time = match with_time {
+        true => Some(required_time(
+            &get(layout.time).ok_or_else(|| missing(layout.time))?,
+            time_name,
+            display,
+            first_line,
+        )?),
+        false => None,
+    };
     let dims = layout.wanted_dims(names, req);
     let dim_cols = dims
         .iter()
         .map(|&d| to_text(&get(d).ok_or_else(|| missing(d))?))
         .collect::<Result<Vec<_>>>()?;
-    let keep = match time_mask(&time, req) {
+    let keep = match time.as_ref().and_then(|t| time_mask(t, req)) {
         // every row inside the window: no copy
         Some(m) if m.true_count() == m.len() => None,
         m => m,
@@ -347,8 +381,12 @@ pub(crate) fn finish_metric_batch(
             (None, Some(p)) => Some(p),
             (Some(k), Some(p)) => Some(arrow_arith::boolean::and(k, &p)?),
         };
-        let schema = metric_schema(names, &dims, name.data_type(), &dim_cols);
-        let mut cols: Vec<ArrayRef> = vec![Arc::new(time.clone()), name, value];
+        let schema = metric_schema(names, &dims, name.data_type(), &dim_cols, time.is_some());
+        let mut cols: Vec<ArrayRef> = Vec::with_capacity(3 + dim_cols.len());
+        if let Some(t) = &time {
+            cols.push(Arc::new(t.clone()));
+        }
+        cols.extend([name, value]);
         cols.extend(dim_cols.iter().cloned());
         let batch = RecordBatch::try_new(schema, cols)?;
         batches.push(match mask {
@@ -361,7 +399,7 @@ pub(crate) fn finish_metric_batch(
             .pop()
             .ok_or_else(|| EngineError::Internal("no metric batch".into())),
         _ => {
-            let schema = metric_schema(names, &dims, &DataType::Utf8, &dim_cols);
+            let schema = metric_schema(names, &dims, &DataType::Utf8, &dim_cols, time.is_some());
             Ok(arrow_select::concat::concat_batches(&schema, &batches)?)
         }
     }

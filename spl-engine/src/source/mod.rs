@@ -70,6 +70,10 @@ pub struct ScanRequest {
     pub earliest: Option<f64>,
     /// Rows with `_time` at or after this may be skipped.
     pub latest: Option<f64>,
+    /// The caller reads `_time` only to keep `[earliest, latest)`: a
+    /// partition known to lie wholly inside the window (Parquet statistics)
+    /// may then come without a `_time` column, saving its decoding.
+    pub time_only_for_window: bool,
 }
 
 /// A stream of batches from a [`Scan`].

@@ -28,7 +28,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-const PARQUET_BATCH_ROWS: usize = 65536;
+const PARQUET_BATCH_ROWS: usize = 16384;
 
 enum Mode {
     Events { time: Option<usize> },
@@ -166,14 +166,56 @@ impl ParquetScan {
 
     /// Row groups that may hold rows in the request's time range.
     fn row_groups(&self, req: &ScanRequest) -> Vec<usize> {
-        let md = self.meta.metadata();
-        let all: Vec<usize> = (0..md.num_row_groups()).collect();
+        let n = self.meta.metadata().num_row_groups();
         if req.earliest.is_none() && req.latest.is_none() {
-            return all;
+            return (0..n).collect();
         }
-        let Some(time_name) = self.time_index().and_then(|i| self.names.get(i)) else {
-            return all;
-        };
+        let lo = req.earliest.unwrap_or(f64::NEG_INFINITY);
+        let hi = req.latest.unwrap_or(f64::INFINITY);
+        (0..n)
+            .filter(|&rg| match self.time_range(rg) {
+                Some((min, max)) => max >= lo && min < hi,
+                None => true,
+            })
+            .collect()
+    }
+
+    /// True when every row of row group `rg` is inside `[earliest, latest)`
+    /// by its statistics (and the time column has no nulls).
+    fn inside_window(&self, rg: usize, req: &ScanRequest) -> bool {
+        let lo = req.earliest.unwrap_or(f64::NEG_INFINITY);
+        let hi = req.latest.unwrap_or(f64::INFINITY);
+        let no_nulls = self.time_leaf().is_some_and(|l| {
+            self.meta
+                .metadata()
+                .row_group(rg)
+                .columns()
+                .get(l)
+                .and_then(|c| c.statistics())
+                .and_then(|s| s.null_count_opt())
+                == Some(0)
+        });
+        no_nulls
+            && self
+                .time_range(rg)
+                .is_some_and(|(min, max)| min >= lo && max < hi)
+    }
+
+    fn time_leaf(&self) -> Option<usize> {
+        let name = self.time_index().and_then(|i| self.names.get(i))?;
+        self.meta
+            .metadata()
+            .file_metadata()
+            .schema_descr()
+            .columns()
+            .iter()
+            .position(|c| c.path().string() == *name)
+    }
+
+    /// Epoch seconds (min, max) of row group `rg`'s time column from its
+    /// statistics; `None` when unknown (text times, no statistics).
+    fn time_range(&self, rg: usize) -> Option<(f64, f64)> {
+        let time_name = self.time_index().and_then(|i| self.names.get(i))?;
         let scale = match self
             .meta
             .schema()
@@ -187,45 +229,35 @@ impl ParquetScan {
                 TimeUnit::Nanosecond => 1e9,
             }),
             Ok(dt) if dt.is_numeric() => None,
-            _ => return all, // text times: no usable statistics
+            _ => return None, // text times: no usable statistics
         };
         let to_secs = |v: f64| match scale {
             Some(s) => Some(v / s),
             None => epoch_from_number(v),
         };
-        let leaf = md
-            .file_metadata()
-            .schema_descr()
+        let md = self.meta.metadata();
+        let stats = md
+            .row_group(rg)
             .columns()
-            .iter()
-            .position(|c| c.path().string() == *time_name);
-        let lo = req.earliest.unwrap_or(f64::NEG_INFINITY);
-        let hi = req.latest.unwrap_or(f64::INFINITY);
-        all.into_iter()
-            .filter(|&rg| {
-                let stats = leaf.and_then(|l| md.row_group(rg).columns().get(l)?.statistics());
-                let (min, max) = match stats {
-                    Some(Statistics::Int64(s)) => (
-                        s.min_opt().map(|&v| v as f64),
-                        s.max_opt().map(|&v| v as f64),
-                    ),
-                    Some(Statistics::Int32(s)) => (
-                        s.min_opt().map(|&v| v as f64),
-                        s.max_opt().map(|&v| v as f64),
-                    ),
-                    Some(Statistics::Double(s)) => (s.min_opt().copied(), s.max_opt().copied()),
-                    Some(Statistics::Float(s)) => (
-                        s.min_opt().map(|&v| v as f64),
-                        s.max_opt().map(|&v| v as f64),
-                    ),
-                    _ => (None, None),
-                };
-                match (min.and_then(to_secs), max.and_then(to_secs)) {
-                    (Some(min), Some(max)) => max >= lo && min < hi,
-                    _ => true,
-                }
-            })
-            .collect()
+            .get(self.time_leaf()?)?
+            .statistics();
+        let (min, max) = match stats {
+            Some(Statistics::Int64(s)) => (
+                s.min_opt().map(|&v| v as f64),
+                s.max_opt().map(|&v| v as f64),
+            ),
+            Some(Statistics::Int32(s)) => (
+                s.min_opt().map(|&v| v as f64),
+                s.max_opt().map(|&v| v as f64),
+            ),
+            Some(Statistics::Double(s)) => (s.min_opt().copied(), s.max_opt().copied()),
+            Some(Statistics::Float(s)) => (
+                s.min_opt().map(|&v| v as f64),
+                s.max_opt().map(|&v| v as f64),
+            ),
+            _ => (None, None),
+        };
+        Some((min.and_then(to_secs)?, max.and_then(to_secs)?))
     }
 
     fn projection(&self, req: &ScanRequest) -> Vec<usize> {
@@ -251,7 +283,7 @@ impl ParquetScan {
 
 impl Scan for ParquetScan {
     fn scan(&self, req: &ScanRequest) -> Result<BatchStream<'_>> {
-        self.read(req, self.row_groups(req))
+        self.read(req, self.row_groups(req), true)
     }
 
     /// One partition per row group left after time pruning.
@@ -260,18 +292,29 @@ impl Scan for ParquetScan {
     }
 
     fn scan_partition(&self, req: &ScanRequest, part: usize) -> Result<BatchStream<'_>> {
-        let groups = self.row_groups(req).get(part).map(|&g| vec![g]);
-        match groups {
-            Some(g) => self.read(req, g),
-            None => Ok(Box::new(std::iter::empty())),
-        }
+        let Some(&group) = self.row_groups(req).get(part) else {
+            return Ok(Box::new(std::iter::empty()));
+        };
+        let with_time = !(req.time_only_for_window
+            && matches!(self.mode, Mode::Metrics { .. })
+            && self.inside_window(group, req));
+        self.read(req, vec![group], with_time)
     }
 }
 
 impl ParquetScan {
-    /// Reads the given row groups with the request's projection.
-    fn read(&self, req: &ScanRequest, row_groups: Vec<usize>) -> Result<BatchStream<'_>> {
-        let projection = self.projection(req);
+    /// Reads the given row groups with the request's projection (metrics:
+    /// without the time column unless `with_time`).
+    fn read(
+        &self,
+        req: &ScanRequest,
+        row_groups: Vec<usize>,
+        with_time: bool,
+    ) -> Result<BatchStream<'_>> {
+        let mut projection = self.projection(req);
+        if !with_time {
+            projection.retain(|&i| Some(i) != self.time_index());
+        }
         let mask = ProjectionMask::roots(
             self.meta.metadata().file_metadata().schema_descr(),
             projection.clone(),
@@ -302,6 +345,7 @@ impl ParquetScan {
                     &req,
                     &self.display,
                     None,
+                    with_time,
                 ),
                 Mode::Events { time } => self.event_batch(&columns, *time, batch.num_rows(), &req),
             }
@@ -457,7 +501,44 @@ mod tests {
             columns: None,
             earliest: Some(lo),
             latest: Some(hi),
+            time_only_for_window: false,
         }
+    }
+
+    #[test]
+    fn partitions_inside_the_window_may_leave_out_time() {
+        let dir = std::env::temp_dir().join(format!("spl-ingest-notime-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("m.parquet");
+        write(&p, DataType::Int64);
+        let scan = ParquetScan::open_metrics(p, "m".into()).unwrap();
+        // groups hold 1_000_000..9, 1_001_000..9, 1_002_000..9
+        let mut r = req(1_000_005.0, 1_003_000.0);
+        r.time_only_for_window = true;
+        assert_eq!(scan.partitions(&r), 3);
+        let has_time = |r: &ScanRequest, part: usize| -> Vec<(bool, usize)> {
+            scan.scan_partition(r, part)
+                .unwrap()
+                .map(|b| {
+                    let b = b.unwrap();
+                    (b.column_by_name("_time").is_some(), b.num_rows())
+                })
+                .collect()
+        };
+        // partly inside: time kept and filtered; wholly inside: no time
+        assert_eq!(has_time(&r, 0), [(true, 5)]);
+        assert_eq!(has_time(&r, 1), [(false, 10)]);
+        assert_eq!(has_time(&r, 2), [(false, 10)]);
+        // dictionary-encoded names
+        let b = scan.scan_partition(&r, 1).unwrap().next().unwrap().unwrap();
+        assert!(matches!(
+            b.column_by_name("metric_name").unwrap().data_type(),
+            DataType::Dictionary(_, _)
+        ));
+        // without the flag every partition keeps time
+        r.time_only_for_window = false;
+        assert_eq!(has_time(&r, 2), [(true, 10)]);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -167,24 +167,16 @@ impl Partial {
                 shape.fillnull.as_deref(),
             )?);
         }
-        let mut key = vec![0u64; shape.width()];
-        let mut rows = Vec::with_capacity(selected.len());
-        let mut cell_metric = Vec::with_capacity(selected.len());
+        // the cell of every batch row (NO_GROUP: not aggregated)
+        let mut cell_of = vec![NO_GROUP; batch.num_rows()];
         let used: Vec<bool> = self.metric_accs.iter().map(|v| v.contains(&true)).collect();
         if bucketer.is_none() && self.dense_ready(shape) {
-            self.cells_dense(
-                shape,
-                &selected,
-                &metric,
-                &used,
-                &dim_ids,
-                &mut rows,
-                &mut cell_metric,
-            );
+            self.cells_dense(shape, &selected, &metric, &used, &dim_ids, &mut cell_of);
         } else {
+            let mut key = vec![0u64; shape.width()];
             'rows: for r in selected {
                 let r = r as usize;
-                let m = metric.get(r).copied().unwrap_or(u32::MAX);
+                let m = metric.get(r).copied().unwrap_or(NONE);
                 if !used.get(m as usize).copied().unwrap_or(false) {
                     continue;
                 }
@@ -202,9 +194,9 @@ impl Partial {
                     }
                 }
                 let metric_part = if shape.value_style { 0 } else { m };
-                let cell = self.index.cell(bucket, &key, metric_part);
-                rows.push(r as u32);
-                cell_metric.push((cell, m));
+                if let Some(slot) = cell_of.get_mut(r) {
+                    *slot = self.index.cell(bucket, &key, metric_part);
+                }
             }
         }
         let n_cells = self.n_cells();
@@ -213,27 +205,38 @@ impl Partial {
             None => InputColumn::Missing,
         };
         let mut rg = RowGroups {
-            rows: Some(rows),
-            groups: Vec::with_capacity(cell_metric.len()),
+            rows: None,
+            groups: Vec::new(),
         };
         for (ai, acc) in self.accs.iter_mut().enumerate() {
-            rg.groups.clear();
-            let metric_accs = &self.metric_accs;
-            rg.groups.extend(cell_metric.iter().map(|&(c, m)| {
-                let take = metric_accs.get(m as usize).and_then(|v| v.get(ai)).copied();
-                if take == Some(true) {
-                    c
-                } else {
-                    NO_GROUP
-                }
-            }));
+            // which metric ids feed this accumulator
+            let take: Vec<bool> = self
+                .metric_accs
+                .iter()
+                .map(|v| v.get(ai).copied().unwrap_or(false))
+                .collect();
             let needs_time = shape.specs.get(ai).is_some_and(|(f, _)| f.needs_time());
-            let input = Input {
-                col: &value,
-                time: if needs_time { time } else { None },
-                seq_base: self.seq,
-            };
-            acc.update(&input, &rg, n_cells);
+            match (&value, needs_time) {
+                (InputColumn::Num(a), false) => {
+                    acc.update_num(a, &cell_of, &metric, &take, self.seq, n_cells)
+                }
+                _ => {
+                    rg.groups.clear();
+                    rg.groups
+                        .extend(cell_of.iter().zip(&metric).map(|(&c, &m)| {
+                            match take.get(m as usize) {
+                                Some(true) => c,
+                                _ => NO_GROUP,
+                            }
+                        }));
+                    let input = Input {
+                        col: &value,
+                        time: if needs_time { time } else { None },
+                        seq_base: self.seq,
+                    };
+                    acc.update(&input, &rg, n_cells);
+                }
+            }
         }
         self.seq += batch.num_rows() as u64;
         Ok(())
@@ -291,7 +294,6 @@ impl Partial {
 
     /// The cells of the selected rows through the dense code map: integer
     /// arithmetic and one array load per point (no span, so bucket 0).
-    #[allow(clippy::too_many_arguments)]
     fn cells_dense(
         &mut self,
         shape: &Shape,
@@ -299,8 +301,7 @@ impl Partial {
         metric: &[u32],
         used: &[bool],
         dim_ids: &[Vec<u32>],
-        rows: &mut Vec<u32>,
-        cell_metric: &mut Vec<(u32, u32)>,
+        cell_of: &mut [u32],
     ) {
         let Some(dense) = self.dense.as_mut() else {
             return;
@@ -308,7 +309,7 @@ impl Partial {
         let mut key = vec![0u64; shape.width()];
         'rows: for &r in selected {
             let r = r as usize;
-            let m = metric.get(r).copied().unwrap_or(u32::MAX);
+            let m = metric.get(r).copied().unwrap_or(NONE);
             if !used.get(m as usize).copied().unwrap_or(false) {
                 continue;
             }
@@ -327,7 +328,7 @@ impl Partial {
             let metric_part = if shape.value_style { 0 } else { m };
             code += metric_part as usize * stride;
             let cell = match dense.map.get(code).copied() {
-                Some(c) if c != u32::MAX => c,
+                Some(c) if c != NONE => c,
                 _ => {
                     let c = self.index.cell(0, &key, metric_part);
                     if let Some(slot) = dense.map.get_mut(code) {
@@ -336,8 +337,9 @@ impl Partial {
                     c
                 }
             };
-            rows.push(r as u32);
-            cell_metric.push((cell, m));
+            if let Some(slot) = cell_of.get_mut(r) {
+                *slot = cell;
+            }
         }
     }
 
