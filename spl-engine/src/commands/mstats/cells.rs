@@ -90,6 +90,8 @@ pub(super) struct Partial {
     pub(super) accs: Vec<Box<dyn GroupAcc>>,
     seq: u64,
     dense: Option<DenseCells>,
+    metric_dict: DictCache,
+    dim_dicts: Vec<DictCache>,
 }
 
 impl Partial {
@@ -102,6 +104,8 @@ impl Partial {
             accs: shape.specs.iter().map(|(f, _)| new_group_acc(*f)).collect(),
             seq: 0,
             dense: None,
+            metric_dict: DictCache::default(),
+            dim_dicts: shape.dims.iter().map(|_| DictCache::default()).collect(),
         }
     }
 
@@ -139,8 +143,11 @@ impl Partial {
         let Some(col) = batch.column_by_name("metric_name") else {
             return Ok(vec![NONE; n]);
         };
+        let mut cache = std::mem::take(&mut self.metric_dict);
         let mut metric_id = |v: Option<&str>| self.metric_id(shape, v);
-        ids_of(col, &mut metric_id)
+        let ids = ids_of(col, &mut metric_id, &mut cache);
+        self.metric_dict = cache;
+        ids
     }
 
     /// Aggregates the `selected` rows of a batch.
@@ -160,11 +167,16 @@ impl Partial {
                 .get_mut(j)
                 .ok_or_else(|| EngineError::Internal("dimension interner".into()))?;
             let col = batch.column_by_name(d);
+            let cache = self
+                .dim_dicts
+                .get_mut(j)
+                .ok_or_else(|| EngineError::Internal("dimension cache".into()))?;
             dim_ids.push(intern_dim(
                 col,
                 batch.num_rows(),
                 interner,
                 shape.fillnull.as_deref(),
+                cache,
             )?);
         }
         // the cell of every batch row (NO_GROUP: not aggregated)
@@ -390,6 +402,7 @@ fn intern_dim(
     n: usize,
     int: &mut Interner,
     fill: Option<&str>,
+    cache: &mut DictCache,
 ) -> Result<Vec<u32>> {
     let fill_id = fill.map_or(NONE, |f| int.id(f));
     let Some(col) = col else {
@@ -397,7 +410,7 @@ fn intern_dim(
     };
     let mut id = |v: Option<&str>| v.map_or(fill_id, |v| int.id(v));
     if col.as_any_dictionary_opt().is_some() || col.data_type() == &DataType::Utf8 {
-        return ids_of(col, &mut id);
+        return ids_of(col, &mut id, cache);
     }
     let s = match InputColumn::from_array(col)? {
         InputColumn::Str(s) => s,
@@ -407,13 +420,35 @@ fn intern_dim(
     Ok(s.iter().map(id).collect())
 }
 
+/// The id of each entry of the last dictionary seen in one column. Parquet
+/// readers hand out the same dictionary for every batch of a column chunk,
+/// so its values are interned once per chunk, not once per batch. Holding
+/// the values keeps the pointer comparison sound.
+#[derive(Default)]
+pub(super) struct DictCache {
+    values: Option<ArrayRef>,
+    map: Vec<u32>,
+}
+
 /// `id(value)` of every row of a text column, calling `id` once per
 /// dictionary entry for dictionary columns; null rows get `id(None)`.
-fn ids_of(col: &ArrayRef, id: &mut dyn FnMut(Option<&str>) -> u32) -> Result<Vec<u32>> {
+fn ids_of(
+    col: &ArrayRef,
+    id: &mut dyn FnMut(Option<&str>) -> u32,
+    cache: &mut DictCache,
+) -> Result<Vec<u32>> {
     let null_id = id(None);
     if let Some(dict) = col.as_dictionary_opt::<Int32Type>() {
-        let values = arrow_cast::cast(dict.values(), &DataType::Utf8)?;
-        let map: Vec<u32> = values.as_string::<i32>().iter().map(&mut *id).collect();
+        let same = cache
+            .values
+            .as_ref()
+            .is_some_and(|v| std::sync::Arc::ptr_eq(v, dict.values()));
+        if !same {
+            let values = arrow_cast::cast(dict.values(), &DataType::Utf8)?;
+            cache.map = values.as_string::<i32>().iter().map(&mut *id).collect();
+            cache.values = Some(dict.values().clone());
+        }
+        let map = &cache.map;
         let keys = dict.keys();
         let mut out: Vec<u32> = keys
             .values()
@@ -435,7 +470,7 @@ fn ids_of(col: &ArrayRef, id: &mut dyn FnMut(Option<&str>) -> u32) -> Result<Vec
     }
     if col.as_any_dictionary_opt().is_some() {
         let c = arrow_cast::cast(col, &DataType::Utf8)?;
-        return ids_of(&c, id);
+        return ids_of(&c, id, cache);
     }
     let s = match col.data_type() {
         DataType::Utf8 => col.clone(),
