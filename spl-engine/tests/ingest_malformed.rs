@@ -212,6 +212,23 @@ fn metrics_csv_errors_name_line_and_field() {
     );
     let (line, _, msg) = data_err(&open_err(&p, None));
     assert_eq!(line, Some(2), "{msg}");
+    // A quoted field never closed names the line its record starts on,
+    // and lines inside quoted fields are counted.
+    let p = write(
+        &dir,
+        "q.csv",
+        b"metric_timestamp,metric_name,_value,host\n1700000000,cpu,1,\"two\nlines\"\n1700000010,cpu,2,\"open\n1700000020,cpu,3,c\n",
+    );
+    let (line, _, msg) = data_err(&open_err(&p, None));
+    assert_eq!(line, Some(4), "{msg}");
+    assert!(msg.contains("closing"), "{msg}");
+    let p = write(
+        &dir,
+        "l.csv",
+        b"metric_timestamp,metric_name,_value,host\n1700000000,cpu,1,\"two\nlines\"\n1700000010,cpu,x,a\n",
+    );
+    let (line, field, msg) = data_err(&open_err(&p, None));
+    assert_eq!((line, field.as_deref()), (Some(4), Some("_value")), "{msg}");
 }
 
 #[test]

@@ -15,6 +15,7 @@
 //! `_value` (Float64).
 
 pub(crate) mod csv_events;
+mod csv_records;
 pub(crate) mod csv_util;
 mod event_builder;
 mod hec_metrics;
