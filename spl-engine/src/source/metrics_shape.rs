@@ -12,6 +12,7 @@ use arrow_array::types::{
 };
 use arrow_array::types::{TimestampNanosecondType, TimestampSecondType};
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray};
+use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use std::sync::Arc;
 
@@ -145,30 +146,15 @@ pub(crate) fn time_to_f64(
                 .collect()
         }
         DataType::Int64 => {
-            // one pass: integer epochs (s, ms, us or ns) to seconds
+            // integer epochs (s, ms, us or ns), without a cast to Float64 first
             let a = col.as_primitive::<Int64Type>();
-            let values: Vec<f64> = a
-                .values()
-                .iter()
-                .map(|&v| {
-                    let v = v as f64;
-                    epoch_from_number(v).unwrap_or(v)
-                })
-                .collect();
-            Float64Array::new(values.into(), a.nulls().cloned())
+            scale_epochs(a.values().iter().map(|&v| v as f64), a.nulls())
         }
         dt if dt.is_numeric() => {
             let f = arrow_cast::cast(col, &DataType::Float64)?;
             let f = f.as_primitive::<Float64Type>();
             if f.values().iter().all(|v| v.is_finite()) {
-                // the common case, without per-row options: scale the values
-                // and keep the null mask
-                let values: Vec<f64> = f
-                    .values()
-                    .iter()
-                    .map(|&v| epoch_from_number(v).unwrap_or(v))
-                    .collect();
-                Float64Array::new(values.into(), f.nulls().cloned())
+                scale_epochs(f.values().iter().copied(), f.nulls())
             } else {
                 f.iter().map(|v| v.and_then(epoch_from_number)).collect()
             }
@@ -205,6 +191,13 @@ pub(crate) fn time_to_f64(
         }
     };
     Ok(out)
+}
+
+/// Finite epoch numbers to seconds, keeping the null mask: the common
+/// case, without building per-row options.
+fn scale_epochs(values: impl Iterator<Item = f64>, nulls: Option<&NullBuffer>) -> Float64Array {
+    let values: Vec<f64> = values.map(|v| epoch_from_number(v).unwrap_or(v)).collect();
+    Float64Array::new(values.into(), nulls.cloned())
 }
 
 /// Like [`time_to_f64`], but a missing time is an error (metric points need one).

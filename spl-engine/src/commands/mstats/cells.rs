@@ -55,6 +55,30 @@ impl Interner {
     }
 }
 
+/// Fills `key` with row `r`'s dimension ids and returns the metric part of
+/// its cell, or `None` when the row feeds no aggregation (its metric is not
+/// aggregated, or a `by` dimension is missing).
+fn row_key(
+    shape: &Shape,
+    r: usize,
+    metric: &[u32],
+    used: &[bool],
+    dim_ids: &[Vec<u32>],
+    key: &mut [u64],
+) -> Option<u32> {
+    let m = metric.get(r).copied().unwrap_or(NONE);
+    if !used.get(m as usize).copied().unwrap_or(false) {
+        return None;
+    }
+    for (ids, k) in dim_ids.iter().zip(key.iter_mut()) {
+        match ids.get(r).copied() {
+            Some(id) if id != NONE => *k = u64::from(id),
+            _ => return None,
+        }
+    }
+    Some(if shape.value_style { 0 } else { m })
+}
+
 /// Largest dense code map (entries of 4 bytes).
 const DENSE_LIMIT: usize = 1 << 22;
 
@@ -186,12 +210,13 @@ impl Partial {
             self.cells_dense(shape, &selected, &metric, &used, &dim_ids, &mut cell_of);
         } else {
             let mut key = vec![0u64; shape.width()];
-            'rows: for r in selected {
+            for r in selected {
                 let r = r as usize;
-                let m = metric.get(r).copied().unwrap_or(NONE);
-                if !used.get(m as usize).copied().unwrap_or(false) {
+                let Some(metric_part) = row_key(shape, r, &metric, &used, &dim_ids, &mut key)
+                else {
                     continue;
-                }
+                };
+                // (the bucketer only caches: calling it after the key check is the same)
                 let bucket = match (bucketer.as_deref_mut(), time) {
                     (Some(b), Some(t)) => match b.bucket(t.value(r)) {
                         Some(x) => x.to_bits(),
@@ -199,13 +224,6 @@ impl Partial {
                     },
                     _ => 0,
                 };
-                for (j, ids) in dim_ids.iter().enumerate() {
-                    match ids.get(r).copied() {
-                        Some(id) if id != NONE => key[j] = u64::from(id),
-                        _ => continue 'rows,
-                    }
-                }
-                let metric_part = if shape.value_style { 0 } else { m };
                 if let Some(slot) = cell_of.get_mut(r) {
                     *slot = self.index.cell(bucket, &key, metric_part);
                 }
@@ -319,25 +337,17 @@ impl Partial {
             return;
         };
         let mut key = vec![0u64; shape.width()];
-        'rows: for &r in selected {
+        for &r in selected {
             let r = r as usize;
-            let m = metric.get(r).copied().unwrap_or(NONE);
-            if !used.get(m as usize).copied().unwrap_or(false) {
+            let Some(metric_part) = row_key(shape, r, metric, used, dim_ids, &mut key) else {
                 continue;
-            }
+            };
             let mut code = 0usize;
             let mut stride = 1usize;
-            for ((ids, k), cap) in dim_ids.iter().zip(key.iter_mut()).zip(&dense.caps) {
-                match ids.get(r).copied() {
-                    Some(id) if id != NONE => {
-                        *k = u64::from(id);
-                        code += id as usize * stride;
-                        stride *= cap;
-                    }
-                    _ => continue 'rows,
-                }
+            for (&id, cap) in key.iter().zip(&dense.caps) {
+                code += id as usize * stride;
+                stride *= cap;
             }
-            let metric_part = if shape.value_style { 0 } else { m };
             code += metric_part as usize * stride;
             let cell = match dense.map.get(code).copied() {
                 Some(c) if c != NONE => c,
