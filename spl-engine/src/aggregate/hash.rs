@@ -61,6 +61,9 @@ pub(crate) type FxBuild = BuildHasherDefault<FxHasher>;
 /// A `HashMap` with [`FxHasher`].
 pub(crate) type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
 
+/// A `HashSet` with [`FxHasher`].
+pub(crate) type FxHashSet<K> = std::collections::HashSet<K, FxBuild>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

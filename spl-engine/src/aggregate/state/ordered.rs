@@ -2,12 +2,14 @@
 //! sets and lists, the mode, and order- or time-based picks.
 
 use super::State;
+use crate::aggregate::hash::{FxHashMap, FxHashSet};
 use crate::aggregate::value::{parse_num, Out, Val};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
 
 /// `dc`: distinct values compared as strings (`1` and `1.0` differ).
+// Fx, not SipHash: one lookup per row is this aggregation's whole cost
 #[derive(Clone, Default)]
-pub(crate) struct DcState(HashSet<String>);
+pub(crate) struct DcState(FxHashSet<String>);
 
 impl State for DcState {
     fn add(&mut self, v: Val<'_>, _t: Option<f64>, _s: u64) {
@@ -28,7 +30,7 @@ impl State for DcState {
 /// `mode`: the most frequent value as a string; ties go to the first seen (UNK).
 #[derive(Clone, Default)]
 pub(crate) struct ModeState {
-    counts: HashMap<String, (u64, u64)>,
+    counts: FxHashMap<String, (u64, u64)>,
     numeric: bool,
 }
 
