@@ -5,6 +5,7 @@
 //! accumulator the argument column ([`Input`]); multivalue cells contribute
 //! one observation per value.
 
+use super::hash::{FxHashMap, FxHashSet};
 use super::state::{
     moment_kind, CountState, DcState, ExtremeState, ListState, ModeState, MomentState, OrderState,
     PercKind, PercState, RangeState, RateState, State, TimeKind, TimeState, ValuesState,
@@ -418,7 +419,94 @@ fn boxed_row<S: State>(s: S) -> Box<dyn RowState> {
 
 /// A grouped accumulator for `func`.
 pub(crate) fn new_group_acc(func: AggFunc) -> Box<dyn GroupAcc> {
-    dispatch!(func, boxed_group)
+    match func {
+        AggFunc::DistinctCount => Box::new(DistinctGrouped::default()),
+        f => dispatch!(f, boxed_group),
+    }
+}
+
+/// `dc` over groups, the same results as [`Grouped<DcState>`] (values
+/// compared as strings): each value is interned once for the whole
+/// accumulator and groups keep sets of ids, so an observation costs one
+/// string lookup in a table shared by all groups, and a value seen in many
+/// groups is stored once.
+#[derive(Default)]
+pub(crate) struct DistinctGrouped {
+    ids: FxHashMap<String, u32>,
+    values: Vec<String>,
+    sets: Vec<FxHashSet<u32>>,
+}
+
+impl DistinctGrouped {
+    fn grow(&mut self, n: usize) {
+        if self.sets.len() < n {
+            self.sets.resize_with(n, FxHashSet::default);
+        }
+    }
+}
+
+/// The id of `s` in `(ids, values)`, added when new.
+fn intern(ids: &mut FxHashMap<String, u32>, values: &mut Vec<String>, s: &str) -> u32 {
+    if let Some(&id) = ids.get(s) {
+        return id;
+    }
+    let id = values.len() as u32;
+    values.push(s.to_string());
+    ids.insert(s.to_string(), id);
+    id
+}
+
+impl GroupAcc for DistinctGrouped {
+    fn update(&mut self, input: &Input<'_>, rg: &RowGroups, n_groups: usize) {
+        self.grow(n_groups);
+        let (ids, values, sets) = (&mut self.ids, &mut self.values, &mut self.sets);
+        for_each_obs(input, rg, |g, v, _, _| {
+            let id = v.with_str(|s| intern(ids, values, s));
+            if let Some(set) = sets.get_mut(g as usize) {
+                set.insert(id);
+            }
+        });
+    }
+
+    fn merge(&mut self, other: &dyn GroupAcc, mapping: &[u32]) -> Result<()> {
+        let other = other
+            .as_any()
+            .downcast_ref::<DistinctGrouped>()
+            .ok_or_else(|| {
+                EngineError::Internal("merging accumulators of different functions".into())
+            })?;
+        let id_map: Vec<u32> = other
+            .values
+            .iter()
+            .map(|v| intern(&mut self.ids, &mut self.values, v))
+            .collect();
+        for (g, set) in other.sets.iter().enumerate() {
+            let target = *mapping.get(g).ok_or_else(|| {
+                EngineError::Internal("accumulator merge mapping too short".into())
+            })? as usize;
+            self.grow(target + 1);
+            if let Some(t) = self.sets.get_mut(target) {
+                t.extend(
+                    set.iter()
+                        .filter_map(|&id| id_map.get(id as usize).copied()),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn results(&mut self, n_groups: usize) -> Vec<Option<Out>> {
+        self.grow(n_groups);
+        self.sets
+            .iter()
+            .take(n_groups)
+            .map(|s| Some(Out::Num(s.len() as f64)))
+            .collect()
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// A single-group state for `func`.
@@ -446,6 +534,63 @@ mod tests {
             }
         }
         Arc::new(b.finish())
+    }
+
+    /// The shared-interner `dc` gives what the per-group string sets give,
+    /// merges included (numbers compare by their text: `1` and `1.0` differ).
+    #[test]
+    fn distinct_grouped_matches_per_group_sets() {
+        let strs = mv(&[
+            Some(&["a", "b"]),
+            None,
+            Some(&["a"]),
+            Some(&["1.0", "1"]),
+            Some(&["b"]),
+        ]);
+        let nums: ArrayRef = Arc::new(Float64Array::from(vec![
+            Some(1.0),
+            Some(1.0),
+            None,
+            Some(2.5),
+            Some(1.0),
+        ]));
+        let groups = vec![0, 0, 1, 1, NO_GROUP];
+        let run = |acc: &mut Box<dyn GroupAcc>, arr: &ArrayRef, n: usize| {
+            let col = InputColumn::from_array(arr).unwrap();
+            let input = Input {
+                col: &col,
+                time: None,
+                seq_base: 0,
+            };
+            let rg = RowGroups {
+                rows: None,
+                groups: groups.clone(),
+            };
+            acc.update(&input, &rg, n);
+        };
+        for arr in [&strs, &nums] {
+            let mut fast = new_group_acc(AggFunc::DistinctCount);
+            let mut slow: Box<dyn GroupAcc> = Box::new(Grouped::new(DcState::default()));
+            run(&mut fast, arr, 3);
+            run(&mut slow, arr, 3);
+            let want = slow.results(3);
+            assert_eq!(fast.results(3), want);
+            // merging a partial into group 2 and group 0 of another
+            let mut other = new_group_acc(AggFunc::DistinctCount);
+            run(&mut other, arr, 2);
+            fast.merge(other.as_ref(), &[2, 0]).unwrap();
+            let mut other_slow: Box<dyn GroupAcc> = Box::new(Grouped::new(DcState::default()));
+            run(&mut other_slow, arr, 2);
+            slow.merge(other_slow.as_ref(), &[2, 0]).unwrap();
+            assert_eq!(fast.results(3), slow.results(3));
+        }
+        // the text of the strings case, to be sure the test compares something
+        let mut fast = new_group_acc(AggFunc::DistinctCount);
+        run(&mut fast, &strs, 2);
+        assert_eq!(
+            fast.results(2),
+            vec![Some(Out::Num(2.0)), Some(Out::Num(3.0))]
+        );
     }
 
     #[test]
