@@ -210,37 +210,22 @@ impl CsvBatches<'_> {
                     ),
                 ));
             }
-            let t = time_of(r.field(time_at)).map_err(|msg| {
-                EngineError::data(
-                    &scan.display,
-                    Some(line),
-                    Some(scan.field_name(time_at)),
-                    msg,
-                )
-            })?;
+            // a bad cell names its file line and column
+            let cell = |i: usize| {
+                move |msg: String| {
+                    EngineError::data(&scan.display, Some(line), Some(scan.field_name(i)), msg)
+                }
+            };
+            let t = time_of(r.field(time_at)).map_err(cell(time_at))?;
             if !(t >= lo && t < hi) {
                 continue;
             }
             self.time.push(t);
             for col in &mut self.numbers {
-                col.push(r.field(col.index)).map_err(|msg| {
-                    EngineError::data(
-                        &scan.display,
-                        Some(line),
-                        Some(scan.field_name(col.index)),
-                        msg,
-                    )
-                })?;
+                col.push(r.field(col.index)).map_err(cell(col.index))?;
             }
             for col in &mut self.text {
-                col.push(r.field(col.index)).map_err(|msg| {
-                    EngineError::data(
-                        &scan.display,
-                        Some(line),
-                        Some(scan.field_name(col.index)),
-                        msg,
-                    )
-                })?;
+                col.push(r.field(col.index)).map_err(cell(col.index))?;
             }
         }
         Ok(self.time.len())
