@@ -5,7 +5,7 @@
 //! accumulator the argument column ([`Input`]); multivalue cells contribute
 //! one observation per value.
 
-use super::hash::{FxHashMap, FxHashSet};
+use super::hash::{FxHashSet, Interner};
 use super::state::{
     moment_kind, CountState, DcState, ExtremeState, ListState, ModeState, MomentState, OrderState,
     PercKind, PercState, RangeState, RateState, State, TimeKind, TimeState, ValuesState,
@@ -432,8 +432,7 @@ pub(crate) fn new_group_acc(func: AggFunc) -> Box<dyn GroupAcc> {
 /// groups is stored once.
 #[derive(Default)]
 pub(crate) struct DistinctGrouped {
-    ids: FxHashMap<String, u32>,
-    values: Vec<String>,
+    values: Interner,
     sets: Vec<FxHashSet<u32>>,
 }
 
@@ -445,23 +444,12 @@ impl DistinctGrouped {
     }
 }
 
-/// The id of `s` in `(ids, values)`, added when new.
-fn intern(ids: &mut FxHashMap<String, u32>, values: &mut Vec<String>, s: &str) -> u32 {
-    if let Some(&id) = ids.get(s) {
-        return id;
-    }
-    let id = values.len() as u32;
-    values.push(s.to_string());
-    ids.insert(s.to_string(), id);
-    id
-}
-
 impl GroupAcc for DistinctGrouped {
     fn update(&mut self, input: &Input<'_>, rg: &RowGroups, n_groups: usize) {
         self.grow(n_groups);
-        let (ids, values, sets) = (&mut self.ids, &mut self.values, &mut self.sets);
+        let (values, sets) = (&mut self.values, &mut self.sets);
         for_each_obs(input, rg, |g, v, _, _| {
-            let id = v.with_str(|s| intern(ids, values, s));
+            let id = v.with_str(|s| values.id(s));
             if let Some(set) = sets.get_mut(g as usize) {
                 set.insert(id);
             }
@@ -477,8 +465,9 @@ impl GroupAcc for DistinctGrouped {
             })?;
         let id_map: Vec<u32> = other
             .values
+            .values
             .iter()
-            .map(|v| intern(&mut self.ids, &mut self.values, v))
+            .map(|v| self.values.id(v))
             .collect();
         for (g, set) in other.sets.iter().enumerate() {
             let target = *mapping.get(g).ok_or_else(|| {

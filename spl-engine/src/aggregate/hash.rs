@@ -64,6 +64,28 @@ pub(crate) type FxHashMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
 /// A `HashSet` with [`FxHasher`].
 pub(crate) type FxHashSet<K> = std::collections::HashSet<K, FxBuild>;
 
+/// Text -> dense id (`0..`), the ids' texts kept in first-seen order: how
+/// aggregations key strings by small integers.
+#[derive(Default)]
+pub(crate) struct Interner {
+    ids: FxHashMap<String, u32>,
+    /// The text of each id.
+    pub(crate) values: Vec<String>,
+}
+
+impl Interner {
+    /// The id of `s`, added when new.
+    pub(crate) fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(s.to_string());
+        self.ids.insert(s.to_string(), id);
+        id
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

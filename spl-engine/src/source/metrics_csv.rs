@@ -6,8 +6,8 @@
 
 use super::csv_records::Records;
 use super::csv_util::{open_csv, read_header};
-use super::metrics_shape::{finish_metric_batch, MetricColumns};
-use super::timestamp::{epoch_from_number, parse_time_text};
+use super::metrics_shape::{finish_metric_batch, number_from_text, time_from_text, MetricColumns};
+use super::timestamp::epoch_from_number;
 use super::{BatchStream, Scan, ScanRequest};
 use crate::aggregate::hash::FxHashMap;
 use crate::error::{EngineError, Result};
@@ -127,7 +127,17 @@ impl MetricsCsvScan {
         }
         let mut batches = CsvBatches {
             scan: self,
-            req: req.clone(),
+            window: (
+                req.earliest.unwrap_or(f64::NEG_INFINITY),
+                req.latest.unwrap_or(f64::INFINITY),
+            ),
+            // rows are filtered by time as they are read; the shared batch
+            // step need not test the window again
+            req: ScanRequest {
+                earliest: None,
+                latest: None,
+                ..req.clone()
+            },
             records,
             time: Vec::new(),
             numbers,
@@ -154,6 +164,9 @@ impl MetricsCsvScan {
 /// Batches parsed from one split's records.
 struct CsvBatches<'a> {
     scan: &'a MetricsCsvScan,
+    /// Rows keep `[earliest, latest)` of the request.
+    window: (f64, f64),
+    /// The request without its time bounds.
     req: ScanRequest,
     records: Records,
     time: Vec<f64>,
@@ -185,8 +198,7 @@ impl CsvBatches<'_> {
     /// looked at.
     fn fill(&mut self) -> Result<usize> {
         let scan = self.scan;
-        let lo = self.req.earliest.unwrap_or(f64::NEG_INFINITY);
-        let hi = self.req.latest.unwrap_or(f64::INFINITY);
+        let (lo, hi) = self.window;
         let n_fields = scan.header.len();
         let time_at = scan.layout.time;
         self.time.clear();
@@ -245,8 +257,8 @@ impl CsvBatches<'_> {
         for col in &mut self.text {
             columns.push((col.index, col.finish()?));
         }
-        // rows were already filtered by time; the shared step names the
-        // columns, unpivots measurements and checks nothing is missing
+        // the shared step names the columns, unpivots measurements and
+        // checks nothing is missing
         finish_metric_batch(
             &scan.layout,
             &scan.header,
@@ -271,12 +283,7 @@ fn time_of(bytes: &[u8]) -> std::result::Result<f64, String> {
     if bytes.is_empty() {
         return Err("expected a timestamp, found an empty value".into());
     }
-    let text = String::from_utf8_lossy(bytes);
-    text.parse::<f64>()
-        .ok()
-        .and_then(epoch_from_number)
-        .or_else(|| parse_time_text(&text))
-        .ok_or_else(|| format!("expected a timestamp (epoch seconds or RFC 3339), found `{text}`"))
+    time_from_text(&String::from_utf8_lossy(bytes))
 }
 
 /// The value of an unsigned decimal integer of at most 15 digits (exact in
@@ -320,12 +327,7 @@ impl NumberColumn {
         }
         let v = match digits(bytes) {
             Some(v) => v,
-            None => {
-                let text = String::from_utf8_lossy(bytes);
-                text.trim()
-                    .parse::<f64>()
-                    .map_err(|_| format!("expected a number, found `{text}`"))?
-            }
+            None => number_from_text(&String::from_utf8_lossy(bytes))?,
         };
         self.values.push(v);
         self.nulls.append_non_null();

@@ -166,31 +166,33 @@ pub(crate) fn time_to_f64(
             for (row, cell) in s.iter().enumerate() {
                 match cell {
                     None => v.push(None),
-                    Some(text) => match text
-                        .parse::<f64>()
-                        .ok()
-                        .and_then(epoch_from_number)
-                        .or_else(|| parse_time_text(text))
-                    {
-                        Some(t) => v.push(Some(t)),
-                        None => {
-                            return Err(cell_error(
-                                display,
-                                first_line,
-                                row,
-                                field,
-                                format!(
-                                "expected a timestamp (epoch seconds or RFC 3339), found `{text}`"
-                            ),
-                            ))
-                        }
-                    },
+                    Some(text) => v
+                        .push(Some(time_from_text(text).map_err(|msg| {
+                            cell_error(display, first_line, row, field, msg)
+                        })?)),
                 }
             }
             Float64Array::from(v)
         }
     };
     Ok(out)
+}
+
+/// Epoch seconds of a time cell's text: an epoch number (s, ms, us or ns
+/// by magnitude) or RFC 3339 / Splunk export text; the error says what was found.
+pub(crate) fn time_from_text(text: &str) -> std::result::Result<f64, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(epoch_from_number)
+        .or_else(|| parse_time_text(text))
+        .ok_or_else(|| format!("expected a timestamp (epoch seconds or RFC 3339), found `{text}`"))
+}
+
+/// A `_value` or measurement cell's number (spaces around it allowed).
+pub(crate) fn number_from_text(text: &str) -> std::result::Result<f64, String> {
+    text.trim()
+        .parse::<f64>()
+        .map_err(|_| format!("expected a number, found `{text}`"))
 }
 
 /// Finite epoch numbers to seconds, keeping the null mask: the common
@@ -239,15 +241,10 @@ fn value_to_f64(
             for (row, cell) in s.iter().enumerate() {
                 v.push(match cell {
                     None => None,
-                    Some(text) => Some(text.trim().parse::<f64>().map_err(|_| {
-                        cell_error(
-                            display,
-                            first_line,
-                            row,
-                            field,
-                            format!("expected a number, found `{text}`"),
-                        )
-                    })?),
+                    Some(text) => Some(
+                        number_from_text(text)
+                            .map_err(|msg| cell_error(display, first_line, row, field, msg))?,
+                    ),
                 });
             }
             Ok(Float64Array::from(v))

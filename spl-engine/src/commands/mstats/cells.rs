@@ -9,7 +9,7 @@
 
 use super::index::CellIndex;
 use crate::aggregate::grouped::{new_group_acc, GroupAcc, Input, InputColumn, RowGroups, NO_GROUP};
-use crate::aggregate::hash::FxHashMap;
+use crate::aggregate::hash::Interner;
 use crate::aggregate::names::Glob;
 use crate::aggregate::timespan::Bucketer;
 use crate::aggregate::value::fmt_num;
@@ -33,25 +33,6 @@ impl Shape {
     /// Key width of the dimensions.
     pub(super) fn width(&self) -> usize {
         self.dims.len()
-    }
-}
-
-/// Value -> id interner for dimension values and metric names.
-#[derive(Default)]
-pub(super) struct Interner {
-    ids: FxHashMap<String, u32>,
-    pub(super) values: Vec<String>,
-}
-
-impl Interner {
-    pub(super) fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s) {
-            return id;
-        }
-        let id = self.values.len() as u32;
-        self.values.push(s.to_string());
-        self.ids.insert(s.to_string(), id);
-        id
     }
 }
 
