@@ -2,6 +2,7 @@
 //! registered data, lookups and the GeoIP database, and compatibility switches.
 
 use crate::source::Catalog;
+use crate::time::TimeRange;
 use std::sync::Arc;
 
 /// Switches for behaviours the semantics document marks UNK; each default is
@@ -27,10 +28,14 @@ pub struct ExecContext {
     pub now: f64,
     /// The user's time zone (strftime, day snaps, day-or-longer bins).
     pub tz: jiff::tz::TimeZone,
-    /// The time picker's range, resolved to epoch seconds (`None` = unbounded).
-    pub earliest: Option<f64>,
-    /// Exclusive upper bound of the time picker's range.
-    pub latest: Option<f64>,
+    /// The time picker's range (the dispatch window), resolved with
+    /// [`TimeRange::written`]; subsearches search it unless they write their own.
+    pub picker: TimeRange,
+    /// The window of the search being run: its generating command's own
+    /// bounds, else the picker's. Set by `plan::execute` for each (sub)search;
+    /// read by commands that report or fill the search's range (`timechart`,
+    /// `bin aligntime`, `addinfo`).
+    pub search: TimeRange,
     /// Registered data, lookups, GeoIP.
     pub catalog: Arc<Catalog>,
     /// Compatibility switches.
@@ -47,8 +52,8 @@ impl ExecContext {
         ExecContext {
             now,
             tz: jiff::tz::TimeZone::UTC,
-            earliest: None,
-            latest: None,
+            picker: TimeRange::ALL,
+            search: TimeRange::ALL,
             catalog: Arc::new(Catalog::default()),
             compat: CompatOptions::default(),
             threads: 1,

@@ -2,9 +2,11 @@
 //! batches through them.
 
 use crate::commands;
+use crate::commands::search::time_bounds;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::time::TimeRange;
 use arrow_array::RecordBatch;
 use spl_parser::ast::{Command, Pipeline, Stage};
 
@@ -100,7 +102,22 @@ pub fn run_operators(
 }
 
 /// Plans and runs a pipeline (a search or a subsearch) with no outside input.
+/// The pipeline runs in its own window ([`search_range`]), so a subsearch
+/// never inherits the bounds its outer search wrote.
 pub fn execute(pipeline: &Pipeline, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-    let mut ops = plan_pipeline(pipeline, ctx, false)?;
-    run_operators(&mut ops, Vec::new(), ctx)
+    let mut ctx = ctx.clone();
+    ctx.search = search_range(pipeline, &ctx)?;
+    let mut ops = plan_pipeline(pipeline, &ctx, false)?;
+    run_operators(&mut ops, Vec::new(), &ctx)
+}
+
+/// The window a pipeline searches: the bounds its generating command writes
+/// (base search terms, `mstats ... WHERE`), else the time picker's.
+pub fn search_range(pipeline: &Pipeline, ctx: &ExecContext) -> Result<TimeRange> {
+    let own = match pipeline.stages.first().map(|s| &s.command) {
+        Some(Command::Search(s)) => time_bounds(s.expr.as_ref(), ctx)?.own_range(ctx.now),
+        Some(Command::Mstats(m)) => time_bounds(m.where_.as_ref(), ctx)?.own_range(ctx.now),
+        _ => None,
+    };
+    Ok(TimeRange::for_search(own, ctx.picker))
 }

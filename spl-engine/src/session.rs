@@ -148,11 +148,13 @@ impl EngineBuilder {
     }
 
     /// Sets the time picker's range as modifiers (`-24h`, `@d`, epoch, ...),
-    /// resolved against the clock. `None` leaves that side unbounded.
+    /// resolved against the clock by Splunk's rule: `earliest` alone ends at
+    /// now, `latest` alone starts at the beginning of time, neither is all time.
     pub fn time_range(mut self, earliest: Option<&str>, latest: Option<&str>) -> Result<Self> {
         let r = |t: &str| crate::time::resolve_time_modifier(t, self.ctx.now, &self.ctx.tz);
-        self.ctx.earliest = earliest.map(r).transpose()?;
-        self.ctx.latest = latest.map(r).transpose()?;
+        let (e, l) = (earliest.map(r).transpose()?, latest.map(r).transpose()?);
+        self.ctx.picker = crate::time::TimeRange::written(e, l, self.ctx.now);
+        self.ctx.search = self.ctx.picker;
         Ok(self)
     }
 

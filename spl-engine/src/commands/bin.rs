@@ -201,9 +201,9 @@ pub fn plan(b: &Bin, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operato
         Some(o) => {
             let v = o.value.node.trim();
             let t = if v.eq_ignore_ascii_case("earliest") {
-                ctx.earliest.unwrap_or(0.0)
+                ctx.search.earliest.unwrap_or(0.0)
             } else if v.eq_ignore_ascii_case("latest") {
-                ctx.latest.unwrap_or(ctx.now)
+                ctx.search.latest.unwrap_or(ctx.now)
             } else {
                 resolve_time_modifier(v, ctx.now, &ctx.tz).map_err(|_| {
                     EngineError::invalid(

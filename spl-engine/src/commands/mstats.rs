@@ -18,6 +18,7 @@ use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::source::{DataKind, Dataset, ScanRequest, SourceMeta};
+use crate::time::TimeRange;
 use arrow_array::{Array, RecordBatch};
 use spl_parser::ast::{self, find_opt, AggArg};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -181,8 +182,8 @@ pub fn plan_mstats(
         });
     }
     let where_plan = WherePlan::bind(cmd.where_.as_ref(), ctx)?;
-    let earliest = where_plan.bounds.earliest.or(ctx.earliest);
-    let latest = where_plan.bounds.latest.or(ctx.latest);
+    // WHERE's own bounds replace the picker's, by the base search's rule (6.5).
+    let range = TimeRange::for_search(where_plan.bounds.own_range(ctx.now), ctx.picker);
     Ok(Box::new(MstatsOp {
         shape: Shape {
             dims: cmd.by.iter().map(|b| b.node.clone()).collect(),
@@ -192,8 +193,7 @@ pub fn plan_mstats(
         },
         span,
         where_plan,
-        earliest,
-        latest,
+        range,
         outputs,
         done: false,
     }))
@@ -204,8 +204,7 @@ struct MstatsOp {
     shape: Shape,
     span: Option<TimeSpan>,
     where_plan: WherePlan,
-    earliest: Option<f64>,
-    latest: Option<f64>,
+    range: TimeRange,
     outputs: Vec<OutputSpec>,
     done: bool,
 }
@@ -262,8 +261,8 @@ impl Operator for MstatsOp {
             && !self.where_plan.fields().iter().any(|f| f == "_time");
         let req = ScanRequest {
             columns: Some(columns),
-            earliest: self.earliest,
-            latest: self.latest,
+            earliest: self.range.earliest,
+            latest: self.range.latest,
             time_only_for_window,
         };
         let catalog = ctx.catalog.clone();
@@ -405,8 +404,7 @@ impl MstatsOp {
             Some(nulls) => &keep & nulls.inner(),
             None => keep,
         };
-        let lo = self.earliest.unwrap_or(f64::NEG_INFINITY);
-        let hi = self.latest.unwrap_or(f64::INFINITY);
+        let (lo, hi) = (self.range.lo(), self.range.hi());
         let times = time.values();
         let mut rows = Vec::with_capacity(n);
         for i in keep.set_indices().take_while(|&i| i < n) {

@@ -10,6 +10,7 @@
 use crate::batch::{self, values_at};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
+use crate::time::TimeRange;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
 use arrow_schema::DataType;
@@ -30,17 +31,36 @@ pub enum SearchMode {
 /// Time bounds written in a search expression, resolved to epoch seconds.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct TimeBounds {
-    /// `earliest=` (inclusive).
+    /// `earliest=` (inclusive) in the top-level AND.
     pub earliest: Option<f64>,
-    /// `latest=` (exclusive).
+    /// `latest=` (exclusive) in the top-level AND.
     pub latest: Option<f64>,
+    /// A bound written below an `OR` or `NOT` (`(earliest=-1h) OR (...)`):
+    /// the search still sets its own window (the filter applies those
+    /// bounds), so the picker's range does not apply.
+    pub nested: bool,
 }
 
 impl TimeBounds {
-    /// True when neither bound is set.
+    /// True when no bound is written anywhere.
     pub fn is_empty(&self) -> bool {
-        self.earliest.is_none() && self.latest.is_none()
+        self.earliest.is_none() && self.latest.is_none() && !self.nested
     }
+
+    /// The window these bounds give their search, or `None` when it wrote
+    /// none (the picker's range then applies): see [`TimeRange::written`].
+    pub fn own_range(&self, now: f64) -> Option<TimeRange> {
+        (!self.is_empty()).then(|| TimeRange::written(self.earliest, self.latest, now))
+    }
+}
+
+/// The time bounds a search expression writes, without binding the rest.
+pub fn time_bounds(expr: Option<&SearchExpr>, ctx: &ExecContext) -> Result<TimeBounds> {
+    let mut bounds = TimeBounds::default();
+    if let Some(e) = expr {
+        collect_bounds(e, ctx, &mut bounds, true)?;
+    }
+    Ok(bounds)
 }
 
 /// A bound search-term filter.
@@ -98,12 +118,9 @@ impl SearchFilter {
         mode: SearchMode,
         ctx: &ExecContext,
     ) -> Result<(SearchFilter, TimeBounds)> {
-        let mut bounds = TimeBounds::default();
+        let bounds = time_bounds(expr, ctx)?;
         let node = match expr {
-            Some(e) => {
-                collect_bounds(e, ctx, &mut bounds)?;
-                Some(compile(e, mode, ctx)?)
-            }
+            Some(e) => Some(compile(e, mode, ctx)?),
             None => None,
         };
         Ok((SearchFilter { node }, bounds))
@@ -123,19 +140,35 @@ impl SearchFilter {
     }
 }
 
-fn collect_bounds(e: &SearchExpr, ctx: &ExecContext, b: &mut TimeBounds) -> Result<()> {
+/// Collects the top-level AND's bounds; `top` is false below an OR or NOT,
+/// where a bound only marks the search as setting its own window.
+fn collect_bounds(e: &SearchExpr, ctx: &ExecContext, b: &mut TimeBounds, top: bool) -> Result<()> {
     match &e.kind {
         SearchKind::And(items) => {
             for i in items {
-                collect_bounds(i, ctx, b)?;
+                collect_bounds(i, ctx, b, top)?;
             }
         }
+        SearchKind::Or(items) => {
+            for i in items {
+                collect_bounds(i, ctx, b, false)?;
+            }
+        }
+        SearchKind::Not(inner) => collect_bounds(inner, ctx, b, false)?,
         SearchKind::TimeBound { key, value } => {
             let t = resolve(value, e, ctx)?;
-            match key.as_str() {
-                "earliest" | "starttime" => b.earliest = Some(t),
-                "latest" | "endtime" => b.latest = Some(t),
-                _ => {}
+            let window = matches!(
+                key.as_str(),
+                "earliest" | "starttime" | "latest" | "endtime"
+            );
+            if window && !top {
+                b.nested = true;
+            } else {
+                match key.as_str() {
+                    "earliest" | "starttime" => b.earliest = Some(t),
+                    "latest" | "endtime" => b.latest = Some(t),
+                    _ => {}
+                }
             }
         }
         _ => {}
@@ -153,13 +186,53 @@ fn resolve(value: &str, e: &SearchExpr, ctx: &ExecContext) -> Result<f64> {
     })
 }
 
+/// Whether a bound of each kind is among `items` (an AND group).
+fn group_bounds(items: &[&SearchExpr]) -> (bool, bool) {
+    let (mut e, mut l) = (false, false);
+    for i in items {
+        if let SearchKind::TimeBound { key, .. } = &i.kind {
+            match key.as_str() {
+                "earliest" | "starttime" => e = true,
+                "latest" | "endtime" => l = true,
+                _ => {}
+            }
+        }
+    }
+    (e, l)
+}
+
+/// Compiles an expression; an AND group (or a lone bound) that writes
+/// `earliest` without `latest` also ends at now, as a search's window does
+/// (spl-semantics 2.8), wherever it sits in the expression.
 fn compile(e: &SearchExpr, mode: SearchMode, ctx: &ExecContext) -> Result<Node> {
+    let items: Vec<&SearchExpr> = match &e.kind {
+        SearchKind::And(items) => items.iter().collect(),
+        _ => vec![e],
+    };
+    let node = compile_node(e, mode, ctx)?;
+    Ok(match group_bounds(&items) {
+        (true, false) => Node::And(vec![
+            node,
+            Node::Time {
+                earliest: false,
+                at: ctx.now,
+            },
+        ]),
+        _ => node,
+    })
+}
+
+fn compile_node(e: &SearchExpr, mode: SearchMode, ctx: &ExecContext) -> Result<Node> {
     let ci = mode == SearchMode::Events;
     Ok(match &e.kind {
         SearchKind::And(items) => Node::And(
             items
                 .iter()
-                .map(|i| compile(i, mode, ctx))
+                .map(|i| match i.kind {
+                    // bounds of this group are windowed by `compile` above
+                    SearchKind::TimeBound { .. } => compile_node(i, mode, ctx),
+                    _ => compile(i, mode, ctx),
+                })
                 .collect::<Result<_>>()?,
         ),
         SearchKind::Or(items) => Node::Or(

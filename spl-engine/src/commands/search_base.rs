@@ -8,6 +8,7 @@ use crate::error::Result;
 use crate::operator::Operator;
 use crate::source::{DataKind, ScanRequest, SourceMeta};
 use crate::spec::{CommandKind, CommandSpec, Example};
+use crate::time::TimeRange;
 use arrow_array::cast::AsArray;
 use arrow_array::Array;
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
@@ -33,16 +34,8 @@ pub static SPEC: CommandSpec = CommandSpec {
 pub fn plan(s: &Search, _stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
     let (filter, bounds) = SearchFilter::bind(s.expr.as_ref(), SearchMode::Events, ctx)?;
     // The search's own time bounds replace the time picker's (11.2).
-    let (earliest, latest) = if bounds.is_empty() {
-        (ctx.earliest, ctx.latest)
-    } else {
-        (bounds.earliest, bounds.latest.or(Some(ctx.now)))
-    };
-    Ok(Box::new(BaseSearchOp {
-        filter,
-        earliest,
-        latest,
-    }))
+    let range = TimeRange::for_search(bounds.own_range(ctx.now), ctx.picker);
+    Ok(Box::new(BaseSearchOp { filter, range }))
 }
 
 /// Plans `search` in the middle of a pipeline: a streaming filter.
@@ -72,8 +65,7 @@ impl Operator for FilterOp {
 
 struct BaseSearchOp {
     filter: SearchFilter,
-    earliest: Option<f64>,
-    latest: Option<f64>,
+    range: TimeRange,
 }
 
 /// Adds Splunk's default fields from the dataset's metadata when the data does not carry them.
@@ -104,8 +96,8 @@ impl Operator for BaseSearchOp {
     fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let req = ScanRequest {
             columns: None,
-            earliest: self.earliest,
-            latest: self.latest,
+            earliest: self.range.earliest,
+            latest: self.range.latest,
             time_only_for_window: false,
         };
         let mut matched = Vec::new();
@@ -118,11 +110,8 @@ impl Operator for BaseSearchOp {
             for b in ds.scan.scan(&req)? {
                 let b = with_default_fields(&b?, &ds.meta)?;
                 let mut mask = self.filter.evaluate(&b, ctx)?;
-                if self.earliest.is_some() || self.latest.is_some() {
-                    mask = arrow_arith::boolean::and(
-                        &mask,
-                        &time_mask(&b, self.earliest, self.latest)?,
-                    )?;
+                if !self.range.is_all() {
+                    mask = arrow_arith::boolean::and(&mask, &time_mask(&b, self.range)?)?;
                 }
                 let f = arrow_select::filter::filter_record_batch(&b, &mask)?;
                 if f.num_rows() > 0 {
@@ -163,19 +152,13 @@ impl Operator for BaseSearchOp {
 }
 
 /// `earliest <= _time < latest`; rows without `_time` are outside any bounded window.
-pub fn time_mask(
-    b: &RecordBatch,
-    earliest: Option<f64>,
-    latest: Option<f64>,
-) -> Result<arrow_array::BooleanArray> {
+pub fn time_mask(b: &RecordBatch, range: TimeRange) -> Result<arrow_array::BooleanArray> {
     let Some(t) = batch::column(b, "_time") else {
         return Ok(arrow_array::BooleanArray::from(vec![false; b.num_rows()]));
     };
     let t = arrow_cast::cast(t, &DataType::Float64)?;
     let t = t.as_primitive::<arrow_array::types::Float64Type>();
     Ok(t.iter()
-        .map(|v| {
-            Some(v.is_some_and(|v| earliest.is_none_or(|e| v >= e) && latest.is_none_or(|l| v < l)))
-        })
+        .map(|v| Some(v.is_some_and(|v| range.contains(v))))
         .collect())
 }

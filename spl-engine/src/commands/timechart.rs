@@ -147,7 +147,7 @@ impl Operator for TimechartOp {
             Some(s) => s,
             None => {
                 let mut range = times.clone();
-                if let (Some(e), Some(l)) = (ctx.earliest, ctx.latest) {
+                if let (Some(e), Some(l)) = (ctx.search.earliest, ctx.search.latest) {
                     range = vec![e, l];
                 }
                 match auto_span(&range, self.bins, self.minspan, None, None, true)? {
@@ -171,7 +171,7 @@ impl Operator for TimechartOp {
         }
         let mut fill = Vec::new();
         if self.cont {
-            let (lo, hi) = match (ctx.earliest, ctx.latest) {
+            let (lo, hi) = match (ctx.search.earliest, ctx.search.latest) {
                 (Some(e), Some(l)) if l > e => (Some(e), Some(l - 1e-6)),
                 _ => (
                     times.iter().copied().reduce(f64::min),

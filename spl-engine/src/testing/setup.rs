@@ -83,13 +83,15 @@ impl Setup {
         })
     }
 
+    /// Sets the picker's earliest side; an empty value clears it.
     pub(crate) fn set_earliest(&mut self, t: &str) {
-        self.earliest = Some(t.to_string());
+        self.earliest = (!t.is_empty()).then(|| t.to_string());
         self.engine = None;
     }
 
+    /// Sets the picker's latest side; an empty value clears it.
     pub(crate) fn set_latest(&mut self, t: &str) {
-        self.latest = Some(t.to_string());
+        self.latest = (!t.is_empty()).then(|| t.to_string());
         self.engine = None;
     }
 

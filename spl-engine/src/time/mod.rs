@@ -8,8 +8,10 @@
 //! Feb 28/29).
 
 mod format;
+mod range;
 
 pub use format::{strftime, strptime};
+pub use range::TimeRange;
 
 use crate::error::{EngineError, Result};
 use jiff::civil::DateTime;

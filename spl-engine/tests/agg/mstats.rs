@@ -258,8 +258,7 @@ fn time_window_is_earliest_inclusive_latest_exclusive() {
         ],
     );
     let mut c = ctx_with(vec![dataset("main", vec![b])]);
-    c.earliest = Some(10.0);
-    c.latest = Some(30.0);
+    c.picker = spl_engine::time::TimeRange::written(Some(10.0), Some(30.0), c.now);
     let cmd = mstats_cmd(
         vec![agg("sum", Some("m"), None), agg("count", Some("m"), None)],
         &[],
