@@ -15,9 +15,17 @@ pub(crate) struct Located {
     source: NamedSource<String>,
     span: Option<Span>,
     note: Option<String>,
+    warning: bool,
 }
 
 impl Located {
+    /// The same diagnostic, rendered as a warning (the search is valid but
+    /// will not run as it is).
+    pub(crate) fn into_warning(mut self) -> Self {
+        self.warning = true;
+        self
+    }
+
     /// An error whose spans point into `query` (macro errors, or parse errors
     /// of a query without macros).
     pub(crate) fn in_query(
@@ -31,6 +39,7 @@ impl Located {
             source: NamedSource::new(name, query.to_string()),
             span,
             note: None,
+            warning: false,
         }
     }
 
@@ -66,6 +75,7 @@ impl Located {
                 source: NamedSource::new(name, expanded.source_map.query().to_string()),
                 span: Some(loc.span_in_origin),
                 note: None,
+                warning: false,
             },
             Some((origin, text)) => {
                 let query = expanded.source_map.query();
@@ -79,6 +89,7 @@ impl Located {
                     source: NamedSource::new(origin, text),
                     span: Some(loc.span_in_origin),
                     note,
+                    warning: false,
                 }
             }
         }
@@ -109,6 +120,10 @@ impl std::error::Error for Located {}
 impl Diagnostic for Located {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.inner.code()
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        self.warning.then_some(miette::Severity::Warning)
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {

@@ -1,10 +1,11 @@
 //! `spl parse`: expand macros, parse, print the canonical search and an
-//! outline (or the AST as JSON). Exit codes: 0 parsed, 1 macro or parse
-//! error, 2 unreadable input or macro file.
+//! outline (or the AST as JSON); warn about Splunk commands the engine does
+//! not run. Exit codes: 0 parsed, 1 macro or parse error (unknown commands
+//! and options included), 2 unreadable input or macro file.
 
 use crate::diagnostic::{render, Located};
 use crate::input::QueryInput;
-use spl_parser::ast::{Command, Pipeline, Query, SearchExpr, SearchKind};
+use spl_parser::ast::{Command, Pipeline, Query};
 use spl_parser::macros::{expand, MacroSet};
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -68,6 +69,14 @@ pub(crate) fn run(args: &ParseArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    // Valid SPL that the engine will not run: warn, so a rule author can
+    // lint a detection with `spl parse` (the exit code stays 0).
+    for e in spl_engine::plan::unsupported_commands(&ast.pipeline) {
+        eprint!(
+            "{}",
+            render(&Located::in_expansion(e, &name, &expanded).into_warning())
+        );
+    }
     match args.format {
         Format::Json => match serde_json::to_string_pretty(&ast) {
             Ok(s) => println!("{s}"),
@@ -107,37 +116,8 @@ fn outline(out: &mut String, p: &Pipeline, depth: usize) {
         if !args.is_empty() {
             let _ = writeln!(out, "{pad}     {args}");
         }
-        for sub in subpipelines(&st.command) {
-            outline(out, sub, depth + 2);
+        for sub in st.command.subsearches() {
+            outline(out, &sub.pipeline, depth + 2);
         }
-    }
-}
-
-/// Nested pipelines of a command, for the outline.
-fn subpipelines(c: &Command) -> Vec<&Pipeline> {
-    match c {
-        Command::Join(j) => vec![&j.subsearch.pipeline],
-        Command::Append(a) => vec![&a.subsearch.pipeline],
-        Command::Appendpipe(a) => vec![&a.subpipeline.pipeline],
-        Command::Multisearch(m) => m.subsearches.iter().map(|s| &s.pipeline).collect(),
-        Command::Map(m) => m.subsearch.iter().map(|s| &s.pipeline).collect(),
-        Command::Generic(g) => g.subsearches.iter().map(|s| &s.pipeline).collect(),
-        Command::Search(s) => {
-            let mut v = Vec::new();
-            if let Some(e) = &s.expr {
-                search_subs(e, &mut v);
-            }
-            v
-        }
-        _ => Vec::new(),
-    }
-}
-
-fn search_subs<'a>(e: &'a SearchExpr, out: &mut Vec<&'a Pipeline>) {
-    match &e.kind {
-        SearchKind::And(v) | SearchKind::Or(v) => v.iter().for_each(|x| search_subs(x, out)),
-        SearchKind::Not(x) => search_subs(x, out),
-        SearchKind::Subsearch(s) => out.push(&s.pipeline),
-        _ => {}
     }
 }

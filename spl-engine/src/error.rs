@@ -8,6 +8,17 @@ use miette::Diagnostic;
 use spl_parser::Span;
 use thiserror::Error;
 
+impl From<spl_parser::options::OptError> for EngineError {
+    fn from(e: spl_parser::options::OptError) -> Self {
+        EngineError::InvalidArgument {
+            message: e.message,
+            span: e.span,
+            label: e.label,
+            help: None,
+        }
+    }
+}
+
 /// Result alias for the engine.
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
 
@@ -19,18 +30,34 @@ pub enum EngineError {
     #[diagnostic(transparent)]
     Parse(#[from] spl_parser::ParseError),
 
-    /// A command with no implementation in the engine.
-    #[error("unknown command `{name}`")]
+    /// A Splunk command the engine does not run (yet). Words that are no
+    /// command at all are parse errors (`spl::parse::unknown_command`).
+    #[error("`{name}` is a Splunk command this engine does not run yet")]
     #[diagnostic(
-        code(spl::run::unknown_command),
-        help(
-            "this command is parsed but not executed by the engine yet; see docs/compatibility.md"
-        )
+        code(spl::run::unsupported_command),
+        help("see docs/compatibility.md for the commands the engine runs")
     )]
-    UnknownCommand {
+    UnsupportedCommand {
         /// Command name.
         name: String,
         /// The command name's span.
+        #[label("not supported")]
+        span: Span,
+    },
+
+    /// A documented option of a command that the engine does not implement:
+    /// rejected rather than ignored, since ignoring it would change results.
+    #[error("option `{name}` of `{command}` is not supported by this engine yet")]
+    #[diagnostic(
+        code(spl::run::unsupported_option),
+        help("remove it, or see docs/compatibility.md for the options each command supports")
+    )]
+    UnsupportedOption {
+        /// The command.
+        command: String,
+        /// The option as written.
+        name: String,
+        /// The option.
         #[label("not supported")]
         span: Span,
     },
@@ -160,6 +187,15 @@ pub enum EngineError {
 }
 
 impl EngineError {
+    /// A documented option (or option value) the engine does not implement.
+    pub(crate) fn unsupported_option(command: &str, opt: &spl_parser::ast::Opt) -> Self {
+        EngineError::UnsupportedOption {
+            command: command.to_string(),
+            name: format!("{}={}", opt.key.node, opt.value.node),
+            span: opt.key.span.join(opt.value.span),
+        }
+    }
+
     /// True for errors caused by the input data (exit code 2 in the CLI) rather
     /// than by the query (exit code 1).
     pub fn is_data_error(&self) -> bool {

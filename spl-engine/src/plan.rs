@@ -9,6 +9,7 @@ use crate::operator::Operator;
 use crate::time::TimeRange;
 use arrow_array::RecordBatch;
 use spl_parser::ast::{Command, Pipeline, Stage};
+use spl_parser::options::OptReader;
 
 /// Plans every stage of a pipeline. `has_input` is true when the pipeline
 /// receives rows from outside (a `foreach` template, `appendpipe`); otherwise
@@ -27,8 +28,56 @@ pub fn plan_pipeline(
 }
 
 /// Plans one stage. `first` is true for the generating position.
+///
+/// Options reach the planner through an [`OptReader`] over the command's
+/// declared options; one written (and accepted by the parser) that the
+/// planner never read is a documented option the engine does not implement,
+/// and is rejected here rather than silently ignored.
 pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<dyn Operator>> {
-    let unknown = || EngineError::UnknownCommand {
+    let spec = spl_parser::command_spec(&stage.name.node);
+    let o = OptReader::new(
+        spec.map_or("", |s| s.name),
+        stage.command.options(),
+        spec.map_or(&[], |s| s.options),
+    );
+    let op = plan_command(stage, ctx, first, &o)?;
+    if let Some(opt) = o.unread().first() {
+        return Err(EngineError::unsupported_option(o.command(), opt));
+    }
+    Ok(op)
+}
+
+/// Whether the engine runs a command (the others parse, and are rejected
+/// with `spl::run::unsupported_command` when planned).
+pub fn runs(command: &Command) -> bool {
+    !matches!(
+        command,
+        Command::Tstats(_) | Command::From(_) | Command::Collect(_) | Command::Generic(_)
+    )
+}
+
+/// Every command of a search, nested pipelines included, that the engine
+/// does not run: what `spl parse` reports so a rule author can lint a search.
+pub fn unsupported_commands(pipeline: &Pipeline) -> Vec<EngineError> {
+    let mut out = Vec::new();
+    pipeline.walk_stages(&mut |st| {
+        if !runs(&st.command) {
+            out.push(EngineError::UnsupportedCommand {
+                name: st.name.node.clone(),
+                span: st.name.span,
+            });
+        }
+    });
+    out
+}
+
+fn plan_command(
+    stage: &Stage,
+    ctx: &ExecContext,
+    first: bool,
+    o: &OptReader,
+) -> Result<Box<dyn Operator>> {
+    let unsupported = || EngineError::UnsupportedCommand {
         name: stage.name.node.clone(),
         span: stage.name.span,
     };
@@ -42,43 +91,44 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Table(t) => commands::table::plan(t),
         Command::Fillnull(f) => commands::fillnull::plan(f),
         Command::Sort(s) => commands::sort::plan(s, stage)?,
-        Command::Head(h) => commands::head::plan(h, ctx)?,
+        Command::Head(h) => commands::head::plan(h, o, ctx)?,
         Command::Tail(t) => commands::head::plan_tail(t),
-        Command::Dedup(d) => commands::dedup::plan(d, stage)?,
-        Command::Join(j) => commands::join::plan(j, stage, ctx)?,
-        Command::Append(a) => commands::append::plan(a, ctx)?,
-        Command::Foreach(f) => commands::foreach::plan(f, stage, ctx)?,
-        Command::Makeresults(m) => commands::makeresults::plan(m, stage, ctx)?,
-        Command::Stats(s) => commands::stats::plan_stats(s, stage, ctx)?,
-        Command::Eventstats(s) => commands::eventstats::plan_eventstats(s, stage, ctx)?,
-        Command::Streamstats(s) => commands::streamstats::plan_streamstats(s, stage, ctx)?,
-        Command::Mstats(m) => commands::mstats::plan_mstats(m, stage, ctx)?,
-        Command::Lookup(l) => commands::lookup::plan(l, ctx)?,
-        Command::Inputlookup(i) => commands::inputlookup::plan(i, ctx)?,
-        Command::Outputlookup(o) => commands::outputlookup::plan(o),
-        Command::Iplocation(i) => commands::iplocation::plan(i, stage, ctx)?,
-        Command::Convert(c) => commands::convert::plan(c, stage, ctx)?,
-        Command::Rex(r) => commands::rex::plan(r, stage, ctx)?,
+        Command::Dedup(d) => commands::dedup::plan(d, o, stage)?,
+        Command::Join(j) => commands::join::plan(j, o, stage, ctx)?,
+        Command::Append(a) => commands::append::plan(a, o, ctx)?,
+        Command::Foreach(f) => commands::foreach::plan(f, o, stage, ctx)?,
+        Command::Makeresults(m) => commands::makeresults::plan(m, o, stage, ctx)?,
+        Command::Stats(s) => commands::stats::plan_stats(s, o, stage, ctx)?,
+        Command::Eventstats(s) => commands::eventstats::plan_eventstats(s, o, stage, ctx)?,
+        Command::Streamstats(s) => commands::streamstats::plan_streamstats(s, o, stage, ctx)?,
+        Command::Mstats(m) => commands::mstats::plan_mstats(m, o, stage, ctx)?,
+        Command::Lookup(l) => commands::lookup::plan(l, o, ctx)?,
+        Command::Inputlookup(i) => commands::inputlookup::plan(i, o, ctx)?,
+        Command::Outputlookup(x) => commands::outputlookup::plan(x, o)?,
+        Command::Iplocation(i) => commands::iplocation::plan(i, o, stage, ctx)?,
+        Command::Convert(c) => commands::convert::plan(c, o, stage, ctx)?,
+        Command::Rex(r) => commands::rex::plan(r, o, stage, ctx)?,
         Command::Regex(r) => commands::regex::plan(r, stage, ctx)?,
-        Command::Bin(b) => commands::bin::plan(b, stage, ctx)?,
-        Command::Spath(s) => commands::spath::plan(s, stage, ctx)?,
-        Command::Mvexpand(m) => commands::mvexpand::plan(m, stage, ctx)?,
-        Command::Mvcombine(m) => commands::mvcombine::plan(m, stage, ctx)?,
-        Command::Makemv(m) => commands::makemv::plan(m, stage, ctx)?,
-        Command::Appendpipe(a) => commands::appendpipe::plan(a, stage, ctx)?,
-        Command::Top(t) => commands::top::plan(t, stage, false)?,
-        Command::Rare(t) => commands::top::plan(t, stage, true)?,
-        Command::Addtotals(a) => commands::addtotals::plan(a, stage, ctx)?,
+        Command::Bin(b) => commands::bin::plan(b, o, stage, ctx)?,
+        Command::Spath(s) => commands::spath::plan(s, o, stage, ctx)?,
+        Command::Mvexpand(m) => commands::mvexpand::plan(m, o, stage, ctx)?,
+        Command::Mvcombine(m) => commands::mvcombine::plan(m, o, stage, ctx)?,
+        Command::Makemv(m) => commands::makemv::plan(m, o, stage, ctx)?,
+        Command::Appendpipe(a) => commands::appendpipe::plan(a, o, stage, ctx)?,
+        Command::Top(t) => commands::top::plan(t, o, stage, false)?,
+        Command::Rare(t) => commands::top::plan(t, o, stage, true)?,
+        Command::Addtotals(a) => commands::addtotals::plan(a, o, stage, ctx)?,
         Command::Replace(r) => commands::replace::plan(r, stage, ctx)?,
-        Command::Transaction(t) => commands::transaction::plan(t, stage, ctx)?,
-        Command::Timechart(t) => commands::timechart::plan(t, stage, ctx)?,
-        Command::Chart(c) => commands::chart::plan(c, stage, ctx)?,
+        Command::Transaction(t) => commands::transaction::plan(t, o, stage, ctx)?,
+        Command::Timechart(t) => commands::timechart::plan(t, o, stage, ctx)?,
+        Command::Chart(c) => commands::chart::plan(c, o, stage, ctx)?,
         Command::Multisearch(m) => commands::multisearch::plan(m, stage, ctx)?,
         Command::Return(r) => commands::return_::plan(r, stage, ctx)?,
-        Command::Format(f) => commands::format::plan(f, stage, ctx)?,
-        Command::Map(m) => commands::map::plan(m, stage, ctx)?,
+        Command::Format(f) => commands::format::plan(f, o, stage, ctx)?,
+        Command::Map(m) => commands::map::plan(m, o, stage, ctx)?,
         Command::Tstats(_) | Command::From(_) | Command::Collect(_) | Command::Generic(_) => {
-            return Err(unknown())
+            debug_assert!(!runs(&stage.command));
+            return Err(unsupported());
         }
     })
 }

@@ -274,15 +274,22 @@ fn append_adds_subsearch_rows() {
 }
 
 #[test]
-fn unknown_command_is_rejected_with_span() {
+fn unknown_and_unsupported_commands_are_told_apart_with_spans() {
     let e = sample();
     let err = e.run("index=web | frobnicate x=1").unwrap_err();
-    let code = spl_engine::testing::runner::code_of(&err);
-    assert_eq!(code, "spl::run::unknown_command");
+    assert_eq!(
+        spl_engine::testing::runner::code_of(&err),
+        "spl::parse::unknown_command"
+    );
+    let err = e.run("index=web | xyseries a b c").unwrap_err();
+    assert_eq!(
+        spl_engine::testing::runner::code_of(&err),
+        "spl::run::unsupported_command"
+    );
     match err {
-        spl_engine::EngineError::UnknownCommand { name, span } => {
-            assert_eq!(name, "frobnicate");
-            assert_eq!((span.start, span.end), (12, 22));
+        spl_engine::EngineError::UnsupportedCommand { name, span } => {
+            assert_eq!(name, "xyseries");
+            assert_eq!((span.start, span.end), (12, 20));
         }
         other => panic!("{other:?}"),
     }

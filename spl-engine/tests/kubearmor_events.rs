@@ -312,14 +312,7 @@ fn run_detection(data: &Path) -> String {
     let engine = spl_engine::session::Engine::builder(1_678_500_000.0)
         .add_events(meta.clone(), read_kubearmor(data, &meta).unwrap())
         .build();
-    let result = match engine.run(search) {
-        Err(spl_engine::EngineError::UnknownCommand { name, .. }) if name == "bin" => {
-            assert!(search.contains("| bin _time span=1m"));
-            let bucketed = search.replace("| bin _time span=1m", "| eval _time=floor(_time/60)*60");
-            engine.run(&bucketed).unwrap()
-        }
-        other => other.unwrap(),
-    };
+    let result = engine.run(search).unwrap();
     let table = spl_engine::render::table(&result.batches, &jiff::tz::TimeZone::UTC).unwrap();
     spl_engine::render::to_jsonl(&table)
 }

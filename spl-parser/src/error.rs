@@ -144,6 +144,49 @@ pub enum ParseError {
         #[help]
         help: Option<String>,
     },
+    /// An option the command does not have.
+    #[error("unknown option `{name}` of `{command}`")]
+    #[diagnostic(code(spl::parse::unknown_option))]
+    UnknownOption {
+        /// The command's canonical name.
+        command: String,
+        /// The option as written.
+        name: String,
+        /// The option name.
+        #[label("not an option of `{command}`")]
+        span: Span,
+        /// "did you mean" or the command's options.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// An option written twice (Splunk: "should not be specified more than once").
+    #[error("duplicate option `{name}`: expected it at most once")]
+    #[diagnostic(code(spl::parse::duplicate_option))]
+    DuplicateOption {
+        /// The option as written the second time.
+        name: String,
+        /// The second occurrence.
+        #[label("written again here")]
+        span: Span,
+        /// The command's usage.
+        #[help]
+        help: Option<String>,
+    },
+
+    /// A word in command position that is no Splunk command.
+    #[error("unknown command `{name}`")]
+    #[diagnostic(code(spl::parse::unknown_command))]
+    UnknownCommand {
+        /// The name as written.
+        name: String,
+        /// The name.
+        #[label("not a Splunk command")]
+        span: Span,
+        /// "did you mean".
+        #[help]
+        help: Option<String>,
+    },
     // --- macro expansion ---
     /// A ```` ``` ```` comment without its closing ```` ``` ````.
     #[error("unterminated comment: expected closing ```, found end of input")]

@@ -10,10 +10,12 @@ mod commands;
 pub mod error;
 pub mod macros;
 pub mod normalize;
+pub mod options;
 mod parser;
 pub mod span;
+pub mod suggest;
 
-pub use commands::{is_known_command, suggest_command};
+pub use commands::{command_spec, is_known_command, suggest_command, CommandSpec};
 pub use error::ParseError;
 pub use parser::args::is_agg_function;
 pub use span::{Span, Spanned};
@@ -79,8 +81,8 @@ mod tests {
     }
 
     #[test]
-    fn unknown_commands_stay_generic() {
-        let q = parse("| nosuchcmd a=1 \"b c\" [search x] | head 1").unwrap();
+    fn splunk_commands_without_a_typed_node_stay_generic() {
+        let q = parse("| xyseries a=1 \"b c\" [search x] | head 1").unwrap();
         let Command::Generic(g) = &q.pipeline.stages[0].command else {
             panic!("not generic");
         };
@@ -88,6 +90,46 @@ mod tests {
         assert_eq!(args, ["a=1", "\"b c\"", "[search x]"]);
         assert_eq!(g.subsearches.len(), 1);
         assert_eq!(suggest_command("stast"), Some("stats"));
+    }
+
+    #[test]
+    fn words_that_are_no_command_are_errors_with_a_suggestion() {
+        let e = parse("search a | stat count").unwrap_err();
+        assert_eq!(e.to_string(), "unknown command `stat`");
+        assert_eq!(e.span(), Some(Span::new(11, 15)));
+        assert!(
+            matches!(&e, ParseError::UnknownCommand { help: Some(h), .. } if h == "did you mean `stats`?")
+        );
+        let e = parse("| makeresults | join x [| nosuchcmd]").unwrap_err();
+        assert!(
+            matches!(&e, ParseError::UnknownCommand { help: None, .. }),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn options_are_checked_against_the_command() {
+        let e = parse("| dedup keepempy=true host").unwrap_err();
+        assert_eq!(e.to_string(), "unknown option `keepempy` of `dedup`");
+        assert!(
+            matches!(&e, ParseError::UnknownOption { help: Some(h), .. } if h == "did you mean `keepempty`?")
+        );
+        let e = parse("| stats bogus=1 count").unwrap_err();
+        assert!(matches!(&e, ParseError::UnknownOption { .. }), "{e:?}");
+        let e = parse("| dedup keepempty=maybe host").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "invalid `keepempty` value: expected a boolean (true, false, t, f, yes, no, 1 or 0), found `maybe`"
+        );
+        let e = parse("| dedup keepempty=t host keepempty=f").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "duplicate option `keepempty`: expected it at most once"
+        );
+        assert!(parse("| makeresults splunk_server_group=a splunk_server_group=b").is_ok());
+        assert!(parse("| dedup KEEPEMPTY=Yes host").is_ok());
+        // an inner command's options are its own
+        assert!(parse("| join type=left x [search a | dedup keepempty=t x]").is_ok());
     }
 
     #[test]

@@ -231,32 +231,12 @@ fn parse_percentile(lower: &str, name: &str, span: Span) -> Result<Option<AggFun
 }
 
 fn unknown(name: &str, span: Span) -> EngineError {
-    let lower = name.to_ascii_lowercase();
-    let best = STATS_NAMES
-        .iter()
-        .map(|c| (edit_distance(&lower, c), *c))
-        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
-        .min_by_key(|(d, _)| *d);
+    let best = spl_parser::suggest::did_you_mean(name, STATS_NAMES.iter().copied());
     EngineError::UnknownFunction {
         name: name.to_string(),
         span,
-        help: best.map(|(_, c)| format!("did you mean `{c}`?")),
+        help: best.map(|c| format!("did you mean `{c}`?")),
     }
-}
-
-/// Levenshtein distance over bytes (names are ASCII).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b = b.as_bytes();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.bytes().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev.last().copied().unwrap_or(0)
 }
 
 #[cfg(test)]

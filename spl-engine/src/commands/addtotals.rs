@@ -3,8 +3,7 @@
 //! field, default `Total`) and optionally per column (an appended result)
 //! (Splunk's "addtotals" reference page).
 
-use super::args::{check_known, wildcard_fields, Texts};
-use super::stats::bool_opt;
+use super::args::{wildcard_fields, Texts};
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -16,7 +15,8 @@ use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::DataType;
 use indexmap::IndexMap;
-use spl_parser::ast::{find_opt, Addtotals, Stage};
+use spl_parser::ast::{Addtotals, Stage};
+use spl_parser::options::OptReader;
 use std::sync::Arc;
 
 /// The `addtotals` command's metadata.
@@ -34,26 +34,18 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `addtotals`.
-pub fn plan(a: &Addtotals, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(
-        &a.options,
-        "addtotals",
-        &[
-            "row",
-            "col",
-            "fieldname",
-            "labelfield",
-            "label",
-            "fieldformat",
-        ],
-    )?;
-    let text = |k: &str| find_opt(&a.options, k).map(|o| o.value.node.clone());
+pub fn plan(
+    a: &Addtotals,
+    o: &OptReader,
+    _stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
     Ok(Box::new(AddtotalsOp {
-        row: bool_opt(&a.options, "row", true)?,
-        col: bool_opt(&a.options, "col", false)?,
-        fieldname: text("fieldname").unwrap_or_else(|| "Total".into()),
-        labelfield: text("labelfield"),
-        label: text("label").unwrap_or_else(|| "Total".into()),
+        row: o.flag("row")?,
+        col: o.flag("col")?,
+        fieldname: o.text_or_default("fieldname").unwrap_or_default(),
+        labelfield: o.text("labelfield").map(|v| v.node.clone()),
+        label: o.text_or_default("label").unwrap_or_default(),
         fields: a.fields.iter().map(|f| f.node.clone()).collect(),
         col_sums: IndexMap::new(),
     }))

@@ -1,12 +1,13 @@
 //! `append [subsearch]`: the subsearch's results after the main results.
 
 use crate::context::ExecContext;
-use crate::error::Result;
+use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::{Append, Pipeline};
+use spl_parser::options::OptReader;
 
 /// The `append` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -23,14 +24,26 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `append`.
-pub fn plan(a: &Append, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub fn plan(a: &Append, o: &OptReader, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    if o.flag("extendtimerange")? {
+        if let Some(opt) = o.get("extendtimerange") {
+            return Err(EngineError::unsupported_option("append", opt));
+        }
+    }
+    // Offline subsearches are not time-limited or cached: these cannot
+    // change a result.
+    o.count("maxtime")?;
+    o.count("timeout")?;
     Ok(Box::new(AppendOp {
         sub: a.subsearch.pipeline.clone(),
+        maxout: o.count_or_default("maxout")?.unwrap_or(50_000) as usize,
     }))
 }
 
 struct AppendOp {
     sub: Pipeline,
+    /// Most subsearch results kept (`maxout`).
+    maxout: usize,
 }
 
 impl Operator for AppendOp {
@@ -41,7 +54,7 @@ impl Operator for AppendOp {
         let mut out = plan::execute(&self.sub, ctx)?;
         let mut rows = 0usize;
         out.retain_mut(|b| {
-            let keep = 50_000usize.saturating_sub(rows);
+            let keep = self.maxout.saturating_sub(rows);
             if b.num_rows() > keep {
                 *b = b.slice(0, keep);
             }

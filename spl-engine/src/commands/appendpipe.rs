@@ -1,7 +1,6 @@
 //! `appendpipe [<subpipeline>]`: runs a pipeline over the current results
 //! and appends its output after them (Splunk's "appendpipe" reference page).
 
-use super::args::check_known;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
@@ -9,6 +8,7 @@ use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::{Appendpipe, Stage};
+use spl_parser::options::OptReader;
 
 /// The `appendpipe` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -25,9 +25,14 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `appendpipe`; the subpipeline is planned now so errors surface before running.
-pub fn plan(a: &Appendpipe, _stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(&a.options, "appendpipe", &["run_in_preview"])?;
-    super::stats::bool_opt(&a.options, "run_in_preview", true)?;
+pub fn plan(
+    a: &Appendpipe,
+    o: &OptReader,
+    _stage: &Stage,
+    ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    // Previews do not exist offline: the option cannot change a result.
+    o.flag("run_in_preview")?;
     let ops = plan::plan_pipeline(&a.subpipeline.pipeline, ctx, true)?;
     Ok(Box::new(AppendpipeOp {
         ops,

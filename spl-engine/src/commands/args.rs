@@ -1,8 +1,7 @@
-//! Option checking and per-row value access shared by the text-oriented
-//! commands (`rex`, `convert`, `mvexpand`, `makemv`, `top`, ...).
-//!
-//! Splunk rejects unknown options with an error, so every command checks its
-//! options against a list; values that do not parse are positioned errors.
+//! Regex compilation and per-row value access shared by the text-oriented
+//! commands (`rex`, `convert`, `mvexpand`, `makemv`, `top`, ...). Options
+//! are declared in the parser's command table and read through
+//! `spl_parser::options::OptReader` (see `plan::plan_stage`).
 
 use crate::error::{EngineError, Result};
 use crate::value::{self, multivalue_type};
@@ -10,46 +9,8 @@ use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, ListArray, StringArray};
 use arrow_schema::{DataType, Field};
-use spl_parser::ast::{find_opt, Opt};
 use spl_parser::Span;
 use std::sync::Arc;
-
-/// Rejects options whose key is not in `known` (case-insensitive).
-pub(crate) fn check_known(opts: &[Opt], command: &str, known: &[&str]) -> Result<()> {
-    for o in opts {
-        if !known.iter().any(|k| k.eq_ignore_ascii_case(&o.key.node)) {
-            return Err(EngineError::InvalidArgument {
-                message: format!("expected an option of `{command}`, found `{}`", o.key.node),
-                span: o.key.span,
-                label: "unknown option".into(),
-                help: Some(if known.is_empty() {
-                    format!("`{command}` takes no options")
-                } else {
-                    format!("valid options: {}", known.join(", "))
-                }),
-            });
-        }
-    }
-    Ok(())
-}
-
-/// The value of option `key` as a non-negative integer.
-pub(crate) fn usize_opt(opts: &[Opt], key: &str) -> Result<Option<(usize, Span)>> {
-    let Some(o) = find_opt(opts, key) else {
-        return Ok(None);
-    };
-    match o.value.node.trim().parse::<usize>() {
-        Ok(n) => Ok(Some((n, o.value.span))),
-        Err(_) => Err(EngineError::invalid(
-            format!(
-                "expected a non-negative integer for `{}`, found `{}`",
-                o.key.node, o.value.node
-            ),
-            o.value.span,
-            "not an integer",
-        )),
-    }
-}
 
 /// Compiles a query regex (PCRE adapted to Rust `regex`); errors point at it.
 pub(crate) fn compile_regex(pattern: &str, span: Span) -> Result<regex::Regex> {

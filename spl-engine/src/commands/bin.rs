@@ -9,7 +9,7 @@
 //! smallest span giving at most N bins over the data, so the command must see
 //! all results first.
 
-use super::args::{build_texts, check_known, usize_opt, RowVals, Texts};
+use super::args::{build_texts, RowVals, Texts};
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -21,7 +21,8 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::DataType;
-use spl_parser::ast::{find_opt, Bin, Opt, Stage};
+use spl_parser::ast::{Bin, Opt, Stage};
+use spl_parser::options::OptReader;
 use spl_parser::Span;
 use std::sync::Arc;
 
@@ -159,44 +160,47 @@ fn num_opt(o: Option<&Opt>) -> Result<Option<f64>> {
 }
 
 /// Plans `bin`/`bucket`.
-pub fn plan(b: &Bin, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(
-        &b.options,
-        &stage.name.node,
-        &["span", "bins", "minspan", "start", "end", "aligntime"],
-    )?;
+pub fn plan(
+    b: &Bin,
+    o: &OptReader,
+    _stage: &Stage,
+    ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
     let field = b.field.node.clone();
     let is_time = field == "_time";
-    let mode = match find_opt(&b.options, "span") {
-        Some(o) => Mode::Fixed(parse_span(&o.value.node, o.value.span, is_time)?),
+    // With `span`, the other sizing options have no effect (as in Splunk).
+    let bins = match o.count("bins")? {
+        Some((0, span)) => {
+            return Err(EngineError::invalid(
+                "expected bins to be at least 1, found 0",
+                span,
+                "no bins",
+            ))
+        }
+        Some((n, _)) => n as usize,
+        None => 100,
+    };
+    let minspan = match o.get("minspan") {
+        Some(m) => Some(parse_span(&m.value.node, m.value.span, is_time)?),
+        None => None,
+    };
+    let start = num_opt(o.get("start"))?;
+    let end = num_opt(o.get("end"))?;
+    let mode = match o.get("span") {
+        Some(sp) => Mode::Fixed(parse_span(&sp.value.node, sp.value.span, is_time)?),
         None => {
-            let bins = match usize_opt(&b.options, "bins")? {
-                Some((0, span)) => {
-                    return Err(EngineError::invalid(
-                        "expected bins to be at least 1, found 0",
-                        span,
-                        "no bins",
-                    ))
-                }
-                Some((n, _)) => n,
-                None => 100,
-            };
-            let minspan = match find_opt(&b.options, "minspan") {
-                Some(o) => Some(parse_span(&o.value.node, o.value.span, is_time)?),
-                None => None,
-            };
             // a time minspan on a non-time field still means time bins
             let time = is_time || matches!(minspan, Some(BinSpan::Time(_)));
             Mode::Auto {
                 bins,
                 minspan,
-                start: num_opt(find_opt(&b.options, "start"))?,
-                end: num_opt(find_opt(&b.options, "end"))?,
+                start,
+                end,
                 time,
             }
         }
     };
-    let align = match find_opt(&b.options, "aligntime") {
+    let align = match o.get("aligntime") {
         None => None,
         Some(o) => {
             let v = o.value.node.trim();

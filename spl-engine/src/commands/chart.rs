@@ -11,9 +11,9 @@
 //! With one aggregation a series column is named by its value; with several,
 //! `<agg>: <value>`. Missing cells are null, except `count`/`dc`, which are 0.
 
-use super::args::{build_texts, check_known, RowVals, Texts};
+use super::args::{build_texts, RowVals, Texts};
 use super::groupby::{cmp_keys, KeyVal};
-use super::stats::{bool_opt, make_batch, Aggregator, StatsSpec};
+use super::stats::{make_batch, Aggregator, StatsSpec};
 use crate::aggregate::AggFunc;
 use crate::batch;
 use crate::context::ExecContext;
@@ -26,7 +26,8 @@ use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::DataType;
 use indexmap::IndexMap;
-use spl_parser::ast::{self, find_opt, Chart, Opt, Stage};
+use spl_parser::ast::{self, Chart, Stage};
+use spl_parser::options::OptReader;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -43,9 +44,6 @@ pub static SPEC: CommandSpec = CommandSpec {
     }],
     compat: "`span`/`bins` on the OVER field, `agg=` series ranking and `format`/`sep` are not supported. Series columns are in value order with NULL and OTHER last.",
 };
-
-/// The options chart and timechart share.
-pub(crate) const SERIES_OPTIONS: &[&str] = &["limit", "useother", "usenull", "otherstr", "nullstr"];
 
 /// The bound pivot: rows, an optional series field and the series options.
 pub(crate) struct Pivot {
@@ -85,7 +83,7 @@ fn key_text(k: &KeyVal) -> String {
 impl Pivot {
     /// Binds the aggregations and options of chart/timechart.
     pub(crate) fn bind(
-        options: &[Opt],
+        o: &OptReader,
         aggs: &[ast::Agg],
         row: Option<&ast::FieldName>,
         split: Option<&ast::FieldName>,
@@ -98,8 +96,8 @@ impl Pivot {
             aggs: aggs.to_vec(),
             by,
         };
-        let spec = StatsSpec::bind(&stats, stage, ctx)?;
-        let limit = match find_opt(options, "limit") {
+        let spec = StatsSpec::bind(&stats, o, stage, ctx)?;
+        let limit = match o.get("limit") {
             None => 10,
             Some(o) => {
                 let v = o.value.node.trim().to_ascii_lowercase();
@@ -116,18 +114,16 @@ impl Pivot {
                 })?
             }
         };
-        let text = |k: &str, d: &str| {
-            find_opt(options, k).map_or_else(|| d.to_string(), |o| o.value.node.clone())
-        };
+        let text = |k: &str| o.text_or_default(k).unwrap_or_default();
         Ok(Pivot {
             spec,
             row: row.map(|r| r.node.clone()),
             split: split.map(|s| s.node.clone()),
             limit: if limit == 0 { usize::MAX } else { limit },
-            useother: bool_opt(options, "useother", true)?,
-            usenull: bool_opt(options, "usenull", true)?,
-            otherstr: text("otherstr", "OTHER"),
-            nullstr: text("nullstr", "NULL"),
+            useother: o.flag("useother")?,
+            usenull: o.flag("usenull")?,
+            otherstr: text("otherstr"),
+            nullstr: text("nullstr"),
         })
     }
 
@@ -385,8 +381,12 @@ impl Pivot {
 }
 
 /// Plans `chart`.
-pub fn plan(c: &Chart, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(&c.options, "chart", SERIES_OPTIONS)?;
+pub fn plan(
+    c: &Chart,
+    o: &OptReader,
+    stage: &Stage,
+    ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
     let (row, split) = match (&c.over, c.by.as_slice()) {
         (Some(o), []) => (Some(o), None),
         (Some(o), [b]) => (Some(o), Some(b)),
@@ -402,7 +402,7 @@ pub fn plan(c: &Chart, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Opera
             ));
         }
     };
-    let pivot = Pivot::bind(&c.options, &c.aggs, row, split, stage, ctx)?;
+    let pivot = Pivot::bind(o, &c.aggs, row, split, stage, ctx)?;
     Ok(Box::new(ChartOp {
         pivot,
         buffered: Vec::new(),

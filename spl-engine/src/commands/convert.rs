@@ -7,7 +7,7 @@
 //! converts a field only when every value of it in the result set converts,
 //! so a command using `auto()` must see all results first.
 
-use super::args::{build_texts, check_known, wildcard_fields, RowVals, Texts};
+use super::args::{build_texts, wildcard_fields, RowVals, Texts};
 use crate::batch::{substitute_wildcards, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -18,7 +18,8 @@ use crate::value::{format_number, with_column};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch};
 use arrow_schema::DataType;
-use spl_parser::ast::{find_opt, Convert, Stage};
+use spl_parser::ast::{Convert, Stage};
+use spl_parser::options::OptReader;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -84,10 +85,15 @@ struct Conv {
 }
 
 /// Plans `convert`.
-pub fn plan(c: &Convert, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(&c.options, "convert", &["timeformat"])?;
-    let timeformat = find_opt(&c.options, "timeformat")
-        .map(|o| o.value.node.clone())
+pub fn plan(
+    c: &Convert,
+    o: &OptReader,
+    _stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    let timeformat = o
+        .text("timeformat")
+        .map(|v| v.node.clone())
         .unwrap_or_else(|| DEFAULT_TIMEFORMAT.to_string());
     let mut convs = Vec::with_capacity(c.conversions.len());
     for conv in &c.conversions {

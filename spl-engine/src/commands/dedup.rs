@@ -6,7 +6,8 @@ use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch};
-use spl_parser::ast::{find_opt, Dedup, Stage};
+use spl_parser::ast::{Dedup, Stage};
+use spl_parser::options::OptReader;
 use std::collections::HashMap;
 
 /// The `dedup` command's metadata.
@@ -23,12 +24,8 @@ pub static SPEC: CommandSpec = CommandSpec {
     compat: "`sortby` and `keepevents` are not supported yet.",
 };
 
-fn bool_opt(v: &str) -> bool {
-    matches!(v.to_ascii_lowercase().as_str(), "t" | "true" | "1" | "yes")
-}
-
 /// Plans `dedup`.
-pub fn plan(d: &Dedup, stage: &Stage) -> Result<Box<dyn Operator>> {
+pub fn plan(d: &Dedup, o: &OptReader, stage: &Stage) -> Result<Box<dyn Operator>> {
     if !d.sortby.is_empty() {
         return Err(EngineError::invalid(
             "`dedup ... sortby` is not supported yet",
@@ -43,11 +40,18 @@ pub fn plan(d: &Dedup, stage: &Stage) -> Result<Box<dyn Operator>> {
             "dedup needs fields",
         ));
     }
+    if d.count == Some(0) {
+        return Err(EngineError::invalid(
+            "expected a count of at least 1, found 0",
+            stage.span,
+            "dedup 0",
+        ));
+    }
     Ok(Box::new(DedupOp {
-        n: d.count.unwrap_or(1).max(1) as usize,
+        n: d.count.unwrap_or(1) as usize,
         fields: d.fields.iter().map(|f| f.node.clone()).collect(),
-        keepempty: find_opt(&d.options, "keepempty").is_some_and(|o| bool_opt(&o.value.node)),
-        consecutive: find_opt(&d.options, "consecutive").is_some_and(|o| bool_opt(&o.value.node)),
+        keepempty: o.flag("keepempty")?,
+        consecutive: o.flag("consecutive")?,
         seen: HashMap::new(),
         last: None,
     }))

@@ -12,6 +12,7 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch, UInt32Array};
 use spl_parser::ast;
+use spl_parser::options::OptReader;
 
 /// Help, reference page and runnable examples of `eventstats`.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -32,10 +33,11 @@ pub static SPEC: CommandSpec = CommandSpec {
 /// Plans `eventstats`.
 pub fn plan_eventstats(
     cmd: &ast::Stats,
+    o: &OptReader,
     stage: &ast::Stage,
     ctx: &ExecContext,
 ) -> Result<Box<dyn Operator>> {
-    let spec = StatsSpec::bind(cmd, stage, ctx)?;
+    let spec = StatsSpec::bind(cmd, o, stage, ctx)?;
     Ok(Box::new(EventstatsOp {
         agg: Aggregator::new(spec),
         buffered: Vec::new(),

@@ -13,7 +13,8 @@ use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{new_null_array, Array, RecordBatch};
 use arrow_schema::Field;
-use spl_parser::ast::{find_opt, Foreach, Stage};
+use spl_parser::ast::{Foreach, Stage};
+use spl_parser::options::OptReader;
 use spl_parser::Span;
 use std::collections::HashMap;
 
@@ -38,14 +39,15 @@ struct Tokens {
 }
 
 /// Plans `foreach`.
-pub fn plan(f: &Foreach, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    if let Some(m) = find_opt(&f.options, "mode") {
-        if !m.value.node.eq_ignore_ascii_case("multifield") {
-            return Err(EngineError::invalid(
-                format!("`foreach mode={}` is not supported yet", m.value.node),
-                m.value.span,
-                "only multifield",
-            ));
+pub fn plan(
+    f: &Foreach,
+    o: &OptReader,
+    stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    if o.choice("mode")?.as_deref() != Some("multifield") {
+        if let Some(m) = o.get("mode") {
+            return Err(EngineError::unsupported_option("foreach", m));
         }
     }
     if f.fields.is_empty() {
@@ -55,23 +57,15 @@ pub fn plan(f: &Foreach, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Op
             "foreach",
         ));
     }
-    let opt = |k: &str, d: &str| {
-        find_opt(&f.options, k)
-            .map(|o| o.value.node.clone())
-            .unwrap_or_else(|| d.to_string())
-    };
+    let opt = |k: &str| o.text_or_default(k).unwrap_or_default();
     Ok(Box::new(ForeachOp {
         patterns: f.fields.iter().map(|p| p.node.clone()).collect(),
         template: f.template.node.clone(),
         template_span: f.template.span,
         tokens: Tokens {
-            field: opt("fieldstr", "<<FIELD>>"),
-            matchstr: opt("matchstr", "<<MATCHSTR>>"),
-            segs: [
-                opt("matchseg1", "<<MATCHSEG1>>"),
-                opt("matchseg2", "<<MATCHSEG2>>"),
-                opt("matchseg3", "<<MATCHSEG3>>"),
-            ],
+            field: opt("fieldstr"),
+            matchstr: opt("matchstr"),
+            segs: [opt("matchseg1"), opt("matchseg2"), opt("matchseg3")],
         },
         cache: HashMap::new(),
     }))

@@ -5,7 +5,7 @@
 //! reference page). Internal `_` fields are ignored; a multivalue field
 //! becomes `( f="x" OR f="y" )` with `mvsep`.
 
-use super::args::{check_known, usize_opt, Texts};
+use super::args::Texts;
 use super::return_::quote_value;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -13,7 +13,8 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
-use spl_parser::ast::{find_opt, Format, Stage};
+use spl_parser::ast::{Format, Stage};
+use spl_parser::options::OptReader;
 use std::sync::Arc;
 
 /// The `format` command's metadata.
@@ -31,8 +32,17 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `format`.
-pub fn plan(f: &Format, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(&f.options, "format", &["mvsep", "maxresults", "emptystr"])?;
+pub fn plan(
+    f: &Format,
+    o: &OptReader,
+    stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    if o.flag("quote")? {
+        if let Some(opt) = o.get("quote") {
+            return Err(EngineError::unsupported_option("format", opt));
+        }
+    }
     let parts: [String; 6] =
         match f.args.len() {
             0 => ["(", "(", "AND", ")", "OR", ")"].map(str::to_string),
@@ -45,16 +55,12 @@ pub fn plan(f: &Format, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Ope
         };
     Ok(Box::new(FormatOp {
         parts,
-        mvsep: find_opt(&f.options, "mvsep").map_or_else(|| "OR".into(), |o| o.value.node.clone()),
-        maxresults: usize_opt(&f.options, "maxresults")?.map_or(usize::MAX, |(n, _)| {
-            if n == 0 {
-                usize::MAX
-            } else {
-                n
-            }
-        }),
-        emptystr: find_opt(&f.options, "emptystr")
-            .map_or_else(|| "NOT( )".into(), |o| o.value.node.clone()),
+        mvsep: o.text_or_default("mvsep").unwrap_or_default(),
+        maxresults: match o.count_or_default("maxresults")? {
+            Some(0) | None => usize::MAX,
+            Some(n) => n as usize,
+        },
+        emptystr: o.text_or_default("emptystr").unwrap_or_default(),
         rows: Vec::new(),
     }))
 }

@@ -6,7 +6,8 @@ use crate::eval::BoundExpr;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, RecordBatch};
-use spl_parser::ast::{find_opt, Head, Tail};
+use spl_parser::ast::{Head, Tail};
+use spl_parser::options::OptReader;
 
 /// The `head` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -37,15 +38,12 @@ pub static TAIL_SPEC: CommandSpec = CommandSpec {
     compat: "",
 };
 
-fn bool_opt(v: &str) -> bool {
-    matches!(v.to_ascii_lowercase().as_str(), "t" | "true" | "1" | "yes")
-}
-
 /// Plans `head`.
-pub fn plan(h: &Head, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    let limit = h
-        .limit
-        .or_else(|| find_opt(&h.options, "limit").and_then(|o| o.value.node.parse().ok()));
+pub fn plan(h: &Head, o: &OptReader, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    let limit = match h.limit {
+        Some(n) => Some(n),
+        None => o.count("limit")?.map(|(n, _)| n),
+    };
     let expr = match &h.expr {
         Some(e) => Some(BoundExpr::bind(e, ctx)?),
         None => None,
@@ -57,8 +55,8 @@ pub fn plan(h: &Head, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
             limit.unwrap_or(10) as usize
         },
         expr,
-        keeplast: find_opt(&h.options, "keeplast").is_some_and(|o| bool_opt(&o.value.node)),
-        null_ok: find_opt(&h.options, "null").is_some_and(|o| bool_opt(&o.value.node)),
+        keeplast: o.flag("keeplast")?,
+        null_ok: o.flag("null")?,
         done: false,
     }))
 }

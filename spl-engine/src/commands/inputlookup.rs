@@ -2,11 +2,12 @@
 
 use super::search::{SearchFilter, SearchMode};
 use crate::context::ExecContext;
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{find_opt, Inputlookup};
+use spl_parser::ast::Inputlookup;
+use spl_parser::options::OptReader;
 
 /// The `inputlookup` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -30,32 +31,19 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `inputlookup`.
-pub fn plan(i: &Inputlookup, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub fn plan(i: &Inputlookup, o: &OptReader, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
     let table = super::lookup::resolve(&i.table.node, i.table.span, ctx)?;
     let (filter, _) = SearchFilter::bind(i.where_.as_ref(), SearchMode::Events, ctx)?;
-    let num = |k: &str, d: usize| -> Result<usize> {
-        match find_opt(&i.options, k) {
-            None => Ok(d),
-            Some(o) => o.value.node.parse().map_err(|_| {
-                EngineError::invalid(
-                    format!("expected a number, found `{}`", o.value.node),
-                    o.value.span,
-                    k,
-                )
-            }),
-        }
-    };
-    let append = find_opt(&i.options, "append").is_some_and(|o| {
-        matches!(
-            o.value.node.to_ascii_lowercase().as_str(),
-            "t" | "true" | "1"
-        )
-    });
+    // Every lookup error is already fatal here, which is what `strict=true`
+    // asks for; `strict=false` would only turn missing-table errors into
+    // warnings, and a missing table is reported at plan time either way.
+    o.flag("strict")?;
+    let append = o.flag("append")?;
     Ok(Box::new(InputlookupOp {
         batches: table.to_batches()?,
         filter,
-        start: num("start", 0)?,
-        max: num("max", 1_000_000_000)?,
+        start: o.count_or_default("start")?.unwrap_or(0) as usize,
+        max: o.count_or_default("max")?.unwrap_or(1_000_000_000) as usize,
         append,
     }))
 }

@@ -12,7 +12,8 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use arrow_schema::Field;
-use spl_parser::ast::{find_opt, Iplocation, Stage};
+use spl_parser::ast::{Iplocation, Stage};
+use spl_parser::options::OptReader;
 use std::sync::Arc;
 
 /// The `iplocation` command's metadata.
@@ -32,21 +33,20 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `iplocation`.
-pub fn plan(i: &Iplocation, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub fn plan(
+    i: &Iplocation,
+    o: &OptReader,
+    stage: &Stage,
+    ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
     let geo = ctx.catalog.geoip.clone().ok_or(EngineError::MissingGeoip {
         span: stage.name.span,
     })?;
-    let prefix = find_opt(&i.options, "prefix")
-        .map(|o| o.value.node.clone())
-        .unwrap_or_default();
-    let allfields = find_opt(&i.options, "allfields").is_some_and(|o| {
-        matches!(
-            o.value.node.to_ascii_lowercase().as_str(),
-            "t" | "true" | "1"
-        )
-    });
-    let lang = find_opt(&i.options, "lang")
-        .map_or(GeoLang::parse("en"), |o| GeoLang::parse(&o.value.node));
+    let prefix = o.text_or_default("prefix").unwrap_or_default();
+    let allfields = o.flag("allfields")?;
+    let lang = o
+        .text("lang")
+        .map_or(GeoLang::parse("en"), |v| GeoLang::parse(&v.node));
     Ok(Box::new(IplocationOp {
         geo,
         field: i.field.node.clone(),

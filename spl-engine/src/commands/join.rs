@@ -13,6 +13,7 @@ use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
 use arrow_schema::Field;
 use spl_parser::ast::{Join, Pipeline, Stage};
+use spl_parser::options::OptReader;
 use std::collections::HashMap;
 
 /// The `join` command's metadata.
@@ -32,54 +33,26 @@ pub static SPEC: CommandSpec = CommandSpec {
 /// Splunk's `[join] subsearch_maxout`.
 const SUBSEARCH_MAXOUT: usize = 50_000;
 
-fn bool_opt(v: &str) -> Option<bool> {
-    match v.to_ascii_lowercase().as_str() {
-        "t" | "true" | "1" | "yes" => Some(true),
-        "f" | "false" | "0" | "no" => Some(false),
-        _ => None,
-    }
-}
-
 /// Plans `join`.
-pub fn plan(j: &Join, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    let mut keep_unmatched = false;
-    let mut max = 1usize;
-    let mut overwrite = true;
-    for o in &j.options {
-        let v = o.value.node.as_str();
-        let bad = |what: &str| {
-            EngineError::invalid(
-                format!("expected {what}, found `{v}`"),
-                o.value.span,
-                "invalid value",
-            )
-        };
-        match o.key.node.to_ascii_lowercase().as_str() {
-            "type" => match v.to_ascii_lowercase().as_str() {
-                "inner" => keep_unmatched = false,
-                "left" | "outer" => keep_unmatched = true,
-                _ => return Err(bad("inner, left or outer")),
-            },
-            "max" => max = v.parse().map_err(|_| bad("a number"))?,
-            "overwrite" => overwrite = bool_opt(v).ok_or_else(|| bad("true or false"))?,
-            "usetime" | "earlier" => {
-                if bool_opt(v) == Some(true) {
-                    return Err(EngineError::invalid(
-                        "`usetime=true` is not supported yet",
-                        o.key.span,
-                        "not supported",
-                    ));
-                }
-            }
-            _ => {
-                return Err(EngineError::invalid(
-                    format!("unknown join option `{}`", o.key.node),
-                    o.key.span,
-                    "unknown option",
-                ))
+pub fn plan(
+    j: &Join,
+    o: &OptReader,
+    _stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    let keep_unmatched = matches!(o.choice("type")?.as_deref(), Some("left" | "outer"));
+    let max = o.count_or_default("max")?.unwrap_or(1) as usize;
+    let overwrite = o.flag("overwrite")?;
+    // Time-ordered matching and multivalue returns are not implemented; their
+    // default (off) values are accepted.
+    for name in ["usetime", "return_multivalue"] {
+        if o.flag(name)? {
+            if let Some(opt) = o.get(name) {
+                return Err(EngineError::unsupported_option("join", opt));
             }
         }
     }
+    o.flag("earlier")?;
     Ok(Box::new(JoinOp {
         keep_unmatched,
         max: if max == 0 { usize::MAX } else { max },

@@ -10,6 +10,7 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Lookup;
+use spl_parser::options::OptReader;
 use std::sync::Arc;
 
 /// The `lookup` command's metadata.
@@ -33,7 +34,11 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `lookup`.
-pub fn plan(l: &Lookup, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub fn plan(l: &Lookup, o: &OptReader, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    // Where the lookup runs and real-time refreshes cannot change a result
+    // offline.
+    o.flag("local")?;
+    o.flag("update")?;
     let table = resolve(&l.table.node, l.table.span, ctx)?;
     let inputs: Vec<(String, String)> = l
         .inputs

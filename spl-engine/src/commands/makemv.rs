@@ -6,8 +6,7 @@
 //! each match of a regex (its first capturing group when it has one) as a
 //! value. Empty values are dropped unless `allowempty=true`.
 
-use super::args::{build_texts, check_known, compile_regex, RowVals, Texts};
-use super::stats::bool_opt;
+use super::args::{build_texts, compile_regex, RowVals, Texts};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
@@ -15,7 +14,8 @@ use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::RecordBatch;
 use regex::Regex;
-use spl_parser::ast::{find_opt, Makemv, Stage};
+use spl_parser::ast::{Makemv, Stage};
+use spl_parser::options::OptReader;
 
 /// The `makemv` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -43,24 +43,18 @@ enum Splitter {
 }
 
 /// Plans `makemv`.
-pub fn plan(m: &Makemv, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(
-        &m.options,
-        "makemv",
-        &["delim", "tokenizer", "allowempty", "setsv"],
-    )?;
-    if bool_opt(&m.options, "setsv", false)? {
-        let span = find_opt(&m.options, "setsv").map_or(m.field.span, |o| o.value.span);
-        return Err(EngineError::invalid(
-            "expected setsv=false, found setsv=true",
-            span,
-            "not supported by this engine",
-        ));
+pub fn plan(
+    m: &Makemv,
+    o: &OptReader,
+    _stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    if o.flag("setsv")? {
+        if let Some(opt) = o.get("setsv") {
+            return Err(EngineError::unsupported_option("makemv", opt));
+        }
     }
-    let splitter = match (
-        find_opt(&m.options, "delim"),
-        find_opt(&m.options, "tokenizer"),
-    ) {
+    let splitter = match (o.get("delim"), o.get("tokenizer")) {
         (Some(_), Some(t)) => {
             return Err(EngineError::invalid(
                 "expected either delim or tokenizer, found both",
@@ -82,7 +76,7 @@ pub fn plan(m: &Makemv, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Op
     Ok(Box::new(MakemvOp {
         field: m.field.node.clone(),
         splitter,
-        allow_empty: bool_opt(&m.options, "allowempty", false)?,
+        allow_empty: o.flag("allowempty")?,
     }))
 }
 

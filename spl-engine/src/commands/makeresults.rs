@@ -8,6 +8,7 @@ use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, Float64Array, RecordBatch};
 use arrow_schema::{DataType, Field};
 use spl_parser::ast::{Makeresults, Stage};
+use spl_parser::options::OptReader;
 use std::sync::Arc;
 
 /// The `makeresults` command's metadata.
@@ -25,30 +26,23 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `makeresults`.
-pub fn plan(m: &Makeresults, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    let mut count = 1usize;
-    for o in &m.options {
-        match o.key.node.to_ascii_lowercase().as_str() {
-            "count" => {
-                count = o.value.node.parse().map_err(|_| {
-                    EngineError::invalid(
-                        format!("expected a number, found `{}`", o.value.node),
-                        o.value.span,
-                        "count",
-                    )
-                })?
-            }
-            "annotate"
-                if matches!(
-                    o.value.node.to_ascii_lowercase().as_str(),
-                    "f" | "false" | "0"
-                ) => {}
-            _ => {
-                return Err(EngineError::invalid(
-                    format!("`makeresults {}=` is not supported yet", o.key.node),
-                    o.key.span,
-                    "not supported",
-                ))
+pub fn plan(
+    _m: &Makeresults,
+    o: &OptReader,
+    _stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    let count = o.count_or_default("count")?.unwrap_or(1) as usize;
+    if o.flag("annotate")? {
+        if let Some(opt) = o.get("annotate") {
+            return Err(EngineError::unsupported_option("makeresults", opt));
+        }
+    }
+    // Offline there is one server, the local one.
+    if let Some(v) = o.text("splunk_server") {
+        if !v.node.eq_ignore_ascii_case("local") {
+            if let Some(opt) = o.get("splunk_server") {
+                return Err(EngineError::unsupported_option("makeresults", opt));
             }
         }
     }

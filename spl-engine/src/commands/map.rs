@@ -8,14 +8,15 @@
 //! of the first `maxsearches` (default 10) results. A result missing a field
 //! that a token names runs no search.
 
-use super::args::{check_known, usize_opt, Texts};
+use super::args::Texts;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{find_opt, Map, Stage};
+use spl_parser::ast::{Map, Stage};
+use spl_parser::options::OptReader;
 use spl_parser::Span;
 
 /// The `map` command's metadata.
@@ -33,9 +34,13 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `map`.
-pub fn plan(m: &Map, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(&m.options, "map", &["search", "maxsearches"])?;
-    let (text, span) = match (find_opt(&m.options, "search"), &m.subsearch) {
+pub fn plan(
+    m: &Map,
+    o: &OptReader,
+    stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    let (text, span) = match (o.get("search"), &m.subsearch) {
         (Some(o), _) => (o.value.node.clone(), o.value.span),
         (None, Some(s)) => (s.pipeline.to_string(), s.span),
         (None, None) => {
@@ -46,7 +51,7 @@ pub fn plan(m: &Map, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operat
             ))
         }
     };
-    let max = usize_opt(&m.options, "maxsearches")?.map_or(10, |(n, _)| n);
+    let max = o.count_or_default("maxsearches")?.unwrap_or(10) as usize;
     Ok(Box::new(MapOp {
         tokens: token_names(&text),
         template: text,

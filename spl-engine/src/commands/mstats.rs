@@ -20,7 +20,8 @@ use crate::operator::Operator;
 use crate::source::{DataKind, Dataset, ScanRequest, SourceMeta};
 use crate::time::TimeRange;
 use arrow_array::{Array, RecordBatch};
-use spl_parser::ast::{self, find_opt, AggArg};
+use spl_parser::ast::{self, AggArg};
+use spl_parser::options::OptReader;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -81,30 +82,23 @@ impl OutputSpec {
 /// Plans `mstats`.
 pub fn plan_mstats(
     cmd: &ast::Mstats,
+    o: &OptReader,
     stage: &ast::Stage,
     ctx: &ExecContext,
 ) -> Result<Box<dyn Operator>> {
+    // Output shapes other than plain results are not implemented; their
+    // default (off) is accepted.
     for key in ["prestats", "append", "chart"] {
-        if let Some(o) = find_opt(&cmd.options, key) {
-            if matches!(
-                o.value.node.to_ascii_lowercase().as_str(),
-                "true" | "t" | "1"
-            ) {
-                return Err(EngineError::invalid(
-                    format!("expected {key}=false, found {key}={}", o.value.node),
-                    o.value.span,
-                    "not supported by this engine",
-                ));
+        if o.flag(key)? {
+            if let Some(opt) = o.get(key) {
+                return Err(EngineError::unsupported_option("mstats", opt));
             }
         }
     }
-    if let Some(o) = find_opt(&cmd.options, "every") {
-        return Err(EngineError::invalid(
-            format!("expected no `every=` option, found every={}", o.value.node),
-            o.key.span,
-            "not supported by this engine",
-        ));
-    }
+    // Real-time and storage tuning cannot change results offline.
+    o.flag("backfill")?;
+    o.count("update_period")?;
+    o.count("chunk_size")?;
     if cmd.aggs.is_empty() {
         return Err(EngineError::invalid(
             "expected at least one aggregation in `mstats`, found none",
@@ -112,11 +106,11 @@ pub fn plan_mstats(
             "no aggregation",
         ));
     }
-    let span = match find_opt(&cmd.options, "span") {
-        Some(o) => Some(TimeSpan::parse(&o.value.node, o.value.span)?),
+    let span = match o.get("span") {
+        Some(sp) => Some(TimeSpan::parse(&sp.value.node, sp.value.span)?),
         None => None,
     };
-    let fillnull = find_opt(&cmd.options, "fillnull_value").map(|o| o.value.node.clone());
+    let fillnull = o.text("fillnull_value").map(|v| v.node.clone());
     let mut specs: Vec<(AggFunc, Option<Glob>)> = Vec::new();
     let mut outputs = Vec::new();
     let mut value_style = None;

@@ -6,7 +6,7 @@
 //! internal fields (`_time`, `_raw`...) of the first result of a group are
 //! kept. Output order is the order in which groups first appear.
 
-use super::args::{build_texts, check_known, Texts};
+use super::args::{build_texts, Texts};
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -16,6 +16,7 @@ use crate::value::with_column;
 use arrow_array::{RecordBatch, UInt32Array};
 use indexmap::IndexMap;
 use spl_parser::ast::{Mvcombine, Stage};
+use spl_parser::options::OptReader;
 
 /// The `mvcombine` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -32,8 +33,14 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `mvcombine`.
-pub fn plan(m: &Mvcombine, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(&m.options, "mvcombine", &["delim"])?;
+pub fn plan(
+    m: &Mvcombine,
+    o: &OptReader,
+    _stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    // Only the single-value rendering uses `delim`; results stay multivalue.
+    o.text("delim");
     Ok(Box::new(MvcombineOp {
         field: m.field.node.clone(),
         buffered: Vec::new(),

@@ -4,7 +4,6 @@
 //! Results without the field are removed (COMM, see the compat notes). Rows
 //! are expanded with Arrow's `take`, so other columns keep their types.
 
-use super::args::{check_known, usize_opt};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
@@ -14,6 +13,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::DataType;
 use spl_parser::ast::{Mvexpand, Stage};
+use spl_parser::options::OptReader;
 use std::sync::Arc;
 
 /// The `mvexpand` command's metadata.
@@ -31,8 +31,12 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `mvexpand`.
-pub fn plan(m: &Mvexpand, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(&m.options, "mvexpand", &["limit"])?;
+pub fn plan(
+    m: &Mvexpand,
+    o: &OptReader,
+    _stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
     if m.field.node.starts_with('_') {
         return Err(EngineError::invalid(
             format!("expected a non-internal field, found `{}`", m.field.node),
@@ -40,9 +44,9 @@ pub fn plan(m: &Mvexpand, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn 
             "internal fields cannot be expanded",
         ));
     }
-    let limit = match usize_opt(&m.options, "limit")? {
+    let limit = match o.count("limit")? {
         Some((0, _)) | None => usize::MAX,
-        Some((n, _)) => n,
+        Some((n, _)) => n as usize,
     };
     Ok(Box::new(MvexpandOp {
         field: m.field.node.clone(),

@@ -6,7 +6,8 @@ use crate::error::Result;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{find_opt, Outputlookup};
+use spl_parser::ast::Outputlookup;
+use spl_parser::options::OptReader;
 
 /// The `outputlookup` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -25,17 +26,12 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `outputlookup`.
-pub fn plan(o: &Outputlookup) -> Box<dyn Operator> {
-    Box::new(OutputlookupOp {
-        name: o.table.node.clone(),
-        append: find_opt(&o.options, "append").is_some_and(|v| {
-            matches!(
-                v.value.node.to_ascii_lowercase().as_str(),
-                "t" | "true" | "1"
-            )
-        }),
+pub fn plan(x: &Outputlookup, o: &OptReader) -> Result<Box<dyn Operator>> {
+    Ok(Box::new(OutputlookupOp {
+        name: x.table.node.clone(),
+        append: o.flag("append")?,
         buffered: Vec::new(),
-    })
+    }))
 }
 
 struct OutputlookupOp {

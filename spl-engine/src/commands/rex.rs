@@ -8,7 +8,7 @@
 //! ([`crate::eval::compile_pcre`]); what cannot be adapted is a bind-time
 //! error pointing at the regex.
 
-use super::args::{build_texts, check_known, compile_regex, usize_opt, RowVals, Texts};
+use super::args::{build_texts, compile_regex, RowVals, Texts};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
@@ -16,7 +16,8 @@ use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::RecordBatch;
 use regex::{Captures, Regex};
-use spl_parser::ast::{find_opt, Rex, Stage};
+use spl_parser::ast::{Rex, Stage};
+use spl_parser::options::OptReader;
 use spl_parser::Span;
 
 /// The `rex` command's metadata.
@@ -44,23 +45,14 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `rex`.
-pub fn plan(r: &Rex, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(
-        &r.options,
-        "rex",
-        &["field", "max_match", "offset_field", "mode"],
-    )?;
-    let field = find_opt(&r.options, "field")
-        .map(|o| o.value.node.clone())
-        .unwrap_or_else(|| "_raw".to_string());
-    if let Some(o) = find_opt(&r.options, "mode") {
-        if !o.value.node.eq_ignore_ascii_case("sed") {
-            return Err(EngineError::invalid(
-                format!("expected mode=sed, found mode={}", o.value.node),
-                o.value.span,
-                "unknown mode",
-            ));
-        }
+pub fn plan(
+    r: &Rex,
+    o: &OptReader,
+    _stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    let field = o.text_or_default("field").unwrap_or_default();
+    if o.choice("mode")?.is_some() {
         let sed = Sed::parse(&r.regex.node, r.regex.span)?;
         return Ok(Box::new(SedOp { field, sed }));
     }
@@ -75,9 +67,9 @@ pub fn plan(r: &Rex, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Opera
             help: Some("name the part to extract, e.g. \"user=(?<user>\\w+)\"".into()),
         });
     }
-    let max_match = match usize_opt(&r.options, "max_match")? {
+    let max_match = match o.count("max_match")? {
         Some((0, _)) => usize::MAX,
-        Some((n, _)) => n,
+        Some((n, _)) => n as usize,
         None => 1,
     };
     Ok(Box::new(RexOp {
@@ -85,7 +77,7 @@ pub fn plan(r: &Rex, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Opera
         re,
         names,
         max_match,
-        offset_field: find_opt(&r.options, "offset_field").map(|o| o.value.node.clone()),
+        offset_field: o.text("offset_field").map(|v| v.node.clone()),
     }))
 }
 

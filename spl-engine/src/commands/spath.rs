@@ -9,7 +9,7 @@
 //! (0-based); a named step applied to an array applies to each element.
 //! Objects and arrays reached by a path are returned as compact JSON text.
 
-use super::args::{check_known, RowVals, Texts};
+use super::args::{RowVals, Texts};
 use super::rex::merge_into;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -19,7 +19,8 @@ use crate::value::format_number;
 use arrow_array::RecordBatch;
 use indexmap::IndexMap;
 use serde_json::Value;
-use spl_parser::ast::{find_opt, Spath, Stage};
+use spl_parser::ast::{Spath, Stage};
+use spl_parser::options::OptReader;
 use spl_parser::Span;
 use std::borrow::Cow;
 
@@ -141,23 +142,33 @@ fn node_text(v: &Value) -> String {
 }
 
 /// Plans `spath`.
-pub fn plan(s: &Spath, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(&s.options, "spath", &["input", "output", "path"])?;
-    let input = find_opt(&s.options, "input")
-        .map(|o| o.value.node.clone())
-        .unwrap_or_else(|| "_raw".into());
-    let path = match (find_opt(&s.options, "path"), &s.path) {
+pub fn plan(
+    s: &Spath,
+    o: &OptReader,
+    _stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    let input = o.text_or_default("input").unwrap_or_default();
+    let output = o.text("output");
+    let path = match (o.get("path"), &s.path) {
         (Some(o), _) => Some((o.value.node.clone(), o.value.span)),
         (None, Some(p)) => Some((p.node.clone(), p.span)),
         (None, None) => None,
     };
     let mode = match path {
-        None => Mode::Auto,
+        None => {
+            if let Some(out) = output {
+                return Err(EngineError::invalid(
+                    "expected `path` with `output`, found no path",
+                    out.span,
+                    "output of what?",
+                ));
+            }
+            Mode::Auto
+        }
         Some((p, span)) => {
             let steps = parse_path(&p, span)?;
-            let output = find_opt(&s.options, "output")
-                .map(|o| o.value.node.clone())
-                .unwrap_or_else(|| p.clone());
+            let output = output.map_or_else(|| p.clone(), |v| v.node.clone());
             Mode::Path { steps, output }
         }
     };

@@ -18,7 +18,8 @@ use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
 use arrow_schema::{Field, Schema};
 use indexmap::IndexMap;
-use spl_parser::ast::{self, find_opt, AggArg, Opt};
+use spl_parser::ast::{self, AggArg};
+use spl_parser::options::OptReader;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -90,29 +91,11 @@ pub(crate) struct StatsSpec {
     pub(crate) dedup_splitvals: bool,
 }
 
-/// Parses a boolean option value (`true`/`t`/`1`, `false`/`f`/`0`).
-pub(crate) fn bool_opt(opts: &[Opt], key: &str, default: bool) -> Result<bool> {
-    let Some(o) = find_opt(opts, key) else {
-        return Ok(default);
-    };
-    match o.value.node.to_ascii_lowercase().as_str() {
-        "true" | "t" | "1" | "yes" => Ok(true),
-        "false" | "f" | "0" | "no" => Ok(false),
-        other => Err(EngineError::invalid(
-            format!(
-                "expected true or false for `{}`, found `{other}`",
-                o.key.node
-            ),
-            o.value.span,
-            "not a boolean",
-        )),
-    }
-}
-
 impl StatsSpec {
     /// Binds aggregations and BY fields (errors carry spans).
     pub(crate) fn bind(
         cmd: &ast::Stats,
+        o: &OptReader,
         stage: &ast::Stage,
         ctx: &ExecContext,
     ) -> Result<StatsSpec> {
@@ -142,18 +125,20 @@ impl StatsSpec {
                 ));
             }
         }
-        if bool_opt(&cmd.options, "allnum", false)? {
-            let span = find_opt(&cmd.options, "allnum").map_or(stage.span, |o| o.value.span);
-            return Err(EngineError::invalid(
-                "expected allnum=false, found allnum=true",
-                span,
-                "not supported by this engine yet",
-            ));
+        if o.flag("allnum")? {
+            if let Some(opt) = o.get("allnum") {
+                return Err(EngineError::unsupported_option(o.command(), opt));
+            }
         }
+        // `partitions` only spreads the work over threads, and `delim` only
+        // joins multivalue outputs for display (spl-semantics 5.1): results
+        // are the same.
+        o.count("partitions")?;
+        o.text("delim");
         Ok(StatsSpec {
             aggs,
             by: cmd.by.iter().map(|b| b.node.clone()).collect(),
-            dedup_splitvals: bool_opt(&cmd.options, "dedup_splitvals", false)?,
+            dedup_splitvals: o.flag("dedup_splitvals")?,
         })
     }
 }
@@ -204,10 +189,11 @@ fn bind_agg(agg: &ast::Agg, ctx: &ExecContext) -> Result<BoundAgg> {
 /// Plans `stats`.
 pub fn plan_stats(
     cmd: &ast::Stats,
+    o: &OptReader,
     stage: &ast::Stage,
     ctx: &ExecContext,
 ) -> Result<Box<dyn Operator>> {
-    let spec = StatsSpec::bind(cmd, stage, ctx)?;
+    let spec = StatsSpec::bind(cmd, o, stage, ctx)?;
     Ok(Box::new(StatsOp::new(spec)))
 }
 

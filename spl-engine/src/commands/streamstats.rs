@@ -10,7 +10,7 @@
 //! windows re-aggregate the window's stored values for each event.
 
 use super::groupby::{time_column, GroupTable};
-use super::stats::{bool_opt, make_batch, BoundAgg, BoundArg, StatsSpec};
+use super::stats::{make_batch, BoundAgg, BoundArg, StatsSpec};
 use crate::aggregate::grouped::{new_row_state, obs_at, InputColumn, RowState, NO_GROUP};
 use crate::aggregate::value::{build_column, Out, Val};
 use crate::context::ExecContext;
@@ -18,7 +18,8 @@ use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch};
-use spl_parser::ast::{self, find_opt};
+use spl_parser::ast::{self};
+use spl_parser::options::OptReader;
 use std::collections::{HashMap, VecDeque};
 
 /// Help, reference page and runnable examples of `streamstats`.
@@ -43,39 +44,26 @@ const MAX_WINDOW: usize = 10_000;
 /// Plans `streamstats`.
 pub fn plan_streamstats(
     cmd: &ast::Stats,
+    o: &OptReader,
     stage: &ast::Stage,
     ctx: &ExecContext,
 ) -> Result<Box<dyn Operator>> {
-    let spec = StatsSpec::bind(cmd, stage, ctx)?;
-    for key in ["time_window", "reset_before", "reset_after"] {
-        if let Some(o) = find_opt(&cmd.options, key) {
-            return Err(EngineError::invalid(
-                format!("expected no `{key}=` option, found {key}={}", o.value.node),
-                o.key.span,
-                "not supported by this engine yet",
-            ));
-        }
-    }
-    let window = match find_opt(&cmd.options, "window") {
+    let spec = StatsSpec::bind(cmd, o, stage, ctx)?;
+    let window = match o.count("window")? {
         None => 0,
-        Some(o) => match o.value.node.parse::<usize>() {
-            Ok(n) if n <= MAX_WINDOW => n,
-            _ => {
-                return Err(EngineError::invalid(
-                    format!(
-                        "expected a window between 0 and {MAX_WINDOW}, found `{}`",
-                        o.value.node
-                    ),
-                    o.value.span,
-                    "bad window",
-                ))
-            }
-        },
+        Some((n, _)) if n as usize <= MAX_WINDOW => n as usize,
+        Some((n, span)) => {
+            return Err(EngineError::invalid(
+                format!("expected a window between 0 and {MAX_WINDOW}, found `{n}`"),
+                span,
+                "bad window",
+            ))
+        }
     };
     Ok(Box::new(StreamstatsOp {
-        current: bool_opt(&cmd.options, "current", true)?,
-        global: bool_opt(&cmd.options, "global", true)?,
-        reset_on_change: bool_opt(&cmd.options, "reset_on_change", false)?,
+        current: o.flag("current")?,
+        global: o.flag("global")?,
+        reset_on_change: o.flag("reset_on_change")?,
         window,
         table: GroupTable::new(spec.by.clone(), spec.dedup_splitvals),
         instances: Vec::new(),

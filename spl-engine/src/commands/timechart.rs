@@ -10,11 +10,9 @@
 //! the first and last (or across the picker's range) appear, with 0 for
 //! `count`/`dc` and null otherwise.
 
-use super::args::check_known;
 use super::bin::{auto_span, parse_span, BinSpan};
-use super::chart::{Pivot, SERIES_OPTIONS};
+use super::chart::Pivot;
 use super::groupby::time_column;
-use super::stats::bool_opt;
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -22,7 +20,8 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::{Float64Array, RecordBatch};
-use spl_parser::ast::{find_opt, Stage, Timechart};
+use spl_parser::ast::{Stage, Timechart};
+use spl_parser::options::OptReader;
 use spl_parser::{Span, Spanned};
 use std::sync::Arc;
 
@@ -43,14 +42,25 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "| makeresults count=4 | streamstats count as n | eval _time=_time + n*30, host=if(n%2=0, \"a\", \"b\") | timechart span=1m count by host",
         },
     ],
-    compat: "`partial` and `fixedrange` are accepted and ignored; `agg=`, `where` series filters and `minspan` with `span` are not supported. Series columns are in value order with NULL and OTHER last.",
+    compat: "`partial=false` and `fixedrange=false` are rejected; `agg=`, `sep=`, `format=`, `where` series filters and `minspan` with `span` are not supported. Series columns are in value order with NULL and OTHER last.",
 };
 
 /// Plans `timechart`.
-pub fn plan(t: &Timechart, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    let mut known = SERIES_OPTIONS.to_vec();
-    known.extend(["span", "bins", "minspan", "cont", "partial", "fixedrange"]);
-    check_known(&t.options, "timechart", &known)?;
+pub fn plan(
+    t: &Timechart,
+    o: &OptReader,
+    stage: &Stage,
+    ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    // Partial edge buckets are kept and the range is the search's (both
+    // Splunk's defaults); turning either off is not implemented.
+    for name in ["partial", "fixedrange"] {
+        if !o.flag(name)? {
+            if let Some(opt) = o.get(name) {
+                return Err(EngineError::unsupported_option("timechart", opt));
+            }
+        }
+    }
     if t.by.len() > 1 {
         let extra = t.by.get(1).map_or(stage.span, |f| f.span);
         return Err(EngineError::invalid(
@@ -59,14 +69,14 @@ pub fn plan(t: &Timechart, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn O
             "timechart splits by one field",
         ));
     }
-    let span = match find_opt(&t.options, "span") {
+    let span = match o.get("span") {
         Some(o) => match parse_span(&o.value.node, o.value.span, true)? {
             BinSpan::Time(ts) => Some(ts),
             BinSpan::Num(..) => None,
         },
         None => None,
     };
-    let bins = match super::args::usize_opt(&t.options, "bins")? {
+    let bins = match o.count("bins")? {
         Some((0, s)) => {
             return Err(EngineError::invalid(
                 "expected bins to be at least 1, found 0",
@@ -74,28 +84,21 @@ pub fn plan(t: &Timechart, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn O
                 "no bins",
             ))
         }
-        Some((n, _)) => n,
+        Some((n, _)) => n as usize,
         None => 100,
     };
-    let minspan = match find_opt(&t.options, "minspan") {
+    let minspan = match o.get("minspan") {
         Some(o) => Some(parse_span(&o.value.node, o.value.span, true)?),
         None => None,
     };
     let time_field = Spanned::new("_time".to_string(), stage.name.span);
-    let pivot = Pivot::bind(
-        &t.options,
-        &t.aggs,
-        Some(&time_field),
-        t.by.first(),
-        stage,
-        ctx,
-    )?;
+    let pivot = Pivot::bind(o, &t.aggs, Some(&time_field), t.by.first(), stage, ctx)?;
     Ok(Box::new(TimechartOp {
         pivot,
         span,
         bins,
         minspan,
-        cont: bool_opt(&t.options, "cont", true)?,
+        cont: o.flag("cont")?,
         buffered: Vec::new(),
     }))
 }

@@ -8,9 +8,7 @@
 //! (default 10, 0 = all). `percent` is the share of the BY group's counted
 //! rows, shown with 6 decimals.
 
-use super::args::check_known;
 use super::groupby::GroupTable;
-use super::stats::bool_opt;
 use crate::aggregate::grouped::NO_GROUP;
 use crate::batch;
 use crate::context::ExecContext;
@@ -21,7 +19,8 @@ use crate::value::with_decimals;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
 use indexmap::IndexMap;
-use spl_parser::ast::{find_opt, Stage, Top};
+use spl_parser::ast::{Stage, Top};
+use spl_parser::options::OptReader;
 use std::sync::Arc;
 
 /// The `top` command's metadata.
@@ -53,32 +52,9 @@ pub static RARE_SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `top` (`rare = false`) or `rare`.
-pub fn plan(t: &Top, _stage: &Stage, rare: bool) -> Result<Box<dyn Operator>> {
-    let name = if rare { "rare" } else { "top" };
-    check_known(
-        &t.options,
-        name,
-        &[
-            "limit",
-            "countfield",
-            "percentfield",
-            "showcount",
-            "showperc",
-            "useother",
-            "otherstr",
-        ],
-    )?;
-    let limit = match find_opt(&t.options, "limit") {
-        Some(o) => o.value.node.trim().parse::<u64>().map_err(|_| {
-            EngineError::invalid(
-                format!(
-                    "expected a non-negative integer for `limit`, found `{}`",
-                    o.value.node
-                ),
-                o.value.span,
-                "not an integer",
-            )
-        })?,
+pub fn plan(t: &Top, o: &OptReader, _stage: &Stage, rare: bool) -> Result<Box<dyn Operator>> {
+    let limit = match o.count("limit")? {
+        Some((n, _)) => n,
         None => t.limit.unwrap_or(10),
     };
     for f in t.fields.iter().chain(&t.by) {
@@ -90,9 +66,7 @@ pub fn plan(t: &Top, _stage: &Stage, rare: bool) -> Result<Box<dyn Operator>> {
             ));
         }
     }
-    let text = |k: &str, d: &str| {
-        find_opt(&t.options, k).map_or_else(|| d.to_string(), |o| o.value.node.clone())
-    };
+    let text = |k: &str| o.text_or_default(k).unwrap_or_default();
     let by: Vec<String> = t.by.iter().map(|f| f.node.clone()).collect();
     let fields: Vec<String> = t.fields.iter().map(|f| f.node.clone()).collect();
     let mut all = by.clone();
@@ -107,12 +81,12 @@ pub fn plan(t: &Top, _stage: &Stage, rare: bool) -> Result<Box<dyn Operator>> {
         } else {
             limit as usize
         },
-        countfield: text("countfield", "count"),
-        percentfield: text("percentfield", "percent"),
-        showcount: bool_opt(&t.options, "showcount", true)?,
-        showperc: bool_opt(&t.options, "showperc", true)?,
-        useother: bool_opt(&t.options, "useother", false)?,
-        otherstr: text("otherstr", "OTHER"),
+        countfield: text("countfield"),
+        percentfield: text("percentfield"),
+        showcount: o.flag("showcount")?,
+        showperc: o.flag("showperc")?,
+        useother: o.flag("useother")?,
+        otherstr: text("otherstr"),
     }))
 }
 

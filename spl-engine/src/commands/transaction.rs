@@ -16,9 +16,8 @@
 //! `eventcount`, and the union of every other field: distinct values in
 //! lexicographic order, or all values in event order with `mvlist=true`.
 
-use super::args::{build_texts, check_known, Texts};
+use super::args::{build_texts, Texts};
 use super::groupby::time_column;
-use super::stats::bool_opt;
 use crate::aggregate::timespan::TimeSpan;
 use crate::batch;
 use crate::commands::search::{SearchFilter, SearchMode};
@@ -29,7 +28,8 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
-use spl_parser::ast::{find_opt, Command, Opt, Stage, Transaction};
+use spl_parser::ast::{Command, Opt, Stage, Transaction};
+use spl_parser::options::OptReader;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -140,8 +140,8 @@ fn reposition(e: EngineError, span: spl_parser::Span) -> EngineError {
 }
 
 /// `maxspan`/`maxpause` in seconds (`-1` = unlimited).
-fn seconds_opt(opts: &[Opt], key: &str) -> Result<Option<f64>> {
-    let Some(o) = find_opt(opts, key) else {
+fn seconds_opt(opts: &OptReader, key: &str) -> Result<Option<f64>> {
+    let Some(o) = opts.get(key) else {
         return Ok(None);
     };
     let v = o.value.node.trim();
@@ -161,42 +161,36 @@ fn seconds_opt(opts: &[Opt], key: &str) -> Result<Option<f64>> {
 }
 
 /// Plans `transaction`.
-pub fn plan(t: &Transaction, _stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
-    check_known(
-        &t.options,
-        "transaction",
-        &[
-            "maxspan",
-            "maxpause",
-            "maxevents",
-            "startswith",
-            "endswith",
-            "connected",
-            "keepevicted",
-            "mvlist",
-        ],
-    )?;
-    let maxevents = match super::args::usize_opt(&t.options, "maxevents")? {
-        Some((0, _)) => usize::MAX,
-        Some((n, _)) => n,
+pub fn plan(
+    t: &Transaction,
+    o: &OptReader,
+    _stage: &Stage,
+    ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    // A negative count disables the limit (Splunk); so does 0 here.
+    let maxevents = match o.int("maxevents")? {
+        Some((n, _)) if n <= 0 => usize::MAX,
+        Some((n, _)) => n as usize,
         None => 1000,
     };
-    let start = find_opt(&t.options, "startswith")
-        .map(|o| Filter::bind(o, ctx))
+    let start = o
+        .get("startswith")
+        .map(|x| Filter::bind(x, ctx))
         .transpose()?;
-    let end = find_opt(&t.options, "endswith")
-        .map(|o| Filter::bind(o, ctx))
+    let end = o
+        .get("endswith")
+        .map(|x| Filter::bind(x, ctx))
         .transpose()?;
     Ok(Box::new(TransactionOp {
         fields: t.fields.iter().map(|f| f.node.clone()).collect(),
-        maxspan: seconds_opt(&t.options, "maxspan")?,
-        maxpause: seconds_opt(&t.options, "maxpause")?,
+        maxspan: seconds_opt(o, "maxspan")?,
+        maxpause: seconds_opt(o, "maxpause")?,
         maxevents,
         start,
         end,
-        connected: bool_opt(&t.options, "connected", true)?,
-        keepevicted: bool_opt(&t.options, "keepevicted", false)?,
-        mvlist: bool_opt(&t.options, "mvlist", false)?,
+        connected: o.flag("connected")?,
+        keepevicted: o.flag("keepevicted")?,
+        mvlist: o.flag("mvlist")?,
         buffered: Vec::new(),
     }))
 }

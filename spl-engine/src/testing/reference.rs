@@ -62,7 +62,9 @@ fn command_page(spec: &CommandSpec, env: &mut Environment) -> String {
         let names: Vec<String> = spec.aliases.iter().map(|a| format!("`{a}`")).collect();
         let _ = write!(out, " Aliases: {}.", names.join(", "));
     }
-    out.push_str("\n\n## Examples\n\n");
+    out.push_str("\n\n");
+    options_section(&mut out, spec.name);
+    out.push_str("## Examples\n\n");
     if spec.examples.is_empty() {
         out.push_str("None yet.\n\n");
     }
@@ -93,6 +95,38 @@ fn command_page(spec: &CommandSpec, env: &mut Environment) -> String {
         spec.name
     );
     out
+}
+
+/// The command's options as the parser declares them (the one declaration
+/// the parser checks and the engine reads).
+fn options_section(out: &mut String, name: &str) {
+    let Some(cmd) = spl_parser::command_spec(name) else {
+        return;
+    };
+    out.push_str("## Options\n\n");
+    if cmd.options.is_empty() {
+        out.push_str("None.\n\n");
+        return;
+    }
+    out.push_str("| option | value | default | what it does |\n|---|---|---|---|\n");
+    for o in cmd.options {
+        let default = match o.default {
+            Some(d) => format!("`{d}`"),
+            None => "none".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {default} | {} |",
+            o.name,
+            o.kind.expected().replace('|', "\\|"),
+            o.doc.replace('|', "\\|")
+        );
+    }
+    out.push_str(
+        "\nOther options are parse errors (`spl::parse::unknown_option`); a listed option the \
+         engine does not implement is rejected when the search runs \
+         (`spl::run::unsupported_option`), see Compatibility.\n\n",
+    );
 }
 
 fn functions_page() -> String {

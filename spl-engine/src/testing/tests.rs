@@ -152,21 +152,21 @@ fn bless_rewrites_only_mismatched_blocks_and_lists_them() {
 
 #[test]
 fn errors_compare_code_then_rendering() {
-    let text = "error spl::run::unknown_command\n| makeresults | nosuch\n\nerror spl::eval::unknown_function\n| makeresults | nosuch\n\nerror spl::run::unknown_command\n| makeresults\n";
+    let text = "error spl::parse::unknown_command\n| makeresults | nosuch\n\nerror spl::eval::unknown_function\n| makeresults | nosuch\n\nerror spl::parse::unknown_command\n| makeresults\n";
     let p = scratch("errors", text);
     let r = run_file(&p, &RunOptions::default()).unwrap();
     let msgs: Vec<&str> = r.cases.iter().map(|c| c.message.as_str()).collect();
     assert_eq!(msgs[0], "");
     assert!(
         msgs[1].starts_with(
-            "expected error spl::eval::unknown_function, found spl::run::unknown_command"
+            "expected error spl::eval::unknown_function, found spl::parse::unknown_command"
         ),
         "{}",
         msgs[1]
     );
     assert_eq!(
         msgs[2],
-        "expected error spl::run::unknown_command, but the query succeeded"
+        "expected error spl::parse::unknown_command, but the query succeeded"
     );
 }
 

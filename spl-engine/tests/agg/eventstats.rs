@@ -1,12 +1,12 @@
 use crate::support::*;
 use arrow_array::RecordBatch;
-use spl_engine::commands::eventstats::plan_eventstats;
+use spl_engine::plan::plan_stage;
 use spl_parser::ast::{Agg, Command};
 
 fn eventstats(aggs: Vec<Agg>, by: &[&str], input: Vec<RecordBatch>) -> Vec<String> {
     let cmd = stats_cmd(aggs, by, vec![]);
     let st = stage("eventstats", Command::Eventstats(cmd.clone()));
-    let mut op = plan_eventstats(&cmd, &st, &ctx()).unwrap();
+    let mut op = plan_stage(&st, &ctx(), false).unwrap();
     render(&run(op.as_mut(), input))
 }
 

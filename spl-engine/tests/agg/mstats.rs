@@ -1,6 +1,6 @@
 use crate::support::*;
 use arrow_array::{ArrayRef, DictionaryArray, RecordBatch};
-use spl_engine::commands::mstats::plan_mstats;
+use spl_engine::plan::plan_stage;
 use spl_engine::source::{Catalog, DataKind, Dataset, MemoryScan, SourceMeta};
 use spl_engine::{EngineError, ExecContext};
 use spl_parser::ast::{Agg, Command, Mstats, Opt, SearchExpr, SearchKind, SearchOp, SearchValue};
@@ -69,7 +69,7 @@ fn mstats_cmd(
 
 fn run_mstats(cmd: Mstats, c: &ExecContext) -> Vec<String> {
     let st = stage("mstats", Command::Mstats(cmd.clone()));
-    let mut op = plan_mstats(&cmd, &st, c).unwrap();
+    let mut op = plan_stage(&st, c, true).unwrap();
     let mut out = op
         .push(batch(vec![("ignored", strs(&[Some("x")]))]), c)
         .unwrap();
@@ -79,7 +79,7 @@ fn run_mstats(cmd: Mstats, c: &ExecContext) -> Vec<String> {
 
 fn plan_err(cmd: Mstats) -> EngineError {
     let st = stage("mstats", Command::Mstats(cmd.clone()));
-    match plan_mstats(&cmd, &st, &ctx()) {
+    match plan_stage(&st, &ctx(), true) {
         Err(e) => e,
         Ok(_) => panic!("expected an error"),
     }

@@ -3,8 +3,7 @@
 
 use crate::support::*;
 use arrow_array::{ArrayRef, RecordBatch};
-use spl_engine::commands::mstats::plan_mstats;
-use spl_engine::commands::stats::plan_stats;
+use spl_engine::plan::plan_stage;
 use spl_engine::source::{Catalog, DataKind, Dataset, MemoryScan, SourceMeta};
 use spl_engine::ExecContext;
 use spl_parser::ast::Command;
@@ -69,8 +68,8 @@ fn run_query(q: &str, c: &ExecContext, input: Vec<RecordBatch>) -> Vec<String> {
     let query = spl_parser::parse(q).unwrap();
     let stage = &query.pipeline.stages[0];
     let mut op = match &stage.command {
-        Command::Mstats(m) => plan_mstats(m, stage, c).unwrap(),
-        Command::Stats(s) => plan_stats(s, stage, c).unwrap(),
+        Command::Mstats(_) => plan_stage(stage, c, true).unwrap(),
+        Command::Stats(_) => plan_stage(stage, c, false).unwrap(),
         other => panic!("unexpected {other:?}"),
     };
     let mut out = Vec::new();
@@ -242,11 +241,11 @@ fn s2_eval_aggregations() {
 fn eval_aggregation_without_as_is_an_error() {
     let query = spl_parser::parse("| stats avg(eval(io * 2))").unwrap();
     let stage = &query.pipeline.stages[0];
-    let Command::Stats(s) = &stage.command else {
+    let Command::Stats(_) = &stage.command else {
         panic!("expected stats")
     };
     assert!(matches!(
-        plan_stats(s, stage, &ExecContext::new(NOW)),
+        plan_stage(stage, &ExecContext::new(NOW), false),
         Err(spl_engine::EngineError::InvalidArgument { .. })
     ));
 }

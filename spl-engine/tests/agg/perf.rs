@@ -4,7 +4,7 @@
 use crate::support::*;
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int32Array, RecordBatch, StringArray};
-use spl_engine::commands::mstats::plan_mstats;
+use spl_engine::plan::plan_stage;
 use spl_engine::source::{Catalog, DataKind, Dataset, MemoryScan, SourceMeta};
 use spl_parser::ast::Command;
 use std::sync::Arc;
@@ -112,12 +112,12 @@ fn time_query(q: &str, batches: Vec<RecordBatch>, threads: usize) -> (f64, usize
     });
     let query = spl_parser::parse(q).unwrap();
     let stage = &query.pipeline.stages[0];
-    let Command::Mstats(m) = &stage.command else {
+    let Command::Mstats(_) = &stage.command else {
         panic!()
     };
     let t0 = Instant::now();
     let c0 = thread_cpu();
-    let mut op = plan_mstats(m, stage, &c).unwrap();
+    let mut op = plan_stage(stage, &c, true).unwrap();
     let out = op.finish(&c).unwrap();
     let secs = t0.elapsed().as_secs_f64();
     let cpu = thread_cpu() - c0;

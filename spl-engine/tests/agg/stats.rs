@@ -1,5 +1,5 @@
 use crate::support::*;
-use spl_engine::commands::stats::plan_stats;
+use spl_engine::plan::plan_stage;
 use spl_engine::EngineError;
 use spl_parser::ast::{Agg, Command, Opt};
 
@@ -11,14 +11,14 @@ fn stats(
 ) -> Vec<String> {
     let cmd = stats_cmd(aggs, by, options);
     let st = stage("stats", Command::Stats(cmd.clone()));
-    let mut op = plan_stats(&cmd, &st, &ctx()).unwrap();
+    let mut op = plan_stage(&st, &ctx(), false).unwrap();
     render(&run(op.as_mut(), input))
 }
 
 fn stats_err(aggs: Vec<Agg>, by: &[&str]) -> EngineError {
     let cmd = stats_cmd(aggs, by, vec![]);
     let st = stage("stats", Command::Stats(cmd.clone()));
-    match plan_stats(&cmd, &st, &ctx()) {
+    match plan_stage(&st, &ctx(), false) {
         Err(e) => e,
         Ok(_) => panic!("expected an error"),
     }
@@ -344,7 +344,7 @@ fn by_numeric_time_stays_numeric_and_sorts_numerically() {
     ]);
     let cmd = stats_cmd(vec![agg("avg", Some("io"), None)], &["_time"], vec![]);
     let st = stage("stats", Command::Stats(cmd.clone()));
-    let mut op = plan_stats(&cmd, &st, &ctx()).unwrap();
+    let mut op = plan_stage(&st, &ctx(), false).unwrap();
     let out = run(op.as_mut(), vec![b]);
     assert_eq!(
         out[0].schema().field(0).data_type(),

@@ -1,6 +1,6 @@
 use crate::support::*;
 use arrow_array::RecordBatch;
-use spl_engine::commands::streamstats::plan_streamstats;
+use spl_engine::plan::plan_stage;
 use spl_engine::EngineError;
 use spl_parser::ast::{Agg, Command, Opt};
 
@@ -12,7 +12,7 @@ fn streamstats(
 ) -> Vec<String> {
     let cmd = stats_cmd(aggs, by, options);
     let st = stage("streamstats", Command::Streamstats(cmd.clone()));
-    let mut op = plan_streamstats(&cmd, &st, &ctx()).unwrap();
+    let mut op = plan_stage(&st, &ctx(), false).unwrap();
     render(&run(op.as_mut(), input))
 }
 
@@ -125,7 +125,7 @@ fn bad_window_is_an_error() {
     );
     let st = stage("streamstats", Command::Streamstats(cmd.clone()));
     assert!(matches!(
-        plan_streamstats(&cmd, &st, &ctx()),
+        plan_stage(&st, &ctx(), false),
         Err(EngineError::InvalidArgument { .. })
     ));
 }

@@ -133,7 +133,7 @@ fn ctime_of_time_field() {
 #[test]
 fn bad_options_are_positioned_errors() {
     let (msg, at) = err_at("| makeresults | convert foo=1 ctime(_time)");
-    assert!(msg.contains("expected an option of `convert`"), "{msg}");
+    assert!(msg.contains("unknown option `foo` of `convert`"), "{msg}");
     assert_eq!(at, "foo");
     let (msg, at) = err_at("| makeresults | convert ctime(a) AS b*");
     assert!(msg.contains("wildcard"), "{msg}");

@@ -85,7 +85,7 @@ fn makemv_errors() {
     let (_, at) = err_at("| makeresults | makemv tokenizer=\"(a\" x");
     assert_eq!(at, "\"(a\"");
     let (_, at) = err_at("| makeresults | makemv setsv=true x");
-    assert_eq!(at, "true");
+    assert_eq!(at, "setsv=true");
 }
 
 #[test]

@@ -82,17 +82,25 @@ pub fn run_err(e: &Engine, q: &str) -> EngineError {
     }
 }
 
-/// The error text and the query text under its span (for InvalidArgument).
+/// The error text and the query text under its span: a plan-time argument
+/// error, or a parse-time option error (unknown option, ill-typed value).
 pub fn err_at(q: &str) -> (String, String) {
     let err = run_err(&empty(), q);
     let text = err.to_string();
-    match &err {
-        EngineError::InvalidArgument { span, .. } => (
-            text,
-            q.get(span.start as usize..span.end as usize)
-                .unwrap_or("")
-                .to_string(),
-        ),
-        other => panic!("{q}: expected invalid argument, got {other:?}"),
-    }
+    let span = match &err {
+        EngineError::InvalidArgument { span, .. } | EngineError::UnsupportedOption { span, .. } => {
+            *span
+        }
+        EngineError::Parse(
+            p @ (spl_parser::ParseError::InvalidValue { .. }
+            | spl_parser::ParseError::UnknownOption { .. }),
+        ) => p.span().unwrap_or_default(),
+        other => panic!("{q}: expected an argument error, got {other:?}"),
+    };
+    (
+        text,
+        q.get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+            .to_string(),
+    )
 }

@@ -153,7 +153,7 @@ fn errors() {
     let (_, at) = err_at("| makeresults | transaction x startswith=(a=\"unclosed)");
     assert!(at.starts_with("(a="), "{at}");
     let (_, at) = err_at("| makeresults | transaction x maxopentxn=5");
-    assert_eq!(at, "maxopentxn");
+    assert_eq!(at, "maxopentxn=5");
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod commands;
 pub(crate) mod display;
 mod expr;
 mod search;
+mod visit;
 
 pub use commands::*;
 pub use expr::*;

@@ -3,9 +3,39 @@
 use super::transaction::opts_and_fields;
 use crate::ast::display::Words;
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::{Cx, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `addtotals` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "row",
+        K::Bool,
+        Some("true"),
+        "add a field with each result's sum of the numeric fields",
+    ),
+    opt(
+        "col",
+        K::Bool,
+        Some("false"),
+        "append a result holding the sum of each column",
+    ),
+    opt(
+        "fieldname",
+        K::Field,
+        Some("Total"),
+        "name of the row-total field",
+    ),
+    opt(
+        "labelfield",
+        K::Field,
+        None,
+        "field of the summary row that holds `label`",
+    ),
+    opt("label", K::Text, Some("Total"), "label of the summary row"),
+];
 
 /// `addtotals [row=b] [col=b] [labelfield=f] [label=s] [fieldname=f] [fields]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

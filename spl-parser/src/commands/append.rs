@@ -2,12 +2,41 @@
 
 use crate::ast::display::Words;
 use crate::ast::{Opt, Subsearch};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::options_strict;
 use crate::parser::lex::ws;
 use crate::parser::pipeline::subsearch;
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `append` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "extendtimerange",
+        K::Bool,
+        Some("false"),
+        "widen the search's time range to the subsearch's",
+    ),
+    opt(
+        "maxtime",
+        K::Count,
+        Some("60"),
+        "seconds before the subsearch is finalized",
+    ),
+    opt(
+        "maxout",
+        K::Count,
+        Some("50000"),
+        "most subsearch results kept",
+    ),
+    opt(
+        "timeout",
+        K::Count,
+        None,
+        "seconds the subsearch's results are cached",
+    ),
+];
 
 /// `append [opts] [subsearch]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,12 +3,21 @@
 
 use crate::ast::display::Words;
 use crate::ast::{Opt, Subsearch};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::options_strict;
 use crate::parser::lex::ws;
 use crate::parser::pipeline::subsearch;
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `appendpipe` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[opt(
+    "run_in_preview",
+    K::Bool,
+    Some("true"),
+    "show the subpipeline's effect in preview results",
+)];
 
 /// `appendpipe [run_in_preview=b] [subpipeline]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,11 +2,37 @@
 
 use crate::ast::display::{field, Words};
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::{alias, options_strict};
 use crate::parser::lex::{at_stage_end, field_token, ws};
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `bin` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt("bins", K::Count, Some("100"), "most bins to make"),
+    opt(
+        "minspan",
+        K::Span,
+        None,
+        "smallest span when the span is inferred",
+    ),
+    opt(
+        "span",
+        K::Span,
+        None,
+        "bin size: a number, a time span or a log span",
+    ),
+    opt("start", K::Number, None, "lower end of the numeric range"),
+    opt("end", K::Number, None, "upper end of the numeric range"),
+    opt(
+        "aligntime",
+        K::Time,
+        None,
+        "`earliest`, `latest` or a time that time bins align to",
+    ),
+];
 
 /// `bin [opts] field [AS name] [opts]` (`bucket` is an alias).
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,9 +3,90 @@
 use super::stats::{clauses, push_aggs, Agg, Clauses};
 use crate::ast::display::{field, Words};
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::{Cx, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `chart` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "sep",
+        K::Text,
+        None,
+        "separator in series names built from aggregation and value",
+    ),
+    opt(
+        "format",
+        K::Text,
+        None,
+        "series-name template using `$AGG$` and `$VAL$`",
+    ),
+    opt(
+        "cont",
+        K::Bool,
+        Some("true"),
+        "show empty bins of the x-axis",
+    ),
+    opt(
+        "limit",
+        K::Text,
+        Some("top10"),
+        "series kept: `[top|bottom]<N>`, 0 for all",
+    ),
+    opt(
+        "agg",
+        K::Expr,
+        Some("sum"),
+        "aggregation used to rank series",
+    ),
+    opt(
+        "bins",
+        K::Count,
+        Some("300"),
+        "most bins of a numeric row split",
+    ),
+    opt(
+        "minspan",
+        K::Span,
+        None,
+        "smallest span when the span is inferred",
+    ),
+    opt("span", K::Span, None, "bin size of the row split"),
+    opt(
+        "start",
+        K::Number,
+        None,
+        "lower end of the row split's range",
+    ),
+    opt("end", K::Number, None, "upper end of the row split's range"),
+    opt("aligntime", K::Time, None, "time that time bins align to"),
+    opt(
+        "dedup_splitvals",
+        K::Bool,
+        Some("false"),
+        "count each value of a multivalue split field once per result",
+    ),
+    opt(
+        "usenull",
+        K::Bool,
+        Some("true"),
+        "add a series for results without the split field",
+    ),
+    opt(
+        "useother",
+        K::Bool,
+        Some("true"),
+        "add an OTHER series for series beyond the limit",
+    ),
+    opt("nullstr", K::Text, Some("NULL"), "name of the null series"),
+    opt(
+        "otherstr",
+        K::Text,
+        Some("OTHER"),
+        "name of the OTHER series",
+    ),
+];
 
 /// `chart [opts] aggs... [OVER field] [BY field [field]]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

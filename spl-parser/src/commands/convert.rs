@@ -2,12 +2,21 @@
 
 use crate::ast::display::{field, Words};
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::{alias, options_strict};
 use crate::parser::lex::{at_stage_end, field_token, ident_len, span_len, ws};
 use crate::parser::{fail, fail_kind, Cx, PErrKind, PResult};
 use crate::span::{Span, Spanned};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `convert` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[opt(
+    "timeformat",
+    K::Text,
+    Some("%m/%d/%Y %H:%M:%S"),
+    "format of ctime() and mktime()",
+)];
 
 /// `convert [timeformat=..] func(field) [AS name]...`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

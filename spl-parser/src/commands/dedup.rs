@@ -3,11 +3,34 @@
 use super::sort::{keys_text, sort_keys, SortKey};
 use crate::ast::display::Words;
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::{field_list, options_strict};
 use crate::parser::lex::{keyword, uint, ws};
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `dedup` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "keepevents",
+        K::Bool,
+        Some("false"),
+        "keep duplicates, removing the dedup fields from them",
+    ),
+    opt(
+        "keepempty",
+        K::Bool,
+        Some("false"),
+        "keep results that lack a dedup field",
+    ),
+    opt(
+        "consecutive",
+        K::Bool,
+        Some("false"),
+        "remove only consecutive duplicates",
+    ),
+];
 
 /// `dedup [N] fields [opts] [sortby ...]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,12 +1,16 @@
 //! `eval a=expr, b=expr`.
 
 use crate::ast::{Expr, FieldName};
+use crate::options::OptSpec;
 use crate::parser::expr::expr;
 use crate::parser::lex::{at_stage_end, quoted, ws};
 use crate::parser::{err, fail, fail_kind, Cx, PErrKind, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `eval` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[];
 
 /// `eval a=expr, b=expr`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,11 +2,20 @@
 
 use crate::ast::display::Words;
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::{field_list, options_strict};
 use crate::parser::{Cx, PErr, PErrKind, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `fillnull` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[opt(
+    "value",
+    K::Text,
+    Some("0"),
+    "the value written into empty fields",
+)];
 
 /// `fillnull [value=v] [field...]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -84,16 +93,16 @@ mod tests {
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | fillnull val=1"), @r#"
-            spl::parse::expected
+        insta::assert_snapshot!(err("search a | fillnull val=1"), @"
+        spl::parse::unknown_option
 
-              × expected `value=`, found `val`
-               ╭────
-             1 │ search a | fillnull val=1
-               ·                     ─┬─
-               ·                      ╰── expected `value=`
-               ╰────
-              help: in `fillnull`; usage: fillnull [value=<string>] [<field>...]
-        "#);
+          × unknown option `val` of `fillnull`
+           ╭────
+         1 │ search a | fillnull val=1
+           ·                     ─┬─
+           ·                      ╰── not an option of `fillnull`
+           ╰────
+          help: did you mean `value`?
+        ");
     }
 }

@@ -5,12 +5,65 @@
 
 use crate::ast::display::Words;
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::{field_list, options_strict};
 use crate::parser::lex::ws;
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `foreach` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "mode",
+        K::Choice(&["multifield", "multivalue", "json_array", "auto_collections"]),
+        Some("multifield"),
+        "what is iterated",
+    ),
+    opt(
+        "fieldstr",
+        K::Text,
+        Some("<<FIELD>>"),
+        "placeholder for the field name",
+    ),
+    opt(
+        "matchstr",
+        K::Text,
+        Some("<<MATCHSTR>>"),
+        "placeholder for the part of the name the wildcards matched",
+    ),
+    opt(
+        "matchseg1",
+        K::Text,
+        Some("<<MATCHSEG1>>"),
+        "placeholder for the first wildcard's match",
+    ),
+    opt(
+        "matchseg2",
+        K::Text,
+        Some("<<MATCHSEG2>>"),
+        "placeholder for the second wildcard's match",
+    ),
+    opt(
+        "matchseg3",
+        K::Text,
+        Some("<<MATCHSEG3>>"),
+        "placeholder for the third wildcard's match",
+    ),
+    opt(
+        "itemstr",
+        K::Text,
+        Some("<<ITEM>>"),
+        "placeholder for the current value (multivalue and JSON modes)",
+    ),
+    opt(
+        "iterstr",
+        K::Text,
+        Some("<<ITER>>"),
+        "placeholder for the current value's index (multivalue and JSON modes)",
+    ),
+];
 
 /// `foreach [opts] <wc-fields> [template]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

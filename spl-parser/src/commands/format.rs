@@ -2,12 +2,41 @@
 
 use crate::ast::display::{quote, Words};
 use crate::ast::Opt;
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::options_strict;
 use crate::parser::lex::{at_stage_end, field_token, ws};
 use crate::parser::{Cx, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `format` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "mvsep",
+        K::Text,
+        Some("OR"),
+        "separator between the values of a multivalue field",
+    ),
+    opt(
+        "maxresults",
+        K::Count,
+        Some("0"),
+        "most results used, 0 for all",
+    ),
+    opt(
+        "emptystr",
+        K::Text,
+        Some("NOT( )"),
+        "output when there are no results",
+    ),
+    opt(
+        "quote",
+        K::Bool,
+        Some("false"),
+        "quote the output and escape quotes inside it",
+    ),
+];
 
 /// `format [opts] [row-prefix col-prefix col-sep col-end row-sep row-end]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,11 +1,15 @@
 //! `from <dataset type>:<dataset name>` (also `from datamodel Risk.All_Risk`).
 
 use crate::ast::display::field;
+use crate::options::OptSpec;
 use crate::parser::lex::{at_stage_end, field_token, quoted, ws};
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `from` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[];
 
 /// `from [kind:]name`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,12 +2,30 @@
 
 use crate::ast::display::Words;
 use crate::ast::{Expr, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::options_strict;
 use crate::parser::expr::expr;
 use crate::parser::lex::{at_stage_end, uint, ws};
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `head` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt("limit", K::Count, Some("10"), "results kept"),
+    opt(
+        "null",
+        K::Bool,
+        Some("false"),
+        "with an expression: a null result keeps going",
+    ),
+    opt(
+        "keeplast",
+        K::Bool,
+        Some("false"),
+        "with an expression: keep the result that ended the run",
+    ),
+];
 
 /// `head [N | limit=N | (expr)] [keeplast=b] [null=b]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -152,17 +170,17 @@ mod tests {
 
     #[test]
     fn errors() {
-        insta::assert_snapshot!(err("search a | head limit=x"), @r#"
-            spl::parse::invalid_value
+        insta::assert_snapshot!(err("search a | head limit=x"), @"
+        spl::parse::invalid_value
 
-              × invalid head limit: expected a non-negative integer, found `x`
-               ╭────
-             1 │ search a | head limit=x
-               ·                       ┬
-               ·                       ╰── invalid head limit
-               ╰────
-              help: in `head`; usage: head [<count>|limit=<count>|(<eval-expression>)]
-                    [keeplast=<bool>] [null=<bool>]
-        "#);
+          × invalid `limit` value: expected a whole number >= 0, found `x`
+           ╭────
+         1 │ search a | head limit=x
+           ·                       ┬
+           ·                       ╰── invalid `limit` value
+           ╰────
+          help: in `head`; usage: head [<count>|limit=<count>|(<eval-expression>)]
+                [keeplast=<bool>] [null=<bool>]
+        ");
     }
 }

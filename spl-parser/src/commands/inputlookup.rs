@@ -3,6 +3,7 @@
 use super::lookup::table;
 use crate::ast::display::{field, Words};
 use crate::ast::{Opt, SearchExpr};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::options_strict;
 use crate::parser::lex::{keyword, ws};
 use crate::parser::search::{search_expr, Stop};
@@ -10,6 +11,29 @@ use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `inputlookup` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "append",
+        K::Bool,
+        Some("false"),
+        "append the rows to the current results",
+    ),
+    opt(
+        "strict",
+        K::Bool,
+        Some("false"),
+        "make every lookup error fatal",
+    ),
+    opt(
+        "start",
+        K::Count,
+        Some("0"),
+        "index of the first row read (0-based)",
+    ),
+    opt("max", K::Count, Some("1000000000"), "most rows read"),
+];
 
 /// `inputlookup [opts] table [WHERE search-expr]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,11 +2,29 @@
 
 use crate::ast::display::{field, Words};
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::options_strict;
 use crate::parser::lex::{at_stage_end, field_token, ws};
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `iplocation` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "prefix",
+        K::Text,
+        Some(""),
+        "prepended to the names of the added fields",
+    ),
+    opt(
+        "allfields",
+        K::Bool,
+        Some("false"),
+        "also add Continent, MetroCode and Timezone",
+    ),
+    opt("lang", K::Text, None, "language of the place names"),
+];
 
 /// `iplocation [prefix=p] [allfields=b] [lang=l] field`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,12 +2,53 @@
 
 use crate::ast::display::Words;
 use crate::ast::{FieldName, Opt, Subsearch};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::{field_list, options_strict};
 use crate::parser::lex::ws;
 use crate::parser::pipeline::subsearch;
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `join` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "type",
+        K::Choice(&["inner", "outer", "left"]),
+        Some("inner"),
+        "join type (outer is left)",
+    ),
+    opt(
+        "usetime",
+        K::Bool,
+        Some("false"),
+        "only match subsearch results earlier or later than the main result",
+    ),
+    opt(
+        "earlier",
+        K::Bool,
+        Some("true"),
+        "with usetime: match earlier (true) or later results",
+    ),
+    opt(
+        "overwrite",
+        K::Bool,
+        Some("true"),
+        "subsearch values replace main values of the same field",
+    ),
+    opt(
+        "max",
+        K::Count,
+        Some("1"),
+        "most subsearch results joined to each main result, 0 for all",
+    ),
+    opt(
+        "return_multivalue",
+        K::Bool,
+        Some("false"),
+        "return multivalue fields instead of one value",
+    ),
+];
 
 /// `join [opts] [fields] [subsearch]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

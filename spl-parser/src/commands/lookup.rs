@@ -2,12 +2,35 @@
 
 use crate::ast::display::{field, Words};
 use crate::ast::{FieldAlias, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::{alias_list, options_strict};
 use crate::parser::lex::{at_stage_end, field_token, keyword, ws};
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `lookup` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "local",
+        K::Bool,
+        Some("false"),
+        "run the lookup on the search head only",
+    ),
+    opt(
+        "update",
+        K::Bool,
+        Some("false"),
+        "real-time searches see changes of the table",
+    ),
+    opt(
+        "event_time_field",
+        K::Field,
+        None,
+        "time field for a temporal lookup",
+    ),
+];
 
 /// `lookup [opts] table field [AS f]... [OUTPUT|OUTPUTNEW f [AS g]...]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,9 +3,38 @@
 use super::mvexpand::one_field;
 use crate::ast::display::{field, Words};
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::{Cx, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `makemv` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "delim",
+        K::Text,
+        Some(" "),
+        "text that separates the values",
+    ),
+    opt(
+        "tokenizer",
+        K::Regex,
+        None,
+        "regex whose matches (first group) are the values",
+    ),
+    opt(
+        "allowempty",
+        K::Bool,
+        Some("false"),
+        "keep empty values between consecutive delimiters",
+    ),
+    opt(
+        "setsv",
+        K::Bool,
+        Some("false"),
+        "also keep the original single value",
+    ),
+];
 
 /// `makemv [delim=s|tokenizer=re] [allowempty=b] [setsv=b] field`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

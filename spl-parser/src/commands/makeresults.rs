@@ -2,10 +2,42 @@
 
 use crate::ast::display::Words;
 use crate::ast::Opt;
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::options_strict;
 use crate::parser::{Cx, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `makeresults` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt("count", K::Count, Some("1"), "results to generate"),
+    opt(
+        "annotate",
+        K::Bool,
+        Some("false"),
+        "add _raw, host, source, sourcetype, splunk_server and splunk_server_group",
+    ),
+    opt(
+        "splunk_server",
+        K::Text,
+        Some("local"),
+        "server that generates the results",
+    ),
+    opt(
+        "splunk_server_group",
+        K::Text,
+        None,
+        "server group that generates the results",
+    )
+    .repeatable(),
+    opt(
+        "format",
+        K::Choice(&["csv", "json"]),
+        None,
+        "format of `data`",
+    ),
+    opt("data", K::Text, None, "inline CSV or JSON rows"),
+];
 
 /// `makeresults [count=N] [annotate=b] [format=.. data=..]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,12 +2,24 @@
 
 use crate::ast::display::Words;
 use crate::ast::{Opt, Subsearch};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::options_strict;
 use crate::parser::lex::ws;
 use crate::parser::pipeline::subsearch;
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `map` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "search",
+        K::Text,
+        None,
+        "search template run once per result, with `$field$` tokens",
+    ),
+    opt("maxsearches", K::Count, Some("10"), "most searches run"),
+];
 
 /// `map (search="..." | [subsearch]) [maxsearches=N]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

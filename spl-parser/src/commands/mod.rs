@@ -50,6 +50,7 @@ pub(crate) mod where_;
 pub(crate) mod test_util;
 
 use crate::ast::Command;
+use crate::options::OptSpec;
 use crate::parser::{Cx, PResult};
 use std::fmt;
 
@@ -57,21 +58,28 @@ use std::fmt;
 pub(crate) type ParseFn = for<'a> fn(&Cx, &'a str) -> PResult<'a, Command>;
 
 /// One entry of the command table.
-pub(crate) struct CommandSpec {
+pub struct CommandSpec {
     /// Canonical (lower-case) name; aliases map to the canonical spec's name.
     pub name: &'static str,
     /// The parser.
-    pub parse: ParseFn,
+    pub(crate) parse: ParseFn,
     /// One-line usage, shown as help on errors.
     pub usage: &'static str,
+    /// The `name=value` options Splunk documents for the command (the
+    /// module's `OPTIONS`); any other option is a parse error.
+    pub options: &'static [OptSpec],
 }
 
 macro_rules! spec {
     ($name:literal, $module:ident, $variant:ident, $usage:literal) => {
+        spec!($name, $module, $variant, $usage, $module::OPTIONS)
+    };
+    ($name:literal, $module:ident, $variant:ident, $usage:literal, $options:expr) => {
         CommandSpec {
             name: $name,
             parse: |cx, i| $module::parse(cx, i).map(|(r, c)| (r, Command::$variant(c))),
             usage: $usage,
+            options: $options,
         }
     };
 }
@@ -82,8 +90,8 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
     spec!("where", where_, Where, "where <eval-expression>"),
     spec!("eval", eval, Eval, "eval <field>=<expression>[, <field>=<expression>]..."),
     spec!("stats", stats, Stats, "stats [<option>=<value>]... <agg>[(<field>|eval(<expr>))] [AS <name>]... [BY <field>...]"),
-    spec!("eventstats", stats, Eventstats, "eventstats [<option>=<value>]... <agg>(<field>) [AS <name>]... [BY <field>...]"),
-    spec!("streamstats", stats, Streamstats, "streamstats [<option>=<value>]... <agg>(<field>) [AS <name>]... [BY <field>...]"),
+    spec!("eventstats", stats, Eventstats, "eventstats [allnum=<bool>] <agg>(<field>) [AS <name>]... [BY <field>...]", stats::EVENTSTATS_OPTIONS),
+    spec!("streamstats", stats, Streamstats, "streamstats [<option>=<value>]... <agg>(<field>) [AS <name>]... [BY <field>...]", stats::STREAMSTATS_OPTIONS),
     spec!("mstats", mstats, Mstats, "mstats [<option>=<value>]... <agg>(<metric>) [AS <name>]... [WHERE <search>] [BY <dimension>...] [span=<time>]"),
     spec!("tstats", tstats, Tstats, "tstats [<option>=<value>]... <agg>(<field>) [AS <name>]... [FROM datamodel=<name>] [WHERE <search>] [BY <field>...]"),
     spec!("join", join, Join, "join [<option>=<value>]... [<field>...] [<subsearch>]"),
@@ -140,7 +148,6 @@ const OTHER_COMMANDS: &[&str] = &[
     "anomalousvalue",
     "anomalydetection",
     "appendcols",
-    "apply",
     "arules",
     "associate",
     "audit",
@@ -148,15 +155,20 @@ const OTHER_COMMANDS: &[&str] = &[
     "bucketdir",
     "cluster",
     "cofilter",
+    "common",
     "concurrency",
     "contingency",
     "correlate",
+    "counttable",
+    "ctable",
     "datamodel",
+    "datamodelsimple",
     "dbinspect",
     "dbxquery",
     "delete",
     "delta",
     "diff",
+    "discretize",
     "erex",
     "eventcount",
     "extract",
@@ -164,7 +176,6 @@ const OTHER_COMMANDS: &[&str] = &[
     "fieldsummary",
     "filldown",
     "findtypes",
-    "fit",
     "folderize",
     "fromjson",
     "gauge",
@@ -175,12 +186,17 @@ const OTHER_COMMANDS: &[&str] = &[
     "highlight",
     "history",
     "iconify",
+    "ingestpreview",
     "inputcsv",
+    "inputintelligence",
     "kmeans",
+    "kv",
     "kvform",
     "loadjob",
     "localize",
     "localop",
+    "makecontinuous",
+    "maketable",
     "mcatalog",
     "mcollect",
     "metadata",
@@ -203,6 +219,7 @@ const OTHER_COMMANDS: &[&str] = &[
     "rest",
     "reverse",
     "rtorder",
+    "run",
     "savedsearch",
     "script",
     "scrub",
@@ -217,11 +234,16 @@ const OTHER_COMMANDS: &[&str] = &[
     "sistats",
     "sitimechart",
     "sitop",
+    "stash",
     "strcat",
-    "summary",
+    "sumindex",
+    "summaryindex",
     "tags",
     "timewrap",
     "tojson",
+    "transam",
+    "transpose",
+    "trendline",
     "tscollect",
     "typeahead",
     "typelearner",
@@ -235,11 +257,38 @@ const OTHER_COMMANDS: &[&str] = &[
     "xmlunescape",
     "xpath",
     "xyseries",
+    // Commands of apps that published detections call: Machine Learning
+    // Toolkit, URL Toolbox, CyberChef for Splunk, DNSTwist.
+    "apply",
+    "cyberchef",
+    "deletemodel",
+    "dnstwist",
+    "fit",
+    "listmodels",
+    "sample",
+    "score",
+    "summary",
+    "ut_bayesian",
+    "ut_countset",
+    "ut_levenshtein",
+    "ut_meaning",
+    "ut_netloc",
+    "ut_parse",
+    "ut_parse_extended",
+    "ut_parse_simple",
+    "ut_shannon",
+    "ut_suites",
 ];
 
 /// The typed command spec for a name (case-insensitive), if any.
-pub(crate) fn lookup(name: &str) -> Option<&'static CommandSpec> {
+pub fn lookup(name: &str) -> Option<&'static CommandSpec> {
     COMMANDS.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+}
+
+/// The command table's entry for a name or alias (case-insensitive): its
+/// canonical name, usage and documented options.
+pub fn command_spec(name: &str) -> Option<&'static CommandSpec> {
+    lookup(name)
 }
 
 /// True for any Splunk command name we know, typed or not (case-insensitive).
@@ -250,12 +299,11 @@ pub fn is_known_command(name: &str) -> bool {
 /// The closest known command name to `name` (for "did you mean" help), if
 /// one is close enough.
 pub fn suggest_command(name: &str) -> Option<&'static str> {
-    let all: Vec<&'static str> = COMMANDS
+    let all = COMMANDS
         .iter()
         .map(|s| s.name)
-        .chain(OTHER_COMMANDS.iter().copied())
-        .collect();
-    did_you_mean(name, &all)
+        .chain(OTHER_COMMANDS.iter().copied());
+    crate::suggest::did_you_mean(name, all)
 }
 
 /// The canonical name used as error context for a parsed stage.
@@ -274,38 +322,57 @@ pub(crate) fn context_help(ctx: &str) -> String {
     }
 }
 
-/// The candidate closest to `name` by edit distance, if within two edits or a
-/// third of its length.
-pub(crate) fn did_you_mean(name: &str, candidates: &[&'static str]) -> Option<&'static str> {
-    let lower = name.to_ascii_lowercase();
-    let limit = (lower.len() / 3).max(2);
-    candidates
-        .iter()
-        .map(|c| (edit_distance(&lower, c), !is_subsequence(&lower, c), *c))
-        .filter(|(d, _, _)| *d <= limit)
-        .min_by_key(|(d, not_sub, _)| (*d, *not_sub))
-        .map(|(_, _, c)| c)
-}
-
-/// True when the characters of `short` appear in `long` in order (`cnt` in
-/// `count`): a better suggestion than an equally distant unrelated name.
-fn is_subsequence(short: &str, long: &str) -> bool {
-    let mut it = long.chars();
-    short.chars().all(|c| it.any(|l| l == c))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+impl Command {
+    /// The `name=value` options written for the command (empty for commands
+    /// whose options the parser folds into typed fields, such as `sort limit=`).
+    pub fn options(&self) -> &[crate::ast::Opt] {
+        match self {
+            Command::Stats(c) | Command::Eventstats(c) | Command::Streamstats(c) => &c.options,
+            Command::Mstats(c) => &c.options,
+            Command::Tstats(c) => &c.options,
+            Command::Join(c) => &c.options,
+            Command::Append(c) => &c.options,
+            Command::Foreach(c) => &c.options,
+            Command::Lookup(c) => &c.options,
+            Command::Inputlookup(c) => &c.options,
+            Command::Outputlookup(c) => &c.options,
+            Command::Head(c) => &c.options,
+            Command::Dedup(c) => &c.options,
+            Command::Iplocation(c) => &c.options,
+            Command::Makeresults(c) => &c.options,
+            Command::Convert(c) => &c.options,
+            Command::Rex(c) => &c.options,
+            Command::Bin(c) => &c.options,
+            Command::Spath(c) => &c.options,
+            Command::Mvexpand(c) => &c.options,
+            Command::Mvcombine(c) => &c.options,
+            Command::Makemv(c) => &c.options,
+            Command::Appendpipe(c) => &c.options,
+            Command::Transaction(c) => &c.options,
+            Command::Timechart(c) => &c.options,
+            Command::Chart(c) => &c.options,
+            Command::Top(c) | Command::Rare(c) => &c.options,
+            Command::Format(c) => &c.options,
+            Command::Addtotals(c) => &c.options,
+            Command::Collect(c) => &c.options,
+            Command::Map(c) => &c.options,
+            Command::Search(_)
+            | Command::Where(_)
+            | Command::Eval(_)
+            | Command::Rename(_)
+            | Command::Fillnull(_)
+            | Command::Fields(_)
+            | Command::Table(_)
+            | Command::Sort(_)
+            | Command::Tail(_)
+            | Command::Regex(_)
+            | Command::Multisearch(_)
+            | Command::Return(_)
+            | Command::From(_)
+            | Command::Replace(_)
+            | Command::Generic(_) => &[],
         }
-        prev = cur;
     }
-    prev[b.len()]
 }
 
 impl fmt::Display for Command {

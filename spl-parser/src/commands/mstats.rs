@@ -3,9 +3,99 @@
 use super::stats::{clauses, push_aggs, Agg, Clauses};
 use crate::ast::display::Words;
 use crate::ast::{FieldName, Opt, SearchExpr};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::{Cx, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `mstats` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "prestats",
+        K::Bool,
+        Some("false"),
+        "output the prestats format",
+    ),
+    opt(
+        "append",
+        K::Bool,
+        Some("false"),
+        "with prestats: append to the current results",
+    ),
+    opt(
+        "backfill",
+        K::Bool,
+        Some("true"),
+        "real-time: fill in from disk first",
+    ),
+    opt(
+        "update_period",
+        K::Count,
+        Some("0"),
+        "real-time summary refresh period (ms)",
+    ),
+    opt(
+        "fillnull_value",
+        K::Text,
+        None,
+        "value for missing BY fields instead of dropping the point",
+    ),
+    opt(
+        "chunk_size",
+        K::Count,
+        Some("10000000"),
+        "time series read per chunk",
+    ),
+    opt(
+        "chart",
+        K::Bool,
+        Some("false"),
+        "output the shape of chart/timechart",
+    ),
+    opt(
+        "chart.limit",
+        K::Text,
+        Some("top10"),
+        "series limit in chart mode",
+    ),
+    opt(
+        "chart.agg",
+        K::Expr,
+        Some("sum"),
+        "series ranking aggregation in chart mode",
+    ),
+    opt(
+        "chart.usenull",
+        K::Bool,
+        Some("true"),
+        "null series in chart mode",
+    ),
+    opt(
+        "chart.useother",
+        K::Bool,
+        Some("true"),
+        "OTHER series in chart mode",
+    ),
+    opt(
+        "chart.nullstr",
+        K::Text,
+        Some("NULL"),
+        "name of the null series",
+    ),
+    opt(
+        "chart.otherstr",
+        K::Text,
+        Some("OTHER"),
+        "name of the OTHER series",
+    ),
+    opt("span", K::Span, None, "time bucket size (in the BY clause)"),
+    opt(
+        "every",
+        K::Span,
+        None,
+        "sample one bucket every this long (after span)",
+    ),
+];
 
 /// `mstats [opts] aggs... [WHERE search-expr] [BY dims] [span=..]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -115,46 +205,50 @@ mod tests {
 
     #[test]
     fn groupby_and_option_in_where() {
-        insta::assert_snapshot!(cmd("| mstats count(_value) WHERE metric_name=cpu.* span=1m host=a GROUPBY host"), @r#"
-            command: Mstats
-            options:
-            - key:
-                node: span
-                span: 47-51
+        insta::assert_snapshot!(cmd("| mstats count(_value) WHERE metric_name=cpu.* span=1m host=a GROUPBY host"), @"
+        command: Mstats
+        options:
+        - key:
+            node: span
+            span: 47-51
+          value:
+            node: 1m
+            span: 52-54
+          quoted: false
+        aggs:
+        - func:
+            node: count
+            span: 9-14
+          arg: !Field
+            node: _value
+            span: 15-21
+          alias: null
+          span: 9-22
+        where_:
+          kind: !And
+          - kind: !Compare
+              field: metric_name
+              field_span: 29-40
+              op: Eq
               value:
-                node: 1m
-                span: 52-54
-              quoted: false
-            - key:
-                node: host
-                span: 55-59
+                text: cpu.*
+                quoted: false
+                span: 41-46
+            span: 29-46
+          - kind: !Compare
+              field: host
+              field_span: 55-59
+              op: Eq
               value:
-                node: a
+                text: a
+                quoted: false
                 span: 60-61
-              quoted: false
-            aggs:
-            - func:
-                node: count
-                span: 9-14
-              arg: !Field
-                node: _value
-                span: 15-21
-              alias: null
-              span: 9-22
-            where_:
-              kind: !Compare
-                field: metric_name
-                field_span: 29-40
-                op: Eq
-                value:
-                  text: cpu.*
-                  quoted: false
-                  span: 41-46
-              span: 29-46
-            by:
-            - node: host
-              span: 70-74
-        "#);
+            span: 55-61
+          span: 29-61
+        by:
+        - node: host
+          span: 70-74
+        ");
     }
 
     #[test]

@@ -2,11 +2,15 @@
 
 use crate::ast::display::Words;
 use crate::ast::Subsearch;
+use crate::options::OptSpec;
 use crate::parser::lex::ws;
 use crate::parser::pipeline::subsearch;
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `multisearch` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[];
 
 /// `multisearch [..] [..]...`: streaming searches run together.
 #[derive(Debug, Clone, PartialEq, Serialize)]

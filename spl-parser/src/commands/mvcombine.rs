@@ -3,9 +3,18 @@
 use super::mvexpand::one_field;
 use crate::ast::display::{field, Words};
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::{Cx, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `mvcombine` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[opt(
+    "delim",
+    K::Text,
+    Some(" "),
+    "separator of the combined single value",
+)];
 
 /// `mvcombine [delim=s] field`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

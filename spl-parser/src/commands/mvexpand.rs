@@ -2,11 +2,20 @@
 
 use crate::ast::display::{field, Words};
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::options_strict;
 use crate::parser::lex::{at_stage_end, field_token, ws};
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `mvexpand` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[opt(
+    "limit",
+    K::Count,
+    Some("0"),
+    "values expanded per result, 0 for all",
+)];
 
 /// `mvexpand field [limit=N]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

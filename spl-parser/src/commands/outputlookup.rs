@@ -3,11 +3,60 @@
 use super::lookup::table;
 use crate::ast::display::{field, Words};
 use crate::ast::Opt;
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::options_strict;
 use crate::parser::{Cx, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `outputlookup` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "append",
+        K::Bool,
+        Some("false"),
+        "append to the existing table",
+    ),
+    opt(
+        "create_empty",
+        K::Bool,
+        Some("false"),
+        "write an empty file when there are no results",
+    ),
+    opt(
+        "override_if_empty",
+        K::Bool,
+        Some("true"),
+        "without results, replace (true) or keep the existing table",
+    ),
+    opt("max", K::Count, None, "most rows written"),
+    opt("key_field", K::Field, None, "KV store key field"),
+    opt(
+        "allow_updates",
+        K::Bool,
+        None,
+        "KV store: update existing records",
+    ),
+    opt(
+        "createinapp",
+        K::Bool,
+        Some("true"),
+        "create the file in the app (true) or in system",
+    ),
+    opt(
+        "create_context",
+        K::Choice(&["app", "user", "system"]),
+        Some("app"),
+        "where a new table is created",
+    ),
+    opt(
+        "output_format",
+        K::Choice(&["splunk_sv_csv", "splunk_mv_csv"]),
+        Some("splunk_sv_csv"),
+        "CSV flavour written",
+    ),
+];
 
 /// `outputlookup [opts] table`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

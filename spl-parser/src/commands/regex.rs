@@ -3,12 +3,16 @@
 
 use crate::ast::display::quote;
 use crate::ast::FieldName;
+use crate::options::OptSpec;
 use crate::parser::lex::{at_stage_end, field_token, quoted, ws};
 use crate::parser::search::token;
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `regex` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[];
 
 /// `regex [field=|field!=]"regex"`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

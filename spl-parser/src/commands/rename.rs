@@ -1,11 +1,15 @@
 //! `rename a AS b, ...` (wildcards: `rename EU* AS EMEA*`).
 
 use crate::ast::FieldAlias;
+use crate::options::OptSpec;
 use crate::parser::args::alias_list;
 use crate::parser::lex::ws;
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `rename` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[];
 
 /// `rename a AS b, ...`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,12 +2,16 @@
 
 use crate::ast::display::{quote, Words};
 use crate::ast::FieldName;
+use crate::options::OptSpec;
 use crate::parser::args::field_list;
 use crate::parser::lex::{at_stage_end, field_token, keyword, ws};
 use crate::parser::{fail, fail_kind, Cx, PErrKind, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `replace` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[];
 
 /// `replace a WITH b, ... [IN fields]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

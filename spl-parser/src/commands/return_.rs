@@ -2,11 +2,15 @@
 
 use crate::ast::display::{field, Words};
 use crate::ast::FieldName;
-use crate::parser::args::option;
+use crate::options::OptSpec;
+use crate::parser::args::key_value;
 use crate::parser::lex::{at_stage_end, field_token, is_option_start, uint, ws};
 use crate::parser::{Cx, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `return` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[];
 
 /// `return [N] items`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,7 +55,7 @@ pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Return> {
             break;
         }
         if is_option_start(k) {
-            let (r, o) = option(cx, k)?;
+            let (r, o) = key_value(cx, k)?;
             items.push(ReturnItem::Alias {
                 alias: o.key,
                 field: o.value,

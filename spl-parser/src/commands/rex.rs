@@ -2,12 +2,36 @@
 
 use crate::ast::display::{quote, Words};
 use crate::ast::Opt;
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::{bare_value_len, options_strict};
 use crate::parser::lex::{quoted, ws};
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `rex` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt("field", K::Field, Some("_raw"), "field the regex reads"),
+    opt(
+        "max_match",
+        K::Count,
+        Some("1"),
+        "matches per result, 0 for all",
+    ),
+    opt(
+        "offset_field",
+        K::Text,
+        None,
+        "field receiving the match offsets",
+    ),
+    opt(
+        "mode",
+        K::Choice(&["sed"]),
+        None,
+        "`sed`: the argument is a sed expression",
+    ),
+];
 
 /// `rex [field=f] [max_match=N] [offset_field=f] [mode=sed] "regex"`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

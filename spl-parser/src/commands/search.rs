@@ -1,10 +1,14 @@
 //! `search <terms>`: the search-term language (also the implicit leading search).
 
 use crate::ast::SearchExpr;
+use crate::options::OptSpec;
 use crate::parser::search::{search_expr, Stop};
 use crate::parser::{Cx, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `search` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[];
 
 /// `search <terms>`; `expr` is `None` for an empty search.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,11 +2,20 @@
 
 use crate::ast::display::{field, Words};
 use crate::ast::FieldName;
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::option;
 use crate::parser::lex::{at_stage_end, field_token, is_option_start, uint, ws};
 use crate::parser::{fail, fail_kind, Cx, PErr, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `sort` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[opt(
+    "limit",
+    K::Count,
+    Some("10000"),
+    "results kept, 0 for all",
+)];
 
 /// `sort [N|limit=N] [+|-]key, ... [desc]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -239,16 +248,16 @@ mod tests {
                ╰────
               help: in `sort`; usage: sort [<count>] [+|-]<field>[, ...] [desc]
         "#);
-        insta::assert_snapshot!(err("search a | sort limit=x y"), @r#"
-            spl::parse::invalid_value
+        insta::assert_snapshot!(err("search a | sort limit=x y"), @"
+        spl::parse::invalid_value
 
-              × invalid sort limit: expected a non-negative integer, found `x`
-               ╭────
-             1 │ search a | sort limit=x y
-               ·                       ┬
-               ·                       ╰── invalid sort limit
-               ╰────
-              help: in `sort`; usage: sort [<count>] [+|-]<field>[, ...] [desc]
-        "#);
+          × invalid `limit` value: expected a whole number >= 0, found `x`
+           ╭────
+         1 │ search a | sort limit=x y
+           ·                       ┬
+           ·                       ╰── invalid `limit` value
+           ╰────
+          help: in `sort`; usage: sort [<count>] [+|-]<field>[, ...] [desc]
+        ");
     }
 }

@@ -2,12 +2,30 @@
 
 use crate::ast::display::{field, Words};
 use crate::ast::Opt;
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::options_strict;
 use crate::parser::lex::{at_stage_end, field_token, ws};
 use crate::parser::{Cx, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `spath` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "input",
+        K::Field,
+        Some("_raw"),
+        "field holding the JSON or XML",
+    ),
+    opt(
+        "output",
+        K::Field,
+        None,
+        "field receiving the value at `path`",
+    ),
+    opt("path", K::Text, None, "location of the value to extract"),
+];
 
 /// `spath [input=f] [output=f] [path=p | p]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,6 +3,7 @@
 
 use crate::ast::display::{field, Words};
 use crate::ast::{Expr, FieldName, Opt, SearchExpr};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::{agg, field_list, option};
 use crate::parser::lex::{at_stage_end, is_option_start, keyword, quoted, ws};
 use crate::parser::search::{search_expr, Stop};
@@ -10,6 +11,87 @@ use crate::parser::{fail, fail_kind, Cx, PErrKind, PResult};
 use crate::span::{Span, Spanned};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `stats` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "partitions",
+        K::Count,
+        Some("0"),
+        "threads of the reduce phase",
+    ),
+    opt(
+        "allnum",
+        K::Bool,
+        Some("false"),
+        "numeric aggregations only for fields whose values are all numbers",
+    ),
+    opt(
+        "delim",
+        K::Text,
+        Some(" "),
+        "separator of flattened list() and values() outputs",
+    ),
+    opt(
+        "dedup_splitvals",
+        K::Bool,
+        Some("false"),
+        "count each value of a multivalue BY field once per result",
+    ),
+];
+/// The options of `eventstats` (Splunk's Search Reference).
+pub(crate) static EVENTSTATS_OPTIONS: &[OptSpec] = &[opt(
+    "allnum",
+    K::Bool,
+    Some("false"),
+    "numeric aggregations only for fields whose values are all numbers",
+)];
+/// The options of `streamstats` (Splunk's Search Reference).
+pub(crate) static STREAMSTATS_OPTIONS: &[OptSpec] = &[
+    opt(
+        "reset_on_change",
+        K::Bool,
+        Some("false"),
+        "reset when the BY values change",
+    ),
+    opt(
+        "reset_before",
+        K::Expr,
+        None,
+        "reset before a result for which this expression is true",
+    ),
+    opt(
+        "reset_after",
+        K::Expr,
+        None,
+        "reset after a result for which this expression is true",
+    ),
+    opt(
+        "current",
+        K::Bool,
+        Some("true"),
+        "include the current result in its own statistics",
+    ),
+    opt(
+        "window",
+        K::Count,
+        Some("0"),
+        "window size in results, 0 for all previous",
+    ),
+    opt("time_window", K::Span, None, "window as a time span"),
+    opt(
+        "global",
+        K::Bool,
+        Some("true"),
+        "with window: one window for all groups (true) or one per group",
+    ),
+    opt(
+        "allnum",
+        K::Bool,
+        Some("false"),
+        "numeric aggregations only for fields whose values are all numbers",
+    ),
+];
 
 /// `stats`/`eventstats`/`streamstats`: options, aggregations, `BY`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,22 +167,6 @@ pub(crate) struct AggParts {
     pub over: Option<FieldName>,
 }
 
-/// Options that end a `WHERE` clause of `mstats`/`tstats`.
-const WHERE_STOP_OPTIONS: &[&str] = &[
-    "span",
-    "every",
-    "prestats",
-    "append",
-    "summariesonly",
-    "allow_old_summaries",
-    "fillnull_value",
-    "chunk_size",
-    "backfill",
-    "update_period",
-    "local",
-    "include_reduced_buckets",
-];
-
 /// Options, aggregations and the clauses in `c`, in any order.
 pub(crate) fn clauses<'a>(cx: &Cx, i: &'a str, c: Clauses) -> PResult<'a, AggParts> {
     let mut p = AggParts::default();
@@ -132,9 +198,10 @@ pub(crate) fn clauses<'a>(cx: &Cx, i: &'a str, c: Clauses) -> PResult<'a, AggPar
         }
         if c.where_ {
             if let Some(after) = keyword(k, "where") {
+                // The command's own options end the clause (`... span=1h`).
                 let stop = Stop {
                     by: true,
-                    options: WHERE_STOP_OPTIONS,
+                    options: cx.command().map_or(&[], |c| c.options),
                 };
                 let (r, e) = search_expr(cx, after, stop)?;
                 let Some(e) = e else {
@@ -168,6 +235,24 @@ pub(crate) fn clauses<'a>(cx: &Cx, i: &'a str, c: Clauses) -> PResult<'a, AggPar
             }
         }
         if is_option_start(k) {
+            // After an option that interrupted a `WHERE` clause
+            // (`WHERE a=1 span=1m b=2`), a `field=value` that is no option of
+            // the command continues the clause.
+            let key = &k[..crate::parser::lex::option_key_len(k)];
+            let declared = cx
+                .command()
+                .is_some_and(|c| crate::options::find_spec(c.options, key).is_some());
+            if c.where_ && !in_by && p.where_.is_some() && !declared {
+                let stop = Stop {
+                    by: true,
+                    options: cx.command().map_or(&[], |c| c.options),
+                };
+                if let (r, Some(e)) = search_expr(cx, k, stop)? {
+                    p.where_ = p.where_.take().map(|prev| and(prev, e));
+                    j = r;
+                    continue;
+                }
+            }
             let (r, o) = option(cx, k)?;
             p.options.push(o);
             j = r;

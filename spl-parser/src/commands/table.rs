@@ -2,11 +2,15 @@
 
 use crate::ast::display::Words;
 use crate::ast::FieldName;
+use crate::options::OptSpec;
 use crate::parser::args::field_list;
 use crate::parser::lex::ws;
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `table` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[];
 
 /// `table list`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,9 +1,13 @@
 //! `tail [N]`.
 
+use crate::options::OptSpec;
 use crate::parser::lex::{at_stage_end, uint, ws};
 use crate::parser::{Cx, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `tail` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[];
 
 /// `tail [N]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,11 +2,48 @@
 
 use crate::ast::display::Words;
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::{field_list, options_strict};
 use crate::parser::lex::{keyword, uint, ws};
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `top` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "limit",
+        K::Count,
+        Some("10"),
+        "value combinations kept, 0 for all",
+    ),
+    opt(
+        "countfield",
+        K::Text,
+        Some("count"),
+        "name of the count field",
+    ),
+    opt(
+        "percentfield",
+        K::Text,
+        Some("percent"),
+        "name of the percent field",
+    ),
+    opt("showcount", K::Bool, Some("true"), "output the count field"),
+    opt(
+        "showperc",
+        K::Bool,
+        Some("true"),
+        "output the percent field",
+    ),
+    opt(
+        "useother",
+        K::Bool,
+        Some("false"),
+        "add an OTHER row for the rest",
+    ),
+    opt("otherstr", K::Text, Some("OTHER"), "value of the OTHER row"),
+];
 
 /// `top|rare [N] [opts] fields [BY fields]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -2,10 +2,102 @@
 
 use crate::ast::display::Words;
 use crate::ast::{FieldName, Opt};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::{field_list, options_strict};
 use crate::parser::{Cx, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `transaction` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "name",
+        K::Text,
+        None,
+        "transaction type whose definition is the base",
+    ),
+    opt(
+        "maxspan",
+        K::Text,
+        Some("-1"),
+        "longest time from first to last event",
+    ),
+    opt(
+        "maxpause",
+        K::Text,
+        Some("-1"),
+        "longest pause between events",
+    ),
+    opt(
+        "maxevents",
+        K::Int,
+        Some("1000"),
+        "most events per transaction, negative for no limit",
+    ),
+    opt(
+        "startswith",
+        K::Expr,
+        None,
+        "filter for the event that opens a transaction",
+    ),
+    opt(
+        "endswith",
+        K::Expr,
+        None,
+        "filter for the event that closes a transaction",
+    ),
+    opt(
+        "connected",
+        K::Bool,
+        Some("true"),
+        "an event that neither matches nor conflicts starts a new transaction",
+    ),
+    opt(
+        "unifyends",
+        K::Bool,
+        None,
+        "start and end events must share a field value",
+    ),
+    opt(
+        "keeporphans",
+        K::Bool,
+        Some("false"),
+        "also output events in no transaction",
+    ),
+    opt("maxopentxn", K::Count, None, "most open transactions"),
+    opt(
+        "maxopenevents",
+        K::Count,
+        None,
+        "most events in open transactions",
+    ),
+    opt(
+        "keepevicted",
+        K::Bool,
+        Some("false"),
+        "output evicted transactions",
+    ),
+    opt("delim", K::Text, Some(" "), "separator of field values"),
+    opt(
+        "mvlist",
+        K::Text,
+        Some("false"),
+        "keep values as ordered lists (true or a field list)",
+    ),
+    opt(
+        "nullstr",
+        K::Text,
+        Some("NULL"),
+        "placeholder for missing values in lists",
+    ),
+    opt("mvraw", K::Bool, Some("false"), "make _raw multivalue"),
+    opt(
+        "fields",
+        K::Text,
+        None,
+        "deprecated: the fields, now written without `fields=`",
+    ),
+];
 
 /// `transaction [fields] [opts]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -3,10 +3,70 @@
 use super::stats::{clauses, push_aggs, Agg, Clauses};
 use crate::ast::display::{quote, Words};
 use crate::ast::{FieldName, Opt, SearchExpr};
+use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::{Cx, PResult};
 use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `tstats` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[
+    opt(
+        "prestats",
+        K::Bool,
+        Some("false"),
+        "output the prestats format",
+    ),
+    opt(
+        "local",
+        K::Bool,
+        Some("false"),
+        "run on the search head only",
+    ),
+    opt(
+        "append",
+        K::Bool,
+        Some("false"),
+        "with prestats: append to the current results",
+    ),
+    opt(
+        "summariesonly",
+        K::Bool,
+        Some("false"),
+        "read only accelerated summaries",
+    ),
+    opt(
+        "include_reduced_buckets",
+        K::Bool,
+        Some("false"),
+        "also read reduced buckets",
+    ),
+    opt(
+        "allow_old_summaries",
+        K::Bool,
+        Some("false"),
+        "accept summaries older than the data model",
+    ),
+    opt(
+        "chunk_size",
+        K::Count,
+        Some("10000000"),
+        "events read per chunk",
+    ),
+    opt(
+        "fillnull_value",
+        K::Text,
+        None,
+        "value for missing BY fields instead of dropping the row",
+    ),
+    opt(
+        "use_summary_index_values",
+        K::Bool,
+        Some("false"),
+        "read prestats fields of summary indexes as partials",
+    ),
+    opt("span", K::Span, None, "time bucket size (in the BY clause)"),
+];
 
 /// `tstats [opts] aggs... [FROM datamodel=X] [WHERE search-expr] [BY fields]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,11 +1,15 @@
 //! `where <eval-expression>`.
 
 use crate::ast::Expr;
+use crate::options::OptSpec;
 use crate::parser::expr::expr;
 use crate::parser::lex::{at_stage_end, ws};
 use crate::parser::{fail_kind, Cx, PErrKind, PResult};
 use serde::Serialize;
 use std::fmt;
+
+/// The options of `where` (Splunk's Search Reference).
+pub(crate) static OPTIONS: &[OptSpec] = &[];
 
 /// `where <expr>`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

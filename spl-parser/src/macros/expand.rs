@@ -8,10 +8,10 @@
 
 use super::scan::{self, backtick_run, find_call_end, find_comment_end};
 use super::source_map::{copy_segs, find_seg, push_seg, root_frame, Frame, Seg, SourceText};
-use super::suggest::similar;
 use super::{display_key, MacroDef, MacroSet, Origin, SourceMap};
 use super::{iseval, subst};
 use crate::span::Span;
+use crate::suggest::similar;
 use crate::ParseError;
 use std::collections::HashMap;
 

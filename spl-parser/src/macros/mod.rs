@@ -28,7 +28,6 @@ mod load;
 mod scan;
 mod source_map;
 mod subst;
-mod suggest;
 
 pub use expand::{expand, Expanded, MacroWarning, MAX_DEPTH, MAX_EXPANDED_LEN, MAX_EXPANSIONS};
 pub use source_map::{CallSite, Location, Origin, SourceId, SourceMap};

@@ -5,13 +5,66 @@ use super::lex::{
     at_stage_end, field_token, is_option_start, is_ws, keyword, option_key_len, quoted, span_len,
     ws,
 };
-use super::{err, fail, fail_kind, Cx, PErrKind, PResult};
+use super::{err, fail, fail_kind, Cx, PErr, PErrKind, PResult};
 use crate::ast::{Agg, AggArg, FieldAlias, FieldName, Opt};
+use crate::commands::CommandSpec;
+use crate::options::find_spec;
 use crate::span::Spanned;
 
-/// `key=value`; the value is a quoted string or a bare token in which
-/// parentheses may hold spaces (`startswith=eval(a > 1)`).
+/// A command option `key=value`, checked against the current command's
+/// declared options: an unknown name or a value of the wrong kind is a
+/// failure pointing at it.
 pub(crate) fn option<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Opt> {
+    let (rest, o) = key_value(cx, i)?;
+    if let Some(spec) = cx.command() {
+        check_option(spec, &o, i)?;
+    }
+    Ok((rest, o))
+}
+
+/// Checks one option against the command's declaration; `i` starts at its key.
+fn check_option(spec: &CommandSpec, o: &Opt, i: &str) -> Result<(), nom::Err<PErr>> {
+    let name = o.key.node.as_str();
+    let Some(decl) = find_spec(spec.options, name) else {
+        let names = spec.options.iter().map(|d| d.name);
+        let help = match crate::suggest::did_you_mean(name, names) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if spec.options.is_empty() => format!("`{}` takes no options", spec.name),
+            None => {
+                let all: Vec<&str> = spec.options.iter().map(|d| d.name).collect();
+                format!("options of `{}`: {}", spec.name, all.join(", "))
+            }
+        };
+        return Err(nom::Err::Failure(PErr::new(
+            i,
+            PErrKind::UnknownOption {
+                command: spec.name,
+                name: name.to_string(),
+                help,
+            },
+        )));
+    };
+    if decl.kind.accepts(&o.value.node) {
+        return Ok(());
+    }
+    let v = &i[name.len() + 1..];
+    let len = (o.value.span.end as usize).saturating_sub(o.value.span.start as usize);
+    let mut e = PErr::new(
+        v,
+        PErrKind::BadOption {
+            name: decl.name.to_string(),
+            expected: decl.kind.expected(),
+            len: if o.quoted { len + 2 } else { len },
+        },
+    );
+    e.ctx = Some(spec.name);
+    Err(nom::Err::Failure(e))
+}
+
+/// `key=value` without option checking (`return alias=field`); the value is
+/// a quoted string or a bare token in which parentheses may hold spaces
+/// (`startswith=eval(a > 1)`).
+pub(crate) fn key_value<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Opt> {
     let n = option_key_len(i);
     if n == 0 || !i[n..].starts_with('=') {
         return err(i, "`key=value` option");
@@ -43,8 +96,9 @@ pub(crate) fn option<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Opt> {
     ))
 }
 
-/// Length of a bare option value: up to whitespace, `|`, `[`, `]` or an
-/// unmatched `)`, except inside parentheses or quotes.
+/// Length of a bare option value: up to whitespace, `|`, `[`, `]`, an
+/// unmatched `)` or a comma that ends a word, except inside parentheses or
+/// quotes.
 pub(crate) fn bare_value_len(v: &str) -> usize {
     let b = v.as_bytes();
     let mut depth = 0usize;
@@ -65,6 +119,15 @@ pub(crate) fn bare_value_len(v: &str) -> usize {
             b')' if depth == 0 => return k,
             b')' => depth -= 1,
             b'|' | b'[' | b']' if depth == 0 => return k,
+            // A comma that ends a word separates list items (`by _time
+            // span=1h, host`); inside a value (`lang=es,fr`) it stays.
+            b',' if depth == 0
+                && k > 0
+                && b.get(k + 1)
+                    .is_none_or(|c| c.is_ascii_whitespace() || *c == b'|') =>
+            {
+                return k
+            }
             c if depth == 0 && (c as char).is_ascii_whitespace() => return k,
             _ => {}
         }
@@ -225,7 +288,7 @@ pub(crate) fn agg<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Agg> {
             PErrKind::UnknownFunction {
                 kind: "aggregation",
                 name: name.to_string(),
-                help: crate::commands::did_you_mean(name, AGG_FUNCS)
+                help: crate::suggest::did_you_mean(name, AGG_FUNCS.iter().copied())
                     .map(|s| format!("did you mean `{s}`?")),
             },
         );

@@ -14,6 +14,7 @@ pub(crate) mod lex;
 pub(crate) mod pipeline;
 pub(crate) mod search;
 
+use crate::commands::CommandSpec;
 use crate::error::ParseError;
 use crate::span::Span;
 use std::borrow::Cow;
@@ -28,10 +29,12 @@ pub(crate) const SUBSEARCH_WEIGHT: usize = 4;
 /// nom result with our error type.
 pub(crate) type PResult<'a, T> = nom::IResult<&'a str, T, PErr>;
 
-/// Parse context: the whole source (for offsets) and the nesting depth.
+/// Parse context: the whole source (for offsets), the nesting depth and the
+/// command whose arguments are being read (for option checking).
 pub(crate) struct Cx<'s> {
     src: &'s str,
     depth: Cell<usize>,
+    command: Cell<Option<&'static CommandSpec>>,
 }
 
 impl<'s> Cx<'s> {
@@ -39,12 +42,37 @@ impl<'s> Cx<'s> {
         Cx {
             src,
             depth: Cell::new(0),
+            command: Cell::new(None),
         }
+    }
+
+    /// The command whose arguments are being parsed.
+    pub(crate) fn command(&self) -> Option<&'static CommandSpec> {
+        self.command.get()
+    }
+
+    /// Runs `f` with `spec` (or none) as the current command, restored
+    /// afterwards, so a subsearch's stages do not leak into the enclosing
+    /// command and back.
+    pub(crate) fn in_command<T>(
+        &self,
+        spec: Option<&'static CommandSpec>,
+        f: impl FnOnce() -> T,
+    ) -> T {
+        let outer = self.command.replace(spec);
+        let r = f();
+        self.command.set(outer);
+        r
     }
 
     /// Byte offset of a suffix of the source.
     pub(crate) fn off(&self, rest: &str) -> usize {
         self.src.len().saturating_sub(rest.len())
+    }
+
+    /// The suffix of the source starting at byte `off`.
+    pub(crate) fn suffix(&self, off: usize) -> &'s str {
+        self.src.get(off..).unwrap_or("")
     }
 
     /// Span between two suffixes (`start` before `end`).
@@ -134,6 +162,22 @@ pub(crate) enum PErrKind {
         expected: &'static str,
         len: usize,
     },
+    /// An option the command does not have; the name is `name.len()` bytes.
+    UnknownOption {
+        command: &'static str,
+        name: String,
+        help: String,
+    },
+    /// An option value of the wrong kind, `len` bytes long.
+    BadOption {
+        name: String,
+        expected: String,
+        len: usize,
+    },
+    /// A word in command position that is no Splunk command.
+    UnknownCommand { name: String, help: Option<String> },
+    /// An option written a second time.
+    DuplicateOption { name: String },
 }
 
 impl PErr {
@@ -345,6 +389,40 @@ pub(crate) fn to_public(src: &str, e: PErr) -> ParseError {
         PErrKind::TooDeep => ParseError::TooDeep {
             limit: MAX_DEPTH,
             span: at(1),
+        },
+        PErrKind::UnknownOption {
+            command,
+            name,
+            help,
+        } => ParseError::UnknownOption {
+            command: command.into(),
+            span: at(name.len()),
+            name,
+            help: Some(help),
+        },
+        PErrKind::BadOption {
+            name,
+            expected,
+            len,
+        } => ParseError::InvalidValue {
+            what: format!("`{name}` value"),
+            expected,
+            found: src
+                .get(off..off + len)
+                .map(|s| format!("`{s}`"))
+                .unwrap_or(found),
+            span: at(len.max(1)),
+            help,
+        },
+        PErrKind::DuplicateOption { name } => ParseError::DuplicateOption {
+            span: at(name.len()),
+            name,
+            help,
+        },
+        PErrKind::UnknownCommand { name, help } => ParseError::UnknownCommand {
+            span: at(name.len()),
+            name,
+            help,
         },
         PErrKind::Invalid {
             what,

@@ -141,10 +141,25 @@ pub(crate) fn stage<'a>(cx: &Cx, i: &'a str, piped: bool) -> PResult<'a, Stage> 
     let name = Spanned::new(name_text.to_string(), cx.span(i, &i[n..]));
     let after = &i[n..];
     let (rest, command) = match commands::lookup(name_text) {
-        Some(spec) => cut_ctx((spec.parse)(cx, after), spec.name)?,
-        None => {
-            let (rest, g) = generic(cx, after)?;
+        Some(spec) => {
+            let (rest, command) =
+                cx.in_command(Some(spec), || cut_ctx((spec.parse)(cx, after), spec.name))?;
+            check_duplicates(cx, spec, &command)?;
+            (rest, command)
+        }
+        None if commands::is_known_command(name_text) => {
+            let (rest, g) = cx.in_command(None, || generic(cx, after))?;
             (rest, Command::Generic(g))
+        }
+        None => {
+            let help = commands::suggest_command(name_text).map(|c| format!("did you mean `{c}`?"));
+            return fail_kind(
+                i,
+                PErrKind::UnknownCommand {
+                    name: name_text.to_string(),
+                    help,
+                },
+            );
         }
     };
     let end = if cx.off(rest) > cx.off(after) {
@@ -163,6 +178,32 @@ pub(crate) fn stage<'a>(cx: &Cx, i: &'a str, piped: bool) -> PResult<'a, Stage> 
     ))
 }
 
+/// Rejects an option written twice unless it is declared repeatable.
+fn check_duplicates(
+    cx: &Cx,
+    spec: &'static commands::CommandSpec,
+    command: &Command,
+) -> Result<(), nom::Err<PErr>> {
+    let opts = command.options();
+    for (k, o) in opts.iter().enumerate() {
+        let name = &o.key.node;
+        let again = opts[..k]
+            .iter()
+            .any(|p| p.key.node.eq_ignore_ascii_case(name));
+        let repeatable =
+            crate::options::find_spec(spec.options, name).is_some_and(|d| d.repeatable);
+        if again && !repeatable {
+            let mut e = PErr::new(
+                cx.suffix(o.key.span.start as usize),
+                PErrKind::DuplicateOption { name: name.clone() },
+            );
+            e.ctx = Some(spec.name);
+            return Err(nom::Err::Failure(e));
+        }
+    }
+    Ok(())
+}
+
 /// `[ pipeline ]`; `i` starts at `[`.
 pub(crate) fn subsearch<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Subsearch> {
     let _guard = cx.enter_weighted(i, super::SUBSEARCH_WEIGHT)?;
@@ -177,7 +218,7 @@ pub(crate) fn subsearch<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Subsearch> {
             },
         );
     }
-    let (rest, pipeline) = pipeline(cx, inner, Mode::Sub)?;
+    let (rest, pipeline) = cx.in_command(None, || pipeline(cx, inner, Mode::Sub))?;
     let rest = ws(rest);
     match rest.strip_prefix(']') {
         Some(after) => Ok((

@@ -16,8 +16,8 @@ use crate::span::Span;
 pub(crate) struct Stop {
     /// Stop before `BY`/`GROUPBY` (tstats/mstats `WHERE` clauses).
     pub by: bool,
-    /// Stop before `key=` for these (lower-case) option keys.
-    pub options: &'static [&'static str],
+    /// Stop before `key=` for these options (the command's declared ones).
+    pub options: &'static [crate::options::OptSpec],
 }
 
 /// Keys that bound `_time` instead of matching a field.
@@ -45,7 +45,7 @@ fn stops(j: &str, stop: Stop) -> bool {
     }
     if !stop.options.is_empty() && is_option_start(j) {
         let key = &j[..option_key_len(j)];
-        return stop.options.iter().any(|k| k.eq_ignore_ascii_case(key));
+        return crate::options::find_spec(stop.options, key).is_some();
     }
     false
 }

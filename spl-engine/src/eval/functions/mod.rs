@@ -227,26 +227,8 @@ pub fn lookup(name: &str) -> Option<&'static FunctionSpec> {
 
 /// "did you mean" text for an unknown function name.
 pub(crate) fn suggest(name: &str) -> Option<String> {
-    let lower = name.to_ascii_lowercase();
-    let best = functions()
-        .map(|s| (edit_distance(&lower, s.name), s.name))
-        .min_by_key(|&(d, n)| (d, n))?;
-    let limit = (lower.len() / 3).clamp(1, 3);
-    (best.0 <= limit).then(|| format!("did you mean `{}`?", best.1))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
+    spl_parser::suggest::did_you_mean(name, functions().map(|s| s.name))
+        .map(|best| format!("did you mean `{best}`?"))
 }
 
 #[cfg(test)]
@@ -276,7 +258,5 @@ mod tests {
             Some("did you mean `mvcount`?")
         );
         assert_eq!(suggest("zzzzzzzz"), None);
-        assert_eq!(edit_distance("abc", "abc"), 0);
-        assert_eq!(edit_distance("", "ab"), 2);
     }
 }
