@@ -144,12 +144,11 @@ fn engines(path: &Path, index: &str, picker: (Option<&str>, Option<&str>)) -> Ve
         .collect()
 }
 
+/// The time picker of a case: (`earliest`, `latest`).
+type Picker = (Option<&'static str>, Option<&'static str>);
+
 /// The cases every reader must agree on: (picker, where-bounds, expected).
-fn cases() -> Vec<(
-    (Option<&'static str>, Option<&'static str>),
-    &'static str,
-    f64,
-)> {
+fn cases() -> Vec<(Picker, &'static str, f64)> {
     vec![
         ((None, None), "", expect(|_| true)),
         (
