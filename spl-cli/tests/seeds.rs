@@ -1,7 +1,13 @@
 //! The four seed detections, verbatim from security_content, run through
 //! `spl run --format jsonl` over the generated fixtures and must return exactly
 //! the rows the independent oracle (`fixtures/oracle/seeds.py`) computed — for
-//! the data that fires and the data that stays quiet, from CSV and Parquet.
+//! the data that fires and the data that stays quiet, from CSV and Parquet,
+//! on 1 and 2 threads.
+//!
+//! The fixtures hold points exactly on and just before every window boundary
+//! and after `now` (fixtures/README.md), placed so that a wrong window rule
+//! changes these rows: `earliest` alone not ending at `now` (issue 11), an
+//! inclusive `latest`, an exclusive `earliest`, all time stopping at `now`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -48,24 +54,45 @@ fn run_detection(detection: &str, extra: &[&str]) -> String {
     out
 }
 
-#[test]
-fn outbound_network_activity() {
+/// Thread counts every detection runs with.
+const THREADS: [&str; 2] = ["1", "2"];
+
+/// Runs the detection on each thread count; each must print `expected/<name>`.
+fn assert_detection(detection: &str, extra: &[&str], name: &str, what: &str) {
+    let want = expected(name);
+    for t in THREADS {
+        let mut args = extra.to_vec();
+        args.extend_from_slice(&["--threads", t]);
+        assert_eq!(
+            run_detection(detection, &args),
+            want,
+            "{detection}: {what}, threads={t}: expected fixtures/expected/{name}"
+        );
+    }
+}
+
+fn network_detection(detection: &str, seed: &str) {
     for variant in ["anomalous", "quiet"] {
         for ext in ["metrics.csv", "parquet"] {
             let data =
                 format!("path=fixtures/data/k8s-network-{variant}.{ext},index=kubernetes_metrics");
-            let out = run_detection(
-                "kubernetes_anomalous_outbound_network_activity_from_process",
+            assert_detection(
+                detection,
                 &["--data", &data],
-            );
-            assert_eq!(
-                out,
-                expected(&format!("outbound-{variant}.jsonl")),
-                "{variant} {ext}"
+                &format!("{seed}-{variant}.jsonl"),
+                &format!("{variant} {ext}"),
             );
         }
     }
-    assert!(!expected("outbound-anomalous.jsonl").is_empty());
+    assert!(!expected(&format!("{seed}-anomalous.jsonl")).is_empty());
+}
+
+#[test]
+fn outbound_network_activity() {
+    network_detection(
+        "kubernetes_anomalous_outbound_network_activity_from_process",
+        "outbound",
+    );
 }
 
 /// Partitions are merged in order, so the thread count never changes a
@@ -77,7 +104,7 @@ fn outbound_threads_agree() {
             format!("path=fixtures/data/k8s-network-anomalous.{ext},index=kubernetes_metrics");
         let det = "kubernetes_anomalous_outbound_network_activity_from_process";
         let one = run_detection(det, &["--data", &data, "--threads", "1"]);
-        for t in ["2", "3", "8"] {
+        for t in ["3", "8"] {
             assert_eq!(
                 run_detection(det, &["--data", &data, "--threads", t]),
                 one,
@@ -90,31 +117,21 @@ fn outbound_threads_agree() {
 
 #[test]
 fn inbound_network_activity() {
-    for variant in ["anomalous", "quiet"] {
-        for ext in ["metrics.csv", "parquet"] {
-            let data =
-                format!("path=fixtures/data/k8s-network-{variant}.{ext},index=kubernetes_metrics");
-            let out = run_detection(
-                "kubernetes_anomalous_inbound_network_activity_from_process",
-                &["--data", &data],
-            );
-            assert_eq!(
-                out,
-                expected(&format!("inbound-{variant}.jsonl")),
-                "{variant} {ext}"
-            );
-        }
-    }
-    assert!(!expected("inbound-anomalous.jsonl").is_empty());
+    network_detection(
+        "kubernetes_anomalous_inbound_network_activity_from_process",
+        "inbound",
+    );
 }
 
+/// No time range in the search and none on the command line: all time,
+/// which includes the events after `now` (one scanner fires only with them).
 #[test]
 fn scanning_by_unauthenticated_ip_address() {
     for variant in ["anomalous", "quiet"] {
         let data = format!(
             "path=fixtures/data/k8s-audit-{variant}.jsonl,source=kubernetes,sourcetype=_json"
         );
-        let out = run_detection(
+        assert_detection(
             "kubernetes_scanning_by_unauthenticated_ip_address",
             &[
                 "--data",
@@ -122,64 +139,84 @@ fn scanning_by_unauthenticated_ip_address() {
                 "--geoip",
                 "fixtures/geoip/GeoLite2-City-Test.mmdb",
             ],
-        );
-        assert_eq!(
-            out,
-            expected(&format!("scanning-{variant}.jsonl")),
-            "{variant}"
+            &format!("scanning-{variant}.jsonl"),
+            variant,
         );
     }
     assert!(!expected("scanning-anomalous.jsonl").is_empty());
 }
 
+/// The baseline over `--earliest -30d@d --latest -1d@d` writes the lookup
+/// (equal to the committed one), then the detection over `--earliest -1h`
+/// alone (which must end at `now`) reads it.
 #[test]
 fn io_ratio_baseline_then_detection() {
-    let dir = std::env::temp_dir().join(format!("spl-seeds-lookups-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let lk = dir.to_string_lossy().into_owned();
+    let committed = std::fs::read_to_string(
+        root().join("fixtures/lookups/k8s_container_network_io_ratio_baseline.csv"),
+    )
+    .expect("lookup");
     for variant in ["anomalous", "quiet"] {
-        let data =
-            format!("path=fixtures/data/k8s-pod-io-{variant}.metrics.csv,index=kubernetes_metrics");
-        let (code, out, err) = spl(&[
-            "run",
-            "--query-file",
-            "fixtures/oracle/searches/io-ratio-baseline.spl",
-            "--macros",
-            "fixtures/macros/security_content",
-            "--now",
-            NOW,
-            "--earliest",
-            "-30d@d",
-            "--latest",
-            "-1d@d",
-            "--lookups",
-            &lk,
-            "--format",
-            "jsonl",
-            "--data",
-            &data,
-        ]);
-        assert_eq!(code, 0, "{err}");
-        assert_eq!(out, expected("io-ratio-baseline.jsonl"));
-        let written =
-            std::fs::read_to_string(dir.join("k8s_container_network_io_ratio_baseline.csv"))
+        for ext in ["metrics.csv", "parquet"] {
+            let data =
+                format!("path=fixtures/data/k8s-pod-io-{variant}.{ext},index=kubernetes_metrics");
+            for t in THREADS {
+                let what = format!("{variant} {ext} threads={t}");
+                let dir = std::env::temp_dir().join(format!(
+                    "spl-seeds-lookups-{}-{variant}-{ext}-{t}",
+                    std::process::id()
+                ));
+                let _ = std::fs::remove_dir_all(&dir);
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                let lk = dir.to_string_lossy().into_owned();
+                let (code, out, err) = spl(&[
+                    "run",
+                    "--query-file",
+                    "fixtures/oracle/searches/io-ratio-baseline.spl",
+                    "--macros",
+                    "fixtures/macros/security_content",
+                    "--now",
+                    NOW,
+                    "--earliest",
+                    "-30d@d",
+                    "--latest",
+                    "-1d@d",
+                    "--threads",
+                    t,
+                    "--lookups",
+                    &lk,
+                    "--format",
+                    "jsonl",
+                    "--data",
+                    &data,
+                ]);
+                assert_eq!(code, 0, "{what}: {err}");
+                assert_eq!(out, expected("io-ratio-baseline.jsonl"), "baseline: {what}");
+                let written = std::fs::read_to_string(
+                    dir.join("k8s_container_network_io_ratio_baseline.csv"),
+                )
                 .expect("lookup written");
-        let committed = std::fs::read_to_string(
-            root().join("fixtures/lookups/k8s_container_network_io_ratio_baseline.csv"),
-        )
-        .expect("lookup");
-        assert_eq!(written, committed);
-        let out = run_detection(
-            "kubernetes_anomalous_inbound_to_outbound_network_io_ratio",
-            &["--earliest", "-1h", "--lookups", &lk, "--data", &data],
-        );
-        assert_eq!(
-            out,
-            expected(&format!("io-ratio-{variant}.jsonl")),
-            "{variant}"
-        );
+                assert_eq!(written, committed, "baseline lookup: {what}");
+                let out = run_detection(
+                    "kubernetes_anomalous_inbound_to_outbound_network_io_ratio",
+                    &[
+                        "--earliest",
+                        "-1h",
+                        "--threads",
+                        t,
+                        "--lookups",
+                        &lk,
+                        "--data",
+                        &data,
+                    ],
+                );
+                assert_eq!(
+                    out,
+                    expected(&format!("io-ratio-{variant}.jsonl")),
+                    "detection: {what}"
+                );
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+        }
     }
     assert!(!expected("io-ratio-anomalous.jsonl").is_empty());
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,6 +10,11 @@
 //! location: `stats ... by Country City` drops them). Around them:
 //! authenticated traffic (200s and 403s), anonymous 200s on public-info
 //! endpoints, and `RequestReceived` stage events without a response.
+//!
+//! Events span the 24 hours before `now`, and one scanner's burst runs past
+//! it (an event exactly at `now`, one after): the detection has no time
+//! range and runs over all time, which by Splunk's rule includes events
+//! after `now`, so that scanner fires only if they count.
 
 use super::fixtures::Variant;
 use super::rng::Rng;
@@ -24,6 +29,10 @@ struct Scanner {
     ip: &'static str,
     events: usize,
     agents: &'static [&'static str],
+    /// How many of the events are not before `now`: the first of them is
+    /// exactly at `now`, the others after it. The detection has no time range
+    /// and is run over all time, which includes events after `now`.
+    after_now: usize,
 }
 
 const MASSCAN: &str = "masscan/1.3 (https://github.com/robertdavidgraham/masscan)";
@@ -38,46 +47,57 @@ const ANOMALOUS: &[Scanner] = &[
         ip: "81.2.69.142",
         events: 12,
         agents: &[MASSCAN, ZGRAB],
+        after_now: 0,
     },
     Scanner {
         ip: "216.160.83.57",
         events: 8,
         agents: &[ZGRAB],
+        after_now: 0,
     },
+    // 4 events before `now`, one exactly at it and one after it: 6 > 5 over
+    // all time, 5 or 4 (no row) if the window ended at `now`.
     Scanner {
         ip: "175.16.199.10",
         events: 6,
         agents: &[PYREQ],
+        after_now: 2,
     },
     Scanner {
         ip: "67.43.156.20",
         events: 9,
         agents: &[GO, CURL],
+        after_now: 0,
     },
     Scanner {
         ip: "2001:480::1",
         events: 7,
         agents: &[CURL],
+        after_now: 0,
     },
     Scanner {
         ip: "89.160.20.130",
         events: 5,
         agents: &[PYREQ],
+        after_now: 0,
     },
     Scanner {
         ip: "2.125.160.217",
         events: 3,
         agents: &[MASSCAN],
+        after_now: 0,
     },
     Scanner {
         ip: "203.0.113.7",
         events: 10,
         agents: &[GO],
+        after_now: 0,
     },
     Scanner {
         ip: "10.0.3.17",
         events: 20,
         agents: &[KUBECTL, CURL],
+        after_now: 0,
     },
 ];
 
@@ -86,31 +106,37 @@ const QUIET: &[Scanner] = &[
         ip: "81.2.69.142",
         events: 4,
         agents: &[MASSCAN, ZGRAB],
+        after_now: 0,
     },
     Scanner {
         ip: "89.160.20.130",
         events: 5,
         agents: &[PYREQ],
+        after_now: 0,
     },
     Scanner {
         ip: "2.125.160.217",
         events: 3,
         agents: &[MASSCAN],
+        after_now: 0,
     },
     Scanner {
         ip: "67.43.156.20",
         events: 2,
         agents: &[GO],
+        after_now: 0,
     },
     Scanner {
         ip: "203.0.113.7",
         events: 10,
         agents: &[GO],
+        after_now: 0,
     },
     Scanner {
         ip: "10.0.3.17",
         events: 20,
         agents: &[KUBECTL, CURL],
+        after_now: 0,
     },
 ];
 
@@ -176,6 +202,9 @@ pub fn generate(seed: u64, now: i64, variant: Variant) -> Result<String, GenErro
         let mut t = start + rng.below(20 * HOUR as u64) as i64 * 1_000_000;
         for i in 0..s.events {
             t += (1 + rng.below(30) as i64) * 1_000_000 + rng.below(1_000_000) as i64;
+            if s.events - i == s.after_now {
+                t = now * 1_000_000;
+            }
             let probe = PROBES
                 .get(rng.below(PROBES.len() as u64) as usize)
                 .copied()

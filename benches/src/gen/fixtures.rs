@@ -175,19 +175,35 @@ pub fn generate(opts: &FixtureOptions) -> Result<Vec<PathBuf>, GenError> {
     Ok(written)
 }
 
+/// A window as written (`null` = not given) and as Splunk resolves it:
+/// `[from, to)` in epoch seconds, `null` = unbounded on that side.
+fn window(
+    earliest: Option<&str>,
+    latest: Option<&str>,
+    from: Option<i64>,
+    to: Option<i64>,
+) -> serde_json::Value {
+    json!({"earliest": earliest, "latest": latest, "from": from, "to": to})
+}
+
 fn scenario(now: i64, seed: u64) -> Result<String, GenError> {
     let (b0, b1) = baseline_window(now);
     let per_variant = |f: &dyn Fn(Variant) -> serde_json::Value| json!({"anomalous": f(Variant::Anomalous), "quiet": f(Variant::Quiet)});
+    let network = json!({
+        "search": window(Some("-1h"), None, Some(now - 3600), Some(now)),
+        "subsearch": window(Some("-30d"), Some("-1h"), Some(now - 30 * DAY), Some(now - 3600)),
+    });
     let s = json!({
         "now": jiff::Timestamp::from_second(now).map(|t| t.to_string()).unwrap_or_default(),
         "now_epoch": now,
         "seed": seed,
         "windows": {
-            "outbound": "in the search: earliest=-1h, subsearch earliest=-30d latest=-1h",
-            "inbound": "in the search: earliest=-1h, subsearch earliest=-30d latest=-1h",
-            "io-ratio": {"earliest": "-1h", "earliest_epoch": now - 3600},
-            "io-ratio-baseline": {"earliest": "-30d@d", "latest": "-1d@d", "earliest_epoch": b0, "latest_epoch": b1},
-            "scanning": "all data",
+            "rule": "earliest <= _time < latest; earliest alone ends at now; latest alone starts at the beginning of time; neither is all time (events after now included); bounds written in a search replace the time picker's",
+            "outbound": network.clone(),
+            "inbound": network,
+            "io-ratio": {"picker": window(Some("-1h"), None, Some(now - 3600), Some(now))},
+            "io-ratio-baseline": {"picker": window(Some("-30d@d"), Some("-1d@d"), Some(b0), Some(b1))},
+            "scanning": {"picker": window(None, None, None, None)},
         },
         "expected_groups": {
             "outbound": per_variant(&|v| json!(network::expected_groups("outbound", v))),

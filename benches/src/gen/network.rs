@@ -4,11 +4,13 @@
 //!
 //! One series per flow and metric. The 30-day baseline is sparse (64 points
 //! 11 hours apart, as the detection's subsearch only needs avg/stdev), the
-//! last hour has a point every 10 s. Every series has a fixed sub-bucket
-//! offset (0.25 s .. 9.75 s) so no point sits on a bucket or window boundary
-//! (the `earliest`/`latest` inclusivity is a documented CONFLICT) while the
-//! span flooring is still exercised. Values are integral counts (as the SIM
-//! add-on's per-window sums are), so sums are exact in any order.
+//! last hour has a point every 10 s, and the series go on every 10 s for ten
+//! minutes after `now` (an export taken a little after the search time).
+//! Regular points have a fixed per-series sub-bucket offset (0.25 s ..
+//! 9.75 s), so the span flooring is exercised; the points that test the
+//! windows sit exactly on a boundary or 1 ms before it (see [`generate`]).
+//! Values are integral counts (as the SIM add-on's per-window sums are), so
+//! sums are exact in any order.
 //!
 //! Every baseline group (by source and by destination) holds a power-of-two
 //! number of points of each metric and sums below 2^26, so `mean = sum/n`
@@ -45,8 +47,9 @@ const UNKNOWN: &str = "(unknown)";
 /// How much history a flow has before the last hour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum History {
-    /// `n` points `step` seconds apart from `now - 30d + 1h`, plus one stale
-    /// point before the window.
+    /// `n` points in the baseline `[-30d, -1h)`: one exactly at `-30d`,
+    /// `n - 2` every `step` seconds after it, one 1 ms before `-1h`; plus two
+    /// points before `-30d` (see [`generate`]).
     Sparse { n: i64, step: i64 },
     /// A single point 80 minutes before `now`: a workload deployed then, so
     /// its baseline stdev is 0 (semantics 5.3, 13.1).
@@ -68,17 +71,26 @@ struct Flow {
     anomalous_only: bool,
 }
 
-/// A multiplicative burst on one metric of one flow for some 10 s buckets of
-/// the last hour (`first` = bucket index 0..360).
+/// A multiplicative burst on one metric of one flow for some 10 s buckets
+/// (`first` = bucket index: 0..360 is the last hour `[-1h, now)`, 360 is the
+/// bucket starting exactly at `now`, 361..=420 the ten minutes after it).
 struct Burst {
     flow: &'static str,
     metric: usize,
     first: i64,
     buckets: i64,
     factor: f64,
+    /// In both variants (points outside the detection's window, which must
+    /// not count), not only in the anomalous one.
+    quiet_too: bool,
 }
 
-/// 64 points 11 hours apart (every hour of the day is sampled).
+/// Bucket index of the bucket that starts exactly at `now`.
+const NOW_BUCKET: i64 = 360;
+/// The last bucket written: ten minutes after `now`.
+const LAST_BUCKET: i64 = 420;
+
+/// 64 baseline points, 11 hours apart (every hour of the day is sampled).
 const FULL: History = History::Sparse {
     n: 64,
     step: 11 * HOUR,
@@ -208,6 +220,7 @@ const BURSTS: &[Burst] = &[
         first: 120,
         buckets: 40,
         factor: 14.0,
+        quiet_too: false,
     },
     Burst {
         flow: "f2",
@@ -215,6 +228,7 @@ const BURSTS: &[Burst] = &[
         first: 120,
         buckets: 40,
         factor: 9.0,
+        quiet_too: false,
     },
     // UDP burst (the udp threshold is 4 x avg because of the stdev_udp.* = avg
     // collision, semantics 6.6): 20 buckets.
@@ -224,6 +238,7 @@ const BURSTS: &[Burst] = &[
         first: 250,
         buckets: 20,
         factor: 12.0,
+        quiet_too: false,
     },
     Burst {
         flow: "f7",
@@ -231,34 +246,101 @@ const BURSTS: &[Burst] = &[
         first: 250,
         buckets: 20,
         factor: 12.0,
+        quiet_too: false,
     },
     // 3 buckets x 2 metrics = 6 anomaly strings: fires only because
-    // count(mv) counts values (count 6 > 5), not rows (3).
+    // count(mv) counts values (count 6 > 5), not rows (3). The first bucket's
+    // points sit exactly on `-1h`: without them (an exclusive `earliest`)
+    // the count is 4 and the row disappears.
     Burst {
         flow: "f4",
         metric: 0,
-        first: 30,
+        first: 0,
         buckets: 3,
         factor: 6.0,
+        quiet_too: false,
     },
     Burst {
         flow: "f4",
         metric: 1,
-        first: 30,
+        first: 0,
         buckets: 3,
         factor: 10.0,
+        quiet_too: false,
     },
-    // Near miss: 5 buckets x 1 metric = count 5, not > 5.
+    // Near miss: 5 buckets x 1 metric = count 5, not > 5. One more anomalous
+    // bucket fires it: see the spike exactly at `now` below and
+    // [`SPIKE_BEFORE_LAST_HOUR`].
     Burst {
         flow: "f1",
         metric: 1,
         first: 300,
         buckets: 5,
         factor: 10.0,
+        quiet_too: false,
+    },
+    // Exactly at `now`, in both variants: one more anomalous bucket for the
+    // near miss above if the window wrongly includes `now` (count 6 > 5).
+    Burst {
+        flow: "f1",
+        metric: 1,
+        first: NOW_BUCKET,
+        buckets: 1,
+        factor: 10.0,
+        quiet_too: true,
+    },
+    // After `now`, in both variants: an otherwise quiet workload (coredns ->
+    // its unresolved destination) bursts from now+10s to now+10min. It fires
+    // (60 buckets x 3 metrics) for both detections, in the quiet variant
+    // too, if points after `now` count (`earliest=-1h` without `latest`
+    // must end at `now`).
+    Burst {
+        flow: "f5",
+        metric: 0,
+        first: NOW_BUCKET + 1,
+        buckets: 60,
+        factor: 10.0,
+        quiet_too: true,
+    },
+    Burst {
+        flow: "f5",
+        metric: 1,
+        first: NOW_BUCKET + 1,
+        buckets: 60,
+        factor: 10.0,
+        quiet_too: true,
+    },
+    Burst {
+        flow: "f5",
+        metric: 2,
+        first: NOW_BUCKET + 1,
+        buckets: 60,
+        factor: 10.0,
+        quiet_too: true,
     },
 ];
 
+/// The spike 1 ms before `-1h`, in both variants: `(flow, metric, factor)`.
+/// That point is in the baseline (`[-30d, -1h)`) and outside the last hour;
+/// a window reaching below `-1h` would add one more anomalous bucket to the
+/// `frontend/nginx` near miss (count 6 > 5), in both directions.
+pub const SPIKE_BEFORE_LAST_HOUR: (&str, usize, f64) = ("f1", 1, 10.0);
+
 /// Generates the network metrics of one variant.
+///
+/// Each series (flow x metric) has, besides its regular points:
+/// - before the baseline `[-30d, -1h)`: a stale point 30 days + 5 hours ago
+///   and one 1 ms before `-30d`, both with 40x values (they change the
+///   baseline if they count);
+/// - exactly at `-30d` (the baseline's first point: in);
+/// - 1 ms before `-1h` (the baseline's last point: in the baseline, not in
+///   the last hour), replacing a regular point so counts stay powers of two;
+/// - exactly at `-1h` (the last hour's first point: in the detection's
+///   window, not in the baseline);
+/// - exactly at `now` (out of both windows);
+/// - every 10 s from `now` to `now + 10 min` (out of both windows).
+///
+/// Everything outside `[-1h, now)` is the same in both variants.
 pub fn generate(seed: u64, now: i64, variant: Variant) -> MetricTable {
     let mut table = MetricTable::new(DIMS.to_vec());
     for flow in FLOWS {
@@ -272,26 +354,43 @@ pub fn generate(seed: u64, now: i64, variant: Variant) -> MetricTable {
             Some(flow.dst.0.to_string()),
             Some(flow.dst.1.to_string()),
         ];
-        let mut history = Vec::new();
+        // (epoch ms, factor of every metric)
+        let mut history: Vec<(i64, f64)> = Vec::new();
         match flow.history {
             History::Sparse { n, step } => {
-                // Stale point before the 30-day window, far off the norm: it
-                // changes the baseline if `earliest=-30d` is ignored.
-                history.push((now - 30 * DAY - 5 * HOUR, 40.0));
-                for k in 0..n {
-                    history.push((now - 30 * DAY + HOUR + k * step, 1.0));
+                let start = now - 30 * DAY;
+                // Before the 30-day window, far off the norm: they change the
+                // baseline if `earliest=-30d` is ignored or off by a little.
+                history.push(((start - 5 * HOUR) * 1000 + flow.offset_ms, 40.0));
+                history.push((start * 1000 - 1, 40.0));
+                history.push((start * 1000, 1.0));
+                for k in 1..n - 1 {
+                    history.push(((start + k * step) * 1000 + flow.offset_ms, 1.0));
                 }
+                history.push(((now - HOUR) * 1000 - 1, 1.0));
             }
-            History::Single => history.push((now - HOUR - 20 * 60, 1.0)),
+            History::Single => history.push(((now - HOUR - 20 * 60) * 1000 + flow.offset_ms, 1.0)),
         }
+        let before_last_hour = (now - HOUR) * 1000 - 1;
         let mut rng = Rng::stream(seed, &format!("network/{}/history", flow.id));
-        for &(t, factor) in &history {
-            push_points(&mut table, flow, &dims, t, factor, &mut rng, |_| 1.0);
+        for &(t_ms, factor) in &history {
+            push_points(&mut table, flow, &dims, t_ms, factor, &mut rng, |m| {
+                let (f, metric, spike) = SPIKE_BEFORE_LAST_HOUR;
+                if t_ms == before_last_hour && f == flow.id && metric == m {
+                    spike
+                } else {
+                    1.0
+                }
+            });
         }
+        // The last hour, the bucket at `now` and ten minutes after it: one
+        // stream, so the points after `now` never shift the last hour's.
         let mut rng = Rng::stream(seed, &format!("network/{}/last-hour", flow.id));
-        for bucket in 0..360 {
+        for bucket in 0..=LAST_BUCKET {
             let t = now - HOUR + 10 * bucket;
-            push_points(&mut table, flow, &dims, t, 1.0, &mut rng, |m| {
+            let exact = bucket == 0 || bucket == NOW_BUCKET;
+            let t_ms = t * 1000 + if exact { 0 } else { flow.offset_ms };
+            push_points(&mut table, flow, &dims, t_ms, 1.0, &mut rng, |m| {
                 burst_factor(variant, flow.id, m, bucket)
             });
         }
@@ -301,28 +400,26 @@ pub fn generate(seed: u64, now: i64, variant: Variant) -> MetricTable {
 }
 
 fn burst_factor(variant: Variant, flow: &str, metric: usize, bucket: i64) -> f64 {
-    if variant == Variant::Quiet {
-        return 1.0;
-    }
     BURSTS
         .iter()
+        .filter(|b| b.quiet_too || variant == Variant::Anomalous)
         .filter(|b| b.flow == flow && b.metric == metric)
         .filter(|b| bucket >= b.first && bucket < b.first + b.buckets)
         .map(|b| b.factor)
         .product()
 }
 
-/// One point per metric of the flow at second `t` (+ the flow's offset).
+/// One point per metric of the flow at epoch millisecond `t_ms`.
 fn push_points(
     table: &mut MetricTable,
     flow: &Flow,
     dims: &[Option<String>],
-    t: i64,
+    t_ms: i64,
     factor: f64,
     rng: &mut Rng,
     burst: impl Fn(usize) -> f64,
 ) {
-    let shape = diurnal(t, flow.phase, flow.amp);
+    let shape = diurnal(t_ms.div_euclid(1000), flow.phase, flow.amp);
     for (m, name) in METRICS.iter().enumerate() {
         let base = flow.base.get(m).copied().unwrap_or(0.0);
         // Draw even for absent metrics so adding one never shifts the others.
@@ -332,7 +429,7 @@ fn push_points(
         }
         let v = (base * shape * noise * factor * burst(m)).round().max(1.0);
         table.points.push(MetricPoint {
-            time_ms: t * 1000 + flow.offset_ms,
+            time_ms: t_ms,
             metric: name,
             value: v,
             dims: dims.to_vec(),
@@ -357,5 +454,65 @@ pub fn expected_groups(direction: &str, variant: Variant) -> Vec<[&'static str; 
             [US, "postgres", "postgres"],
         ],
         _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::DEFAULT_SEED;
+    use super::*;
+    use std::collections::BTreeMap;
+
+    const NOW: i64 = 1_714_564_800;
+
+    /// The property the oracle's stdev guard relies on: every baseline group
+    /// (the subsearch's `[-30d, -1h)`, by source and by destination) holds a
+    /// power-of-two number of integral points of each metric, summing below
+    /// 2^26, so `sum/n` and `mean*mean` are exact.
+    #[test]
+    fn baseline_groups_have_power_of_two_counts_and_small_sums() {
+        for variant in Variant::ALL {
+            let table = generate(DEFAULT_SEED, NOW, variant);
+            for (wl, proc) in [(1, 2), (3, 4)] {
+                let mut groups: BTreeMap<(String, String, &str), (u64, f64)> = BTreeMap::new();
+                for p in &table.points {
+                    if p.time_ms < (NOW - 30 * DAY) * 1000 || p.time_ms >= (NOW - HOUR) * 1000 {
+                        continue;
+                    }
+                    let (Some(Some(w)), Some(Some(pr))) = (p.dims.get(wl), p.dims.get(proc)) else {
+                        continue;
+                    };
+                    assert_eq!(p.value, p.value.round());
+                    let g = groups
+                        .entry((w.clone(), pr.clone(), p.metric))
+                        .or_insert((0, 0.0));
+                    g.0 += 1;
+                    g.1 += p.value;
+                }
+                assert!(groups.len() > 10);
+                for (key, (n, sum)) in groups {
+                    assert!(n.is_power_of_two(), "{variant:?} {key:?}: {n} points");
+                    assert!(sum < 67_108_864.0, "{variant:?} {key:?}: sum {sum}");
+                }
+            }
+        }
+    }
+
+    /// Outside the last hour both variants hold the same points.
+    #[test]
+    fn variants_differ_only_in_the_last_hour() {
+        let outside = |v: Variant| -> Vec<(i64, &str, u64, Vec<Option<String>>)> {
+            generate(DEFAULT_SEED, NOW, v)
+                .points
+                .into_iter()
+                .filter(|p| p.time_ms < (NOW - HOUR) * 1000 || p.time_ms >= NOW * 1000)
+                .filter(|p| p.dims.get(1).cloned().flatten().as_deref() != Some("new-exporter"))
+                .map(|p| (p.time_ms, p.metric, p.value.to_bits(), p.dims))
+                .collect()
+        };
+        let a = outside(Variant::Anomalous);
+        assert!(a.iter().any(|p| p.0 > NOW * 1000), "points after now");
+        assert!(a.iter().any(|p| p.0 == NOW * 1000), "points at now");
+        assert_eq!(a, outside(Variant::Quiet));
     }
 }

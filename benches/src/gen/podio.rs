@@ -5,9 +5,11 @@
 //! hash is 9 or 10 hex digits), a daemonset `<name>-<5 chars>`, a statefulset
 //! `redis-0` (which the detection's regex leaves unchanged). The US checkout
 //! deployment rolls out mid-month (new pod names, same service key). History
-//! is a point every 6 hours (at 03/09/15/21 h UTC, away from the `@d`
-//! snaps of the baseline window); the last hour has a point every 10 s.
-//! A few points are missing (a bucket with one direction only).
+//! is a point every 6 hours (at 03/09/15/21 h UTC plus a per-pod offset, away
+//! from the `@d` snaps of the baseline window); the last hour has a point
+//! every 10 s, and the series go on for ten minutes after `now`. A few points
+//! are missing (a bucket with one direction only). The points that test the
+//! windows sit exactly on a boundary or 1 ms before it (see [`generate`]).
 
 use super::fixtures::Variant;
 use super::metrics_file::{MetricPoint, MetricTable};
@@ -69,13 +71,30 @@ struct Pod {
     life: Life,
 }
 
+/// A multiplicative burst on one direction of one pod for some 10 s buckets
+/// (`first` = bucket index: 0..360 is the last hour `[-1h, now)`, 360 is the
+/// bucket starting exactly at `now`, 361..=420 the ten minutes after it).
 struct Burst {
     pod: &'static str,
     direction: &'static str,
     first: i64,
     buckets: i64,
     factor: f64,
+    /// In both variants (points outside the detection's window, which must
+    /// not count), not only in the anomalous one.
+    quiet_too: bool,
 }
+
+/// Bucket index of the bucket that starts exactly at `now`.
+const NOW_BUCKET: i64 = 360;
+/// The last bucket written: ten minutes after `now`.
+const LAST_BUCKET: i64 = 420;
+
+/// The pair 1 ms before `-1h`, in both variants: `(pod, direction, factor)`.
+/// Outside the detection's window; a window reaching below `-1h` would add
+/// a sixth anomalous bucket to the exporter's near miss.
+pub const SPIKE_BEFORE_LAST_HOUR: (&str, &str, f64) =
+    ("exporter-84bd9f6c7-zz9q1", "transmit", 15.0);
 
 const PODS: &[Pod] = &[
     Pod {
@@ -208,6 +227,7 @@ const BURSTS: &[Burst] = &[
         first: 200,
         buckets: 30,
         factor: 12.0,
+        quiet_too: false,
     },
     // Inbound surge on the gateway: 8 buckets.
     Burst {
@@ -216,14 +236,50 @@ const BURSTS: &[Burst] = &[
         first: 60,
         buckets: 8,
         factor: 10.0,
+        quiet_too: false,
     },
-    // Near miss: 5 buckets (count 5 is not > 5).
+    // Near miss: 5 buckets (count 5 is not > 5). One more anomalous bucket
+    // fires it: see the pair exactly at `now` below and
+    // [`SPIKE_BEFORE_LAST_HOUR`].
     Burst {
         pod: "exporter-84bd9f6c7-zz9q1",
         direction: "transmit",
         first: 100,
         buckets: 5,
         factor: 15.0,
+        quiet_too: false,
+    },
+    // The daemonset transmits x6 for 6 buckets from the first one, whose
+    // points sit exactly on `-1h`: count 6 > 5, and 5 (no row) if `earliest`
+    // were exclusive.
+    Burst {
+        pod: "fluentd-x7k2p",
+        direction: "transmit",
+        first: 0,
+        buckets: 6,
+        factor: 6.0,
+        quiet_too: false,
+    },
+    // Exactly at `now`, in both variants: a sixth anomalous bucket for the
+    // exporter's near miss if the window wrongly includes `now`.
+    Burst {
+        pod: "exporter-84bd9f6c7-zz9q1",
+        direction: "transmit",
+        first: NOW_BUCKET,
+        buckets: 1,
+        factor: 15.0,
+        quiet_too: true,
+    },
+    // After `now`, in both variants: `redis-0` transmits x10 from now+10s
+    // to now+10min. It fires (60 buckets), in the quiet variant too, if
+    // points after `now` count (`--earliest -1h` alone must end at `now`).
+    Burst {
+        pod: "redis-0",
+        direction: "transmit",
+        first: NOW_BUCKET + 1,
+        buckets: 60,
+        factor: 10.0,
+        quiet_too: true,
     },
 ];
 
@@ -233,32 +289,80 @@ fn rollout(now: i64) -> i64 {
 }
 
 /// Generates the pod IO metrics of one variant.
+///
+/// Besides the regular points, every pod alive at the time has a receive
+/// and a transmit point (never missing):
+/// - 1 ms before `-30d@d` (out of the baseline `[-30d@d, -1d@d)`) and
+///   exactly at it (in);
+/// - 1 ms before `-1d@d` (in: the baseline's `last_seen` is that bucket)
+///   and exactly at it (out);
+/// - exactly at `-1h` (the detection's first bucket: in) and exactly at
+///   `now` (out), then every 10 s for ten minutes (out).
+///
+/// Everything outside `[-1h, now)` is the same in both variants.
 pub fn generate(seed: u64, now: i64, variant: Variant) -> MetricTable {
     let mut table = MetricTable::new(DIMS.to_vec());
     let rollout = rollout(now);
+    let (b0, b1) = super::fixtures::baseline_window(now);
+    let alive = |pod: &Pod, t: i64| match pod.life {
+        Life::BeforeRollout => t < rollout,
+        Life::AfterRollout => t >= rollout,
+        Life::Always => true,
+        Life::LastHourOnly => false,
+    };
+    let edges = [b0 * 1000 - 1, b0 * 1000, b1 * 1000 - 1, b1 * 1000];
     for pod in PODS {
+        // (epoch ms, regular): the regular points every 6 h and the
+        // window-edge pairs, which draw nothing from `rng` (so the regular
+        // points keep their numbers) and are never missing.
+        let mut history: Vec<(i64, bool)> = edges.iter().map(|&e| (e, false)).collect();
+        let mut t = now - 32 * DAY + 3 * HOUR;
+        while t < now - 2 * HOUR {
+            history.push((t * 1000 + pod.offset_ms, true));
+            t += 6 * HOUR;
+        }
+        history.sort_unstable();
         let mut rng = Rng::stream(seed, &format!("podio/{}/history", pod.name));
-        if pod.life != Life::LastHourOnly {
-            let mut t = now - 32 * DAY + 3 * HOUR;
-            while t < now - 2 * HOUR {
-                let alive = match pod.life {
-                    Life::BeforeRollout => t < rollout,
-                    Life::AfterRollout => t >= rollout,
-                    _ => true,
-                };
-                if alive {
-                    push_pair(seed, &mut table, pod, t, &mut rng, 50, |_| 1.0);
-                }
-                t += 6 * HOUR;
+        for (t_ms, regular) in history {
+            // The nominal second: the regular points' offset is not part of it.
+            let t = if regular {
+                (t_ms - pod.offset_ms).div_euclid(1000)
+            } else {
+                t_ms.div_euclid(1000)
+            };
+            if !alive(pod, t) {
+                continue;
             }
+            let mut dropped = || regular && rng.below(50) == 0;
+            push_pair(seed, &mut table, pod, t, t_ms, &mut dropped, |_| 1.0);
+        }
+        let before_last_hour = (now - HOUR) * 1000 - 1;
+        let (spiked, spike_dir, spike) = SPIKE_BEFORE_LAST_HOUR;
+        if pod.name == spiked {
+            push_pair(
+                seed,
+                &mut table,
+                pod,
+                now - HOUR - 1,
+                before_last_hour,
+                &mut || false,
+                |dir| if dir == spike_dir { spike } else { 1.0 },
+            );
         }
         if pod.life == Life::BeforeRollout {
             continue;
         }
+        // The last hour, the bucket at `now` and ten minutes after it: one
+        // stream, so the points after `now` never shift the last hour's.
         let mut rng = Rng::stream(seed, &format!("podio/{}/last-hour", pod.name));
-        for bucket in 0..360 {
+        for bucket in 0..=LAST_BUCKET {
             let t = now - HOUR + 10 * bucket;
-            push_pair(seed, &mut table, pod, t, &mut rng, 100, |dir| {
+            let exact = bucket == 0 || bucket == NOW_BUCKET;
+            let t_ms = t * 1000 + if exact { 0 } else { pod.offset_ms };
+            // Points on a window edge are never missing (the draw is made
+            // anyway, so the other buckets keep their numbers).
+            let mut dropped = || rng.below(100) == 0 && !exact;
+            push_pair(seed, &mut table, pod, t, t_ms, &mut dropped, |dir| {
                 burst_factor(variant, pod.name, dir, bucket)
             });
         }
@@ -268,27 +372,26 @@ pub fn generate(seed: u64, now: i64, variant: Variant) -> MetricTable {
 }
 
 fn burst_factor(variant: Variant, pod: &str, direction: &str, bucket: i64) -> f64 {
-    if variant == Variant::Quiet {
-        return 1.0;
-    }
     BURSTS
         .iter()
+        .filter(|b| b.quiet_too || variant == Variant::Anomalous)
         .filter(|b| b.pod == pod && b.direction == direction)
         .filter(|b| bucket >= b.first && bucket < b.first + b.buckets)
         .map(|b| b.factor)
         .product()
 }
 
-/// A receive and a transmit point at `t`; each is dropped with probability
-/// `1/drop_one_in`.
+/// A receive and a transmit point at epoch millisecond `t_ms` (`t`: the
+/// nominal second, which picks the shared noise); `dropped()` is asked once
+/// per direction whether that point is missing.
 #[allow(clippy::too_many_arguments)]
 fn push_pair(
     seed: u64,
     table: &mut MetricTable,
     pod: &Pod,
     t: i64,
-    rng: &mut Rng,
-    drop_one_in: u64,
+    t_ms: i64,
+    dropped: &mut dyn FnMut() -> bool,
     burst: impl Fn(&str) -> f64,
 ) {
     let shape = diurnal(t, pod.phase, pod.amp);
@@ -298,13 +401,12 @@ fn push_pair(
     let load = 1.0 + 0.08 * shared.bell();
     for (direction, base) in [("receive", pod.receive), ("transmit", pod.transmit)] {
         let noise = load * (1.0 + 0.03 * shared.bell());
-        let dropped = rng.below(drop_one_in) == 0;
-        if dropped {
+        if dropped() {
             continue;
         }
         let v = (base * shape * noise * burst(direction)).round().max(1.0);
         table.points.push(MetricPoint {
-            time_ms: t * 1000 + pod.offset_ms,
+            time_ms: t_ms,
             metric: METRIC,
             value: v,
             dims: vec![
@@ -324,6 +426,7 @@ pub fn expected_groups(variant: Variant) -> Vec<[&'static str; 4]> {
         Variant::Anomalous => vec![
             [US, NODE_A, "api-gateway-5f6d7c8b9-tzv2m", "api-gateway"],
             [US, NODE_A, "checkout-7d9f8b6c5d-x2k4p", "checkout"],
+            [US, NODE_A, "fluentd-x7k2p", "fluentd"],
         ],
         Variant::Quiet => Vec::new(),
     }
@@ -464,6 +567,34 @@ mod tests {
         assert_eq!(svc("fluentd-x7k2p"), "fluentd");
         assert_eq!(svc("redis-0"), "redis-0");
         assert_eq!(svc("payments-worker-6d5f7c9b8d-r5t6y"), "payments-worker");
+    }
+
+    /// Outside the last hour both variants hold the same points, and the
+    /// window edges are there.
+    #[test]
+    fn variants_differ_only_in_the_last_hour() {
+        let now = 1_714_564_800;
+        let (b0, b1) = crate::gen::fixtures::baseline_window(now);
+        let outside = |v: Variant| -> Vec<(i64, u64, Vec<Option<String>>)> {
+            generate(7, now, v)
+                .points
+                .into_iter()
+                .filter(|p| p.time_ms < (now - HOUR) * 1000 || p.time_ms >= now * 1000)
+                .map(|p| (p.time_ms, p.value.to_bits(), p.dims))
+                .collect()
+        };
+        let a = outside(Variant::Anomalous);
+        for t in [
+            b0 * 1000 - 1,
+            b0 * 1000,
+            b1 * 1000 - 1,
+            b1 * 1000,
+            now * 1000,
+        ] {
+            assert!(a.iter().any(|p| p.0 == t), "a point at {t} ms");
+        }
+        assert!(a.iter().any(|p| p.0 > now * 1000), "points after now");
+        assert_eq!(a, outside(Variant::Quiet));
     }
 
     #[test]
