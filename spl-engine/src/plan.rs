@@ -76,8 +76,24 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         Command::Format(f) => commands::format::plan(f, stage, ctx)?,
         Command::Map(m) => commands::map::plan(m, stage, ctx)?,
         Command::Tstats(_) | Command::From(_) | Command::Collect(_) | Command::Generic(_) => {
-            return Err(unknown())
+            // keep in step with `unsupported_command`
+            return Err(unknown());
         }
+    })
+}
+
+/// The first stage of `pipeline` whose command the engine does not run, as
+/// the error planning it would give (nested subsearches are not visited).
+pub fn unsupported_command(pipeline: &Pipeline) -> Option<EngineError> {
+    pipeline.stages.iter().find_map(|stage| {
+        matches!(
+            stage.command,
+            Command::Tstats(_) | Command::From(_) | Command::Collect(_) | Command::Generic(_)
+        )
+        .then(|| EngineError::UnknownCommand {
+            name: stage.name.node.clone(),
+            span: stage.name.span,
+        })
     })
 }
 

@@ -1,4 +1,7 @@
 //! `append [subsearch]`: the subsearch's results after the main results.
+//!
+//! The subsearch is planned with the command, so its errors surface (with
+//! their spans) whether or not the main search returns rows; it runs at the end.
 
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -6,7 +9,7 @@ use crate::operator::Operator;
 use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Append, Pipeline};
+use spl_parser::ast::Append;
 
 /// The `append` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -23,14 +26,15 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `append`.
-pub fn plan(a: &Append, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub fn plan(a: &Append, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
     Ok(Box::new(AppendOp {
-        sub: a.subsearch.pipeline.clone(),
+        sub: plan::plan_pipeline(&a.subsearch.pipeline, ctx, false)?,
     }))
 }
 
 struct AppendOp {
-    sub: Pipeline,
+    /// The planned subsearch.
+    sub: Vec<Box<dyn Operator>>,
 }
 
 impl Operator for AppendOp {
@@ -38,7 +42,7 @@ impl Operator for AppendOp {
         Ok(vec![batch])
     }
     fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-        let mut out = plan::execute(&self.sub, ctx)?;
+        let mut out = plan::run_operators(&mut self.sub, Vec::new(), ctx)?;
         let mut rows = 0usize;
         out.retain_mut(|b| {
             let keep = 50_000usize.saturating_sub(rows);

@@ -1,7 +1,10 @@
 //! `join [type=inner|left|outer] [max=N] [overwrite=bool] [fields] [subsearch]` (section 7).
 //!
-//! The subsearch runs once; each main row is matched by exact, case-sensitive
-//! string equality on every join field; with `max=1` (the default) only the first
+//! The subsearch is planned with the command (its errors carry their spans even
+//! when the main search returns nothing) and runs once, before the first main
+//! batch is joined, or at the end when there was none, so its run-time errors
+//! are reported too. Each main row is matched by exact, case-sensitive string
+//! equality on every join field; with `max=1` (the default) only the first
 //! matching subsearch row is used. `left` and `outer` keep unmatched main rows.
 
 use crate::batch::{self, row_key};
@@ -12,7 +15,7 @@ use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
 use arrow_schema::Field;
-use spl_parser::ast::{Join, Pipeline, Stage};
+use spl_parser::ast::{Join, Stage};
 use std::collections::HashMap;
 
 /// The `join` command's metadata.
@@ -41,7 +44,7 @@ fn bool_opt(v: &str) -> Option<bool> {
 }
 
 /// Plans `join`.
-pub fn plan(j: &Join, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub fn plan(j: &Join, _stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
     let mut keep_unmatched = false;
     let mut max = 1usize;
     let mut overwrite = true;
@@ -80,12 +83,13 @@ pub fn plan(j: &Join, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Oper
             }
         }
     }
+    let sub_ops = plan::plan_pipeline(&j.subsearch.pipeline, ctx, false)?;
     Ok(Box::new(JoinOp {
         keep_unmatched,
         max: if max == 0 { usize::MAX } else { max },
         overwrite,
         fields: j.fields.iter().map(|f| f.node.clone()).collect(),
-        sub_pipeline: j.subsearch.pipeline.clone(),
+        sub_ops,
         sub: None,
     }))
 }
@@ -95,7 +99,8 @@ struct JoinOp {
     max: usize,
     overwrite: bool,
     fields: Vec<String>,
-    sub_pipeline: Pipeline,
+    /// The planned subsearch, run by the first call of `right`.
+    sub_ops: Vec<Box<dyn Operator>>,
     sub: Option<RecordBatch>,
 }
 
@@ -104,7 +109,7 @@ impl JoinOp {
         if let Some(s) = &self.sub {
             return Ok(s.clone());
         }
-        let out = plan::execute(&self.sub_pipeline, ctx)?;
+        let out = plan::run_operators(&mut self.sub_ops, Vec::new(), ctx)?;
         let mut all = batch::concat_unified(&out)?;
         if all.num_rows() > SUBSEARCH_MAXOUT {
             all = all.slice(0, SUBSEARCH_MAXOUT);
@@ -219,7 +224,10 @@ impl Operator for JoinOp {
         Ok(vec![batch::from_columns(out_fields, out_cols, rows)?])
     }
 
-    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        // No main rows: the result is empty, but the subsearch still runs (as
+        // in Splunk, where it runs first) so that its errors are reported.
+        self.right(ctx)?;
         Ok(vec![])
     }
 }

@@ -1,0 +1,57 @@
+//! `spl run` on inputs that must not pass silently: subsearches of an empty
+//! main search, data kinds, files of no accepted format (issue 11, section 6).
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Runs `spl` with `args`; returns (exit code, stdout, stderr).
+fn spl(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_spl"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run spl");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(test: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("spl-cli-run-inputs-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("scratch dir");
+    d
+}
+
+#[test]
+fn subsearch_of_an_empty_main_search_is_planned() {
+    for q in [
+        "| makeresults | where 1=2 | join x [| tstats count by x]",
+        "| makeresults | where 1=2 | append [| tstats count by x]",
+        "| makeresults | where 1=2 | appendpipe [ tstats count by x ]",
+        "| makeresults | where 1=2 | map search=\"| tstats count\"",
+        "| multisearch [| makeresults | where 1=2] [| tstats count]",
+    ] {
+        let (code, stdout, stderr) = spl(&["run", q, "--now", "0"]);
+        assert_eq!(code, 1, "{q}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("spl::run::unknown_command") && stderr.contains("`tstats`"),
+            "{q}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn subsearch_run_time_errors_are_reported() {
+    let (code, _, stderr) = spl(&[
+        "run",
+        "| makeresults | where 1=2 | join x [| makeresults | eval x=1 | outputlookup no/such]",
+        "--now",
+        "0",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("no/such"), "{stderr}");
+}
