@@ -55,3 +55,42 @@ fn subsearch_run_time_errors_are_reported() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("no/such"), "{stderr}");
 }
+
+fn repo(rel: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(rel)
+        .to_string_lossy()
+        .into_owned()
+}
+
+#[test]
+fn parquet_with_metric_columns_serves_mstats() {
+    let data = format!(
+        "path={},index=kubernetes_metrics,format=parquet",
+        repo("fixtures/data/k8s-network-anomalous.parquet")
+    );
+    let q = "| mstats count(_value) AS n WHERE index=kubernetes_metrics";
+    let (code, stdout, stderr) = spl(&["run", q, "--data", &data, "--format", "csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    let n: u64 = stdout
+        .lines()
+        .nth(1)
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    assert!(n > 0, "{stdout}");
+
+    // Read as events, the same file leaves mstats with nothing, and says why.
+    let data = format!("{data},kind=events");
+    let (code, stdout, stderr) = spl(&["run", q, "--data", &data, "--format", "csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.trim().is_empty() || !stdout.contains(','),
+        "{stdout}"
+    );
+    assert!(
+        stderr.starts_with("warning[spl::run::mstats_events_index]: mstats searches index `kubernetes_metrics`, which holds only events"),
+        "{stderr}"
+    );
+}
