@@ -94,3 +94,33 @@ fn parquet_with_metric_columns_serves_mstats() {
         "{stderr}"
     );
 }
+
+#[test]
+fn text_of_no_data_format_exits_2_naming_the_file() {
+    let dir = scratch("sniff");
+    let xml = dir.join("events.xml");
+    std::fs::write(&xml, "<?xml version=\"1.0\"?>\n<Events><Event/></Events>\n").expect("write");
+    let log = dir.join("syslog");
+    std::fs::write(
+        &log,
+        "May  1 12:00:00 host sshd[1]: Accepted password for bob\n",
+    )
+    .expect("write");
+    for p in [&xml, &log] {
+        let name = p.file_name().unwrap_or_default().to_string_lossy();
+        let p = p.to_string_lossy();
+        let (code, stdout, stderr) = spl(&["run", "index=main | stats count", "--data", &p]);
+        assert_eq!(code, 2, "{stdout}{stderr}");
+        assert!(stdout.is_empty(), "{stdout}");
+        // miette wraps long lines behind a `│` gutter
+        let flat = stderr
+            .split_whitespace()
+            .filter(|w| *w != "│")
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat.contains("spl::data::invalid"), "{stderr}");
+        // (the path may be wrapped at a `-`; its file name is whole)
+        assert!(flat.contains(&*name), "{stderr}");
+        assert!(flat.contains("format=csv"), "{stderr}");
+    }
+}

@@ -11,7 +11,7 @@
 //! requires the metric columns.
 
 use super::csv_events::read_csv_events;
-use super::csv_util::{open_csv, read_header};
+use super::csv_util::{delimiter_of, open_csv, read_header_sep};
 use super::hec_metrics::{is_hec_metric, read_hec_metrics};
 use super::json_events::read_json_events;
 use super::metrics_csv::MetricsCsvScan;
@@ -319,24 +319,30 @@ pub fn detect_format(path: &Path) -> Result<DataFormat> {
     }
     let text = String::from_utf8_lossy(&head);
     let body = text.trim_start_matches('\u{feff}').trim_start();
-    if ext == "csv"
-        || ext == "tsv"
-        || !(body.starts_with('{') || body.starts_with('[')) && ext != "json"
-    {
+    let empty = || EngineError::data(&display, None, None, "expected data, found an empty file");
+    // CSV only by extension (a `format=csv` spec does not come here): any text
+    // would pass for a CSV file whose first line is the header
+    if ext == "csv" || ext == "tsv" {
         if body.is_empty() {
-            return Err(EngineError::data(
-                &display,
-                None,
-                None,
-                "expected data, found an empty file",
-            ));
+            return Err(empty());
         }
-        let header = read_header(open_csv(path, &display)?, &display)?;
+        let header = read_header_sep(open_csv(path, &display)?, &display, delimiter_of(path))?;
         return Ok(if MetricColumns::from_names(&header).is_some() {
             DataFormat::MetricsCsv
         } else {
             DataFormat::Csv
         });
+    }
+    if !(body.starts_with('{') || body.starts_with('[')) && ext != "json" {
+        if body.is_empty() {
+            return Err(empty());
+        }
+        let first_line = body.lines().next().unwrap_or_default();
+        // KubeArmor logs as `kubectl logs` prints them: a prefix, then JSON
+        if super::kubearmor::looks_like_kubearmor(first_line) {
+            return Ok(DataFormat::Kubearmor);
+        }
+        return Err(not_a_data_format(&display, &head, first_line));
     }
     let first_line = body.lines().next().unwrap_or_default();
     let first_doc = serde_json::from_str::<serde_json::Value>(first_line)
@@ -383,7 +389,11 @@ pub(crate) fn resolve_format(spec: &DataSpec, display: &str) -> Result<DataForma
     let metric_columns = |format: DataFormat| -> Result<bool> {
         match format {
             DataFormat::Csv => {
-                let header = read_header(open_csv(&spec.path, display)?, display)?;
+                let header = read_header_sep(
+                    open_csv(&spec.path, display)?,
+                    display,
+                    delimiter_of(&spec.path),
+                )?;
                 Ok(MetricColumns::from_names(&header).is_some())
             }
             _ => super::parquet_scan::has_metric_columns(&spec.path, display),
@@ -411,7 +421,7 @@ pub(crate) fn resolve_format(spec: &DataSpec, display: &str) -> Result<DataForma
             };
         }
     };
-    match (spec.kind, format) {
+    let resolved = match (spec.kind, format) {
         // a stated metrics format with kind=events contradicts itself
         (Some(DataKind::Events), DataFormat::MetricsCsv | DataFormat::MetricsParquet) if stated => {
             Err(kind_error(format!(
@@ -434,7 +444,17 @@ pub(crate) fn resolve_format(spec: &DataSpec, display: &str) -> Result<DataForma
         (None, f) if f == metrics => Ok(metrics),
         (None, _) if stated && metric_columns(events)? => Ok(metrics),
         (None, _) => Ok(events),
+    }?;
+    if resolved == DataFormat::MetricsCsv && delimiter_of(&spec.path) == b'\t' {
+        return Err(EngineError::data(
+            display,
+            None,
+            None,
+            "expected metric data points in a comma-separated file, found a .tsv file \
+             (tab-separated metrics are not read; convert it to CSV or pass kind=events)",
+        ));
     }
+    Ok(resolved)
 }
 
 fn kind_name(k: DataKind) -> &'static str {
@@ -442,6 +462,42 @@ fn kind_name(k: DataKind) -> &'static str {
         DataKind::Events => "events",
         DataKind::Metrics => "metrics",
     }
+}
+
+/// The error for a file whose content is none of the formats read: text that
+/// is not JSON, in a file not named `.csv`/`.tsv` (an XML file, a log).
+fn not_a_data_format(display: &str, head: &[u8], first_line: &str) -> EngineError {
+    let binary = match std::str::from_utf8(head) {
+        Ok(t) => t.contains('\0'),
+        // a character cut at the end of the sniffed bytes is still text
+        Err(e) => e.error_len().is_some(),
+    };
+    let found = if binary {
+        "binary data".to_string()
+    } else {
+        const SHOWN: usize = 60;
+        let mut line: String = first_line.trim_end().chars().take(SHOWN).collect();
+        if first_line.trim_end().chars().count() > SHOWN {
+            line.push_str("...");
+        }
+        let what = if line.starts_with('<') {
+            "XML or HTML"
+        } else {
+            "text that is not JSON"
+        };
+        format!("{what} (first line `{line}`)")
+    };
+    EngineError::data(
+        display,
+        None,
+        None,
+        format!(
+            "expected a data file in one of the formats {}, found {found}; a CSV file needs \
+             a .csv or .tsv extension or `format=csv` in its --data spec (raw text events are \
+             not read yet)",
+            format_names()
+        ),
+    )
 }
 
 /// Opens the file of a spec as a dataset: event files are read now (so data errors
