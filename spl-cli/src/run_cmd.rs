@@ -18,8 +18,10 @@ use std::process::ExitCode;
 pub(crate) struct RunArgs {
     #[command(flatten)]
     input: QueryInput,
-    /// Data to search: a path, or `path=..,index=..,source=..,sourcetype=..,host=..,format=..,time_field=..`
-    /// (repeatable).
+    /// Data to search: a path, or `path=..,index=..,source=..,sourcetype=..,host=..,format=..,kind=..,time_field=..`
+    /// (repeatable). `format=` json, splunk-json, csv, parquet, metrics-csv, metrics-parquet,
+    /// otlp-json, hec-metrics, kubearmor (default: from the extension and content). A csv or
+    /// parquet file with metric columns is metrics unless `kind=events`; `kind=metrics` requires them.
     #[arg(long = "data", value_name = "SPEC")]
     data: Vec<String>,
     /// Macro definitions (macros.conf, corpus macros.jsonl, security_content YAML, or a directory; repeatable).
@@ -174,6 +176,9 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return engine_error(e, &name, Some(&expanded), &query),
     };
+    for w in &result.warnings {
+        eprintln!("{w}");
+    }
     let table = match out::table(&result.batches, &engine.context().tz) {
         Ok(t) => t,
         Err(e) => return engine_error(e, &name, Some(&expanded), &query),

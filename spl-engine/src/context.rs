@@ -44,6 +44,8 @@ pub struct ExecContext {
     pub threads: usize,
     /// Macro definitions, for searches built at run time (`map`).
     pub macros: Arc<spl_parser::macros::MacroSet>,
+    /// Non-fatal findings of the running search.
+    pub warnings: crate::warning::Warnings,
 }
 
 impl ExecContext {
@@ -58,6 +60,7 @@ impl ExecContext {
             compat: CompatOptions::default(),
             threads: 1,
             macros: Arc::new(spl_parser::macros::MacroSet::new()),
+            warnings: crate::warning::Warnings::default(),
         }
     }
 }

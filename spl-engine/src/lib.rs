@@ -22,6 +22,7 @@ pub mod spec;
 pub mod testing;
 pub mod time;
 pub mod value;
+pub mod warning;
 
 pub use context::ExecContext;
 pub use error::{EngineError, Result};

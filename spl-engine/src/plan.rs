@@ -133,6 +133,12 @@ fn plan_command(
     })
 }
 
+/// The first command of `pipeline` (nested pipelines included) that the
+/// engine does not run, as the error planning it would give.
+pub fn unsupported_command(pipeline: &Pipeline) -> Option<EngineError> {
+    unsupported_commands(pipeline).into_iter().next()
+}
+
 /// Runs a planned pipeline to completion over optional input batches.
 pub fn run_operators(
     ops: &mut [Box<dyn Operator>],
@@ -155,10 +161,34 @@ pub fn run_operators(
 /// The pipeline runs in its own window ([`search_range`]), so a subsearch
 /// never inherits the bounds its outer search wrote.
 pub fn execute(pipeline: &Pipeline, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-    let mut ctx = ctx.clone();
-    ctx.search = search_range(pipeline, &ctx)?;
-    let mut ops = plan_pipeline(pipeline, &ctx, false)?;
-    run_operators(&mut ops, Vec::new(), &ctx)
+    PlannedSearch::plan(pipeline, ctx)?.run(ctx)
+}
+
+/// A search planned ahead of running, in its own window: a subsearch is
+/// planned with its command so that its errors surface (with their spans)
+/// even when it never runs.
+pub struct PlannedSearch {
+    ops: Vec<Box<dyn Operator>>,
+    range: TimeRange,
+}
+
+impl PlannedSearch {
+    /// Plans `pipeline` as a search of its own (no outside input).
+    pub fn plan(pipeline: &Pipeline, ctx: &ExecContext) -> Result<PlannedSearch> {
+        let mut ctx = ctx.clone();
+        ctx.search = search_range(pipeline, &ctx)?;
+        Ok(PlannedSearch {
+            ops: plan_pipeline(pipeline, &ctx, false)?,
+            range: ctx.search,
+        })
+    }
+
+    /// Runs the planned search to completion.
+    pub fn run(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let mut ctx = ctx.clone();
+        ctx.search = self.range;
+        run_operators(&mut self.ops, Vec::new(), &ctx)
+    }
 }
 
 /// The window a pipeline searches: the bounds its generating command writes

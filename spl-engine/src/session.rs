@@ -27,6 +27,7 @@ use crate::context::{CompatOptions, ExecContext};
 use crate::error::Result;
 use crate::plan;
 use crate::source::{Catalog, DataKind, Dataset, MemoryScan, SourceMeta};
+use crate::warning::{Warning, Warnings};
 use arrow_array::RecordBatch;
 use spl_parser::macros::{Expanded, MacroSet};
 use std::sync::Arc;
@@ -77,20 +78,22 @@ impl Engine {
         let expanded = self.expand(query)?;
         let q = spl_parser::parse(&expanded.text)?;
         let mut r = self.run_query(&q)?;
-        r.warnings = expanded
-            .warnings
-            .iter()
-            .map(|w| w.message.clone())
-            .collect();
+        let expansion = expanded.warnings.iter().map(|w| Warning {
+            code: w.code,
+            message: w.message.clone(),
+        });
+        r.warnings = expansion.chain(r.warnings).collect();
         Ok(r)
     }
 
-    /// Runs a parsed search.
+    /// Runs a parsed search; the result carries the search's run-time warnings.
     pub fn run_query(&self, q: &spl_parser::ast::Query) -> Result<QueryResult> {
-        let batches = plan::execute(&q.pipeline, &self.ctx)?;
+        let mut ctx = self.ctx.clone();
+        ctx.warnings = Warnings::default();
+        let batches = plan::execute(&q.pipeline, &ctx)?;
         Ok(QueryResult {
             batches,
-            warnings: Vec::new(),
+            warnings: ctx.warnings.to_vec(),
         })
     }
 }
@@ -202,8 +205,9 @@ impl EngineBuilder {
 pub struct QueryResult {
     /// Output batches in order.
     pub batches: Vec<RecordBatch>,
-    /// Non-fatal findings (for example an undefined `*_filter` macro).
-    pub warnings: Vec<String>,
+    /// Non-fatal findings: macro expansion's (an undefined `*_filter` macro,
+    /// from [`Engine::run`] only), then the search's (`mstats` over events).
+    pub warnings: Vec<Warning>,
 }
 
 impl QueryResult {

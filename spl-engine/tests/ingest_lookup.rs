@@ -379,6 +379,56 @@ fn shared_corpus_lookup_files_load() {
     }
 }
 
+/// Spaces and tabs around header names and cells are trimmed: security_content's
+/// `EventCode, Description` tables (issue 11.6; docs/compat-notes/ingest.md).
+#[test]
+fn padded_headers_and_cells_are_trimmed() {
+    let dir = scratch("padded");
+    std::fs::write(
+        dir.join("codes.csv"),
+        "EventCode, Description ,\tnote\n8004, blocked\t,\" quoted \"\n 8005 ,  , x\n",
+    )
+    .unwrap();
+    let reg = LookupRegistry::new(vec![dir]);
+    let t = reg.resolve("codes").unwrap().unwrap();
+    assert_eq!(t.columns, ["EventCode", "Description", "note"]);
+    let b = &t.to_batches().unwrap()[0];
+    assert_eq!(one(b, "EventCode", 0).as_deref(), Some("8004"));
+    assert_eq!(one(b, "Description", 0).as_deref(), Some("blocked"));
+    // quoting does not keep the padding either
+    assert_eq!(one(b, "note", 0).as_deref(), Some("quoted"));
+    assert_eq!(one(b, "EventCode", 1).as_deref(), Some("8005"));
+    // a cell of spaces only is absent
+    assert!(one(b, "Description", 1).is_none());
+    // the lookup matches the bare value and outputs the bare description
+    let ev = events(vec![("EventCode", strs(&[Some("8004"), Some(" 8004")]))]);
+    let out = t
+        .apply(&ev, &pairs(&[("EventCode", "EventCode")]), None, false)
+        .unwrap();
+    assert_eq!(one(&out, "Description", 0).as_deref(), Some("blocked"));
+    assert!(
+        one(&out, "Description", 1).is_none(),
+        "event values are not trimmed"
+    );
+
+    // The corpus tables themselves, when the shared corpus is beside the checkout.
+    let corpus = shared("corpus/lookups");
+    if corpus.exists() {
+        let reg = LookupRegistry::new(vec![corpus]);
+        for (name, cols) in [
+            ("applockereventcodes", ["EventCode", "Description"]),
+            (
+                "local_file_inclusion_paths",
+                ["local_file_inclusion_paths", "lfi_path"],
+            ),
+            ("mandatory_job_for_workflow", ["workflow_name", "job_name"]),
+        ] {
+            let t = reg.resolve(name).unwrap().unwrap();
+            assert_eq!(t.columns, cols, "{name}");
+        }
+    }
+}
+
 fn geo() -> GeoIp {
     GeoIp::open(&fixture("geoip/GeoLite2-City-Test.mmdb")).unwrap()
 }

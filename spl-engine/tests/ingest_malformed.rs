@@ -301,3 +301,94 @@ fn malformed_lookups() {
     let reg = LookupRegistry::new(vec![dir.clone()]);
     assert!(reg.resolve("policy").unwrap().is_none());
 }
+
+/// A text file that is not JSON and not CSV by extension (or `format=csv`) is
+/// not sniffed as CSV (its first line would become the header): it is a data
+/// error naming the file and the formats read (issue 11.6).
+#[test]
+fn text_of_no_data_format_is_an_input_error() {
+    let dir = scratch("nodataformat");
+    let xml = write(
+        &dir,
+        "security.xml",
+        b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Event><System><EventID>4688</EventID></System></Event>\n",
+    );
+    let syslog = write(
+        &dir,
+        "auth.log",
+        b"May  1 12:00:00 host sshd[123]: Failed password for root from 10.0.0.1 port 22 ssh2\nMay  1 12:00:01 host sshd[123]: Accepted password for bob\n",
+    );
+    let bare_csv = write(&dir, "table", b"user,count\nalice,3\n");
+    let binary = write(&dir, "blob.bin", b"\x00\x01\x02\x03\xff\xfe not text");
+    for (p, found) in [
+        (&xml, "found XML or HTML (first line `<?xml"),
+        (
+            &syslog,
+            "found text that is not JSON (first line `May  1 12:00:00 host",
+        ),
+        (
+            &bare_csv,
+            "found text that is not JSON (first line `user,count`)",
+        ),
+        (&binary, "found binary data"),
+    ] {
+        let e = open_err(p, None);
+        let (_, _, msg) = data_err(&e);
+        assert!(e.to_string().contains(&*p.to_string_lossy()), "{e}");
+        assert!(msg.contains(found), "{msg}");
+        assert!(
+            msg.contains("json, splunk-json, csv, parquet, metrics-csv")
+                && msg.contains("format=csv"),
+            "{msg}"
+        );
+        // detection alone says the same
+        let d = spl_engine::source::detect_format(p).unwrap_err();
+        assert!(d.is_data_error() && d.to_string().contains(found), "{d}");
+    }
+    // Declared CSV is read as CSV.
+    let spec: DataSpec = format!("path={},format=csv", bare_csv.display())
+        .parse()
+        .unwrap();
+    let ds = open_dataset(&spec).unwrap();
+    let b = &scan_all(&ds, &ScanRequest::default())[0];
+    assert_eq!(one(b, "user", 0).as_deref(), Some("alice"));
+    // KubeArmor logs with a `kubectl logs` prefix are still recognised.
+    let ka = write(
+        &dir,
+        "kubearmor.log",
+        br#"2024-01-01T00:00:00.000000000Z stdout F {"Timestamp":1704067200,"Type":"HostLog","Operation":"Process","Resource":"/bin/sleep"}
+"#,
+    );
+    assert_eq!(
+        spl_engine::source::detect_format(&ka).unwrap(),
+        DataFormat::Kubearmor
+    );
+}
+
+/// `.tsv` files are tab-separated: events are read with tabs; metric data points
+/// in TSV are not read (an error, not one garbled column).
+#[test]
+fn tsv_files_are_tab_separated() {
+    let dir = scratch("tsv");
+    let p = write(
+        &dir,
+        "events.tsv",
+        b"user\tcount\tnote\nalice\t3\ta,b\nbob\t4\t\n",
+    );
+    assert_eq!(
+        spl_engine::source::detect_format(&p).unwrap(),
+        DataFormat::Csv
+    );
+    let ds = open_dataset(&DataSpec::new(&p)).unwrap();
+    let b = &scan_all(&ds, &ScanRequest::default())[0];
+    let cols = names(b);
+    for c in ["user", "count", "note"] {
+        assert!(cols.iter().any(|n| n == c), "{cols:?}");
+    }
+    assert_eq!(one(b, "user", 1).as_deref(), Some("bob"));
+    assert_eq!(one(b, "count", 0).as_deref(), Some("3"));
+    assert_eq!(one(b, "note", 0).as_deref(), Some("a,b"));
+    let m = write(&dir, "m.tsv", b"_time\tmetric_name\t_value\n0\tcpu\t1\n");
+    let (_, _, msg) = data_err(&open_err(&m, None));
+    assert!(msg.contains("tab-separated metrics are not read"), "{msg}");
+}

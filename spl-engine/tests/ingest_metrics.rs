@@ -337,3 +337,153 @@ fn hec_metric_json() {
     assert_eq!(one(b, "dest.process.name", 2).as_deref(), Some("java"));
     assert!(one(b, "source", 1).is_none());
 }
+
+/// `format=parquet`/`format=csv` name the container: metric columns make the
+/// file metrics unless `kind=events` says otherwise (issue 11.6).
+#[test]
+fn format_names_the_container_and_kind_decides() {
+    let dir = scratch("kinds");
+    let p = dir.join("m.parquet");
+    write_metrics_parquet(&p, 1, 10);
+    let spec = |extra: &str| -> DataSpec {
+        format!("path={},index=m{extra}", p.display())
+            .parse()
+            .unwrap()
+    };
+    for extra in [
+        "",
+        ",format=parquet",
+        ",kind=metrics",
+        ",format=parquet,kind=metrics",
+    ] {
+        let ds = open_dataset(&spec(extra)).unwrap();
+        assert_eq!(ds.kind, DataKind::Metrics, "{extra}");
+        assert_eq!(ds.meta.sourcetype, "metrics_parquet", "{extra}");
+    }
+    for extra in [",kind=events", ",format=parquet,kind=events"] {
+        let ds = open_dataset(&spec(extra)).unwrap();
+        assert_eq!(ds.kind, DataKind::Events, "{extra}");
+        assert_eq!(ds.meta.sourcetype, "parquet", "{extra}");
+        // as events the metric columns are plain fields
+        let b = &scan_all(&ds, &ScanRequest::default())[0];
+        assert_eq!(one(b, "metric_name", 0).as_deref(), Some("tcp.bytes"));
+    }
+    // the same in CSV
+    let csv = fixture("metrics.csv");
+    for (extra, kind) in [
+        ("", DataKind::Metrics),
+        (",format=csv", DataKind::Metrics),
+        (",format=csv,kind=events", DataKind::Events),
+        (",kind=events", DataKind::Events),
+    ] {
+        let s: DataSpec = format!("path={}{extra}", csv.display()).parse().unwrap();
+        assert_eq!(open_dataset(&s).unwrap().kind, kind, "{extra}");
+    }
+    // contradictions and impossible kinds are data errors naming the file
+    for (file, extra, needle) in [
+        (
+            fixture("events.csv"),
+            ",kind=metrics",
+            "expected metric columns",
+        ),
+        (
+            fixture("metrics.csv"),
+            ",format=metrics-csv,kind=events",
+            "use format=csv",
+        ),
+        (
+            fixture("audit.jsonl"),
+            ",kind=metrics",
+            "format=hec-metrics",
+        ),
+        (
+            fixture("hec_metrics.jsonl"),
+            ",format=hec-metrics,kind=events",
+            "expected kind=metrics",
+        ),
+    ] {
+        let s: DataSpec = format!("path={}{extra}", file.display()).parse().unwrap();
+        let e = open_dataset(&s).err().unwrap();
+        assert!(e.is_data_error(), "{e}");
+        let msg = e.to_string();
+        assert!(
+            msg.contains(needle) && msg.contains("kind"),
+            "{extra}: {msg}"
+        );
+        assert!(msg.contains(&*file.to_string_lossy()), "{msg}");
+    }
+    let e = format!("path={},kind=logs", csv.display())
+        .parse::<DataSpec>()
+        .unwrap_err();
+    assert!(e.is_data_error() && e.to_string().contains("expected events or metrics"));
+}
+
+/// `mstats` over an index holding only events warns, naming the index and
+/// its datasets; an index with metric data does not (issue 11.6).
+#[test]
+fn mstats_over_an_events_index_warns() {
+    use spl_engine::session::Engine;
+    let dir = scratch("mstats_events");
+    let p = dir.join("m.parquet");
+    write_metrics_parquet(&p, 1, 10);
+    let as_events: DataSpec = format!("path={},index=km,kind=events", p.display())
+        .parse()
+        .unwrap();
+    let audit: DataSpec = format!("path={}", fixture("audit.jsonl").display())
+        .parse()
+        .unwrap();
+    let engine = Engine::builder(1_800_000_000.0)
+        .add_data(&as_events)
+        .unwrap()
+        .add_data(&audit)
+        .unwrap()
+        .build();
+    let r = engine
+        .run("| mstats count(_value) AS n WHERE index=km")
+        .unwrap();
+    assert_eq!(r.num_rows(), 0);
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    let w = &r.warnings[0];
+    assert_eq!(w.code, "spl::run::mstats_events_index");
+    assert!(
+        w.message.contains("index `km`")
+            && w.message.contains("only events")
+            && w.message.contains("m.parquet")
+            && w.message.contains("kind=metrics"),
+        "{}",
+        w.message
+    );
+    // No index named and no metric data at all: every events index is named.
+    let r = engine.run("| mstats count(_value) AS n").unwrap();
+    let indexes: Vec<bool> = ["index `km`", "index `main`"]
+        .iter()
+        .map(|i| r.warnings.iter().any(|w| w.message.contains(i)))
+        .collect();
+    assert_eq!(indexes, [true, true], "{:?}", r.warnings);
+
+    // With the file as metrics: rows, and no warning for its index (the
+    // events-only `main` is not searched by `index=km`).
+    let as_metrics: DataSpec = format!("path={},index=km,format=parquet", p.display())
+        .parse()
+        .unwrap();
+    let engine = Engine::builder(1_800_000_000.0)
+        .add_data(&as_metrics)
+        .unwrap()
+        .add_data(&audit)
+        .unwrap()
+        .build();
+    let r = engine
+        .run("| mstats count(_value) AS n WHERE index=km")
+        .unwrap();
+    assert_eq!(r.num_rows(), 1);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // without an index term, metric data exists: no warning about `main`
+    let r = engine.run("| mstats count(_value) AS n").unwrap();
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // naming the events index itself warns
+    let r = engine
+        .run("| mstats count(_value) AS n WHERE index=main")
+        .unwrap();
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert!(r.warnings[0].message.contains("index `main`"));
+}

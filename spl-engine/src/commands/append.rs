@@ -1,4 +1,7 @@
 //! `append [subsearch]`: the subsearch's results after the main results.
+//!
+//! The subsearch is planned with the command, so its errors surface (with
+//! their spans) whether or not the main search returns rows; it runs at the end.
 
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -6,7 +9,7 @@ use crate::operator::Operator;
 use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Append, Pipeline};
+use spl_parser::ast::Append;
 use spl_parser::options::OptReader;
 
 /// The `append` command's metadata.
@@ -24,7 +27,7 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `append`.
-pub fn plan(a: &Append, o: &OptReader, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub fn plan(a: &Append, o: &OptReader, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
     if o.flag("extendtimerange")? {
         if let Some(opt) = o.get("extendtimerange") {
             return Err(EngineError::unsupported_option("append", opt));
@@ -35,13 +38,14 @@ pub fn plan(a: &Append, o: &OptReader, _ctx: &ExecContext) -> Result<Box<dyn Ope
     o.count("maxtime")?;
     o.count("timeout")?;
     Ok(Box::new(AppendOp {
-        sub: a.subsearch.pipeline.clone(),
+        sub: plan::PlannedSearch::plan(&a.subsearch.pipeline, ctx)?,
         maxout: o.count_or_default("maxout")?.unwrap_or(50_000) as usize,
     }))
 }
 
 struct AppendOp {
-    sub: Pipeline,
+    /// The planned subsearch.
+    sub: plan::PlannedSearch,
     /// Most subsearch results kept (`maxout`).
     maxout: usize,
 }
@@ -51,7 +55,7 @@ impl Operator for AppendOp {
         Ok(vec![batch])
     }
     fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-        let mut out = plan::execute(&self.sub, ctx)?;
+        let mut out = self.sub.run(ctx)?;
         let mut rows = 0usize;
         out.retain_mut(|b| {
             let keep = self.maxout.saturating_sub(rows);

@@ -1,7 +1,10 @@
 //! `join [type=inner|left|outer] [max=N] [overwrite=bool] [fields] [subsearch]` (section 7).
 //!
-//! The subsearch runs once; each main row is matched by exact, case-sensitive
-//! string equality on every join field; with `max=1` (the default) only the first
+//! The subsearch is planned with the command (its errors carry their spans even
+//! when the main search returns nothing) and runs once, before the first main
+//! batch is joined, or at the end when there was none, so its run-time errors
+//! are reported too. Each main row is matched by exact, case-sensitive string
+//! equality on every join field; with `max=1` (the default) only the first
 //! matching subsearch row is used. `left` and `outer` keep unmatched main rows.
 
 use crate::batch::{self, row_key};
@@ -12,7 +15,7 @@ use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
 use arrow_schema::Field;
-use spl_parser::ast::{Join, Pipeline, Stage};
+use spl_parser::ast::{Join, Stage};
 use spl_parser::options::OptReader;
 use std::collections::HashMap;
 
@@ -38,7 +41,7 @@ pub fn plan(
     j: &Join,
     o: &OptReader,
     _stage: &Stage,
-    _ctx: &ExecContext,
+    ctx: &ExecContext,
 ) -> Result<Box<dyn Operator>> {
     let keep_unmatched = matches!(o.choice("type")?.as_deref(), Some("left" | "outer"));
     let max = o.count_or_default("max")?.unwrap_or(1) as usize;
@@ -53,12 +56,13 @@ pub fn plan(
         }
     }
     o.flag("earlier")?;
+    let sub_ops = plan::PlannedSearch::plan(&j.subsearch.pipeline, ctx)?;
     Ok(Box::new(JoinOp {
         keep_unmatched,
         max: if max == 0 { usize::MAX } else { max },
         overwrite,
         fields: j.fields.iter().map(|f| f.node.clone()).collect(),
-        sub_pipeline: j.subsearch.pipeline.clone(),
+        sub_ops,
         sub: None,
     }))
 }
@@ -68,7 +72,8 @@ struct JoinOp {
     max: usize,
     overwrite: bool,
     fields: Vec<String>,
-    sub_pipeline: Pipeline,
+    /// The planned subsearch, run by the first call of `right`.
+    sub_ops: plan::PlannedSearch,
     sub: Option<RecordBatch>,
 }
 
@@ -77,7 +82,7 @@ impl JoinOp {
         if let Some(s) = &self.sub {
             return Ok(s.clone());
         }
-        let out = plan::execute(&self.sub_pipeline, ctx)?;
+        let out = self.sub_ops.run(ctx)?;
         let mut all = batch::concat_unified(&out)?;
         if all.num_rows() > SUBSEARCH_MAXOUT {
             all = all.slice(0, SUBSEARCH_MAXOUT);
@@ -192,7 +197,10 @@ impl Operator for JoinOp {
         Ok(vec![batch::from_columns(out_fields, out_cols, rows)?])
     }
 
-    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        // No main rows: the result is empty, but the subsearch still runs (as
+        // in Splunk, where it runs first) so that its errors are reported.
+        self.right(ctx)?;
         Ok(vec![])
     }
 }

@@ -7,6 +7,11 @@
 //! expanded now, with the engine's macro definitions), parsed and run for each
 //! of the first `maxsearches` (default 10) results. A result missing a field
 //! that a token names runs no search.
+//!
+//! The template is checked when the command is planned, so its errors surface
+//! even when no result reaches `map`: without tokens it is parsed and planned;
+//! with tokens (whose values are not known yet) its commands must be ones the
+//! engine runs. Errors inside the template point at the whole template.
 
 use super::args::Texts;
 use crate::context::ExecContext;
@@ -38,7 +43,7 @@ pub fn plan(
     m: &Map,
     o: &OptReader,
     stage: &Stage,
-    _ctx: &ExecContext,
+    ctx: &ExecContext,
 ) -> Result<Box<dyn Operator>> {
     let (text, span) = match (o.get("search"), &m.subsearch) {
         (Some(o), _) => (o.value.node.clone(), o.value.span),
@@ -52,13 +57,15 @@ pub fn plan(
         }
     };
     let max = o.count_or_default("maxsearches")?.unwrap_or(10) as usize;
-    Ok(Box::new(MapOp {
+    let op = MapOp {
         tokens: token_names(&text),
         template: text,
         span,
         max,
         buffered: Vec::new(),
-    }))
+    };
+    op.check_template(ctx)?;
+    Ok(Box::new(op))
 }
 
 struct MapOp {
@@ -105,7 +112,8 @@ fn substitute(template: &str, value: &dyn Fn(&str) -> Option<String>) -> Option<
 }
 
 impl MapOp {
-    fn run_one(&self, text: &str, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    /// Expands and parses a search text (the template or a substitution).
+    fn parse(&self, text: &str, ctx: &ExecContext) -> Result<spl_parser::ast::Query> {
         let bad = |e: &dyn std::fmt::Display| {
             EngineError::invalid(
                 format!("expected a valid search after substitution, found `{text}`: {e}"),
@@ -114,13 +122,86 @@ impl MapOp {
             )
         };
         let expanded = spl_parser::macros::expand(text, &ctx.macros).map_err(|e| bad(&e))?;
-        let q = spl_parser::parse(&expanded.text).map_err(|e| bad(&e))?;
-        plan::execute(&q.pipeline, ctx).map_err(|e| match e {
-            EngineError::InvalidArgument { message, .. } => {
-                EngineError::invalid(message, self.span, "in this map search")
+        spl_parser::parse(&expanded.text).map_err(|e| bad(&e))
+    }
+
+    /// Plan-time check of the template: planned in full when it has no
+    /// tokens; otherwise (a token may stand for any text) only its commands
+    /// are checked, if it parses as written.
+    fn check_template(&self, ctx: &ExecContext) -> Result<()> {
+        if self.tokens.is_empty() {
+            let q = self.parse(&self.template, ctx)?;
+            plan::plan_pipeline(&q.pipeline, ctx, false).map_err(|e| self.respan(e))?;
+            return Ok(());
+        }
+        let Ok(expanded) = spl_parser::macros::expand(&self.template, &ctx.macros) else {
+            return Ok(());
+        };
+        let Ok(q) = spl_parser::parse(&expanded.text) else {
+            return Ok(());
+        };
+        match plan::unsupported_command(&q.pipeline) {
+            Some(e) => Err(self.respan(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Moves an error's span, which points into the search text of `map`,
+    /// onto the template in the query.
+    fn respan(&self, e: EngineError) -> EngineError {
+        let span = self.span;
+        match e {
+            EngineError::UnsupportedCommand { name, .. } => {
+                EngineError::UnsupportedCommand { name, span }
             }
+            EngineError::UnsupportedOption { command, name, .. } => {
+                EngineError::UnsupportedOption {
+                    command,
+                    name,
+                    span,
+                }
+            }
+            EngineError::UnknownFunction { name, help, .. } => {
+                EngineError::UnknownFunction { name, span, help }
+            }
+            EngineError::WrongArgCount {
+                name,
+                expected,
+                found,
+                ..
+            } => EngineError::WrongArgCount {
+                name,
+                expected,
+                found,
+                span,
+            },
+            EngineError::InvalidArgument { message, help, .. } => EngineError::InvalidArgument {
+                message,
+                span,
+                label: "in this map search".into(),
+                help,
+            },
+            EngineError::MissingLookup { name, .. } => EngineError::MissingLookup { name, span },
+            EngineError::MissingGeoip { .. } => EngineError::MissingGeoip { span },
+            EngineError::InvalidTime {
+                text,
+                span: Some(_),
+            } => EngineError::InvalidTime {
+                text,
+                span: Some(span),
+            },
+            EngineError::Parse(p) => EngineError::invalid(
+                format!("expected a valid search, found an error in it: {p}"),
+                span,
+                "in this map search",
+            ),
             other => other,
-        })
+        }
+    }
+
+    fn run_one(&self, text: &str, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let q = self.parse(text, ctx)?;
+        plan::execute(&q.pipeline, ctx).map_err(|e| self.respan(e))
     }
 }
 

@@ -28,6 +28,7 @@ use std::sync::Mutex;
 mod cells;
 mod filter;
 mod index;
+mod kinds;
 mod output;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use cells::{Partial, Shape};
@@ -270,6 +271,7 @@ impl Operator for MstatsOp {
                 datasets.push(d);
             }
         }
+        kinds::warn_event_only_indexes(&self.where_plan, &catalog, ctx)?;
         // the units of work: every partition of every dataset, in order
         let units: Vec<(&Dataset, usize)> = datasets
             .iter()

@@ -8,7 +8,7 @@ use crate::operator::Operator;
 use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, RecordBatch, UInt32Array};
-use spl_parser::ast::{Multisearch, Pipeline, Stage};
+use spl_parser::ast::{Multisearch, Stage};
 
 /// The `multisearch` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -25,7 +25,7 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `multisearch`.
-pub fn plan(m: &Multisearch, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub fn plan(m: &Multisearch, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
     if m.subsearches.len() < 2 {
         return Err(EngineError::invalid(
             format!(
@@ -36,13 +36,18 @@ pub fn plan(m: &Multisearch, stage: &Stage, _ctx: &ExecContext) -> Result<Box<dy
             "multisearch needs two or more searches",
         ));
     }
-    Ok(Box::new(MultisearchOp {
-        subs: m.subsearches.iter().map(|s| s.pipeline.clone()).collect(),
-    }))
+    // planned now, so every subsearch's errors surface before anything runs
+    let subs = m
+        .subsearches
+        .iter()
+        .map(|s| plan::plan_pipeline(&s.pipeline, ctx, false))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Box::new(MultisearchOp { subs }))
 }
 
 struct MultisearchOp {
-    subs: Vec<Pipeline>,
+    /// The planned subsearches.
+    subs: Vec<Vec<Box<dyn Operator>>>,
 }
 
 impl Operator for MultisearchOp {
@@ -52,8 +57,8 @@ impl Operator for MultisearchOp {
 
     fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let mut all = Vec::new();
-        for s in &self.subs {
-            all.extend(plan::execute(s, ctx)?);
+        for s in &mut self.subs {
+            all.extend(plan::run_operators(s, Vec::new(), ctx)?);
         }
         if all.is_empty() {
             return Ok(Vec::new());

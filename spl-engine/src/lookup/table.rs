@@ -151,9 +151,20 @@ pub(crate) fn is_text_or_list(dt: &DataType) -> bool {
     }
 }
 
+/// What is trimmed around header names and cells: spaces and tabs.
+const PADDING: [char; 2] = [' ', '\t'];
+
 /// Parses CSV bytes into named Utf8 columns, folding `__mv_<f>` columns into `f`.
+///
+/// Spaces and tabs around header names and cells are not part of them
+/// (security_content writes `EventCode, Description` headers and `8000, text`
+/// rows, and its detections use `Description` and match the bare values); a
+/// cell left empty is absent.
 fn parse_csv(bytes: &[u8], display: &str) -> Result<(Vec<String>, Vec<ArrayRef>)> {
-    let header = read_header(Cursor::new(bytes), display)?;
+    let header: Vec<String> = read_header(Cursor::new(bytes), display)?
+        .into_iter()
+        .map(|h| h.trim_matches(PADDING).to_string())
+        .collect();
     let mut keep = Vec::new();
     for (i, name) in header.iter().enumerate() {
         if !name.is_empty() && !header.iter().take(i).any(|n| n == name) {
@@ -191,7 +202,7 @@ fn parse_csv(bytes: &[u8], display: &str) -> Result<(Vec<String>, Vec<ArrayRef>)
         } else {
             arrow_select::concat::concat(&parts)?
         };
-        cols.push(merged.as_string::<i32>().clone());
+        cols.push(trim_cells(merged.as_string::<i32>()));
     }
     let mut out_names = Vec::new();
     let mut out_data: Vec<ArrayRef> = Vec::new();
@@ -210,6 +221,17 @@ fn parse_csv(bytes: &[u8], display: &str) -> Result<(Vec<String>, Vec<ArrayRef>)
         });
     }
     Ok((out_names, out_data))
+}
+
+/// The column with spaces and tabs trimmed around each cell (empty ones null).
+fn trim_cells(col: &StringArray) -> StringArray {
+    let padded = |v: &str| v.starts_with(PADDING) || v.ends_with(PADDING);
+    if !col.iter().flatten().any(padded) {
+        return col.clone();
+    }
+    col.iter()
+        .map(|v| v.map(|s| s.trim_matches(PADDING)).filter(|s| !s.is_empty()))
+        .collect()
 }
 
 fn fold_mv(text: &StringArray, mv: &StringArray) -> ArrayRef {

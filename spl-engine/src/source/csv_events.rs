@@ -7,7 +7,7 @@
 //! one value per line (how Splunk's CSV export joins multivalue fields), except in
 //! `_raw`, whose newlines are part of the event text.
 
-use super::csv_util::{csv_error, open_csv, read_header};
+use super::csv_util::{csv_error, delimiter_of, open_csv, read_header_sep};
 use super::event_builder::DEFAULT_TIME_FIELDS;
 use super::timestamp::parse_time_text;
 use crate::error::{EngineError, Result};
@@ -26,7 +26,8 @@ pub(crate) fn read_csv_events(
     display: &str,
     time_field: Option<&str>,
 ) -> Result<Vec<RecordBatch>> {
-    let header = read_header(open_csv(path, display)?, display)?;
+    let sep = delimiter_of(path);
+    let header = read_header_sep(open_csv(path, display)?, display, sep)?;
     // Duplicate column names keep their first occurrence.
     let mut keep = Vec::new();
     for (i, name) in header.iter().enumerate() {
@@ -39,6 +40,7 @@ pub(crate) fn read_csv_events(
         .collect();
     let reader = arrow_csv::ReaderBuilder::new(Arc::new(Schema::new(fields)))
         .with_header(true)
+        .with_delimiter(sep)
         .with_batch_size(CSV_EVENT_BATCH_ROWS)
         .with_projection(keep.clone())
         .build(open_csv(path, display)?)

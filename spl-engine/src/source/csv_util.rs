@@ -28,8 +28,26 @@ pub(crate) fn open_csv(path: &Path, display: &str) -> Result<BufReader<File>> {
     Ok(r)
 }
 
+/// The field separator of a CSV-family file: a tab in `.tsv` files, else a comma.
+pub(crate) fn delimiter_of(path: &Path) -> u8 {
+    let tsv = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("tsv"));
+    if tsv {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
 /// The column names of a CSV file's header row.
 pub(crate) fn read_header(reader: impl Read, display: &str) -> Result<Vec<String>> {
+    read_header_sep(reader, display, b',')
+}
+
+/// The column names of the header row of a file whose fields `sep` separates.
+pub(crate) fn read_header_sep(reader: impl Read, display: &str, sep: u8) -> Result<Vec<String>> {
     let mut rdr = BufReader::new(reader);
     let mut line = Vec::new();
     // The header may itself contain quoted newlines; keep reading until quotes balance.
@@ -62,7 +80,7 @@ pub(crate) fn read_header(reader: impl Read, display: &str) -> Result<Vec<String
             "expected a CSV header row, found an empty file",
         ));
     }
-    split_csv_record(text).ok_or_else(|| {
+    split_record(text, char::from(sep)).ok_or_else(|| {
         EngineError::data(
             display,
             Some(1),
@@ -73,7 +91,13 @@ pub(crate) fn read_header(reader: impl Read, display: &str) -> Result<Vec<String
 }
 
 /// Splits one CSV record (RFC 4180 quoting).
+#[cfg(test)]
 pub(crate) fn split_csv_record(text: &str) -> Option<Vec<String>> {
+    split_record(text, ',')
+}
+
+/// Splits one record whose fields `sep` separates (RFC 4180 quoting).
+fn split_record(text: &str, sep: char) -> Option<Vec<String>> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut chars = text.chars().peekable();
@@ -92,7 +116,7 @@ pub(crate) fn split_csv_record(text: &str) -> Option<Vec<String>> {
             }
         } else if c == '"' {
             in_quotes = true;
-        } else if c == ',' {
+        } else if c == sep {
             out.push(std::mem::take(&mut cur));
         } else {
             cur.push(c);

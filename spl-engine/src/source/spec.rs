@@ -1,12 +1,17 @@
 //! The `--data SPEC` syntax, format detection, and opening a file as a [`Dataset`].
 //!
 //! `SPEC` is a path, or comma-separated `key=value` pairs with keys `path`, `index`,
-//! `source`, `sourcetype`, `host`, `format`, `time_field`. Unstated parts default to:
-//! the format from the extension and content (metric columns mean metrics), index
-//! `main`, source the path as given, sourcetype from the format.
+//! `source`, `sourcetype`, `host`, `format`, `kind`, `time_field`, `rollup`. Unstated
+//! parts default to: the format from the extension and content, index `main`, source
+//! the path as given, sourcetype from the format.
+//!
+//! `format=csv` and `format=parquet` name the container: a file of either with
+//! metric columns (`metric_name` and `_value`, or `metric_name:<m>` columns) is
+//! read as metric data points unless the spec says `kind=events`; `kind=metrics`
+//! requires the metric columns.
 
 use super::csv_events::read_csv_events;
-use super::csv_util::{open_csv, read_header};
+use super::csv_util::{delimiter_of, open_csv, read_header_sep};
 use super::hec_metrics::{is_hec_metric, read_hec_metrics};
 use super::json_events::read_json_events;
 use super::metrics_csv::MetricsCsvScan;
@@ -160,6 +165,9 @@ pub struct DataSpec {
     /// How OTLP metrics are rolled up (`rollup=raw|signalflow[:<seconds>]`;
     /// default SignalFlow at 10 s, what Splunk holds via the SIM add-on).
     pub rollup: Option<OtlpRollup>,
+    /// Events or metrics (`kind=events|metrics`; default: metric columns mean
+    /// metrics).
+    pub kind: Option<DataKind>,
 }
 
 impl DataSpec {
@@ -174,6 +182,7 @@ impl DataSpec {
             format: None,
             time_field: None,
             rollup: None,
+            kind: None,
         }
     }
 }
@@ -187,7 +196,25 @@ const SPEC_KEYS: &[&str] = &[
     "format",
     "time_field",
     "rollup",
+    "kind",
 ];
+
+impl FromStr for DataKind {
+    type Err = EngineError;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "events" | "event" => Ok(DataKind::Events),
+            "metrics" | "metric" => Ok(DataKind::Metrics),
+            _ => Err(EngineError::data(
+                "--data",
+                None,
+                Some("kind"),
+                format!("expected events or metrics, found `{s}`"),
+            )),
+        }
+    }
+}
 
 impl FromStr for DataSpec {
     type Err = EngineError;
@@ -256,6 +283,7 @@ impl FromStr for DataSpec {
                 "host" => spec.host = v,
                 "time_field" => spec.time_field = v,
                 "rollup" => spec.rollup = Some(value.parse()?),
+                "kind" => spec.kind = Some(value.parse()?),
                 _ => spec.format = Some(value.parse()?),
             }
         }
@@ -291,24 +319,30 @@ pub fn detect_format(path: &Path) -> Result<DataFormat> {
     }
     let text = String::from_utf8_lossy(&head);
     let body = text.trim_start_matches('\u{feff}').trim_start();
-    if ext == "csv"
-        || ext == "tsv"
-        || !(body.starts_with('{') || body.starts_with('[')) && ext != "json"
-    {
+    let empty = || EngineError::data(&display, None, None, "expected data, found an empty file");
+    // CSV only by extension (a `format=csv` spec does not come here): any text
+    // would pass for a CSV file whose first line is the header
+    if ext == "csv" || ext == "tsv" {
         if body.is_empty() {
-            return Err(EngineError::data(
-                &display,
-                None,
-                None,
-                "expected data, found an empty file",
-            ));
+            return Err(empty());
         }
-        let header = read_header(open_csv(path, &display)?, &display)?;
+        let header = read_header_sep(open_csv(path, &display)?, &display, delimiter_of(path))?;
         return Ok(if MetricColumns::from_names(&header).is_some() {
             DataFormat::MetricsCsv
         } else {
             DataFormat::Csv
         });
+    }
+    if !(body.starts_with('{') || body.starts_with('[')) && ext != "json" {
+        if body.is_empty() {
+            return Err(empty());
+        }
+        let first_line = body.lines().next().unwrap_or_default();
+        // KubeArmor logs as `kubectl logs` prints them: a prefix, then JSON
+        if super::kubearmor::looks_like_kubearmor(first_line) {
+            return Ok(DataFormat::Kubearmor);
+        }
+        return Err(not_a_data_format(&display, &head, first_line));
     }
     let first_line = body.lines().next().unwrap_or_default();
     let first_doc = serde_json::from_str::<serde_json::Value>(first_line)
@@ -342,14 +376,135 @@ pub fn detect_format(path: &Path) -> Result<DataFormat> {
     Ok(DataFormat::Json)
 }
 
-/// Opens the file of a spec as a dataset: event files are read now (so data errors
-/// surface at once); metric files are scanned lazily, each scan streaming the file.
-pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
-    let display = spec.path.display().to_string();
+/// The format a spec's file is read as: the stated (or detected) format, with
+/// `csv`/`parquet` naming only the container, so that metric columns make the
+/// file metrics unless `kind=events` says otherwise.
+pub(crate) fn resolve_format(spec: &DataSpec, display: &str) -> Result<DataFormat> {
+    let stated = spec.format.is_some();
     let format = match spec.format {
         Some(f) => f,
         None => detect_format(&spec.path)?,
     };
+    let kind_error = |msg: String| EngineError::data(display, None, Some("kind"), msg);
+    let metric_columns = |format: DataFormat| -> Result<bool> {
+        match format {
+            DataFormat::Csv => {
+                let header = read_header_sep(
+                    open_csv(&spec.path, display)?,
+                    display,
+                    delimiter_of(&spec.path),
+                )?;
+                Ok(MetricColumns::from_names(&header).is_some())
+            }
+            _ => super::parquet_scan::has_metric_columns(&spec.path, display),
+        }
+    };
+    // the container, and its events / metrics formats
+    let (events, metrics) = match format {
+        DataFormat::Csv | DataFormat::MetricsCsv => (DataFormat::Csv, DataFormat::MetricsCsv),
+        DataFormat::Parquet | DataFormat::MetricsParquet => {
+            (DataFormat::Parquet, DataFormat::MetricsParquet)
+        }
+        other => {
+            return match spec.kind {
+                Some(k) if k != other.kind() => Err(kind_error(format!(
+                    "expected kind={} for format {other}, found kind={}{}",
+                    kind_name(other.kind()),
+                    kind_name(k),
+                    if k == DataKind::Metrics {
+                        " (metrics in JSON: format=hec-metrics or format=otlp-json)"
+                    } else {
+                        ""
+                    }
+                ))),
+                _ => Ok(other),
+            };
+        }
+    };
+    let resolved = match (spec.kind, format) {
+        // a stated metrics format with kind=events contradicts itself
+        (Some(DataKind::Events), DataFormat::MetricsCsv | DataFormat::MetricsParquet) if stated => {
+            Err(kind_error(format!(
+                "expected kind=metrics for format {format}, found kind=events (use format={events})"
+            )))
+        }
+        (Some(DataKind::Events), _) => Ok(events),
+        (Some(DataKind::Metrics), f) if f == metrics => Ok(metrics),
+        (Some(DataKind::Metrics), _) => {
+            if metric_columns(events)? {
+                Ok(metrics)
+            } else {
+                Err(kind_error(
+                    "expected metric columns for kind=metrics (`metric_name` and `_value`, or \
+                     `metric_name:<metric>` columns), found none"
+                        .into(),
+                ))
+            }
+        }
+        (None, f) if f == metrics => Ok(metrics),
+        (None, _) if stated && metric_columns(events)? => Ok(metrics),
+        (None, _) => Ok(events),
+    }?;
+    if resolved == DataFormat::MetricsCsv && delimiter_of(&spec.path) == b'\t' {
+        return Err(EngineError::data(
+            display,
+            None,
+            None,
+            "expected metric data points in a comma-separated file, found a .tsv file \
+             (tab-separated metrics are not read; convert it to CSV or pass kind=events)",
+        ));
+    }
+    Ok(resolved)
+}
+
+fn kind_name(k: DataKind) -> &'static str {
+    match k {
+        DataKind::Events => "events",
+        DataKind::Metrics => "metrics",
+    }
+}
+
+/// The error for a file whose content is none of the formats read: text that
+/// is not JSON, in a file not named `.csv`/`.tsv` (an XML file, a log).
+fn not_a_data_format(display: &str, head: &[u8], first_line: &str) -> EngineError {
+    let binary = match std::str::from_utf8(head) {
+        Ok(t) => t.contains('\0'),
+        // a character cut at the end of the sniffed bytes is still text
+        Err(e) => e.error_len().is_some(),
+    };
+    let found = if binary {
+        "binary data".to_string()
+    } else {
+        const SHOWN: usize = 60;
+        let mut line: String = first_line.trim_end().chars().take(SHOWN).collect();
+        if first_line.trim_end().chars().count() > SHOWN {
+            line.push_str("...");
+        }
+        let what = if line.starts_with('<') {
+            "XML or HTML"
+        } else {
+            "text that is not JSON"
+        };
+        format!("{what} (first line `{line}`)")
+    };
+    EngineError::data(
+        display,
+        None,
+        None,
+        format!(
+            "expected a data file in one of the formats {}, found {found}; a CSV file needs \
+             a .csv or .tsv extension or `format=csv` in its --data spec (raw text events are \
+             not read yet)",
+            format_names()
+        ),
+    )
+}
+
+/// Opens the file of a spec as a dataset: event files are read now (so data errors
+/// surface at once); metric files are scanned lazily, each scan streaming the file.
+pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
+    let display = spec.path.display().to_string();
+    let format = resolve_format(spec, &display)?;
     let path = spec.path.clone();
     let time_field = spec.time_field.as_deref();
     let scan: Arc<dyn Scan> = match format {

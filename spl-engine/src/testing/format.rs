@@ -16,7 +16,7 @@
 //! a    | 1
 //! b    | 1
 //!
-//! error spl::run::unknown_command
+//! error spl::run::unsupported_command
 //! | nosuchcommand
 //! ```
 //!

@@ -75,6 +75,11 @@ impl WherePlan {
         &self.fields
     }
 
+    /// True when the clause has top-level terms on `index` alone.
+    pub(crate) fn names_index(&self) -> bool {
+        self.index_part.is_some()
+    }
+
     /// False when the clause's `index` terms exclude the dataset.
     pub(crate) fn dataset_may_match(&self, meta: &SourceMeta, ctx: &ExecContext) -> Result<bool> {
         let Some(f) = &self.index_part else {
