@@ -39,12 +39,7 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `map`.
-pub fn plan(
-    m: &Map,
-    o: &OptReader,
-    stage: &Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub fn plan(m: &Map, o: &OptReader, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
     let (text, span) = match (o.get("search"), &m.subsearch) {
         (Some(o), _) => (o.value.node.clone(), o.value.span),
         (None, Some(s)) => (s.pipeline.to_string(), s.span),
