@@ -54,19 +54,16 @@ pub(crate) fn arith(op: BinaryOp, l: &Val, r: &Val) -> Result<Val> {
         BinaryOp::Div => arrow_arith::numeric::div(&ld, &rd)?,
         _ => arrow_arith::numeric::rem(&ld, &rd)?,
     };
-    let out = if matches!(op, BinaryOp::Div | BinaryOp::Mod) {
-        let zero = Dat(Arc::new(Float64Array::from(vec![0.0])), true);
-        let is_zero = arrow_ord::cmp::eq(&rd, &zero)?;
-        if is_zero.true_count() > 0 {
-            let is_zero = if r.scalar && !scalar {
-                BooleanArray::from(vec![is_zero.value(0); out.len()])
-            } else {
-                is_zero
-            };
-            arrow_select::nullif::nullif(out.as_ref(), &is_zero)?
-        } else {
-            out
-        }
+    // IEEE equality, so a divisor of `-0.0` counts as zero too (Arrow's
+    // comparison kernels order floats totally and tell the zeros apart).
+    let zero_at = |i: usize| rn.is_valid(i) && rn.value(i) == 0.0;
+    let out = if matches!(op, BinaryOp::Div | BinaryOp::Mod) && (0..rn.len()).any(zero_at) {
+        let broadcast = rn.len() == 1;
+        let is_zero = BooleanArray::new(
+            BooleanBuffer::collect_bool(out.len(), |i| zero_at(if broadcast { 0 } else { i })),
+            None,
+        );
+        arrow_select::nullif::nullif(out.as_ref(), &is_zero)?
     } else {
         out
     };

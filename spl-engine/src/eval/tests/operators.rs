@@ -80,6 +80,11 @@ fn arithmetic() {
         ("round(x * 100 * 0.02, 2)", ["4", "0", "null"]),
         ("round((x + 0.5) * 0.02, 2)", ["0.05", "0.01", "null"]),
         ("4 / 2", ["2"; 3]),
+        // A divisor of -0.0 is zero too: null, not -inf (3.4).
+        ("1 / -0.0", ["null"; 3]),
+        ("1 % -0.0", ["null"; 3]),
+        ("n / -x", ["-5", "null", "null"]),
+        ("n % -x", ["0", "null", "null"]),
     ];
     check(cases);
 }
