@@ -145,6 +145,7 @@ pub(crate) fn bind_expr(expr: &Expr, ctx: &ExecContext) -> Result<Node> {
     Ok(match &expr.kind {
         ExprKind::Field { name, .. } => node(Op::Field(name.clone()), Kind::Any),
         ExprKind::Str(s) => node(Op::Lit(Val::text_scalar(Some(s))), Kind::Str),
+        ExprKind::Bool(b) => node(Op::Lit(Val::bool_scalar(*b)), Kind::Bool),
         ExprKind::Num(n) => {
             let v = n.value();
             if v.is_nan() {

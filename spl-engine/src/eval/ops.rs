@@ -286,6 +286,9 @@ fn compare_plain(op: BinaryOp, l: &Val, r: &Val, len: usize) -> Result<BooleanAr
     if l.is_all_null() || r.is_all_null() {
         return Ok(BooleanArray::from(vec![false; n]));
     }
+    if matches!(l.data, Data::Bool(_)) || matches!(r.data, Data::Bool(_)) {
+        return bool_cmp(op, l, r);
+    }
     let numeric_only = matches!((&l.data, &r.data), (Data::Num(_), Data::Num(_)));
     let text = |v: &Val| matches!(v.data, Data::Str(_, Origin::Text) | Data::Bool(_));
     let text_only = text(l) || text(r);
@@ -314,6 +317,18 @@ fn compare_plain(op: BinaryOp, l: &Val, r: &Val, len: usize) -> Result<BooleanAr
         }
     }
     Ok(nulls_false(&string_cmp(op, l, r)?))
+}
+
+/// A comparison with a Boolean operand: both sides as text, ignoring case,
+/// so `isnull(x) = true` compares two Booleans, and field text `true` (a
+/// JSON Boolean) or `True` (`tostring(true)`) equals `true`. Never null.
+fn bool_cmp(op: BinaryOp, l: &Val, r: &Val) -> Result<BooleanArray> {
+    let lower = |v: &Val| -> Val {
+        let t = to_text(v).unwrap_or_else(|| StringArray::new_null(1));
+        let t: StringArray = t.iter().map(|s| s.map(str::to_lowercase)).collect();
+        Val::new(Data::Str(t, Origin::Text), v.scalar)
+    };
+    Ok(nulls_false(&string_cmp(op, &lower(l), &lower(r))?))
 }
 
 /// Null entries become false (two-valued logic, 3.5).
