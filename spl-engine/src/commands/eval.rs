@@ -135,12 +135,10 @@ fn assign_dynamic(
             mask[row] = true;
         }
         let schema = out.schema();
-        let existing = schema.index_of(name).ok().map(|i| {
-            (
-                schema.field(i).as_ref().clone(),
-                out.column(i).clone(),
-            )
-        });
+        let existing = schema
+            .index_of(name)
+            .ok()
+            .map(|i| (schema.field(i).as_ref().clone(), out.column(i).clone()));
         let (new_field, array) = merge(field, values, existing.as_ref(), &mask)?;
         out = batch::set_column(&out, new_field.with_name(name), array)?;
     }
@@ -157,10 +155,7 @@ fn merge(
     existing: Option<&(Field, ArrayRef)>,
     mask: &[bool],
 ) -> Result<(Field, ArrayRef)> {
-    let keep = BooleanArray::new(
-        BooleanBuffer::collect_bool(mask.len(), |i| mask[i]),
-        None,
-    );
+    let keep = BooleanArray::new(BooleanBuffer::collect_bool(mask.len(), |i| mask[i]), None);
     let Some((old_field, old)) = existing else {
         let nulls = arrow_array::new_null_array(values.data_type(), values.len());
         let array = arrow_select::zip::zip(&keep, values, &nulls)?;
@@ -182,8 +177,9 @@ fn merge(
         })
         .collect();
     let array: ArrayRef = if cells.iter().any(|c| matches!(c, Cell::Multi(_))) {
-        let mut b = ListBuilder::new(StringBuilder::new())
-            .with_field(Arc::new(Field::new_list_field(arrow_schema::DataType::Utf8, true)));
+        let mut b = ListBuilder::new(StringBuilder::new()).with_field(Arc::new(
+            Field::new_list_field(arrow_schema::DataType::Utf8, true),
+        ));
         for c in cells {
             match c {
                 Cell::Null => b.append(false),

@@ -182,8 +182,14 @@ fn boolean_literals() {
     let cases: &[(&str, [&str; 3])] = &[
         (r#"if(true, "y", "n")"#, ["y"; 3]),
         (r#"if(false, "y", "n")"#, ["n"; 3]),
-        (r#"case(x > 1, "big", true, "other")"#, ["big", "other", "other"]),
-        (r#"case(x > 1, "big", false, "never")"#, ["big", "null", "null"]),
+        (
+            r#"case(x > 1, "big", true, "other")"#,
+            ["big", "other", "other"],
+        ),
+        (
+            r#"case(x > 1, "big", false, "never")"#,
+            ["big", "null", "null"],
+        ),
         ("tostring(true)", ["True"; 3]),
         ("tostring(false)", ["False"; 3]),
         ("typeof(true)", ["Boolean"; 3]),
