@@ -96,9 +96,7 @@ impl Node {
                 message: format!("expected a boolean expression for {what}, found field `{name}`"),
                 span: self.span,
                 label: "not a boolean".into(),
-                help: Some(format!(
-                    "compare the field, e.g. `{name}=\"true\"` or `isnotnull({name})`"
-                )),
+                help: Some(field_predicate_help(name)),
             }),
             (_, Kind::Any) => Ok(()),
             (_, k) => Err(EngineError::InvalidArgument {
@@ -135,6 +133,20 @@ impl Node {
             }
             Op::Call { args, .. } => args.iter().for_each(|n| n.collect_fields(out)),
         }
+    }
+}
+
+/// The help for a bare field used as a condition. `TRUE`, `False`... are
+/// fields only because of their case (a field named exactly `true` was
+/// written `'true'`), so they get a hint about Boolean literals.
+fn field_predicate_help(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    if lower != "true" && lower != "false" {
+        format!("compare the field, e.g. `{name}=\"true\"` or `isnotnull({name})`")
+    } else if lower != name {
+        format!("Boolean literals are lower case: write `{lower}`")
+    } else {
+        format!("compare the field, e.g. `'{name}'=\"true\"` or `isnotnull('{name}')`")
     }
 }
 
