@@ -42,6 +42,7 @@ fn expr_from_json(v: &Value) -> Option<Expr> {
             quoted: body["quoted"].as_bool()?,
         },
         "Str" => ExprKind::Str(body.as_str()?.to_string()),
+        "Bool" => ExprKind::Bool(body.as_bool()?),
         "Num" => ExprKind::Num(Number {
             text: body["text"].as_str()?.to_string(),
         }),

@@ -96,9 +96,7 @@ impl Node {
                 message: format!("expected a boolean expression for {what}, found field `{name}`"),
                 span: self.span,
                 label: "not a boolean".into(),
-                help: Some(format!(
-                    "compare the field, e.g. `{name}=\"true\"` or `isnotnull({name})`"
-                )),
+                help: Some(field_predicate_help(name)),
             }),
             (_, Kind::Any) => Ok(()),
             (_, k) => Err(EngineError::InvalidArgument {
@@ -138,6 +136,20 @@ impl Node {
     }
 }
 
+/// The help for a bare field used as a condition. `TRUE`, `False`... are
+/// fields only because of their case (a field named exactly `true` was
+/// written `'true'`), so they get a hint about Boolean literals.
+fn field_predicate_help(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    if lower != "true" && lower != "false" {
+        format!("compare the field, e.g. `{name}=\"true\"` or `isnotnull({name})`")
+    } else if lower != name {
+        format!("Boolean literals are lower case: write `{lower}`")
+    } else {
+        format!("compare the field, e.g. `'{name}'=\"true\"` or `isnotnull('{name}')`")
+    }
+}
+
 /// Binds an AST expression.
 pub(crate) fn bind_expr(expr: &Expr, ctx: &ExecContext) -> Result<Node> {
     let span = expr.span;
@@ -145,6 +157,7 @@ pub(crate) fn bind_expr(expr: &Expr, ctx: &ExecContext) -> Result<Node> {
     Ok(match &expr.kind {
         ExprKind::Field { name, .. } => node(Op::Field(name.clone()), Kind::Any),
         ExprKind::Str(s) => node(Op::Lit(Val::text_scalar(Some(s))), Kind::Str),
+        ExprKind::Bool(b) => node(Op::Lit(Val::bool_scalar(*b)), Kind::Bool),
         ExprKind::Num(n) => {
             let v = n.value();
             if v.is_nan() {

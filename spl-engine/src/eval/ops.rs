@@ -54,19 +54,16 @@ pub(crate) fn arith(op: BinaryOp, l: &Val, r: &Val) -> Result<Val> {
         BinaryOp::Div => arrow_arith::numeric::div(&ld, &rd)?,
         _ => arrow_arith::numeric::rem(&ld, &rd)?,
     };
-    let out = if matches!(op, BinaryOp::Div | BinaryOp::Mod) {
-        let zero = Dat(Arc::new(Float64Array::from(vec![0.0])), true);
-        let is_zero = arrow_ord::cmp::eq(&rd, &zero)?;
-        if is_zero.true_count() > 0 {
-            let is_zero = if r.scalar && !scalar {
-                BooleanArray::from(vec![is_zero.value(0); out.len()])
-            } else {
-                is_zero
-            };
-            arrow_select::nullif::nullif(out.as_ref(), &is_zero)?
-        } else {
-            out
-        }
+    // IEEE equality, so a divisor of `-0.0` counts as zero too (Arrow's
+    // comparison kernels order floats totally and tell the zeros apart).
+    let zero_at = |i: usize| rn.is_valid(i) && rn.value(i) == 0.0;
+    let out = if matches!(op, BinaryOp::Div | BinaryOp::Mod) && (0..rn.len()).any(zero_at) {
+        let broadcast = rn.len() == 1;
+        let is_zero = BooleanArray::new(
+            BooleanBuffer::collect_bool(out.len(), |i| zero_at(if broadcast { 0 } else { i })),
+            None,
+        );
+        arrow_select::nullif::nullif(out.as_ref(), &is_zero)?
     } else {
         out
     };
@@ -289,6 +286,9 @@ fn compare_plain(op: BinaryOp, l: &Val, r: &Val, len: usize) -> Result<BooleanAr
     if l.is_all_null() || r.is_all_null() {
         return Ok(BooleanArray::from(vec![false; n]));
     }
+    if matches!(l.data, Data::Bool(_)) || matches!(r.data, Data::Bool(_)) {
+        return bool_cmp(op, l, r);
+    }
     let numeric_only = matches!((&l.data, &r.data), (Data::Num(_), Data::Num(_)));
     let text = |v: &Val| matches!(v.data, Data::Str(_, Origin::Text) | Data::Bool(_));
     let text_only = text(l) || text(r);
@@ -317,6 +317,18 @@ fn compare_plain(op: BinaryOp, l: &Val, r: &Val, len: usize) -> Result<BooleanAr
         }
     }
     Ok(nulls_false(&string_cmp(op, l, r)?))
+}
+
+/// A comparison with a Boolean operand: both sides as text, ignoring case,
+/// so `isnull(x) = true` compares two Booleans, and field text `true` (a
+/// JSON Boolean) or `True` (`tostring(true)`) equals `true`. Never null.
+fn bool_cmp(op: BinaryOp, l: &Val, r: &Val) -> Result<BooleanArray> {
+    let lower = |v: &Val| -> Val {
+        let t = to_text(v).unwrap_or_else(|| StringArray::new_null(1));
+        let t: StringArray = t.iter().map(|s| s.map(str::to_lowercase)).collect();
+        Val::new(Data::Str(t, Origin::Text), v.scalar)
+    };
+    Ok(nulls_false(&string_cmp(op, &lower(l), &lower(r))?))
 }
 
 /// Null entries become false (two-valued logic, 3.5).

@@ -443,7 +443,8 @@ impl Display for Expr {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match &self.kind {
             ExprKind::Field { name, quoted } => {
-                if *quoted {
+                // A bare `true`/`false` would read back as a Boolean literal.
+                if *quoted || name == "true" || name == "false" {
                     write!(f, "'{name}'")
                 } else {
                     f.write_str(name)
@@ -451,6 +452,7 @@ impl Display for Expr {
             }
             ExprKind::Str(s) => f.write_str(&quote(s)),
             ExprKind::Num(n) => f.write_str(&n.text),
+            ExprKind::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
             ExprKind::Unary { op, expr } => match op {
                 UnaryOp::Not => {
                     f.write_str("NOT ")?;
@@ -509,5 +511,23 @@ mod tests {
         assert_eq!(field("Account ID"), "\"Account ID\"");
         assert_eq!(field("by"), "\"by\"");
         assert_eq!(field("predicted(x)"), "predicted(x)");
+    }
+
+    #[test]
+    fn boolean_literals_and_fields_named_like_them() {
+        let e = |kind| Expr {
+            kind,
+            span: crate::Span::new(0, 0),
+        };
+        assert_eq!(e(ExprKind::Bool(true)).to_string(), "true");
+        assert_eq!(e(ExprKind::Bool(false)).to_string(), "false");
+        // A field built without the quoted flag still prints as a field.
+        let field = |name: &str| ExprKind::Field {
+            name: name.into(),
+            quoted: false,
+        };
+        assert_eq!(e(field("true")).to_string(), "'true'");
+        assert_eq!(e(field("false")).to_string(), "'false'");
+        assert_eq!(e(field("TRUE")).to_string(), "TRUE");
     }
 }

@@ -26,6 +26,10 @@ pub enum ExprKind {
     Str(String),
     /// A numeric literal, as written (`3`, `0.20`, `1e5`).
     Num(Number),
+    /// A Boolean literal: a bare `true` or `false`, lower case (Splunk's
+    /// "Types of expressions"; expressions are case-sensitive). A field
+    /// named `true` is written `'true'`.
+    Bool(bool),
     /// `-x`, `+x`, `NOT x`, `!x`.
     Unary {
         /// The operator.

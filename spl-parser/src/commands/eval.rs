@@ -22,17 +22,32 @@ pub struct Eval {
 /// One `target = expr` of an `eval`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvalAssign {
-    /// Destination field (bare, `'quoted'` or `"quoted"`; `{x}` means dynamic name).
+    /// Destination field (bare, `'quoted'` or `"quoted"`). For a dynamic
+    /// target (`{x}`), the field whose value names the destination (`x`);
+    /// the span covers the braces.
     pub target: FieldName,
+    /// True for a dynamic target written `{field}` (bare, braces around the
+    /// whole name): each result's value of `field` names the field assigned.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dynamic: bool,
     /// The value.
     pub expr: Expr,
 }
 
+/// The field named inside a bare dynamic target `{name}`: braces around the
+/// whole target and none inside. `x{}` and `a{b}c` are plain names.
+pub(crate) fn dynamic_target_name(bare: &str) -> Option<&str> {
+    let inner = bare.strip_prefix('{')?.strip_suffix('}')?;
+    (!inner.is_empty() && !inner.contains(['{', '}'])).then_some(inner)
+}
+
 /// The destination of an assignment: `'name'`, `"name"` or a bare name that
-/// may hold `.`, `:`, `{}`, `-`, `@` (`eval inbound:outbound = ...`).
-fn target<'a>(cx: &Cx, i: &'a str) -> PResult<'a, FieldName> {
+/// may hold `.`, `:`, `{}`, `-`, `@` (`eval inbound:outbound = ...`). A bare
+/// `{name}` is dynamic (the `bool`); quoted names are always literal.
+fn target<'a>(cx: &Cx, i: &'a str) -> PResult<'a, (FieldName, bool)> {
     if i.starts_with('"') {
-        return quoted(cx, i);
+        let (rest, name) = quoted(cx, i)?;
+        return Ok((rest, (name, false)));
     }
     if let Some(body) = i.strip_prefix('\'') {
         let Some(end) = body.find('\'') else {
@@ -41,18 +56,31 @@ fn target<'a>(cx: &Cx, i: &'a str) -> PResult<'a, FieldName> {
         let rest = &body[end + 1..];
         return Ok((
             rest,
-            Spanned::new(body[..end].to_string(), cx.span(i, rest)),
+            (
+                Spanned::new(body[..end].to_string(), cx.span(i, rest)),
+                false,
+            ),
         ));
     }
     let n = i
-        .find(|c: char| c.is_whitespace() || "=,|[]()\"'!<>".contains(c))
+        .find(|c: char| c.is_whitespace() || BARE_STOP.contains(c))
         .unwrap_or(i.len());
     if n == 0 {
         return err(i, "field name");
     }
     let rest = &i[n..];
-    Ok((rest, Spanned::new(i[..n].to_string(), cx.span(i, rest))))
+    let span = cx.span(i, rest);
+    Ok((
+        rest,
+        match dynamic_target_name(&i[..n]) {
+            Some(inner) => (Spanned::new(inner.to_string(), span), true),
+            None => (Spanned::new(i[..n].to_string(), span), false),
+        },
+    ))
 }
+
+/// Characters that end a bare assignment target.
+const BARE_STOP: &str = "=,|[]()\"'!<>";
 
 pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Eval> {
     let mut j = ws(i);
@@ -61,13 +89,17 @@ pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Eval> {
     }
     let mut assignments = Vec::new();
     loop {
-        let (rest, target) = target(cx, j)?;
+        let (rest, (target, dynamic)) = target(cx, j)?;
         let rest = ws(rest);
         let Some(rest) = rest.strip_prefix('=').filter(|r| !r.starts_with('=')) else {
             return fail(rest, "`=`");
         };
         let (rest, e) = expr(cx, rest)?;
-        assignments.push(EvalAssign { target, expr: e });
+        assignments.push(EvalAssign {
+            target,
+            dynamic,
+            expr: e,
+        });
         let after = ws(rest);
         match after.strip_prefix(',') {
             Some(r) => j = ws(r),
@@ -87,10 +119,13 @@ impl fmt::Display for Eval {
             let bare = !t.is_empty()
                 && !t
                     .chars()
-                    .any(|c| c.is_whitespace() || "=,|[]()\"'!<>".contains(c));
-            if bare {
+                    .any(|c| c.is_whitespace() || BARE_STOP.contains(c));
+            if a.dynamic {
+                write!(f, "{{{t}}}")?;
+            } else if bare && dynamic_target_name(t).is_none() {
                 f.write_str(t)?;
             } else {
+                // Quoted, so a literal `{x}` does not read back as dynamic.
                 f.write_str(&crate::ast::display::quote(t))?;
             }
             write!(f, "={}", a.expr)?;
@@ -189,6 +224,63 @@ mod tests {
                 kind: !Str a"b\c
                 span: 79-88
         "#);
+    }
+
+    #[test]
+    fn dynamic_targets() {
+        // A bare `{name}` is dynamic; quoted names and braces elsewhere are literal.
+        insta::assert_snapshot!(cmd(r#"| eval {key}=value, "{lit}"=1, '{q}'=2, x{}=3, a{b}c=4, {}=5"#), @r#"
+            command: Eval
+            assignments:
+            - target:
+                node: key
+                span: 7-12
+              dynamic: true
+              expr:
+                kind: !Field
+                  name: value
+                  quoted: false
+                span: 13-18
+            - target:
+                node: '{lit}'
+                span: 20-27
+              expr:
+                kind: !Num
+                  text: '1'
+                span: 28-29
+            - target:
+                node: '{q}'
+                span: 31-36
+              expr:
+                kind: !Num
+                  text: '2'
+                span: 37-38
+            - target:
+                node: x{}
+                span: 40-43
+              expr:
+                kind: !Num
+                  text: '3'
+                span: 44-45
+            - target:
+                node: a{b}c
+                span: 47-52
+              expr:
+                kind: !Num
+                  text: '4'
+                span: 53-54
+            - target:
+                node: '{}'
+                span: 56-58
+              expr:
+                kind: !Num
+                  text: '5'
+                span: 59-60
+        "#);
+        let printed = crate::parse(r#"| eval {key}=value, "{lit}"=1, x{}=3"#)
+            .unwrap()
+            .to_string();
+        assert_eq!(printed, r#"| eval {key}=value, "{lit}"=1, x{}=3"#);
     }
 
     #[test]

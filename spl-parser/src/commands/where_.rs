@@ -179,6 +179,77 @@ mod tests {
     }
 
     #[test]
+    fn boolean_literals() {
+        // Lower-case `true`/`false` are literals; `'true'` and `TRUE` are
+        // fields; `true()` is a call.
+        insta::assert_snapshot!(cmd("| where isnull(x)=true AND NOT false OR 'true'=TRUE XOR true()"), @r#"
+            command: Where
+            expr:
+              kind: !Binary
+                op: Xor
+                lhs:
+                  kind: !Binary
+                    op: Or
+                    lhs:
+                      kind: !Binary
+                        op: And
+                        lhs:
+                          kind: !Binary
+                            op: Eq
+                            lhs:
+                              kind: !Call
+                                name:
+                                  node: isnull
+                                  span: 8-14
+                                args:
+                                - kind: !Field
+                                    name: x
+                                    quoted: false
+                                  span: 15-16
+                              span: 8-17
+                            rhs:
+                              kind: !Bool true
+                              span: 18-22
+                          span: 8-22
+                        rhs:
+                          kind: !Unary
+                            op: Not
+                            expr:
+                              kind: !Bool false
+                              span: 31-36
+                          span: 27-36
+                      span: 8-36
+                    rhs:
+                      kind: !Binary
+                        op: Eq
+                        lhs:
+                          kind: !Field
+                            name: 'true'
+                            quoted: true
+                          span: 40-46
+                        rhs:
+                          kind: !Field
+                            name: 'TRUE'
+                            quoted: false
+                          span: 47-51
+                      span: 40-51
+                  span: 8-51
+                rhs:
+                  kind: !Call
+                    name:
+                      node: 'true'
+                      span: 56-60
+                    args: []
+                  span: 56-62
+              span: 8-62
+        "#);
+        let printed = crate::parse("| where 'true'=true AND 'false'!=false")
+            .unwrap()
+            .to_string();
+        assert_eq!(printed, "| where 'true' = true AND 'false' != false");
+    }
+
+    #[test]
     fn errors() {
         insta::assert_snapshot!(err("| where"), @r#"
             spl::parse::missing_argument

@@ -256,13 +256,20 @@ fn primary<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Expr> {
                     },
                 ));
             }
+            let kind = match name {
+                // Lower case only: expressions are case-sensitive, so `TRUE`
+                // stays a field. `true()` is the function (above).
+                "true" => ExprKind::Bool(true),
+                "false" => ExprKind::Bool(false),
+                _ => ExprKind::Field {
+                    name: name.to_string(),
+                    quoted: false,
+                },
+            };
             Ok((
                 &i[n..],
                 Expr {
-                    kind: ExprKind::Field {
-                        name: name.to_string(),
-                        quoted: false,
-                    },
+                    kind,
                     span: span_len(cx, i, n),
                 },
             ))

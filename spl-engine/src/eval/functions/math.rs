@@ -59,6 +59,60 @@ pub(super) const SPECS: &[FunctionSpec] = &[
         FnExample { expr: "sigfig(8.250*0.2)", result: "2" },
         FnExample { expr: "sigfig(1.5+2.25)", result: "3.8" },
     ]).bound(bind_sigfig),
+    // Trigonometric and hyperbolic functions (radians). Results are exact
+    // (full precision, like `pi()`); outside a function's domain, null.
+    spec("acos", 1, Some(1), Kind::Num, Invoke::Eager(acos), "Arc cosine in [0, pi] radians; null outside [-1, 1].", &[
+        FnExample { expr: "acos(0)", result: "1.5707963267948966" },
+        FnExample { expr: "acos(-1)", result: "3.141592653589793" },
+        FnExample { expr: "acos(2)", result: "null" },
+    ]),
+    spec("acosh", 1, Some(1), Kind::Num, Invoke::Eager(acosh), "Arc hyperbolic cosine; null for x < 1.", &[
+        FnExample { expr: "acosh(1)", result: "0" },
+        FnExample { expr: "round(acosh(2), 12)", result: "1.316957896925" },
+        FnExample { expr: "acosh(0.5)", result: "null" },
+    ]),
+    spec("asin", 1, Some(1), Kind::Num, Invoke::Eager(asin), "Arc sine in [-pi/2, pi/2] radians; null outside [-1, 1].", &[
+        FnExample { expr: "asin(1)", result: "1.5707963267948966" },
+        FnExample { expr: "asin(-1.5)", result: "null" },
+    ]),
+    spec("asinh", 1, Some(1), Kind::Num, Invoke::Eager(asinh), "Arc hyperbolic sine.", &[
+        FnExample { expr: "asinh(0)", result: "0" },
+        FnExample { expr: "round(asinh(1), 12)", result: "0.881373587020" },
+    ]),
+    spec("atan", 1, Some(1), Kind::Num, Invoke::Eager(atan), "Arc tangent in [-pi/2, pi/2] radians.", &[
+        FnExample { expr: "round(atan(0.50), 12)", result: "0.463647609001" },
+    ]),
+    spec("atan2", 2, Some(2), Kind::Num, Invoke::Eager(atan2), "Arc tangent of y/x in [-pi, pi] radians, the signs of both arguments choosing the quadrant: atan2(y, x).", &[
+        FnExample { expr: "round(atan2(0.50, 0.75), 12)", result: "0.588002603548" },
+        FnExample { expr: "atan2(0, -1)", result: "3.141592653589793" },
+    ]),
+    spec("atanh", 1, Some(1), Kind::Num, Invoke::Eager(atanh), "Arc hyperbolic tangent; null outside (-1, 1).", &[
+        FnExample { expr: "round(atanh(0.500), 12)", result: "0.549306144334" },
+        FnExample { expr: "atanh(1)", result: "null" },
+    ]),
+    spec("cos", 1, Some(1), Kind::Num, Invoke::Eager(cos), "Cosine of an angle in radians.", &[
+        FnExample { expr: "round(cos(-1), 12)", result: "0.540302305868" },
+        FnExample { expr: "cos(pi())", result: "-1" },
+    ]),
+    spec("cosh", 1, Some(1), Kind::Num, Invoke::Eager(cosh), "Hyperbolic cosine.", &[
+        FnExample { expr: "round(cosh(1), 12)", result: "1.543080634815" },
+    ]),
+    spec("hypot", 2, Some(2), Kind::Num, Invoke::Eager(hypot), "The hypotenuse sqrt(x^2 + y^2), without intermediate overflow.", &[
+        FnExample { expr: "hypot(3, 4)", result: "5" },
+    ]),
+    spec("sin", 1, Some(1), Kind::Num, Invoke::Eager(sin), "Sine of an angle in radians.", &[
+        FnExample { expr: "round(sin(1.0), 12)", result: "0.841470984808" },
+        FnExample { expr: "sin(0)", result: "0" },
+    ]),
+    spec("sinh", 1, Some(1), Kind::Num, Invoke::Eager(sinh), "Hyperbolic sine.", &[
+        FnExample { expr: "round(sinh(1), 12)", result: "1.175201193644" },
+    ]),
+    spec("tan", 1, Some(1), Kind::Num, Invoke::Eager(tan), "Tangent of an angle in radians.", &[
+        FnExample { expr: "round(tan(1), 12)", result: "1.557407724655" },
+    ]),
+    spec("tanh", 1, Some(1), Kind::Num, Invoke::Eager(tanh), "Hyperbolic tangent.", &[
+        FnExample { expr: "round(tanh(1), 12)", result: "0.761594155956" },
+    ]),
     spec("random", 0, Some(0), Kind::Num, Invoke::Eager(random), "A pseudo-random integer 0..2^31-1, reproducible: seeded from the search time and the row.", &[
         FnExample { expr: "if(random()>=0 AND random()<=2147483647, \"yes\", \"no\")", result: "yes" },
     ]),
@@ -292,6 +346,101 @@ fn sigfig(call: &Call<'_>, a: &[Val]) -> Result<Val> {
         }
         None => Ok(map1(a, |v| v)?.with_decimals(a.first().and_then(|x| x.decimals))),
     }
+}
+
+/// `f` over one numeric argument, null outside `domain`. A NaN argument
+/// stays NaN (as in the other math functions); a NaN result of a number
+/// (`sin` of an infinity) and an overflow from a finite argument
+/// (`cosh(1000)`) are null.
+fn map_domain(a: &[Val], domain: fn(f64) -> bool, f: fn(f64) -> f64) -> Result<Val> {
+    let Some(x) = a.first() else {
+        return Ok(Val::null());
+    };
+    let Some(n) = to_num(x, true) else {
+        return Ok(Val::null());
+    };
+    let out: Float64Array = n.unary_opt(|v| {
+        if v.is_nan() {
+            return Some(v);
+        }
+        if !domain(v) {
+            return None;
+        }
+        let r = f(v);
+        (!r.is_nan() && (r.is_finite() || !v.is_finite())).then_some(r)
+    });
+    Ok(Val::num(out, x.scalar))
+}
+
+fn any(_: f64) -> bool {
+    true
+}
+
+fn acos(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, |v| (-1.0..=1.0).contains(&v), f64::acos)
+}
+
+fn acosh(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, |v| v >= 1.0, f64::acosh)
+}
+
+fn asin(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, |v| (-1.0..=1.0).contains(&v), f64::asin)
+}
+
+fn asinh(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, any, f64::asinh)
+}
+
+fn atan(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, any, f64::atan)
+}
+
+fn atanh(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, |v| v > -1.0 && v < 1.0, f64::atanh)
+}
+
+fn cos(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, f64::is_finite, f64::cos)
+}
+
+fn cosh(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, any, f64::cosh)
+}
+
+fn sin(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, f64::is_finite, f64::sin)
+}
+
+fn sinh(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, any, f64::sinh)
+}
+
+fn tan(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, f64::is_finite, f64::tan)
+}
+
+fn tanh(_: &Call<'_>, a: &[Val]) -> Result<Val> {
+    map_domain(a, any, f64::tanh)
+}
+
+/// `atan2(y, x)`: Splunk's argument order (y first), as C's `atan2`.
+fn atan2(call: &Call<'_>, a: &[Val]) -> Result<Val> {
+    let [y, x] = a else { return Ok(Val::null()) };
+    map2(call, y, x, |y, x| {
+        let r = y.atan2(x);
+        (!r.is_nan() || y.is_nan() || x.is_nan()).then_some(r)
+    })
+}
+
+/// `hypot(x, y)`: `sqrt(x^2 + y^2)` without intermediate overflow; null
+/// when the result itself overflows.
+fn hypot(call: &Call<'_>, a: &[Val]) -> Result<Val> {
+    let [x, y] = a else { return Ok(Val::null()) };
+    map2(call, x, y, |x, y| {
+        let r = x.hypot(y);
+        (r.is_finite() || !x.is_finite() || !y.is_finite()).then_some(r)
+    })
 }
 
 /// SplitMix64: a tiny, well-mixed hash for reproducible pseudo-random numbers.

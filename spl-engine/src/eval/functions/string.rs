@@ -345,12 +345,16 @@ fn replace(call: &Call<'_>, a: &[Val]) -> Result<Val> {
 }
 
 /// SQLite `substr` semantics (1-based, negative start from the end, negative
-/// length takes characters before the start).
+/// length takes characters before the start). An omitted length means "to the
+/// end", so every start before the beginning gives the whole text, down to
+/// `i64::MIN`. Positions are computed in `i128`, so no start or length
+/// overflows.
 pub(crate) fn substr_chars(s: &str, start: i64, len: Option<i64>) -> String {
     let chars: Vec<char> = s.chars().collect();
-    let total = chars.len() as i64;
-    let mut p1 = start;
-    let mut p2 = len.unwrap_or(i64::MAX / 4);
+    let total = chars.len() as i128;
+    let mut p1 = i128::from(start);
+    // Longer than any text, whatever the start: i64 offsets cannot reach it.
+    let mut p2 = len.map_or(1i128 << 100, i128::from);
     let neg = p2 < 0;
     if neg {
         p2 = -p2;
@@ -374,7 +378,7 @@ pub(crate) fn substr_chars(s: &str, start: i64, len: Option<i64>) -> String {
         }
     }
     let from = p1.clamp(0, total) as usize;
-    let to = p1.saturating_add(p2.max(0)).clamp(0, total) as usize;
+    let to = (p1 + p2.max(0)).clamp(0, total) as usize;
     chars
         .get(from..to.max(from))
         .map(|c| c.iter().collect())
@@ -468,6 +472,20 @@ mod tests {
         assert_eq!(substr_chars("string", -10, Some(5)), "s");
         assert_eq!(substr_chars("string", -10, Some(2)), "");
         assert_eq!(substr_chars("héllo", 2, Some(2)), "él");
+        // Extreme starts and lengths: no overflow, same rules (issue 11).
+        assert_eq!(substr_chars("string", i64::MIN, None), "string");
+        assert_eq!(substr_chars("string", -100, None), "string");
+        assert_eq!(substr_chars("string", i64::MIN, Some(5)), "");
+        // Start 2^63 before the end, 2^63-1 characters: up to the last one.
+        assert_eq!(substr_chars("string", i64::MIN, Some(i64::MAX)), "strin");
+        assert_eq!(substr_chars("string", i64::MIN, Some(i64::MIN)), "");
+        assert_eq!(substr_chars("string", i64::MAX, None), "");
+        // The 2^63 characters before a start past the end: all of them.
+        assert_eq!(substr_chars("string", i64::MAX, Some(i64::MIN)), "string");
+        assert_eq!(substr_chars("string", 2, Some(i64::MAX)), "tring");
+        assert_eq!(substr_chars("string", 3, Some(i64::MIN)), "st");
+        assert_eq!(substr_chars("string", -1, Some(i64::MIN)), "strin");
+        assert_eq!(substr_chars("string", 0, Some(i64::MAX)), "string");
     }
 
     #[test]

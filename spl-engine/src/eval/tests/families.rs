@@ -132,6 +132,49 @@ fn math() {
 }
 
 #[test]
+fn trig_and_hyperbolic() {
+    check(&[
+        // Domains (null outside), field text as numbers, null in -> null.
+        ("acos(i)", ["null", "null", "null"]),
+        ("acos(i / 7)", ["0", "1.8605480282309441", "null"]),
+        ("acos(i / 2)", ["null", "3.141592653589793", "null"]),
+        ("asin(i / -2)", ["null", "1.5707963267948966", "null"]),
+        ("acosh(i)", ["2.6339157938496336", "null", "null"]),
+        ("atanh(i / 7)", ["null", "-0.29389333245105953", "null"]),
+        ("atanh(i / -2)", ["null", "null", "null"]),
+        (
+            "atanh(i / 8)",
+            ["1.354025100551105", "-0.25541281188299536", "null"],
+        ),
+        ("acos(s)", ["null", "null", "null"]),
+        ("sin(t * 0)", ["0", "0", "null"]),
+        ("cos(n - n)", ["1", "1", "null"]),
+        // Results keep full precision, whatever the operand's decimals.
+        (
+            "tan(n / 100)",
+            ["0.4465725462845951", "0.03701689358432042", "null"],
+        ),
+        // Overflow from a finite argument, and infinities outside the domain.
+        ("cosh(i * 1000)", ["null", "null", "null"]),
+        ("sinh(exp(1000))", ["null", "null", "null"]),
+        (r#"sin(tonumber("inf"))"#, ["null"; 3]),
+        (r#"tanh(tonumber("-inf"))"#, ["-1"; 3]),
+        (r#"atan(tonumber("inf")) * 2 = pi()"#, ["True"; 3]),
+        (r#"cos(tonumber("nan"))"#, ["nan"; 3]),
+        // Two arguments: atan2(y, x), hypot(x, y); null in either -> null.
+        (
+            "atan2(i, 0)",
+            ["1.5707963267948966", "-1.5707963267948966", "null"],
+        ),
+        ("atan2(0, i)", ["0", "3.141592653589793", "null"]),
+        ("hypot(i, 24)", ["25", "24.08318915758459", "null"]),
+        ("hypot(1.5e308, 1.5e308)", ["null"; 3]),
+        (r#"hypot(tonumber("inf"), 1)"#, ["inf"; 3]),
+        ("atan2(m, 1)", ["null", "null", "null"]),
+    ]);
+}
+
+#[test]
 fn text() {
     check(&[
         ("len(s)", ["11", "0", "null"]),

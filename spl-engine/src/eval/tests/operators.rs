@@ -80,6 +80,11 @@ fn arithmetic() {
         ("round(x * 100 * 0.02, 2)", ["4", "0", "null"]),
         ("round((x + 0.5) * 0.02, 2)", ["0.05", "0.01", "null"]),
         ("4 / 2", ["2"; 3]),
+        // A divisor of -0.0 is zero too: null, not -inf (3.4).
+        ("1 / -0.0", ["null"; 3]),
+        ("1 % -0.0", ["null"; 3]),
+        ("n / -x", ["-5", "null", "null"]),
+        ("n % -x", ["0", "null", "null"]),
     ];
     check(cases);
 }
@@ -153,6 +158,56 @@ fn predicates() {
     // A top-level boolean is not an eval value (3.1).
     assert!(BoundExpr::bind_value(&parse_expr("x > 1"), &c).is_err());
     assert!(BoundExpr::bind_value(&parse_expr(r#"if(x > 1, "a", "b")"#), &c).is_ok());
+    // Boolean literals (issue 11).
+    assert_eq!(keep("true"), [true; 3]);
+    assert_eq!(keep("false"), [false; 3]);
+    assert_eq!(keep("isnull(x) = true"), [false, false, true]);
+    assert_eq!(keep("isnull(x) == false"), [true, true, false]);
+    assert_eq!(keep("isnull(x) != true"), [true, true, false]);
+    assert_eq!(keep("x > 1 = false"), [false, true, true]);
+    assert_eq!(keep("NOT true"), [false; 3]);
+    assert_eq!(keep("true AND x > 1"), [true, false, false]);
+    assert_eq!(keep("false OR x > 1"), [true, false, false]);
+    assert_eq!(keep("true XOR true"), [false; 3]);
+    assert_eq!(keep("true = true()"), [true; 3]);
+    assert_eq!(keep("false = false()"), [true; 3]);
+    assert_eq!(keep("true = false"), [false; 3]);
+    // A Boolean literal is not an eval value, like any boolean (3.1).
+    assert!(BoundExpr::bind_value(&parse_expr("true"), &c).is_err());
+    assert!(BoundExpr::bind_value(&parse_expr("false"), &c).is_err());
+}
+
+#[test]
+fn boolean_literals() {
+    let cases: &[(&str, [&str; 3])] = &[
+        (r#"if(true, "y", "n")"#, ["y"; 3]),
+        (r#"if(false, "y", "n")"#, ["n"; 3]),
+        (
+            r#"case(x > 1, "big", true, "other")"#,
+            ["big", "other", "other"],
+        ),
+        (
+            r#"case(x > 1, "big", false, "never")"#,
+            ["big", "null", "null"],
+        ),
+        ("tostring(true)", ["True"; 3]),
+        ("tostring(false)", ["False"; 3]),
+        ("typeof(true)", ["Boolean"; 3]),
+        (r#"if(isbool(false), "y", "n")"#, ["y"; 3]),
+        (r#""is " . true"#, ["is True"; 3]),
+        // Field text compares with a Boolean ignoring case (JSON `true`).
+        (r#"if("true" = true, "y", "n")"#, ["y"; 3]),
+        (r#"if("TRUE" = true, "y", "n")"#, ["y"; 3]),
+        (r#"if("True" != false, "y", "n")"#, ["y"; 3]),
+        (r#"if("yes" = true, "y", "n")"#, ["n"; 3]),
+        (r#"if(1 = true, "y", "n")"#, ["n"; 3]),
+        (r#"if(missing = true, "y", "n")"#, ["n"; 3]),
+        (r#"if(missing != true, "y", "n")"#, ["n"; 3]),
+        // `'true'` is a field (absent here); `true()` is the function.
+        (r#"if(isnull('true'), "y", "n")"#, ["y"; 3]),
+        (r#"if(true(), "y", "n")"#, ["y"; 3]),
+    ];
+    check(cases);
 }
 
 #[test]
