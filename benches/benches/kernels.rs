@@ -248,7 +248,7 @@ const QUERIES: &[(&str, &str)] = &[
     ("regex", "index=bench | regex host=\"host-0[0-4]$\""),
     (
         "eval_regex",
-        "index=bench | eval m = match(user, \"7$\"), r = replace(host, \"host-(\\d+)\", \"h\\1\")",
+        "index=bench | eval m = if(match(user, \"7$\"), 1, 0), r = replace(host, \"host-(\\d+)\", \"h\\1\")",
     ),
 ];
 
