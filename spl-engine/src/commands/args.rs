@@ -51,24 +51,6 @@ pub(crate) fn usize_opt(opts: &[Opt], key: &str) -> Result<Option<(usize, Span)>
     }
 }
 
-/// Compiles a query regex (PCRE adapted to Rust `regex`); errors point at it.
-pub(crate) fn compile_regex(pattern: &str, span: Span) -> Result<regex::Regex> {
-    crate::eval::compile_pcre(pattern).map_err(|e| {
-        let text = e.to_string();
-        let last = text.lines().last().unwrap_or(&text).trim();
-        let why = last.strip_prefix("error: ").unwrap_or(last).to_string();
-        EngineError::InvalidArgument {
-            message: format!("invalid regular expression: {why}"),
-            span,
-            label: "bad regex".into(),
-            help: Some(
-                "the engine uses Rust regex syntax: no look-around, backreferences or possessive quantifiers"
-                    .into(),
-            ),
-        }
-    })
-}
-
 /// One row of a column seen as text values.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum RowVals<'a> {
