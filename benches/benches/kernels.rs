@@ -1,8 +1,9 @@
 //! Engine kernels over 1 M-row in-memory batches, one worker thread
 //! (`Engine::builder(..).threads(1)`): base search, `eval`, `where`, `stats`,
 //! `mstats` (filtered with a span, wildcard without), `join` against a 10 k-row
-//! subsearch and `lookup` against a 10 k-row CSV table. Throughput is reported
-//! in input rows per second.
+//! subsearch, `lookup` against a 10 k-row CSV table, and regular expressions
+//! (`rex`, `regex`, `match`/`replace`). Throughput is reported in input rows
+//! per second.
 //!
 //! The data is built once, deterministically (seeded PRNG), before anything is
 //! timed; each query is run once untimed first and must return rows. Every
@@ -237,6 +238,17 @@ const QUERIES: &[(&str, &str)] = &[
     (
         "lookup",
         "index=bench | lookup bench_keys key OUTPUT owner tier",
+    ),
+    ("rex", "index=bench | rex field=user \"user(?<uid>\\d+)\""),
+    (
+        "rex_line",
+        "index=bench | eval line = \"action=\" . action . \" user=\" . user . \" host=\" . host \
+         | rex field=line \"user=(?<u>\\w+) host=(?<h>\\S+)\"",
+    ),
+    ("regex", "index=bench | regex host=\"host-0[0-4]$\""),
+    (
+        "eval_regex",
+        "index=bench | eval m = if(match(user, \"7$\"), 1, 0), r = replace(host, \"host-(\\d+)\", \"h\\1\")",
     ),
 ];
 

@@ -108,6 +108,21 @@ pub enum EngineError {
         help: Option<String>,
     },
 
+    /// A regular expression exceeded a PCRE resource limit while matching
+    /// (catastrophic backtracking, e.g. `(a+)+$`); the span is the regex.
+    #[error("regular expression exceeded the {limit} while matching")]
+    #[diagnostic(
+        code(spl::run::regex_limit),
+        help("the pattern backtracks too much on some value (nested repetition such as `(a+)+` is exponential): make it more specific, or anchor it; the limits are Splunk's limits.conf [rex] defaults")
+    )]
+    RegexLimit {
+        /// The limit and its value, e.g. `match_limit (100000)`.
+        limit: String,
+        /// The regex in the query.
+        #[label("this regex")]
+        span: Span,
+    },
+
     /// A lookup named in the query could not be found.
     #[error("lookup `{name}` not found")]
     #[diagnostic(

@@ -14,6 +14,7 @@ pub mod geoip;
 pub mod kubearmor;
 pub mod lookup;
 pub mod operator;
+pub mod pcre;
 pub mod plan;
 pub mod render;
 pub mod session;

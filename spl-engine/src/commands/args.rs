@@ -9,26 +9,7 @@ use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, ListArray, StringArray};
 use arrow_schema::{DataType, Field};
-use spl_parser::Span;
 use std::sync::Arc;
-
-/// Compiles a query regex (PCRE adapted to Rust `regex`); errors point at it.
-pub(crate) fn compile_regex(pattern: &str, span: Span) -> Result<regex::Regex> {
-    crate::eval::compile_pcre(pattern).map_err(|e| {
-        let text = e.to_string();
-        let last = text.lines().last().unwrap_or(&text).trim();
-        let why = last.strip_prefix("error: ").unwrap_or(last).to_string();
-        EngineError::InvalidArgument {
-            message: format!("invalid regular expression: {why}"),
-            span,
-            label: "bad regex".into(),
-            help: Some(
-                "the engine uses Rust regex syntax: no look-around, backreferences or possessive quantifiers"
-                    .into(),
-            ),
-        }
-    })
-}
 
 /// One row of a column seen as text values.
 #[derive(Debug, Clone, PartialEq)]

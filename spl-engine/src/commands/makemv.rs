@@ -6,16 +6,18 @@
 //! each match of a regex (its first capturing group when it has one) as a
 //! value. Empty values are dropped unless `allowempty=true`.
 
-use super::args::{build_texts, compile_regex, RowVals, Texts};
+use super::args::{build_texts, RowVals, Texts};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::pcre::{Matcher, Pcre};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::RecordBatch;
-use regex::Regex;
 use spl_parser::ast::{Makemv, Stage};
 use spl_parser::options::OptReader;
+use spl_parser::Span;
+use std::ops::ControlFlow;
 
 /// The `makemv` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -39,7 +41,8 @@ pub static SPEC: CommandSpec = CommandSpec {
 
 enum Splitter {
     Delim(String),
-    Tokenizer(Regex),
+    /// A PCRE regex, and where the query holds it.
+    Tokenizer(Pcre, Span),
 }
 
 /// Plans `makemv`.
@@ -70,7 +73,9 @@ pub fn plan(
             ))
         }
         (Some(d), None) => Splitter::Delim(d.value.node.clone()),
-        (None, Some(t)) => Splitter::Tokenizer(compile_regex(&t.value.node, t.value.span)?),
+        (None, Some(t)) => {
+            Splitter::Tokenizer(Pcre::compile(&t.value.node, t.value.span)?, t.value.span)
+        }
         (None, None) => Splitter::Delim(" ".into()),
     };
     Ok(Box::new(MakemvOp {
@@ -87,21 +92,30 @@ struct MakemvOp {
 }
 
 impl MakemvOp {
-    fn split(&self, v: &str, out: &mut Vec<String>) {
+    /// Splits `v` into `out`; `matcher` is the tokenizer's.
+    fn split(
+        &self,
+        v: &str,
+        matcher: Option<&mut Matcher<'_>>,
+        out: &mut Vec<String>,
+    ) -> Result<()> {
         let keep = |s: &str| self.allow_empty || !s.is_empty();
-        match &self.splitter {
-            Splitter::Delim(d) => {
+        match (&self.splitter, matcher) {
+            (Splitter::Delim(d), _) => {
                 out.extend(v.split(d.as_str()).filter(|s| keep(s)).map(str::to_string))
             }
-            Splitter::Tokenizer(re) => {
-                for caps in re.captures_iter(v) {
+            (Splitter::Tokenizer(_, span), Some(m)) => m
+                .for_each(v, |caps| {
                     let m = caps.get(1).or_else(|| caps.get(0));
-                    if let Some(m) = m.filter(|m| keep(m.as_str())) {
-                        out.push(m.as_str().to_string());
+                    if let Some(m) = m.filter(|m| keep(m)) {
+                        out.push(m.to_string());
                     }
-                }
-            }
+                    ControlFlow::Continue(())
+                })
+                .map_err(|e| e.at(*span))?,
+            (Splitter::Tokenizer(..), None) => {}
         }
+        Ok(())
     }
 }
 
@@ -111,19 +125,24 @@ impl Operator for MakemvOp {
             return Ok(vec![batch]);
         }
         let texts = Texts::of(&batch, &self.field)?;
-        let rows: Vec<Option<Vec<String>>> = (0..batch.num_rows())
-            .map(|row| match texts.get(row) {
+        let mut matcher = match &self.splitter {
+            Splitter::Tokenizer(re, _) => Some(re.matcher()),
+            Splitter::Delim(_) => None,
+        };
+        let mut rows: Vec<Option<Vec<String>>> = Vec::with_capacity(batch.num_rows());
+        for row in 0..batch.num_rows() {
+            rows.push(match texts.get(row) {
                 RowVals::Null => None,
                 vals => {
                     let mut out = Vec::new();
                     for v in vals.to_vec() {
-                        self.split(v, &mut out);
+                        self.split(v, matcher.as_mut(), &mut out)?;
                     }
                     // a value that splits into nothing leaves the field empty
                     (!out.is_empty()).then_some(out)
                 }
-            })
-            .collect();
+            });
+        }
         Ok(vec![with_column(
             &batch,
             &self.field,

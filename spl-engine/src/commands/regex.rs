@@ -1,14 +1,16 @@
 //! `regex [<field>=|<field>!=]"<regex>"`: keeps results whose field matches
-//! (or, with `!=`, does not match) a regular expression; default field `_raw`.
+//! (or, with `!=`, does not match) a regular expression (PCRE,
+//! [`crate::pcre`]); default field `_raw`.
 
-use super::args::{compile_regex, RowVals, Texts};
+use super::args::{RowVals, Texts};
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::pcre::Pcre;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{BooleanArray, RecordBatch};
-use regex::Regex as Re;
 use spl_parser::ast::{Regex, Stage};
+use spl_parser::Span;
 
 /// The `regex` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -39,32 +41,43 @@ pub fn plan(r: &Regex, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Ope
             .map(|f| f.node.clone())
             .unwrap_or_else(|| "_raw".into()),
         negate: r.negate,
-        re: compile_regex(&r.regex.node, r.regex.span)?,
+        re: Pcre::compile(&r.regex.node, r.regex.span)?,
+        span: r.regex.span,
     }))
 }
 
 struct RegexOp {
     field: String,
     negate: bool,
-    re: Re,
+    re: Pcre,
+    /// The regex in the query, for run-time errors.
+    span: Span,
 }
 
 impl Operator for RegexOp {
     fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let texts = Texts::of(&batch, &self.field)?;
-        let mask: BooleanArray = (0..batch.num_rows())
-            .map(|row| {
-                let hit = match texts.get(row) {
-                    RowVals::Null => None,
-                    RowVals::One(s) => Some(self.re.is_match(s)),
-                    RowVals::Many(v) => Some(v.iter().any(|s| self.re.is_match(s))),
-                };
-                Some(match hit {
-                    None => self.negate,
-                    Some(h) => h != self.negate,
-                })
-            })
-            .collect();
+        let mut keep = Vec::with_capacity(batch.num_rows());
+        for row in 0..batch.num_rows() {
+            let hit = match texts.get(row) {
+                RowVals::Null => None,
+                vals => {
+                    let mut any = false;
+                    for s in vals.to_vec() {
+                        if self.re.is_match(s).map_err(|e| e.at(self.span))? {
+                            any = true;
+                            break;
+                        }
+                    }
+                    Some(any)
+                }
+            };
+            keep.push(match hit {
+                None => self.negate,
+                Some(h) => h != self.negate,
+            });
+        }
+        let mask = BooleanArray::from(keep);
         let out = arrow_select::filter::filter_record_batch(&batch, &mask)?;
         Ok(if out.num_rows() == 0 {
             vec![]

@@ -4,21 +4,22 @@
 //! Extraction is unanchored; each named group becomes a field. A row where
 //! the regex does not match (or a group does not take part) keeps the field's
 //! previous value. `max_match=N` (0 = unlimited) collects up to N matches
-//! into multivalue fields. Regexes are PCRE adapted to Rust's `regex`
-//! ([`crate::eval::compile_pcre`]); what cannot be adapted is a bind-time
-//! error pointing at the regex.
+//! into multivalue fields. Regexes are PCRE ([`crate::pcre`]): a syntax
+//! error is a bind-time error pointing into the regex, and a match that
+//! exceeds PCRE's limits is a run-time `spl::run::regex_limit` error.
 
-use super::args::{build_texts, compile_regex, RowVals, Texts};
+use super::args::{build_texts, RowVals, Texts};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::pcre::{MatchError, Matcher, Part, Pcre, Template};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::RecordBatch;
-use regex::{Captures, Regex};
 use spl_parser::ast::{Rex, Stage};
 use spl_parser::options::OptReader;
 use spl_parser::Span;
+use std::ops::ControlFlow;
 
 /// The `rex` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -41,7 +42,7 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "| makeresults | eval s=\"user=alice\" | rex field=s mode=sed \"s/user=(\\w+)/name=\\1/\"",
         },
     ],
-    compat: "Look-around, backreferences inside the regex and possessive quantifiers are rejected (Rust `regex`). Dynamic `_KEY_n`/`_VAL_n` group names are not interpreted.",
+    compat: "Regexes are PCRE, matched within Splunk's default limits (match_limit 100000, depth_limit 1000); exceeding one is an error. Dynamic `_KEY_n`/`_VAL_n` group names are not interpreted.",
 };
 
 /// Plans `rex`.
@@ -54,10 +55,21 @@ pub fn plan(
     let field = o.text_or_default("field").unwrap_or_default();
     if o.choice("mode")?.is_some() {
         let sed = Sed::parse(&r.regex.node, r.regex.span)?;
-        return Ok(Box::new(SedOp { field, sed }));
+        return Ok(Box::new(SedOp {
+            field,
+            sed,
+            span: r.regex.span,
+        }));
     }
-    let re = compile_regex(&r.regex.node, r.regex.span)?;
-    let names: Vec<String> = re.capture_names().flatten().map(str::to_string).collect();
+    let re = Pcre::compile(&r.regex.node, r.regex.span)?;
+    // Each field, with its groups: with `(?J)` a name may label several.
+    let mut names: Vec<(String, Vec<usize>)> = Vec::new();
+    for (g, name) in re.named_groups() {
+        match names.iter_mut().find(|(n, _)| n == name) {
+            Some((_, groups)) => groups.push(g),
+            None => names.push((name.to_string(), vec![g])),
+        }
+    }
     if names.is_empty() {
         return Err(EngineError::InvalidArgument {
             message: "expected a regex with at least one named group `(?<name>...)`, found none"
@@ -75,6 +87,7 @@ pub fn plan(
     Ok(Box::new(RexOp {
         field,
         re,
+        span: r.regex.span,
         names,
         max_match,
         offset_field: o.text("offset_field").map(|v| v.node.clone()),
@@ -83,8 +96,11 @@ pub fn plan(
 
 struct RexOp {
     field: String,
-    re: Regex,
-    names: Vec<String>,
+    re: Pcre,
+    /// The regex in the query, for run-time errors.
+    span: Span,
+    /// Each extracted field and its group numbers.
+    names: Vec<(String, Vec<usize>)>,
     max_match: usize,
     offset_field: Option<String>,
 }
@@ -96,6 +112,7 @@ impl Operator for RexOp {
         // per group: per row, the extracted values (None: leave the row alone)
         let mut out: Vec<Vec<Option<Vec<String>>>> = vec![vec![None; n]; self.names.len()];
         let mut offsets: Vec<Option<Vec<String>>> = vec![None; n];
+        let mut matcher = self.re.matcher();
         for row in 0..n {
             let vals = input.get(row);
             if vals == RowVals::Null {
@@ -103,37 +120,40 @@ impl Operator for RexOp {
             }
             let mut taken = 0usize;
             for v in vals.to_vec() {
-                for caps in self.re.captures_iter(v) {
-                    if taken >= self.max_match {
-                        break;
-                    }
-                    taken += 1;
-                    for (g, name) in self.names.iter().enumerate() {
-                        if let Some(m) = caps.name(name) {
-                            if let Some(slot) = out.get_mut(g).and_then(|o| o.get_mut(row)) {
-                                slot.get_or_insert_with(Vec::new)
-                                    .push(m.as_str().to_string());
-                            }
-                        }
-                    }
-                    if let (Some(_), Some(m)) = (&self.offset_field, caps.get(0)) {
-                        let start = v[..m.start()].chars().count();
-                        let len = m.as_str().chars().count();
-                        // inclusive character offsets, as the doc's "0-9" for 10 chars
-                        let end = (start + len).saturating_sub(1);
-                        if let Some(slot) = offsets.get_mut(row) {
-                            slot.get_or_insert_with(Vec::new)
-                                .push(format!("{start}-{end}"));
-                        }
-                    }
-                }
                 if taken >= self.max_match {
                     break;
                 }
+                matcher
+                    .for_each(v, |caps| {
+                        taken += 1;
+                        for (g, (_, groups)) in self.names.iter().enumerate() {
+                            if let Some(m) = groups.iter().find_map(|&i| caps.get(i)) {
+                                if let Some(slot) = out.get_mut(g).and_then(|o| o.get_mut(row)) {
+                                    slot.get_or_insert_with(Vec::new).push(m.to_string());
+                                }
+                            }
+                        }
+                        if let (Some(_), Some((s, e))) = (&self.offset_field, caps.range(0)) {
+                            let start = v.get(..s).map_or(0, |p| p.chars().count());
+                            let len = v.get(s..e).map_or(0, |p| p.chars().count());
+                            // inclusive character offsets, as the doc's "0-9" for 10 chars
+                            let end = (start + len).saturating_sub(1);
+                            if let Some(slot) = offsets.get_mut(row) {
+                                slot.get_or_insert_with(Vec::new)
+                                    .push(format!("{start}-{end}"));
+                            }
+                        }
+                        if taken >= self.max_match {
+                            ControlFlow::Break(())
+                        } else {
+                            ControlFlow::Continue(())
+                        }
+                    })
+                    .map_err(|e| e.at(self.span))?;
             }
         }
         let mut batch = batch;
-        for (name, rows) in self.names.iter().zip(out) {
+        for ((name, _), rows) in self.names.iter().zip(out) {
             batch = merge_into(&batch, name, rows)?;
         }
         if let Some(of) = &self.offset_field {
@@ -176,8 +196,8 @@ pub(crate) fn merge_into(
 enum Sed {
     /// `s/re/repl/flags`.
     Subst {
-        re: Regex,
-        repl: Vec<ReplPart>,
+        re: Pcre,
+        repl: Template,
         /// Replace from this occurrence (1-based) on ...
         from: usize,
         /// ... and every later one (`g`), or only that one.
@@ -185,12 +205,6 @@ enum Sed {
     },
     /// `y/abc/xyz/`.
     Translit(Vec<(char, char)>),
-}
-
-#[derive(Debug, PartialEq)]
-enum ReplPart {
-    Lit(String),
-    Group(usize),
 }
 
 /// Splits `s/a/b/g` on the unescaped delimiter (the character after `s`/`y`).
@@ -240,7 +254,7 @@ impl Sed {
         };
         match (kind, parts.as_slice()) {
             (Some('s'), [re, repl, flags]) => {
-                let re = compile_regex(re, span)?;
+                let re = Pcre::compile(re, regex_span(text, span, re))?;
                 let mut from = 1usize;
                 let mut all = false;
                 let digits: String = flags.chars().filter(char::is_ascii_digit).collect();
@@ -276,42 +290,56 @@ impl Sed {
         }
     }
 
-    fn apply(&self, v: &str) -> String {
+    /// The regex of an `s` expression.
+    fn regex(&self) -> Option<&Pcre> {
         match self {
-            Sed::Translit(map) => v
+            Sed::Subst { re, .. } => Some(re),
+            Sed::Translit(_) => None,
+        }
+    }
+
+    /// Rewrites `v`; `matcher` is the `s` expression's regex's.
+    fn apply(&self, v: &str, matcher: Option<&mut Matcher<'_>>) -> Result<String, MatchError> {
+        match (self, matcher) {
+            (Sed::Translit(map), _) => Ok(v
                 .chars()
                 .map(|c| map.iter().find(|(a, _)| *a == c).map_or(c, |(_, b)| *b))
-                .collect(),
-            Sed::Subst {
-                re,
-                repl,
-                from,
-                all,
-            } => {
-                let mut out = String::with_capacity(v.len());
-                let mut last = 0;
-                for (i, caps) in re.captures_iter(v).enumerate() {
-                    let nth = i + 1;
-                    if nth < *from {
-                        continue;
-                    }
-                    if nth > *from && !*all {
-                        break;
-                    }
-                    let Some(m) = caps.get(0) else { continue };
-                    out.push_str(&v[last..m.start()]);
-                    expand(&caps, repl, &mut out);
-                    last = m.end();
-                }
-                out.push_str(&v[last..]);
-                out
-            }
+                .collect()),
+            (
+                Sed::Subst {
+                    repl, from, all, ..
+                },
+                Some(m),
+            ) => Ok(m.replace(v, repl, *from, *all)?.into_owned()),
+            (Sed::Subst { .. }, None) => Ok(v.to_string()),
         }
     }
 }
 
+/// Where the regex of `s/<regex>/...` sits in the query, when the sed text
+/// appears there verbatim (no escapes); else the whole sed expression.
+fn regex_span(text: &str, span: Span, re: &str) -> Span {
+    let lead = text.len() - text.trim_start().len();
+    let t = text.trim_start();
+    let base = if span.len() == text.len() + 2 {
+        span.start as usize + 1
+    } else if span.len() == text.len() {
+        span.start as usize
+    } else {
+        return span;
+    };
+    let prefix = t.chars().take(2).map(char::len_utf8).sum::<usize>();
+    match t.get(prefix..) {
+        Some(rest) if rest.starts_with(re) => {
+            let start = base + lead + prefix;
+            Span::new(start, start + re.len())
+        }
+        _ => span,
+    }
+}
+
 /// `\1`..`\9` are groups (`\0` the whole match); `\\` a backslash.
-fn parse_replacement(r: &str) -> Vec<ReplPart> {
+fn parse_replacement(r: &str) -> Template {
     let mut parts = Vec::new();
     let mut lit = String::new();
     let mut chars = r.chars().peekable();
@@ -323,9 +351,9 @@ fn parse_replacement(r: &str) -> Vec<ReplPart> {
         match chars.next() {
             Some(d) if d.is_ascii_digit() => {
                 if !lit.is_empty() {
-                    parts.push(ReplPart::Lit(std::mem::take(&mut lit)));
+                    parts.push(Part::Lit(std::mem::take(&mut lit)));
                 }
-                parts.push(ReplPart::Group(d.to_digit(10).unwrap_or(0) as usize));
+                parts.push(Part::Group(d.to_digit(10).unwrap_or(0) as usize));
             }
             Some('n') => lit.push('\n'),
             Some('t') => lit.push('\t'),
@@ -334,27 +362,16 @@ fn parse_replacement(r: &str) -> Vec<ReplPart> {
         }
     }
     if !lit.is_empty() {
-        parts.push(ReplPart::Lit(lit));
+        parts.push(Part::Lit(lit));
     }
-    parts
-}
-
-fn expand(caps: &Captures<'_>, repl: &[ReplPart], out: &mut String) {
-    for p in repl {
-        match p {
-            ReplPart::Lit(s) => out.push_str(s),
-            ReplPart::Group(g) => {
-                if let Some(m) = caps.get(*g) {
-                    out.push_str(m.as_str());
-                }
-            }
-        }
-    }
+    Template(parts)
 }
 
 struct SedOp {
     field: String,
     sed: Sed,
+    /// The sed expression in the query, for run-time errors.
+    span: Span,
 }
 
 impl Operator for SedOp {
@@ -363,12 +380,20 @@ impl Operator for SedOp {
             return Ok(vec![batch]);
         }
         let input = Texts::of(&batch, &self.field)?;
-        let rows: Vec<Option<Vec<String>>> = (0..batch.num_rows())
-            .map(|row| match input.get(row) {
+        let mut matcher = self.sed.regex().map(Pcre::matcher);
+        let mut rows: Vec<Option<Vec<String>>> = Vec::with_capacity(batch.num_rows());
+        for row in 0..batch.num_rows() {
+            rows.push(match input.get(row) {
                 RowVals::Null => None,
-                v => Some(v.to_vec().into_iter().map(|s| self.sed.apply(s)).collect()),
-            })
-            .collect();
+                v => Some(
+                    v.to_vec()
+                        .into_iter()
+                        .map(|s| self.sed.apply(s, matcher.as_mut()))
+                        .collect::<Result<Vec<String>, MatchError>>()
+                        .map_err(|e| e.at(self.span))?,
+                ),
+            });
+        }
         Ok(vec![with_column(
             &batch,
             &self.field,
@@ -390,17 +415,42 @@ mod tests {
         Sed::parse(s, Span::new(0, 0)).unwrap()
     }
 
+    impl Sed {
+        fn run(&self, v: &str) -> String {
+            let mut m = self.regex().map(Pcre::matcher);
+            self.apply(v, m.as_mut()).unwrap()
+        }
+    }
+
     #[test]
     fn sed_substitutions() {
-        assert_eq!(sed("s/a/b/").apply("aaa"), "baa");
-        assert_eq!(sed("s/a/b/g").apply("aaa"), "bbb");
-        assert_eq!(sed("s/a/b/2").apply("aaa"), "aba");
-        assert_eq!(sed("s/a/b/2g").apply("aaaa"), "abbb");
-        assert_eq!(sed(r"s/(\d+)-(\d+)/\2:\1/g").apply("1-2 3-4"), "2:1 4:3");
-        assert_eq!(sed(r"s/\//|/g").apply("a/b/c"), "a|b|c");
-        assert_eq!(sed("s#x#y#g").apply("xox"), "yoy");
-        assert_eq!(sed("y/abc/xyz/").apply("aabbcc-d"), "xxyyzz-d");
-        assert_eq!(sed("s/z/q/").apply("none"), "none");
+        assert_eq!(sed("s/a/b/").run("aaa"), "baa");
+        assert_eq!(sed("s/a/b/g").run("aaa"), "bbb");
+        assert_eq!(sed("s/a/b/2").run("aaa"), "aba");
+        assert_eq!(sed("s/a/b/2g").run("aaaa"), "abbb");
+        assert_eq!(sed(r"s/(\d+)-(\d+)/\2:\1/g").run("1-2 3-4"), "2:1 4:3");
+        assert_eq!(sed(r"s/\//|/g").run("a/b/c"), "a|b|c");
+        assert_eq!(sed("s#x#y#g").run("xox"), "yoy");
+        assert_eq!(sed("y/abc/xyz/").run("aabbcc-d"), "xxyyzz-d");
+        assert_eq!(sed("s/z/q/").run("none"), "none");
+    }
+
+    #[test]
+    fn sed_regex_span() {
+        // `"s/(a/b/"` quoted at 10..20: the regex `(a` is at 13..15
+        assert_eq!(
+            regex_span("s/(a/b/", Span::new(10, 19), "(a"),
+            Span::new(13, 15)
+        );
+        assert_eq!(
+            regex_span("s/(a/b/", Span::new(10, 17), "(a"),
+            Span::new(12, 14)
+        );
+        // an escaped delimiter: the regex is not verbatim
+        assert_eq!(
+            regex_span(r"s/\//b/", Span::new(0, 10), "/"),
+            Span::new(0, 10)
+        );
     }
 
     #[test]
@@ -411,6 +461,7 @@ mod tests {
         assert!(e("s/a/b/0"));
         assert!(e("y/ab/x/"));
         assert!(e("q/a/b/"));
-        assert!(e("s/(?<=a)b/c/"));
+        assert!(e("s/(a/c/"));
+        assert!(!e("s/(?<=a)b/c/"));
     }
 }

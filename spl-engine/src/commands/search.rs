@@ -76,7 +76,9 @@ enum ValueMatcher {
     Any,
     /// Exact text (lower-cased when case-insensitive) and whether case is ignored.
     Exact(String, bool),
-    /// Wildcard pattern compiled to a regex.
+    /// Wildcard pattern compiled to a regex. Built here from escaped literals
+    /// and `.*`, so it stays on Rust's `regex` (linear time, no PCRE limits);
+    /// the user's own regexes go through [`crate::pcre`].
     Pattern(Regex),
     /// CIDR subnet.
     Cidr(IpAddr, u8),

@@ -17,7 +17,6 @@ pub(crate) mod coerce;
 mod exec;
 pub mod functions;
 mod ops;
-mod pcre;
 mod precision;
 mod val;
 
@@ -33,7 +32,6 @@ use spl_parser::Span;
 use val::Data;
 
 pub use functions::{FnExample, FunctionSpec};
-pub use pcre::compile_pcre;
 
 /// An expression checked against the function registry, ready to evaluate.
 #[derive(Debug, Clone)]

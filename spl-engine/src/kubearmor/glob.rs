@@ -7,6 +7,10 @@
 //! characters including `/`), `?` (one character except `/`), `[...]` / `[^...]`
 //! character classes and `{a,b}` alternation; everything else is literal and
 //! the whole path must match.
+//!
+//! The glob compiles to a Rust `regex` built from escaped literals: these are
+//! KubeArmor patterns, not Splunk's PCRE ([`crate::pcre`]), and `regex` runs
+//! them in linear time.
 
 use regex::Regex;
 

@@ -34,6 +34,8 @@ pub(crate) struct IndexCache {
 
 enum Pattern {
     Exact(String),
+    /// A `WILDCARD(...)` key: escaped literals and `.*`, so Rust's `regex`
+    /// (linear time) rather than PCRE ([`crate::pcre`] is for user regexes).
     Wildcard(regex::Regex),
     Cidr(IpAddr, u8),
     Never,

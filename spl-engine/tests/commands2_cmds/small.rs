@@ -18,7 +18,7 @@ fn appendpipe_on_no_results_still_runs() {
 #[test]
 fn appendpipe_errors_are_planned_up_front() {
     let (_, at) = err_at("| makeresults | appendpipe [ rex \"(\" ]");
-    assert_eq!(at, "\"(\"");
+    assert_eq!(at, "\"", "PCRE reached the end of `(`: the closing quote");
     let (_, at) = err_at("| makeresults | appendpipe run_in_preview=maybe [ stats count ]");
     assert_eq!(at, "maybe");
 }

@@ -174,7 +174,7 @@ pub(super) const SPECS: &[FunctionSpec] = &[
         Some(2),
         Kind::Bool,
         Invoke::Eager(match_),
-        "True when the regex matches anywhere in the string.",
+        "True when the regex (PCRE) matches anywhere in the string.",
         &[
             FnExample {
                 expr: r#"match(host, "^web-\d+$")"#,

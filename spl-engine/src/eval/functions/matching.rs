@@ -2,18 +2,24 @@
 //! and the regex helpers other families share.
 
 use super::{BindCx, Call, CallState};
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use crate::eval::coerce::{to_bool, to_text};
 use crate::eval::ops::per_value;
 use crate::eval::val::{Data, Val};
+use crate::pcre::Pcre;
 use arrow_array::{Array, BooleanArray};
 use arrow_buffer::BooleanBuffer;
 use regex::Regex;
+use spl_parser::Span;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// Translates an SQL LIKE pattern to an anchored regex (`%` any run, `_` one
 /// character, everything else literal — there is no escape character).
+///
+/// LIKE stays on Rust's `regex`, not PCRE: the pattern is built here from
+/// escaped literals, `.*` and `.`, so the two dialects agree on it, and
+/// `regex` matches it in linear time with no backtracking limit to hit.
 pub(crate) fn like_regex(pattern: &str) -> std::result::Result<Regex, regex::Error> {
     let mut re = String::with_capacity(pattern.len() + 8);
     re.push_str("(?s)^");
@@ -40,82 +46,127 @@ pub(super) fn bind_like(cx: &BindCx<'_>) -> Result<CallState> {
 
 pub(super) fn like(call: &Call<'_>, a: &[Val]) -> Result<Val> {
     let [s, p] = a else { return Ok(Val::null()) };
-    regex_test(call.len, s, p, call.state.get::<Regex>(), true)
+    let pre = call.state.get::<Regex>();
+    pattern_test(
+        call.len,
+        s,
+        p,
+        pre,
+        |pat| like_regex(pat).ok(),
+        |re, text| Ok(re.is_match(text)),
+    )
 }
 
-/// Compiles a literal regex argument at bind time (PCRE subset: Rust `regex`).
-pub(crate) fn compile_regex(cx: &BindCx<'_>, i: usize) -> Result<Option<Regex>> {
-    match cx.lit_str(i) {
-        Some(p) => {
-            crate::eval::compile_pcre(p)
-                .map(Some)
-                .map_err(|e| EngineError::InvalidArgument {
-                    message: format!("invalid regular expression: {}", first_line(&e.to_string())),
-                    span: cx.arg_span(i),
-                    label: "bad regex".into(),
-                    help: Some(
-                        "the engine uses Rust regex syntax (no look-around or backreferences)"
-                            .into(),
-                    ),
-                })
+/// A regex argument of an eval function: compiled at bind time when it is a
+/// string literal, and where the query holds it (run-time limit errors point
+/// there, also for patterns that come from fields).
+pub(crate) struct RegexArg {
+    /// The compiled literal, if the argument is one.
+    pub re: Option<Pcre>,
+    /// The argument's span.
+    pub span: Span,
+}
+
+impl RegexArg {
+    /// The bound argument of a call (a bind hook made it; a default span
+    /// otherwise, which only a bug could reach).
+    pub fn of<'a>(call: &'a Call<'_>) -> (Option<&'a Pcre>, Span) {
+        match call.state.get::<RegexArg>() {
+            Some(r) => (r.re.as_ref(), r.span),
+            None => (None, Span::default()),
         }
-        None => Ok(None),
     }
 }
 
-/// The `regex` crate's multi-line message, reduced to its last line.
-fn first_line(s: &str) -> String {
-    let last = s.lines().last().unwrap_or(s).trim();
-    last.strip_prefix("error: ").unwrap_or(last).to_string()
+/// Binds regex argument `i` (PCRE, [`crate::pcre`]); a literal that does not
+/// compile is an error pointing into it.
+pub(crate) fn bind_regex(cx: &BindCx<'_>, i: usize) -> Result<RegexArg> {
+    let span = cx.arg_span(i);
+    let re = match cx.lit_str(i) {
+        Some(p) => Some(Pcre::compile(p, span)?),
+        None => None,
+    };
+    Ok(RegexArg { re, span })
 }
 
 pub(super) fn bind_regex_arg1(cx: &BindCx<'_>) -> Result<CallState> {
-    Ok(compile_regex(cx, 1)?
-        .map(CallState::new)
-        .unwrap_or_default())
+    Ok(CallState::new(bind_regex(cx, 1)?))
 }
 
 pub(super) fn match_(call: &Call<'_>, a: &[Val]) -> Result<Val> {
     let [s, p] = a else { return Ok(Val::null()) };
-    regex_test(call.len, s, p, call.state.get::<Regex>(), false)
+    let (pre, span) = RegexArg::of(call);
+    pattern_test(
+        call.len,
+        s,
+        p,
+        pre,
+        |pat| Pcre::new(pat).ok(),
+        |re, text| re.is_match(text).map_err(|e| e.at(span)),
+    )
 }
 
-/// Tests each row's text against a regex (precompiled, or compiled per
-/// distinct pattern); multivalue input: true when any value matches.
-fn regex_test(len: usize, s: &Val, p: &Val, pre: Option<&Regex>, like: bool) -> Result<Val> {
+/// Tests each row's text against a pattern (precompiled, or compiled per
+/// distinct pattern; one that does not compile matches nothing); multivalue
+/// input: true when any value matches.
+fn pattern_test<R>(
+    len: usize,
+    s: &Val,
+    p: &Val,
+    pre: Option<&R>,
+    compile: impl Fn(&str) -> Option<R>,
+    test: impl Fn(&R, &str) -> Result<bool>,
+) -> Result<Val> {
     if let Data::Multi(_) = s.data {
         return per_value(s, p, len, |a, b, n| {
-            Ok(to_bool(&regex_test_plain(a, b, n, pre, like)?))
+            Ok(to_bool(&pattern_test_plain(a, b, n, pre, &compile, &test)?))
         });
     }
     let n = if s.scalar && p.scalar { 1 } else { len };
-    regex_test_plain(s, p, n, pre, like)
+    pattern_test_plain(s, p, n, pre, &compile, &test)
 }
 
-fn regex_test_plain(s: &Val, p: &Val, n: usize, pre: Option<&Regex>, like: bool) -> Result<Val> {
+fn pattern_test_plain<R>(
+    s: &Val,
+    p: &Val,
+    n: usize,
+    pre: Option<&R>,
+    compile: &impl Fn(&str) -> Option<R>,
+    test: &impl Fn(&R, &str) -> Result<bool>,
+) -> Result<Val> {
     let (Some(st), Some(pt)) = (to_text(s), to_text(p)) else {
         return Ok(Val::bool_scalar(false));
     };
-    let mut cache: HashMap<String, Option<Regex>> = HashMap::new();
+    let mut cache: HashMap<String, Option<R>> = HashMap::new();
+    let mut failed = None;
     let buf = BooleanBuffer::collect_bool(n, |i| {
         let (si, pi) = (s.idx(i), p.idx(i));
-        if st.is_null(si) || pt.is_null(pi) {
+        if failed.is_some() || st.is_null(si) || pt.is_null(pi) {
             return false;
         }
         let text = st.value(si);
-        if let Some(re) = pre {
-            return re.is_match(text);
-        }
-        let pat = pt.value(pi);
-        let re = cache.entry(pat.to_string()).or_insert_with(|| {
-            if like {
-                like_regex(pat).ok()
-            } else {
-                crate::eval::compile_pcre(pat).ok()
+        let re = match pre {
+            Some(re) => Some(re),
+            None => {
+                let pat = pt.value(pi);
+                cache
+                    .entry(pat.to_string())
+                    .or_insert_with(|| compile(pat))
+                    .as_ref()
             }
-        });
-        re.as_ref().is_some_and(|re| re.is_match(text))
+        };
+        match re.map(|re| test(re, text)) {
+            Some(Ok(hit)) => hit,
+            Some(Err(e)) => {
+                failed = Some(e);
+                false
+            }
+            None => false,
+        }
     });
+    if let Some(e) = failed {
+        return Err(e);
+    }
     Ok(Val::boolean(
         BooleanArray::new(buf, None),
         s.scalar && p.scalar,

@@ -1,16 +1,16 @@
 //! Multivalue functions (semantics 3.7 [R-MVFN], 12.3). A single value acts
 //! as a one-value list; null as an empty one.
 
-use super::matching::compile_regex;
+use super::matching::{bind_regex, RegexArg};
 use super::mviter::{bind_mvfilter, bind_mvmap, mvfilter, mvmap};
 use super::{spec, BindCx, Call, CallState, FnExample, FunctionSpec, Invoke};
 use crate::error::Result;
 use crate::eval::bind::Kind;
 use crate::eval::coerce::{to_num, to_text};
 use crate::eval::val::{build_multi, list_values, Data, Val};
+use crate::pcre::Pcre;
 use crate::value::format_number;
 use arrow_array::{Array, Float64Array, StringArray};
-use regex::Regex;
 use std::collections::HashSet;
 
 pub(super) const SPECS: &[FunctionSpec] = &[
@@ -133,7 +133,7 @@ pub(super) const SPECS: &[FunctionSpec] = &[
         Some(2),
         Kind::Num,
         Invoke::Eager(mvfind),
-        "Index of the first value matching a regex, or null.",
+        "Index of the first value matching a regex (PCRE), or null.",
         &[
             FnExample {
                 expr: r#"mvfind(mv, "[bc]")"#,
@@ -386,9 +386,7 @@ fn mvappend(call: &Call<'_>, a: &[Val]) -> Result<Val> {
 }
 
 fn bind_mvfind(cx: &BindCx<'_>) -> Result<CallState> {
-    Ok(compile_regex(cx, 1)?
-        .map(CallState::new)
-        .unwrap_or_default())
+    Ok(CallState::new(bind_regex(cx, 1)?))
 }
 
 fn mvfind(call: &Call<'_>, a: &[Val]) -> Result<Val> {
@@ -396,29 +394,39 @@ fn mvfind(call: &Call<'_>, a: &[Val]) -> Result<Val> {
     let (text, Some(pt)) = (to_text(x), to_text(p)) else {
         return Ok(Val::null());
     };
-    let pre = call.state.get::<Regex>();
+    let (pre, span) = RegexArg::of(call);
     let n = call.rows(a);
-    let out: Float64Array = (0..n)
-        .map(|i| {
-            let pi = p.idx(i);
-            if pt.is_null(pi) {
-                return None;
-            }
-            let owned;
-            let re = match pre {
-                Some(re) => re,
-                None => {
-                    owned = crate::eval::compile_pcre(pt.value(pi)).ok()?;
+    let mut out: Vec<Option<f64>> = Vec::with_capacity(n);
+    for i in 0..n {
+        let pi = p.idx(i);
+        if pt.is_null(pi) {
+            out.push(None);
+            continue;
+        }
+        let owned;
+        let re = match pre {
+            Some(re) => re,
+            None => match Pcre::new(pt.value(pi)) {
+                Ok(re) => {
+                    owned = re;
                     &owned
                 }
-            };
-            row_values(x, text.as_ref(), i)
-                .iter()
-                .position(|v| re.is_match(v))
-                .map(|p| p as f64)
-        })
-        .collect();
-    Ok(Val::num(out, x.scalar && p.scalar))
+                Err(_) => {
+                    out.push(None);
+                    continue;
+                }
+            },
+        };
+        let mut found = None;
+        for (k, v) in row_values(x, text.as_ref(), i).iter().enumerate() {
+            if re.is_match(v).map_err(|e| e.at(span))? {
+                found = Some(k as f64);
+                break;
+            }
+        }
+        out.push(found);
+    }
+    Ok(Val::num(Float64Array::from(out), x.scalar && p.scalar))
 }
 
 fn map_lists(call: &Call<'_>, a: &[Val], f: impl Fn(Vec<String>) -> Vec<String>) -> Result<Val> {

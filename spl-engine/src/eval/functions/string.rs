@@ -1,16 +1,16 @@
 //! Text functions (semantics 3.7 [R-TEXTFN]). Multivalue input: `lower` and
 //! `upper` work per value; the others use the first value (3.6).
 
-use super::matching::compile_regex;
+use super::matching::{bind_regex, RegexArg};
 use super::{spec, BindCx, Call, CallState, FnExample, FunctionSpec, Invoke};
 use crate::error::Result;
 use crate::eval::bind::Kind;
 use crate::eval::coerce::{to_num, to_text};
 use crate::eval::val::{build_multi, list_values, Data, Val};
+use crate::pcre::{Part, Pcre, Template};
 use arrow_array::builder::StringBuilder;
 use arrow_array::{Array, Float64Array, StringArray};
-use regex::Regex;
-use std::borrow::Cow;
+use spl_parser::Span;
 
 pub(super) const SPECS: &[FunctionSpec] = &[
     spec(
@@ -103,7 +103,7 @@ pub(super) const SPECS: &[FunctionSpec] = &[
         Some(3),
         Kind::Str,
         Invoke::Eager(replace),
-        r"Replaces every regex match; `\1`..`\9` in the replacement are groups.",
+        r"Replaces every match of a regex (PCRE); `\1`..`\9` in the replacement are groups.",
         &[
             FnExample {
                 expr: r#"replace("web-7f9c8d6b5-x2k4q", "-\w{5}$|-[abcdef0-9]{8,10}-\w{5}$", "")"#,
@@ -267,42 +267,48 @@ fn rtrim(call: &Call<'_>, a: &[Val]) -> Result<Val> {
     trim_impl(call, a, Side::Right)
 }
 
-/// A compiled `replace` pattern with its replacement in Rust syntax.
+/// A bound `replace` call: the regex argument and, when literal, the
+/// parsed replacement.
 struct Replacer {
-    re: Option<Regex>,
-    repl: Option<String>,
+    re: RegexArg,
+    repl: Option<Template>,
 }
 
-/// Converts a PCRE-style replacement (`\1` groups) to `regex` syntax
-/// (`${1}`, literal `$` doubled).
-pub(crate) fn translate_replacement(repl: &str) -> String {
-    let mut out = String::with_capacity(repl.len() + 4);
+/// Parses a `replace` replacement: `\N` (one digit) is group N, `\\` a
+/// backslash; any other `\` and every `$` are literal.
+pub(crate) fn parse_replacement(repl: &str) -> Template {
+    let mut parts = Vec::new();
+    let mut lit = String::with_capacity(repl.len());
     let mut chars = repl.chars().peekable();
     while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.peek().copied() {
-                Some(d) if d.is_ascii_digit() => {
-                    chars.next();
-                    out.push_str("${");
-                    out.push(d);
-                    out.push('}');
+        if c != '\\' {
+            lit.push(c);
+            continue;
+        }
+        match chars.peek().copied() {
+            Some(d) if d.is_ascii_digit() => {
+                chars.next();
+                if !lit.is_empty() {
+                    parts.push(Part::Lit(std::mem::take(&mut lit)));
                 }
-                Some('\\') => {
-                    chars.next();
-                    out.push('\\');
-                }
-                _ => out.push('\\'),
-            },
-            '$' => out.push_str("$$"),
-            c => out.push(c),
+                parts.push(Part::Group(d.to_digit(10).unwrap_or(0) as usize));
+            }
+            Some('\\') => {
+                chars.next();
+                lit.push('\\');
+            }
+            _ => lit.push('\\'),
         }
     }
-    out
+    if !lit.is_empty() {
+        parts.push(Part::Lit(lit));
+    }
+    Template(parts)
 }
 
 fn bind_replace(cx: &BindCx<'_>) -> Result<CallState> {
-    let re = compile_regex(cx, 1)?;
-    let repl = cx.lit_str(2).map(translate_replacement);
+    let re = bind_regex(cx, 1)?;
+    let repl = cx.lit_str(2).map(parse_replacement);
     Ok(CallState::new(Replacer { re, repl }))
 }
 
@@ -312,34 +318,44 @@ fn replace(call: &Call<'_>, a: &[Val]) -> Result<Val> {
         return Ok(Val::null());
     };
     let pre = call.state.get::<Replacer>();
+    let span = pre.map_or_else(Span::default, |p| p.re.span);
     let n = call.rows(a);
     let mut b = StringBuilder::with_capacity(n, n * 16);
-    let mut cache: Option<(String, Option<Regex>)> = None;
+    let mut fixed = pre.and_then(|p| p.re.re.as_ref()).map(Pcre::matcher);
+    // a pattern from a field: the last one compiled, with its matcher
+    let mut cache: Option<(String, Option<Pcre>)> = None;
     for i in 0..n {
         let (xi, pi, ri) = (x.idx(i), p.idx(i), r.idx(i));
         if xt.is_null(xi) || pt.is_null(pi) || rt.is_null(ri) {
             b.append_null();
             continue;
         }
-        let re = match pre.and_then(|p| p.re.as_ref()) {
-            Some(re) => Some(re),
+        let parsed;
+        let template = match pre.and_then(|p| p.repl.as_ref()) {
+            Some(t) => t,
+            None => {
+                parsed = parse_replacement(rt.value(ri));
+                &parsed
+            }
+        };
+        let text = xt.value(xi);
+        let out = match fixed.as_mut() {
+            Some(m) => Some(m.replace(text, template, 1, true)),
             None => {
                 let pat = pt.value(pi);
                 if cache.as_ref().is_none_or(|(k, _)| k != pat) {
-                    cache = Some((pat.to_string(), crate::eval::compile_pcre(pat).ok()));
+                    cache = Some((pat.to_string(), Pcre::new(pat).ok()));
                 }
-                cache.as_ref().and_then(|(_, re)| re.as_ref())
+                cache
+                    .as_ref()
+                    .and_then(|(_, re)| re.as_ref())
+                    .map(|re| re.matcher().replace(text, template, 1, true))
             }
         };
-        let Some(re) = re else {
-            b.append_null();
-            continue;
-        };
-        let repl: Cow<'_, str> = match pre.and_then(|p| p.repl.as_deref()) {
-            Some(r) => Cow::Borrowed(r),
-            None => Cow::Owned(translate_replacement(rt.value(ri))),
-        };
-        b.append_value(re.replace_all(xt.value(xi), repl.as_ref()));
+        match out {
+            Some(res) => b.append_value(res.map_err(|e| e.at(span))?),
+            None => b.append_null(),
+        }
     }
     Ok(Val::text(b.finish(), a.iter().all(|v| v.scalar)))
 }
@@ -489,10 +505,14 @@ mod tests {
     }
 
     #[test]
-    fn replacement_translation() {
-        assert_eq!(translate_replacement(r"\2/\1/"), "${2}/${1}/");
-        assert_eq!(translate_replacement("$5"), "$$5");
-        assert_eq!(translate_replacement(r"a\\b\x"), r"a\b\x");
+    fn replacement_parsing() {
+        use crate::pcre::Part::{Group, Lit};
+        assert_eq!(
+            parse_replacement(r"\2/\1/").0,
+            [Group(2), Lit("/".into()), Group(1), Lit("/".into())]
+        );
+        assert_eq!(parse_replacement("$5").0, [Lit("$5".into())]);
+        assert_eq!(parse_replacement(r"a\\b\x").0, [Lit(r"a\b\x".into())]);
     }
 
     #[test]
