@@ -47,13 +47,14 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
     Ok(op)
 }
 
-/// Whether the engine runs a command (the others parse, and are rejected
-/// with `spl::run::unsupported_command` when planned).
-pub fn runs(command: &Command) -> bool {
-    !matches!(
-        command,
-        Command::Tstats(_) | Command::From(_) | Command::Collect(_) | Command::Generic(_)
-    )
+/// Whether the engine runs a stage's command (the others parse, and are
+/// rejected with `spl::run::unsupported_command` when planned).
+pub fn runs(stage: &Stage) -> bool {
+    match &stage.command {
+        Command::Tstats(_) | Command::From(_) | Command::Collect(_) | Command::Generic(_) => false,
+        Command::Simple(_) => commands::simple_planner(&stage.name.node).is_some(),
+        _ => true,
+    }
 }
 
 /// Every command of a search, nested pipelines included, that the engine
@@ -61,7 +62,7 @@ pub fn runs(command: &Command) -> bool {
 pub fn unsupported_commands(pipeline: &Pipeline) -> Vec<EngineError> {
     let mut out = Vec::new();
     pipeline.walk_stages(&mut |st| {
-        if !runs(&st.command) {
+        if !runs(st) {
             out.push(EngineError::UnsupportedCommand {
                 name: st.name.node.clone(),
                 span: st.name.span,
@@ -126,8 +127,12 @@ fn plan_command(
         Command::Return(r) => commands::return_::plan(r, stage, ctx)?,
         Command::Format(f) => commands::format::plan(f, o, stage, ctx)?,
         Command::Map(m) => commands::map::plan(m, o, stage, ctx)?,
+        Command::Simple(a) => match commands::simple_planner(&stage.name.node) {
+            Some(plan) => plan(a, o, stage, ctx)?,
+            None => return Err(unsupported()),
+        },
         Command::Tstats(_) | Command::From(_) | Command::Collect(_) | Command::Generic(_) => {
-            debug_assert!(!runs(&stage.command));
+            debug_assert!(!runs(stage));
             return Err(unsupported());
         }
     })

@@ -38,4 +38,16 @@ pub struct CommandSpec {
     pub examples: &'static [Example],
     /// Known differences from Splunk (empty when none).
     pub compat: &'static str,
+    /// The planner of a command parsed by the simple grammar
+    /// (`spl_parser::ast::Args`); typed commands are planned by
+    /// `plan::plan_stage`'s match and leave this `None`.
+    pub simple: Option<SimplePlanFn>,
 }
+
+/// Plans a simple command from its words and options.
+pub type SimplePlanFn = fn(
+    &spl_parser::ast::Args,
+    &spl_parser::options::OptReader,
+    &spl_parser::ast::Stage,
+    &crate::context::ExecContext,
+) -> crate::error::Result<Box<dyn crate::operator::Operator>>;

@@ -31,6 +31,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults | eval a=1, b=0, c=1, name=\"x\" | addtotals fieldname=Score a b c",
     }],
     compat: "A result with no numeric value among the fields gets no total field.",
+    simple: None,
 };
 
 /// Plans `addtotals`.

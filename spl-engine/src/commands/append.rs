@@ -24,6 +24,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults | eval a=1 | append [ | makeresults | eval a=2 ]",
     }],
     compat: "The subsearch is limited to 50,000 results.",
+    simple: None,
 };
 
 /// Plans `append`.

@@ -22,6 +22,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=3 | streamstats count as n | appendpipe [ stats sum(n) as n | eval total=\"yes\" ]",
     }],
     compat: "",
+    simple: None,
 };
 
 /// Plans `appendpipe`; the subpipeline is planned now so errors surface before running.

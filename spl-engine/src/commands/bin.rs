@@ -44,6 +44,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Log spans (`span=log2`) are not supported. Automatic spans (`bins=`) use powers of ten for numbers and 1s/5s/10s/30s/1m/5m/10m/30m/1h/1d/1mon/1y for times.",
+    simple: None,
 };
 
 /// A resolved bin width.

@@ -43,6 +43,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=4 | streamstats count as n | eval host=if(n<3, \"a\", \"b\"), status=if(n%2=0, \"ok\", \"fail\") | chart count over host by status",
     }],
     compat: "`span`/`bins` on the OVER field, `agg=` series ranking and `format`/`sep` are not supported. Series columns are in value order with NULL and OTHER last.",
+    simple: None,
 };
 
 /// The bound pivot: rows, an optional series field and the series options.

@@ -41,6 +41,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`auto()`/`num()` accept plain numbers and numbers with thousands commas. Values `ctime`, `mktime`, `dur2sec`, `mstime`, `memk` and `rmunit` cannot convert are kept unchanged.",
+    simple: None,
 };
 
 const DEFAULT_TIMEFORMAT: &str = "%m/%d/%Y %H:%M:%S";

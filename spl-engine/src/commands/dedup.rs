@@ -22,6 +22,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=3 | eval host=\"a\" | dedup host",
     }],
     compat: "`sortby` and `keepevents` are not supported yet.",
+    simple: None,
 };
 
 /// Plans `dedup`.

@@ -39,6 +39,7 @@ pub static SPEC: CommandSpec = CommandSpec {
              whose `field` is null, empty or absent assigns nothing, and a multivalue `field` \
              uses its first value. Braces elsewhere (`x{}`) and quoted targets are literal \
              names.",
+    simple: None,
 };
 
 /// Where an assignment writes.

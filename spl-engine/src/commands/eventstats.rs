@@ -28,6 +28,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "A result in several groups (multivalue BY) gets its first group's values; `allnum=true` is rejected.",
+    simple: None,
 };
 
 /// Plans `eventstats`.

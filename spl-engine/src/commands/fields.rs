@@ -20,6 +20,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults | eval inbound_network_io=1, outbound_network_io=2, key=3 | fields - *network_io",
     }],
     compat: "",
+    simple: None,
 };
 
 /// Plans `fields`.

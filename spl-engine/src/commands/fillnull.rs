@@ -25,6 +25,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=2 | streamstats count as n | eval x=if(n=1, \"a\", null()) | fillnull value=none x",
     }],
     compat: "",
+    simple: None,
 };
 
 /// Plans `fillnull`.

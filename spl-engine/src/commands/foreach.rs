@@ -30,6 +30,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults | eval www1=1, www2=2, total=0 | foreach www* [ eval total = total + '<<FIELD>>' ]",
     }],
     compat: "Only `mode=multifield` (the default) is supported.",
+    simple: None,
 };
 
 struct Tokens {

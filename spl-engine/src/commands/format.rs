@@ -29,6 +29,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=2 | streamstats count as n | eval host=\"h\".n | table host n | format",
     }],
     compat: "",
+    simple: None,
 };
 
 /// Plans `format`.

@@ -22,6 +22,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=5 | head 2",
     }],
     compat: "",
+    simple: None,
 };
 
 /// The `tail` command's metadata.
@@ -36,6 +37,7 @@ pub static TAIL_SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=5 | streamstats count as n | tail 2",
     }],
     compat: "",
+    simple: None,
 };
 
 /// Plans `head`.

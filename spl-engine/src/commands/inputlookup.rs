@@ -28,6 +28,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "",
+    simple: None,
 };
 
 /// Plans `inputlookup`.

@@ -30,6 +30,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Uses the configured MaxMind database (`--geoip`); a multivalue address field is located by its first value.",
+    simple: None,
 };
 
 /// Plans `iplocation`.

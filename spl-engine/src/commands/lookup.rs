@@ -31,6 +31,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Lookups are CSV files (KV-store collections map to `<name>.csv`); time-based lookups are not supported.",
+    simple: None,
 };
 
 /// Plans `lookup`.

@@ -37,6 +37,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`setsv=true` is rejected.",
+    simple: None,
 };
 
 enum Splitter {

@@ -23,6 +23,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=3",
     }],
     compat: "`annotate`, `format` and `data` are not supported yet.",
+    simple: None,
 };
 
 /// Plans `makeresults`.

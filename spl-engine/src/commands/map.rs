@@ -36,6 +36,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=2 | streamstats count as n | map search=\"| makeresults | eval got=$n$ * 10\"",
     }],
     compat: "Saved-search names are not supported. A multivalue field substitutes its first value.",
+    simple: None,
 };
 
 /// Plans `map`.

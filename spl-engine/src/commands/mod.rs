@@ -1,5 +1,6 @@
 //! One file per SPL command: its spec and its operator.
 
+pub mod addinfo;
 pub mod addtotals;
 pub mod append;
 pub mod appendpipe;
@@ -32,6 +33,7 @@ pub mod regex;
 pub mod rename;
 pub mod replace;
 pub mod return_;
+pub mod reverse;
 pub mod rex;
 pub mod search;
 pub mod search_base;
@@ -46,10 +48,21 @@ pub mod top;
 pub mod transaction;
 pub mod where_;
 
-use crate::spec::CommandSpec;
+use crate::spec::{CommandSpec, SimplePlanFn};
+
+/// The planner of the simple-grammar command called `name` (its canonical
+/// name or an alias), if the engine runs it.
+pub fn simple_planner(name: &str) -> Option<SimplePlanFn> {
+    let canonical = spl_parser::command_spec(name).map_or(name, |c| c.name);
+    COMMANDS
+        .iter()
+        .find(|c| c.name.eq_ignore_ascii_case(canonical))
+        .and_then(|c| c.simple)
+}
 
 /// Every command the engine runs, for help, docs and the registry test.
 pub static COMMANDS: &[&CommandSpec] = &[
+    &addinfo::SPEC,
     &addtotals::SPEC,
     &append::SPEC,
     &appendpipe::SPEC,
@@ -82,6 +95,7 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &rename::SPEC,
     &replace::SPEC,
     &return_::SPEC,
+    &reverse::SPEC,
     &rex::SPEC,
     &search_base::SPEC,
     &sort::SPEC,

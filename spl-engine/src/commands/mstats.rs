@@ -48,6 +48,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`prestats`, `append`, `chart` and `every` are not supported; the same aggregation listed under two names produces both columns.",
+    simple: None,
 };
 
 /// One written aggregation: which accumulator and how its columns are named.

@@ -22,6 +22,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| multisearch [ | makeresults | eval s=\"a\" ] [ | makeresults | eval s=\"b\" ]",
     }],
     compat: "The subsearches are not checked to be streaming-only.",
+    simple: None,
 };
 
 /// Plans `multisearch`.

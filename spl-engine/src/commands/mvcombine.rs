@@ -30,6 +30,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=3 | streamstats count as port | eval host=\"web\" | table host port | mvcombine port",
     }],
     compat: "`delim` is accepted and ignored: the combined field is always multivalue (Splunk uses it only for the single-value rendering).",
+    simple: None,
 };
 
 /// Plans `mvcombine`.

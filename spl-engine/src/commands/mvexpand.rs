@@ -28,6 +28,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults | eval hosts=split(\"a,b,c\", \",\") | mvexpand hosts",
     }],
     compat: "No memory cap (Splunk truncates at max_mem_usage_mb).",
+    simple: None,
 };
 
 /// Plans `mvexpand`.

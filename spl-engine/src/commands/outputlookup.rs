@@ -23,6 +23,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Options other than `append` (`create_empty`, `override_if_empty`, `key_field`...) are ignored.",
+    simple: None,
 };
 
 /// Plans `outputlookup`.

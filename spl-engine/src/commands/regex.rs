@@ -30,6 +30,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "A result without the field is dropped by `=` and kept by `!=`. A multivalue field matches when any value matches.",
+    simple: None,
 };
 
 /// Plans `regex`.

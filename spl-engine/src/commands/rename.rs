@@ -21,6 +21,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults | eval EU_a=1, EU_b=2 | rename EU* AS EMEA*",
     }],
     compat: "",
+    simple: None,
 };
 
 /// Plans `rename`.

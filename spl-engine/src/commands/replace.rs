@@ -34,6 +34,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "",
+    simple: None,
 };
 
 /// Plans `replace`.

@@ -25,6 +25,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=2 | streamstats count as n | eval user=\"u\".n | return 2 user",
     }],
     compat: "",
+    simple: None,
 };
 
 /// Plans `return`.

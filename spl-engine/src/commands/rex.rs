@@ -43,6 +43,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Regexes are PCRE, matched within Splunk's default limits (match_limit 100000, depth_limit 1000); exceeding one is an error. Dynamic `_KEY_n`/`_VAL_n` group names are not interpreted.",
+    simple: None,
 };
 
 /// Plans `rex`.

@@ -28,6 +28,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=3 | streamstats count as n | eval status=if(n=1, \"404\", \"200\") | search status=4*",
     }],
     compat: "Terms match whole segments of `_raw` case-insensitively (letters/digits delimit segments); the indexed-term optimisation of Splunk's first search is not modelled.",
+    simple: None,
 };
 
 /// Plans the base search: scans every event dataset, filters, orders newest first.

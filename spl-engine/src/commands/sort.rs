@@ -23,6 +23,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=3 | streamstats count as n | sort - n",
     }],
     compat: "",
+    simple: None,
 };
 
 #[derive(Clone, Copy)]

@@ -42,6 +42,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "XML input is not supported (no fields are extracted). Numbers reached by an explicit path print in their shortest form (`1.50` gives `1.5`); auto-extraction keeps the text as written.",
+    simple: None,
 };
 
 /// Auto-extraction reads this many characters of the input (limits.conf

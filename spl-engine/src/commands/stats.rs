@@ -41,6 +41,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`allnum=true` is rejected; BY rows sort numbers numerically before strings (Splunk leaves numeric order unspecified).",
+    simple: None,
 };
 
 /// What an aggregation reads.

@@ -36,6 +36,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`time_window`, `reset_before` and `reset_after` are not supported yet.",
+    simple: None,
 };
 
 /// `max_stream_window` (limits.conf).

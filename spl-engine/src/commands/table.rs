@@ -21,6 +21,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults | eval b=2, a=1 | table a b missing",
     }],
     compat: "",
+    simple: None,
 };
 
 /// Plans `table`.

@@ -43,6 +43,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`partial=false` and `fixedrange=false` are rejected; `agg=`, `sep=`, `format=`, `where` series filters and `minspan` with `span` are not supported. Series columns are in value order with NULL and OTHER last.",
+    simple: None,
 };
 
 /// Plans `timechart`.

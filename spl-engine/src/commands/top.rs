@@ -35,6 +35,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=5 | streamstats count as n | eval user=if(n<4, \"alice\", \"bob\") | top user",
     }],
     compat: "Ties are ordered by value.",
+    simple: None,
 };
 
 /// The `rare` command's metadata.
@@ -49,6 +50,7 @@ pub static RARE_SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=5 | streamstats count as n | eval user=if(n<4, \"alice\", \"bob\") | rare user limit=1",
     }],
     compat: "Ties are ordered by value.",
+    simple: None,
 };
 
 /// Plans `top` (`rare = false`) or `rare`.

@@ -45,6 +45,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=3 | streamstats count as n | eval _time=_time+n, user=\"u\", action=case(n=1, \"login\", n=2, \"read\", n=3, \"logout\") | transaction user startswith=(action=login) endswith=eval(action==\"logout\")",
     }],
     compat: "`maxopentxn`, `maxopenevents`, `unifyends`, `keeporphans`, `name` and rendering options other than `mvlist` are not supported.",
+    simple: None,
 };
 
 /// A `startswith`/`endswith` filter.

@@ -20,6 +20,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=3 | streamstats count as n | where n > 1",
     }],
     compat: "",
+    simple: None,
 };
 
 /// Plans `where`.

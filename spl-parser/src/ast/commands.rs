@@ -40,6 +40,7 @@ pub use crate::commands::replace::{Replace, ReplacePair};
 pub use crate::commands::return_::{Return, ReturnItem};
 pub use crate::commands::rex::Rex;
 pub use crate::commands::search::Search;
+pub use crate::commands::simple::{Args, Word};
 pub use crate::commands::sort::{Sort, SortKey};
 pub use crate::commands::spath::Spath;
 pub use crate::commands::stats::{Agg, AggArg, Stats};
@@ -150,6 +151,10 @@ pub enum Command {
     Map(Map),
     /// `replace "a" WITH "b" [, ...] [IN fields]`
     Replace(Replace),
+    /// A command whose arguments are only options and words (`accum`,
+    /// `delta`, `strcat`, `fromjson`, `xmlkv`, `reverse`, `addinfo`): the
+    /// stage's name says which; see `crate::commands::simple`.
+    Simple(Args),
     /// Any other command: name and raw arguments.
     Generic(Generic),
 }

@@ -35,6 +35,7 @@ pub(crate) mod replace;
 pub(crate) mod return_;
 pub(crate) mod rex;
 pub(crate) mod search;
+pub(crate) mod simple;
 pub(crate) mod sort;
 pub(crate) mod spath;
 pub(crate) mod stats;
@@ -133,6 +134,13 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
     spec!("collect", collect, Collect, "collect [<option>=<value>]..."),
     spec!("map", map, Map, "map (search=\"<search>\" | [<subsearch>]) [maxsearches=<int>]"),
     spec!("replace", replace, Replace, "replace <wc-string> WITH <wc-string>[, ...] [IN <field>...]"),
+    spec!("accum", simple, Simple, "accum <field> [AS <newfield>]", simple::ACCUM_OPTIONS),
+    spec!("addinfo", simple, Simple, "addinfo", simple::ADDINFO_OPTIONS),
+    spec!("delta", simple, Simple, "delta <field> [AS <newfield>] [p=<int>]", simple::DELTA_OPTIONS),
+    spec!("reverse", simple, Simple, "reverse", simple::REVERSE_OPTIONS),
+    spec!("strcat", simple, Simple, "strcat [allrequired=<bool>] <source-field>|\"<string>\"... <dest-field>", simple::STRCAT_OPTIONS),
+    spec!("fromjson", simple, Simple, "fromjson <field> [prefix=<string>]", simple::FROMJSON_OPTIONS),
+    spec!("xmlkv", simple, Simple, "xmlkv [<field>] [maxinputs=<int>]", simple::XMLKV_OPTIONS),
 ];
 
 /// Names of Splunk commands without a typed node here. They parse into
@@ -140,9 +148,7 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
 /// without a `|`, and feeds "did you mean" suggestions.
 const OTHER_COMMANDS: &[&str] = &[
     "abstract",
-    "accum",
     "addcoltotals",
-    "addinfo",
     "analyzefields",
     "anomalies",
     "anomalousvalue",
@@ -166,7 +172,6 @@ const OTHER_COMMANDS: &[&str] = &[
     "dbinspect",
     "dbxquery",
     "delete",
-    "delta",
     "diff",
     "discretize",
     "erex",
@@ -177,7 +182,6 @@ const OTHER_COMMANDS: &[&str] = &[
     "filldown",
     "findtypes",
     "folderize",
-    "fromjson",
     "gauge",
     "gentimes",
     "geom",
@@ -217,7 +221,6 @@ const OTHER_COMMANDS: &[&str] = &[
     "reltime",
     "require",
     "rest",
-    "reverse",
     "rtorder",
     "run",
     "savedsearch",
@@ -235,7 +238,6 @@ const OTHER_COMMANDS: &[&str] = &[
     "sitimechart",
     "sitop",
     "stash",
-    "strcat",
     "sumindex",
     "summaryindex",
     "tags",
@@ -253,7 +255,6 @@ const OTHER_COMMANDS: &[&str] = &[
     "untable",
     "walklex",
     "x11",
-    "xmlkv",
     "xmlunescape",
     "xpath",
     "xyseries",
@@ -356,6 +357,7 @@ impl Command {
             Command::Addtotals(c) => &c.options,
             Command::Collect(c) => &c.options,
             Command::Map(c) => &c.options,
+            Command::Simple(c) => &c.options,
             Command::Search(_)
             | Command::Where(_)
             | Command::Eval(_)
@@ -421,6 +423,7 @@ impl fmt::Display for Command {
             Command::Collect(c) => c.fmt(f),
             Command::Map(c) => c.fmt(f),
             Command::Replace(c) => c.fmt(f),
+            Command::Simple(c) => c.fmt(f),
             Command::Generic(c) => c.fmt(f),
         }
     }

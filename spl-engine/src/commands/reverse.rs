@@ -1,0 +1,66 @@
+//! `reverse`: the results in the opposite order.
+
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::operator::Operator;
+use crate::spec::{CommandKind, CommandSpec, Example};
+use arrow_array::{RecordBatch, UInt32Array};
+use spl_parser::ast::{Args, Stage};
+use spl_parser::options::OptReader;
+
+/// The `reverse` command's metadata.
+pub static SPEC: CommandSpec = CommandSpec {
+    name: "reverse",
+    aliases: &[],
+    kind: CommandKind::Transforming,
+    synopsis: "reverse",
+    description: "Reverses the order of the results.",
+    examples: &[Example {
+        title: "last result first",
+        spl: "| makeresults count=3 | streamstats count as n | reverse",
+    }],
+    compat: "",
+    simple: Some(plan),
+};
+
+/// Plans `reverse`, which takes no arguments.
+pub fn plan(
+    a: &Args,
+    _o: &OptReader,
+    _stage: &Stage,
+    _ctx: &ExecContext,
+) -> Result<Box<dyn Operator>> {
+    if let Some(w) = a.words.first() {
+        return Err(EngineError::invalid(
+            format!("expected no arguments, found `{}`", w.text.node),
+            w.text.span,
+            "reverse takes no arguments",
+        ));
+    }
+    Ok(Box::new(ReverseOp::default()))
+}
+
+/// Buffers every batch (Splunk's `reverse` is not streaming either), then
+/// emits them last first, each with its rows reversed; batches keep their
+/// own schemas.
+#[derive(Default)]
+struct ReverseOp {
+    buffered: Vec<RecordBatch>,
+}
+
+impl Operator for ReverseOp {
+    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.buffered.push(batch);
+        Ok(vec![])
+    }
+
+    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let mut out = Vec::with_capacity(self.buffered.len());
+        for b in std::mem::take(&mut self.buffered).into_iter().rev() {
+            let n = b.num_rows() as u32;
+            let idx = UInt32Array::from_iter_values((0..n).rev());
+            out.push(arrow_select::take::take_record_batch(&b, &idx)?);
+        }
+        Ok(out)
+    }
+}
