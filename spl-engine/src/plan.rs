@@ -201,7 +201,7 @@ impl PlannedSearch {
 pub fn search_range(pipeline: &Pipeline, ctx: &ExecContext) -> Result<TimeRange> {
     let own = match pipeline.stages.first().map(|s| &s.command) {
         Some(Command::Search(s)) => time_bounds(s.expr.as_ref(), ctx)?.own_range(ctx.now),
-        Some(Command::Mstats(m)) => time_bounds(m.where_.as_ref(), ctx)?.own_range(ctx.now),
+        Some(Command::Mstats(m)) => commands::mstats::written_bounds(m, ctx)?.own_range(ctx.now),
         _ => None,
     };
     Ok(TimeRange::for_search(own, ctx.picker))

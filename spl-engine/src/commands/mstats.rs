@@ -14,6 +14,7 @@
 use crate::aggregate::names::{check_wildcard_alias, Glob};
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::aggregate::{AggContext, AggFunc};
+use crate::commands::search::TimeBounds;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
@@ -79,6 +80,34 @@ impl OutputSpec {
             _ => format!("{}({metric})", self.func_text),
         })
     }
+}
+
+/// The time bounds an `mstats` writes: in its WHERE clause, or as
+/// `earliest=`/`latest=` arguments outside it (Splunk's grammar accepts both;
+/// an argument wins over the same bound in WHERE).
+pub fn written_bounds(cmd: &ast::Mstats, ctx: &ExecContext) -> Result<TimeBounds> {
+    let mut b = crate::commands::search::time_bounds(cmd.where_.as_ref(), ctx)?;
+    for o in &cmd.options {
+        let key = o.key.node.to_ascii_lowercase();
+        if key != "earliest" && key != "latest" {
+            continue;
+        }
+        let t = crate::time::resolve_time_modifier(&o.value.node, ctx.now, &ctx.tz).map_err(
+            |e| match e {
+                EngineError::InvalidTime { text, .. } => EngineError::InvalidTime {
+                    text,
+                    span: Some(o.value.span),
+                },
+                other => other,
+            },
+        )?;
+        if key == "earliest" {
+            b.earliest = Some(t);
+        } else {
+            b.latest = Some(t);
+        }
+    }
+    Ok(b)
 }
 
 /// Plans `mstats`.
@@ -178,8 +207,11 @@ pub fn plan_mstats(
         });
     }
     let where_plan = WherePlan::bind(cmd.where_.as_ref(), ctx)?;
+    // read here so they count as implemented; `written_bounds` applies them
+    o.get("earliest");
+    o.get("latest");
     // WHERE's own bounds replace the picker's, by the base search's rule (6.5).
-    let range = TimeRange::for_search(where_plan.bounds.own_range(ctx.now), ctx.picker);
+    let range = TimeRange::for_search(written_bounds(cmd, ctx)?.own_range(ctx.now), ctx.picker);
     Ok(Box::new(MstatsOp {
         shape: Shape {
             dims: cmd.by.iter().map(|b| b.node.clone()).collect(),

@@ -95,6 +95,18 @@ pub(crate) static OPTIONS: &[OptSpec] = &[
         None,
         "sample one bucket every this long (after span)",
     ),
+    opt(
+        "earliest",
+        K::Time,
+        None,
+        "start of the time range (as in WHERE)",
+    ),
+    opt(
+        "latest",
+        K::Time,
+        None,
+        "end of the time range (as in WHERE)",
+    ),
 ];
 
 /// `mstats [opts] aggs... [WHERE search-expr] [BY dims] [span=..]`.

@@ -9,7 +9,7 @@
 //!   it has such a column (metric points often carry `host`), else from the
 //!   dataset's metadata.
 
-use crate::commands::search::{SearchFilter, SearchMode, TimeBounds};
+use crate::commands::search::{SearchFilter, SearchMode};
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::source::SourceMeta;
@@ -22,8 +22,6 @@ const META_FIELDS: [&str; 4] = ["index", "source", "sourcetype", "host"];
 
 /// A bound WHERE clause.
 pub(crate) struct WherePlan {
-    /// `earliest=`/`latest=` written in the clause.
-    pub(crate) bounds: TimeBounds,
     index_part: Option<SearchFilter>,
     rest: Option<SearchFilter>,
     /// Fields `rest` reads.
@@ -34,14 +32,14 @@ impl WherePlan {
     pub(crate) fn bind(expr: Option<&SearchExpr>, ctx: &ExecContext) -> Result<WherePlan> {
         let Some(e) = expr else {
             return Ok(WherePlan {
-                bounds: TimeBounds::default(),
                 index_part: None,
                 rest: None,
                 fields: Vec::new(),
             });
         };
-        // binding the whole clause validates it and resolves the bounds
-        let (_, bounds) = SearchFilter::bind(Some(e), SearchMode::Metrics, ctx)?;
+        // binding the whole clause validates it (its bounds are applied by
+        // the operator's window: `mstats::written_bounds`)
+        SearchFilter::bind(Some(e), SearchMode::Metrics, ctx)?;
         let mut conjuncts = Vec::new();
         flatten_and(e, &mut conjuncts);
         let mut index_terms = Vec::new();
@@ -63,7 +61,6 @@ impl WherePlan {
             .iter()
             .for_each(|t| collect_fields(t, &mut fields));
         Ok(WherePlan {
-            bounds,
             index_part: bind_and(index_terms, e, ctx)?,
             rest: bind_and(rest_terms, e, ctx)?,
             fields,
