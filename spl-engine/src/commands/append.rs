@@ -23,7 +23,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         title: "two generated rows",
         spl: "| makeresults | eval a=1 | append [ | makeresults | eval a=2 ]",
     }],
-    compat: "The subsearch is limited to 50,000 results.",
+    compat: "The subsearch keeps at most `maxout` results (50,000 by default); `maxtime` and `timeout` have no effect offline; `extendtimerange=true` is not supported.",
     simple: None,
 };
 

@@ -30,7 +30,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         title: "left join on a key",
         spl: "| makeresults | eval key=\"a\" | join type=left key [ | makeresults | eval key=\"a\", v=1 ]",
     }],
-    compat: "`usetime`/`earlier` and the `left=L right=R where` form are not supported yet; the subsearch is limited to 50,000 rows as in Splunk.",
+    compat: "`usetime=true`, `return_multivalue=true` and the `left=L right=R where` form are not supported yet; the subsearch is limited to 50,000 rows as in Splunk.",
     simple: None,
 };
 

@@ -30,7 +30,7 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "index=main | lookup net_zones net AS src_ip OUTPUT zone | table src_ip zone",
         },
     ],
-    compat: "Lookups are CSV files (KV-store collections map to `<name>.csv`); time-based lookups are not supported.",
+    compat: "Lookups are CSV files (KV-store collections map to `<name>.csv`); time-based lookups (`event_time_field`) are not supported; `local` and `update` have no effect offline.",
     simple: None,
 };
 

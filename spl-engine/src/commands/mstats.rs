@@ -48,7 +48,7 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "| mstats avg(cpu.*) as cpu.* where index=metrics by host span=1m",
         },
     ],
-    compat: "`prestats`, `append`, `chart` and `every` are not supported; the same aggregation listed under two names produces both columns.",
+    compat: "`prestats`, `append`, `chart`, `chart.*` and `every` are rejected (`spl::run::unsupported_option`); `backfill`, `update_period` and `chunk_size` have no effect offline; `earliest=`/`latest=` are also accepted outside WHERE; the same aggregation listed under two names produces both columns.",
     simple: None,
 };
 

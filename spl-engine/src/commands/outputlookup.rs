@@ -22,7 +22,7 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "index=main | stats count by host | outputlookup host_counts.csv",
         },
     ],
-    compat: "Options other than `append` (`create_empty`, `override_if_empty`, `key_field`...) are ignored.",
+    compat: "Options other than `append` (`create_empty`, `override_if_empty`, `max`, `key_field`, `allow_updates`, `createinapp`, `create_context`, `output_format`) are rejected (`spl::run::unsupported_option`).",
     simple: None,
 };
 
