@@ -1,5 +1,6 @@
 //! One file per SPL command: its spec and its operator.
 
+pub mod accum;
 pub mod addinfo;
 pub mod addtotals;
 pub mod append;
@@ -62,6 +63,7 @@ pub fn simple_planner(name: &str) -> Option<SimplePlanFn> {
 
 /// Every command the engine runs, for help, docs and the registry test.
 pub static COMMANDS: &[&CommandSpec] = &[
+    &accum::SPEC,
     &addinfo::SPEC,
     &addtotals::SPEC,
     &append::SPEC,
