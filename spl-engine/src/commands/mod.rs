@@ -10,6 +10,7 @@ pub mod bin;
 pub mod chart;
 pub mod convert;
 pub mod dedup;
+pub mod delta;
 pub mod eval;
 pub mod eventstats;
 pub mod fields;
@@ -72,6 +73,7 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &chart::SPEC,
     &convert::SPEC,
     &dedup::SPEC,
+    &delta::SPEC,
     &eval::SPEC,
     &eventstats::SPEC,
     &fields::SPEC,
