@@ -42,6 +42,7 @@ pub mod search_base;
 pub mod sort;
 pub mod spath;
 pub mod stats;
+pub mod strcat;
 pub mod streamstats;
 pub mod subsearch_format;
 pub mod table;
@@ -105,6 +106,7 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &sort::SPEC,
     &spath::SPEC,
     &stats::SPEC,
+    &strcat::SPEC,
     &streamstats::SPEC,
     &table::SPEC,
     &timechart::SPEC,
