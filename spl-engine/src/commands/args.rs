@@ -12,6 +12,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef, Float64Array, ListArray, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
+use indexmap::IndexMap;
 use spl_parser::ast::{Args, Stage, Word};
 use std::sync::Arc;
 
@@ -357,6 +358,76 @@ pub(crate) fn write_numbers(
         .map(|r| r.map(|x| vec![format_number(x.v, shown(x.dec))]))
         .collect();
     super::rex::merge_into(batch, name, texts)
+}
+
+/// Values extracted per row into fields named as they come (`fromjson`,
+/// `xmlkv`): fields in order of first appearance, values in order.
+pub(crate) struct Extracted {
+    rows: usize,
+    fields: IndexMap<String, Vec<Option<Vec<String>>>>,
+}
+
+impl Extracted {
+    /// Nothing extracted yet from a batch of `rows` rows.
+    pub(crate) fn new(rows: usize) -> Self {
+        Extracted {
+            rows,
+            fields: IndexMap::new(),
+        }
+    }
+
+    /// The values of field `name` on `row`, created empty.
+    fn slot(&mut self, row: usize, name: &str) -> Option<&mut Vec<String>> {
+        let rows = self.rows;
+        if !self.fields.contains_key(name) {
+            self.fields.insert(name.to_string(), vec![None; rows]);
+        }
+        self.fields
+            .get_mut(name)?
+            .get_mut(row)
+            .map(|s| s.get_or_insert_with(Vec::new))
+    }
+
+    /// Marks field `name` as extracted on `row`, so it is written even when
+    /// no value follows (then the result has no value of the field).
+    pub(crate) fn touch(&mut self, row: usize, name: &str) {
+        self.slot(row, name);
+    }
+
+    /// Adds `value` to field `name` on `row`.
+    pub(crate) fn push(&mut self, row: usize, name: &str, value: String) {
+        if let Some(s) = self.slot(row, name) {
+            s.push(value);
+        }
+    }
+
+    /// Writes the fields into `batch`: a row where a field was extracted
+    /// has the values extracted (several make a multivalue field, none
+    /// leaves the field absent), replacing what it had; the other rows keep
+    /// theirs.
+    pub(crate) fn write(self, batch: RecordBatch) -> Result<RecordBatch> {
+        let mut batch = batch;
+        for (name, mut rows) in self.fields {
+            if batch.column_by_name(&name).is_some() && rows.iter().any(Option::is_none) {
+                let old = Texts::of(&batch, &name)?;
+                for (row, slot) in rows.iter_mut().enumerate() {
+                    if slot.is_none() {
+                        let v = old.get(row).to_vec();
+                        if !v.is_empty() {
+                            *slot = Some(v.into_iter().map(str::to_string).collect());
+                        }
+                    }
+                }
+            }
+            for slot in &mut rows {
+                if slot.as_ref().is_some_and(Vec::is_empty) {
+                    *slot = None;
+                }
+            }
+            batch = with_column(&batch, &name, build_texts(&rows), None)?;
+        }
+        Ok(batch)
+    }
 }
 
 #[cfg(test)]

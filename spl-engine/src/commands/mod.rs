@@ -17,6 +17,7 @@ pub mod fields;
 pub mod fillnull;
 pub mod foreach;
 pub mod format;
+pub mod fromjson;
 pub(crate) mod groupby;
 pub mod head;
 pub mod inputlookup;
@@ -81,6 +82,7 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &fillnull::SPEC,
     &foreach::SPEC,
     &format::SPEC,
+    &fromjson::SPEC,
     &head::SPEC,
     &head::TAIL_SPEC,
     &inputlookup::SPEC,
