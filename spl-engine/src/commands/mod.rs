@@ -51,6 +51,7 @@ pub mod timechart;
 pub mod top;
 pub mod transaction;
 pub mod where_;
+pub mod xmlkv;
 
 use crate::spec::{CommandSpec, SimplePlanFn};
 
@@ -115,4 +116,5 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &top::SPEC,
     &transaction::SPEC,
     &where_::SPEC,
+    &xmlkv::SPEC,
 ];
