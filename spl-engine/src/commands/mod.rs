@@ -1,5 +1,6 @@
 //! One file per SPL command: its spec and its operator.
 
+pub mod accum;
 pub mod addinfo;
 pub mod addtotals;
 pub mod append;
@@ -9,12 +10,14 @@ pub mod bin;
 pub mod chart;
 pub mod convert;
 pub mod dedup;
+pub mod delta;
 pub mod eval;
 pub mod eventstats;
 pub mod fields;
 pub mod fillnull;
 pub mod foreach;
 pub mod format;
+pub mod fromjson;
 pub(crate) mod groupby;
 pub mod head;
 pub mod inputlookup;
@@ -40,6 +43,7 @@ pub mod search_base;
 pub mod sort;
 pub mod spath;
 pub mod stats;
+pub mod strcat;
 pub mod streamstats;
 pub mod subsearch_format;
 pub mod table;
@@ -47,6 +51,7 @@ pub mod timechart;
 pub mod top;
 pub mod transaction;
 pub mod where_;
+pub mod xmlkv;
 
 use crate::spec::{CommandSpec, SimplePlanFn};
 
@@ -62,6 +67,7 @@ pub fn simple_planner(name: &str) -> Option<SimplePlanFn> {
 
 /// Every command the engine runs, for help, docs and the registry test.
 pub static COMMANDS: &[&CommandSpec] = &[
+    &accum::SPEC,
     &addinfo::SPEC,
     &addtotals::SPEC,
     &append::SPEC,
@@ -70,12 +76,14 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &chart::SPEC,
     &convert::SPEC,
     &dedup::SPEC,
+    &delta::SPEC,
     &eval::SPEC,
     &eventstats::SPEC,
     &fields::SPEC,
     &fillnull::SPEC,
     &foreach::SPEC,
     &format::SPEC,
+    &fromjson::SPEC,
     &head::SPEC,
     &head::TAIL_SPEC,
     &inputlookup::SPEC,
@@ -101,10 +109,12 @@ pub static COMMANDS: &[&CommandSpec] = &[
     &sort::SPEC,
     &spath::SPEC,
     &stats::SPEC,
+    &strcat::SPEC,
     &streamstats::SPEC,
     &table::SPEC,
     &timechart::SPEC,
     &top::SPEC,
     &transaction::SPEC,
     &where_::SPEC,
+    &xmlkv::SPEC,
 ];

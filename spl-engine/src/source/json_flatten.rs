@@ -7,6 +7,8 @@
 //! exact text they were written with (`1.50` stays `1.50`), which `serde_json::Value`
 //! cannot do without the `arbitrary_precision` feature; that is why this is hand
 //! written. JSON `null` yields the text `null` (see docs/compat-notes/ingest.md).
+//! [`top_level_members`] reads only an object's top level, by the same rules
+//! (`fromjson`).
 
 use std::borrow::Cow;
 
@@ -417,6 +419,76 @@ impl<'a> Flattener<'a> {
     }
 }
 
+/// One top-level member of a JSON object: its key and values
+/// ([`top_level_members`]).
+pub(crate) type Member<'a> = (Cow<'a, str>, Vec<Cow<'a, str>>);
+
+/// The top-level members of a text that must hold exactly one JSON object
+/// (whitespace around it allowed), in document order: each key with its
+/// values. A string gives its unescaped text, a number the text it was
+/// written with, `true`/`false`/`null` their words, a nested object the
+/// text it was written with, and an array one value per element (nested
+/// objects and arrays as written), so `[]` gives no value (`fromjson`).
+pub(crate) fn top_level_members(text: &str) -> Result<Vec<Member<'_>>, JsonSyntaxError> {
+    let mut p = Flattener::new(text);
+    let members = p.object_members()?;
+    if p.skip_ws().is_some() {
+        return Err(p.unexpected("end of the JSON object"));
+    }
+    let mut out = Vec::with_capacity(members.len());
+    for (key, start, end) in members {
+        let mut values = Vec::new();
+        let mut v = Flattener::at(text, start);
+        if v.skip_ws() == Some(b'[') {
+            v.pos += 1;
+            if v.skip_ws() == Some(b']') {
+                v.pos += 1;
+            } else {
+                loop {
+                    v.skip_ws();
+                    values.push(v.scalar_or_text()?);
+                    match v.skip_ws() {
+                        Some(b',') => v.pos += 1,
+                        _ => break,
+                    }
+                }
+            }
+        } else {
+            values.push(v.scalar_or_text()?);
+        }
+        debug_assert!(v.pos <= end);
+        out.push((key, values));
+    }
+    Ok(out)
+}
+
+impl<'a> Flattener<'a> {
+    /// The value at the current position: a scalar's text (strings
+    /// unescaped, numbers as written), or an object's or array's text as
+    /// written.
+    fn scalar_or_text(&mut self) -> Result<Cow<'a, str>, JsonSyntaxError> {
+        let start = self.pos;
+        let ignore = &mut |_: &str, _: Cow<'a, str>| {};
+        match self.bytes.get(self.pos) {
+            Some(b'{' | b'[') => {
+                self.path.clear();
+                self.value(ignore)?;
+                Ok(Cow::Borrowed(
+                    self.text.get(start..self.pos).unwrap_or_default(),
+                ))
+            }
+            Some(b'"') => self.string(),
+            Some(b'-' | b'0'..=b'9') => self.number().map(Cow::Borrowed),
+            Some(b't') => self.literal("true", ignore).map(|()| Cow::Borrowed("true")),
+            Some(b'f') => self
+                .literal("false", ignore)
+                .map(|()| Cow::Borrowed("false")),
+            Some(b'n') => self.literal("null", ignore).map(|()| Cow::Borrowed("null")),
+            _ => Err(self.unexpected("a JSON value")),
+        }
+    }
+}
+
 /// Flattens a whole text that must hold exactly one JSON object.
 pub(crate) fn flatten_document<'a, F>(text: &'a str, emit: &mut F) -> Result<(), JsonSyntaxError>
 where
@@ -470,6 +542,35 @@ mod tests {
                 ("nest{}{}", "3"),
             ])
         );
+    }
+
+    #[test]
+    fn top_level_members_keep_nested_text() {
+        let got = top_level_members(
+            r#" {"name":"Al\"bert","age":63.50,"ok":true,"n":null,
+                "tags":["a", 2, {"x": [1]}, [3,4]],"e":[],"o":{"k": "v"}} "#,
+        )
+        .unwrap();
+        let got: Vec<(String, Vec<String>)> = got
+            .into_iter()
+            .map(|(k, v)| (k.into_owned(), v.into_iter().map(Cow::into_owned).collect()))
+            .collect();
+        let want: Vec<(String, Vec<String>)> = [
+            ("name", vec![r#"Al"bert"#]),
+            ("age", vec!["63.50"]),
+            ("ok", vec!["true"]),
+            ("n", vec!["null"]),
+            ("tags", vec!["a", "2", r#"{"x": [1]}"#, "[3,4]"]),
+            ("e", vec![]),
+            ("o", vec![r#"{"k": "v"}"#]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_iter().map(str::to_string).collect()))
+        .collect();
+        assert_eq!(got, want);
+        for bad in ["[1]", "\"x\"", "{\"a\":1} x", "{\"a\":[1,}", ""] {
+            assert!(top_level_members(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub(crate) static DELTA_OPTIONS: &[OptSpec] = &[opt(
     "p",
     K::Count,
     Some("1"),
-    "compare with the value this many results back",
+    "compare with the value this many results back (at least 1)",
 )];
 /// The options of `strcat`.
 pub(crate) static STRCAT_OPTIONS: &[OptSpec] = &[opt(
