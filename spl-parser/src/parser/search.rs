@@ -45,7 +45,9 @@ fn stops(j: &str, stop: Stop) -> bool {
     }
     if !stop.options.is_empty() && is_option_start(j) {
         let key = &j[..option_key_len(j)];
-        return crate::options::find_spec(stop.options, key).is_some();
+        // Time bounds are search terms too: they stay in the clause.
+        return crate::options::find_spec(stop.options, key)
+            .is_some_and(|o| o.kind != crate::options::OptKind::Time);
     }
     false
 }
