@@ -148,8 +148,8 @@ impl Grid {
     /// The oldest of the last [`MAX_POINTS`] buckets from `first` to `last`.
     fn oldest_kept(&mut self, first: f64, last: f64) -> f64 {
         if let TimeSpan::Micros(us) = self.span {
-            let back = last - (MAX_POINTS as f64 - 1.0) * us as f64 / 1e6;
-            return back.max(first);
+            let back = key(last).saturating_sub((MAX_POINTS as i64 - 1).saturating_mul(us));
+            return start_of(back.max(key(first)));
         }
         let mut b = last;
         for _ in 1..MAX_POINTS {
@@ -170,7 +170,7 @@ impl Grid {
         }
         let b = self.bucketer.bucket(t)?;
         match self.keep_from {
-            Some(k) if b < k => None,
+            Some(k) if key(b) < key(k) => None,
             _ => Some(b),
         }
     }
@@ -190,9 +190,14 @@ impl Grid {
         };
         let mut b = self.oldest_kept(first, last);
         let mut out = Vec::with_capacity(MAX_POINTS);
-        while b <= last && out.len() < MAX_POINTS {
+        while key(b) <= key(last) && out.len() < MAX_POINTS {
             out.push(b);
-            match self.bucketer.next(b) {
+            let next = match self.span {
+                // integer steps: no drift for sub-second spans
+                TimeSpan::Micros(us) => Some(start_of(key(b).saturating_add(us))),
+                _ => self.bucketer.next(b),
+            };
+            match next {
                 Some(n) => b = n,
                 None => break,
             }
@@ -256,7 +261,7 @@ impl<S: State> SparkGrouped<S> {
             return;
         };
         let keep = self.grid.oldest_kept(f, l);
-        if self.grid.keep_from.is_none_or(|k| keep > k) {
+        if self.grid.keep_from.is_none_or(|k| key(keep) > key(k)) {
             self.grid.keep_from = Some(keep);
             let k = key(keep);
             for m in &mut self.groups {
@@ -482,6 +487,23 @@ mod tests {
         assert_eq!(v.len(), 61);
         assert_eq!(v[..2], ["1", "1"]);
         assert_eq!(v[60], "1");
+    }
+
+    /// Sub-second spans step in whole microseconds (no float drift).
+    #[test]
+    fn sub_second_buckets_do_not_drift() {
+        let w = TimeRange {
+            earliest: Some(1_714_564_800.0),
+            latest: Some(1_714_564_810.0),
+        };
+        let p = plan(AggFunc::Count, Some("100ms"), w);
+        let mut acc = new_spark_acc(&p);
+        feed(&mut acc, &[1_714_564_809.95, 1_714_564_800.3], &[0, 0], 1);
+        let v = values(&acc.results(1)[0]);
+        assert_eq!(v.len(), 100);
+        assert_eq!(v[3], "1");
+        assert_eq!(v[99], "1");
+        assert_eq!(v.iter().filter(|x| *x == "1").count(), 2);
     }
 
     #[test]
