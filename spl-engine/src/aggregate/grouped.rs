@@ -392,6 +392,9 @@ macro_rules! dispatch {
             AggFunc::EarliestTime => $make(TimeState::new(TimeKind::EarliestTime)),
             AggFunc::LatestTime => $make(TimeState::new(TimeKind::LatestTime)),
             AggFunc::Rate => $make(RateState::default()),
+            // never reached: a sparkline is bound with its own accumulator
+            // (`sparkline::new_spark_acc`), and only in stats and chart
+            AggFunc::Sparkline => $make(CountState::default()),
             f @ (AggFunc::Sum
             | AggFunc::Avg
             | AggFunc::Var

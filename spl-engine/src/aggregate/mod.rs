@@ -12,6 +12,7 @@ pub(crate) mod grouped;
 pub(crate) mod hash;
 pub(crate) mod keytable;
 pub(crate) mod names;
+pub(crate) mod sparkline;
 pub(crate) mod state;
 pub(crate) mod timespan;
 pub(crate) mod value;
@@ -80,6 +81,10 @@ pub enum AggFunc {
     LatestTime,
     /// `rate`: (latest - earliest value) / (latest_time - earliest_time).
     Rate,
+    /// `sparkline(...)`: an aggregation per time bucket, as a multivalue
+    /// field (`stats` and `chart` only; bound by the command with its
+    /// [`sparkline::SparkPlan`]).
+    Sparkline,
 }
 
 /// Which commands may use a function.
@@ -130,6 +135,9 @@ impl AggFunc {
     /// give [`EngineError::UnknownFunction`] with a "did you mean" hint.
     pub fn resolve(name: &str, span: Span, context: AggContext) -> Result<AggFunc> {
         let lower = name.to_ascii_lowercase();
+        if lower == "sparkline" {
+            return Err(sparkline_elsewhere(name, span));
+        }
         let func = match lower.as_str() {
             "count" | "c" => Some(AggFunc::Count),
             "dc" | "distinct_count" | "estdc" => Some(AggFunc::DistinctCount),
@@ -187,6 +195,7 @@ impl AggFunc {
                 | AggFunc::List
                 | AggFunc::First
                 | AggFunc::Last
+                | AggFunc::Sparkline
         )
     }
 
@@ -199,7 +208,19 @@ impl AggFunc {
                 | AggFunc::EarliestTime
                 | AggFunc::LatestTime
                 | AggFunc::Rate
+                | AggFunc::Sparkline
         )
+    }
+}
+
+/// `sparkline` where Splunk does not allow it (only `stats` and `chart` take
+/// a sparkline-agg-term).
+pub(crate) fn sparkline_elsewhere(name: &str, span: Span) -> EngineError {
+    EngineError::InvalidArgument {
+        message: format!("expected a statistical function, found `{name}`"),
+        span,
+        label: "sparkline is not available here".into(),
+        help: Some("sparkline(...) is available in `stats` and `chart` only".into()),
     }
 }
 

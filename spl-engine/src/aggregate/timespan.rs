@@ -108,6 +108,28 @@ impl Bucketer {
         }
     }
 
+    /// The start of the bucket after the one starting at `start`.
+    pub(crate) fn next(&mut self, start: f64) -> Option<f64> {
+        let next = match self.span {
+            TimeSpan::Micros(us) => Some(start + us as f64 / 1e6),
+            // a day is 23 to 25 hours; 3 extra hours always land in the next one
+            TimeSpan::Days(n) => self.bucket(start + n as f64 * 86_400.0 + 3.0 * 3_600.0),
+            // months are 28 to 31 days: 31 days per month lands early in the
+            // month after the span (the overshoot stays under a month)
+            TimeSpan::Months(n) => self.bucket(start + n as f64 * 31.0 * 86_400.0 + 3.0 * 3_600.0),
+        }?;
+        (next > start).then_some(next)
+    }
+
+    /// The start of the bucket before the one starting at `start`.
+    pub(crate) fn prev(&mut self, start: f64) -> Option<f64> {
+        let prev = match self.span {
+            TimeSpan::Micros(us) => Some(start - us as f64 / 1e6),
+            _ => self.bucket(start - 1.0),
+        }?;
+        (prev < start).then_some(prev)
+    }
+
     fn calendar_bucket(&self, t: f64) -> Option<(f64, f64)> {
         let ts = Timestamp::from_second(t.floor() as i64).ok()?;
         let date = ts.to_zoned_datetime(self.tz.clone()).date();
@@ -204,5 +226,20 @@ mod tests {
         assert_eq!(m.bucket(1_700_000_000.0), Some(1_698_796_800.0));
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
         assert_eq!(days_from_civil(1970, 1, 1), 0);
+    }
+
+    #[test]
+    fn next_and_previous_buckets() {
+        let mut b = Bucketer::new(p("5m").unwrap(), TimeZone::UTC);
+        assert_eq!(b.next(300.0), Some(600.0));
+        assert_eq!(b.prev(300.0), Some(0.0));
+        let mut m = Bucketer::new(p("1mon").unwrap(), TimeZone::UTC);
+        // 2024-01-01 -> 2024-02-01 -> 2024-03-01, and back
+        assert_eq!(m.next(1_704_067_200.0), Some(1_706_745_600.0));
+        assert_eq!(m.next(1_706_745_600.0), Some(1_709_251_200.0));
+        assert_eq!(m.prev(1_709_251_200.0), Some(1_706_745_600.0));
+        let mut d = Bucketer::new(p("1d").unwrap(), TimeZone::UTC);
+        assert_eq!(d.next(0.0), Some(86_400.0));
+        assert_eq!(d.prev(86_400.0), Some(0.0));
     }
 }

@@ -42,7 +42,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         title: "count by two fields",
         spl: "| makeresults count=4 | streamstats count as n | eval host=if(n<3, \"a\", \"b\"), status=if(n%2=0, \"ok\", \"fail\") | chart count over host by status",
     }],
-    compat: "`span`/`bins` on the OVER field, `agg=` series ranking and `format`/`sep` are not supported. Series columns are in value order with NULL and OTHER last.",
+    compat: "`span`/`bins` on the OVER field, `agg=` series ranking and `format`/`sep` are not supported. Series columns are in value order with NULL and OTHER last. `sparkline(...)` works as in `stats`, without a column split.",
     simple: None,
 };
 
@@ -98,6 +98,26 @@ impl Pivot {
             by,
         };
         let spec = StatsSpec::bind(&stats, o, stage, ctx)?;
+        if let Some(split) = split {
+            // a sparkline is one cell per row: there is no series to split it by
+            if let Some(a) = aggs
+                .iter()
+                .find(|a| a.func.node.eq_ignore_ascii_case("sparkline"))
+            {
+                return Err(EngineError::InvalidArgument {
+                    message: format!(
+                        "expected no column split with a sparkline, found `{}`",
+                        split.node
+                    ),
+                    span: a.span,
+                    label: "sparkline with a column split".into(),
+                    help: Some(format!(
+                        "write `chart sparkline ... over <row-field>` without `by {}`, or use stats",
+                        split.node
+                    )),
+                });
+            }
+        }
         let limit = match o.get("limit") {
             None => 10,
             Some(o) => {

@@ -162,6 +162,12 @@ pub fn plan_mstats(
                     "needs a metric",
                 ))
             }
+            Some(AggArg::Sparkline(_)) => {
+                return Err(crate::aggregate::sparkline_elsewhere(
+                    &agg.func.node,
+                    agg.func.span,
+                ))
+            }
             Some(AggArg::Eval(_)) => {
                 return Err(EngineError::invalid(
                     "expected a metric name, found eval(...)",

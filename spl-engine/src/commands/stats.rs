@@ -9,6 +9,8 @@
 use super::groupby::{time_column, GroupTable};
 use crate::aggregate::grouped::{new_group_acc, GroupAcc, Input, InputColumn, RowGroups};
 use crate::aggregate::names::{arg_text, check_wildcard_alias, eval_needs_alias, Glob};
+use crate::aggregate::sparkline::{new_spark_acc, SparkPlan, SPARK_FUNCS};
+use crate::aggregate::timespan::TimeSpan;
 use crate::aggregate::{AggContext, AggFunc};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -28,7 +30,7 @@ pub static SPEC: CommandSpec = CommandSpec {
     name: "stats",
     aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "stats <func>(<field>|eval(<expr>)) [AS <name>]... [BY <field-list>] [dedup_splitvals=<bool>]",
+    synopsis: "stats (<func>(<field>|eval(<expr>)) | sparkline[(<func>[(<field>)][, <span>])]) [AS <name>]... [BY <field-list>] [dedup_splitvals=<bool>]",
     description: "Aggregates all results into one row per combination of BY values (sorted by them); without BY, exactly one row.",
     examples: &[
         Example {
@@ -39,8 +41,12 @@ pub static SPEC: CommandSpec = CommandSpec {
             title: "several aggregations",
             spl: "| makeresults count=4 | streamstats count as n | stats sum(n) avg(n) values(n) as ns",
         },
+        Example {
+            title: "a sparkline: results per minute",
+            spl: "| makeresults count=3 | streamstats count as n | eval _time=_time - n*60 | stats sparkline(count, 1m) as trend count",
+        },
     ],
-    compat: "`allnum=true` is rejected; BY rows sort numbers numerically before strings (Splunk leaves numeric order unspecified).",
+    compat: "`allnum=true` is rejected; BY rows sort numbers numerically before strings (Splunk leaves numeric order unspecified). A sparkline spans the search's window, or the data's range when the window is unbounded; without a span it takes the first of 1s, 5s, 10s, 30s, 1m, 5m, 10m, 30m, 1h, 1d, 1mon, 1y giving at most 100 buckets; at most 100 values (the most recent); an empty bucket is `0` for count, dc, sum and sumsq and empty for the others.",
     simple: None,
 };
 
@@ -68,6 +74,8 @@ pub(crate) struct BoundAgg {
     pub(crate) func_text: String,
     /// `AS` pattern of a wildcard aggregation.
     pub(crate) alias_glob: Option<Glob>,
+    /// The bound `sparkline(...)` (with `func` = [`AggFunc::Sparkline`]).
+    pub(crate) spark: Option<SparkPlan>,
 }
 
 impl BoundAgg {
@@ -77,10 +85,19 @@ impl BoundAgg {
             return None;
         };
         let caps = g.captures(field)?;
-        Some(match &self.alias_glob {
-            Some(a) => a.substitute(&caps),
-            None => format!("{}({field})", self.func_text),
+        Some(match (&self.alias_glob, &self.spark) {
+            (Some(a), _) => a.substitute(&caps),
+            (None, Some(p)) => format!("sparkline({})", sparkline_text(p, Some(field))),
+            (None, None) => format!("{}({field})", self.func_text),
         })
+    }
+
+    /// A fresh accumulator for this aggregation.
+    pub(crate) fn new_acc(&self) -> Box<dyn GroupAcc> {
+        match &self.spark {
+            Some(p) => new_spark_acc(p),
+            None => new_group_acc(self.func),
+        }
     }
 }
 
@@ -111,8 +128,9 @@ impl StatsSpec {
             ));
         }
         let mut aggs = Vec::with_capacity(cmd.aggs.len());
+        let command = stage.name.node.to_ascii_lowercase();
         for agg in &cmd.aggs {
-            aggs.push(bind_agg(agg, ctx)?);
+            aggs.push(bind_agg(agg, &command, ctx)?);
         }
         for b in &cmd.by {
             if b.node.contains('*') {
@@ -144,7 +162,10 @@ impl StatsSpec {
     }
 }
 
-fn bind_agg(agg: &ast::Agg, ctx: &ExecContext) -> Result<BoundAgg> {
+fn bind_agg(agg: &ast::Agg, command: &str, ctx: &ExecContext) -> Result<BoundAgg> {
+    if agg.func.node.eq_ignore_ascii_case("sparkline") {
+        return bind_sparkline(agg, command, ctx);
+    }
     let func = AggFunc::resolve(&agg.func.node, agg.func.span, AggContext::Stats)?;
     let func_text = agg.func.node.clone();
     let alias = agg.alias.as_ref().map(|a| a.node.clone());
@@ -172,6 +193,11 @@ fn bind_agg(agg: &ast::Agg, ctx: &ExecContext) -> Result<BoundAgg> {
             )
         }
         Some(AggArg::Field(f)) => (BoundArg::Field(f.node.clone()), None),
+        Some(AggArg::Sparkline(_)) => {
+            return Err(EngineError::Internal(
+                "sparkline arguments outside sparkline(...)".into(),
+            ))
+        }
     };
     let name = match (&alias, arg_text(agg)) {
         (Some(a), _) => a.clone(),
@@ -184,7 +210,134 @@ fn bind_agg(agg: &ast::Agg, ctx: &ExecContext) -> Result<BoundAgg> {
         name,
         func_text,
         alias_glob,
+        spark: None,
     })
+}
+
+/// `sparkline`, `sparkline(count, 1h)`, `sparkline(avg(bytes), 5m)`: only in
+/// `stats` and `chart` (the commands whose syntax has a sparkline-agg-term).
+fn bind_sparkline(agg: &ast::Agg, command: &str, ctx: &ExecContext) -> Result<BoundAgg> {
+    if command != "stats" && command != "chart" {
+        return Err(EngineError::InvalidArgument {
+            message: format!("expected a statistical function in `{command}`, found `sparkline`"),
+            span: agg.span,
+            label: "sparkline is not available here".into(),
+            help: Some("sparkline(...) is available in `stats` and `chart` only".into()),
+        });
+    }
+    let (inner, field, span) = match &agg.arg {
+        None => (AggFunc::Count, None, None),
+        Some(AggArg::Sparkline(s)) => {
+            let lower = s.func.node.to_ascii_lowercase();
+            if !SPARK_FUNCS.contains(&lower.as_str()) {
+                return Err(EngineError::InvalidArgument {
+                    message: format!(
+                        "expected a sparkline function ({}), found `{}`",
+                        SPARK_FUNCS.join(", "),
+                        s.func.node
+                    ),
+                    span: s.func.span,
+                    label: "not a sparkline function".into(),
+                    help: None,
+                });
+            }
+            let inner = AggFunc::resolve(&s.func.node, s.func.span, AggContext::Stats)?;
+            if s.field.is_none() && inner != AggFunc::Count {
+                // "If the sparkline is not scoped to a field, only the count
+                // aggregate function is permitted."
+                return Err(EngineError::InvalidArgument {
+                    message: format!(
+                        "expected a field for `{}` in sparkline(...), found none",
+                        s.func.node
+                    ),
+                    span: s.func.span,
+                    label: "needs a field".into(),
+                    help: Some(
+                        "only count may go without a field: sparkline(count, 1h), sparkline(avg(bytes), 5m)"
+                            .into(),
+                    ),
+                });
+            }
+            let span = match &s.span {
+                None => None,
+                Some(sp) => {
+                    // a bare number is seconds
+                    let text = if sp.node.bytes().all(|b| b.is_ascii_digit()) {
+                        format!("{}s", sp.node)
+                    } else {
+                        sp.node.clone()
+                    };
+                    Some(TimeSpan::parse(&text, sp.span)?)
+                }
+            };
+            (inner, s.field.as_ref(), span)
+        }
+        Some(_) => {
+            return Err(EngineError::Internal(
+                "sparkline without its argument form".into(),
+            ))
+        }
+    };
+    let text = match &agg.arg {
+        Some(AggArg::Sparkline(s)) => {
+            let mut t = s.func.node.clone();
+            if let Some(f) = &s.field {
+                t.push_str(&format!("({})", f.node));
+            }
+            if let Some(sp) = &s.span {
+                t.push_str(&format!(",{}", sp.node));
+            }
+            t
+        }
+        _ => String::new(),
+    };
+    let plan = SparkPlan {
+        inner,
+        text,
+        span,
+        window: ctx.search,
+        tz: ctx.tz.clone(),
+    };
+    let (arg, alias_glob) = match field {
+        None => (BoundArg::Rows, None),
+        Some(f) if f.node.contains('*') => {
+            let g = Glob::new(&f.node);
+            check_wildcard_alias(&g, agg.alias.as_ref())?;
+            (
+                BoundArg::Wildcard(g),
+                agg.alias.as_ref().map(|a| Glob::new(&a.node)),
+            )
+        }
+        Some(f) => (BoundArg::Field(f.node.clone()), None),
+    };
+    let name = match (&agg.alias, agg.arg.is_some()) {
+        (Some(a), _) => a.node.clone(),
+        (None, true) => format!("sparkline({})", plan.text),
+        (None, false) => agg.func.node.clone(),
+    };
+    Ok(BoundAgg {
+        func: AggFunc::Sparkline,
+        arg,
+        name,
+        func_text: agg.func.node.clone(),
+        alias_glob,
+        spark: Some(plan),
+    })
+}
+
+/// The inside of a sparkline's default name, with `field` for a wildcard match.
+fn sparkline_text(p: &SparkPlan, field: Option<&str>) -> String {
+    match (field, p.text.find('(')) {
+        (Some(f), Some(open)) => {
+            let close = p.text.rfind(')').unwrap_or(p.text.len());
+            format!(
+                "{}({f}){}",
+                &p.text[..open],
+                &p.text[(close + 1).min(p.text.len())..]
+            )
+        }
+        _ => p.text.clone(),
+    }
 }
 
 /// Plans `stats`.
@@ -220,7 +373,7 @@ impl Aggregator {
             .iter()
             .map(|a| match a.arg {
                 BoundArg::Wildcard(_) => AccSlot::Many(IndexMap::new()),
-                _ => AccSlot::One(new_group_acc(a.func)),
+                _ => AccSlot::One(a.new_acc()),
             })
             .collect();
         let needs_time = spec.aggs.iter().any(|a| a.func.needs_time());
@@ -290,9 +443,7 @@ impl Aggregator {
                         if !wildcard_considers(g, name) {
                             continue;
                         }
-                        let acc = map
-                            .entry(name.clone())
-                            .or_insert_with(|| new_group_acc(agg.func));
+                        let acc = map.entry(name.clone()).or_insert_with(|| agg.new_acc());
                         let col = field_input(&mut cache, batch, name)?;
                         acc.update(
                             &Input {

@@ -116,23 +116,6 @@ struct TimechartOp {
 /// At most this many empty buckets are added by `cont=true`.
 const MAX_FILL: usize = 100_000;
 
-/// The start of the bucket after the one starting at `start`.
-fn next_bucket(b: &mut Bucketer, span: TimeSpan, start: f64) -> Option<f64> {
-    let probe = match span {
-        TimeSpan::Micros(us) => start + us as f64 / 1e6 * 1.5,
-        // a day is 23 to 25 hours; 3 extra hours always land in the next one
-        TimeSpan::Days(n) => start + n as f64 * 86_400.0 + 3.0 * 3_600.0,
-        // months are 28 to 31 days: 31 days per month lands early in the
-        // month after the span (the overshoot stays under a month)
-        TimeSpan::Months(n) => start + n as f64 * 31.0 * 86_400.0 + 3.0 * 3_600.0,
-    };
-    let next = match span {
-        TimeSpan::Micros(us) => Some(start + us as f64 / 1e6),
-        _ => b.bucket(probe),
-    }?;
-    (next > start).then_some(next)
-}
-
 impl Operator for TimechartOp {
     fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         self.buffered.push(batch);
@@ -190,35 +173,10 @@ impl Operator for TimechartOp {
                         break;
                     }
                     fill.push(c);
-                    cur = next_bucket(&mut bucketer, span, c);
+                    cur = bucketer.next(c);
                 }
             }
         }
         Ok(self.pivot.run(&bucketed, &fill, ctx)?.into_iter().collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn next_buckets() {
-        let tz = jiff::tz::TimeZone::UTC;
-        let p = |s: &str| TimeSpan::parse(s, Span::new(0, 0)).unwrap();
-        let mut b = Bucketer::new(p("5m"), tz.clone());
-        assert_eq!(next_bucket(&mut b, p("5m"), 300.0), Some(600.0));
-        let mut b = Bucketer::new(p("1mon"), tz.clone());
-        // 2024-01-01 -> 2024-02-01 -> 2024-03-01
-        assert_eq!(
-            next_bucket(&mut b, p("1mon"), 1_704_067_200.0),
-            Some(1_706_745_600.0)
-        );
-        assert_eq!(
-            next_bucket(&mut b, p("1mon"), 1_706_745_600.0),
-            Some(1_709_251_200.0)
-        );
-        let mut b = Bucketer::new(p("1d"), tz);
-        assert_eq!(next_bucket(&mut b, p("1d"), 0.0), Some(86_400.0));
     }
 }

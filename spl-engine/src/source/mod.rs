@@ -15,9 +15,9 @@
 //! `_value` (Float64).
 
 pub(crate) mod csv_events;
-mod csv_records;
+pub(crate) mod csv_records;
 pub(crate) mod csv_util;
-mod event_builder;
+pub(crate) mod event_builder;
 mod hec_metrics;
 mod json_events;
 pub(crate) mod json_flatten;
@@ -28,7 +28,7 @@ mod otlp;
 mod parquet_scan;
 mod spec;
 mod splunk_json;
-mod timestamp;
+pub(crate) mod timestamp;
 
 pub use event_builder::DEFAULT_TIME_FIELDS;
 pub use metrics_csv::MetricsCsvScan;

@@ -43,7 +43,7 @@ pub use crate::commands::search::Search;
 pub use crate::commands::simple::{Args, Word};
 pub use crate::commands::sort::{Sort, SortKey};
 pub use crate::commands::spath::Spath;
-pub use crate::commands::stats::{Agg, AggArg, Stats};
+pub use crate::commands::stats::{Agg, AggArg, SparklineArg, Stats};
 pub use crate::commands::table::Table;
 pub use crate::commands::tail::Tail;
 pub use crate::commands::timechart::Timechart;

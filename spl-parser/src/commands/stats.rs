@@ -124,6 +124,33 @@ pub enum AggArg {
     Field(FieldName),
     /// `eval(<expr>)`.
     Eval(Expr),
+    /// The inside of `sparkline(<func>[(<field>)][, <span>])`.
+    Sparkline(SparklineArg),
+}
+
+/// The inside of `sparkline(...)`: an aggregation applied per time bucket,
+/// and the bucket span (`sparkline(avg(bytes), 5m)`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SparklineArg {
+    /// The aggregation function (`count`, `avg`, ...).
+    pub func: Spanned<String>,
+    /// Its field; `None` for a bare `count`.
+    pub field: Option<FieldName>,
+    /// The span as written (`1h`); `None`: chosen from the search's range.
+    pub span: Option<Spanned<String>>,
+}
+
+impl fmt::Display for SparklineArg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.func.node)?;
+        if let Some(x) = &self.field {
+            write!(f, "({})", field(&x.node))?;
+        }
+        if let Some(s) = &self.span {
+            write!(f, ", {}", s.node)?;
+        }
+        Ok(())
+    }
 }
 
 impl fmt::Display for Agg {
@@ -132,6 +159,7 @@ impl fmt::Display for Agg {
         match &self.arg {
             Some(AggArg::Field(x)) => write!(f, "({})", field(&x.node))?,
             Some(AggArg::Eval(e)) => write!(f, "(eval({e}))")?,
+            Some(AggArg::Sparkline(s)) => write!(f, "({s})")?,
             None => {}
         }
         if let Some(a) = &self.alias {
@@ -349,6 +377,126 @@ impl fmt::Display for Stats {
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};
+
+    /// `sparkline`, alone, with a count and a span, and with a function of
+    /// a field (the PaperCut detection writes `stats sparkline, count, ...`).
+    #[test]
+    fn sparklines() {
+        insta::assert_snapshot!(cmd(r#"| stats sparkline, count sparkline(count, 1h) as trend SPARKLINE(avg("b y"),5m) sparkline(dc(x)) by h"#), @"
+        command: Stats
+        options: []
+        aggs:
+        - func:
+            node: sparkline
+            span: 8-17
+          arg: null
+          alias: null
+          span: 8-17
+        - func:
+            node: count
+            span: 19-24
+          arg: null
+          alias: null
+          span: 19-24
+        - func:
+            node: sparkline
+            span: 25-34
+          arg: !Sparkline
+            func:
+              node: count
+              span: 35-40
+            field: null
+            span:
+              node: 1h
+              span: 42-44
+          alias:
+            node: trend
+            span: 49-54
+          span: 25-54
+        - func:
+            node: SPARKLINE
+            span: 55-64
+          arg: !Sparkline
+            func:
+              node: avg
+              span: 65-68
+            field:
+              node: b y
+              span: 69-74
+            span:
+              node: 5m
+              span: 76-78
+          alias: null
+          span: 55-79
+        - func:
+            node: sparkline
+            span: 80-89
+          arg: !Sparkline
+            func:
+              node: dc
+              span: 90-92
+            field:
+              node: x
+              span: 93-94
+            span: null
+          alias: null
+          span: 80-96
+        by:
+        - node: h
+          span: 100-101
+        ");
+    }
+
+    #[test]
+    fn sparkline_errors() {
+        insta::assert_snapshot!(err("| stats sparkline(nosuch(x), 1h)"), @"
+        spl::parse::unknown_function
+
+          × unknown aggregation function `nosuch`
+           ╭────
+         1 │ | stats sparkline(nosuch(x), 1h)
+           ·                   ───┬──
+           ·                      ╰── not a known aggregation function
+           ╰────
+        ");
+        insta::assert_snapshot!(err("| stats sparkline(count, )"), @"
+        spl::parse::expected
+
+          × expected a span such as `1h` after `,`, found `)`
+           ╭────
+         1 │ | stats sparkline(count, )
+           ·                          ┬
+           ·                          ╰── expected a span such as `1h` after `,`
+           ╰────
+          help: in `stats`; usage: stats [<option>=<value>]... <agg>[(<field>|
+                eval(<expr>))] [AS <name>]... [BY <field>...]
+        ");
+        insta::assert_snapshot!(err("| stats sparkline(avg(x) 1h)"), @"
+        spl::parse::unbalanced_bracket
+
+          × unbalanced `(`: expected `)`, found `1h`
+           ╭────
+         1 │ | stats sparkline(avg(x) 1h)
+           ·                  ┬
+           ·                  ╰── this `(` is not matched
+           ╰────
+          help: in `stats`; usage: stats [<option>=<value>]... <agg>[(<field>|
+                eval(<expr>))] [AS <name>]... [BY <field>...]
+        ");
+        insta::assert_snapshot!(err("| stats sparkline()"), @"
+        spl::parse::expected
+
+          × expected an aggregation such as `count` or `avg(bytes)` inside
+          │ `sparkline(...)`, found `)`
+           ╭────
+         1 │ | stats sparkline()
+           ·                   ┬
+           ·                   ╰── expected an aggregation such as `count` or `avg(bytes)` inside `sparkline(...)`
+           ╰────
+          help: in `stats`; usage: stats [<option>=<value>]... <agg>[(<field>|
+                eval(<expr>))] [AS <name>]... [BY <field>...]
+        ");
+    }
 
     #[test]
     fn seed_s2_eval_aggregations() {

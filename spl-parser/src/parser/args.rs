@@ -6,7 +6,7 @@ use super::lex::{
     ws,
 };
 use super::{err, fail, fail_kind, Cx, PErr, PErrKind, PResult};
-use crate::ast::{Agg, AggArg, FieldAlias, FieldName, Opt};
+use crate::ast::{Agg, AggArg, FieldAlias, FieldName, Opt, SparklineArg};
 use crate::commands::CommandSpec;
 use crate::options::find_spec;
 use crate::span::Spanned;
@@ -300,7 +300,10 @@ pub(crate) fn agg<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Agg> {
         let open = rest;
         let _guard = cx.enter(open)?;
         let j = ws(&rest[1..]);
-        let (r, a) = if let Some(after) = keyword(j, "eval").filter(|a| ws(a).starts_with('(')) {
+        let (r, a) = if name.eq_ignore_ascii_case("sparkline") {
+            let (r, s) = sparkline_arg(cx, j)?;
+            (r, Some(AggArg::Sparkline(s)))
+        } else if let Some(after) = keyword(j, "eval").filter(|a| ws(a).starts_with('(')) {
             let (r, e) = super::expr::args(cx, ws(after))?;
             let mut e = e.into_iter();
             match (e.next(), e.next()) {
@@ -337,6 +340,69 @@ pub(crate) fn agg<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Agg> {
             span: cx.span(i, rest),
         },
     ))
+}
+
+/// The inside of `sparkline(...)`: `<func>[(<field>)] [, <span>]`, up to
+/// the closing `)` (not consumed).
+fn sparkline_arg<'a>(cx: &Cx, i: &'a str) -> PResult<'a, SparklineArg> {
+    let n = agg_name_len(i);
+    if n == 0 {
+        return fail(
+            i,
+            "an aggregation such as `count` or `avg(bytes)` inside `sparkline(...)`",
+        );
+    }
+    let name = &i[..n];
+    if !is_agg_function(name) {
+        return fail_kind(
+            i,
+            PErrKind::UnknownFunction {
+                kind: "aggregation",
+                name: name.to_string(),
+                help: crate::suggest::did_you_mean(name, AGG_FUNCS.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?")),
+            },
+        );
+    }
+    let func = Spanned::new(name.to_string(), span_len(cx, i, n));
+    let mut rest = &i[n..];
+    let mut field = None;
+    if rest.starts_with('(') {
+        let open = rest;
+        let j = ws(&rest[1..]);
+        let (r, f) = if j.starts_with('"') {
+            quoted(cx, j)?
+        } else {
+            agg_field(cx, j)?
+        };
+        let Some(r) = ws(r).strip_prefix(')') else {
+            return fail_kind(
+                open,
+                PErrKind::Unbalanced {
+                    bracket: '(',
+                    expected: "`)`",
+                    found_rem: ws(r).len(),
+                },
+            );
+        };
+        field = Some(f);
+        rest = r;
+    }
+    let mut span = None;
+    let j = ws(rest);
+    if let Some(after) = j.strip_prefix(',') {
+        let k = ws(after);
+        let len = k
+            .char_indices()
+            .find(|&(_, c)| c == ')' || c == ',' || is_ws(c) || c == '|')
+            .map_or(k.len(), |(p, _)| p);
+        if len == 0 {
+            return fail(k, "a span such as `1h` after `,`");
+        }
+        span = Some(Spanned::new(k[..len].to_string(), span_len(cx, k, len)));
+        rest = &k[len..];
+    }
+    Ok((rest, SparklineArg { func, field, span }))
 }
 
 /// The field inside `func(...)`: a quoted name or a bare pattern up to `)`.
