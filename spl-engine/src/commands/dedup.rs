@@ -38,7 +38,7 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "| makeresults count=4 | streamstats count as n | eval host=if(n<3, \"a\", \"b\") | dedup host sortby -n",
         },
     ],
-    compat: "With `sortby`, the results are sorted before deduplicating (the kept duplicate is the first in sorted order, as the Search Reference's sort-by clause says) and come out sorted; missing values sort last.",
+    compat: "With `sortby`, the results are sorted before deduplicating (the kept duplicate is the first in sorted order, as the Search Reference's sort-by clause says) and come out sorted; missing values sort last. `keepevents=true` does not keep results missing a field unless `keepempty=true`.",
     simple: None,
 };
 

@@ -47,8 +47,8 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "| makeresults count=4 | streamstats count as n | eval _time=_time+n*120 | streamstats time_window=5m count as recent",
         },
         Example {
-            title: "restart a running total once it reaches 3",
-            spl: "| makeresults count=5 | streamstats count as n | streamstats sum(n) as total reset_after=(total>=3)",
+            title: "restart a running total after it reaches 5",
+            spl: "| makeresults count=6 | streamstats count as n | streamstats sum(n) as total reset_after=(total>=5)",
         },
     ],
     compat: "`time_window` needs the results in `_time` order (ascending or descending) and a `_time` on every result that has its BY fields; anything else is an error (Splunk's output is unspecified). A result exactly one span away from another is outside its window.",
