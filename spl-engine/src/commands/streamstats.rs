@@ -566,11 +566,11 @@ impl Operator for StreamstatsOp {
             } else {
                 n
             };
-            for r in row..end {
+            for (r, &g) in group.iter().enumerate().take(end).skip(row) {
                 if is_true(before.as_ref(), r) {
                     self.reset();
                 }
-                let Some(g) = group[r] else {
+                let Some(g) = g else {
                     // null BY value: the event gets no aggregates
                     results.iter_mut().for_each(|x| x.push(None));
                     continue;
