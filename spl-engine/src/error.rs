@@ -211,6 +211,40 @@ impl EngineError {
         }
     }
 
+    /// The same error pointing at `span`: for expressions re-parsed from an
+    /// option value whose bytes do not line up with the query (escapes), so
+    /// the caret marks the whole value. Errors without a span are unchanged.
+    pub(crate) fn pointing_at(self, span: Span) -> Self {
+        match self {
+            EngineError::InvalidArgument {
+                message,
+                label,
+                help,
+                ..
+            } => EngineError::InvalidArgument {
+                message,
+                span,
+                label,
+                help,
+            },
+            EngineError::UnknownFunction { name, help, .. } => {
+                EngineError::UnknownFunction { name, span, help }
+            }
+            EngineError::WrongArgCount {
+                name,
+                expected,
+                found,
+                ..
+            } => EngineError::WrongArgCount {
+                name,
+                expected,
+                found,
+                span,
+            },
+            other => other,
+        }
+    }
+
     /// True for errors caused by the input data (exit code 2 in the CLI) rather
     /// than by the query (exit code 1).
     pub fn is_data_error(&self) -> bool {

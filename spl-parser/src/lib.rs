@@ -37,6 +37,40 @@ pub fn parse_pipeline(text: &str) -> Result<ast::Pipeline, ParseError> {
     parse_mode(text, Mode::Fragment)
 }
 
+/// Parses an eval expression written inside another construct, such as the
+/// value of `streamstats reset_after=(count > 2)`. `offset` is where `text`
+/// starts in the enclosing query, so the expression's spans (and those of a
+/// parse error) point into that query. The whole text must be one
+/// expression.
+pub fn parse_expr_at(text: &str, offset: usize) -> Result<ast::Expr, ParseError> {
+    // Padding puts every byte of `text` at its offset in the query.
+    let src = format!("{}{text}", " ".repeat(offset));
+    let cx = Cx::new(&src);
+    let body = parser::lex::ws(&src[offset..]);
+    let r = if body.is_empty() {
+        parser::fail_kind(body, parser::PErrKind::Missing("expression".into()))
+    } else {
+        parser::expr::expr(&cx, body).and_then(|(rest, e)| {
+            let rest = parser::lex::ws(rest);
+            if rest.is_empty() {
+                Ok((rest, e))
+            } else {
+                parser::fail(rest, "an operator or the end of the expression")
+            }
+        })
+    };
+    match r {
+        Ok((_, e)) => Ok(e),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(to_public(&src, e)),
+        Err(nom::Err::Incomplete(_)) => Err(ParseError::Expected {
+            expected: "more input".into(),
+            found: "end of input".into(),
+            span: Span::new(src.len(), src.len()),
+            help: None,
+        }),
+    }
+}
+
 fn parse_mode(text: &str, mode: Mode) -> Result<ast::Pipeline, ParseError> {
     let src = parser::comments::strip_comments(text)?;
     let cx = Cx::new(&src);
@@ -56,6 +90,21 @@ fn parse_mode(text: &str, mode: Mode) -> Result<ast::Pipeline, ParseError> {
 mod tests {
     use super::*;
     use ast::Command;
+
+    #[test]
+    fn embedded_expressions_keep_their_place_in_the_query() {
+        let q = "| streamstats count reset_after=(count > 2)";
+        let at = q.find('(').unwrap();
+        let e = parse_expr_at(&q[at..], at).unwrap();
+        assert_eq!(e.to_string(), "count > 2");
+        let bad = "| streamstats count reset_after=(count >)";
+        let at = bad.find('(').unwrap();
+        let err = parse_expr_at(&bad[at..], at).unwrap_err();
+        assert_eq!(err.span(), Some(Span::new(bad.len() - 1, bad.len())));
+        let err = parse_expr_at("a b", 10).unwrap_err();
+        assert_eq!(err.span(), Some(Span::new(12, 13)));
+        assert!(parse_expr_at("  ", 3).is_err());
+    }
 
     #[test]
     fn pipeline_fragments_start_with_a_command() {

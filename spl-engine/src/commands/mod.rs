@@ -41,6 +41,7 @@ pub mod rex;
 pub mod search;
 pub mod search_base;
 pub mod sort;
+pub(crate) mod sort_keys;
 pub mod spath;
 pub mod stats;
 pub mod strcat;

@@ -74,7 +74,7 @@ impl Filter {
             return match p.stages.first().map(|s| &s.command) {
                 Some(Command::Where(w)) => Ok(Filter::Eval(
                     BoundExpr::bind_predicate(&w.expr, ctx)
-                        .map_err(|e| reposition(e, o.value.span))?,
+                        .map_err(|e| e.pointing_at(o.value.span))?,
                 )),
                 _ => Err(EngineError::invalid(
                     format!("expected a boolean expression, found `{inner}`"),
@@ -89,7 +89,7 @@ impl Filter {
         match p.stages.first().map(|s| &s.command) {
             Some(Command::Search(s)) => {
                 let (f, _) = SearchFilter::bind(s.expr.as_ref(), SearchMode::Events, ctx)
-                    .map_err(|e| reposition(e, o.value.span))?;
+                    .map_err(|e| e.pointing_at(o.value.span))?;
                 Ok(Filter::Search(f))
             }
             _ => Err(EngineError::invalid(
@@ -105,38 +105,6 @@ impl Filter {
             Filter::Search(f) => f.evaluate(batch, ctx),
             Filter::Eval(e) => e.eval_predicate(batch, ctx),
         }
-    }
-}
-
-/// Errors from binding a re-parsed filter point at the option value.
-fn reposition(e: EngineError, span: spl_parser::Span) -> EngineError {
-    match e {
-        EngineError::InvalidArgument {
-            message,
-            label,
-            help,
-            ..
-        } => EngineError::InvalidArgument {
-            message,
-            span,
-            label,
-            help,
-        },
-        EngineError::UnknownFunction { name, help, .. } => {
-            EngineError::UnknownFunction { name, span, help }
-        }
-        EngineError::WrongArgCount {
-            name,
-            expected,
-            found,
-            ..
-        } => EngineError::WrongArgCount {
-            name,
-            expected,
-            found,
-            span,
-        },
-        other => other,
     }
 }
 

@@ -182,7 +182,10 @@ fn from_civil(dt: DateTime, tz: &TimeZone) -> Option<f64> {
     tz.to_timestamp(dt).ok().map(from_timestamp)
 }
 
-fn offset(t: f64, n: i64, unit: Unit, tz: &TimeZone) -> Option<f64> {
+/// `t` moved by `n` units (negative: backwards): sub-day units move the
+/// absolute time, day-or-longer units the wall clock of `tz` (the rule of
+/// relative time modifiers, also used by `streamstats time_window=`).
+pub(crate) fn offset(t: f64, n: i64, unit: Unit, tz: &TimeZone) -> Option<f64> {
     let span = match unit {
         Unit::Day => Span::new().try_days(n).ok()?,
         Unit::Week => Span::new().try_weeks(n).ok()?,

@@ -129,3 +129,105 @@ fn bad_window_is_an_error() {
         Err(EngineError::InvalidArgument { .. })
     ));
 }
+
+/// Plans the single stage of `text` (a pipeline fragment).
+fn parsed(text: &str) -> Box<dyn spl_engine::operator::Operator> {
+    let p = spl_parser::parse_pipeline(text).unwrap();
+    plan_stage(&p.stages[0], &ctx(), false).unwrap()
+}
+
+/// Batches of 400 rows: `v` cycles through 0..5, `g` through a, b, c, and
+/// `_time` ascends one second per row.
+fn long_input(batches: usize) -> (Vec<RecordBatch>, Vec<(f64, &'static str, f64)>) {
+    let mut rows = Vec::new();
+    let mut out = Vec::new();
+    for b in 0..batches {
+        let part: Vec<(f64, &'static str, f64)> = (0..400)
+            .map(|i| {
+                let k = b * 400 + i;
+                ((k * 7 % 5) as f64, ["a", "b", "c"][k % 3], k as f64)
+            })
+            .collect();
+        out.push(batch(vec![
+            (
+                "v",
+                nums(&part.iter().map(|r| Some(r.0)).collect::<Vec<_>>()),
+            ),
+            (
+                "g",
+                strs(&part.iter().map(|r| Some(r.1)).collect::<Vec<_>>()),
+            ),
+            (
+                "_time",
+                nums(&part.iter().map(|r| Some(r.2)).collect::<Vec<_>>()),
+            ),
+        ]));
+        rows.extend(part);
+    }
+    (out, rows)
+}
+
+#[test]
+fn reset_after_on_own_output_across_chunks_and_batches() {
+    // Rows are computed in chunks before `reset_after` is checked; every
+    // reset inside a chunk recomputes the rest of it.
+    let (input, rows) = long_input(3);
+    let mut op = parsed("streamstats sum(v) AS s reset_after=(s >= 9)");
+    let out = render(&run(op.as_mut(), input));
+    let mut expected = Vec::new();
+    let mut s = 0.0;
+    for (v, _, _) in &rows {
+        s += v;
+        expected.push(format!("{s}"));
+        if s >= 9.0 {
+            s = 0.0;
+        }
+    }
+    assert_eq!(column(&out, 3), expected);
+}
+
+#[test]
+fn reset_after_rarely_and_reset_before_often() {
+    let (input, rows) = long_input(2);
+    let mut op = parsed(
+        "streamstats count AS n reset_after=(n == 500) reset_before=(v == 4 AND g == \"c\")",
+    );
+    let out = render(&run(op.as_mut(), input));
+    let mut expected = Vec::new();
+    let mut n = 0;
+    for (v, g, _) in &rows {
+        if *v == 4.0 && *g == "c" {
+            n = 0;
+        }
+        n += 1;
+        expected.push(n.to_string());
+        if n == 500 {
+            n = 0;
+        }
+    }
+    assert_eq!(column(&out, 3), expected);
+}
+
+#[test]
+fn time_window_per_group_across_batches() {
+    // 10s window, ascending: per group, the group's rows less than 10s before.
+    let (input, rows) = long_input(2);
+    let mut op = parsed("streamstats time_window=10s count AS n max(v) AS m BY g global=false");
+    let out = render(&run(op.as_mut(), input));
+    let mut counts = Vec::new();
+    let mut maxes = Vec::new();
+    for (i, (_, g, t)) in rows.iter().enumerate() {
+        let inside: Vec<f64> = rows[..=i]
+            .iter()
+            .filter(|r| r.1 == *g && r.2 > t - 10.0)
+            .map(|r| r.0)
+            .collect();
+        counts.push(inside.len().to_string());
+        maxes.push(format!(
+            "{}",
+            inside.iter().cloned().fold(f64::MIN, f64::max)
+        ));
+    }
+    assert_eq!(column(&out, 3), counts);
+    assert_eq!(column(&out, 4), maxes);
+}

@@ -73,11 +73,30 @@ pub(crate) fn key_value<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Opt> {
     let v = &i[n + 1..];
     if v.starts_with('"') {
         let (rest, value) = quoted(cx, v)?;
+        // Text directly after the closing quote belongs to the same value:
+        // Splunk joins the pieces, and its docs write expression options as
+        // `reset_after="("<eval-expression>")"`.
+        let more = if rest.starts_with(',') {
+            0
+        } else {
+            bare_value_len(rest)
+        };
+        if more == 0 {
+            return Ok((
+                rest,
+                Opt {
+                    key,
+                    value,
+                    quoted: true,
+                },
+            ));
+        }
+        let len = v.len() - rest.len() + more;
         return Ok((
-            rest,
+            &v[len..],
             Opt {
                 key,
-                value,
+                value: Spanned::new(join_pieces(&v[..len]), span_len(cx, v, len)),
                 quoted: true,
             },
         ));
@@ -94,6 +113,29 @@ pub(crate) fn key_value<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Opt> {
             quoted: false,
         },
     ))
+}
+
+/// The value of quoted and bare pieces written together (`"("x>1")"` is
+/// `(x>1)`): quotes are dropped; `\"` and `\\` lose their backslash, other
+/// escapes keep it.
+fn join_pieces(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {}
+            '\\' => match chars.next() {
+                Some(n @ ('"' | '\\')) => out.push(n),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            },
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Length of a bare option value: up to whitespace, `|`, `[`, `]`, an
@@ -462,5 +504,15 @@ mod tests {
         assert_eq!(bare_value_len("eval(a > 1) x"), 11);
         assert_eq!(bare_value_len("a|b"), 1);
         assert_eq!(bare_value_len("f(x))"), 4);
+    }
+
+    #[test]
+    fn quoted_and_bare_pieces_join() {
+        assert_eq!(join_pieces(r#""("count>2")""#), "(count>2)");
+        assert_eq!(
+            join_pieces(r#""("match(test,\"yes\")")""#),
+            r#"(match(test,"yes"))"#
+        );
+        assert_eq!(join_pieces(r#""a\sb"c"#), r"a\sbc");
     }
 }
