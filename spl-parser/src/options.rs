@@ -113,6 +113,17 @@ pub fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
+/// A boolean in a `.conf` file (`macros.conf`, `transforms.conf`, later
+/// `props.conf`): Splunk's configuration files also take `y`/`n` and
+/// `on`/`off`, any case.
+pub fn parse_conf_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "y" | "on" => Some(true),
+        "n" | "off" => Some(false),
+        other => parse_bool(other),
+    }
+}
+
 /// One documented option of a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OptSpec {

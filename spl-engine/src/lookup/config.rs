@@ -85,7 +85,8 @@ impl LookupConfig {
             }
             "default_match" => self.default_match = value.to_string(),
             "case_sensitive_match" => {
-                self.case_sensitive = parse_bool(value).ok_or_else(|| bad("true or false"))?
+                self.case_sensitive = spl_parser::options::parse_conf_bool(value)
+                    .ok_or_else(|| bad("true or false"))?
             }
             "match_type" => self.set_match_type(value).map_err(|m| bad(&m))?,
             "filename" => self.filename = Some(value.trim().to_string()),
@@ -134,14 +135,6 @@ impl LookupConfig {
                 .trim_start_matches([',', ' ', '\t']);
         }
         Ok(())
-    }
-}
-
-fn parse_bool(v: &str) -> Option<bool> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "true" | "t" | "1" | "yes" | "y" => Some(true),
-        "false" | "f" | "0" | "no" | "n" => Some(false),
-        _ => None,
     }
 }
 

@@ -141,7 +141,7 @@ fn stanza_to_def(header: &str, st: &Stanza, origin: &str) -> Result<MacroDef, Pa
         ));
     };
     let iseval = match st.keys.get("iseval") {
-        Some((v, line)) => parse_bool(v).ok_or_else(|| {
+        Some((v, line)) => crate::options::parse_conf_bool(v).ok_or_else(|| {
             err(
                 *line,
                 format!("expected a boolean for `iseval` (true/false/1/0), found `{v}`"),
@@ -177,15 +177,6 @@ fn split_header(header: &str) -> Result<(String, usize), String> {
         .parse::<usize>()
         .map_err(|_| format!("expected a number of arguments in `[{header}]`, found `{n}`"))?;
     Ok((inner.get(..open).unwrap_or("").trim().to_string(), arity))
-}
-
-/// Splunk .conf booleans.
-fn parse_bool(v: &str) -> Option<bool> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "t" | "yes" | "y" | "on" => Some(true),
-        "0" | "false" | "f" | "no" | "n" | "off" => Some(false),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
