@@ -241,6 +241,26 @@ impl EngineError {
                 found,
                 span,
             },
+            EngineError::UnsupportedCommand { name, .. } => {
+                EngineError::UnsupportedCommand { name, span }
+            }
+            EngineError::UnsupportedOption { command, name, .. } => {
+                EngineError::UnsupportedOption {
+                    command,
+                    name,
+                    span,
+                }
+            }
+            EngineError::RegexLimit { limit, .. } => EngineError::RegexLimit { limit, span },
+            EngineError::MissingLookup { name, .. } => EngineError::MissingLookup { name, span },
+            EngineError::MissingGeoip { .. } => EngineError::MissingGeoip { span },
+            EngineError::InvalidTime {
+                text,
+                span: Some(_),
+            } => EngineError::InvalidTime {
+                text,
+                span: Some(span),
+            },
             other => other,
         }
     }

@@ -5,7 +5,7 @@
 //! from the system clock.
 
 use crate::context::ExecContext;
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
@@ -36,13 +36,7 @@ pub fn plan(
     _stage: &Stage,
     _ctx: &ExecContext,
 ) -> Result<Box<dyn Operator>> {
-    if let Some(w) = a.words.first() {
-        return Err(EngineError::invalid(
-            format!("expected no arguments, found `{}`", w.text.node),
-            w.text.span,
-            "addinfo takes no arguments",
-        ));
-    }
+    super::args::no_words(a, "addinfo")?;
     Ok(Box::new(AddinfoOp))
 }
 

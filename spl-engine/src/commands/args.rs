@@ -182,6 +182,18 @@ pub(crate) fn wildcard_fields(names: &[String], pattern: &str) -> Vec<String> {
         .collect()
 }
 
+/// Rejects any word for a command that takes none (`reverse`, `addinfo`).
+pub(crate) fn no_words(a: &Args, command: &str) -> Result<()> {
+    match a.words.first() {
+        None => Ok(()),
+        Some(w) => Err(EngineError::invalid(
+            format!("expected no arguments, found `{}`", w.text.node),
+            w.text.span,
+            format!("{command} takes no arguments"),
+        )),
+    }
+}
+
 /// The words of `<field> [AS <newfield>]` (`accum`, `delta`): the field
 /// and the new name, if written. Errors point at the offending word.
 pub(crate) fn field_as<'a>(

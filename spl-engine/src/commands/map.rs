@@ -147,51 +147,18 @@ impl MapOp {
     fn respan(&self, e: EngineError) -> EngineError {
         let span = self.span;
         match e {
-            EngineError::UnsupportedCommand { name, .. } => {
-                EngineError::UnsupportedCommand { name, span }
-            }
-            EngineError::UnsupportedOption { command, name, .. } => {
-                EngineError::UnsupportedOption {
-                    command,
-                    name,
-                    span,
-                }
-            }
-            EngineError::UnknownFunction { name, help, .. } => {
-                EngineError::UnknownFunction { name, span, help }
-            }
-            EngineError::WrongArgCount {
-                name,
-                expected,
-                found,
-                ..
-            } => EngineError::WrongArgCount {
-                name,
-                expected,
-                found,
-                span,
-            },
             EngineError::InvalidArgument { message, help, .. } => EngineError::InvalidArgument {
                 message,
                 span,
                 label: "in this map search".into(),
                 help,
             },
-            EngineError::MissingLookup { name, .. } => EngineError::MissingLookup { name, span },
-            EngineError::MissingGeoip { .. } => EngineError::MissingGeoip { span },
-            EngineError::InvalidTime {
-                text,
-                span: Some(_),
-            } => EngineError::InvalidTime {
-                text,
-                span: Some(span),
-            },
             EngineError::Parse(p) => EngineError::invalid(
                 format!("expected a valid search, found an error in it: {p}"),
                 span,
                 "in this map search",
             ),
-            other => other,
+            other => other.pointing_at(span),
         }
     }
 

@@ -1,7 +1,7 @@
 //! `reverse`: the results in the opposite order.
 
 use crate::context::ExecContext;
-use crate::error::{EngineError, Result};
+use crate::error::Result;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{RecordBatch, UInt32Array};
@@ -30,13 +30,7 @@ pub fn plan(
     _stage: &Stage,
     _ctx: &ExecContext,
 ) -> Result<Box<dyn Operator>> {
-    if let Some(w) = a.words.first() {
-        return Err(EngineError::invalid(
-            format!("expected no arguments, found `{}`", w.text.node),
-            w.text.span,
-            "reverse takes no arguments",
-        ));
-    }
+    super::args::no_words(a, "reverse")?;
     Ok(Box::new(ReverseOp::default()))
 }
 

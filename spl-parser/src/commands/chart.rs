@@ -10,83 +10,99 @@ use std::fmt;
 
 /// The options of `chart` (Splunk's Search Reference).
 pub(crate) static OPTIONS: &[OptSpec] = &[
-    opt(
-        "sep",
-        K::Text,
-        None,
-        "separator in series names built from aggregation and value",
-    ),
-    opt(
-        "format",
-        K::Text,
-        None,
-        "series-name template using `$AGG$` and `$VAL$`",
-    ),
+    series::SEP,
+    series::FORMAT,
     opt(
         "cont",
         K::Bool,
         Some("true"),
         "show empty bins of the x-axis",
     ),
-    opt(
-        "limit",
-        K::Text,
-        Some("top10"),
-        "series kept: `[top|bottom]<N>`, 0 for all",
-    ),
-    opt(
-        "agg",
-        K::Expr,
-        Some("sum"),
-        "aggregation used to rank series",
-    ),
+    series::LIMIT,
+    series::AGG,
     opt(
         "bins",
         K::Count,
         Some("300"),
         "most bins of a numeric row split",
     ),
-    opt(
+    series::MINSPAN,
+    opt("span", K::Span, None, "bin size of the row split"),
+    series::START,
+    series::END,
+    series::ALIGNTIME,
+    series::DEDUP_SPLITVALS,
+    series::USENULL,
+    series::USEOTHER,
+    series::NULLSTR,
+    series::OTHERSTR,
+];
+
+/// The options `chart` and `timechart` share (Splunk's Search Reference).
+pub(crate) mod series {
+    use crate::options::{opt, OptKind as K, OptSpec};
+
+    pub(crate) const SEP: OptSpec = opt(
+        "sep",
+        K::Text,
+        None,
+        "separator in series names built from aggregation and value",
+    );
+    pub(crate) const FORMAT: OptSpec = opt(
+        "format",
+        K::Text,
+        None,
+        "series-name template using `$AGG$` and `$VAL$`",
+    );
+    pub(crate) const LIMIT: OptSpec = opt(
+        "limit",
+        K::Text,
+        Some("top10"),
+        "series kept: `[top|bottom]<N>`, 0 for all",
+    );
+    pub(crate) const AGG: OptSpec = opt(
+        "agg",
+        K::Expr,
+        Some("sum"),
+        "aggregation used to rank series",
+    );
+    pub(crate) const START: OptSpec = opt("start", K::Number, None, "lower end of a numeric range");
+    pub(crate) const END: OptSpec = opt("end", K::Number, None, "upper end of a numeric range");
+    pub(crate) const ALIGNTIME: OptSpec =
+        opt("aligntime", K::Time, None, "time that buckets align to");
+    pub(crate) const MINSPAN: OptSpec = opt(
         "minspan",
         K::Span,
         None,
         "smallest span when the span is inferred",
-    ),
-    opt("span", K::Span, None, "bin size of the row split"),
-    opt(
-        "start",
-        K::Number,
-        None,
-        "lower end of the row split's range",
-    ),
-    opt("end", K::Number, None, "upper end of the row split's range"),
-    opt("aligntime", K::Time, None, "time that time bins align to"),
-    opt(
+    );
+    pub(crate) const DEDUP_SPLITVALS: OptSpec = opt(
         "dedup_splitvals",
         K::Bool,
         Some("false"),
         "count each value of a multivalue split field once per result",
-    ),
-    opt(
+    );
+    pub(crate) const USENULL: OptSpec = opt(
         "usenull",
         K::Bool,
         Some("true"),
         "add a series for results without the split field",
-    ),
-    opt(
+    );
+    pub(crate) const USEOTHER: OptSpec = opt(
         "useother",
         K::Bool,
         Some("true"),
         "add an OTHER series for series beyond the limit",
-    ),
-    opt("nullstr", K::Text, Some("NULL"), "name of the null series"),
-    opt(
+    );
+    pub(crate) const NULLSTR: OptSpec =
+        opt("nullstr", K::Text, Some("NULL"), "name of the null series");
+    pub(crate) const OTHERSTR: OptSpec = opt(
         "otherstr",
         K::Text,
         Some("OTHER"),
         "name of the OTHER series",
-    ),
-];
+    );
+}
 
 /// `chart [opts] aggs... [OVER field] [BY field [field]]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -10,18 +10,8 @@ use std::fmt;
 
 /// The options of `mstats` (Splunk's Search Reference).
 pub(crate) static OPTIONS: &[OptSpec] = &[
-    opt(
-        "prestats",
-        K::Bool,
-        Some("false"),
-        "output the prestats format",
-    ),
-    opt(
-        "append",
-        K::Bool,
-        Some("false"),
-        "with prestats: append to the current results",
-    ),
+    super::tstats::PRESTATS,
+    super::tstats::APPEND,
     opt(
         "backfill",
         K::Bool,
@@ -88,7 +78,7 @@ pub(crate) static OPTIONS: &[OptSpec] = &[
         Some("OTHER"),
         "name of the OTHER series",
     ),
-    opt("span", K::Span, None, "time bucket size (in the BY clause)"),
+    super::tstats::SPAN,
     opt(
         "every",
         K::Span,

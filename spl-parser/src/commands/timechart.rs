@@ -1,5 +1,6 @@
 //! `timechart`: aggregations per time bucket, optionally split by a field.
 
+use super::chart::series;
 use super::stats::{clauses, push_aggs, Agg, Clauses};
 use crate::ast::display::Words;
 use crate::ast::{FieldName, Opt};
@@ -10,18 +11,8 @@ use std::fmt;
 
 /// The options of `timechart` (Splunk's Search Reference).
 pub(crate) static OPTIONS: &[OptSpec] = &[
-    opt(
-        "sep",
-        K::Text,
-        None,
-        "separator in series names built from aggregation and value",
-    ),
-    opt(
-        "format",
-        K::Text,
-        None,
-        "series-name template using `$AGG$` and `$VAL$`",
-    ),
+    series::SEP,
+    series::FORMAT,
     opt(
         "fixedrange",
         K::Bool,
@@ -35,59 +26,24 @@ pub(crate) static OPTIONS: &[OptSpec] = &[
         "keep partial first and last buckets",
     ),
     opt("cont", K::Bool, Some("true"), "fill empty buckets"),
-    opt(
-        "limit",
-        K::Text,
-        Some("top10"),
-        "series kept: `[top|bottom]<N>`, 0 for all",
-    ),
-    opt(
-        "agg",
-        K::Expr,
-        Some("sum"),
-        "aggregation used to rank series",
-    ),
+    series::LIMIT,
+    series::AGG,
     opt(
         "bins",
         K::Count,
         Some("100"),
         "most buckets when no span is given",
     ),
-    opt(
-        "minspan",
-        K::Span,
-        None,
-        "smallest span when the span is inferred",
-    ),
+    series::MINSPAN,
     opt("span", K::Span, None, "bucket size"),
-    opt("start", K::Number, None, "lower end of a numeric range"),
-    opt("end", K::Number, None, "upper end of a numeric range"),
-    opt("aligntime", K::Time, None, "time that buckets align to"),
-    opt(
-        "dedup_splitvals",
-        K::Bool,
-        Some("false"),
-        "count each value of a multivalue split field once per result",
-    ),
-    opt(
-        "usenull",
-        K::Bool,
-        Some("true"),
-        "add a series for results without the split field",
-    ),
-    opt(
-        "useother",
-        K::Bool,
-        Some("true"),
-        "add an OTHER series for series beyond the limit",
-    ),
-    opt("nullstr", K::Text, Some("NULL"), "name of the null series"),
-    opt(
-        "otherstr",
-        K::Text,
-        Some("OTHER"),
-        "name of the OTHER series",
-    ),
+    series::START,
+    series::END,
+    series::ALIGNTIME,
+    series::DEDUP_SPLITVALS,
+    series::USENULL,
+    series::USEOTHER,
+    series::NULLSTR,
+    series::OTHERSTR,
 ];
 
 /// `timechart [opts] aggs... [BY field] [opts]`.

@@ -9,26 +9,33 @@ use crate::span::Spanned;
 use serde::Serialize;
 use std::fmt;
 
+/// Shared by `tstats` and `mstats`.
+pub(crate) const PRESTATS: OptSpec = opt(
+    "prestats",
+    K::Bool,
+    Some("false"),
+    "output the prestats format",
+);
+/// Shared by `tstats` and `mstats`.
+pub(crate) const APPEND: OptSpec = opt(
+    "append",
+    K::Bool,
+    Some("false"),
+    "with prestats: append to the current results",
+);
+/// Shared by `tstats` and `mstats`.
+pub(crate) const SPAN: OptSpec = opt("span", K::Span, None, "time bucket size (in the BY clause)");
+
 /// The options of `tstats` (Splunk's Search Reference).
 pub(crate) static OPTIONS: &[OptSpec] = &[
-    opt(
-        "prestats",
-        K::Bool,
-        Some("false"),
-        "output the prestats format",
-    ),
+    PRESTATS,
     opt(
         "local",
         K::Bool,
         Some("false"),
         "run on the search head only",
     ),
-    opt(
-        "append",
-        K::Bool,
-        Some("false"),
-        "with prestats: append to the current results",
-    ),
+    APPEND,
     opt(
         "summariesonly",
         K::Bool,
@@ -65,7 +72,7 @@ pub(crate) static OPTIONS: &[OptSpec] = &[
         Some("false"),
         "read prestats fields of summary indexes as partials",
     ),
-    opt("span", K::Span, None, "time bucket size (in the BY clause)"),
+    SPAN,
 ];
 
 /// `tstats [opts] aggs... [FROM datamodel=X] [WHERE search-expr] [BY fields]`.

@@ -319,24 +319,11 @@ fn agg_name_len(i: &str) -> usize {
 /// One aggregation: `func[(arg)] [AS name]`, where `arg` is a field pattern
 /// or `eval(expr)`. Unknown function names are an error.
 pub(crate) fn agg<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Agg> {
-    let n = agg_name_len(i);
-    if n == 0 {
+    if agg_name_len(i) == 0 {
         return err(i, "aggregation");
     }
-    let name = &i[..n];
-    if !is_agg_function(name) {
-        return fail_kind(
-            i,
-            PErrKind::UnknownFunction {
-                kind: "aggregation",
-                name: name.to_string(),
-                help: crate::suggest::did_you_mean(name, AGG_FUNCS.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?")),
-            },
-        );
-    }
-    let func = Spanned::new(name.to_string(), span_len(cx, i, n));
-    let mut rest = &i[n..];
+    let (mut rest, func) = agg_name(cx, i)?;
+    let name = func.node.as_str();
     let mut arg = None;
     if rest.starts_with('(') {
         let open = rest;
@@ -384,16 +371,10 @@ pub(crate) fn agg<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Agg> {
     ))
 }
 
-/// The inside of `sparkline(...)`: `<func>[(<field>)] [, <span>]`, up to
-/// the closing `)` (not consumed).
-fn sparkline_arg<'a>(cx: &Cx, i: &'a str) -> PResult<'a, SparklineArg> {
+/// A known aggregation name at `i` (which starts with one), or an
+/// `unknown_function` failure with a suggestion.
+fn agg_name<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Spanned<String>> {
     let n = agg_name_len(i);
-    if n == 0 {
-        return fail(
-            i,
-            "an aggregation such as `count` or `avg(bytes)` inside `sparkline(...)`",
-        );
-    }
     let name = &i[..n];
     if !is_agg_function(name) {
         return fail_kind(
@@ -406,8 +387,19 @@ fn sparkline_arg<'a>(cx: &Cx, i: &'a str) -> PResult<'a, SparklineArg> {
             },
         );
     }
-    let func = Spanned::new(name.to_string(), span_len(cx, i, n));
-    let mut rest = &i[n..];
+    Ok((&i[n..], Spanned::new(name.to_string(), span_len(cx, i, n))))
+}
+
+/// The inside of `sparkline(...)`: `<func>[(<field>)] [, <span>]`, up to
+/// the closing `)` (not consumed).
+fn sparkline_arg<'a>(cx: &Cx, i: &'a str) -> PResult<'a, SparklineArg> {
+    if agg_name_len(i) == 0 {
+        return fail(
+            i,
+            "an aggregation such as `count` or `avg(bytes)` inside `sparkline(...)`",
+        );
+    }
+    let (mut rest, func) = agg_name(cx, i)?;
     let mut field = None;
     if rest.starts_with('(') {
         let open = rest;
