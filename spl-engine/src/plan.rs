@@ -40,7 +40,12 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         stage.command.options(),
         spec.map_or(&[], |s| s.options),
     );
-    let op = plan_command(stage, ctx, first, &o)?;
+    let op = commands::plan_command(&commands::PlanCx {
+        stage,
+        opts: &o,
+        ctx,
+        first,
+    })?;
     if let Some(opt) = o.unread().first() {
         return Err(EngineError::unsupported_option(o.command(), opt));
     }
@@ -50,11 +55,7 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
 /// Whether the engine runs a stage's command (the others parse, and are
 /// rejected with `spl::run::unsupported_command` when planned).
 pub fn runs(stage: &Stage) -> bool {
-    match &stage.command {
-        Command::Tstats(_) | Command::From(_) | Command::Collect(_) | Command::Generic(_) => false,
-        Command::Simple(_) => commands::simple_planner(&stage.name.node).is_some(),
-        _ => true,
-    }
+    commands::runs(&stage.command)
 }
 
 /// Every command of a search, nested pipelines included, that the engine
@@ -70,72 +71,6 @@ pub fn unsupported_commands(pipeline: &Pipeline) -> Vec<EngineError> {
         }
     });
     out
-}
-
-fn plan_command(
-    stage: &Stage,
-    ctx: &ExecContext,
-    first: bool,
-    o: &OptReader,
-) -> Result<Box<dyn Operator>> {
-    let unsupported = || EngineError::UnsupportedCommand {
-        name: stage.name.node.clone(),
-        span: stage.name.span,
-    };
-    Ok(match &stage.command {
-        Command::Search(s) if first => commands::search_base::plan(s, stage, ctx)?,
-        Command::Search(s) => commands::search_base::plan_filter(s, stage, ctx)?,
-        Command::Where(w) => commands::where_::plan(w, ctx)?,
-        Command::Eval(e) => commands::eval::plan(e, ctx)?,
-        Command::Rename(r) => commands::rename::plan(r)?,
-        Command::Fields(f) => commands::fields::plan(f),
-        Command::Table(t) => commands::table::plan(t),
-        Command::Fillnull(f) => commands::fillnull::plan(f),
-        Command::Sort(s) => commands::sort::plan(s, stage)?,
-        Command::Head(h) => commands::head::plan(h, o, ctx)?,
-        Command::Tail(t) => commands::head::plan_tail(t),
-        Command::Dedup(d) => commands::dedup::plan(d, o, stage)?,
-        Command::Join(j) => commands::join::plan(j, o, stage, ctx)?,
-        Command::Append(a) => commands::append::plan(a, o, ctx)?,
-        Command::Foreach(f) => commands::foreach::plan(f, o, stage, ctx)?,
-        Command::Makeresults(m) => commands::makeresults::plan(m, o, stage, ctx)?,
-        Command::Stats(s) => commands::stats::plan_stats(s, o, stage, ctx)?,
-        Command::Eventstats(s) => commands::eventstats::plan_eventstats(s, o, stage, ctx)?,
-        Command::Streamstats(s) => commands::streamstats::plan_streamstats(s, o, stage, ctx)?,
-        Command::Mstats(m) => commands::mstats::plan_mstats(m, o, stage, ctx)?,
-        Command::Lookup(l) => commands::lookup::plan(l, o, ctx)?,
-        Command::Inputlookup(i) => commands::inputlookup::plan(i, o, ctx)?,
-        Command::Outputlookup(x) => commands::outputlookup::plan(x, o)?,
-        Command::Iplocation(i) => commands::iplocation::plan(i, o, stage, ctx)?,
-        Command::Convert(c) => commands::convert::plan(c, o, stage, ctx)?,
-        Command::Rex(r) => commands::rex::plan(r, o, stage, ctx)?,
-        Command::Regex(r) => commands::regex::plan(r, stage, ctx)?,
-        Command::Bin(b) => commands::bin::plan(b, o, stage, ctx)?,
-        Command::Spath(s) => commands::spath::plan(s, o, stage, ctx)?,
-        Command::Mvexpand(m) => commands::mvexpand::plan(m, o, stage, ctx)?,
-        Command::Mvcombine(m) => commands::mvcombine::plan(m, o, stage, ctx)?,
-        Command::Makemv(m) => commands::makemv::plan(m, o, stage, ctx)?,
-        Command::Appendpipe(a) => commands::appendpipe::plan(a, o, stage, ctx)?,
-        Command::Top(t) => commands::top::plan(t, o, stage, false)?,
-        Command::Rare(t) => commands::top::plan(t, o, stage, true)?,
-        Command::Addtotals(a) => commands::addtotals::plan(a, o, stage, ctx)?,
-        Command::Replace(r) => commands::replace::plan(r, stage, ctx)?,
-        Command::Transaction(t) => commands::transaction::plan(t, o, stage, ctx)?,
-        Command::Timechart(t) => commands::timechart::plan(t, o, stage, ctx)?,
-        Command::Chart(c) => commands::chart::plan(c, o, stage, ctx)?,
-        Command::Multisearch(m) => commands::multisearch::plan(m, stage, ctx)?,
-        Command::Return(r) => commands::return_::plan(r, stage, ctx)?,
-        Command::Format(f) => commands::format::plan(f, o, stage, ctx)?,
-        Command::Map(m) => commands::map::plan(m, o, stage, ctx)?,
-        Command::Simple(a) => match commands::simple_planner(&stage.name.node) {
-            Some(plan) => plan(a, o, stage, ctx)?,
-            None => return Err(unsupported()),
-        },
-        Command::Tstats(_) | Command::From(_) | Command::Collect(_) | Command::Generic(_) => {
-            debug_assert!(!runs(stage));
-            return Err(unsupported());
-        }
-    })
 }
 
 /// The first command of `pipeline` (nested pipelines included) that the

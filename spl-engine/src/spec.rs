@@ -21,33 +21,18 @@ pub struct Example {
     pub spl: &'static str,
 }
 
-/// A command's metadata.
+/// A command's metadata for help, the generated reference and the registry
+/// test. Its name, aliases, usage line and options come from the command
+/// list (`spl_parser::for_each_command!`), which also names the module whose
+/// `plan` builds its operator.
 #[derive(Debug, Clone, Copy)]
 pub struct CommandSpec {
-    /// The SPL name.
-    pub name: &'static str,
-    /// Other names (`bucket` for `bin`).
-    pub aliases: &'static [&'static str],
     /// The taxonomy.
     pub kind: CommandKind,
-    /// One-line syntax.
-    pub synopsis: &'static str,
     /// What it does, in a sentence or two.
     pub description: &'static str,
     /// Examples that must run.
     pub examples: &'static [Example],
     /// Known differences from Splunk (empty when none).
     pub compat: &'static str,
-    /// The planner of a command parsed by the simple grammar
-    /// (`spl_parser::ast::Args`); typed commands are planned by
-    /// `plan::plan_stage`'s match and leave this `None`.
-    pub simple: Option<SimplePlanFn>,
 }
-
-/// Plans a simple command from its words and options.
-pub type SimplePlanFn = fn(
-    &spl_parser::ast::Args,
-    &spl_parser::options::OptReader,
-    &spl_parser::ast::Stage,
-    &crate::context::ExecContext,
-) -> crate::error::Result<Box<dyn crate::operator::Operator>>;

@@ -3,7 +3,7 @@
 //! reference (`docs/reference/`) is current.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-use spl_engine::commands::COMMANDS;
+use spl_engine::commands::registry;
 use spl_engine::eval::functions::functions;
 use spl_engine::testing::reference::{self, EXAMPLES_ENV, REFERENCE_DIR};
 use spl_engine::testing::runner::Environment;
@@ -22,27 +22,27 @@ const EXAMPLES_PENDING: &[&str] = &[];
 fn every_command_has_an_example_that_runs() {
     let mut env = Environment::from_file(&repo(EXAMPLES_ENV)).unwrap();
     let mut problems = Vec::new();
-    for spec in COMMANDS {
-        let pending = EXAMPLES_PENDING.contains(&spec.name);
+    for cmd in registry() {
+        let (name, spec) = (cmd.name, cmd.spec);
+        let pending = EXAMPLES_PENDING.contains(&name);
         if spec.examples.is_empty() && !pending {
-            problems.push(format!("{}: no example in its CommandSpec", spec.name));
+            problems.push(format!("{name}: no example in its CommandSpec"));
         }
         if !spec.examples.is_empty() && pending {
             problems.push(format!(
-                "{}: has examples now; remove it from EXAMPLES_PENDING",
-                spec.name
+                "{name}: has examples now; remove it from EXAMPLES_PENDING"
             ));
         }
         for ex in spec.examples {
             match reference::run_example(&mut env, ex.spl) {
                 Ok(t) if t == "(no results)\n" => problems.push(format!(
-                    "{}: example `{}` returns no rows in {EXAMPLES_ENV}",
-                    spec.name, ex.spl
+                    "{name}: example `{}` returns no rows in {EXAMPLES_ENV}",
+                    ex.spl
                 )),
                 Ok(_) => {}
                 Err(e) => problems.push(format!(
-                    "{}: example `{}` fails in {EXAMPLES_ENV}:\n{e}",
-                    spec.name, ex.spl
+                    "{name}: example `{}` fails in {EXAMPLES_ENV}:\n{e}",
+                    ex.spl
                 )),
             }
         }
@@ -57,22 +57,22 @@ const CONFORMANCE_PENDING: &[&str] = &[];
 #[test]
 fn every_command_has_a_conformance_file() {
     let mut problems = Vec::new();
-    for spec in COMMANDS {
-        let file = format!("fixtures/conformance/commands/{}.spltest", spec.name);
+    for cmd in registry() {
+        let name = cmd.name;
+        let file = format!("fixtures/conformance/commands/{name}.spltest");
         let exists = repo(&file).is_file();
-        let pending = CONFORMANCE_PENDING.contains(&spec.name);
+        let pending = CONFORMANCE_PENDING.contains(&name);
         if !exists && !pending {
-            problems.push(format!("{}: missing {file}", spec.name));
+            problems.push(format!("{name}: missing {file}"));
         }
         if exists && pending {
             problems.push(format!(
-                "{}: {file} exists now; remove it from CONFORMANCE_PENDING",
-                spec.name
+                "{name}: {file} exists now; remove it from CONFORMANCE_PENDING"
             ));
         }
     }
     for name in CONFORMANCE_PENDING {
-        if !COMMANDS.iter().any(|s| s.name == *name) {
+        if !registry().iter().any(|s| s.name == *name) {
             problems.push(format!("{name}: in CONFORMANCE_PENDING but not a command"));
         }
     }
@@ -82,21 +82,22 @@ fn every_command_has_a_conformance_file() {
 #[test]
 fn command_names_are_unique_and_documented() {
     let mut seen = std::collections::HashSet::new();
-    for spec in COMMANDS {
-        for name in std::iter::once(&spec.name).chain(spec.aliases) {
+    for cmd in registry() {
+        let decl = spl_parser::command_spec(cmd.name).unwrap();
+        assert_eq!(decl.name, cmd.name);
+        for name in std::iter::once(&decl.name).chain(decl.aliases) {
             assert!(seen.insert(*name), "command name `{name}` registered twice");
         }
-        assert!(!spec.synopsis.is_empty(), "{}: empty synopsis", spec.name);
         assert!(
-            !spec.description.is_empty(),
+            !cmd.spec.description.is_empty(),
             "{}: empty description",
-            spec.name
+            cmd.name
         );
         assert!(
-            spec.synopsis.starts_with(spec.name),
-            "{}: synopsis `{}` does not start with the name",
-            spec.name,
-            spec.synopsis
+            decl.usage.starts_with(cmd.name),
+            "{}: usage `{}` does not start with the name",
+            cmd.name,
+            decl.usage
         );
     }
 }

@@ -7,20 +7,17 @@
 //! nothing ("for each event where field is a number").
 
 use super::args::{field_as, field_numbers, write_numbers, Num};
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Args, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Args;
 
 /// The `accum` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "accum",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "accum <field> [AS <newfield>]",
     description: "For each result where the field is a number, writes the running total of the field so far (over the field, or into newfield). Other results are left unchanged.",
     examples: &[
         Example {
@@ -33,16 +30,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "A multivalue field contributes its first value. The total displays with the most decimals among the values summed so far (`0.1` then `0.2` gives `0.3`, `1.5` then `2.25` gives `3.75`), full precision once a value without a display precision takes part.",
-    simple: Some(plan),
 };
 
 /// Plans `accum`.
-pub fn plan(
-    a: &Args,
-    _o: &OptReader,
-    stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(a: &Args, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let stage = p.stage;
     let (field, newfield) = field_as(a, stage, "accum")?;
     let field = field.text.node.clone();
     let out = newfield.map_or_else(|| field.clone(), |n| n.text.node.clone());

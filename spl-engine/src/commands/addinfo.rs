@@ -4,38 +4,29 @@
 //! window (`--now`, the time picker and the bounds the search wrote), never
 //! from the system clock.
 
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
-use spl_parser::ast::{Args, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Args;
 use std::sync::Arc;
 
 /// The `addinfo` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "addinfo",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "addinfo",
     description: "Adds the search's time range (info_min_time, info_max_time), its start time (info_search_time) and its id (info_sid) to every result.",
     examples: &[Example {
         title: "the window of a search that wrote earliest=-1h",
         spl: "index=main earliest=-1h | head 1 | addinfo | table info_min_time info_max_time info_search_time info_sid",
     }],
     compat: "`info_sid` is `<now>.0` (Splunk's ad hoc search id shape: the start epoch and a serial). An unbounded side prints as Splunk does: `info_min_time=0.000`, `info_max_time=+Infinity`.",
-    simple: Some(plan),
 };
 
 /// Plans `addinfo`, which takes no arguments.
-pub fn plan(
-    a: &Args,
-    _o: &OptReader,
-    _stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(a: &Args, _p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     super::args::no_words(a, "addinfo")?;
     Ok(Box::new(AddinfoOp))
 }

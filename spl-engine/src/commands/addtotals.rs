@@ -4,6 +4,7 @@
 //! (Splunk's "addtotals" reference page).
 
 use super::args::{wildcard_fields, Texts};
+use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -15,32 +16,23 @@ use arrow_array::types::Float64Type;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::DataType;
 use indexmap::IndexMap;
-use spl_parser::ast::{Addtotals, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Addtotals;
 use std::sync::Arc;
 
 /// The `addtotals` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "addtotals",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "addtotals [row=<bool>] [col=<bool>] [fieldname=<field>] [labelfield=<field>] [label=<string>] [<wc-field-list>]",
     description: "Adds a field with the sum of the numeric fields of each result (default all numeric fields, into `Total`); with col=true, appends a result with each column's sum.",
     examples: &[Example {
         title: "a score from indicator fields",
         spl: "| makeresults | eval a=1, b=0, c=1, name=\"x\" | addtotals fieldname=Score a b c",
     }],
     compat: "A result with no numeric value among the fields gets no total field.",
-    simple: None,
 };
 
 /// Plans `addtotals`.
-pub fn plan(
-    a: &Addtotals,
-    o: &OptReader,
-    _stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(a: &Addtotals, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let o = p.opts;
     Ok(Box::new(AddtotalsOp {
         row: o.flag("row")?,
         col: o.flag("col")?,

@@ -3,6 +3,7 @@
 //! The subsearch is planned with the command, so its errors surface (with
 //! their spans) whether or not the main search returns rows; it runs at the end.
 
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
@@ -10,25 +11,21 @@ use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Append;
-use spl_parser::options::OptReader;
 
 /// The `append` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "append",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "append [ <subsearch> ]",
     description: "Appends the results of a subsearch to the current results.",
     examples: &[Example {
         title: "two generated rows",
         spl: "| makeresults | eval a=1 | append [ | makeresults | eval a=2 ]",
     }],
     compat: "The subsearch keeps at most `maxout` results (50,000 by default); `maxtime` and `timeout` have no effect offline; `extendtimerange=true` is not supported.",
-    simple: None,
 };
 
 /// Plans `append`.
-pub fn plan(a: &Append, o: &OptReader, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(a: &Append, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, ctx) = (p.opts, p.ctx);
     if o.flag("extendtimerange")? {
         if let Some(opt) = o.get("extendtimerange") {
             return Err(EngineError::unsupported_option("append", opt));

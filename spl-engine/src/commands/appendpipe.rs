@@ -1,37 +1,29 @@
 //! `appendpipe [<subpipeline>]`: runs a pipeline over the current results
 //! and appends its output after them (Splunk's "appendpipe" reference page).
 
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Appendpipe, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Appendpipe;
 
 /// The `appendpipe` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "appendpipe",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "appendpipe [run_in_preview=<bool>] [ <subpipeline> ]",
     description: "Runs the subpipeline over the current results and appends its results (e.g. a totals row) after them.",
     examples: &[Example {
         title: "append a total",
         spl: "| makeresults count=3 | streamstats count as n | appendpipe [ stats sum(n) as n | eval total=\"yes\" ]",
     }],
     compat: "",
-    simple: None,
 };
 
 /// Plans `appendpipe`; the subpipeline is planned now so errors surface before running.
-pub fn plan(
-    a: &Appendpipe,
-    o: &OptReader,
-    _stage: &Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(a: &Appendpipe, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, ctx) = (p.opts, p.ctx);
     // Previews do not exist offline: the option cannot change a result.
     o.flag("run_in_preview")?;
     let ops = plan::plan_pipeline(&a.subpipeline.pipeline, ctx, true)?;

@@ -10,6 +10,7 @@
 //! all results first.
 
 use super::args::{build_texts, RowVals, Texts};
+use super::PlanCx;
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -21,17 +22,13 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::Float64Type;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::DataType;
-use spl_parser::ast::{Bin, Opt, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::{Bin, Opt};
 use spl_parser::Span;
 use std::sync::Arc;
 
 /// The `bin` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "bin",
-    aliases: &["bucket"],
     kind: CommandKind::Streaming,
-    synopsis: "bin [span=<int><unit>|<number>] [bins=<int>] [minspan=<span>] [start=<num>] [end=<num>] [aligntime=earliest|latest|<time>] <field> [AS <field>]",
     description: "Puts values into bins: times to the start of their time span, numbers to `start-end` range strings. Without span, picks a span giving at most `bins` (100) bins.",
     examples: &[
         Example {
@@ -44,7 +41,6 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Log spans (`span=log2`) are not supported. Automatic spans (`bins=`) use powers of ten for numbers and 1s/5s/10s/30s/1m/5m/10m/30m/1h/1d/1mon/1y for times.",
-    simple: None,
 };
 
 /// A resolved bin width.
@@ -161,12 +157,8 @@ fn num_opt(o: Option<&Opt>) -> Result<Option<f64>> {
 }
 
 /// Plans `bin`/`bucket`.
-pub fn plan(
-    b: &Bin,
-    o: &OptReader,
-    _stage: &Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(b: &Bin, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, ctx) = (p.opts, p.ctx);
     let field = b.field.node.clone();
     let is_time = field == "_time";
     // With `span`, the other sizing options have no effect (as in Splunk).

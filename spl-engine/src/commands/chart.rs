@@ -14,6 +14,7 @@
 use super::args::{build_texts, RowVals, Texts};
 use super::groupby::{cmp_keys, KeyVal};
 use super::stats::{make_batch, Aggregator, StatsSpec};
+use super::PlanCx;
 use crate::aggregate::AggFunc;
 use crate::batch;
 use crate::context::ExecContext;
@@ -33,17 +34,13 @@ use std::sync::Arc;
 
 /// The `chart` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "chart",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "chart [limit=<int>] [useother=<bool>] [usenull=<bool>] [otherstr=<string>] [nullstr=<string>] <agg>... [OVER <row-field>] [BY <column-field>]",
     description: "Aggregates into a table: one row per OVER value, one column per BY value (the top `limit` series; the rest in OTHER).",
     examples: &[Example {
         title: "count by two fields",
         spl: "| makeresults count=4 | streamstats count as n | eval host=if(n<3, \"a\", \"b\"), status=if(n%2=0, \"ok\", \"fail\") | chart count over host by status",
     }],
     compat: "`span`/`bins` on the OVER field, `agg=` series ranking and `format`/`sep` are not supported. Series columns are in value order with NULL and OTHER last. `sparkline(...)` works as in `stats`, without a column split.",
-    simple: None,
 };
 
 /// The bound pivot: rows, an optional series field and the series options.
@@ -402,12 +399,8 @@ impl Pivot {
 }
 
 /// Plans `chart`.
-pub fn plan(
-    c: &Chart,
-    o: &OptReader,
-    stage: &Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(c: &Chart, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage, ctx) = (p.opts, p.stage, p.ctx);
     let (row, split) = match (&c.over, c.by.as_slice()) {
         (Some(o), []) => (Some(o), None),
         (Some(o), [b]) => (Some(o), Some(b)),

@@ -8,6 +8,7 @@
 //! so a command using `auto()` must see all results first.
 
 use super::args::{build_texts, wildcard_fields, RowVals, Texts};
+use super::PlanCx;
 use crate::batch::{substitute_wildcards, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -18,17 +19,13 @@ use crate::value::{format_number, with_column};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch};
 use arrow_schema::DataType;
-use spl_parser::ast::{Convert, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Convert;
 use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The `convert` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "convert",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "convert [timeformat=<string>] (auto|ctime|dur2sec|memk|mktime|mstime|none|num|rmcomma|rmunit)(<wc-field>) [AS <field>]...",
     description: "Converts field values: epoch times to text (ctime) and back (mktime), durations, memory sizes and unit-suffixed text to numbers. Without AS the values are replaced.",
     examples: &[
         Example {
@@ -41,7 +38,6 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`auto()`/`num()` accept plain numbers and numbers with thousands commas. Values `ctime`, `mktime`, `dur2sec`, `mstime`, `memk` and `rmunit` cannot convert are kept unchanged.",
-    simple: None,
 };
 
 const DEFAULT_TIMEFORMAT: &str = "%m/%d/%Y %H:%M:%S";
@@ -86,12 +82,8 @@ struct Conv {
 }
 
 /// Plans `convert`.
-pub fn plan(
-    c: &Convert,
-    o: &OptReader,
-    _stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(c: &Convert, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let o = p.opts;
     let timeformat = o
         .text("timeformat")
         .map(|v| v.node.clone())

@@ -11,22 +11,19 @@
 //! keys decide which duplicate survives and the output comes sorted.
 
 use super::sort_keys::{take_rows, SortKeys};
+use super::PlanCx;
 use crate::batch::{self, row_key};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch};
-use spl_parser::ast::{Dedup, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Dedup;
 use std::collections::HashMap;
 
 /// The `dedup` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "dedup",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "dedup [<N>] <field-list> [keepevents=<bool>] [keepempty=<bool>] [consecutive=<bool>] [sortby [+|-]<field>...]",
     description: "Keeps the first N results for each combination of values; results missing any field are dropped unless keepempty=true; keepevents=true keeps the duplicates without the fields; sortby sorts the results first, choosing which duplicate is kept.",
     examples: &[
         Example {
@@ -39,11 +36,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "With `sortby`, the results are sorted before deduplicating (the kept duplicate is the first in sorted order, as the Search Reference's sort-by clause says) and come out sorted; missing values sort last. `keepevents=true` does not keep results missing a field unless `keepempty=true`.",
-    simple: None,
 };
 
 /// Plans `dedup`.
-pub fn plan(d: &Dedup, o: &OptReader, stage: &Stage) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(d: &Dedup, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage) = (p.opts, p.stage);
     if d.fields.is_empty() {
         return Err(EngineError::invalid(
             "expected at least one field, found none",

@@ -9,21 +9,18 @@
 //! it has the field ("how many results prior to the current result").
 
 use super::args::{field_as, field_numbers, write_numbers, Num};
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Args, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Args;
 use std::collections::VecDeque;
 
 /// The `delta` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "delta",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "delta <field> [AS <newfield>] [p=<int>]",
     description: "Writes the difference between each result's value of a numeric field and the value p results before it (default 1), in search order, into newfield (default `delta(<field>)`).",
     examples: &[
         Example {
@@ -36,16 +33,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Every result counts as a position, with or without a number in the field. A multivalue field contributes its first value. `p=0` is an error. The difference displays with the more decimals of its two operands (`2.5` and `1.25` give `1.25`).",
-    simple: Some(plan),
 };
 
 /// Plans `delta`.
-pub fn plan(
-    a: &Args,
-    o: &OptReader,
-    stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(a: &Args, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage) = (p.opts, p.stage);
     let p = match o.count("p")? {
         Some((0, span)) => {
             return Err(EngineError::invalid(

@@ -1,6 +1,7 @@
 //! `eval f=expr, ...`: assignments left to right; later ones see earlier results.
 //! `eval {f}=expr` assigns to the field named by each result's value of `f`.
 
+use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -18,10 +19,7 @@ use std::sync::Arc;
 
 /// The `eval` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "eval",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "eval <field>=<expression> [, <field>=<expression>]...",
     description: "Computes fields from expressions; assigning null removes the field from that \
                   result. `eval {f}=<expression>` assigns to the field named by each result's \
                   value of `f`.",
@@ -39,7 +37,6 @@ pub static SPEC: CommandSpec = CommandSpec {
              whose `field` is null, empty or absent assigns nothing, and a multivalue `field` \
              uses its first value. Braces elsewhere (`x{}`) and quoted targets are literal \
              names.",
-    simple: None,
 };
 
 /// Where an assignment writes.
@@ -51,7 +48,8 @@ enum Target {
 }
 
 /// Plans `eval`.
-pub fn plan(e: &Eval, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(e: &Eval, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let ctx = p.ctx;
     let mut assignments = Vec::with_capacity(e.assignments.len());
     for a in &e.assignments {
         let target = if a.dynamic {

@@ -5,6 +5,7 @@
 //! are known; the result columns are then gathered per row with `take`.
 
 use super::stats::{make_batch, Aggregator, StatsSpec};
+use super::PlanCx;
 use crate::aggregate::grouped::NO_GROUP;
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -12,14 +13,10 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch, UInt32Array};
 use spl_parser::ast;
-use spl_parser::options::OptReader;
 
 /// Help, reference page and runnable examples of `eventstats`.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "eventstats",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "eventstats <func>(<field>|eval(<expr>)) [AS <name>]... [BY <field-list>]",
     description: "Computes the stats aggregates and adds them to every result of their group; results with a null BY value get none.",
     examples: &[
         Example {
@@ -28,16 +25,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "A result in several groups (multivalue BY) gets its first group's values; `allnum=true` is rejected.",
-    simple: None,
 };
 
 /// Plans `eventstats`.
-pub fn plan_eventstats(
-    cmd: &ast::Stats,
-    o: &OptReader,
-    stage: &ast::Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(cmd: &ast::Stats, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage, ctx) = (p.opts, p.stage, p.ctx);
     let spec = StatsSpec::bind(cmd, o, stage, ctx)?;
     Ok(Box::new(EventstatsOp {
         agg: Aggregator::new(spec),

@@ -1,5 +1,6 @@
 //! `fields [+|-] <wc-field-list>` (10.3).
 
+use super::PlanCx;
 use crate::batch::{self, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -10,24 +11,23 @@ use spl_parser::ast::Fields;
 
 /// The `fields` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "fields",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "fields [+|-] <wc-field> [, <wc-field>]...",
     description: "Keeps (default) or removes fields; wildcards allowed. `fields +` keeps internal fields such as `_time` and `_raw`.",
     examples: &[Example {
         title: "remove by wildcard",
         spl: "| makeresults | eval inbound_network_io=1, outbound_network_io=2, key=3 | fields - *network_io",
     }],
     compat: "",
-    simple: None,
 };
 
 /// Plans `fields`.
-pub fn plan(f: &Fields) -> Box<dyn Operator> {
-    Box::new(FieldsOp {
-        remove: f.remove,
-        patterns: f.fields.iter().map(|p| p.node.clone()).collect(),
+pub(crate) fn plan(f: &Fields, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let _ = p;
+    Ok({
+        Box::new(FieldsOp {
+            remove: f.remove,
+            patterns: f.fields.iter().map(|p| p.node.clone()).collect(),
+        })
     })
 }
 

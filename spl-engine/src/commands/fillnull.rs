@@ -3,6 +3,7 @@
 //! Without a field list it fills every field that exists in the result set,
 //! i.e. has a value in at least one result, so it must see all results first.
 
+use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -15,29 +16,28 @@ use std::sync::Arc;
 
 /// The `fillnull` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "fillnull",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "fillnull [value=<string>] [<field>...]",
     description: "Replaces null values with a value (default 0). Without fields, fills every field that has a value in at least one result.",
     examples: &[Example {
         title: "fill a missing field",
         spl: "| makeresults count=2 | streamstats count as n | eval x=if(n=1, \"a\", null()) | fillnull value=none x",
     }],
     compat: "",
-    simple: None,
 };
 
 /// Plans `fillnull`.
-pub fn plan(f: &Fillnull) -> Box<dyn Operator> {
-    Box::new(FillnullOp {
-        value: f
-            .value
-            .as_ref()
-            .map(|v| v.node.clone())
-            .unwrap_or_else(|| "0".into()),
-        fields: f.fields.iter().map(|f| f.node.clone()).collect(),
-        buffered: Vec::new(),
+pub(crate) fn plan(f: &Fillnull, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let _ = p;
+    Ok({
+        Box::new(FillnullOp {
+            value: f
+                .value
+                .as_ref()
+                .map(|v| v.node.clone())
+                .unwrap_or_else(|| "0".into()),
+            fields: f.fields.iter().map(|f| f.node.clone()).collect(),
+            buffered: Vec::new(),
+        })
     })
 }
 

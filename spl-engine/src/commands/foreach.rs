@@ -5,6 +5,7 @@
 //! replaced (textually, even inside string literals), parsed and run. A field
 //! absent from a row is not visited for that row (8.3).
 
+use super::PlanCx;
 use crate::batch::{self, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -13,24 +14,19 @@ use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{new_null_array, Array, RecordBatch};
 use arrow_schema::Field;
-use spl_parser::ast::{Foreach, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Foreach;
 use spl_parser::Span;
 use std::collections::HashMap;
 
 /// The `foreach` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "foreach",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "foreach [fieldstr=..] [matchstr=..] [matchseg1=..] <wc-field>... [ <template> ]",
     description: "Runs a template of streaming commands once per matching field, with the field name and wildcard matches substituted textually.",
     examples: &[Example {
         title: "sum fields matching a pattern",
         spl: "| makeresults | eval www1=1, www2=2, total=0 | foreach www* [ eval total = total + '<<FIELD>>' ]",
     }],
     compat: "Only `mode=multifield` (the default) is supported.",
-    simple: None,
 };
 
 struct Tokens {
@@ -40,12 +36,8 @@ struct Tokens {
 }
 
 /// Plans `foreach`.
-pub fn plan(
-    f: &Foreach,
-    o: &OptReader,
-    stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(f: &Foreach, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage) = (p.opts, p.stage);
     if o.choice("mode")?.as_deref() != Some("multifield") {
         if let Some(m) = o.get("mode") {
             return Err(EngineError::unsupported_option("foreach", m));

@@ -7,38 +7,30 @@
 
 use super::args::Texts;
 use super::return_::quote_value;
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
-use spl_parser::ast::{Format, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Format;
 use std::sync::Arc;
 
 /// The `format` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "format",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "format [mvsep=<string>] [maxresults=<int>] [emptystr=<string>] [\"<row prefix>\" \"<column prefix>\" \"<column separator>\" \"<column end>\" \"<row separator>\" \"<row end>\"]",
     description: "Formats the results as one search string in a `search` field: ( ( a=\"1\" AND b=\"2\" ) OR ( ... ) ).",
     examples: &[Example {
         title: "results as a search",
         spl: "| makeresults count=2 | streamstats count as n | eval host=\"h\".n | table host n | format",
     }],
     compat: "",
-    simple: None,
 };
 
 /// Plans `format`.
-pub fn plan(
-    f: &Format,
-    o: &OptReader,
-    stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(f: &Format, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage) = (p.opts, p.stage);
     if o.flag("quote")? {
         if let Some(opt) = o.get("quote") {
             return Err(EngineError::unsupported_option("format", opt));

@@ -9,21 +9,18 @@
 //! not hold one JSON object is left as it is.
 
 use super::args::{field_name, Extracted, Texts};
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::source::json_flatten::top_level_members;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Args, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Args;
 
 /// The `fromjson` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "fromjson",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "fromjson <field> [prefix=<string>]",
     description: "Turns the top-level keys of the JSON object in a field into fields (named with an optional prefix): strings unquoted, numbers as written, arrays as multivalue fields, nested objects as JSON text.",
     examples: &[
         Example {
@@ -36,16 +33,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Nested objects (and objects or arrays inside an array) keep the JSON text as written; JSON `null` gives the text `null`, as in JSON events; an empty array leaves the field absent on that result. Each value of a multivalue field is read, and a key found more than once collects all its values.",
-    simple: Some(plan),
 };
 
 /// Plans `fromjson`.
-pub fn plan(
-    a: &Args,
-    o: &OptReader,
-    stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(a: &Args, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage) = (p.opts, p.stage);
     let prefix = o.text_or_default("prefix").unwrap_or_default();
     let mut words = a.words.iter();
     let Some(field) = words.next() else {

@@ -1,20 +1,17 @@
-//! `head` (10.6) and `tail`.
+//! `head` (10.6).
 
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::eval::BoundExpr;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, RecordBatch};
-use spl_parser::ast::{Head, Tail};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Head;
 
 /// The `head` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "head",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "head [<N> | limit=<N> | (<eval-expression>)] [keeplast=<bool>] [null=<bool>]",
     description:
         "Returns the first N results (default 10), or results until the expression is false.",
     examples: &[Example {
@@ -22,26 +19,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         spl: "| makeresults count=5 | head 2",
     }],
     compat: "",
-    simple: None,
-};
-
-/// The `tail` command's metadata.
-pub static TAIL_SPEC: CommandSpec = CommandSpec {
-    name: "tail",
-    aliases: &[],
-    kind: CommandKind::Transforming,
-    synopsis: "tail [<N>]",
-    description: "Returns the last N results (default 10) in reverse order.",
-    examples: &[Example {
-        title: "last two",
-        spl: "| makeresults count=5 | streamstats count as n | tail 2",
-    }],
-    compat: "",
-    simple: None,
 };
 
 /// Plans `head`.
-pub fn plan(h: &Head, o: &OptReader, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(h: &Head, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, ctx) = (p.opts, p.ctx);
     let limit = match h.limit {
         Some(n) => Some(n),
         None => o.count("limit")?.map(|(n, _)| n),
@@ -97,43 +79,5 @@ impl Operator for HeadOp {
     }
     fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         Ok(vec![])
-    }
-}
-
-/// Plans `tail`.
-pub fn plan_tail(t: &Tail) -> Box<dyn Operator> {
-    Box::new(TailOp {
-        n: t.limit.unwrap_or(10) as usize,
-        buffered: Vec::new(),
-    })
-}
-
-struct TailOp {
-    n: usize,
-    buffered: Vec<RecordBatch>,
-}
-
-impl Operator for TailOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-        self.buffered.push(batch);
-        Ok(vec![])
-    }
-    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-        let batches = std::mem::take(&mut self.buffered);
-        if batches.is_empty() {
-            return Ok(vec![]);
-        }
-        let all = crate::batch::concat_unified(&batches)?;
-        let n = all.num_rows();
-        let k = self.n.min(n);
-        // Splunk's tail returns the last results in reverse order.
-        let idx =
-            arrow_array::UInt32Array::from((n - k..n).rev().map(|i| i as u32).collect::<Vec<_>>());
-        let cols = all
-            .columns()
-            .iter()
-            .map(|c| arrow_select::take::take(c, &idx, None))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok(vec![RecordBatch::try_new(all.schema(), cols)?])
     }
 }

@@ -1,20 +1,17 @@
 //! `| inputlookup [append=b] [start=N] [max=N] <table> [WHERE <search>]` (9.3).
 
 use super::search::{SearchFilter, SearchMode};
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Inputlookup;
-use spl_parser::options::OptReader;
 
 /// The `inputlookup` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "inputlookup",
-    aliases: &[],
     kind: CommandKind::Generating,
-    synopsis: "inputlookup [append=<bool>] [start=<int>] [max=<int>] <table> [WHERE <search>]",
     description:
         "Generates one result per lookup table row, optionally filtered by a search expression.",
     examples: &[
@@ -28,11 +25,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "",
-    simple: None,
 };
 
 /// Plans `inputlookup`.
-pub fn plan(i: &Inputlookup, o: &OptReader, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(i: &Inputlookup, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, ctx) = (p.opts, p.ctx);
     let table = super::lookup::resolve(&i.table.node, i.table.span, ctx)?;
     let (filter, _) = SearchFilter::bind(i.where_.as_ref(), SearchMode::Events, ctx)?;
     // Every lookup error is already fatal here, which is what `strict=true`

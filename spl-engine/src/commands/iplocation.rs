@@ -4,6 +4,7 @@
 //! `allfields=true`); unlocatable addresses get no fields; lat/lon print with
 //! 5 decimals.
 
+use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -12,16 +13,12 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use arrow_schema::Field;
-use spl_parser::ast::{Iplocation, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Iplocation;
 use std::sync::Arc;
 
 /// The `iplocation` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "iplocation",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "iplocation [prefix=<string>] [allfields=<bool>] [lang=<code>] <ip-field>",
     description: "Adds location fields from a MaxMind GeoIP database for the address in a field.",
     examples: &[
         Example {
@@ -30,16 +27,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Uses the configured MaxMind database (`--geoip`); a multivalue address field is located by its first value.",
-    simple: None,
 };
 
 /// Plans `iplocation`.
-pub fn plan(
-    i: &Iplocation,
-    o: &OptReader,
-    stage: &Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(i: &Iplocation, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage, ctx) = (p.opts, p.stage, p.ctx);
     let geo = ctx.catalog.geoip.clone().ok_or(EngineError::MissingGeoip {
         span: stage.name.span,
     })?;

@@ -7,6 +7,7 @@
 //! equality on every join field; with `max=1` (the default) only the first
 //! matching subsearch row is used. `left` and `outer` keep unmatched main rows.
 
+use super::PlanCx;
 use crate::batch::{self, row_key};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -15,35 +16,26 @@ use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
 use arrow_schema::Field;
-use spl_parser::ast::{Join, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Join;
 use std::collections::HashMap;
 
 /// The `join` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "join",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "join [type=inner|left|outer] [max=<int>] [overwrite=<bool>] [<field-list>] [ <subsearch> ]",
     description: "Adds the fields of matching subsearch results to each result; max=1 uses only the first match.",
     examples: &[Example {
         title: "left join on a key",
         spl: "| makeresults | eval key=\"a\" | join type=left key [ | makeresults | eval key=\"a\", v=1 ]",
     }],
     compat: "`usetime=true`, `return_multivalue=true` and the `left=L right=R where` form are not supported yet; the subsearch is limited to 50,000 rows as in Splunk.",
-    simple: None,
 };
 
 /// Splunk's `[join] subsearch_maxout`.
 const SUBSEARCH_MAXOUT: usize = 50_000;
 
 /// Plans `join`.
-pub fn plan(
-    j: &Join,
-    o: &OptReader,
-    _stage: &Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(j: &Join, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, ctx) = (p.opts, p.ctx);
     let keep_unmatched = matches!(o.choice("type")?.as_deref(), Some("left" | "outer"));
     let max = o.count_or_default("max")?.unwrap_or(1) as usize;
     let overwrite = o.flag("overwrite")?;

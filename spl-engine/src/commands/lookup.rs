@@ -3,6 +3,7 @@
 //! The table is resolved at plan time (a missing lookup is a query error with a
 //! caret); matching is done by [`crate::lookup::LookupTable::apply`].
 
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::lookup::LookupTable;
@@ -10,15 +11,11 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Lookup;
-use spl_parser::options::OptReader;
 use std::sync::Arc;
 
 /// The `lookup` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "lookup",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "lookup <table> <field> [AS <event-field>] [, ...] [OUTPUT|OUTPUTNEW <field> [AS <event-field>] [, ...]]",
     description: "Adds fields from a lookup table (a definition or a CSV file) to results whose key fields match; several matches give multivalue fields.",
     examples: &[
         Example {
@@ -31,11 +28,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Lookups are CSV files (KV-store collections map to `<name>.csv`); time-based lookups (`event_time_field`) are not supported; `local` and `update` have no effect offline.",
-    simple: None,
 };
 
 /// Plans `lookup`.
-pub fn plan(l: &Lookup, o: &OptReader, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(l: &Lookup, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, ctx) = (p.opts, p.ctx);
     // Where the lookup runs and real-time refreshes cannot change a result
     // offline.
     o.flag("local")?;

@@ -7,6 +7,7 @@
 //! value. Empty values are dropped unless `allowempty=true`.
 
 use super::args::{build_texts, RowVals, Texts};
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
@@ -14,17 +15,13 @@ use crate::pcre::{Matcher, Pcre};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Makemv, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Makemv;
 use spl_parser::Span;
 use std::ops::ControlFlow;
 
 /// The `makemv` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "makemv",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "makemv [delim=<string>|tokenizer=<regex>] [allowempty=<bool>] <field>",
     description: "Splits a field's value into a multivalue field on a delimiter (default a space) or by a tokenizer regex.",
     examples: &[
         Example {
@@ -37,7 +34,6 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`setsv=true` is rejected.",
-    simple: None,
 };
 
 enum Splitter {
@@ -47,12 +43,8 @@ enum Splitter {
 }
 
 /// Plans `makemv`.
-pub fn plan(
-    m: &Makemv,
-    o: &OptReader,
-    _stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(m: &Makemv, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let o = p.opts;
     if o.flag("setsv")? {
         if let Some(opt) = o.get("setsv") {
             return Err(EngineError::unsupported_option("makemv", opt));

@@ -7,6 +7,7 @@
 //! Inline data is parsed when the command is planned, so its errors carry a
 //! caret into the query (exact when the data holds no backslash).
 
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
@@ -17,7 +18,7 @@ use crate::source::timestamp::parse_time_text;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
-use spl_parser::ast::{Makeresults, Opt, Stage};
+use spl_parser::ast::{Makeresults, Opt};
 use spl_parser::options::OptReader;
 use spl_parser::Span;
 use std::borrow::Cow;
@@ -25,10 +26,7 @@ use std::sync::Arc;
 
 /// The `makeresults` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "makeresults",
-    aliases: &[],
     kind: CommandKind::Generating,
-    synopsis: "makeresults [count=<int>] [annotate=<bool>] [format=csv|json data=<string>]",
     description: "Generates `count` results holding `_time`, the search's start time (with `annotate=true` also `_raw`, `host`, `source`, `sourcetype`, `splunk_server` and `splunk_server_group`), or one result per CSV line or JSON object of inline data.",
     examples: &[
         Example {
@@ -49,7 +47,6 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Offline there is one server: `splunk_server` is `local` (any other value, and `splunk_server_group`, are rejected); `annotate=true` gives `splunk_server=local` and empty `_raw`, `host`, `source`, `sourcetype` and `splunk_server_group`. `count` is at most 10,000,000 (an engine limit; Splunk documents none). With `format` and `data`, `count`, `annotate` and the server options are ignored as Splunk documents, with the warning `spl::run::ignored_option`. CSV results carry no `_time` (unless a `_time` column gives one); JSON results carry `_raw` (the object's text) and `_time` = now (or the object's `_time`). Values stay text; JSON arrays become multivalue fields named like `spath` (`tags{}`), nested keys `a.b`. Header names and cells are trimmed; an empty cell is an absent field.",
-    simple: None,
 };
 
 /// The most results `count` may ask for: an engine limit (Splunk's Search
@@ -74,12 +71,8 @@ const ANNOTATED: &[(&str, &str)] = &[
 ];
 
 /// Plans `makeresults`.
-pub fn plan(
-    _m: &Makeresults,
-    o: &OptReader,
-    _stage: &Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(_m: &Makeresults, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, ctx) = (p.opts, p.ctx);
     let format = o.choice("format")?;
     match (format, o.get("format"), o.get("data")) {
         (Some(format), _, Some(data)) => {

@@ -14,33 +14,30 @@
 //! engine runs. Errors inside the template point at the whole template.
 
 use super::args::Texts;
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Map, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Map;
 use spl_parser::Span;
 
 /// The `map` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "map",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "map (search=\"<search with $field$ tokens>\" | [ <search> ]) [maxsearches=<int>]",
     description: "Runs a search for each input result (at most `maxsearches`, default 10), substituting `$field$` tokens with the result's values.",
     examples: &[Example {
         title: "one search per result",
         spl: "| makeresults count=2 | streamstats count as n | map search=\"| makeresults | eval got=$n$ * 10\"",
     }],
     compat: "Saved-search names are not supported. A multivalue field substitutes its first value.",
-    simple: None,
 };
 
 /// Plans `map`.
-pub fn plan(m: &Map, o: &OptReader, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(m: &Map, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage, ctx) = (p.opts, p.stage, p.ctx);
     let (text, span) = match (o.get("search"), &m.subsearch) {
         (Some(o), _) => (o.value.node.clone(), o.value.span),
         (None, Some(s)) => (s.pipeline.to_string(), s.span),

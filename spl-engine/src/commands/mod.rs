@@ -1,4 +1,7 @@
-//! One file per SPL command: its spec and its operator.
+//! One file per SPL command: its spec (`SPEC`), its planner (`plan`) and
+//! its operator. The registry and the planner dispatch are generated from
+//! the parser's command list (`spl_parser::for_each_command!`): a command's
+//! line there names the module here that plans it.
 
 pub mod accum;
 pub mod addinfo;
@@ -32,6 +35,7 @@ pub mod multisearch;
 pub mod mvcombine;
 pub mod mvexpand;
 pub mod outputlookup;
+pub mod rare;
 pub mod regex;
 pub mod rename;
 pub mod replace;
@@ -48,74 +52,98 @@ pub mod strcat;
 pub mod streamstats;
 pub mod subsearch_format;
 pub mod table;
+pub mod tail;
 pub mod timechart;
 pub mod top;
 pub mod transaction;
 pub mod where_;
 pub mod xmlkv;
 
-use crate::spec::{CommandSpec, SimplePlanFn};
+use crate::context::ExecContext;
+use crate::error::{EngineError, Result};
+use crate::operator::Operator;
+use crate::spec::CommandSpec;
+use spl_parser::ast::{Command, Stage};
+use spl_parser::options::OptReader;
+use std::sync::OnceLock;
 
-/// The planner of the simple-grammar command called `name` (its canonical
-/// name or an alias), if the engine runs it.
-pub fn simple_planner(name: &str) -> Option<SimplePlanFn> {
-    let canonical = spl_parser::command_spec(name).map_or(name, |c| c.name);
-    COMMANDS
-        .iter()
-        .find(|c| c.name.eq_ignore_ascii_case(canonical))
-        .and_then(|c| c.simple)
+/// What a planner gets besides its command's node: the stage (for spans),
+/// the command's options, the execution context, and whether the stage is
+/// in the generating position (first, with no input from outside).
+pub struct PlanCx<'a> {
+    /// The stage being planned.
+    pub stage: &'a Stage,
+    /// Its options, read through their declarations.
+    pub opts: &'a OptReader<'a>,
+    /// The execution context.
+    pub ctx: &'a ExecContext,
+    /// True for the first stage of a search without outside input.
+    pub first: bool,
 }
 
-/// Every command the engine runs, for help, docs and the registry test.
-pub static COMMANDS: &[&CommandSpec] = &[
-    &accum::SPEC,
-    &addinfo::SPEC,
-    &addtotals::SPEC,
-    &append::SPEC,
-    &appendpipe::SPEC,
-    &bin::SPEC,
-    &chart::SPEC,
-    &convert::SPEC,
-    &dedup::SPEC,
-    &delta::SPEC,
-    &eval::SPEC,
-    &eventstats::SPEC,
-    &fields::SPEC,
-    &fillnull::SPEC,
-    &foreach::SPEC,
-    &format::SPEC,
-    &fromjson::SPEC,
-    &head::SPEC,
-    &head::TAIL_SPEC,
-    &inputlookup::SPEC,
-    &iplocation::SPEC,
-    &join::SPEC,
-    &lookup::SPEC,
-    &makemv::SPEC,
-    &makeresults::SPEC,
-    &map::SPEC,
-    &mstats::SPEC,
-    &multisearch::SPEC,
-    &mvcombine::SPEC,
-    &mvexpand::SPEC,
-    &outputlookup::SPEC,
-    &regex::SPEC,
-    &top::RARE_SPEC,
-    &rename::SPEC,
-    &replace::SPEC,
-    &return_::SPEC,
-    &reverse::SPEC,
-    &rex::SPEC,
-    &search_base::SPEC,
-    &sort::SPEC,
-    &spath::SPEC,
-    &stats::SPEC,
-    &strcat::SPEC,
-    &streamstats::SPEC,
-    &table::SPEC,
-    &timechart::SPEC,
-    &top::SPEC,
-    &transaction::SPEC,
-    &where_::SPEC,
-    &xmlkv::SPEC,
-];
+impl PlanCx<'_> {
+    /// The error for a Splunk command the engine does not run.
+    pub(crate) fn unsupported(&self) -> EngineError {
+        EngineError::UnsupportedCommand {
+            name: self.stage.name.node.clone(),
+            span: self.stage.name.span,
+        }
+    }
+}
+
+/// One command the engine runs: its canonical name and its spec.
+#[derive(Debug, Clone, Copy)]
+pub struct Registered {
+    /// The canonical name (its aliases, usage and options:
+    /// `spl_parser::command_spec(name)`).
+    pub name: &'static str,
+    /// Description, kind, examples and compatibility notes.
+    pub spec: &'static CommandSpec,
+}
+
+macro_rules! define_registry {
+    ($(($name:literal, [$($alias:literal),*], $variant:ident, $ty:ident, $grammar:ident,
+        $opts:expr, $run:ident $module:ident, $usage:literal)),* $(,)?) => {
+        /// Plans a stage with its command's planner.
+        pub(crate) fn plan_command(p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+            match &p.stage.command {
+                $(Command::$variant(c) => define_registry!(@plan $run $module c p),)*
+                Command::Generic(_) => Err(p.unsupported()),
+            }
+        }
+
+        /// Whether the engine runs a command (the others parse, and are
+        /// rejected with `spl::run::unsupported_command` when planned).
+        pub fn runs(command: &Command) -> bool {
+            match command {
+                $(Command::$variant(_) => define_registry!(@runs $run),)*
+                Command::Generic(_) => false,
+            }
+        }
+
+        /// Every command the engine runs, in the command list's order.
+        pub fn registry() -> &'static [Registered] {
+            static REGISTRY: OnceLock<Vec<Registered>> = OnceLock::new();
+            // `vec_init_then_push`: the pushes are generated, one per command.
+            #[allow(clippy::vec_init_then_push)]
+            REGISTRY.get_or_init(|| {
+                let mut all = Vec::new();
+                $(define_registry!(@push $run all $name $module);)*
+                all
+            })
+        }
+    };
+    (@plan run $module:ident $c:ident $p:ident) => { $module::plan($c, $p) };
+    (@plan norun $module:ident $c:ident $p:ident) => {{
+        let _ = $c;
+        Err($p.unsupported())
+    }};
+    (@runs run) => { true };
+    (@runs norun) => { false };
+    (@push run $all:ident $name:literal $module:ident) => {
+        $all.push(Registered { name: $name, spec: &$module::SPEC })
+    };
+    (@push norun $all:ident $name:literal $module:ident) => {};
+}
+
+spl_parser::for_each_command!(define_registry);

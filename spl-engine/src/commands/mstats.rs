@@ -11,6 +11,7 @@
 //! memory); workers (`ctx.threads`) aggregate units into their own partials,
 //! merged in unit order so results do not depend on the thread count.
 
+use super::PlanCx;
 use crate::aggregate::names::{check_wildcard_alias, Glob};
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::aggregate::{AggContext, AggFunc};
@@ -22,7 +23,6 @@ use crate::source::{DataKind, Dataset, ScanRequest, SourceMeta};
 use crate::time::TimeRange;
 use arrow_array::{Array, RecordBatch};
 use spl_parser::ast::{self, AggArg};
-use spl_parser::options::OptReader;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
@@ -37,10 +37,7 @@ use filter::WherePlan;
 
 /// Help, reference page and runnable examples of `mstats`.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "mstats",
-    aliases: &[],
     kind: CommandKind::Generating,
-    synopsis: "mstats <func>(<metric>|<glob>|_value) [AS <name>]... [WHERE <search-terms>] [BY <dimension-list>] [span=<time>] [fillnull_value=<str>]",
     description: "Aggregates metric data points of the registered metric datasets, one column per matching metric, per time bucket and dimension values.",
     examples: &[
         Example {
@@ -49,7 +46,6 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`prestats`, `append`, `chart`, `chart.*` and `every` are rejected (`spl::run::unsupported_option`); `backfill`, `update_period` and `chunk_size` have no effect offline; `earliest=`/`latest=` are also accepted outside WHERE; the same aggregation listed under two names produces both columns.",
-    simple: None,
 };
 
 /// One written aggregation: which accumulator and how its columns are named.
@@ -111,12 +107,8 @@ pub fn written_bounds(cmd: &ast::Mstats, ctx: &ExecContext) -> Result<TimeBounds
 }
 
 /// Plans `mstats`.
-pub fn plan_mstats(
-    cmd: &ast::Mstats,
-    o: &OptReader,
-    stage: &ast::Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(cmd: &ast::Mstats, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage, ctx) = (p.opts, p.stage, p.ctx);
     // Output shapes other than plain results are not implemented; their
     // default (off) is accepted.
     for key in ["prestats", "append", "chart"] {

@@ -1,6 +1,7 @@
 //! `multisearch [<search>] [<search>]...`: runs several searches together
 //! and merges their events by time (Splunk's "multisearch" reference page).
 
+use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -8,25 +9,22 @@ use crate::operator::Operator;
 use crate::plan;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, RecordBatch, UInt32Array};
-use spl_parser::ast::{Multisearch, Stage};
+use spl_parser::ast::Multisearch;
 
 /// The `multisearch` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "multisearch",
-    aliases: &[],
     kind: CommandKind::Generating,
-    synopsis: "multisearch [ <search> ] [ <search> ]...",
     description: "Runs two or more searches and merges their results, newest first by `_time`.",
     examples: &[Example {
         title: "two generated searches",
         spl: "| multisearch [ | makeresults | eval s=\"a\" ] [ | makeresults | eval s=\"b\" ]",
     }],
     compat: "The subsearches are not checked to be streaming-only.",
-    simple: None,
 };
 
 /// Plans `multisearch`.
-pub fn plan(m: &Multisearch, stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(m: &Multisearch, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (stage, ctx) = (p.stage, p.ctx);
     if m.subsearches.len() < 2 {
         return Err(EngineError::invalid(
             format!(

@@ -7,6 +7,7 @@
 //! kept. Output order is the order in which groups first appear.
 
 use super::args::{build_texts, Texts};
+use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -15,31 +16,22 @@ use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::{RecordBatch, UInt32Array};
 use indexmap::IndexMap;
-use spl_parser::ast::{Mvcombine, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Mvcombine;
 
 /// The `mvcombine` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "mvcombine",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "mvcombine [delim=<string>] <field>",
     description: "Combines results that differ only in one field into a single result with a multivalue field.",
     examples: &[Example {
         title: "combine ports per host",
         spl: "| makeresults count=3 | streamstats count as port | eval host=\"web\" | table host port | mvcombine port",
     }],
     compat: "`delim` is accepted and ignored: the combined field is always multivalue (Splunk uses it only for the single-value rendering).",
-    simple: None,
 };
 
 /// Plans `mvcombine`.
-pub fn plan(
-    m: &Mvcombine,
-    o: &OptReader,
-    _stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(m: &Mvcombine, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let o = p.opts;
     // Only the single-value rendering uses `delim`; results stay multivalue.
     o.text("delim");
     Ok(Box::new(MvcombineOp {

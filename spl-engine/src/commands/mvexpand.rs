@@ -4,6 +4,7 @@
 //! Results without the field are removed (COMM, see the compat notes). Rows
 //! are expanded with Arrow's `take`, so other columns keep their types.
 
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
@@ -12,32 +13,23 @@ use crate::value::with_column;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::DataType;
-use spl_parser::ast::{Mvexpand, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Mvexpand;
 use std::sync::Arc;
 
 /// The `mvexpand` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "mvexpand",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "mvexpand <field> [limit=<int>]",
     description: "Expands each value of a multivalue field into its own result; results without the field are removed.",
     examples: &[Example {
         title: "one row per value",
         spl: "| makeresults | eval hosts=split(\"a,b,c\", \",\") | mvexpand hosts",
     }],
     compat: "No memory cap (Splunk truncates at max_mem_usage_mb).",
-    simple: None,
 };
 
 /// Plans `mvexpand`.
-pub fn plan(
-    m: &Mvexpand,
-    o: &OptReader,
-    _stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(m: &Mvexpand, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let o = p.opts;
     if m.field.node.starts_with('_') {
         return Err(EngineError::invalid(
             format!("expected a non-internal field, found `{}`", m.field.node),

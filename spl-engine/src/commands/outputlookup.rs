@@ -1,20 +1,17 @@
 //! `outputlookup [append=b] <table>`: writes the results to a lookup CSV and
 //! passes them on, so baseline searches can build the lookups detections read.
 
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Outputlookup;
-use spl_parser::options::OptReader;
 
 /// The `outputlookup` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "outputlookup",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "outputlookup [append=<bool>] <table>",
     description: "Writes the results to a lookup (a CSV file in the first --lookups directory) and returns them.",
     examples: &[
         Example {
@@ -23,11 +20,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Options other than `append` (`create_empty`, `override_if_empty`, `max`, `key_field`, `allow_updates`, `createinapp`, `create_context`, `output_format`) are rejected (`spl::run::unsupported_option`).",
-    simple: None,
 };
 
 /// Plans `outputlookup`.
-pub fn plan(x: &Outputlookup, o: &OptReader) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(x: &Outputlookup, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let o = p.opts;
     Ok(Box::new(OutputlookupOp {
         name: x.table.node.clone(),
         append: o.flag("append")?,

@@ -3,21 +3,19 @@
 //! [`crate::pcre`]); default field `_raw`.
 
 use super::args::{RowVals, Texts};
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::pcre::Pcre;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{BooleanArray, RecordBatch};
-use spl_parser::ast::{Regex, Stage};
+use spl_parser::ast::Regex;
 use spl_parser::Span;
 
 /// The `regex` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "regex",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "regex [<field>=|<field>!=]\"<regex>\"",
     description: "Keeps results whose field (default `_raw`) matches the regular expression; with `!=`, keeps those that do not match.",
     examples: &[
         Example {
@@ -30,11 +28,10 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "A result without the field is dropped by `=` and kept by `!=`. A multivalue field matches when any value matches.",
-    simple: None,
 };
 
 /// Plans `regex`.
-pub fn plan(r: &Regex, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(r: &Regex, _p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     Ok(Box::new(RegexOp {
         field: r
             .field

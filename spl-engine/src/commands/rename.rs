@@ -1,5 +1,6 @@
 //! `rename a AS b, ...` with wildcards (10.2).
 
+use super::PlanCx;
 use crate::batch::{self, substitute_wildcards, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -11,21 +12,18 @@ use spl_parser::ast::Rename;
 
 /// The `rename` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "rename",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "rename <wc-field> AS <wc-field> [, <wc-field> AS <wc-field>]...",
     description: "Renames fields; wildcards on both sides substitute the matched text. Renaming a missing field onto an existing one removes the existing field.",
     examples: &[Example {
         title: "wildcard rename",
         spl: "| makeresults | eval EU_a=1, EU_b=2 | rename EU* AS EMEA*",
     }],
     compat: "",
-    simple: None,
 };
 
 /// Plans `rename`.
-pub fn plan(r: &Rename) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(r: &Rename, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let _ = p;
     let mut pairs = Vec::new();
     for p in &r.pairs {
         let Some(alias) = &p.alias else {

@@ -7,6 +7,7 @@
 //! non-internal field is considered.
 
 use super::args::{build_texts, wildcard_fields, RowVals, Texts};
+use super::PlanCx;
 use crate::batch::{substitute_wildcards, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -14,14 +15,11 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Replace, Stage};
+use spl_parser::ast::Replace;
 
 /// The `replace` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "replace",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "replace <wc-string> WITH <wc-string> [, <wc-string> WITH <wc-string>]... [IN <field-list>]",
     description: "Replaces field values that equal a (wildcard) pattern; `*` in the replacement stands for the text the pattern's `*` matched.",
     examples: &[
         Example {
@@ -34,11 +32,10 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "",
-    simple: None,
 };
 
 /// Plans `replace`.
-pub fn plan(r: &Replace, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(r: &Replace, _p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     let mut pairs = Vec::with_capacity(r.pairs.len());
     for p in &r.pairs {
         let n_from = p.from.node.matches('*').count();

@@ -4,32 +4,29 @@
 //! value for `$field`; several results become `(...) OR (...)`.
 
 use super::args::Texts;
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
-use spl_parser::ast::{Return, ReturnItem, Stage};
+use spl_parser::ast::{Return, ReturnItem};
 use std::sync::Arc;
 
 /// The `return` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "return",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "return [<count>] [<alias>=<field>...] [<field>...] [$<field>...]",
     description: "Returns values from a subsearch as one `search` field: `field=\"value\"` terms, joined with OR over `count` results (default 1).",
     examples: &[Example {
         title: "two users as search terms",
         spl: "| makeresults count=2 | streamstats count as n | eval user=\"u\".n | return 2 user",
     }],
     compat: "",
-    simple: None,
 };
 
 /// Plans `return`.
-pub fn plan(r: &Return, _stage: &Stage, _ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(r: &Return, _p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     Ok(Box::new(ReturnOp {
         count: r.count.map_or(1, |c| c as usize),
         items: r.items.clone(),

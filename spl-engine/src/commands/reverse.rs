@@ -1,35 +1,26 @@
 //! `reverse`: the results in the opposite order.
 
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{RecordBatch, UInt32Array};
-use spl_parser::ast::{Args, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Args;
 
 /// The `reverse` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "reverse",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "reverse",
     description: "Reverses the order of the results.",
     examples: &[Example {
         title: "last result first",
         spl: "| makeresults count=3 | streamstats count as n | reverse",
     }],
     compat: "",
-    simple: Some(plan),
 };
 
 /// Plans `reverse`, which takes no arguments.
-pub fn plan(
-    a: &Args,
-    _o: &OptReader,
-    _stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(a: &Args, _p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     super::args::no_words(a, "reverse")?;
     Ok(Box::new(ReverseOp::default()))
 }

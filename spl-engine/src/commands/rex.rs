@@ -9,6 +9,7 @@
 //! exceeds PCRE's limits is a run-time `spl::run::regex_limit` error.
 
 use super::args::{build_texts, RowVals, Texts};
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
@@ -16,17 +17,13 @@ use crate::pcre::{MatchError, Matcher, Part, Pcre, Template};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Rex, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Rex;
 use spl_parser::Span;
 use std::ops::ControlFlow;
 
 /// The `rex` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "rex",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "rex [field=<field>] [max_match=<int>] [offset_field=<field>] \"<regex with (?<name>...) groups>\" | rex [field=<field>] mode=sed \"s/<regex>/<replacement>/[g|N]\" | \"y/<chars>/<chars>/\"",
     description: "Extracts named groups of a regular expression into fields (default field `_raw`), or rewrites a field with a sed expression.",
     examples: &[
         Example {
@@ -43,16 +40,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "Regexes are PCRE, matched within Splunk's default limits (match_limit 100000, depth_limit 1000); exceeding one is an error. Dynamic `_KEY_n`/`_VAL_n` group names are not interpreted.",
-    simple: None,
 };
 
 /// Plans `rex`.
-pub fn plan(
-    r: &Rex,
-    o: &OptReader,
-    _stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(r: &Rex, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let o = p.opts;
     let field = o.text_or_default("field").unwrap_or_default();
     if o.choice("mode")?.is_some() {
         let sed = Sed::parse(&r.regex.node, r.regex.span)?;

@@ -2,6 +2,7 @@
 //! command of a subsearch) and `search` later in a pipeline.
 
 use super::search::{SearchFilter, SearchMode};
+use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -13,26 +14,32 @@ use arrow_array::cast::AsArray;
 use arrow_array::Array;
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
-use spl_parser::ast::{Search, Stage};
+use spl_parser::ast::Search;
 use std::sync::Arc;
 
 /// The `search` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "search",
-    aliases: &[],
     kind: CommandKind::Generating,
-    synopsis: "search <search-expression>",
     description: "Retrieves events matching terms, field comparisons and time bounds; later in a pipeline, filters results.",
     examples: &[Example {
         title: "keep results whose status starts with 4",
         spl: "| makeresults count=3 | streamstats count as n | eval status=if(n=1, \"404\", \"200\") | search status=4*",
     }],
     compat: "Terms match whole segments of `_raw` case-insensitively (letters/digits delimit segments); the indexed-term optimisation of Splunk's first search is not modelled.",
-    simple: None,
 };
 
+/// Plans `search`: the base search in the generating position, a filter
+/// later in a pipeline.
+pub(crate) fn plan(s: &Search, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    if p.first {
+        plan_base(s, p.ctx)
+    } else {
+        plan_filter(s, p.ctx)
+    }
+}
+
 /// Plans the base search: scans every event dataset, filters, orders newest first.
-pub fn plan(s: &Search, _stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+fn plan_base(s: &Search, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
     let (filter, bounds) = SearchFilter::bind(s.expr.as_ref(), SearchMode::Events, ctx)?;
     // The search's own time bounds replace the time picker's (11.2).
     let range = TimeRange::for_search(bounds.own_range(ctx.now), ctx.picker);
@@ -40,7 +47,7 @@ pub fn plan(s: &Search, _stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Ope
 }
 
 /// Plans `search` in the middle of a pipeline: a streaming filter.
-pub fn plan_filter(s: &Search, _stage: &Stage, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+fn plan_filter(s: &Search, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
     let (filter, _) = SearchFilter::bind(s.expr.as_ref(), SearchMode::Events, ctx)?;
     Ok(Box::new(FilterOp { filter }))
 }

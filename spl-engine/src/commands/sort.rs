@@ -2,31 +2,28 @@
 //! values last, default limit 10,000 results (`sort 0` for all), stable.
 
 use super::sort_keys::{take_rows, SortKeys};
+use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Sort, Stage};
+use spl_parser::ast::Sort;
 
 /// The `sort` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "sort",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "sort [<count>|limit=<count>] [+|-]<field> [, ...] [desc]",
     description: "Sorts results; numbers compare numerically, other values lexicographically; missing values sort last. Default limit 10,000 (0 = all).",
     examples: &[Example {
         title: "descending numeric sort",
         spl: "| makeresults count=3 | streamstats count as n | sort - n",
     }],
     compat: "",
-    simple: None,
 };
 
 /// Plans `sort`.
-pub fn plan(s: &Sort, _stage: &Stage) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(s: &Sort, _p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     Ok(Box::new(SortOp {
         limit: match s.limit {
             None => Some(10_000),

@@ -11,6 +11,7 @@
 
 use super::args::{RowVals, Texts};
 use super::rex::merge_into;
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
@@ -19,17 +20,13 @@ use crate::value::format_number;
 use arrow_array::RecordBatch;
 use indexmap::IndexMap;
 use serde_json::Value;
-use spl_parser::ast::{Spath, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Spath;
 use spl_parser::Span;
 use std::borrow::Cow;
 
 /// The `spath` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "spath",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "spath [input=<field>] [output=<field>] [path=<datapath> | <datapath>]",
     description: "Extracts fields from JSON: all of them (named by their paths) or the value at one path, e.g. `a.b{}.c` or `items{0}`.",
     examples: &[
         Example {
@@ -42,7 +39,6 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "XML input is not supported (no fields are extracted). Numbers reached by an explicit path print in their shortest form (`1.50` gives `1.5`); auto-extraction keeps the text as written.",
-    simple: None,
 };
 
 /// Auto-extraction reads this many characters of the input (limits.conf
@@ -143,12 +139,8 @@ fn node_text(v: &Value) -> String {
 }
 
 /// Plans `spath`.
-pub fn plan(
-    s: &Spath,
-    o: &OptReader,
-    _stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(s: &Spath, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let o = p.opts;
     let input = o.text_or_default("input").unwrap_or_default();
     let output = o.text("output");
     let path = match (o.get("path"), &s.path) {

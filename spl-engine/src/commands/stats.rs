@@ -7,6 +7,7 @@
 //! the BY values; without BY exactly one row, even for no input.
 
 use super::groupby::{time_column, GroupTable};
+use super::PlanCx;
 use crate::aggregate::grouped::{new_group_acc, GroupAcc, Input, InputColumn, RowGroups};
 use crate::aggregate::names::{arg_text, check_wildcard_alias, eval_needs_alias, Glob};
 use crate::aggregate::sparkline::{new_spark_acc, SparkPlan, SPARK_FUNCS};
@@ -27,10 +28,7 @@ use std::sync::Arc;
 
 /// Help, reference page and runnable examples of `stats`.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "stats",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "stats (<func>(<field>|eval(<expr>)) | sparkline[(<func>[(<field>)][, <span>])]) [AS <name>]... [BY <field-list>] [dedup_splitvals=<bool>]",
     description: "Aggregates all results into one row per combination of BY values (sorted by them); without BY, exactly one row.",
     examples: &[
         Example {
@@ -47,7 +45,6 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`allnum=true` is rejected; BY rows sort numbers numerically before strings (Splunk leaves numeric order unspecified). A sparkline spans the search's window, or the data's range when the window is unbounded; without a span it takes the first of 1s, 5s, 10s, 30s, 1m, 5m, 10m, 30m, 1h, 1d, 1mon, 1y giving at most 100 buckets; at most 100 values (the most recent); an empty bucket is `0` for count, dc, sum and sumsq and empty for the others.",
-    simple: None,
 };
 
 /// What an aggregation reads.
@@ -341,12 +338,8 @@ fn sparkline_text(p: &SparkPlan, field: Option<&str>) -> String {
 }
 
 /// Plans `stats`.
-pub fn plan_stats(
-    cmd: &ast::Stats,
-    o: &OptReader,
-    stage: &ast::Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(cmd: &ast::Stats, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage, ctx) = (p.opts, p.stage, p.ctx);
     let spec = StatsSpec::bind(cmd, o, stage, ctx)?;
     Ok(Box::new(StatsOp::new(spec)))
 }

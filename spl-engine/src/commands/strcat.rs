@@ -7,20 +7,17 @@
 //! written).
 
 use super::args::{field_name, RowVals, Texts};
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Args, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Args;
 
 /// The `strcat` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "strcat",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "strcat [allrequired=<bool>] <source-field>|\"<string>\"... <dest-field>",
     description: "Concatenates the values of the source fields and quoted strings, in order, into the destination field (the last argument). A missing source field counts as the empty string; with allrequired=t the destination is written only on results that have every source field.",
     examples: &[
         Example {
@@ -33,16 +30,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "A multivalue source field contributes its first value; a number its display form.",
-    simple: Some(plan),
 };
 
 /// Plans `strcat`.
-pub fn plan(
-    a: &Args,
-    o: &OptReader,
-    stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(a: &Args, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage) = (p.opts, p.stage);
     let all_required = o.flag("allrequired")?;
     let Some((dest, sources)) = a.words.split_last() else {
         return Err(EngineError::invalid(

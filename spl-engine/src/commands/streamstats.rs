@@ -16,6 +16,7 @@
 
 use super::groupby::{time_column, GroupTable};
 use super::stats::{make_batch, BoundAgg, BoundArg, StatsSpec};
+use super::PlanCx;
 use crate::aggregate::grouped::{new_row_state, obs_at, InputColumn, RowState, NO_GROUP};
 use crate::aggregate::value::{build_column, Out, Val};
 use crate::context::ExecContext;
@@ -26,16 +27,12 @@ use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::time::{self, Unit};
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};
 use spl_parser::ast::{self, Opt};
-use spl_parser::options::OptReader;
 use spl_parser::Span;
 use std::collections::{HashMap, VecDeque};
 
 /// Help, reference page and runnable examples of `streamstats`.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "streamstats",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "streamstats [current=<bool>] [window=<n>] [time_window=<span>] [global=<bool>] [reset_on_change=<bool>] [reset_before=(<expr>)] [reset_after=(<expr>)] <func>(<field>) [AS <name>]... [BY <field-list>]",
     description: "Adds running aggregates to each result in arrival order, per BY group, optionally over a sliding window of results or of time, restarting where the BY values change or an expression says so.",
     examples: &[
         Example {
@@ -52,19 +49,14 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`time_window` needs the results in `_time` order (ascending or descending) and a `_time` on every result that has its BY fields; anything else is an error (Splunk's output is unspecified). A result exactly one span away from another is outside its window.",
-    simple: None,
 };
 
 /// `max_stream_window` (limits.conf).
 const MAX_WINDOW: usize = 10_000;
 
 /// Plans `streamstats`.
-pub fn plan_streamstats(
-    cmd: &ast::Stats,
-    o: &OptReader,
-    stage: &ast::Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(cmd: &ast::Stats, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage, ctx) = (p.opts, p.stage, p.ctx);
     let spec = StatsSpec::bind(cmd, o, stage, ctx)?;
     let window = match o.count("window")? {
         None => 0,

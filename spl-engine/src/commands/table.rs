@@ -1,5 +1,6 @@
 //! `table <wc-field-list>` (10.4): only the listed fields, in the listed order.
 
+use super::PlanCx;
 use crate::batch::{self, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::Result;
@@ -11,23 +12,22 @@ use spl_parser::ast::Table;
 
 /// The `table` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "table",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "table <wc-field> [, <wc-field>]...",
     description: "Returns only the listed fields, in order; listed fields that do not exist give empty columns.",
     examples: &[Example {
         title: "choose and order columns",
         spl: "| makeresults | eval b=2, a=1 | table a b missing",
     }],
     compat: "",
-    simple: None,
 };
 
 /// Plans `table`.
-pub fn plan(t: &Table) -> Box<dyn Operator> {
-    Box::new(TableOp {
-        patterns: t.fields.iter().map(|p| p.node.clone()).collect(),
+pub(crate) fn plan(t: &Table, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let _ = p;
+    Ok({
+        Box::new(TableOp {
+            patterns: t.fields.iter().map(|p| p.node.clone()).collect(),
+        })
     })
 }
 

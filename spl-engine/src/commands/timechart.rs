@@ -13,6 +13,7 @@
 use super::bin::{auto_span, parse_span, BinSpan};
 use super::chart::Pivot;
 use super::groupby::time_column;
+use super::PlanCx;
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -20,17 +21,13 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::{Float64Array, RecordBatch};
-use spl_parser::ast::{Stage, Timechart};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Timechart;
 use spl_parser::{Span, Spanned};
 use std::sync::Arc;
 
 /// The `timechart` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "timechart",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "timechart [span=<span>|bins=<int>] [limit=<int>] [useother=<bool>] [usenull=<bool>] [otherstr=<string>] [nullstr=<string>] [cont=<bool>] <agg>... [BY <field>]",
     description: "Aggregates per time bucket: one row per bucket, one column per aggregation or per BY value (top `limit` series, the rest in OTHER).",
     examples: &[
         Example {
@@ -43,16 +40,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`partial=false` and `fixedrange=false` are rejected; `agg=`, `sep=`, `format=`, `where` series filters and `minspan` with `span` are not supported. Series columns are in value order with NULL and OTHER last.",
-    simple: None,
 };
 
 /// Plans `timechart`.
-pub fn plan(
-    t: &Timechart,
-    o: &OptReader,
-    stage: &Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(t: &Timechart, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, stage, ctx) = (p.opts, p.stage, p.ctx);
     // Partial edge buckets are kept and the range is the search's (both
     // Splunk's defaults); turning either off is not implemented.
     for name in ["partial", "fixedrange"] {

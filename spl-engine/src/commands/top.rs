@@ -9,6 +9,7 @@
 //! rows, shown with 6 decimals.
 
 use super::groupby::GroupTable;
+use super::PlanCx;
 use crate::aggregate::grouped::NO_GROUP;
 use crate::batch;
 use crate::context::ExecContext;
@@ -19,42 +20,28 @@ use crate::value::with_decimals;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
 use indexmap::IndexMap;
-use spl_parser::ast::{Stage, Top};
+use spl_parser::ast::Top;
 use spl_parser::options::OptReader;
 use std::sync::Arc;
 
 /// The `top` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "top",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "top [<N>] [limit=<int>] [countfield=<field>] [percentfield=<field>] [showcount=<bool>] [showperc=<bool>] [useother=<bool>] [otherstr=<string>] <field-list> [BY <field-list>]",
     description: "Lists the most common values (combinations) of the fields with their count and percentage, per BY group.",
     examples: &[Example {
         title: "most common values",
         spl: "| makeresults count=5 | streamstats count as n | eval user=if(n<4, \"alice\", \"bob\") | top user",
     }],
     compat: "Ties are ordered by value.",
-    simple: None,
 };
 
-/// The `rare` command's metadata.
-pub static RARE_SPEC: CommandSpec = CommandSpec {
-    name: "rare",
-    aliases: &[],
-    kind: CommandKind::Transforming,
-    synopsis: "rare [<N>] [limit=<int>] [countfield=<field>] [percentfield=<field>] [showcount=<bool>] [showperc=<bool>] <field-list> [BY <field-list>]",
-    description: "Lists the least common values (combinations) of the fields with their count and percentage, per BY group.",
-    examples: &[Example {
-        title: "least common values",
-        spl: "| makeresults count=5 | streamstats count as n | eval user=if(n<4, \"alice\", \"bob\") | rare user limit=1",
-    }],
-    compat: "Ties are ordered by value.",
-    simple: None,
-};
+/// Plans `top`.
+pub(crate) fn plan(t: &Top, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    plan_top_or_rare(t, p.opts, false)
+}
 
 /// Plans `top` (`rare = false`) or `rare`.
-pub fn plan(t: &Top, o: &OptReader, _stage: &Stage, rare: bool) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan_top_or_rare(t: &Top, o: &OptReader, rare: bool) -> Result<Box<dyn Operator>> {
     let limit = match o.count("limit")? {
         Some((n, _)) => n,
         None => t.limit.unwrap_or(10),

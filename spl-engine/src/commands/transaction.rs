@@ -18,6 +18,7 @@
 
 use super::args::{build_texts, Texts};
 use super::groupby::time_column;
+use super::PlanCx;
 use crate::aggregate::timespan::TimeSpan;
 use crate::batch;
 use crate::commands::search::{SearchFilter, SearchMode};
@@ -28,24 +29,20 @@ use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
-use spl_parser::ast::{Command, Opt, Stage, Transaction};
+use spl_parser::ast::{Command, Opt, Transaction};
 use spl_parser::options::OptReader;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The `transaction` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "transaction",
-    aliases: &[],
     kind: CommandKind::Transforming,
-    synopsis: "transaction [<field-list>] [maxspan=<span>] [maxpause=<span>] [maxevents=<int>] [startswith=<filter>] [endswith=<filter>] [connected=<bool>] [keepevicted=<bool>] [mvlist=<bool>]",
     description: "Groups events sharing field values into transactions with `duration` and `eventcount`; `startswith`/`endswith` (search terms or eval(...)) mark the first and last events.",
     examples: &[Example {
         title: "login to logout",
         spl: "| makeresults count=3 | streamstats count as n | eval _time=_time+n, user=\"u\", action=case(n=1, \"login\", n=2, \"read\", n=3, \"logout\") | transaction user startswith=(action=login) endswith=eval(action==\"logout\")",
     }],
     compat: "`maxopentxn`, `maxopenevents`, `unifyends`, `keeporphans`, `name` and rendering options other than `mvlist` are not supported.",
-    simple: None,
 };
 
 /// A `startswith`/`endswith` filter.
@@ -130,12 +127,8 @@ fn seconds_opt(opts: &OptReader, key: &str) -> Result<Option<f64>> {
 }
 
 /// Plans `transaction`.
-pub fn plan(
-    t: &Transaction,
-    o: &OptReader,
-    _stage: &Stage,
-    ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(t: &Transaction, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let (o, ctx) = (p.opts, p.ctx);
     // A negative count disables the limit (Splunk); so does 0 here.
     let maxevents = match o.int("maxevents")? {
         Some((n, _)) if n <= 0 => usize::MAX,

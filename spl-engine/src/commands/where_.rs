@@ -1,5 +1,6 @@
 //! `where <expr>`: keeps rows whose eval expression is TRUE (false and null drop).
 
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::eval::BoundExpr;
@@ -10,21 +11,18 @@ use spl_parser::ast::Where;
 
 /// The `where` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "where",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "where <eval-expression>",
     description: "Keeps results for which the expression is true; comparisons with null are false.",
     examples: &[Example {
         title: "numeric comparison",
         spl: "| makeresults count=3 | streamstats count as n | where n > 1",
     }],
     compat: "",
-    simple: None,
 };
 
 /// Plans `where`.
-pub fn plan(w: &Where, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(w: &Where, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let ctx = p.ctx;
     Ok(Box::new(WhereOp {
         expr: BoundExpr::bind_predicate(&w.expr, ctx)?,
     }))

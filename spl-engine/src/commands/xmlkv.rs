@@ -13,20 +13,17 @@
 //! skipped. Extracted fields replace the values a result had.
 
 use super::args::{field_name, Extracted, Texts};
+use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Args, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Args;
 
 /// The `xmlkv` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
-    name: "xmlkv",
-    aliases: &[],
     kind: CommandKind::Streaming,
-    synopsis: "xmlkv [<field>] [maxinputs=<int>]",
     description: "Extracts the `<key>value</key>` pairs of XML in a field (default `_raw`) into fields: each element holding text and no child element gives a field named by its tag. A tag met more than once gives a multivalue field.",
     examples: &[
         Example {
@@ -39,16 +36,11 @@ pub static SPEC: CommandSpec = CommandSpec {
         },
     ],
     compat: "`maxinputs` is accepted and has no effect: every result is processed. Attributes are not extracted (use `spath`), values are trimmed, and empty elements give no field.",
-    simple: Some(plan),
 };
 
 /// Plans `xmlkv`.
-pub fn plan(
-    a: &Args,
-    o: &OptReader,
-    _stage: &Stage,
-    _ctx: &ExecContext,
-) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(a: &Args, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let o = p.opts;
     // Splunk runs the command in chunks of `maxinputs` results; offline the
     // whole result set is one stream, so the value only has to be valid.
     o.count_or_default("maxinputs")?;

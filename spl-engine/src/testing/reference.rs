@@ -7,9 +7,9 @@
 
 use super::diagnostic::render_plain;
 use super::runner::Environment;
-use crate::commands::COMMANDS;
+use crate::commands::{registry, Registered};
 use crate::eval::functions::functions;
-use crate::spec::{CommandKind, CommandSpec};
+use crate::spec::CommandKind;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -52,18 +52,25 @@ pub fn run_example(env: &mut Environment, spl: &str) -> Result<String, String> {
     }
 }
 
-fn command_page(spec: &CommandSpec, env: &mut Environment) -> String {
+/// The usage line and aliases of a command, from the parser's command list.
+fn usage_of(name: &str) -> (&'static str, &'static [&'static str]) {
+    spl_parser::command_spec(name).map_or(("", &[]), |c| (c.usage, c.aliases))
+}
+
+fn command_page(cmd: &Registered, env: &mut Environment) -> String {
+    let (name, spec) = (cmd.name, cmd.spec);
+    let (usage, aliases) = usage_of(name);
     let mut out = String::from(HEADER);
-    let _ = writeln!(out, "# `{}`\n", spec.name);
+    let _ = writeln!(out, "# `{name}`\n");
     let _ = writeln!(out, "{}\n", spec.description);
-    let _ = writeln!(out, "```spl\n{}\n```\n", spec.synopsis);
+    let _ = writeln!(out, "```spl\n{usage}\n```\n");
     let _ = write!(out, "Kind: {}.", kind_name(spec.kind));
-    if !spec.aliases.is_empty() {
-        let names: Vec<String> = spec.aliases.iter().map(|a| format!("`{a}`")).collect();
+    if !aliases.is_empty() {
+        let names: Vec<String> = aliases.iter().map(|a| format!("`{a}`")).collect();
         let _ = write!(out, " Aliases: {}.", names.join(", "));
     }
     out.push_str("\n\n");
-    options_section(&mut out, spec.name);
+    options_section(&mut out, name);
     out.push_str("## Examples\n\n");
     if spec.examples.is_empty() {
         out.push_str("None yet.\n\n");
@@ -92,7 +99,7 @@ fn command_page(spec: &CommandSpec, env: &mut Environment) -> String {
     let _ = writeln!(
         out,
         "\nConformance cases: [`fixtures/conformance/commands/{0}.spltest`](../../../fixtures/conformance/commands/{0}.spltest).",
-        spec.name
+        name
     );
     out
 }
@@ -168,15 +175,15 @@ fn index_page() -> String {
          `spl docs --write` from the repository root.\n\n## Commands\n\n",
     );
     out.push_str("| command | kind | synopsis |\n|---|---|---|\n");
-    let mut cmds: Vec<&CommandSpec> = COMMANDS.to_vec();
+    let mut cmds: Vec<&Registered> = registry().iter().collect();
     cmds.sort_by_key(|c| c.name);
     for c in cmds {
         let _ = writeln!(
             out,
             "| [`{0}`](commands/{0}.md) | {1} | `{2}` |",
             c.name,
-            kind_name(c.kind),
-            c.synopsis.replace('|', "\\|")
+            kind_name(c.spec.kind),
+            usage_of(c.name).0.replace('|', "\\|")
         );
     }
     let _ = writeln!(
@@ -199,10 +206,10 @@ pub fn generate(env: &mut Environment) -> Vec<RefFile> {
             text: functions_page(),
         },
     ];
-    for spec in COMMANDS {
+    for cmd in registry() {
         files.push(RefFile {
-            path: PathBuf::from("commands").join(format!("{}.md", spec.name)),
-            text: command_page(spec, env),
+            path: PathBuf::from("commands").join(format!("{}.md", cmd.name)),
+            text: command_page(cmd, env),
         });
     }
     files

@@ -112,7 +112,7 @@ fn spec_examples_run() {
     let e = empty();
     for spec in [
         &spl_engine::commands::top::SPEC,
-        &spl_engine::commands::top::RARE_SPEC,
+        &spl_engine::commands::rare::SPEC,
     ] {
         for ex in spec.examples {
             e.run(ex.spl)

@@ -1,10 +1,8 @@
-//! The [`Command`] enum. Each typed command's struct lives next to its parser
-//! in `crate::commands::<name>` and is re-exported here. Commands without a
-//! typed node parse into [`Generic`]; the engine rejects those with
-//! `unknown command`.
-//!
-//! Each new variant must be handled by the engine's planner (it matches
-//! exhaustively).
+//! The [`Command`] enum, generated from the command list
+//! (`crate::commands::list`, `for_each_command!`). Each command's node type
+//! lives next to its grammar in `crate::commands::<name>` and is re-exported
+//! here, with its [`CommandNode`] implementation. Splunk commands without a
+//! node of their own parse into [`Generic`].
 
 pub use crate::commands::addtotals::Addtotals;
 pub use crate::commands::append::Append;
@@ -52,111 +50,72 @@ pub use crate::commands::transaction::Transaction;
 pub use crate::commands::tstats::Tstats;
 pub use crate::commands::where_::Where;
 
-use super::Pipeline;
+use super::{Opt, Pipeline, Subsearch};
 use serde::Serialize;
+use std::fmt;
 
-/// Every command the parser knows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "command")]
-pub enum Command {
-    /// `search <terms>` (also the implicit leading search).
-    Search(Search),
-    /// `where <expr>`
-    Where(Where),
-    /// `eval f=expr, ...`
-    Eval(Eval),
-    /// `stats ...`
-    Stats(Stats),
-    /// `eventstats ...`
-    Eventstats(Stats),
-    /// `streamstats ...`
-    Streamstats(Stats),
-    /// `mstats ...`
-    Mstats(Mstats),
-    /// `tstats ...`
-    Tstats(Tstats),
-    /// `join ...`
-    Join(Join),
-    /// `append [...]`
-    Append(Append),
-    /// `foreach ... [template]`
-    Foreach(Foreach),
-    /// `lookup ...`
-    Lookup(Lookup),
-    /// `inputlookup ...`
-    Inputlookup(Inputlookup),
-    /// `outputlookup ...`
-    Outputlookup(Outputlookup),
-    /// `rename a AS b, ...`
-    Rename(Rename),
-    /// `fillnull [value=v] [fields]`
-    Fillnull(Fillnull),
-    /// `fields [+|-] list`
-    Fields(Fields),
-    /// `table list`
-    Table(Table),
-    /// `sort ...`
-    Sort(Sort),
-    /// `head ...`
-    Head(Head),
-    /// `tail N`
-    Tail(Tail),
-    /// `dedup ...`
-    Dedup(Dedup),
-    /// `iplocation ...`
-    Iplocation(Iplocation),
-    /// `makeresults ...`
-    Makeresults(Makeresults),
-    /// `convert [timeformat=..] func(field) [AS name]...`
-    Convert(Convert),
-    /// `rex [field=f] "regex"` / `rex mode=sed "s/a/b/"`
-    Rex(Rex),
-    /// `regex [field=|field!=]"regex"`
-    Regex(Regex),
-    /// `bin`/`bucket [opts] field [AS name]`
-    Bin(Bin),
-    /// `spath [input=..] [output=..] [path=..|path]`
-    Spath(Spath),
-    /// `mvexpand field [limit=N]`
-    Mvexpand(Mvexpand),
-    /// `mvcombine [delim=..] field`
-    Mvcombine(Mvcombine),
-    /// `makemv [delim=..|tokenizer=..] [allowempty=b] [setsv=b] field`
-    Makemv(Makemv),
-    /// `appendpipe [subpipeline]`
-    Appendpipe(Appendpipe),
-    /// `multisearch [..] [..]...`
-    Multisearch(Multisearch),
-    /// `transaction [fields] [opts]`
-    Transaction(Transaction),
-    /// `timechart [opts] aggs [BY field]`
-    Timechart(Timechart),
-    /// `chart [opts] aggs [OVER f] [BY f...]`
-    Chart(Chart),
-    /// `top [N] [opts] fields [BY fields]`
-    Top(Top),
-    /// `rare [N] [opts] fields [BY fields]`
-    Rare(Top),
-    /// `return [N] items`
-    Return(Return),
-    /// `format [opts] [six strings]`
-    Format(Format),
-    /// `from datamodel:X` / `from inputlookup:x.csv`
-    From(FromDataset),
-    /// `addtotals [opts] [fields]`
-    Addtotals(Addtotals),
-    /// `collect [opts]`
-    Collect(Collect),
-    /// `map search="..." | map [subsearch]`
-    Map(Map),
-    /// `replace "a" WITH "b" [, ...] [IN fields]`
-    Replace(Replace),
-    /// A command whose arguments are only options and words (`accum`,
-    /// `delta`, `strcat`, `fromjson`, `xmlkv`, `reverse`, `addinfo`): the
-    /// stage's name says which; see `crate::commands::simple`.
-    Simple(Args),
-    /// Any other command: name and raw arguments.
-    Generic(Generic),
+/// What any command node can say about itself: the `name=value` options
+/// written for it and the pipelines written inside it. Each node type
+/// implements it in its own file; the defaults say "none".
+pub trait CommandNode: fmt::Display {
+    /// The options written for the command (empty for commands whose options
+    /// the grammar folds into typed fields, such as `sort limit=`).
+    fn options(&self) -> &[Opt] {
+        &[]
+    }
+
+    /// The pipelines written inside the command, in source order.
+    fn subsearches(&self) -> Vec<&Subsearch> {
+        Vec::new()
+    }
+}
+
+macro_rules! define_command_enum {
+    ($(($name:literal, [$($alias:literal),*], $variant:ident, $ty:ident, $grammar:ident,
+        $opts:expr, $run:ident $module:ident, $usage:literal)),* $(,)?) => {
+        /// Every command the parser knows: one variant per line of the
+        /// command list, and [`Generic`] for any other Splunk command.
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(tag = "command")]
+        pub enum Command {
+            $(
+                #[doc = concat!("`", $usage, "`")]
+                $variant($ty),
+            )*
+            /// Any other Splunk command: its name and raw arguments.
+            Generic(Generic),
+        }
+
+        impl Command {
+            /// The node as its generic view.
+            pub fn node(&self) -> &dyn CommandNode {
+                match self {
+                    $(Command::$variant(c) => c,)*
+                    Command::Generic(c) => c,
+                }
+            }
+        }
+    };
+}
+
+crate::for_each_command!(define_command_enum);
+
+impl Command {
+    /// The `name=value` options written for the command.
+    pub fn options(&self) -> &[Opt] {
+        self.node().options()
+    }
+
+    /// The pipelines written inside the command, in source order.
+    pub fn subsearches(&self) -> Vec<&Subsearch> {
+        self.node().subsearches()
+    }
+}
+
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.node().fmt(f)
+    }
 }
 
 /// Marker so `Pipeline` is referenced from this module (subpipelines of

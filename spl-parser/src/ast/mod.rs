@@ -18,6 +18,7 @@ mod visit;
 pub use commands::*;
 pub use expr::*;
 pub use search::*;
+pub use visit::search_subsearches;
 
 use crate::span::{Span, Spanned};
 use serde::Serialize;

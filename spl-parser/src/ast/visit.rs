@@ -3,7 +3,7 @@
 //! subsearches), so checks over "every command of this search" need no
 //! hand-written recursion.
 
-use super::{Command, Pipeline, SearchExpr, SearchKind, Stage, Subsearch};
+use super::{Pipeline, SearchExpr, SearchKind, Stage, Subsearch};
 
 impl Pipeline {
     /// Calls `f` on every stage, outer stages first, each stage before the
@@ -18,36 +18,22 @@ impl Pipeline {
     }
 }
 
-impl Command {
-    /// The pipelines written inside this command, in source order.
-    pub fn subsearches(&self) -> Vec<&Subsearch> {
-        let mut out = Vec::new();
-        match self {
-            Command::Join(c) => out.push(&c.subsearch),
-            Command::Append(c) => out.push(&c.subsearch),
-            Command::Appendpipe(c) => out.push(&c.subpipeline),
-            Command::Multisearch(c) => out.extend(&c.subsearches),
-            Command::Map(c) => out.extend(&c.subsearch),
-            Command::Generic(c) => out.extend(&c.subsearches),
-            Command::Search(c) => search_subsearches(c.expr.as_ref(), &mut out),
-            Command::Mstats(c) => search_subsearches(c.where_.as_ref(), &mut out),
-            Command::Tstats(c) => search_subsearches(c.where_.as_ref(), &mut out),
-            Command::Inputlookup(c) => search_subsearches(c.where_.as_ref(), &mut out),
-            _ => {}
-        }
-        out
-    }
+/// The subsearches written in a search expression (`index=a [search b]`).
+pub fn search_subsearches(e: Option<&SearchExpr>) -> Vec<&Subsearch> {
+    let mut out = Vec::new();
+    collect(e, &mut out);
+    out
 }
 
-fn search_subsearches<'a>(e: Option<&'a SearchExpr>, out: &mut Vec<&'a Subsearch>) {
+fn collect<'a>(e: Option<&'a SearchExpr>, out: &mut Vec<&'a Subsearch>) {
     let Some(e) = e else { return };
     match &e.kind {
         SearchKind::And(items) | SearchKind::Or(items) => {
             for i in items {
-                search_subsearches(Some(i), out);
+                collect(Some(i), out);
             }
         }
-        SearchKind::Not(inner) => search_subsearches(Some(inner), out),
+        SearchKind::Not(inner) => collect(Some(inner), out),
         SearchKind::Subsearch(s) => out.push(s),
         _ => {}
     }

@@ -59,6 +59,12 @@ impl fmt::Display for Addtotals {
     }
 }
 
+impl crate::ast::CommandNode for Addtotals {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

@@ -66,6 +66,16 @@ impl fmt::Display for Append {
     }
 }
 
+impl crate::ast::CommandNode for Append {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+
+    fn subsearches(&self) -> Vec<&crate::ast::Subsearch> {
+        vec![&self.subsearch]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

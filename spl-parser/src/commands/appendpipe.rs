@@ -53,6 +53,16 @@ impl fmt::Display for Appendpipe {
     }
 }
 
+impl crate::ast::CommandNode for Appendpipe {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+
+    fn subsearches(&self) -> Vec<&crate::ast::Subsearch> {
+        vec![&self.subpipeline]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

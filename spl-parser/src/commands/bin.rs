@@ -93,6 +93,12 @@ impl fmt::Display for Bin {
     }
 }
 
+impl crate::ast::CommandNode for Bin {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err, query};

@@ -148,6 +148,12 @@ impl fmt::Display for Chart {
     }
 }
 
+impl crate::ast::CommandNode for Chart {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

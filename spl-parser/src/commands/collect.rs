@@ -90,6 +90,12 @@ impl fmt::Display for Collect {
     }
 }
 
+impl crate::ast::CommandNode for Collect {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

@@ -128,6 +128,12 @@ impl fmt::Display for Convert {
     }
 }
 
+impl crate::ast::CommandNode for Convert {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

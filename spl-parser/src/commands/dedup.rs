@@ -105,6 +105,12 @@ impl fmt::Display for Dedup {
     }
 }
 
+impl crate::ast::CommandNode for Dedup {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -134,6 +134,8 @@ impl fmt::Display for Eval {
     }
 }
 
+impl crate::ast::CommandNode for Eval {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

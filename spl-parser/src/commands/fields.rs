@@ -46,6 +46,8 @@ impl fmt::Display for Fields {
     }
 }
 
+impl crate::ast::CommandNode for Fields {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -67,6 +67,8 @@ impl fmt::Display for Fillnull {
     }
 }
 
+impl crate::ast::CommandNode for Fillnull {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -152,6 +152,12 @@ impl fmt::Display for Foreach {
     }
 }
 
+impl crate::ast::CommandNode for Foreach {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

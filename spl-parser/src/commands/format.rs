@@ -76,6 +76,12 @@ impl fmt::Display for Format {
     }
 }
 
+impl crate::ast::CommandNode for Format {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

@@ -74,6 +74,8 @@ impl fmt::Display for FromDataset {
     }
 }
 
+impl crate::ast::CommandNode for FromDataset {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

@@ -25,6 +25,12 @@ impl fmt::Display for Generic {
     }
 }
 
+impl crate::ast::CommandNode for Generic {
+    fn subsearches(&self) -> Vec<&crate::ast::Subsearch> {
+        self.subsearches.iter().collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, query};

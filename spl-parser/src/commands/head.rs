@@ -110,6 +110,12 @@ impl fmt::Display for Head {
     }
 }
 
+impl crate::ast::CommandNode for Head {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -85,6 +85,16 @@ impl fmt::Display for Inputlookup {
     }
 }
 
+impl crate::ast::CommandNode for Inputlookup {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+
+    fn subsearches(&self) -> Vec<&crate::ast::Subsearch> {
+        crate::ast::search_subsearches(self.where_.as_ref())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

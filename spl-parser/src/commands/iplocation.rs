@@ -55,6 +55,12 @@ impl fmt::Display for Iplocation {
     }
 }
 
+impl crate::ast::CommandNode for Iplocation {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -109,6 +109,16 @@ impl fmt::Display for Join {
     }
 }
 
+impl crate::ast::CommandNode for Join {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+
+    fn subsearches(&self) -> Vec<&crate::ast::Subsearch> {
+        vec![&self.subsearch]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

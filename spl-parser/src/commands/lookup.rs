@@ -122,6 +122,12 @@ impl fmt::Display for Lookup {
     }
 }
 
+impl crate::ast::CommandNode for Lookup {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -58,6 +58,12 @@ impl fmt::Display for Makemv {
     }
 }
 
+impl crate::ast::CommandNode for Makemv {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

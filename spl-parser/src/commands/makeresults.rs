@@ -58,6 +58,12 @@ impl fmt::Display for Makeresults {
     }
 }
 
+impl crate::ast::CommandNode for Makeresults {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -70,6 +70,16 @@ impl fmt::Display for Map {
     }
 }
 
+impl crate::ast::CommandNode for Map {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+
+    fn subsearches(&self) -> Vec<&crate::ast::Subsearch> {
+        self.subsearch.iter().collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

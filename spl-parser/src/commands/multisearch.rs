@@ -43,6 +43,12 @@ impl fmt::Display for Multisearch {
     }
 }
 
+impl crate::ast::CommandNode for Multisearch {
+    fn subsearches(&self) -> Vec<&crate::ast::Subsearch> {
+        self.subsearches.iter().collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

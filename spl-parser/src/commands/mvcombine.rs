@@ -38,6 +38,12 @@ impl fmt::Display for Mvcombine {
     }
 }
 
+impl crate::ast::CommandNode for Mvcombine {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

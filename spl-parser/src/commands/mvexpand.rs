@@ -52,6 +52,12 @@ impl fmt::Display for Mvexpand {
     }
 }
 
+impl crate::ast::CommandNode for Mvexpand {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -83,6 +83,12 @@ impl fmt::Display for Outputlookup {
     }
 }
 
+impl crate::ast::CommandNode for Outputlookup {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

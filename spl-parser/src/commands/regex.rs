@@ -90,6 +90,8 @@ impl fmt::Display for Regex {
     }
 }
 
+impl crate::ast::CommandNode for Regex {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -44,6 +44,8 @@ impl fmt::Display for Rename {
     }
 }
 
+impl crate::ast::CommandNode for Rename {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

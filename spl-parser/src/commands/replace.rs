@@ -78,6 +78,8 @@ impl fmt::Display for Replace {
     }
 }
 
+impl crate::ast::CommandNode for Replace {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

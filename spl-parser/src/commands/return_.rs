@@ -95,6 +95,8 @@ impl fmt::Display for Return {
     }
 }
 
+impl crate::ast::CommandNode for Return {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

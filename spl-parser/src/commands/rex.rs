@@ -73,6 +73,12 @@ impl fmt::Display for Rex {
     }
 }
 
+impl crate::ast::CommandNode for Rex {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -31,6 +31,12 @@ impl fmt::Display for Search {
     }
 }
 
+impl crate::ast::CommandNode for Search {
+    fn subsearches(&self) -> Vec<&crate::ast::Subsearch> {
+        crate::ast::search_subsearches(self.expr.as_ref())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err, query};

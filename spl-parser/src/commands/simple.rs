@@ -125,6 +125,12 @@ impl fmt::Display for Args {
     }
 }
 
+impl crate::ast::CommandNode for Args {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};
@@ -132,7 +138,7 @@ mod tests {
     #[test]
     fn words_options_and_strings() {
         insta::assert_snapshot!(cmd(r#"| makeresults | strcat allrequired=t a "-" b out"#), @"
-        command: Simple
+        command: Strcat
         options:
         - key:
             node: allrequired

@@ -195,6 +195,8 @@ impl fmt::Display for Sort {
     }
 }
 
+impl crate::ast::CommandNode for Sort {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

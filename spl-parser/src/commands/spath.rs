@@ -62,6 +62,12 @@ impl fmt::Display for Spath {
     }
 }
 
+impl crate::ast::CommandNode for Spath {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

@@ -374,6 +374,12 @@ impl fmt::Display for Stats {
     }
 }
 
+impl crate::ast::CommandNode for Stats {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

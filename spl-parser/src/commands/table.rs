@@ -33,6 +33,8 @@ impl fmt::Display for Table {
     }
 }
 
+impl crate::ast::CommandNode for Table {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -39,6 +39,8 @@ impl fmt::Display for Tail {
     }
 }
 
+impl crate::ast::CommandNode for Tail {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -83,6 +83,12 @@ impl fmt::Display for Timechart {
     }
 }
 
+impl crate::ast::CommandNode for Timechart {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

@@ -110,6 +110,12 @@ impl fmt::Display for Top {
     }
 }
 
+impl crate::ast::CommandNode for Top {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -138,6 +138,12 @@ impl fmt::Display for Transaction {
     }
 }
 
+impl crate::ast::CommandNode for Transaction {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::cmd;

@@ -135,6 +135,16 @@ impl fmt::Display for Tstats {
     }
 }
 
+impl crate::ast::CommandNode for Tstats {
+    fn options(&self) -> &[crate::ast::Opt] {
+        &self.options
+    }
+
+    fn subsearches(&self) -> Vec<&crate::ast::Subsearch> {
+        crate::ast::search_subsearches(self.where_.as_ref())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};

@@ -33,6 +33,8 @@ impl fmt::Display for Where {
     }
 }
 
+impl crate::ast::CommandNode for Where {}
+
 #[cfg(test)]
 mod tests {
     use super::super::test_util::{cmd, err};
