@@ -1,6 +1,7 @@
 //! Everything a running search can see: the clock, the time zone, the
 //! registered data, lookups and the GeoIP database, and compatibility switches.
 
+use crate::operator::{NoPlanner, Planner};
 use crate::source::Catalog;
 use crate::time::TimeRange;
 use std::sync::Arc;
@@ -44,6 +45,9 @@ pub struct ExecContext {
     pub threads: usize,
     /// Macro definitions, for searches built at run time (`map`).
     pub macros: Arc<spl_parser::macros::MacroSet>,
+    /// Plans the pipelines commands hold (set by `plan::execute` and the
+    /// session; a bare context has [`NoPlanner`]).
+    pub planner: &'static dyn Planner,
     /// Non-fatal findings of the running search.
     pub warnings: crate::warning::Warnings,
 }
@@ -60,6 +64,7 @@ impl ExecContext {
             compat: CompatOptions::default(),
             threads: 1,
             macros: Arc::new(spl_parser::macros::MacroSet::new()),
+            planner: &NoPlanner,
             warnings: crate::warning::Warnings::default(),
         }
     }

@@ -5,7 +5,7 @@ use crate::commands;
 use crate::commands::search::time_bounds;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
-use crate::operator::Operator;
+use crate::operator::{run_operators, Operator, PlanCx, PlannedSearch, Planner};
 use crate::time::TimeRange;
 use arrow_array::RecordBatch;
 use spl_parser::ast::{Command, Pipeline, Stage};
@@ -14,7 +14,7 @@ use spl_parser::options::OptReader;
 /// Plans every stage of a pipeline. `has_input` is true when the pipeline
 /// receives rows from outside (a `foreach` template, `appendpipe`); otherwise
 /// the first stage must generate them.
-pub fn plan_pipeline(
+pub(crate) fn plan_pipeline(
     pipeline: &Pipeline,
     ctx: &ExecContext,
     has_input: bool,
@@ -40,7 +40,7 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         stage.command.options(),
         spec.map_or(&[], |s| s.options),
     );
-    let op = commands::plan_command(&commands::PlanCx {
+    let op = commands::plan_command(&PlanCx {
         stage,
         opts: &o,
         ctx,
@@ -73,58 +73,63 @@ pub fn unsupported_commands(pipeline: &Pipeline) -> Vec<EngineError> {
     out
 }
 
-/// The first command of `pipeline` (nested pipelines included) that the
-/// engine does not run, as the error planning it would give.
-pub fn unsupported_command(pipeline: &Pipeline) -> Option<EngineError> {
-    unsupported_commands(pipeline).into_iter().next()
-}
-
-/// Runs a planned pipeline to completion over optional input batches.
-pub fn run_operators(
-    ops: &mut [Box<dyn Operator>],
-    input: Vec<RecordBatch>,
-    ctx: &ExecContext,
-) -> Result<Vec<RecordBatch>> {
-    let mut batches = input;
-    for op in ops.iter_mut() {
-        let mut out = Vec::new();
-        for b in batches {
-            out.extend(op.push(b, ctx)?);
-        }
-        out.extend(op.finish(ctx)?);
-        batches = out;
-    }
-    Ok(batches)
-}
-
 /// Plans and runs a pipeline (a search or a subsearch) with no outside input.
 /// The pipeline runs in its own window ([`search_range`]), so a subsearch
 /// never inherits the bounds its outer search wrote.
 pub fn execute(pipeline: &Pipeline, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-    PlannedSearch::plan(pipeline, ctx)?.run(ctx)
+    let mut ctx = ctx.clone();
+    ctx.planner = &PLANNER;
+    Search::plan(pipeline, &ctx)?.run(&ctx)
 }
 
-/// A search planned ahead of running, in its own window: a subsearch is
-/// planned with its command so that its errors surface (with their spans)
-/// even when it never runs.
-pub struct PlannedSearch {
+/// The planner: what commands reach through [`ExecContext::planner`].
+pub static PLANNER: SplPlanner = SplPlanner;
+
+/// The engine's [`Planner`].
+pub struct SplPlanner;
+
+impl Planner for SplPlanner {
+    fn plan_search(
+        &self,
+        pipeline: &Pipeline,
+        ctx: &ExecContext,
+    ) -> Result<Box<dyn PlannedSearch>> {
+        Ok(Box::new(Search::plan(pipeline, ctx)?))
+    }
+
+    fn plan_stages(
+        &self,
+        pipeline: &Pipeline,
+        ctx: &ExecContext,
+    ) -> Result<Vec<Box<dyn Operator>>> {
+        plan_pipeline(pipeline, ctx, true)
+    }
+
+    fn unsupported_command(&self, pipeline: &Pipeline) -> Option<EngineError> {
+        unsupported_commands(pipeline).into_iter().next()
+    }
+}
+
+/// A search planned ahead of running, in its own window.
+struct Search {
     ops: Vec<Box<dyn Operator>>,
     range: TimeRange,
 }
 
-impl PlannedSearch {
+impl Search {
     /// Plans `pipeline` as a search of its own (no outside input).
-    pub fn plan(pipeline: &Pipeline, ctx: &ExecContext) -> Result<PlannedSearch> {
+    fn plan(pipeline: &Pipeline, ctx: &ExecContext) -> Result<Search> {
         let mut ctx = ctx.clone();
         ctx.search = search_range(pipeline, &ctx)?;
-        Ok(PlannedSearch {
+        Ok(Search {
             ops: plan_pipeline(pipeline, &ctx, false)?,
             range: ctx.search,
         })
     }
+}
 
-    /// Runs the planned search to completion.
-    pub fn run(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+impl PlannedSearch for Search {
+    fn run(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let mut ctx = ctx.clone();
         ctx.search = self.range;
         run_operators(&mut self.ops, Vec::new(), &ctx)

@@ -50,8 +50,10 @@ impl Engine {
     /// Starts a builder whose clock reads `now` (epoch seconds): relative
     /// times and `now()` resolve against it, never against the system clock.
     pub fn builder(now: f64) -> EngineBuilder {
+        let mut ctx = ExecContext::new(now);
+        ctx.planner = &plan::PLANNER;
         EngineBuilder {
-            ctx: ExecContext::new(now),
+            ctx,
             catalog: Catalog::default(),
             macros: MacroSet::with_bundled(),
         }

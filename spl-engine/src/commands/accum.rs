@@ -7,10 +7,10 @@
 //! nothing ("for each event where field is a number").
 
 use super::args::{field_as, field_numbers, write_numbers, Num};
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Args;

@@ -4,10 +4,10 @@
 //! window (`--now`, the time picker and the bounds the search wrote), never
 //! from the system clock.
 
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};

@@ -4,11 +4,11 @@
 //! (Splunk's "addtotals" reference page).
 
 use super::args::{wildcard_fields, Texts};
-use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::cast::AsArray;

@@ -3,11 +3,10 @@
 //! The subsearch is planned with the command, so its errors surface (with
 //! their spans) whether or not the main search returns rows; it runs at the end.
 
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
-use crate::operator::Operator;
-use crate::plan;
+use crate::operator::PlanCx;
+use crate::operator::{Operator, PlannedSearch};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Append;
@@ -36,14 +35,14 @@ pub(crate) fn plan(a: &Append, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     o.count("maxtime")?;
     o.count("timeout")?;
     Ok(Box::new(AppendOp {
-        sub: plan::PlannedSearch::plan(&a.subsearch.pipeline, ctx)?,
+        sub: ctx.planner.plan_search(&a.subsearch.pipeline, ctx)?,
         maxout: o.count_or_default("maxout")?.unwrap_or(50_000) as usize,
     }))
 }
 
 struct AppendOp {
     /// The planned subsearch.
-    sub: plan::PlannedSearch,
+    sub: Box<dyn PlannedSearch>,
     /// Most subsearch results kept (`maxout`).
     maxout: usize,
 }

@@ -1,11 +1,10 @@
 //! `appendpipe [<subpipeline>]`: runs a pipeline over the current results
 //! and appends its output after them (Splunk's "appendpipe" reference page).
 
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
-use crate::operator::Operator;
-use crate::plan;
+use crate::operator::PlanCx;
+use crate::operator::{run_operators, Operator};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Appendpipe;
@@ -26,7 +25,7 @@ pub(crate) fn plan(a: &Appendpipe, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> 
     let (o, ctx) = (p.opts, p.ctx);
     // Previews do not exist offline: the option cannot change a result.
     o.flag("run_in_preview")?;
-    let ops = plan::plan_pipeline(&a.subpipeline.pipeline, ctx, true)?;
+    let ops = ctx.planner.plan_stages(&a.subpipeline.pipeline, ctx)?;
     Ok(Box::new(AppendpipeOp {
         ops,
         buffered: Vec::new(),
@@ -46,7 +45,7 @@ impl Operator for AppendpipeOp {
 
     fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let mut out = std::mem::take(&mut self.buffered);
-        let extra = plan::run_operators(&mut self.ops, out.clone(), ctx)?;
+        let extra = run_operators(&mut self.ops, out.clone(), ctx)?;
         out.extend(extra.into_iter().filter(|b| b.num_rows() > 0));
         Ok(out)
     }

@@ -10,11 +10,11 @@
 //! all results first.
 
 use super::args::{build_texts, RowVals, Texts};
-use super::PlanCx;
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::time::resolve_time_modifier;
 use crate::value::{format_number, with_column};

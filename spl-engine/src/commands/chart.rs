@@ -14,12 +14,12 @@
 use super::args::{build_texts, RowVals, Texts};
 use super::groupby::{cmp_keys, KeyVal};
 use super::stats::{make_batch, Aggregator, StatsSpec};
-use super::PlanCx;
 use crate::aggregate::AggFunc;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::{format_number, with_column};
 use arrow_array::cast::AsArray;

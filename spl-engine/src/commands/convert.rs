@@ -8,11 +8,11 @@
 //! so a command using `auto()` must see all results first.
 
 use super::args::{build_texts, wildcard_fields, RowVals, Texts};
-use super::PlanCx;
 use crate::batch::{substitute_wildcards, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::time::{strftime, strptime};
 use crate::value::{format_number, with_column};

@@ -1,12 +1,12 @@
 //! `eval f=expr, ...`: assignments left to right; later ones see earlier results.
 //! `eval {f}=expr` assigns to the field named by each result's value of `f`.
 
-use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::eval::BoundExpr;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::{self, Cell};
 use arrow_array::builder::{ListBuilder, StringBuilder};

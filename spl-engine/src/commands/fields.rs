@@ -1,10 +1,10 @@
 //! `fields [+|-] <wc-field-list>` (10.3).
 
-use super::PlanCx;
 use crate::batch::{self, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Fields;

@@ -3,11 +3,11 @@
 //! Without a field list it fills every field that exists in the result set,
 //! i.e. has a value in at least one result, so it must see all results first.
 
-use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};

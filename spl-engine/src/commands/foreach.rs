@@ -5,12 +5,11 @@
 //! replaced (textually, even inside string literals), parsed and run. A field
 //! absent from a row is not visited for that row (8.3).
 
-use super::PlanCx;
 use crate::batch::{self, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
-use crate::operator::Operator;
-use crate::plan;
+use crate::operator::PlanCx;
+use crate::operator::{run_operators, Operator};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{new_null_array, Array, RecordBatch};
 use arrow_schema::Field;
@@ -110,12 +109,12 @@ impl Operator for ForeachOp {
         }
         for (field, caps) in visits {
             let pipeline = self.instantiate(&field, &caps)?;
-            let mut ops = plan::plan_pipeline(&pipeline, ctx, true)?;
+            let mut ops = ctx.planner.plan_stages(&pipeline, ctx)?;
             let present = match batch::column(&batch, &field) {
                 Some(c) => arrow_arith::boolean::is_not_null(c)?,
                 None => continue,
             };
-            let out = plan::run_operators(&mut ops, vec![batch.clone()], ctx)?;
+            let out = run_operators(&mut ops, vec![batch.clone()], ctx)?;
             let out = batch::concat_unified(&out)?;
             if out.num_rows() != batch.num_rows() {
                 return Err(EngineError::invalid(

@@ -9,10 +9,10 @@
 //! not hold one JSON object is left as it is.
 
 use super::args::{field_name, Extracted, Texts};
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::source::json_flatten::top_level_members;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;

@@ -1,10 +1,10 @@
 //! `head` (10.6).
 
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::eval::BoundExpr;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, RecordBatch};
 use spl_parser::ast::Head;

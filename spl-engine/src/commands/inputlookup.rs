@@ -1,10 +1,10 @@
 //! `| inputlookup [append=b] [start=N] [max=N] <table> [WHERE <search>]` (9.3).
 
 use super::search::{SearchFilter, SearchMode};
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Inputlookup;

@@ -4,12 +4,12 @@
 //! `allfields=true`); unlocatable addresses get no fields; lat/lon print with
 //! 5 decimals.
 
-use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::geoip::{GeoIp, GeoLang};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use arrow_schema::Field;

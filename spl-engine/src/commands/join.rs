@@ -7,12 +7,11 @@
 //! equality on every join field; with `max=1` (the default) only the first
 //! matching subsearch row is used. `left` and `outer` keep unmatched main rows.
 
-use super::PlanCx;
 use crate::batch::{self, row_key};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
-use crate::operator::Operator;
-use crate::plan;
+use crate::operator::PlanCx;
+use crate::operator::{Operator, PlannedSearch};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
 use arrow_schema::Field;
@@ -49,7 +48,7 @@ pub(crate) fn plan(j: &Join, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         }
     }
     o.flag("earlier")?;
-    let sub_ops = plan::PlannedSearch::plan(&j.subsearch.pipeline, ctx)?;
+    let sub_ops = ctx.planner.plan_search(&j.subsearch.pipeline, ctx)?;
     Ok(Box::new(JoinOp {
         keep_unmatched,
         max: if max == 0 { usize::MAX } else { max },
@@ -66,7 +65,7 @@ struct JoinOp {
     overwrite: bool,
     fields: Vec<String>,
     /// The planned subsearch, run by the first call of `right`.
-    sub_ops: plan::PlannedSearch,
+    sub_ops: Box<dyn PlannedSearch>,
     sub: Option<RecordBatch>,
 }
 

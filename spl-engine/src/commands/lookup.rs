@@ -3,11 +3,11 @@
 //! The table is resolved at plan time (a missing lookup is a query error with a
 //! caret); matching is done by [`crate::lookup::LookupTable::apply`].
 
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::lookup::LookupTable;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Lookup;

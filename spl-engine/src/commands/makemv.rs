@@ -7,10 +7,10 @@
 //! value. Empty values are dropped unless `allowempty=true`.
 
 use super::args::{build_texts, RowVals, Texts};
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::pcre::{Matcher, Pcre};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;

@@ -7,10 +7,10 @@
 //! Inline data is parsed when the command is planned, so its errors carry a
 //! caret into the query (exact when the data holds no backslash).
 
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::source::csv_records::Records;
 use crate::source::event_builder::EventBatchBuilder;
 use crate::source::json_flatten::{Flattener, JsonSyntaxError};

@@ -14,11 +14,10 @@
 //! engine runs. Errors inside the template point at the whole template.
 
 use super::args::Texts;
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
-use crate::plan;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Map;
@@ -124,7 +123,9 @@ impl MapOp {
     fn check_template(&self, ctx: &ExecContext) -> Result<()> {
         if self.tokens.is_empty() {
             let q = self.parse(&self.template, ctx)?;
-            plan::plan_pipeline(&q.pipeline, ctx, false).map_err(|e| self.respan(e))?;
+            ctx.planner
+                .plan_search(&q.pipeline, ctx)
+                .map_err(|e| self.respan(e))?;
             return Ok(());
         }
         let Ok(expanded) = spl_parser::macros::expand(&self.template, &ctx.macros) else {
@@ -133,7 +134,7 @@ impl MapOp {
         let Ok(q) = spl_parser::parse(&expanded.text) else {
             return Ok(());
         };
-        match plan::unsupported_command(&q.pipeline) {
+        match ctx.planner.unsupported_command(&q.pipeline) {
             Some(e) => Err(self.respan(e)),
             None => Ok(()),
         }
@@ -161,7 +162,10 @@ impl MapOp {
 
     fn run_one(&self, text: &str, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let q = self.parse(text, ctx)?;
-        plan::execute(&q.pipeline, ctx).map_err(|e| self.respan(e))
+        ctx.planner
+            .plan_search(&q.pipeline, ctx)
+            .and_then(|mut s| s.run(ctx))
+            .map_err(|e| self.respan(e))
     }
 }
 

@@ -59,37 +59,11 @@ pub mod transaction;
 pub mod where_;
 pub mod xmlkv;
 
-use crate::context::ExecContext;
-use crate::error::{EngineError, Result};
-use crate::operator::Operator;
+use crate::error::Result;
+use crate::operator::{Operator, PlanCx};
 use crate::spec::CommandSpec;
-use spl_parser::ast::{Command, Stage};
-use spl_parser::options::OptReader;
+use spl_parser::ast::Command;
 use std::sync::OnceLock;
-
-/// What a planner gets besides its command's node: the stage (for spans),
-/// the command's options, the execution context, and whether the stage is
-/// in the generating position (first, with no input from outside).
-pub struct PlanCx<'a> {
-    /// The stage being planned.
-    pub stage: &'a Stage,
-    /// Its options, read through their declarations.
-    pub opts: &'a OptReader<'a>,
-    /// The execution context.
-    pub ctx: &'a ExecContext,
-    /// True for the first stage of a search without outside input.
-    pub first: bool,
-}
-
-impl PlanCx<'_> {
-    /// The error for a Splunk command the engine does not run.
-    pub(crate) fn unsupported(&self) -> EngineError {
-        EngineError::UnsupportedCommand {
-            name: self.stage.name.node.clone(),
-            span: self.stage.name.span,
-        }
-    }
-}
 
 /// One command the engine runs: its canonical name and its spec.
 #[derive(Debug, Clone, Copy)]

@@ -11,7 +11,6 @@
 //! memory); workers (`ctx.threads`) aggregate units into their own partials,
 //! merged in unit order so results do not depend on the thread count.
 
-use super::PlanCx;
 use crate::aggregate::names::{check_wildcard_alias, Glob};
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::aggregate::{AggContext, AggFunc};
@@ -19,6 +18,7 @@ use crate::commands::search::TimeBounds;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::source::{DataKind, Dataset, ScanRequest, SourceMeta};
 use crate::time::TimeRange;
 use arrow_array::{Array, RecordBatch};

@@ -1,12 +1,11 @@
 //! `multisearch [<search>] [<search>]...`: runs several searches together
 //! and merges their events by time (Splunk's "multisearch" reference page).
 
-use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
-use crate::operator::Operator;
-use crate::plan;
+use crate::operator::PlanCx;
+use crate::operator::{Operator, PlannedSearch};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, RecordBatch, UInt32Array};
 use spl_parser::ast::Multisearch;
@@ -39,14 +38,14 @@ pub(crate) fn plan(m: &Multisearch, p: &PlanCx<'_>) -> Result<Box<dyn Operator>>
     let subs = m
         .subsearches
         .iter()
-        .map(|s| plan::plan_pipeline(&s.pipeline, ctx, false))
+        .map(|s| ctx.planner.plan_search(&s.pipeline, ctx))
         .collect::<Result<Vec<_>>>()?;
     Ok(Box::new(MultisearchOp { subs }))
 }
 
 struct MultisearchOp {
     /// The planned subsearches.
-    subs: Vec<Vec<Box<dyn Operator>>>,
+    subs: Vec<Box<dyn PlannedSearch>>,
 }
 
 impl Operator for MultisearchOp {
@@ -57,7 +56,7 @@ impl Operator for MultisearchOp {
     fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let mut all = Vec::new();
         for s in &mut self.subs {
-            all.extend(plan::run_operators(s, Vec::new(), ctx)?);
+            all.extend(s.run(ctx)?);
         }
         if all.is_empty() {
             return Ok(Vec::new());

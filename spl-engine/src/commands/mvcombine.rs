@@ -7,11 +7,11 @@
 //! kept. Output order is the order in which groups first appear.
 
 use super::args::{build_texts, Texts};
-use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::{RecordBatch, UInt32Array};

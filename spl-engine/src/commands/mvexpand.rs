@@ -4,10 +4,10 @@
 //! Results without the field are removed (COMM, see the compat notes). Rows
 //! are expanded with Arrow's `take`, so other columns keep their types.
 
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::cast::AsArray;

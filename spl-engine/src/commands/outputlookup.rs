@@ -1,10 +1,10 @@
 //! `outputlookup [append=b] <table>`: writes the results to a lookup CSV and
 //! passes them on, so baseline searches can build the lookups detections read.
 
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Outputlookup;

@@ -1,9 +1,9 @@
 //! `rare`: the least common values, the mirror of `top` (same options and
 //! operator, ascending counts).
 
-use super::PlanCx;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use spl_parser::ast::Top;
 

@@ -3,10 +3,10 @@
 //! [`crate::pcre`]); default field `_raw`.
 
 use super::args::{RowVals, Texts};
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::pcre::Pcre;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{BooleanArray, RecordBatch};

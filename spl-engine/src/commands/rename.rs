@@ -1,10 +1,10 @@
 //! `rename a AS b, ...` with wildcards (10.2).
 
-use super::PlanCx;
 use crate::batch::{self, substitute_wildcards, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::Field;

@@ -7,11 +7,11 @@
 //! non-internal field is considered.
 
 use super::args::{build_texts, wildcard_fields, RowVals, Texts};
-use super::PlanCx;
 use crate::batch::{substitute_wildcards, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::RecordBatch;

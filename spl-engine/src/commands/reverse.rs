@@ -1,9 +1,9 @@
 //! `reverse`: the results in the opposite order.
 
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{RecordBatch, UInt32Array};
 use spl_parser::ast::Args;

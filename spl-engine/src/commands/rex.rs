@@ -9,10 +9,10 @@
 //! exceeds PCRE's limits is a run-time `spl::run::regex_limit` error.
 
 use super::args::{build_texts, RowVals, Texts};
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::pcre::{MatchError, Matcher, Part, Pcre, Template};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;

@@ -2,11 +2,11 @@
 //! command of a subsearch) and `search` later in a pipeline.
 
 use super::search::{SearchFilter, SearchMode};
-use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::source::{DataKind, ScanRequest, SourceMeta};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::time::TimeRange;

@@ -2,11 +2,11 @@
 //! values last, default limit 10,000 results (`sort 0` for all), stable.
 
 use super::sort_keys::{take_rows, SortKeys};
-use super::PlanCx;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Sort;

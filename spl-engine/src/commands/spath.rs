@@ -11,10 +11,10 @@
 
 use super::args::{RowVals, Texts};
 use super::rex::merge_into;
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::format_number;
 use arrow_array::RecordBatch;

@@ -7,7 +7,6 @@
 //! the BY values; without BY exactly one row, even for no input.
 
 use super::groupby::{time_column, GroupTable};
-use super::PlanCx;
 use crate::aggregate::grouped::{new_group_acc, GroupAcc, Input, InputColumn, RowGroups};
 use crate::aggregate::names::{arg_text, check_wildcard_alias, eval_needs_alias, Glob};
 use crate::aggregate::sparkline::{new_spark_acc, SparkPlan, SPARK_FUNCS};
@@ -17,6 +16,7 @@ use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::eval::BoundExpr;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, RecordBatch, UInt32Array};
 use arrow_schema::{Field, Schema};

@@ -7,10 +7,10 @@
 //! written).
 
 use super::args::{field_name, RowVals, Texts};
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Args;

@@ -16,13 +16,13 @@
 
 use super::groupby::{time_column, GroupTable};
 use super::stats::{make_batch, BoundAgg, BoundArg, StatsSpec};
-use super::PlanCx;
 use crate::aggregate::grouped::{new_row_state, obs_at, InputColumn, RowState, NO_GROUP};
 use crate::aggregate::value::{build_column, Out, Val};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::eval::BoundExpr;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::time::{self, Unit};
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};

@@ -5,13 +5,12 @@
 use crate::batch::values_at;
 use crate::context::ExecContext;
 use crate::error::Result;
-use crate::plan;
 use spl_parser::ast::{SearchExpr, SearchKind, SearchOp, SearchValue, Subsearch};
 
 /// Runs the subsearch and builds the equivalent search expression; `None` when
 /// it returned no results (which matches nothing).
 pub fn subsearch_to_search(sub: &Subsearch, ctx: &ExecContext) -> Result<Option<SearchExpr>> {
-    let batches = plan::execute(&sub.pipeline, ctx)?;
+    let batches = ctx.planner.plan_search(&sub.pipeline, ctx)?.run(ctx)?;
     let span = sub.span;
     let mut ors = Vec::new();
     let mut rows = 0usize;

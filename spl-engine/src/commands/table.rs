@@ -1,10 +1,10 @@
 //! `table <wc-field-list>` (10.4): only the listed fields, in the listed order.
 
-use super::PlanCx;
 use crate::batch::{self, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{new_null_array, RecordBatch};
 use arrow_schema::{DataType, Field};

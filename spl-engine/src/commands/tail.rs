@@ -1,9 +1,9 @@
 //! `tail`: the last N results, in reverse order.
 
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Tail;

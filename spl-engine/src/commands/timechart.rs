@@ -13,11 +13,11 @@
 use super::bin::{auto_span, parse_span, BinSpan};
 use super::chart::Pivot;
 use super::groupby::time_column;
-use super::PlanCx;
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::{Float64Array, RecordBatch};

@@ -9,12 +9,12 @@
 //! rows, shown with 6 decimals.
 
 use super::groupby::GroupTable;
-use super::PlanCx;
 use crate::aggregate::grouped::NO_GROUP;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_decimals;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};

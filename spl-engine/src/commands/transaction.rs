@@ -18,7 +18,6 @@
 
 use super::args::{build_texts, Texts};
 use super::groupby::time_column;
-use super::PlanCx;
 use crate::aggregate::timespan::TimeSpan;
 use crate::batch;
 use crate::commands::search::{SearchFilter, SearchMode};
@@ -26,6 +25,7 @@ use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::eval::BoundExpr;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};

@@ -1,10 +1,10 @@
 //! `where <expr>`: keeps rows whose eval expression is TRUE (false and null drop).
 
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::eval::BoundExpr;
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Where;

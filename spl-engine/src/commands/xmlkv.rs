@@ -13,10 +13,10 @@
 //! skipped. Extracted fields replace the values a result had.
 
 use super::args::{field_name, Extracted, Texts};
-use super::PlanCx;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
+use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Args;
