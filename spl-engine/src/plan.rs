@@ -2,9 +2,9 @@
 //! batches through them.
 
 use crate::commands;
-use crate::commands::search::time_bounds;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
+use crate::filter::time_bounds;
 use crate::operator::{run_operators, Operator, PlanCx, PlannedSearch, Planner};
 use crate::time::TimeRange;
 use arrow_array::RecordBatch;

@@ -8,6 +8,7 @@
 //!
 //! Semantics follow `spl-semantics.md` section 5.3 (stats) and 6.2 (mstats).
 
+pub(crate) mod bins;
 pub(crate) mod grouped;
 pub(crate) mod hash;
 pub(crate) mod keytable;

@@ -25,7 +25,7 @@ use super::state::{
 use super::timespan::{Bucketer, TimeSpan};
 use super::value::{fmt_num, Out};
 use super::AggFunc;
-use crate::commands::bin::{auto_span, BinSpan};
+use crate::aggregate::bins::{auto_span, BinSpan};
 use crate::error::{EngineError, Result};
 use crate::time::TimeRange;
 use jiff::tz::TimeZone;

@@ -6,11 +6,11 @@
 //! result where it is absent or not a number is left as it is and adds
 //! nothing ("for each event where field is a number").
 
-use super::args::{field_as, field_numbers, write_numbers, Num};
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::{field_as, field_numbers, write_numbers, Num};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Args;

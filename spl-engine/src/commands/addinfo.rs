@@ -27,7 +27,7 @@ pub static SPEC: CommandSpec = CommandSpec {
 
 /// Plans `addinfo`, which takes no arguments.
 pub(crate) fn plan(a: &Args, _p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
-    super::args::no_words(a, "addinfo")?;
+    crate::ops::texts::no_words(a, "addinfo")?;
     Ok(Box::new(AddinfoOp))
 }
 

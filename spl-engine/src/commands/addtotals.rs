@@ -3,12 +3,12 @@
 //! field, default `Total`) and optionally per column (an appended result)
 //! (Splunk's "addtotals" reference page).
 
-use super::args::{wildcard_fields, Texts};
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::{wildcard_fields, Texts};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::cast::AsArray;

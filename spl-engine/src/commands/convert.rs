@@ -7,12 +7,12 @@
 //! converts a field only when every value of it in the result set converts,
 //! so a command using `auto()` must see all results first.
 
-use super::args::{build_texts, wildcard_fields, RowVals, Texts};
 use crate::batch::{substitute_wildcards, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::{build_texts, wildcard_fields, RowVals, Texts};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::time::{strftime, strptime};
 use crate::value::{format_number, with_column};

@@ -10,12 +10,12 @@
 //! comparison, without its limit) and deduplicates in that order, so the
 //! keys decide which duplicate survives and the output comes sorted.
 
-use super::sort_keys::{take_rows, SortKeys};
 use crate::batch::{self, row_key};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::sort_keys::{take_rows, SortKeys};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch};
 use spl_parser::ast::Dedup;

@@ -8,11 +8,11 @@
 //! are left as they are. Every result counts as a position, whether or not
 //! it has the field ("how many results prior to the current result").
 
-use super::args::{field_as, field_numbers, write_numbers, Num};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::{field_as, field_numbers, write_numbers, Num};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Args;

@@ -4,12 +4,12 @@
 //! Blocking: events are buffered with their group id until the aggregates
 //! are known; the result columns are then gathered per row with `take`.
 
-use super::stats::{make_batch, Aggregator, StatsSpec};
 use crate::aggregate::grouped::NO_GROUP;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::stats::{make_batch, Aggregator, StatsSpec};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch, UInt32Array};
 use spl_parser::ast;

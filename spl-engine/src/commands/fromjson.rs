@@ -8,11 +8,11 @@
 //! replace the values a result had. A result whose field is absent or does
 //! not hold one JSON object is left as it is.
 
-use super::args::{field_name, Extracted, Texts};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::{field_name, Extracted, Texts};
 use crate::source::json_flatten::top_level_members;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;

@@ -1,8 +1,8 @@
 //! `| inputlookup [append=b] [start=N] [max=N] <table> [WHERE <search>]` (9.3).
 
-use super::search::{SearchFilter, SearchMode};
 use crate::context::ExecContext;
 use crate::error::Result;
+use crate::filter::{SearchFilter, SearchMode};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
 use crate::spec::{CommandKind, CommandSpec, Example};

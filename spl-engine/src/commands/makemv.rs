@@ -6,11 +6,11 @@
 //! each match of a regex (its first capturing group when it has one) as a
 //! value. Empty values are dropped unless `allowempty=true`.
 
-use super::args::{build_texts, RowVals, Texts};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::{build_texts, RowVals, Texts};
 use crate::pcre::{Matcher, Pcre};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;

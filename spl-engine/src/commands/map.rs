@@ -13,11 +13,11 @@
 //! with tokens (whose values are not known yet) its commands must be ones the
 //! engine runs. Errors inside the template point at the whole template.
 
-use super::args::Texts;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::Texts;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Map;

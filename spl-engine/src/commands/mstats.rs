@@ -14,9 +14,9 @@
 use crate::aggregate::names::{check_wildcard_alias, Glob};
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::aggregate::{AggContext, AggFunc};
-use crate::commands::search::TimeBounds;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
+use crate::filter::TimeBounds;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
 use crate::source::{DataKind, Dataset, ScanRequest, SourceMeta};
@@ -82,7 +82,7 @@ impl OutputSpec {
 /// `earliest=`/`latest=` arguments outside it (Splunk's grammar accepts both;
 /// an argument wins over the same bound in WHERE).
 pub fn written_bounds(cmd: &ast::Mstats, ctx: &ExecContext) -> Result<TimeBounds> {
-    let mut b = crate::commands::search::time_bounds(cmd.where_.as_ref(), ctx)?;
+    let mut b = crate::filter::time_bounds(cmd.where_.as_ref(), ctx)?;
     for o in &cmd.options {
         let key = o.key.node.to_ascii_lowercase();
         if key != "earliest" && key != "latest" {
@@ -378,7 +378,7 @@ impl MstatsOp {
         let mut bucketer = self.span.map(|s| Bucketer::new(s, ctx.tz.clone()));
         for batch in ds.scan.scan_partition(req, part)? {
             let batch = batch?;
-            let time = super::groupby::time_column(&batch)?;
+            let time = crate::ops::groupby::time_column(&batch)?;
             if time.is_none() && !req.time_only_for_window {
                 continue; // no time, no point
             }

@@ -62,7 +62,7 @@ impl Operator for MultisearchOp {
             return Ok(Vec::new());
         }
         let merged = batch::concat_unified(&all)?;
-        let Some(times) = super::groupby::time_column(&merged)? else {
+        let Some(times) = crate::ops::groupby::time_column(&merged)? else {
             return Ok(vec![merged]);
         };
         // newest first; stable, so equal times keep subsearch order

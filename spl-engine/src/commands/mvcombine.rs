@@ -6,12 +6,12 @@
 //! internal fields (`_time`, `_raw`...) of the first result of a group are
 //! kept. Output order is the order in which groups first appear.
 
-use super::args::{build_texts, Texts};
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::{build_texts, Texts};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::{RecordBatch, UInt32Array};

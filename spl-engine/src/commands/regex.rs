@@ -2,11 +2,11 @@
 //! (or, with `!=`, does not match) a regular expression (PCRE,
 //! [`crate::pcre`]); default field `_raw`.
 
-use super::args::{RowVals, Texts};
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::{RowVals, Texts};
 use crate::pcre::Pcre;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{BooleanArray, RecordBatch};

@@ -6,12 +6,12 @@
 //! replacement in order. The first matching pair wins. Without `IN`, every
 //! non-internal field is considered.
 
-use super::args::{build_texts, wildcard_fields, RowVals, Texts};
 use crate::batch::{substitute_wildcards, wildcard_match};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::{build_texts, wildcard_fields, RowVals, Texts};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::RecordBatch;

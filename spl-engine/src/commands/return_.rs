@@ -3,11 +3,11 @@
 //! "return" reference page): `field="value"`, `alias="value"`, or the bare
 //! value for `$field`; several results become `(...) OR (...)`.
 
-use super::args::Texts;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::Texts;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};

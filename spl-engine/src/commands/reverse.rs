@@ -21,7 +21,7 @@ pub static SPEC: CommandSpec = CommandSpec {
 
 /// Plans `reverse`, which takes no arguments.
 pub(crate) fn plan(a: &Args, _p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
-    super::args::no_words(a, "reverse")?;
+    crate::ops::texts::no_words(a, "reverse")?;
     Ok(Box::new(ReverseOp::default()))
 }
 

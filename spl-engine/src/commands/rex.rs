@@ -8,11 +8,12 @@
 //! error is a bind-time error pointing into the regex, and a match that
 //! exceeds PCRE's limits is a run-time `spl::run::regex_limit` error.
 
-use super::args::{build_texts, RowVals, Texts};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::merge_into;
+use crate::ops::texts::{build_texts, RowVals, Texts};
 use crate::pcre::{MatchError, Matcher, Part, Pcre, Template};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
@@ -158,30 +159,6 @@ impl Operator for RexOp {
     fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         Ok(Vec::new())
     }
-}
-
-/// Sets `name` to the new values on rows that have some, keeping the old
-/// value elsewhere. Untouched when no row has a new value.
-pub(crate) fn merge_into(
-    batch: &RecordBatch,
-    name: &str,
-    mut rows: Vec<Option<Vec<String>>>,
-) -> Result<RecordBatch> {
-    if rows.iter().all(Option::is_none) {
-        return Ok(batch.clone());
-    }
-    if rows.iter().any(Option::is_none) && batch.column_by_name(name).is_some() {
-        let old = Texts::of(batch, name)?;
-        for (row, slot) in rows.iter_mut().enumerate() {
-            if slot.is_none() {
-                let v = old.get(row);
-                if v != RowVals::Null {
-                    *slot = Some(v.to_vec().into_iter().map(str::to_string).collect());
-                }
-            }
-        }
-    }
-    with_column(batch, name, build_texts(&rows), None)
 }
 
 /// A parsed sed expression.

@@ -1,10 +1,10 @@
 //! The base search (the implicit leading `search`, or `search` as the first
 //! command of a subsearch) and `search` later in a pipeline.
 
-use super::search::{SearchFilter, SearchMode};
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
+use crate::filter::{SearchFilter, SearchMode};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
 use crate::source::{DataKind, ScanRequest, SourceMeta};

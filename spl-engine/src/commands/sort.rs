@@ -1,12 +1,12 @@
 //! `sort [N] [+|-]field...` (10.5): auto comparison per pair of values, missing
 //! values last, default limit 10,000 results (`sort 0` for all), stable.
 
-use super::sort_keys::{take_rows, SortKeys};
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::sort_keys::{take_rows, SortKeys};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Sort;

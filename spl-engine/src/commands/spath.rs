@@ -9,12 +9,12 @@
 //! (0-based); a named step applied to an array applies to each element.
 //! Objects and arrays reached by a path are returned as compact JSON text.
 
-use super::args::{RowVals, Texts};
-use super::rex::merge_into;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::merge_into;
+use crate::ops::texts::{RowVals, Texts};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::format_number;
 use arrow_array::RecordBatch;

@@ -6,11 +6,11 @@
 //! `allrequired=t` such a result is left as it is (its destination is not
 //! written).
 
-use super::args::{field_name, RowVals, Texts};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::{field_name, RowVals, Texts};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Args;
@@ -121,7 +121,9 @@ impl Operator for StrcatOp {
                 Some(vec![s])
             })
             .collect();
-        Ok(vec![super::rex::merge_into(&batch, &self.dest, rows)?])
+        Ok(vec![crate::ops::texts::merge_into(
+            &batch, &self.dest, rows,
+        )?])
     }
 
     fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {

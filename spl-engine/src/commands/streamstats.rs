@@ -14,8 +14,6 @@
 //! Unbounded windows update one state per group incrementally; bounded
 //! windows re-aggregate the window's stored values for each event.
 
-use super::groupby::{time_column, GroupTable};
-use super::stats::{make_batch, BoundAgg, BoundArg, StatsSpec};
 use crate::aggregate::grouped::{new_row_state, obs_at, InputColumn, RowState, NO_GROUP};
 use crate::aggregate::value::{build_column, Out, Val};
 use crate::context::ExecContext;
@@ -23,6 +21,8 @@ use crate::error::{EngineError, Result};
 use crate::eval::BoundExpr;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::groupby::{time_column, GroupTable};
+use crate::ops::stats::{make_batch, BoundAgg, BoundArg, StatsSpec};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::time::{self, Unit};
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch};

@@ -10,14 +10,14 @@
 //! the first and last (or across the picker's range) appear, with 0 for
 //! `count`/`dc` and null otherwise.
 
-use super::bin::{auto_span, parse_span, BinSpan};
-use super::chart::Pivot;
-use super::groupby::time_column;
+use crate::aggregate::bins::{auto_span, parse_span, BinSpan};
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::groupby::time_column;
+use crate::ops::pivot::Pivot;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::value::with_column;
 use arrow_array::{Float64Array, RecordBatch};

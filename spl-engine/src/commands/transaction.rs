@@ -16,16 +16,16 @@
 //! `eventcount`, and the union of every other field: distinct values in
 //! lexicographic order, or all values in event order with `mvlist=true`.
 
-use super::args::{build_texts, Texts};
-use super::groupby::time_column;
 use crate::aggregate::timespan::TimeSpan;
 use crate::batch;
-use crate::commands::search::{SearchFilter, SearchMode};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::eval::BoundExpr;
+use crate::filter::{SearchFilter, SearchMode};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::groupby::time_column;
+use crate::ops::texts::{build_texts, Texts};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};

@@ -12,11 +12,11 @@
 //! comments, processing instructions and unclosed or stray tags are
 //! skipped. Extracted fields replace the values a result had.
 
-use super::args::{field_name, Extracted, Texts};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::{field_name, Extracted, Texts};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::RecordBatch;
 use spl_parser::ast::Args;

@@ -9,9 +9,9 @@
 //!   it has such a column (metric points often carry `host`), else from the
 //!   dataset's metadata.
 
-use crate::commands::search::{SearchFilter, SearchMode};
 use crate::context::ExecContext;
 use crate::error::Result;
+use crate::filter::{SearchFilter, SearchMode};
 use crate::source::SourceMeta;
 use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray};
 use arrow_schema::{Field, Schema};

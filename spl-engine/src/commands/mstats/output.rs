@@ -6,9 +6,9 @@
 use super::cells::{Partial, Shape};
 use super::OutputSpec;
 use crate::aggregate::value::{build_column, Out};
-use crate::commands::groupby::{cmp_keys, KeyVal};
-use crate::commands::stats::make_batch;
 use crate::error::Result;
+use crate::ops::groupby::{cmp_keys, KeyVal};
+use crate::ops::stats::make_batch;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use indexmap::IndexMap;
 use std::sync::Arc;

@@ -2,13 +2,13 @@
 
 use super::matching::{bind_cidr, bind_like, bind_regex_arg1, cidrmatch, like, match_};
 use super::{spec, BindCx, Call, CallState, FnExample, FunctionSpec, Invoke};
-use crate::commands::search::{SearchFilter, SearchMode};
 use crate::error::{EngineError, Result};
 use crate::eval::bind::{Kind, Node, Op};
 use crate::eval::coerce::{conform, select, to_bool};
 use crate::eval::exec::{array_to_val, eval_node};
 use crate::eval::ops;
 use crate::eval::val::{Data, Val};
+use crate::filter::{SearchFilter, SearchMode};
 use arrow_array::{BooleanArray, RecordBatch};
 use arrow_buffer::BooleanBuffer;
 use spl_parser::ast::BinaryOp;

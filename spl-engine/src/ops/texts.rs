@@ -369,7 +369,7 @@ pub(crate) fn write_numbers(
         .iter()
         .map(|r| r.map(|x| vec![format_number(x.v, shown(x.dec))]))
         .collect();
-    super::rex::merge_into(batch, name, texts)
+    merge_into(batch, name, texts)
 }
 
 /// Values extracted per row into fields named as they come (`fromjson`,
@@ -440,6 +440,31 @@ impl Extracted {
         }
         Ok(batch)
     }
+}
+
+
+/// Sets `name` to the new values on rows that have some, keeping the old
+/// value elsewhere. Untouched when no row has a new value.
+pub(crate) fn merge_into(
+    batch: &RecordBatch,
+    name: &str,
+    mut rows: Vec<Option<Vec<String>>>,
+) -> Result<RecordBatch> {
+    if rows.iter().all(Option::is_none) {
+        return Ok(batch.clone());
+    }
+    if rows.iter().any(Option::is_none) && batch.column_by_name(name).is_some() {
+        let old = Texts::of(batch, name)?;
+        for (row, slot) in rows.iter_mut().enumerate() {
+            if slot.is_none() {
+                let v = old.get(row);
+                if v != RowVals::Null {
+                    *slot = Some(v.to_vec().into_iter().map(str::to_string).collect());
+                }
+            }
+        }
+    }
+    with_column(batch, name, build_texts(&rows), None)
 }
 
 #[cfg(test)]

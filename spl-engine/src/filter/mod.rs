@@ -1,11 +1,14 @@
-//! `search`: the base search over registered events, and the search-term filter
-//! used by `search` later in a pipeline, `mstats ... where`, `inputlookup ... where`.
+//! Search-term filters, beside eval: the language of the base search and of
+//! `search` later in a pipeline, `mstats ... where`, `inputlookup ... where`,
+//! `transaction startswith=`, and `searchmatch()`.
 //!
 //! Semantics (docs: spl-semantics.md section 2): terms match `_raw`
 //! case-insensitively; `field=value` compares text case-insensitively with `*`
 //! wildcards (case-sensitively in metrics mode), any value of a multivalue field
 //! may match; `f!=v` needs `f` to exist while `NOT f=v` keeps rows without `f`;
 //! comparisons are numeric when both sides are numbers; precedence NOT > OR > AND.
+
+mod subsearch;
 
 use crate::batch::{self, values_at};
 use crate::context::ExecContext;
@@ -290,7 +293,7 @@ fn compile_node(e: &SearchExpr, mode: SearchMode, ctx: &ExecContext) -> Result<N
             }
         }
         SearchKind::Subsearch(sub) => {
-            let expr = crate::commands::subsearch_format::subsearch_to_search(sub, ctx)?;
+            let expr = subsearch::subsearch_to_search(sub, ctx)?;
             match expr {
                 Some(x) => compile(&x, mode, ctx)?,
                 None => Node::Not(Box::new(Node::True)),
