@@ -8,14 +8,7 @@ use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use indexmap::IndexMap;
 use std::sync::Arc;
 
-/// The column named `name`, if the batch has it.
-pub fn column<'a>(batch: &'a RecordBatch, name: &str) -> Option<&'a ArrayRef> {
-    batch
-        .schema_ref()
-        .index_of(name)
-        .ok()
-        .map(|i| batch.column(i))
-}
+pub use crate::value::column;
 
 /// An empty batch with no columns and `rows` rows.
 pub fn empty_rows(rows: usize) -> Result<RecordBatch> {
@@ -290,7 +283,7 @@ pub fn substitute_wildcards(target: &str, caps: &[String]) -> String {
 /// Parses SPL's numeric-looking text: optional sign, digits with an optional
 /// decimal part, optional exponent; surrounding spaces make it non-numeric.
 pub fn parse_number(s: &str) -> Option<f64> {
-    crate::eval::parse_number_text(s)
+    crate::value::parse_number(s)
 }
 
 #[cfg(test)]

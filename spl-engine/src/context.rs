@@ -1,8 +1,11 @@
 //! Everything a running search can see: the clock, the time zone, the
 //! registered data, lookups and the GeoIP database, and compatibility switches.
 
+use crate::error::{EngineError, Result};
+use crate::geoip::GeoIp;
+use crate::lookup::{LookupRegistry, LookupTable};
 use crate::operator::{NoPlanner, Planner};
-use crate::source::Catalog;
+use crate::source::Dataset;
 use crate::time::TimeRange;
 use std::sync::Arc;
 
@@ -19,6 +22,30 @@ impl Default for CompatOptions {
         CompatOptions {
             tostring_null_is_null: true,
         }
+    }
+}
+
+/// Everything registered with an engine: data, lookups, GeoIP.
+#[derive(Clone, Default)]
+pub struct Catalog {
+    /// Event and metric datasets.
+    pub datasets: Vec<Dataset>,
+    /// Lookup tables (`--lookups` directories).
+    pub lookups: Arc<LookupRegistry>,
+    /// The GeoIP database for `iplocation`, if one is configured.
+    pub geoip: Option<Arc<GeoIp>>,
+}
+
+impl Catalog {
+    /// The lookup named `name` (a definition or a `.csv` file), or a
+    /// `spl::run::missing_lookup` error pointing at `span`.
+    pub fn lookup_table(&self, name: &str, span: spl_parser::Span) -> Result<Arc<LookupTable>> {
+        self.lookups
+            .resolve(name)?
+            .ok_or_else(|| EngineError::MissingLookup {
+                name: name.to_string(),
+                span,
+            })
     }
 }
 

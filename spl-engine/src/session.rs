@@ -23,10 +23,11 @@
 //! assert_eq!(result.num_rows(), 1);
 //! ```
 
+use crate::context::Catalog;
 use crate::context::{CompatOptions, ExecContext};
 use crate::error::Result;
 use crate::plan;
-use crate::source::{Catalog, DataKind, Dataset, MemoryScan, SourceMeta};
+use crate::source::{DataKind, Dataset, MemoryScan, SourceMeta};
 use crate::warning::{Warning, Warnings};
 use arrow_array::RecordBatch;
 use spl_parser::macros::{Expanded, MacroSet};

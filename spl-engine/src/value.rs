@@ -278,6 +278,55 @@ pub fn without_column(batch: &RecordBatch, name: &str) -> Result<RecordBatch> {
     Ok(batch.project(&keep)?)
 }
 
+/// Parses SPL's numeric-looking text, the one rule eval, `where`, `stats`,
+/// time parsing and sorting share (spl-semantics 3.3, 12.2): optional sign,
+/// digits with an optional decimal part (or `.digits`), optional exponent;
+/// or `nan`/`inf`/`infinity`, any case, with an optional sign. Leading or
+/// trailing spaces make it non-numeric; `0x..` is non-numeric (UNK, 12.2).
+pub fn parse_number(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if matches!(b.first(), Some(b'+' | b'-')) {
+        i = 1;
+    }
+    let rest = s.get(i..)?;
+    if rest.eq_ignore_ascii_case("nan")
+        || rest.eq_ignore_ascii_case("inf")
+        || rest.eq_ignore_ascii_case("infinity")
+    {
+        return s.parse::<f64>().ok();
+    }
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) {
+            *i += 1;
+        }
+        *i - start
+    };
+    let int_digits = digits(&mut i);
+    let mut frac_digits = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        frac_digits = digits(&mut i);
+    }
+    if int_digits + frac_digits == 0 {
+        return None;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if digits(&mut i) == 0 {
+            return None;
+        }
+    }
+    if i != b.len() {
+        return None;
+    }
+    s.parse::<f64>().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

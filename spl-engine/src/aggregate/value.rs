@@ -55,53 +55,7 @@ pub(crate) enum Out {
     Mv(Vec<String>),
 }
 
-/// SPL's numeric-looking test: optional sign, digits with an optional decimal
-/// part (or a leading `.`), optional exponent; no spaces; `NaN` counts (12.2).
-pub(crate) fn parse_num(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if matches!(b.first(), Some(b'+' | b'-')) {
-        i = 1;
-    }
-    let body = b.get(i..)?;
-    if body.eq_ignore_ascii_case(b"nan") {
-        return Some(f64::NAN);
-    }
-    let mut digits = 0;
-    let mut j = i;
-    while j < b.len() && b[j].is_ascii_digit() {
-        j += 1;
-        digits += 1;
-    }
-    if j < b.len() && b[j] == b'.' {
-        j += 1;
-        while j < b.len() && b[j].is_ascii_digit() {
-            j += 1;
-            digits += 1;
-        }
-    }
-    if digits == 0 {
-        return None;
-    }
-    if j < b.len() && (b[j] == b'e' || b[j] == b'E') {
-        let mut k = j + 1;
-        if k < b.len() && (b[k] == b'+' || b[k] == b'-') {
-            k += 1;
-        }
-        let start = k;
-        while k < b.len() && b[k].is_ascii_digit() {
-            k += 1;
-        }
-        if k == start {
-            return None;
-        }
-        j = k;
-    }
-    if j != b.len() {
-        return None;
-    }
-    s.parse().ok()
-}
+pub(crate) use crate::value::parse_number as parse_num;
 
 /// Display form of a number: shortest round-trip, integral values without `.0`
 /// (12.4). Used where stats compares numbers as strings (`dc`, `values`, BY).
@@ -186,9 +140,9 @@ mod tests {
         assert_eq!(parse_num("5."), Some(5.0));
         assert_eq!(parse_num("1e3"), Some(1000.0));
         assert!(parse_num("NaN").is_some_and(f64::is_nan));
-        for bad in [
-            "", " 1", "1 ", "abc", "1e", "0x10", "inf", "+", ".", "1.2.3",
-        ] {
+        // the same rule as eval: infinities are numbers too
+        assert_eq!(parse_num("-inf"), Some(f64::NEG_INFINITY));
+        for bad in ["", " 1", "1 ", "abc", "1e", "0x10", "+", ".", "1.2.3"] {
             assert_eq!(parse_num(bad), None, "{bad:?}");
         }
     }

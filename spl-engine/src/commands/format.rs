@@ -5,11 +5,11 @@
 //! reference page). Internal `_` fields are ignored; a multivalue field
 //! becomes `( f="x" OR f="y" )` with `mvsep`.
 
-use super::return_::quote_value;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::quote_value;
 use crate::ops::texts::Texts;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch, StringArray};

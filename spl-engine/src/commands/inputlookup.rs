@@ -30,7 +30,7 @@ pub static SPEC: CommandSpec = CommandSpec {
 /// Plans `inputlookup`.
 pub(crate) fn plan(i: &Inputlookup, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     let (o, ctx) = (p.opts, p.ctx);
-    let table = super::lookup::resolve(&i.table.node, i.table.span, ctx)?;
+    let table = ctx.catalog.lookup_table(&i.table.node, i.table.span)?;
     let (filter, _) = SearchFilter::bind(i.where_.as_ref(), SearchMode::Events, ctx)?;
     // Every lookup error is already fatal here, which is what `strict=true`
     // asks for; `strict=false` would only turn missing-table errors into

@@ -37,7 +37,7 @@ pub(crate) fn plan(l: &Lookup, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     // offline.
     o.flag("local")?;
     o.flag("update")?;
-    let table = resolve(&l.table.node, l.table.span, ctx)?;
+    let table = ctx.catalog.lookup_table(&l.table.node, l.table.span)?;
     let inputs: Vec<(String, String)> = l
         .inputs
         .iter()
@@ -90,21 +90,6 @@ pub(crate) fn plan(l: &Lookup, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         outputs,
         output_new,
     }))
-}
-
-/// Finds a lookup by name, or a positioned `missing_lookup` error.
-pub(crate) fn resolve(
-    name: &str,
-    span: spl_parser::Span,
-    ctx: &ExecContext,
-) -> Result<Arc<LookupTable>> {
-    ctx.catalog
-        .lookups
-        .resolve(name)?
-        .ok_or_else(|| EngineError::MissingLookup {
-            name: name.to_string(),
-            span,
-        })
 }
 
 struct LookupOp {

@@ -7,6 +7,7 @@ use crate::context::ExecContext;
 use crate::error::Result;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
+use crate::ops::texts::quote_value;
 use crate::ops::texts::Texts;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
@@ -38,20 +39,6 @@ struct ReturnOp {
     count: usize,
     items: Vec<ReturnItem>,
     terms: Vec<String>,
-}
-
-/// `"value"` with `\` and `"` escaped.
-pub(crate) fn quote_value(v: &str) -> String {
-    let mut out = String::with_capacity(v.len() + 2);
-    out.push('"');
-    for c in v.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('"');
-    out
 }
 
 impl Operator for ReturnOp {

@@ -17,49 +17,7 @@ use arrow_array::builder::StringBuilder;
 use arrow_array::{Array, BooleanArray, Float64Array, StringArray};
 
 /// Parses SPL's numeric-looking text (see the module docs); `None` otherwise.
-pub(crate) fn parse_number(s: &str) -> Option<f64> {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if matches!(b.first(), Some(b'+' | b'-')) {
-        i = 1;
-    }
-    let rest = s.get(i..)?;
-    if rest.eq_ignore_ascii_case("nan")
-        || rest.eq_ignore_ascii_case("inf")
-        || rest.eq_ignore_ascii_case("infinity")
-    {
-        return s.parse::<f64>().ok();
-    }
-    let digits = |i: &mut usize| {
-        let start = *i;
-        while b.get(*i).is_some_and(u8::is_ascii_digit) {
-            *i += 1;
-        }
-        *i - start
-    };
-    let int_digits = digits(&mut i);
-    let mut frac_digits = 0;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        frac_digits = digits(&mut i);
-    }
-    if int_digits + frac_digits == 0 {
-        return None;
-    }
-    if matches!(b.get(i), Some(b'e' | b'E')) {
-        i += 1;
-        if matches!(b.get(i), Some(b'+' | b'-')) {
-            i += 1;
-        }
-        if digits(&mut i) == 0 {
-            return None;
-        }
-    }
-    if i != b.len() {
-        return None;
-    }
-    s.parse::<f64>().ok()
-}
+pub(crate) use crate::value::parse_number;
 
 /// True when `s` is numeric-looking.
 pub(crate) fn is_numeric_text(s: &str) -> bool {

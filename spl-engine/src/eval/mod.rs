@@ -151,9 +151,3 @@ impl BoundExpr {
         }
     }
 }
-
-/// SPL's numeric-looking text test and parse (optional sign, digits, optional
-/// decimals and exponent; no spaces), shared with other modules.
-pub fn parse_number_text(s: &str) -> Option<f64> {
-    coerce::parse_number(s)
-}

@@ -442,7 +442,6 @@ impl Extracted {
     }
 }
 
-
 /// Sets `name` to the new values on rows that have some, keeping the old
 /// value elsewhere. Untouched when no row has a new value.
 pub(crate) fn merge_into(
@@ -465,6 +464,20 @@ pub(crate) fn merge_into(
         }
     }
     with_column(batch, name, build_texts(&rows), None)
+}
+
+/// `"value"` with `\` and `"` escaped.
+pub(crate) fn quote_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len() + 2);
+    out.push('"');
+    for c in v.chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]

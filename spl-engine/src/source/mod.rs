@@ -130,14 +130,3 @@ pub struct Dataset {
     /// The data.
     pub scan: Arc<dyn Scan>,
 }
-
-/// Everything registered with an engine.
-#[derive(Clone, Default)]
-pub struct Catalog {
-    /// Event and metric datasets.
-    pub datasets: Vec<Dataset>,
-    /// Lookup tables (`--lookups` directories).
-    pub lookups: Arc<crate::lookup::LookupRegistry>,
-    /// The GeoIP database for `iplocation`, if one is configured.
-    pub geoip: Option<Arc<crate::geoip::GeoIp>>,
-}

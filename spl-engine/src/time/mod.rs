@@ -246,7 +246,7 @@ pub fn parse_now(text: &str) -> Result<f64> {
         text: text.to_string(),
         span: None,
     };
-    if let Some(v) = crate::eval::parse_number_text(t) {
+    if let Some(v) = crate::value::parse_number(t) {
         return if v.is_finite() { Ok(v) } else { Err(bad()) };
     }
     if let Ok(ts) = t.parse::<Timestamp>() {

@@ -1,7 +1,8 @@
 use crate::support::*;
 use arrow_array::{ArrayRef, DictionaryArray, RecordBatch};
+use spl_engine::context::Catalog;
 use spl_engine::plan::plan_stage;
-use spl_engine::source::{Catalog, DataKind, Dataset, MemoryScan, SourceMeta};
+use spl_engine::source::{DataKind, Dataset, MemoryScan, SourceMeta};
 use spl_engine::{EngineError, ExecContext};
 use spl_parser::ast::{Agg, Command, Mstats, Opt, SearchExpr, SearchKind, SearchOp, SearchValue};
 use spl_parser::Span;

@@ -3,8 +3,9 @@
 
 use crate::support::*;
 use arrow_array::{ArrayRef, RecordBatch};
+use spl_engine::context::Catalog;
 use spl_engine::plan::plan_stage;
-use spl_engine::source::{Catalog, DataKind, Dataset, MemoryScan, SourceMeta};
+use spl_engine::source::{DataKind, Dataset, MemoryScan, SourceMeta};
 use spl_engine::ExecContext;
 use spl_parser::ast::Command;
 use std::sync::Arc;

@@ -4,8 +4,9 @@
 use crate::support::*;
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int32Array, RecordBatch, StringArray};
+use spl_engine::context::Catalog;
 use spl_engine::plan::plan_stage;
-use spl_engine::source::{Catalog, DataKind, Dataset, MemoryScan, SourceMeta};
+use spl_engine::source::{DataKind, Dataset, MemoryScan, SourceMeta};
 use spl_parser::ast::Command;
 use std::sync::Arc;
 use std::time::Instant;

@@ -2,9 +2,10 @@
 //! data points (a metric file registered as events, or the wrong index).
 
 use super::filter::WherePlan;
+use crate::context::Catalog;
 use crate::context::ExecContext;
 use crate::error::Result;
-use crate::source::{Catalog, DataKind, Dataset};
+use crate::source::{DataKind, Dataset};
 use std::collections::BTreeMap;
 
 /// Code of the warning.
