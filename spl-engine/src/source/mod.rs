@@ -22,6 +22,7 @@ mod hec_metrics;
 mod json_events;
 pub(crate) mod json_flatten;
 pub mod kubearmor;
+pub mod kubearmor_log;
 mod metrics_csv;
 mod metrics_shape;
 mod otlp;

@@ -5,8 +5,8 @@
 
 use spl_engine::commands::registry;
 use spl_engine::eval::functions::functions;
-use spl_engine::testing::reference::{self, EXAMPLES_ENV, REFERENCE_DIR};
-use spl_engine::testing::runner::Environment;
+use spl_testing::reference::{self, EXAMPLES_ENV, REFERENCE_DIR};
+use spl_testing::runner::Environment;
 use std::path::PathBuf;
 
 fn repo(rel: &str) -> PathBuf {
