@@ -221,14 +221,6 @@ pub fn row_key(columns: &[&ArrayRef], row: usize) -> Result<Option<String>> {
     Ok(Some(key))
 }
 
-/// Field names of a schema matching a wildcard pattern (`*` = any run).
-pub fn matching_fields<'a>(names: impl Iterator<Item = &'a str>, pattern: &str) -> Vec<String> {
-    names
-        .filter(|n| wildcard_match(pattern, n).is_some())
-        .map(str::to_string)
-        .collect()
-}
-
 /// Matches `text` against a `*` pattern; returns the texts matched by each `*`.
 pub fn wildcard_match(pattern: &str, text: &str) -> Option<Vec<String>> {
     let parts: Vec<&str> = pattern.split('*').collect();

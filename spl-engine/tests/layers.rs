@@ -36,9 +36,11 @@ const LAYERS: &[&[&str]] = &[
     // building blocks several commands share, then the commands
     &["ops"],
     &["commands"],
-    // the planner, then the embedding API
+    // the planner, then the embedding API and its introspection
     &["plan"],
     &["session"],
+    // what the engine runs, for help and docs
+    &["registry"],
 ];
 
 fn layer(module: &str) -> Option<usize> {

@@ -8,7 +8,6 @@ use super::format::CellText;
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, Float64Array, RecordBatch};
 use arrow_schema::{DataType, Field};
-use spl_engine::batch;
 use spl_engine::session::{Engine, EngineBuilder};
 use spl_engine::source::{DataKind, DataSpec, Dataset, MemoryScan, SourceMeta};
 use spl_parser::macros::{MacroDef, MacroSet};
@@ -347,11 +346,16 @@ pub(crate) fn table_batch(
             cols.push(Arc::new(b.finish()));
         }
     }
-    batch::from_columns(fields, cols, rows.len()).map_err(|e| e.to_string())
+    RecordBatch::try_new_with_options(
+        Arc::new(arrow_schema::Schema::new(fields)),
+        cols,
+        &arrow_array::RecordBatchOptions::new().with_row_count(Some(rows.len())),
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn parse_time_or_number(s: &str, now: f64) -> Option<f64> {
-    if let Some(v) = batch::parse_number(s) {
+    if let Some(v) = spl_engine::value::parse_number(s) {
         return Some(v);
     }
     if let Ok(ts) = s.parse::<jiff::Timestamp>() {
