@@ -19,6 +19,7 @@ pub(crate) mod csv_records;
 pub(crate) mod csv_util;
 pub(crate) mod event_builder;
 mod hec_metrics;
+mod json_docs;
 mod json_events;
 pub(crate) mod json_flatten;
 pub mod kubearmor;
