@@ -182,7 +182,9 @@ pub(crate) fn encode_mv<'a>(values: impl IntoIterator<Item = &'a str>) -> String
         .join(";")
 }
 
-fn decode_mv_column(text: &StringArray, mv: &StringArray) -> ArrayRef {
+/// Folds a CSV export's `__mv_<field>` column into its field: a row
+/// with an encoded multivalue becomes its list, other rows keep their text.
+pub(crate) fn decode_mv_column(text: &StringArray, mv: &StringArray) -> ArrayRef {
     let mut b = ListBuilder::new(StringBuilder::new());
     for i in 0..text.len() {
         if mv.is_valid(i) {
