@@ -31,6 +31,7 @@ mod splunk_json;
 pub(crate) mod timestamp;
 
 pub use event_builder::DEFAULT_TIME_FIELDS;
+pub use json_events::{JsonLinesScan, PART_BYTES as JSON_PART_BYTES};
 pub use metrics_csv::MetricsCsvScan;
 pub use otlp::OtlpRollup;
 pub use parquet_scan::ParquetScan;
