@@ -32,7 +32,14 @@ pub struct LinesSpec {
 }
 
 const VERBS: [&str; 8] = [
-    "get", "list", "watch", "create", "update", "patch", "delete", "deletecollection",
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
 ];
 const RESOURCES: [&str; 6] = [
     "pods",
@@ -145,7 +152,7 @@ fn event(rng: &mut Rng, us: i64, users: u64, out: &mut String) {
     );
     let received = rfc3339_us(us);
     let done = rfc3339_us(us + 1_000 + rng.below(40_000) as i64);
-    let _ = write!(
+    let _ = writeln!(
         out,
         "{{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":\"Metadata\",\
          \"auditID\":\"{id}\",\"stage\":\"ResponseComplete\",\
@@ -159,7 +166,7 @@ fn event(rng: &mut Rng, us: i64, users: u64, out: &mut String) {
          \"requestReceivedTimestamp\":\"{received}\",\"stageTimestamp\":\"{done}\",\
          \"annotations\":{{\"authorization.k8s.io/decision\":\"{decision}\",\
          \"authorization.k8s.io/reason\":\"RBAC: allowed by RoleBinding \\\"team-{team}-edit/ns-{ns}\\\" \
-         of ClusterRole \\\"edit\\\" to Group \\\"team-{team}\\\"\"}}}}\n"
+         of ClusterRole \\\"edit\\\" to Group \\\"team-{team}\\\"\"}}}}"
     );
 }
 

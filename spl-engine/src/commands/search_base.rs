@@ -94,13 +94,9 @@ struct BaseSearchOp {
     columns: Option<Vec<String>>,
 }
 
-/// Adds Splunk's default fields from the dataset's metadata when the data does not carry them.
-pub fn with_default_fields(batch: &RecordBatch, meta: &SourceMeta) -> Result<RecordBatch> {
-    with_wanted_default_fields(batch, meta, &|_| true)
-}
-
-/// [`with_default_fields`] for the fields `wanted` (the others are needed by
-/// no later command).
+/// Adds Splunk's default fields that `wanted` names from the dataset's
+/// metadata when the data does not carry them (the others are needed by no
+/// later command).
 fn with_wanted_default_fields(
     batch: &RecordBatch,
     meta: &SourceMeta,

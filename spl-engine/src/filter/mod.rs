@@ -131,11 +131,6 @@ impl SearchFilter {
         Ok((SearchFilter { node }, bounds))
     }
 
-    /// A filter that keeps everything.
-    pub fn all() -> SearchFilter {
-        SearchFilter { node: None }
-    }
-
     /// The fields the filter reads (terms read `_raw`, time bounds `_time`),
     /// subsearch terms included (they ran when the filter was bound).
     pub fn fields(&self) -> Vec<String> {

@@ -1,5 +1,5 @@
 //! The generated reference (`docs/reference/`): one page per command from its
-//! [`CommandSpec`](crate::spec::CommandSpec) (each example shown with the
+//! [`CommandSpec`](spl_engine::registry::CommandSpec) (each example shown with the
 //! table it returns in the examples environment), a page of eval functions
 //! from the function registry, and an index. `spl docs --write` writes it,
 //! `spl docs --check` and `spl-engine/tests/registry.rs` compare it with the
@@ -7,9 +7,9 @@
 
 use super::diagnostic::render_plain;
 use super::runner::Environment;
-use crate::commands::{registry, Registered};
-use crate::eval::functions::functions;
-use crate::spec::CommandKind;
+use spl_engine::registry::functions;
+use spl_engine::registry::CommandKind;
+use spl_engine::registry::{commands as registry, Registered};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
