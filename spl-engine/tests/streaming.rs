@@ -226,3 +226,41 @@ fn newest_first_is_a_stable_sort_whatever_the_file_order() {
     assert_eq!(numbers(&r, "count").iter().sum::<usize>(), events.len());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn csv_events_stream_in_batches_with_only_the_requested_columns() {
+    use spl_engine::source::{open_dataset, DataSpec, ScanRequest};
+    let dir = scratch("csv");
+    let path = dir.join("events.csv");
+    let n = 30_000;
+    let mut text = String::from("time,n,user,msg\n");
+    for i in 0..n {
+        text.push_str(&format!("{},{i},u{},\"event {i}\"\n", T0 + i as i64, i % 7));
+    }
+    std::fs::write(&path, &text).unwrap();
+    let ds = open_dataset(&DataSpec::new(&path)).unwrap();
+    let req = ScanRequest {
+        columns: Some(vec!["user".into()]),
+        ..ScanRequest::default()
+    };
+    let batches: Vec<RecordBatch> = ds.scan.scan(&req).unwrap().map(Result::unwrap).collect();
+    assert!(batches.len() > 2, "{}", batches.len());
+    assert_eq!(batches.iter().map(|b| b.num_rows()).sum::<usize>(), n);
+    for b in &batches {
+        let names: Vec<&str> = b
+            .schema_ref()
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect();
+        assert_eq!(names, ["_time", "time", "user"]);
+    }
+    let engine = Engine::builder(T0 as f64 + n as f64)
+        .add_dataset(ds)
+        .build();
+    let r = engine.run("index=main | stats count by user").unwrap();
+    assert_eq!(numbers(&r, "count").iter().sum::<usize>(), n);
+    let r = engine.run("index=main | head 2 | table n").unwrap();
+    assert_eq!(numbers(&r, "n"), [n - 1, n - 2]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

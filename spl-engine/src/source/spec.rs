@@ -10,7 +10,7 @@
 //! read as metric data points unless the spec says `kind=events`; `kind=metrics`
 //! requires the metric columns.
 
-use super::csv_events::read_csv_events;
+use super::csv_events::CsvEventScan;
 use super::csv_util::{delimiter_of, open_csv, read_header_sep};
 use super::hec_metrics::{is_hec_metric, read_hec_metrics};
 use super::json_events::{read_json_events, JsonLinesScan};
@@ -517,7 +517,7 @@ pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
         DataFormat::SplunkJson => {
             Arc::new(MemoryScan(read_splunk_json(&path, &display, time_field)?))
         }
-        DataFormat::Csv => Arc::new(MemoryScan(read_csv_events(&path, &display, time_field)?)),
+        DataFormat::Csv => Arc::new(CsvEventScan::open(&path, &display, time_field)?),
         DataFormat::MetricsCsv => Arc::new(MetricsCsvScan::open(path, display.clone())?),
         DataFormat::Parquet => Arc::new(super::parquet_scan::ParquetScan::open_events(
             path,
