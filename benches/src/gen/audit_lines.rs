@@ -141,6 +141,8 @@ fn event(rng: &mut Rng, us: i64, users: u64, out: &mut String) {
     id.push_str("-4");
     hex(rng, 3, &mut id);
     id.push('-');
+    hex(rng, 4, &mut id);
+    id.push('-');
     hex(rng, 12, &mut id);
     let mut name = String::new();
     hex(rng, 5, &mut name);

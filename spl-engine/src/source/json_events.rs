@@ -14,6 +14,7 @@ use crate::error::{EngineError, Result};
 use arrow_array::RecordBatch;
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -180,8 +181,37 @@ enum Projection {
     All,
     Some {
         req: ScanRequest,
-        known: HashMap<String, bool>,
+        known: HashMap<String, bool, BuildHasherDefault<FxHasher>>,
     },
+}
+
+/// A fast hasher for field names (asked once per field of every row; the
+/// names are the file's own, so flooding is no concern): FxHash, eight
+/// bytes at a time.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut add = |w: u64| self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        let mut w = [0u8; 8];
+        if let Some(dst) = w.get_mut(..rest.len()) {
+            dst.copy_from_slice(rest);
+        }
+        add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Projection {
@@ -189,7 +219,7 @@ impl Projection {
         match req {
             Some(r) if r.columns.is_some() => Projection::Some {
                 req: r.clone(),
-                known: HashMap::new(),
+                known: HashMap::default(),
             },
             _ => Projection::All,
         }
@@ -478,6 +508,8 @@ pub struct JsonLinesScan {
     parts: Vec<(u64, u64)>,
     /// What reading each partition taught (`None`: not read yet).
     facts: Mutex<Vec<Option<PartFacts>>>,
+    /// The bytes of the partition being read, kept for the next.
+    buf: Mutex<Vec<u8>>,
 }
 
 impl JsonLinesScan {
@@ -536,6 +568,7 @@ impl JsonLinesScan {
             display: display.to_string(),
             time_field: time_field.map(str::to_string),
             facts: Mutex::new(vec![None; parts.len()]),
+            buf: Mutex::new(Vec::new()),
             parts,
         };
         // the first partition is checked now, so a file of one partition
@@ -574,15 +607,17 @@ impl JsonLinesScan {
         };
         let mut f = std::fs::File::open(&self.path).map_err(io)?;
         f.seek(SeekFrom::Start(start)).map_err(io)?;
-        let mut bytes = Vec::with_capacity((end - start) as usize);
-        f.take(end - start).read_to_end(&mut bytes).map_err(io)?;
-        let text = match String::from_utf8(bytes) {
+        // one buffer serves every partition: no fresh pages to fault in
+        let mut guard = self.buf.lock().unwrap_or_else(|e| e.into_inner());
+        let bytes: &mut Vec<u8> = &mut guard;
+        bytes.clear();
+        f.take(end - start).read_to_end(bytes).map_err(io)?;
+        let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
-                let good = e.utf8_error().valid_up_to();
+                let good = e.valid_up_to();
                 let at = start as usize + good;
-                let within = e
-                    .as_bytes()
+                let within = bytes
                     .get(..good)
                     .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
                 return Err(EngineError::data(
@@ -613,7 +648,7 @@ impl JsonLinesScan {
             start,
         };
         let mut r = Reader::new(
-            &text,
+            text,
             &self.display,
             self.time_field.as_deref(),
             lines,
