@@ -563,7 +563,9 @@ mod tests {
                 }
             }
         }
-        let high: Vec<u8> = (0x20u8..=0xff).filter(|&b| b != b'"' && b != b'\\').collect();
+        let high: Vec<u8> = (0x20u8..=0xff)
+            .filter(|&b| b != b'"' && b != b'\\')
+            .collect();
         assert_eq!(plain_run(&high, 0), high.len());
     }
 

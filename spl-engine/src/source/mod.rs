@@ -4,8 +4,9 @@
 //! events (JSON lines, arrays, audit `EventList`s) flattened as Splunk's `_json`
 //! names fields, Splunk search-export JSON, CSV and Parquet events; metrics from
 //! Splunk's metrics CSV, `mstats` exports, Parquet, HEC metric JSON and OTLP/JSON.
-//! JSON-lines event files and metric CSV and Parquet files are scanned lazily
-//! with projection and time pruning; other event files are read when opened. Choices are listed in
+//! JSON-lines and CSV event files, Parquet files and metric CSV files are
+//! scanned lazily with projection (and, but for CSV events, time pruning);
+//! other files are read whole when opened. Choices are listed in
 //! `docs/compat-notes/ingest.md`.
 //!
 //! Event batches: `_time` (Float64 epoch seconds), `_raw` (Utf8) when known,

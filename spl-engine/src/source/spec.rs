@@ -500,10 +500,10 @@ fn not_a_data_format(display: &str, head: &[u8], first_line: &str) -> EngineErro
     )
 }
 
-/// Opens the file of a spec as a dataset: JSON-lines events, metrics CSV and
-/// Parquet files are scanned lazily, each scan streaming the file (so their
-/// data errors surface when a search reads them); other event files are read
-/// now.
+/// Opens the file of a spec as a dataset: JSON-lines and CSV events, metrics
+/// CSV and Parquet files are scanned lazily, each scan streaming the file (so
+/// their data errors past the first part surface when a search reads them);
+/// other files are read now.
 pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
     let display = spec.path.display().to_string();
     let format = resolve_format(spec, &display)?;
