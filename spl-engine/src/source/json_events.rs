@@ -14,7 +14,6 @@ use crate::error::{EngineError, Result};
 use arrow_array::RecordBatch;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -181,37 +180,10 @@ enum Projection {
     All,
     Some {
         req: ScanRequest,
-        known: HashMap<String, bool, BuildHasherDefault<FxHasher>>,
+        // foldhash: names are asked once per field of every row, and they
+        // are the file's own, so a fast hash without flood resistance fits
+        known: foldhash::HashMap<String, bool>,
     },
-}
-
-/// A fast hasher for field names (asked once per field of every row; the
-/// names are the file's own, so flooding is no concern): FxHash, eight
-/// bytes at a time.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut add = |w: u64| self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        let mut w = [0u8; 8];
-        if let Some(dst) = w.get_mut(..rest.len()) {
-            dst.copy_from_slice(rest);
-        }
-        add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 impl Projection {
