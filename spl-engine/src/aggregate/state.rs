@@ -6,7 +6,7 @@
 //! `spl-semantics.md` 5.3.
 
 use super::value::{Out, Val};
-use super::{AggFunc, PercMethod};
+use super::PercMethod;
 
 mod ordered;
 pub(crate) use ordered::{
@@ -287,18 +287,17 @@ impl State for PercState {
     }
 }
 
-/// Moment kind of a function, if it is one.
-pub(crate) fn moment_kind(f: AggFunc) -> Option<MomentKind> {
-    Some(match f {
-        AggFunc::Sum => MomentKind::Sum,
-        AggFunc::Avg => MomentKind::Avg,
-        AggFunc::Var => MomentKind::Var,
-        AggFunc::Varp => MomentKind::Varp,
-        AggFunc::Stdev => MomentKind::Stdev,
-        AggFunc::Stdevp => MomentKind::Stdevp,
-        AggFunc::Sumsq => MomentKind::Sumsq,
-        _ => return None,
-    })
+/// A state with no result: what `sparkline` has outside its command's
+/// binding (never asked for).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct NullState;
+
+impl State for NullState {
+    fn add(&mut self, _v: Val<'_>, _t: Option<f64>, _s: u64) {}
+    fn merge(&mut self, _o: &Self) {}
+    fn result(&mut self) -> Option<Out> {
+        None
+    }
 }
 
 #[cfg(test)]
