@@ -3,8 +3,8 @@
 //! examples environment. `--check` (the default) exits 1 when the files are
 //! out of date; `--write` rewrites them. Run from the repository root.
 
-use spl_engine::testing::reference::{self, EXAMPLES_ENV, REFERENCE_DIR};
-use spl_engine::testing::runner::Environment;
+use spl_testing::reference::{self, EXAMPLES_ENV, REFERENCE_DIR};
+use spl_testing::runner::Environment;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -3,11 +3,11 @@
 //! have raised, in its own alert JSON shape (see `docs/kubearmor.md`).
 
 use clap::{Args, Subcommand, ValueEnum};
-use spl_engine::kubearmor::{
+use spl_engine::EngineError;
+use spl_kubearmor::{
     evaluate, load_policy_file, read_telemetry, EvalOptions, Evaluation, Policy, Posture,
     PostureAction,
 };
-use spl_engine::EngineError;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -71,7 +71,7 @@ pub(crate) fn run(args: &ParseArgs) -> ExitCode {
     };
     // Valid SPL that the engine will not run: warn, so a rule author can
     // lint a detection with `spl parse` (the exit code stays 0).
-    for e in spl_engine::plan::unsupported_commands(&ast.pipeline) {
+    for e in spl_engine::registry::unsupported_commands(&ast.pipeline) {
         eprint!(
             "{}",
             render(&Located::in_expansion(e, &name, &expanded).into_warning())

@@ -2,9 +2,9 @@
 //! each failure with its diff, and end with `N passed, M failed` (plus
 //! `, K skipped`). Exit code 1 when anything failed, 0 otherwise.
 
-use spl_engine::testing::detection::DetectionOptions;
-use spl_engine::testing::runner::RunOptions;
-use spl_engine::testing::suite::run_paths;
+use spl_testing::detection::DetectionOptions;
+use spl_testing::runner::RunOptions;
+use spl_testing::suite::run_paths;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

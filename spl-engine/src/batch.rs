@@ -221,50 +221,11 @@ pub fn row_key(columns: &[&ArrayRef], row: usize) -> Result<Option<String>> {
     Ok(Some(key))
 }
 
-/// Field names of a schema matching a wildcard pattern (`*` = any run).
-pub fn matching_fields<'a>(names: impl Iterator<Item = &'a str>, pattern: &str) -> Vec<String> {
-    names
-        .filter(|n| wildcard_match(pattern, n).is_some())
-        .map(str::to_string)
-        .collect()
-}
-
 /// Matches `text` against a `*` pattern; returns the texts matched by each `*`.
 pub fn wildcard_match(pattern: &str, text: &str) -> Option<Vec<String>> {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return (pattern == text).then(Vec::new);
-    }
-    let mut caps = Vec::new();
-    fn rec(parts: &[&str], text: &str, caps: &mut Vec<String>) -> bool {
-        let Some((first, rest)) = parts.split_first() else {
-            return text.is_empty();
-        };
-        if rest.is_empty() {
-            return text == *first;
-        }
-        let Some(after) = text.strip_prefix(first) else {
-            return false;
-        };
-        // `*` is greedy-minimal by trying every split; patterns are short.
-        for (i, _) in after
-            .char_indices()
-            .chain(std::iter::once((after.len(), ' ')))
-        {
-            caps.push(after[..i].to_string());
-            if rec(rest, &after[i..], caps) {
-                return true;
-            }
-            caps.pop();
-        }
-        false
-    }
-    // The first segment must be a prefix; handled by rec with an implicit leading literal.
-    if rec(&parts, text, &mut caps) {
-        Some(caps)
-    } else {
-        None
-    }
+    crate::value::Glob::new(pattern)
+        .captures(text)
+        .map(|c| c.into_iter().map(str::to_string).collect())
 }
 
 /// Substitutes captured texts into a wildcard rename target (`avg_*` + ["x"] -> `avg_x`).

@@ -1,31 +1,35 @@
 //! Executes Splunk SPL searches over Apache Arrow record batches.
 //!
-//! The stages are described in `ARCHITECTURE.md`: macro expansion and parsing
-//! live in `spl-parser`; this crate binds the AST to operators ([`plan`]) and
-//! runs them over [`arrow_array::RecordBatch`]es ([`operator`]).
+//! The embedding API: build an [`Engine`](session::Engine) with a clock, data
+//! ([`source`]), lookups ([`lookup`]), a GeoIP database ([`geoip`]) and
+//! macros, run searches, and read [`QueryResult`](session::QueryResult)s
+//! (printed with [`render`]); errors are [`EngineError`]s. [`registry`] says
+//! what the engine runs (commands, functions) for help and docs; [`value`]
+//! how SPL values live in Arrow; [`time`] the time modifiers and ranges.
+//! Everything else is internal; `ARCHITECTURE.md` describes it.
 
-pub mod aggregate;
-pub mod batch;
-pub mod commands;
+pub(crate) mod aggregate;
+pub(crate) mod batch;
+pub(crate) mod commands;
 pub mod context;
 pub mod error;
-pub mod eval;
-pub mod filter;
+pub(crate) mod eval;
+pub(crate) mod filter;
 pub mod geoip;
-pub mod kubearmor;
 pub mod lookup;
 pub mod operator;
 pub(crate) mod ops;
-pub mod pcre;
+pub(crate) mod pcre;
 pub mod plan;
+pub mod registry;
 pub mod render;
 pub mod session;
 pub mod source;
-pub mod spec;
-pub mod testing;
+pub(crate) mod spec;
 pub mod time;
 pub mod value;
 pub mod warning;
 
 pub use context::ExecContext;
 pub use error::{EngineError, Result};
+pub use session::{Engine, EngineBuilder, QueryResult};

@@ -249,11 +249,6 @@ impl Pcre {
         })
     }
 
-    /// Capture group names by group number (index 0, the whole match, has none).
-    pub fn group_names(&self) -> &[Option<String>] {
-        &self.names
-    }
-
     /// Named groups in the order they appear, with their group numbers.
     pub fn named_groups(&self) -> impl Iterator<Item = (usize, &str)> {
         self.names
@@ -263,6 +258,7 @@ impl Pcre {
     }
 
     /// Number of capturing groups (not counting the whole match).
+    #[cfg(test)]
     pub fn group_count(&self) -> usize {
         self.names.len().saturating_sub(1)
     }

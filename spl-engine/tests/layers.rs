@@ -23,10 +23,9 @@ const LAYERS: &[&[&str]] = &[
     &["time"],
     &["batch"],
     &["render"],
-    // aggregation state, GeoIP, KubeArmor, data readers, lookups
+    // aggregation state, GeoIP, data readers, lookups
     &["aggregate"],
     &["geoip"],
-    &["kubearmor"],
     &["source"],
     &["lookup"],
     // what a running search sees, and the operator model
@@ -37,10 +36,11 @@ const LAYERS: &[&[&str]] = &[
     // building blocks several commands share, then the commands
     &["ops"],
     &["commands"],
-    // the planner, then the embedding API and the test runner
+    // the planner, then the embedding API and its introspection
     &["plan"],
     &["session"],
-    &["testing"],
+    // what the engine runs, for help and docs
+    &["registry"],
 ];
 
 fn layer(module: &str) -> Option<usize> {

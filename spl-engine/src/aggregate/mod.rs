@@ -23,7 +23,7 @@ pub mod table;
 pub(crate) mod timespan;
 pub(crate) mod value;
 
-pub use table::{aggregations, AggContext, AggExample, AggSpec, ArgRule, SparkInner};
+pub(crate) use table::{AggContext, AggSpec, ArgRule};
 
 use crate::error::{EngineError, Result};
 use spl_parser::aggregations::AggLookup;

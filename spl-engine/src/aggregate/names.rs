@@ -5,94 +5,9 @@
 //! text the corresponding `*` matched (5.1, 6.3).
 
 use crate::error::{EngineError, Result};
+pub(crate) use crate::value::Glob;
 use spl_parser::ast::{Agg, AggArg};
 use spl_parser::Span;
-
-/// A `*` glob with captures.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Glob {
-    parts: Vec<String>,
-}
-
-impl Glob {
-    pub(crate) fn new(pattern: &str) -> Self {
-        Glob {
-            parts: pattern.split('*').map(str::to_string).collect(),
-        }
-    }
-
-    /// Number of `*`.
-    pub(crate) fn stars(&self) -> usize {
-        self.parts.len().saturating_sub(1)
-    }
-
-    /// The texts matched by each `*` (leftmost-shortest for all but the last
-    /// star, which takes the rest), or `None` when `s` does not match.
-    pub(crate) fn captures<'s>(&self, s: &'s str) -> Option<Vec<&'s str>> {
-        let mut caps = Vec::with_capacity(self.stars());
-        if self.match_from(s, 0, 0, &mut caps) {
-            Some(caps)
-        } else {
-            None
-        }
-    }
-
-    fn match_from<'s>(&self, s: &'s str, part: usize, pos: usize, caps: &mut Vec<&'s str>) -> bool {
-        let Some(p) = self.parts.get(part) else {
-            return pos == s.len();
-        };
-        let Some(rest) = s.get(pos..) else {
-            return false;
-        };
-        if part == 0 {
-            return rest.starts_with(p.as_str()) && self.match_from(s, 1, pos + p.len(), caps);
-        }
-        // `p` follows a star: try every place it can start
-        let last = part + 1 == self.parts.len();
-        let mut start = 0;
-        while start <= rest.len() {
-            if rest.is_char_boundary(start) {
-                let tail = &rest[start..];
-                let ok = if last {
-                    tail == p.as_str()
-                } else {
-                    tail.starts_with(p.as_str())
-                };
-                if ok {
-                    caps.push(&rest[..start]);
-                    if self.match_from(s, part + 1, pos + start + p.len(), caps) {
-                        return true;
-                    }
-                    caps.pop();
-                }
-            }
-            start += 1;
-        }
-        false
-    }
-
-    /// True when the pattern's literal start is `_` (internal fields named).
-    pub(crate) fn starts_with_underscore(&self) -> bool {
-        self.parts.first().is_some_and(|p| p.starts_with('_'))
-    }
-
-    /// True when `s` matches.
-    pub(crate) fn matches(&self, s: &str) -> bool {
-        self.captures(s).is_some()
-    }
-
-    /// This pattern with each `*` replaced by the corresponding capture.
-    pub(crate) fn substitute(&self, caps: &[&str]) -> String {
-        let mut out = String::new();
-        for (i, p) in self.parts.iter().enumerate() {
-            if i > 0 {
-                out.push_str(caps.get(i - 1).copied().unwrap_or(""));
-            }
-            out.push_str(p);
-        }
-        out
-    }
-}
 
 /// Checks a wildcard aggregation's `AS` name: it must have as many `*` as the
 /// argument (`sum(*.free) as FreeSum` is invalid; 6.3).

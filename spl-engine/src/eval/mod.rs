@@ -28,10 +28,7 @@ use crate::error::{EngineError, Result};
 use arrow_array::{ArrayRef, BooleanArray, RecordBatch};
 use bind::{Kind, Node};
 use spl_parser::ast::Expr;
-use spl_parser::Span;
 use val::Data;
-
-pub use functions::{FnExample, FunctionSpec};
 
 /// An expression checked against the function registry, ready to evaluate.
 #[derive(Debug, Clone)]
@@ -84,16 +81,13 @@ impl BoundExpr {
     }
 
     /// True when the expression is statically known to produce a boolean.
+    #[cfg(test)]
     pub fn is_boolean(&self) -> bool {
         self.root.kind == Kind::Bool
     }
 
-    /// The expression's span.
-    pub fn span(&self) -> Span {
-        self.root.span
-    }
-
     /// Field names the expression reads (for projection pushdown), in order of first use.
+    #[cfg(test)]
     pub fn referenced_fields(&self) -> Vec<String> {
         let mut out = Vec::new();
         self.root.collect_fields(&mut out);
@@ -109,11 +103,6 @@ impl BoundExpr {
     }
 
     /// Like [`Self::eval`], with the display precision of the result.
-    pub fn eval_output(&self, batch: &RecordBatch, ctx: &ExecContext) -> Result<EvalOutput> {
-        self.eval_field(batch, ctx)
-    }
-
-    /// Same as [`Self::eval_output`].
     pub fn eval_field(&self, batch: &RecordBatch, ctx: &ExecContext) -> Result<EvalOutput> {
         let v = exec::eval_node(&self.root, batch, ctx)?.displayable();
         let decimals = match v.data {

@@ -131,11 +131,6 @@ impl SearchFilter {
         Ok((SearchFilter { node }, bounds))
     }
 
-    /// A filter that keeps everything.
-    pub fn all() -> SearchFilter {
-        SearchFilter { node: None }
-    }
-
     /// Which rows match. Fields absent from the batch are missing on every row.
     pub fn evaluate(&self, batch: &RecordBatch, _ctx: &ExecContext) -> Result<BooleanArray> {
         match &self.node {

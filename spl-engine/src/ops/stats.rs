@@ -455,7 +455,7 @@ impl Aggregator {
 
 /// Internal `_` fields take part only when the pattern itself starts with `_`.
 pub(crate) fn wildcard_considers(g: &Glob, field: &str) -> bool {
-    g.matches(field) && (!field.starts_with('_') || g.starts_with_underscore())
+    g.covers(field)
 }
 
 pub(crate) fn field_input<'c>(

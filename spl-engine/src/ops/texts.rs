@@ -172,14 +172,8 @@ pub(crate) fn build_texts(rows: &[Option<Vec<String>>]) -> ArrayRef {
 /// The internal-field rule for wildcards: a `*` pattern matches `_` fields
 /// only when the pattern itself starts with `_` (as `stats` does).
 pub(crate) fn wildcard_fields(names: &[String], pattern: &str) -> Vec<String> {
-    names
-        .iter()
-        .filter(|n| {
-            crate::batch::wildcard_match(pattern, n).is_some()
-                && (!n.starts_with('_') || pattern.starts_with('_') || !pattern.contains('*'))
-        })
-        .cloned()
-        .collect()
+    let glob = crate::value::Glob::new(pattern);
+    names.iter().filter(|n| glob.covers(n)).cloned().collect()
 }
 
 /// Rejects any word for a command that takes none (`reverse`, `addinfo`).

@@ -47,33 +47,12 @@ pub(crate) fn read_hec_metrics(path: &Path, display: &str) -> Result<Vec<RecordB
 }
 
 pub(crate) fn parse_hec_metrics(text: &str, display: &str) -> Result<Vec<RecordBatch>> {
+    // a JSON array of events, or one event per line
     let mut events: Vec<(usize, Value)> = Vec::new();
-    if text.trim_start().starts_with('[') {
-        let v: Value = serde_json::from_str(text).map_err(|e| {
-            EngineError::data(
-                display,
-                Some(e.line()),
-                None,
-                format!("invalid JSON at column {}: {e}", e.column()),
-            )
-        })?;
-        if let Value::Array(items) = v {
-            events.extend(items.into_iter().map(|i| (1, i)));
-        }
-    } else {
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v = serde_json::from_str::<Value>(line).map_err(|e| {
-                EngineError::data(
-                    display,
-                    Some(i + 1),
-                    None,
-                    format!("invalid JSON at column {}: {e}", e.column()),
-                )
-            })?;
-            events.push((i + 1, v));
+    for (line, v) in super::json_docs::json_documents(text, display)? {
+        match v {
+            Value::Array(items) => events.extend(items.into_iter().map(|i| (line, i))),
+            other => events.push((line, other)),
         }
     }
     let mut points = Vec::new();

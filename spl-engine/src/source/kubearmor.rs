@@ -22,9 +22,9 @@
 //! batches where some row has several values for it.
 
 use super::event_builder::{EventBatchBuilder, EVENT_BATCH_ROWS};
+use super::kubearmor_log::{parse_labels, read_records, Record};
 use super::SourceMeta;
 use crate::error::{EngineError, Result};
-use crate::kubearmor::{parse_labels, read_records, Record};
 use arrow_array::RecordBatch;
 use serde_json::Value;
 use std::collections::HashSet;

@@ -15,7 +15,7 @@
 //! decrease or a new `startTimeUnixNano` is a counter reset; a series' first point
 //! only sets the baseline). `_time` is the window start.
 
-use super::json_events::{line_of, read_text};
+use super::json_events::read_text;
 use super::metrics_shape::cell_error;
 use crate::error::{EngineError, Result};
 use arrow_array::builder::StringBuilder;
@@ -103,26 +103,7 @@ pub(crate) fn parse_otlp_metrics(
     display: &str,
     rollup: OtlpRollup,
 ) -> Result<Vec<RecordBatch>> {
-    let mut docs = Vec::new();
-    if let Ok(v) = serde_json::from_str::<Value>(text) {
-        let start = text.len() - text.trim_start().len();
-        docs.push((line_of(text, start), v));
-    } else {
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v = serde_json::from_str::<Value>(line).map_err(|e| {
-                EngineError::data(
-                    display,
-                    Some(i + 1),
-                    None,
-                    format!("invalid JSON at column {}: {e}", e.column()),
-                )
-            })?;
-            docs.push((i + 1, v));
-        }
-    }
+    let docs = super::json_docs::json_documents(text, display)?;
     let mut points = Vec::new();
     for (line, doc) in &docs {
         let rms = doc

@@ -8,7 +8,7 @@
 //! `2024-01-02T03:04:05.000+00:00`, or epoch) the time column.
 
 use super::event_builder::{EventBatchBuilder, EVENT_BATCH_ROWS};
-use super::json_events::{line_of, read_text, row_time};
+use super::json_events::{read_text, row_time};
 use crate::error::{EngineError, Result};
 use arrow_array::RecordBatch;
 use serde_json::{Map, Value};
@@ -48,7 +48,7 @@ pub(crate) fn parse_splunk_json(
     display: &str,
     time_field: Option<&str>,
 ) -> Result<Vec<RecordBatch>> {
-    let docs = parse_docs(text, display)?;
+    let docs = super::json_docs::json_documents(text, display)?;
     let mut rows = Vec::new();
     for (line, doc) in &docs {
         check_messages(doc, display, *line)?;
@@ -117,40 +117,6 @@ fn add_value(b: &mut EventBatchBuilder, k: &str, v: &Value) {
         }
         other => b.add(k, &other.to_string()),
     }
-}
-
-/// A whole-file JSON document, or one JSON object per line.
-fn parse_docs(text: &str, display: &str) -> Result<Vec<(usize, Value)>> {
-    let trimmed = text.trim_start();
-    let offset = text.len() - trimmed.len();
-    // The results form is a single (possibly pretty-printed) object.
-    if let Ok(v) = serde_json::from_str::<Value>(text) {
-        return Ok(vec![(line_of(text, offset), v)]);
-    }
-    let mut docs = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let v = serde_json::from_str::<Value>(line).map_err(|e| {
-            EngineError::data(
-                display,
-                Some(i + 1),
-                None,
-                format!(
-                    "invalid JSON at column {}: {}",
-                    e.column(),
-                    strip_position(&e.to_string())
-                ),
-            )
-        })?;
-        docs.push((i + 1, v));
-    }
-    Ok(docs)
-}
-
-fn strip_position(msg: &str) -> String {
-    msg.split(" at line ").next().unwrap_or(msg).to_string()
 }
 
 fn check_messages(doc: &Value, display: &str, line: usize) -> Result<()> {

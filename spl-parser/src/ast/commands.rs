@@ -50,7 +50,7 @@ pub use crate::commands::transaction::Transaction;
 pub use crate::commands::tstats::Tstats;
 pub use crate::commands::where_::Where;
 
-use super::{Opt, Pipeline, Subsearch};
+use super::{Expr, Opt, Pipeline, Subsearch};
 use serde::Serialize;
 use std::fmt;
 
@@ -66,6 +66,13 @@ pub trait CommandNode: fmt::Display {
 
     /// The pipelines written inside the command, in source order.
     fn subsearches(&self) -> Vec<&Subsearch> {
+        Vec::new()
+    }
+
+    /// The eval expressions written in the command (outermost ones, in
+    /// source order): `eval` assignments, `where`, `head (expr)`,
+    /// aggregations' `eval(...)` arguments.
+    fn exprs(&self) -> Vec<&Expr> {
         Vec::new()
     }
 }
@@ -109,6 +116,11 @@ impl Command {
     /// The pipelines written inside the command, in source order.
     pub fn subsearches(&self) -> Vec<&Subsearch> {
         self.node().subsearches()
+    }
+
+    /// The eval expressions written in the command, in source order.
+    pub fn exprs(&self) -> Vec<&Expr> {
+        self.node().exprs()
     }
 }
 

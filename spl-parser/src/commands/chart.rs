@@ -152,6 +152,10 @@ impl crate::ast::CommandNode for Chart {
     fn options(&self) -> &[crate::ast::Opt] {
         &self.options
     }
+
+    fn exprs(&self) -> Vec<&crate::ast::Expr> {
+        super::stats::agg_exprs(&self.aggs)
+    }
 }
 
 #[cfg(test)]

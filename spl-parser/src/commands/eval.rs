@@ -134,7 +134,11 @@ impl fmt::Display for Eval {
     }
 }
 
-impl crate::ast::CommandNode for Eval {}
+impl crate::ast::CommandNode for Eval {
+    fn exprs(&self) -> Vec<&crate::ast::Expr> {
+        self.assignments.iter().map(|a| &a.expr).collect()
+    }
+}
 
 #[cfg(test)]
 mod tests {

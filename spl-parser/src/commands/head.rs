@@ -114,6 +114,10 @@ impl crate::ast::CommandNode for Head {
     fn options(&self) -> &[crate::ast::Opt] {
         &self.options
     }
+
+    fn exprs(&self) -> Vec<&crate::ast::Expr> {
+        self.expr.iter().collect()
+    }
 }
 
 #[cfg(test)]

@@ -60,13 +60,13 @@ macro_rules! for_each_command {
             ("collect", [], Collect, Collect, collect, collect::OPTIONS, norun collect, "collect [<option>=<value>]..."),
             ("map", [], Map, Map, map, map::OPTIONS, run map, "map (search=\"<search>\" | [<subsearch>]) [maxsearches=<int>]"),
             ("replace", [], Replace, Replace, replace, replace::OPTIONS, run replace, "replace <wc-string> WITH <wc-string>[, ...] [IN <field>...]"),
-            ("accum", [], Accum, Args, simple, simple::ACCUM_OPTIONS, run accum, "accum <field> [AS <newfield>]"),
-            ("addinfo", [], Addinfo, Args, simple, simple::ADDINFO_OPTIONS, run addinfo, "addinfo"),
-            ("delta", [], Delta, Args, simple, simple::DELTA_OPTIONS, run delta, "delta <field> [AS <newfield>] [p=<int>]"),
-            ("reverse", [], Reverse, Args, simple, simple::REVERSE_OPTIONS, run reverse, "reverse"),
-            ("strcat", [], Strcat, Args, simple, simple::STRCAT_OPTIONS, run strcat, "strcat [allrequired=<bool>] <source-field>|\"<string>\"... <dest-field>"),
-            ("fromjson", [], Fromjson, Args, simple, simple::FROMJSON_OPTIONS, run fromjson, "fromjson <field> [prefix=<string>]"),
-            ("xmlkv", [], Xmlkv, Args, simple, simple::XMLKV_OPTIONS, run xmlkv, "xmlkv [<field>] [maxinputs=<int>]"),
+            ("accum", [], Accum, Args, simple, &[], run accum, "accum <field> [AS <newfield>]"),
+            ("addinfo", [], Addinfo, Args, simple, &[], run addinfo, "addinfo"),
+            ("delta", [], Delta, Args, simple, &[opt("p", K::Count, Some("1"), "compare with the value this many results back (at least 1)")], run delta, "delta <field> [AS <newfield>] [p=<int>]"),
+            ("reverse", [], Reverse, Args, simple, &[], run reverse, "reverse"),
+            ("strcat", [], Strcat, Args, simple, &[opt("allrequired", K::Bool, Some("false"), "write the destination only when every source field exists")], run strcat, "strcat [allrequired=<bool>] <source-field>|\"<string>\"... <dest-field>"),
+            ("fromjson", [], Fromjson, Args, simple, &[opt("prefix", K::Text, Some(""), "prepended to the names of the extracted fields")], run fromjson, "fromjson <field> [prefix=<string>]"),
+            ("xmlkv", [], Xmlkv, Args, simple, &[opt("maxinputs", K::Count, Some("50000"), "results handed to the command per invocation (no effect offline)")], run xmlkv, "xmlkv [<field>] [maxinputs=<int>]"),
         }
     };
 }

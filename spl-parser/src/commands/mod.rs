@@ -53,6 +53,8 @@ pub(crate) mod test_util;
 
 use crate::ast::Command;
 use crate::options::OptSpec;
+// the command list declares simple commands' options inline
+use crate::options::{opt, OptKind as K};
 use crate::parser::{Cx, PResult};
 
 /// A typed command's parser: input starts right after the command name.

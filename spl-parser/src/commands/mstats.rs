@@ -152,6 +152,10 @@ impl crate::ast::CommandNode for Mstats {
     fn subsearches(&self) -> Vec<&crate::ast::Subsearch> {
         crate::ast::search_subsearches(self.where_.as_ref())
     }
+
+    fn exprs(&self) -> Vec<&crate::ast::Expr> {
+        super::stats::agg_exprs(&self.aggs)
+    }
 }
 
 #[cfg(test)]

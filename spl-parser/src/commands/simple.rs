@@ -1,13 +1,12 @@
 //! Commands whose arguments are only options and words: `accum x AS y`,
 //! `delta x p=2`, `strcat a "-" b out`, `fromjson f prefix=p`, `xmlkv`,
-//! `reverse`, `addinfo`. One grammar serves them all; each command's entry in
-//! the command table names its usage and options (declared here), and the
-//! engine's planner gives the words their meaning (which is a field, which
-//! a literal, where `AS` may stand).
+//! `reverse`, `addinfo`. One grammar serves them all; each command's line in
+//! the command list (`list.rs`) names its usage and declares its options,
+//! and the engine's planner gives the words their meaning (which is a field,
+//! which a literal, where `AS` may stand).
 
 use crate::ast::display::{field, quote, Words};
 use crate::ast::{FieldName, Opt};
-use crate::options::{opt, OptKind as K, OptSpec};
 use crate::parser::args::option;
 use crate::parser::lex::{at_stage_end, field_token, is_option_start, quoted, ws};
 use crate::parser::{Cx, PResult};
@@ -39,41 +38,6 @@ impl Word {
         !self.quoted && self.text.node.eq_ignore_ascii_case(kw)
     }
 }
-
-/// The options of `accum`.
-pub(crate) static ACCUM_OPTIONS: &[OptSpec] = &[];
-/// The options of `addinfo`.
-pub(crate) static ADDINFO_OPTIONS: &[OptSpec] = &[];
-/// The options of `reverse`.
-pub(crate) static REVERSE_OPTIONS: &[OptSpec] = &[];
-/// The options of `delta`.
-pub(crate) static DELTA_OPTIONS: &[OptSpec] = &[opt(
-    "p",
-    K::Count,
-    Some("1"),
-    "compare with the value this many results back (at least 1)",
-)];
-/// The options of `strcat`.
-pub(crate) static STRCAT_OPTIONS: &[OptSpec] = &[opt(
-    "allrequired",
-    K::Bool,
-    Some("false"),
-    "write the destination only when every source field exists",
-)];
-/// The options of `fromjson`.
-pub(crate) static FROMJSON_OPTIONS: &[OptSpec] = &[opt(
-    "prefix",
-    K::Text,
-    Some(""),
-    "prepended to the names of the extracted fields",
-)];
-/// The options of `xmlkv`.
-pub(crate) static XMLKV_OPTIONS: &[OptSpec] = &[opt(
-    "maxinputs",
-    K::Count,
-    Some("50000"),
-    "results handed to the command per invocation (no effect offline)",
-)];
 
 pub(crate) fn parse<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Args> {
     let mut j = i;

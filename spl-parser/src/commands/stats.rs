@@ -169,6 +169,16 @@ impl fmt::Display for Agg {
     }
 }
 
+/// The `eval(...)` arguments of aggregations, in order.
+pub(crate) fn agg_exprs(aggs: &[Agg]) -> Vec<&crate::ast::Expr> {
+    aggs.iter()
+        .filter_map(|a| match &a.arg {
+            Some(AggArg::Eval(e)) => Some(e),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Which clauses an aggregating command accepts.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Clauses {
@@ -377,6 +387,10 @@ impl fmt::Display for Stats {
 impl crate::ast::CommandNode for Stats {
     fn options(&self) -> &[crate::ast::Opt] {
         &self.options
+    }
+
+    fn exprs(&self) -> Vec<&crate::ast::Expr> {
+        super::stats::agg_exprs(&self.aggs)
     }
 }
 

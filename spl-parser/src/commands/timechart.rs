@@ -87,6 +87,10 @@ impl crate::ast::CommandNode for Timechart {
     fn options(&self) -> &[crate::ast::Opt] {
         &self.options
     }
+
+    fn exprs(&self) -> Vec<&crate::ast::Expr> {
+        super::stats::agg_exprs(&self.aggs)
+    }
 }
 
 #[cfg(test)]

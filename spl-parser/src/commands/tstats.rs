@@ -143,6 +143,10 @@ impl crate::ast::CommandNode for Tstats {
     fn subsearches(&self) -> Vec<&crate::ast::Subsearch> {
         crate::ast::search_subsearches(self.where_.as_ref())
     }
+
+    fn exprs(&self) -> Vec<&crate::ast::Expr> {
+        super::stats::agg_exprs(&self.aggs)
+    }
 }
 
 #[cfg(test)]

@@ -33,7 +33,11 @@ impl fmt::Display for Where {
     }
 }
 
-impl crate::ast::CommandNode for Where {}
+impl crate::ast::CommandNode for Where {
+    fn exprs(&self) -> Vec<&crate::ast::Expr> {
+        vec![&self.expr]
+    }
+}
 
 #[cfg(test)]
 mod tests {

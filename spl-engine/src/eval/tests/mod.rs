@@ -1,5 +1,6 @@
 //! Evaluator tests: registry examples, operators, coercion, seeds.
 
+mod corpus;
 mod families;
 mod operators;
 

@@ -5,12 +5,11 @@
 //! every query sees exactly the records above it.
 
 use super::format::CellText;
-use crate::batch;
-use crate::session::{Engine, EngineBuilder};
-use crate::source::{DataKind, DataSpec, Dataset, MemoryScan, SourceMeta};
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, Float64Array, RecordBatch};
 use arrow_schema::{DataType, Field};
+use spl_engine::session::{Engine, EngineBuilder};
+use spl_engine::source::{DataKind, DataSpec, Dataset, MemoryScan, SourceMeta};
 use spl_parser::macros::{MacroDef, MacroSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -137,12 +136,12 @@ impl Setup {
     pub(crate) fn add_data(&mut self, dir: &Path, spec: &str) -> Result<(), String> {
         let mut spec: DataSpec = spec
             .parse()
-            .map_err(|e: crate::EngineError| e.to_string())?;
+            .map_err(|e: spl_engine::EngineError| e.to_string())?;
         if spec.source.is_none() {
             spec.source = Some(spec.path.display().to_string());
         }
         spec.path = relative_to(dir, &spec.path.display().to_string());
-        let ds = crate::source::open_dataset(&spec).map_err(|e| e.to_string())?;
+        let ds = spl_engine::source::open_dataset(&spec).map_err(|e| e.to_string())?;
         self.add_dataset(ds);
         Ok(())
     }
@@ -347,15 +346,20 @@ pub(crate) fn table_batch(
             cols.push(Arc::new(b.finish()));
         }
     }
-    batch::from_columns(fields, cols, rows.len()).map_err(|e| e.to_string())
+    RecordBatch::try_new_with_options(
+        Arc::new(arrow_schema::Schema::new(fields)),
+        cols,
+        &arrow_array::RecordBatchOptions::new().with_row_count(Some(rows.len())),
+    )
+    .map_err(|e| e.to_string())
 }
 
 fn parse_time_or_number(s: &str, now: f64) -> Option<f64> {
-    if let Some(v) = batch::parse_number(s) {
+    if let Some(v) = spl_engine::value::parse_number(s) {
         return Some(v);
     }
     if let Ok(ts) = s.parse::<jiff::Timestamp>() {
         return Some(ts.as_microsecond() as f64 / 1e6);
     }
-    crate::time::resolve_time_modifier(s, now, &jiff::tz::TimeZone::UTC).ok()
+    spl_engine::time::resolve_time_modifier(s, now, &jiff::tz::TimeZone::UTC).ok()
 }

@@ -1,17 +1,17 @@
 //! The generated reference (`docs/reference/`): one page per command from its
-//! [`CommandSpec`](crate::spec::CommandSpec) (each example shown with the
+//! [`CommandSpec`](spl_engine::registry::CommandSpec) (each example shown with the
 //! table it returns in the examples environment), a page of eval functions
 //! from the function registry, a page of aggregations from the aggregation
 //! table, and an index. `spl docs --write` writes it,
-//! `spl docs --check` and `spl-engine/tests/registry.rs` compare it with the
+//! `spl docs --check` and `spl-testing/tests/registry.rs` compare it with the
 //! files; nobody edits it by hand.
 
 use super::diagnostic::render_plain;
 use super::runner::Environment;
-use crate::aggregate::aggregations;
-use crate::commands::{registry, Registered};
-use crate::eval::functions::functions;
-use crate::spec::CommandKind;
+use spl_engine::registry::aggregations;
+use spl_engine::registry::functions;
+use spl_engine::registry::CommandKind;
+use spl_engine::registry::{commands as registry, Registered};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 

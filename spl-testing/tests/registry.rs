@@ -3,11 +3,11 @@
 //! reference (`docs/reference/`) is current.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-use spl_engine::aggregate::aggregations;
-use spl_engine::commands::registry;
-use spl_engine::eval::functions::functions;
-use spl_engine::testing::reference::{self, EXAMPLES_ENV, REFERENCE_DIR};
-use spl_engine::testing::runner::Environment;
+use spl_engine::registry::aggregations;
+use spl_engine::registry::commands as registry;
+use spl_engine::registry::functions;
+use spl_testing::reference::{self, EXAMPLES_ENV, REFERENCE_DIR};
+use spl_testing::runner::Environment;
 use std::path::PathBuf;
 
 fn repo(rel: &str) -> PathBuf {

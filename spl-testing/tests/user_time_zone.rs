@@ -3,12 +3,12 @@
 //! These cases are Rust because a `.spltest` file cannot express them: the
 //! format has no record for the time zone, so every file runs in UTC. They go
 //! through the embedding API (`Engine::builder(now).time_zone(..)`) and the
-//! suite's table renderer (`spl_engine::testing::render`). Everything else
+//! suite's table renderer (`spl_testing::render`). Everything else
 //! about these commands is in `fixtures/conformance/commands/bin.spltest` and
 //! `convert.spltest`.
 
 use spl_engine::session::Engine;
-use spl_engine::testing::render;
+use spl_testing::render;
 
 /// An engine without data at epoch 0, in a fixed UTC offset.
 fn engine_at_offset(hours: i8) -> Engine {

@@ -7,7 +7,7 @@
 
 use spl_engine::session::Engine;
 use spl_engine::source::DataSpec;
-use spl_engine::testing::render;
+use spl_testing::render;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");

@@ -4,8 +4,8 @@
 //! path contains `text`.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
-use spl_engine::testing::runner::RunOptions;
-use spl_engine::testing::suite::{collect, run_one, SuiteReport};
+use spl_testing::runner::RunOptions;
+use spl_testing::suite::{collect, run_one, SuiteReport};
 use std::path::PathBuf;
 
 #[test]

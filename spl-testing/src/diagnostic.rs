@@ -57,7 +57,7 @@ pub fn render_plain(d: &dyn Diagnostic, source: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::EngineError;
+    use spl_engine::error::EngineError;
     use spl_parser::Span;
 
     #[test]

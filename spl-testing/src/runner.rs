@@ -6,9 +6,9 @@ use super::diagnostic::render_plain;
 use super::format::{self, Record, RecordKind};
 use super::report::diff;
 use super::setup::{relative_to, Setup};
-use crate::error::EngineError;
-use crate::render;
-use crate::session::Engine;
+use spl_engine::error::EngineError;
+use spl_engine::render;
+use spl_engine::session::Engine;
 use std::path::{Path, PathBuf};
 
 /// The outcome of one case.
@@ -180,7 +180,9 @@ pub(crate) fn setup_from_files(files: &[PathBuf]) -> Result<(Setup, Option<f64>)
         let (_, records) = read_records(f)?;
         for r in &records {
             if let RecordKind::Now(t) = &r.kind {
-                now = Some(crate::time::parse_now(t).map_err(|e| ferr(f, r.line, e.to_string()))?);
+                now = Some(
+                    spl_engine::time::parse_now(t).map_err(|e| ferr(f, r.line, e.to_string()))?,
+                );
             }
         }
         all.push((f, records));
@@ -237,7 +239,7 @@ pub fn run_file(path: &Path, opts: &RunOptions) -> Result<FileReport, SpltestErr
     let mut now = 0.0;
     for r in &records {
         if let RecordKind::Now(t) = &r.kind {
-            now = crate::time::parse_now(t).map_err(|e| ferr(path, r.line, e.to_string()))?;
+            now = spl_engine::time::parse_now(t).map_err(|e| ferr(path, r.line, e.to_string()))?;
         }
     }
     let mut setup = Setup::new(now)

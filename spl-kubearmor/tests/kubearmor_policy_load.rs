@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
-use spl_engine::kubearmor::{evaluate, parse_policies, parse_telemetry, EvalOptions, Policy};
+use spl_kubearmor::{evaluate, parse_policies, parse_telemetry, EvalOptions, Policy};
 
 /// A `KubeArmorPolicy` named `name` in `shop` selecting `app: web`, with `body` under `spec:`.
 fn ksp(name: &str, body: &str) -> String {

@@ -6,9 +6,7 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use serde_json::Value;
-use spl_engine::kubearmor::{
-    evaluate, load_policy_file, parse_policies, read_telemetry, EvalOptions,
-};
+use spl_kubearmor::{evaluate, load_policy_file, parse_policies, read_telemetry, EvalOptions};
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {

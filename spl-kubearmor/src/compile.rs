@@ -11,7 +11,7 @@ use super::policy::{
 use super::rules::{
     Expression, Operation, Policy, PolicyKind, Rule, Selector, Target, Unsupported,
 };
-use crate::error::{EngineError, Result};
+use spl_engine::{EngineError, Result};
 
 /// Effective metadata: rule, else section, else policy.
 struct Meta<'a> {

@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use spl_engine::session::Engine;
-//! use spl_engine::testing::render;
+//! use spl_testing::render;
 //!
 //! let now = spl_engine::time::parse_now("2024-05-01T12:00:00Z").unwrap();
 //! let engine = Engine::builder(now).build();
@@ -36,11 +36,11 @@ pub mod suite;
 #[cfg(test)]
 mod tests;
 
-use crate::context::ExecContext;
-use crate::error::Result;
-use crate::render::{self, Cell};
-use crate::session::QueryResult;
 use format::CellText;
+use spl_engine::context::ExecContext;
+use spl_engine::error::Result;
+use spl_engine::render::{self, Cell};
+use spl_engine::session::QueryResult;
 
 /// Converts a display cell to `.spltest` cell text.
 pub fn cell_text(c: &Cell) -> CellText {

@@ -4,7 +4,7 @@
 use super::compile::compile;
 use super::policy::RawManifest;
 use super::rules::{Policy, PolicyKind};
-use crate::error::{EngineError, Result};
+use spl_engine::{EngineError, Result};
 use std::path::Path;
 
 const API_VERSION: &str = "security.kubearmor.com/v1";

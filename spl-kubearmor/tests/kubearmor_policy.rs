@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
 
 use serde_json::{json, Value};
-use spl_engine::kubearmor::{
+use spl_kubearmor::{
     evaluate, parse_policies, parse_telemetry, Alert, EvalOptions, Policy, Posture, PostureAction,
 };
 

@@ -9,7 +9,7 @@
 //! covered are described in `docs/kubearmor.md`.
 //!
 //! ```
-//! use spl_engine::kubearmor::{evaluate, parse_policies, parse_telemetry, EvalOptions};
+//! use spl_kubearmor::{evaluate, parse_policies, parse_telemetry, EvalOptions};
 //! let policies = parse_policies(
 //!     "apiVersion: security.kubearmor.com/v1\nkind: KubeArmorPolicy\nmetadata: {name: p, namespace: ns}\n\
 //!      spec:\n  selector: {matchLabels: {app: web}}\n  file: {matchPaths: [{path: /etc/shadow}]}\n  action: Audit\n",
@@ -40,5 +40,3 @@ pub use event::{parse_telemetry, read_telemetry, TelemetryEvent};
 pub use load::{load_policy_file, parse_policies};
 pub use policy::Action;
 pub use rules::{Policy, PolicyKind, Unsupported};
-
-pub(crate) use event::{parse_labels, read_records, Record};

@@ -25,10 +25,10 @@ use super::diagnostic::render_plain;
 use super::report::diff;
 use super::runner::{ferr, setup_from_files, CaseResult, FileReport, RunOptions, SpltestError};
 use super::setup::{relative_to, Setup};
-use crate::render;
-use crate::source::{DataSpec, Dataset, ScanRequest};
 use arrow_array::{Array, Float64Array};
 use serde_norway::Value;
+use spl_engine::render;
+use spl_engine::source::{DataSpec, Dataset, ScanRequest};
 use std::path::{Path, PathBuf};
 
 /// Settings for detection tests (`spl test --macros/--lookups/--geoip/--now`).
@@ -299,7 +299,7 @@ impl Case<'_> {
         }
         let mut datasets = Vec::new();
         for spec in &specs {
-            datasets.push(crate::source::open_dataset(spec).map_err(|e| e.to_string())?);
+            datasets.push(spl_engine::source::open_dataset(spec).map_err(|e| e.to_string())?);
         }
         let mut setup = self.setup(datasets)?;
         let engine = setup.engine()?;

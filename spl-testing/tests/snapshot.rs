@@ -1,10 +1,10 @@
 //! Embedding example: pin a search's output with an insta snapshot of
-//! `spl_engine::testing::render` (the `.spltest` table form).
+//! `spl_testing::render` (the `.spltest` table form).
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
 use spl_engine::session::Engine;
 use spl_engine::source::DataSpec;
-use spl_engine::testing::render;
+use spl_testing::render;
 
 #[test]
 fn anonymous_403s_by_address() {
