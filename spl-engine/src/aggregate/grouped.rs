@@ -6,13 +6,16 @@
 //! one observation per value.
 
 use super::hash::{FxHashSet, Interner};
+use super::partial::{self, col, Column, Kind};
 use super::sparkline::{spark_acc, SparkPlan};
 use super::state::{DcState, NullState, State};
 use super::value::{build_column, Out, Val};
 use super::AggFunc;
 use crate::error::{EngineError, Result};
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, ListArray, StringArray};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Float64Array, ListArray, RecordBatch, StringArray,
+};
 use arrow_schema::DataType;
 use std::any::Any;
 
@@ -249,6 +252,11 @@ pub(crate) trait GroupAcc: Send {
     fn finish(&mut self, n_groups: usize) -> ArrayRef {
         build_column(&self.results(n_groups))
     }
+    /// The partial of groups `0..n_groups`: one row per group, the columns
+    /// of the function's state (`partial.rs`); [`read_partial`] reads it
+    /// back.
+    #[cfg_attr(not(test), allow(dead_code))] // read by the partial tests; between processes later
+    fn partial(&mut self, n_groups: usize) -> Result<RecordBatch>;
     /// For [`GroupAcc::merge`].
     fn as_any(&self) -> &dyn Any;
 }
@@ -335,6 +343,11 @@ impl<S: State> GroupAcc for Grouped<S> {
             .collect()
     }
 
+    fn partial(&mut self, n_groups: usize) -> Result<RecordBatch> {
+        self.grow(n_groups);
+        partial::write_states(self.states.get(..n_groups).unwrap_or_default())
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -380,6 +393,9 @@ pub(crate) trait AggImpl: Sync {
     /// A sparkline whose buckets aggregate with `f`; `empty` is what a
     /// bucket without values shows.
     fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc>;
+    /// A grouped accumulator holding a partial ([`GroupAcc::partial`]).
+    #[cfg_attr(not(test), allow(dead_code))] // read by the partial tests; between processes later
+    fn read(&self, f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>>;
 }
 
 /// An aggregation computed by one [`State`], made by the function.
@@ -399,6 +415,11 @@ impl<S: State> AggImpl for StateOf<S> {
     fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc> {
         spark_acc(plan, (self.0)(f), empty)
     }
+    fn read(&self, f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
+        let proto = (self.0)(f);
+        let states = partial::read_states(&proto, batch)?;
+        Ok(Box::new(Grouped { proto, states }))
+    }
 }
 
 /// `dc`: [`DistinctGrouped`] over groups, [`DcState`] for one group and in
@@ -416,6 +437,15 @@ impl AggImpl for DistinctImpl {
     }
     fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc> {
         DC_STATE.spark(f, plan, empty)
+    }
+    fn read(&self, _f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
+        let mut acc = DistinctGrouped::default();
+        let sets = partial::read_rows(DISTINCT_COLUMNS, batch, |r| r.strs())?;
+        for values in sets {
+            let set = values.iter().map(|v| acc.values.id(v)).collect();
+            acc.sets.push(set);
+        }
+        Ok(Box::new(acc))
     }
 }
 
@@ -436,6 +466,9 @@ impl AggImpl for NullImpl {
     fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc> {
         NULL_STATE.spark(f, plan, empty)
     }
+    fn read(&self, f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
+        NULL_STATE.read(f, batch)
+    }
 }
 
 /// The implementation of a resolved function (every resolved function has
@@ -448,6 +481,29 @@ pub(crate) fn implementation(func: AggFunc) -> &'static dyn AggImpl {
 pub(crate) fn new_group_acc(func: AggFunc) -> Box<dyn GroupAcc> {
     implementation(func).group(func)
 }
+
+/// The partial of `acc`, an accumulator of `func`, over groups
+/// `0..n_groups`, with the function named in its schema's metadata.
+#[cfg_attr(not(test), allow(dead_code))] // read by the partial tests; between processes later
+pub(crate) fn write_partial(
+    func: AggFunc,
+    acc: &mut dyn GroupAcc,
+    n_groups: usize,
+) -> Result<RecordBatch> {
+    partial::named(acc.partial(n_groups)?, &format!("{func:?}"))
+}
+
+/// An accumulator of `func` holding a partial [`write_partial`] wrote (a
+/// partial of another function is an error).
+#[cfg_attr(not(test), allow(dead_code))] // read by the partial tests; between processes later
+pub(crate) fn read_partial(func: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
+    partial::check_named(batch, &format!("{func:?}"))?;
+    implementation(func).read(func, batch)
+}
+
+/// The partial of `dc` over groups: the same as [`DcState`]'s.
+#[cfg_attr(not(test), allow(dead_code))] // read by the partial tests; between processes later
+const DISTINCT_COLUMNS: &[Column] = &[col("values", Kind::Strs)];
 
 /// `dc` over groups, the same results as [`Grouped<DcState>`] (values
 /// compared as strings): each value is interned once for the whole
@@ -515,6 +571,20 @@ impl GroupAcc for DistinctGrouped {
             .take(n_groups)
             .map(|s| Some(Out::Num(s.len() as f64)))
             .collect()
+    }
+
+    fn partial(&mut self, n_groups: usize) -> Result<RecordBatch> {
+        self.grow(n_groups);
+        let values = &self.values.values;
+        let sets = self.sets.get(..n_groups).unwrap_or_default();
+        partial::write_rows(DISTINCT_COLUMNS, sets, |set, w| {
+            let mut v: Vec<&str> = set
+                .iter()
+                .filter_map(|&id| values.get(id as usize).map(String::as_str))
+                .collect();
+            v.sort_unstable();
+            w.strs(v);
+        })
     }
 
     fn as_any(&self) -> &dyn Any {

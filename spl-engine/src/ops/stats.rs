@@ -6,7 +6,7 @@
 use crate::aggregate::grouped::{new_group_acc, GroupAcc, Input, InputColumn, RowGroups};
 use crate::aggregate::names::{arg_text, check_wildcard_alias, eval_needs_alias, Glob};
 use crate::aggregate::sparkline::{new_spark_acc, SparkPlan};
-use crate::aggregate::table::sparkline_spellings;
+use crate::aggregate::table::{sparkline_spellings, spec};
 use crate::aggregate::timespan::TimeSpan;
 use crate::aggregate::{sparkline_help, AggContext, AggFunc};
 use crate::context::ExecContext;
@@ -187,9 +187,13 @@ pub(crate) fn bind_agg(agg: &ast::Agg, command: &str, ctx: &ExecContext) -> Resu
 }
 
 /// `sparkline`, `sparkline(count, 1h)`, `sparkline(avg(bytes), 5m)`: only in
-/// `stats` and `chart` (the commands whose syntax has a sparkline-agg-term).
+/// the commands of its table entry (`stats` and `chart`, whose syntax has a
+/// sparkline-agg-term).
 pub(crate) fn bind_sparkline(agg: &ast::Agg, command: &str, ctx: &ExecContext) -> Result<BoundAgg> {
-    if command != "stats" && command != "chart" {
+    let allowed = AggContext::of_command(command)
+        .zip(spec("sparkline"))
+        .is_some_and(|(c, s)| s.contexts.contains(&c));
+    if !allowed {
         return Err(EngineError::InvalidArgument {
             message: format!("expected a statistical function in `{command}`, found `sparkline`"),
             span: agg.span,
