@@ -70,7 +70,10 @@ fn every_aggregation_example_gives_its_result() {
             };
             let want = format!("x\n{}", ex.result);
             if got != want {
-                problems.push(format!("{}: `{}` gave\n{got}\nnot\n{want}", a.name, ex.call));
+                problems.push(format!(
+                    "{}: `{}` gave\n{got}\nnot\n{want}",
+                    a.name, ex.call
+                ));
             }
         }
     }

@@ -235,7 +235,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        // the name's span is kept (moved from tests/agg/stats.rs)
+        // the name's span is kept
         match AggFunc::resolve("vlaues", Span::new(6, 12), AggContext::Stats) {
             Err(EngineError::UnknownFunction { name, span, help }) => {
                 assert_eq!(name, "vlaues");

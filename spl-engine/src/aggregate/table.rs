@@ -565,6 +565,48 @@ mod tests {
         }
     }
 
+    /// Every spelling of every parser name, in every command the table
+    /// allows it in: an aggregation the engine runs resolves, any other is
+    /// a positioned `spl::run::unsupported_function`; in a command it is
+    /// not allowed in, a positioned invalid argument.
+    #[test]
+    fn every_parser_name_runs_or_is_rejected_with_its_span() {
+        use crate::error::EngineError;
+        use spl_parser::Span;
+        for n in NAMES {
+            let Some(spec) = spec(n.name) else {
+                panic!("{}: no entry", n.name);
+            };
+            for spelling in n.spellings() {
+                let written = if n.numbered {
+                    format!("{spelling}95")
+                } else {
+                    spelling.to_uppercase()
+                };
+                let span = Span::new(7, 7 + written.len());
+                for context in AggContext::ALL {
+                    let got = super::AggFunc::resolve(&written, span, context);
+                    let allowed = spec.contexts.contains(&context);
+                    match got {
+                        Ok(f) => {
+                            assert!(allowed && spec.runs(), "{written} in {context:?}");
+                            assert_eq!(f.spec().name, spec.name);
+                        }
+                        Err(EngineError::UnsupportedFunction { name, span: s }) => {
+                            assert!(allowed && !spec.runs(), "{written} in {context:?}");
+                            assert_eq!((name.as_str(), s), (written.as_str(), span));
+                        }
+                        Err(EngineError::InvalidArgument { span: s, .. }) => {
+                            assert!(!allowed || spec.is_sparkline(), "{written} in {context:?}");
+                            assert_eq!(s, span, "{written} in {context:?}");
+                        }
+                        Err(e) => panic!("{written} in {context:?}: {e:?}"),
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn derived_texts() {
         assert_eq!(
