@@ -177,7 +177,11 @@ fn aggregations_page(env: &mut Environment) -> String {
          not take is an error (`spl::run::invalid_argument`); a Splunk function the engine does \
          not run is `spl::run::unsupported_function`. Each example `call  =>  result` is checked \
          by the engine's tests: it runs as `index=main | stats <call> AS x` over these events of \
-         `fixtures/examples.setup`, in the order the search returns them (newest first):\n\n",
+         `fixtures/examples.setup`, in the order the search returns them (newest first). \
+         A function's partial is what one partition's aggregation hands to the merge (an Arrow \
+         record batch, one row per group, carried as Arrow IPC; its schema's metadata \
+         `spl.aggregation` names the function, `perc95`); merging partials gives what one pass \
+         gives, sums exactly when the partial sums are exact:\n\n",
     );
     let events = run_example(env, "index=main | table _time host user status bytes");
     let _ = writeln!(out, "```text\n{}```\n", events.unwrap_or_else(|e| e));
@@ -206,6 +210,10 @@ fn aggregations_page(env: &mut Environment) -> String {
         if let Some(s) = a.sparkline {
             let names: Vec<String> = s.spellings.iter().map(|n| n.to_string()).collect();
             let _ = writeln!(out, "Inside `sparkline(...)` as {}.", code(&names));
+        }
+        let partial = a.partial_columns();
+        if !partial.is_empty() {
+            let _ = writeln!(out, "Partial (one row per group): {}.", partial.join(", "));
         }
         if !a.runs() {
             out.push_str("Not run by this engine yet (`spl::run::unsupported_function`).\n");

@@ -393,6 +393,8 @@ pub(crate) trait AggImpl: Sync {
     /// A sparkline whose buckets aggregate with `f`; `empty` is what a
     /// bucket without values shows.
     fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc>;
+    /// The columns of its partial ([`GroupAcc::partial`]).
+    fn columns(&self) -> &'static [Column];
     /// A grouped accumulator holding a partial ([`GroupAcc::partial`]).
     #[cfg_attr(not(test), allow(dead_code))] // read by the partial tests; between processes later
     fn read(&self, f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>>;
@@ -414,6 +416,9 @@ impl<S: State> AggImpl for StateOf<S> {
     }
     fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc> {
         spark_acc(plan, (self.0)(f), empty)
+    }
+    fn columns(&self) -> &'static [Column] {
+        S::COLUMNS
     }
     fn read(&self, f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
         let proto = (self.0)(f);
@@ -437,6 +442,9 @@ impl AggImpl for DistinctImpl {
     }
     fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc> {
         DC_STATE.spark(f, plan, empty)
+    }
+    fn columns(&self) -> &'static [Column] {
+        DISTINCT_COLUMNS
     }
     fn read(&self, _f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
         let mut acc = DistinctGrouped::default();
@@ -465,6 +473,9 @@ impl AggImpl for NullImpl {
     }
     fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc> {
         NULL_STATE.spark(f, plan, empty)
+    }
+    fn columns(&self) -> &'static [Column] {
+        &[]
     }
     fn read(&self, f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
         NULL_STATE.read(f, batch)
@@ -502,7 +513,6 @@ pub(crate) fn read_partial(func: AggFunc, batch: &RecordBatch) -> Result<Box<dyn
 }
 
 /// The partial of `dc` over groups: the same as [`DcState`]'s.
-#[cfg_attr(not(test), allow(dead_code))] // read by the partial tests; between processes later
 const DISTINCT_COLUMNS: &[Column] = &[col("values", Kind::Strs)];
 
 /// `dc` over groups, the same results as [`Grouped<DcState>`] (values

@@ -62,6 +62,22 @@ pub(crate) enum Kind {
     Out,
 }
 
+impl Kind {
+    /// The Arrow type, as the reference shows it.
+    pub(crate) fn shown(self) -> &'static str {
+        match self {
+            Kind::U64 => "UInt64",
+            Kind::F64 => "Float64",
+            Kind::Bool => "Boolean",
+            Kind::Str => "Utf8",
+            Kind::U64s => "List<UInt64>",
+            Kind::F64s => "List<Float64>",
+            Kind::Strs => "List<Utf8>",
+            Kind::Out => "a value: `.num` Float64, `.str` Utf8 or `.mv` List<Utf8>",
+        }
+    }
+}
+
 /// One column of a state's partial.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Column {
@@ -120,7 +136,7 @@ enum Builder {
     U64s(ListBuilder<UInt64Builder>),
     F64s(ListBuilder<Float64Builder>),
     Strs(ListBuilder<StringBuilder>),
-    Out(Float64Builder, StringBuilder, ListBuilder<StringBuilder>),
+    Out(Box<(Float64Builder, StringBuilder, ListBuilder<StringBuilder>)>),
 }
 
 impl Builder {
@@ -133,11 +149,11 @@ impl Builder {
             Kind::U64s => Builder::U64s(ListBuilder::new(UInt64Builder::new())),
             Kind::F64s => Builder::F64s(ListBuilder::new(Float64Builder::new())),
             Kind::Strs => Builder::Strs(ListBuilder::new(StringBuilder::new())),
-            Kind::Out => Builder::Out(
+            Kind::Out => Builder::Out(Box::new((
                 Float64Builder::new(),
                 StringBuilder::new(),
                 ListBuilder::new(StringBuilder::new()),
-            ),
+            ))),
         }
     }
 
@@ -150,7 +166,8 @@ impl Builder {
             Builder::U64s(mut b) => out.push(Arc::new(b.finish())),
             Builder::F64s(mut b) => out.push(Arc::new(b.finish())),
             Builder::Strs(mut b) => out.push(Arc::new(b.finish())),
-            Builder::Out(mut n, mut s, mut m) => {
+            Builder::Out(b) => {
+                let (mut n, mut s, mut m) = *b;
                 out.push(Arc::new(n.finish()));
                 out.push(Arc::new(s.finish()));
                 out.push(Arc::new(m.finish()));
@@ -269,7 +286,8 @@ impl RowWriter {
     /// An `Out` column.
     pub(crate) fn out(&mut self, v: Option<&Out>) {
         match self.next("Out") {
-            Some(Builder::Out(n, s, m)) => {
+            Some(Builder::Out(b)) => {
+                let (n, s, m) = &mut **b;
                 n.append_option(match v {
                     Some(Out::Num(x)) => Some(*x),
                     _ => None,

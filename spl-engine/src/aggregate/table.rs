@@ -157,6 +157,17 @@ impl AggSpec {
         }
     }
 
+    /// The columns of its partial (one row per group, `aggregate/partial.rs`)
+    /// as the reference shows them: `` `sum` (Float64) ``. Empty for a
+    /// function the engine does not run and for `sparkline`.
+    pub fn partial_columns(&self) -> Vec<String> {
+        self.run
+            .map_or(&[][..], |r| r.columns())
+            .iter()
+            .map(|c| format!("`{}` ({})", c.name, c.kind.shown()))
+            .collect()
+    }
+
     /// True for `sparkline`, which its commands bind with a plan.
     pub(crate) fn is_sparkline(&self) -> bool {
         self.arg == ArgRule::Sparkline

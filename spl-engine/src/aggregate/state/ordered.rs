@@ -98,7 +98,7 @@ impl State for ModeState {
         col("last_pos", Kind::U64),
     ];
     fn write(&self, w: &mut RowWriter) {
-        let mut v: Vec<(&String, &(u64, (u64, u64)))> = self.counts.iter().collect();
+        let mut v: Vec<_> = self.counts.iter().collect();
         v.sort_unstable_by(|a, b| a.0.cmp(b.0));
         w.strs(v.iter().map(|(k, _)| k.as_str()));
         w.u64s(v.iter().map(|(_, (c, _))| *c));
