@@ -288,6 +288,7 @@ impl Operator for MstatsOp {
             earliest: self.range.earliest,
             latest: self.range.latest,
             time_only_for_window,
+            counters: Some(ctx.scan.clone()),
         };
         let catalog = ctx.catalog.clone();
         let mut datasets: Vec<&Dataset> = Vec::new();

@@ -10,10 +10,10 @@
 //! read as metric data points unless the spec says `kind=events`; `kind=metrics`
 //! requires the metric columns.
 
-use super::csv_events::read_csv_events;
+use super::csv_events::CsvEventScan;
 use super::csv_util::{delimiter_of, open_csv, read_header_sep};
 use super::hec_metrics::{is_hec_metric, read_hec_metrics};
-use super::json_events::read_json_events;
+use super::json_events::{read_json_events, JsonLinesScan};
 use super::metrics_csv::MetricsCsvScan;
 use super::metrics_shape::MetricColumns;
 use super::otlp::{read_otlp_metrics, OtlpRollup};
@@ -500,19 +500,24 @@ fn not_a_data_format(display: &str, head: &[u8], first_line: &str) -> EngineErro
     )
 }
 
-/// Opens the file of a spec as a dataset: event files are read now (so data errors
-/// surface at once); metric files are scanned lazily, each scan streaming the file.
+/// Opens the file of a spec as a dataset: JSON-lines and CSV events, metrics
+/// CSV and Parquet files are scanned lazily, each scan streaming the file (so
+/// their data errors past the first part surface when a search reads them);
+/// other files are read now.
 pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
     let display = spec.path.display().to_string();
     let format = resolve_format(spec, &display)?;
     let path = spec.path.clone();
     let time_field = spec.time_field.as_deref();
     let scan: Arc<dyn Scan> = match format {
-        DataFormat::Json => Arc::new(MemoryScan(read_json_events(&path, &display, time_field)?)),
+        DataFormat::Json => match JsonLinesScan::open(&path, &display, time_field)? {
+            Some(lines) => Arc::new(lines),
+            None => Arc::new(MemoryScan(read_json_events(&path, &display, time_field)?)),
+        },
         DataFormat::SplunkJson => {
             Arc::new(MemoryScan(read_splunk_json(&path, &display, time_field)?))
         }
-        DataFormat::Csv => Arc::new(MemoryScan(read_csv_events(&path, &display, time_field)?)),
+        DataFormat::Csv => Arc::new(CsvEventScan::open(&path, &display, time_field)?),
         DataFormat::MetricsCsv => Arc::new(MetricsCsvScan::open(path, display.clone())?),
         DataFormat::Parquet => Arc::new(super::parquet_scan::ParquetScan::open_events(
             path,
