@@ -40,6 +40,7 @@ pub(crate) fn plan_pipeline(
 /// declared options; one written (and accepted by the parser) that the
 /// planner never read is a documented option the engine does not implement,
 /// and is rejected here rather than silently ignored.
+#[cfg(test)] // the engine plans with a demand (`plan_stage_for`); tests plan one stage
 pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<dyn Operator>> {
     plan_stage_for(stage, ctx, first, &Demand::all())
 }

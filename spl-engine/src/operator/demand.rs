@@ -41,18 +41,6 @@ impl FieldSet {
         }
     }
 
-    /// The union with `other`.
-    pub fn extend(&mut self, other: &FieldSet) {
-        match other {
-            FieldSet::All => *self = FieldSet::All,
-            FieldSet::Named(names) => {
-                for n in names {
-                    self.add(n);
-                }
-            }
-        }
-    }
-
     /// Whether a field of this name is needed.
     pub fn wants(&self, name: &str) -> bool {
         match self {
