@@ -3,7 +3,9 @@
 //! rule reads.
 
 use serde_json::{Map, Value};
-use spl_engine::source::kubearmor_log::{parse_labels, parse_records, read_records, Record};
+use spl_engine::source::kubearmor_log::{
+    json_type_name, parse_labels, parse_records, read_records, Record,
+};
 use spl_engine::{EngineError, Result};
 use std::path::Path;
 
@@ -72,7 +74,7 @@ impl TelemetryEvent {
                     Some(key),
                     format!(
                         "expected a string, found {}",
-                        rec.object.get(key).map(type_name).unwrap_or("nothing")
+                        rec.object.get(key).map(json_type_name).unwrap_or("nothing")
                     ),
                 )),
             }
@@ -88,7 +90,7 @@ impl TelemetryEvent {
                     file,
                     Some(line),
                     Some(key),
-                    format!("expected an integer, found {}", type_name(other)),
+                    format!("expected an integer, found {}", json_type_name(other)),
                 )),
             }
         };
@@ -114,17 +116,6 @@ impl TelemetryEvent {
             owner_uid: n("OID")?,
             object: rec.object,
         })
-    }
-}
-
-fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -130,15 +130,20 @@ fn parse_json_stream(text: &str, file: &str) -> Result<Vec<Record>> {
     Ok(out)
 }
 
-fn not_an_object(file: &str, line: usize, v: &Value) -> EngineError {
-    let found = match v {
+/// What a JSON value is, for messages ("expected an object, found a string").
+pub fn json_type_name(v: &Value) -> &'static str {
+    match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
-    };
+    }
+}
+
+fn not_an_object(file: &str, line: usize, v: &Value) -> EngineError {
+    let found = json_type_name(v);
     EngineError::data(
         file,
         Some(line),
