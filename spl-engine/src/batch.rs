@@ -221,7 +221,8 @@ pub fn row_key(columns: &[&ArrayRef], row: usize) -> Result<Option<String>> {
     Ok(Some(key))
 }
 
-/// Matches `text` against a `*` pattern; returns the texts matched by each `*`.
+/// Matches `text` against a `*` pattern; returns the texts matched by each
+/// `*` (owned, for renames; `value::Glob` is the matcher).
 pub fn wildcard_match(pattern: &str, text: &str) -> Option<Vec<String>> {
     crate::value::Glob::new(pattern)
         .captures(text)
@@ -239,12 +240,6 @@ pub fn substitute_wildcards(target: &str, caps: &[String]) -> String {
         out.push_str(part);
     }
     out
-}
-
-/// Parses SPL's numeric-looking text: optional sign, digits with an optional
-/// decimal part, optional exponent; surrounding spaces make it non-numeric.
-pub fn parse_number(s: &str) -> Option<f64> {
-    crate::value::parse_number(s)
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ fn row_numbers(batch: &RecordBatch, name: &str) -> Result<Vec<Option<f64>>> {
                 .get(r)
                 .to_vec()
                 .iter()
-                .filter_map(|v| batch::parse_number(v.trim()))
+                .filter_map(|v| crate::value::parse_number(v.trim()))
                 .fold(None, |acc: Option<f64>, x| Some(acc.unwrap_or(0.0) + x))
         })
         .collect())

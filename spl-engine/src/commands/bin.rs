@@ -60,7 +60,7 @@ enum Mode {
 
 fn num_opt(o: Option<&Opt>) -> Result<Option<f64>> {
     let Some(o) = o else { return Ok(None) };
-    match crate::batch::parse_number(o.value.node.trim()) {
+    match crate::value::parse_number(o.value.node.trim()) {
         Some(v) => Ok(Some(v)),
         None => Err(EngineError::invalid(
             format!(
@@ -168,7 +168,7 @@ fn numbers_of(batch: &RecordBatch, field: &str) -> Result<Vec<f64>> {
                 .get(row)
                 .to_vec()
                 .iter()
-                .filter_map(|v| crate::batch::parse_number(v.trim())),
+                .filter_map(|v| crate::value::parse_number(v.trim())),
         );
     }
     Ok(out)
@@ -227,7 +227,7 @@ impl BinOp {
                     }
                     let mut out = Vec::new();
                     for v in vals.to_vec() {
-                        match (crate::batch::parse_number(v.trim()), span) {
+                        match (crate::value::parse_number(v.trim()), span) {
                             (Some(x), BinSpan::Time(_)) => match time_of(x) {
                                 Some(b) => {
                                     nums.push(Some(b));

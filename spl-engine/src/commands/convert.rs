@@ -289,7 +289,7 @@ impl ConvertOp {
         match func {
             Func::Auto => auto_number(v).map_or_else(keep, Out::Num),
             Func::Num => auto_number(v).map_or(Out::Removed, Out::Num),
-            Func::Ctime => match crate::batch::parse_number(v.trim()) {
+            Func::Ctime => match crate::value::parse_number(v.trim()) {
                 Some(t) => strftime(t, &self.timeformat, &ctx.tz).map_or_else(keep, Out::Text),
                 None => keep(),
             },
@@ -312,9 +312,9 @@ impl ConvertOp {
 /// `auto()`/`num()`: a number, or a number written with thousands commas.
 fn auto_number(v: &str) -> Option<f64> {
     let t = v.trim();
-    crate::batch::parse_number(t).or_else(|| {
+    crate::value::parse_number(t).or_else(|| {
         if t.contains(',') {
-            crate::batch::parse_number(&t.replace(',', ""))
+            crate::value::parse_number(&t.replace(',', ""))
         } else {
             None
         }

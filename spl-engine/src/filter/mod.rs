@@ -564,9 +564,9 @@ fn eval_node(n: &Node, batch: &RecordBatch) -> Result<BooleanArray> {
         Node::Ord { field, op, value } => match batch::column(batch, field) {
             None => BooleanArray::from(vec![false; rows]),
             Some(col) => {
-                let rhs_num = crate::batch::parse_number(value);
+                let rhs_num = crate::value::parse_number(value);
                 per_row(col, rows, |v| {
-                    let ord = match (crate::batch::parse_number(v), rhs_num) {
+                    let ord = match (crate::value::parse_number(v), rhs_num) {
                         (Some(a), Some(b)) => a.partial_cmp(&b),
                         _ => Some(v.cmp(value.as_str())),
                     };

@@ -46,7 +46,7 @@ impl FieldSet {
         match self {
             FieldSet::All => true,
             FieldSet::Named(names) => names.iter().any(|p| {
-                p == name || (p.contains('*') && crate::batch::wildcard_match(p, name).is_some())
+                p == name || (p.contains('*') && crate::value::Glob::new(p).matches(name))
             }),
         }
     }

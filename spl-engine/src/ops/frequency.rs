@@ -163,7 +163,7 @@ impl Operator for TopOp {
                 col.iter()
                     .map(|v| match v {
                         None => Some(None),
-                        Some(s) => batch::parse_number(s).map(Some),
+                        Some(s) => crate::value::parse_number(s).map(Some),
                     })
                     .collect()
             } else {

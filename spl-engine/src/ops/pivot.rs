@@ -203,7 +203,7 @@ impl Pivot {
                 let Some(s) = s else { continue };
                 let v = match &first {
                     Some(a) => batch::values_at(a, g)?
-                        .and_then(|v| v.first().and_then(|x| batch::parse_number(x)))
+                        .and_then(|v| v.first().and_then(|x| crate::value::parse_number(x)))
                         .unwrap_or(0.0),
                     None => 0.0,
                 };

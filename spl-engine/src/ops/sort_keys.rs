@@ -6,8 +6,9 @@
 //! direction; a multivalue field sorts by its first value; the order is
 //! stable.
 
-use crate::batch::{self, parse_number, values_at};
+use crate::batch::{self, values_at};
 use crate::error::{EngineError, Result};
+use crate::value::parse_number;
 use arrow_array::{RecordBatch, UInt32Array};
 use spl_parser::ast::SortKey;
 use std::cmp::Ordering;

@@ -409,7 +409,8 @@ impl Aggregator {
                 (BoundArg::Wildcard(g), AccSlot::Many(map)) => {
                     for field in schema.fields() {
                         let name = field.name();
-                        if !wildcard_considers(g, name) {
+                        // internal `_` fields take part only when the pattern starts with `_`
+                        if !g.covers(name) {
                             continue;
                         }
                         let acc = map.entry(name.clone()).or_insert_with(|| agg.new_acc());
@@ -455,11 +456,6 @@ impl Aggregator {
         }
         out.into_iter().collect()
     }
-}
-
-/// Internal `_` fields take part only when the pattern itself starts with `_`.
-pub(crate) fn wildcard_considers(g: &Glob, field: &str) -> bool {
-    g.covers(field)
 }
 
 pub(crate) fn field_input<'c>(

@@ -305,7 +305,7 @@ pub(crate) fn field_numbers(batch: &RecordBatch, name: &str) -> Result<Vec<Optio
     Ok((0..n)
         .map(|row| {
             let s = *texts.get(row).to_vec().first()?;
-            let v = crate::batch::parse_number(s)?;
+            let v = crate::value::parse_number(s)?;
             let dec = if s.contains(['e', 'E']) {
                 None
             } else {
