@@ -77,6 +77,8 @@ pub struct ExecContext {
     pub planner: &'static dyn Planner,
     /// Non-fatal findings of the running search.
     pub warnings: crate::warning::Warnings,
+    /// What the running search's scans read (bytes, batches, rows).
+    pub scan: Arc<crate::source::ScanCounters>,
 }
 
 impl ExecContext {
@@ -93,6 +95,7 @@ impl ExecContext {
             macros: Arc::new(spl_parser::macros::MacroSet::new()),
             planner: &NoPlanner,
             warnings: crate::warning::Warnings::default(),
+            scan: Arc::default(),
         }
     }
 }

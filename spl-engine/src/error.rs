@@ -62,6 +62,22 @@ pub enum EngineError {
         span: Span,
     },
 
+    /// A Splunk aggregation function that parses but that the engine does not
+    /// run (yet): `per_second`, `rate_avg`, ... Names that are no aggregation
+    /// at all are parse errors (`spl::parse::unknown_function`).
+    #[error("`{name}` is a Splunk aggregation this engine does not run yet")]
+    #[diagnostic(
+        code(spl::run::unsupported_function),
+        help("see docs/reference/aggregations.md for the aggregations the engine runs")
+    )]
+    UnsupportedFunction {
+        /// The function as written.
+        name: String,
+        /// The name's span.
+        #[label("not supported")]
+        span: Span,
+    },
+
     /// A function name the engine does not know.
     #[error("unknown function `{name}`")]
     #[diagnostic(code(spl::eval::unknown_function))]
@@ -250,6 +266,9 @@ impl EngineError {
                     name,
                     span,
                 }
+            }
+            EngineError::UnsupportedFunction { name, .. } => {
+                EngineError::UnsupportedFunction { name, span }
             }
             EngineError::RegexLimit { limit, .. } => EngineError::RegexLimit { limit, span },
             EngineError::MissingLookup { name, .. } => EngineError::MissingLookup { name, span },

@@ -4,6 +4,8 @@
 //! hold a pipeline (subsearches, templates) plan it: commands never import
 //! the planner, which dispatches to them, so the two do not form a cycle.
 
+pub mod demand;
+
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use arrow_array::RecordBatch;
@@ -16,6 +18,63 @@ pub trait Operator: Send {
     fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>>;
     /// End of input; returns the remaining batches.
     fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>>;
+
+    /// True once more input can change nothing this operator emits (`head`
+    /// has its N results): the executor stops feeding it, and stops the scan
+    /// when nothing upstream has effects of its own ([`Operator::has_effects`]).
+    fn satisfied(&self) -> bool {
+        false
+    }
+
+    /// True when the operator does something with its input besides emitting
+    /// results (`outputlookup` writes it): its input is then never cut short
+    /// by a satisfied operator downstream.
+    fn has_effects(&self) -> bool {
+        false
+    }
+
+    /// Runs the operator in the generating position (the first of a search):
+    /// hands each batch to `out` as it is produced and stops as soon as `out`
+    /// returns false (nothing downstream wants more). The default emits the
+    /// batches of [`Operator::finish`]; the base search streams its scan.
+    fn generate(
+        &mut self,
+        ctx: &ExecContext,
+        out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        for b in self.finish(ctx)? {
+            if !out(b)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Marks an operator whose input must not be cut short (see
+/// [`Operator::has_effects`]); everything else is delegated.
+pub struct WithEffects(pub Box<dyn Operator>);
+
+impl Operator for WithEffects {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.0.push(batch, ctx)
+    }
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.0.finish(ctx)
+    }
+    fn satisfied(&self) -> bool {
+        self.0.satisfied()
+    }
+    fn has_effects(&self) -> bool {
+        true
+    }
+    fn generate(
+        &mut self,
+        ctx: &ExecContext,
+        out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        self.0.generate(ctx, out)
+    }
 }
 
 /// What a command's planner gets besides its node: the stage (for spans),
@@ -30,6 +89,8 @@ pub struct PlanCx<'a> {
     pub ctx: &'a ExecContext,
     /// True for the first stage of a search without outside input.
     pub first: bool,
+    /// What the stages after this one need of its output (fields, order).
+    pub demand: &'a demand::Demand,
 }
 
 impl PlanCx<'_> {
@@ -84,20 +145,92 @@ fn no_planner() -> EngineError {
     EngineError::Internal("no planner in this context: run through plan::execute".into())
 }
 
-/// Runs planned operators to completion over optional input batches.
+/// Runs planned operators to completion over input batches (the first
+/// operator is fed, not generating: `appendpipe`, `foreach` templates).
 pub fn run_operators(
     ops: &mut [Box<dyn Operator>],
     input: Vec<RecordBatch>,
     ctx: &ExecContext,
 ) -> Result<Vec<RecordBatch>> {
-    let mut batches = input;
-    for op in ops.iter_mut() {
-        let mut out = Vec::new();
-        for b in batches {
-            out.extend(op.push(b, ctx)?);
+    let mut exec = Executor::new(ops);
+    for b in input {
+        if !exec.wants_input(0) {
+            break;
         }
-        out.extend(op.finish(ctx)?);
-        batches = out;
+        exec.feed(0, b, ctx)?;
     }
-    Ok(batches)
+    exec.finish_from(0, ctx)
+}
+
+/// Runs a search's operators: the first generates ([`Operator::generate`]),
+/// each batch it produces flows through the rest at once, and generation
+/// stops when no operator downstream wants more.
+pub fn run_search(ops: &mut [Box<dyn Operator>], ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    let Some((source, rest)) = ops.split_first_mut() else {
+        return Ok(Vec::new());
+    };
+    let mut exec = Executor::new(rest);
+    if exec.wants_input(0) {
+        source.generate(ctx, &mut |b| {
+            exec.feed(0, b, ctx)?;
+            Ok(exec.wants_input(0))
+        })?;
+    }
+    exec.finish_from(0, ctx)
+}
+
+/// Pushes batches through a chain of operators, each output going on to the
+/// next operator at once (depth first), so no stage runs to completion
+/// before the next unless it is blocking itself.
+struct Executor<'a> {
+    ops: &'a mut [Box<dyn Operator>],
+    out: Vec<RecordBatch>,
+}
+
+impl<'a> Executor<'a> {
+    fn new(ops: &'a mut [Box<dyn Operator>]) -> Self {
+        Executor {
+            ops,
+            out: Vec::new(),
+        }
+    }
+
+    /// Whether input fed at `from` can still matter: no operator from there
+    /// on is satisfied, or one with effects comes before the first that is.
+    fn wants_input(&self, from: usize) -> bool {
+        let rest = self.ops.get(from..).unwrap_or_default();
+        match rest.iter().position(|o| o.satisfied()) {
+            None => true,
+            Some(k) => rest.iter().take(k).any(|o| o.has_effects()),
+        }
+    }
+
+    /// Feeds `batch` to operator `i` and what it emits onwards.
+    fn feed(&mut self, i: usize, batch: RecordBatch, ctx: &ExecContext) -> Result<()> {
+        let Some(op) = self.ops.get_mut(i) else {
+            self.out.push(batch);
+            return Ok(());
+        };
+        if op.satisfied() {
+            return Ok(());
+        }
+        for b in op.push(batch, ctx)? {
+            self.feed(i + 1, b, ctx)?;
+        }
+        Ok(())
+    }
+
+    /// End of input at operator `from`: finishes it and each later one in
+    /// turn, feeding what each emits to the next.
+    fn finish_from(mut self, from: usize, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        for i in from..self.ops.len() {
+            let Some(op) = self.ops.get_mut(i) else {
+                break;
+            };
+            for b in op.finish(ctx)? {
+                self.feed(i + 1, b, ctx)?;
+            }
+        }
+        Ok(self.out)
+    }
 }

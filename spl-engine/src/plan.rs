@@ -5,7 +5,8 @@ use crate::commands;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::filter::time_bounds;
-use crate::operator::{run_operators, Operator, PlanCx, PlannedSearch, Planner};
+use crate::operator::demand::{self, Demand};
+use crate::operator::{run_search, Operator, PlanCx, PlannedSearch, Planner, WithEffects};
 use crate::time::TimeRange;
 use arrow_array::RecordBatch;
 use spl_parser::ast::{Command, Pipeline, Stage};
@@ -20,9 +21,15 @@ pub(crate) fn plan_pipeline(
     has_input: bool,
 ) -> Result<Vec<Box<dyn Operator>>> {
     let mut ops = Vec::with_capacity(pipeline.stages.len());
-    for (i, stage) in pipeline.stages.iter().enumerate() {
+    let demands = demand::stage_demands(pipeline);
+    for (i, (stage, demand)) in pipeline.stages.iter().zip(&demands).enumerate() {
         let first = i == 0 && !has_input;
-        ops.push(plan_stage(stage, ctx, first)?);
+        let op = plan_stage_for(stage, ctx, first, demand)?;
+        ops.push(if demand::has_effects(stage) {
+            Box::new(WithEffects(op))
+        } else {
+            op
+        });
     }
     Ok(ops)
 }
@@ -33,7 +40,19 @@ pub(crate) fn plan_pipeline(
 /// declared options; one written (and accepted by the parser) that the
 /// planner never read is a documented option the engine does not implement,
 /// and is rejected here rather than silently ignored.
+#[cfg(test)] // the engine plans with a demand (`plan_stage_for`); tests plan one stage
 pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<dyn Operator>> {
+    plan_stage_for(stage, ctx, first, &Demand::all())
+}
+
+/// Plans one stage whose output must meet `demand` (the fields and order the
+/// stages after it need).
+fn plan_stage_for(
+    stage: &Stage,
+    ctx: &ExecContext,
+    first: bool,
+    demand: &Demand,
+) -> Result<Box<dyn Operator>> {
     let spec = spl_parser::command_spec(&stage.name.node);
     let o = OptReader::new(
         spec.map_or("", |s| s.name),
@@ -45,6 +64,7 @@ pub fn plan_stage(stage: &Stage, ctx: &ExecContext, first: bool) -> Result<Box<d
         opts: &o,
         ctx,
         first,
+        demand,
     })?;
     if let Some(opt) = o.unread().first() {
         return Err(EngineError::unsupported_option(o.command(), opt));
@@ -132,7 +152,7 @@ impl PlannedSearch for Search {
     fn run(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let mut ctx = ctx.clone();
         ctx.search = self.range;
-        run_operators(&mut self.ops, Vec::new(), &ctx)
+        run_search(&mut self.ops, &ctx)
     }
 }
 

@@ -93,10 +93,12 @@ impl Engine {
     pub fn run_query(&self, q: &spl_parser::ast::Query) -> Result<QueryResult> {
         let mut ctx = self.ctx.clone();
         ctx.warnings = Warnings::default();
+        ctx.scan = Arc::default();
         let batches = plan::execute(&q.pipeline, &ctx)?;
         Ok(QueryResult {
             batches,
             warnings: ctx.warnings.to_vec(),
+            scan: ctx.scan.snapshot(),
         })
     }
 }
@@ -211,6 +213,8 @@ pub struct QueryResult {
     /// Non-fatal findings: macro expansion's (an undefined `*_filter` macro,
     /// from [`Engine::run`] only), then the search's (`mstats` over events).
     pub warnings: Vec<Warning>,
+    /// What the search's scans read (subsearches included).
+    pub scan: crate::source::ScanStats,
 }
 
 impl QueryResult {

@@ -53,6 +53,7 @@ fn metrics_csv_projection_and_time_range() {
         earliest: Some(1727870400.0),
         latest: Some(1727870420.0),
         time_only_for_window: false,
+        counters: None,
     };
     let batches = scan_all(&ds, &req);
     let b = &batches[0];
@@ -200,6 +201,7 @@ fn metrics_parquet_lazy_projected_pruned() {
         earliest: Some(start + 50.0),
         latest: Some(start + 100.0),
         time_only_for_window: false,
+        counters: None,
     };
     let got = scan_all(&ds, &req);
     assert_eq!(total_rows(&got), 5);
@@ -260,6 +262,7 @@ fn parquet_events() {
         earliest: Some(1704067201.0),
         latest: None,
         time_only_for_window: false,
+        counters: None,
     };
     let b = &scan_all(&ds, &req)[0];
     assert_eq!(names(b), ["_time", "user"]);

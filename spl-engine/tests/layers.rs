@@ -111,7 +111,9 @@ fn modules_use_only_the_layers_below_them() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        if rel == "lib.rs" {
+        // unit-test modules in files of their own (`ops/tests/`), like the
+        // unit tests at the end of a file, may drive the engine from the top
+        if rel == "lib.rs" || rel.split('/').any(|part| part == "tests") {
             continue;
         }
         let top = rel.split('/').next().unwrap().trim_end_matches(".rs");

@@ -5,6 +5,7 @@
 //! on the AST prints canonical SPL, and [`normalize`] compares trees without
 //! their spans.
 
+pub mod aggregations;
 pub mod ast;
 mod commands;
 pub mod error;
@@ -15,9 +16,9 @@ mod parser;
 pub mod span;
 pub mod suggest;
 
+pub use aggregations::is_agg_function;
 pub use commands::{command_spec, is_known_command, suggest_command, CommandSpec};
 pub use error::ParseError;
-pub use parser::args::is_agg_function;
 pub use span::{Span, Spanned};
 
 use parser::pipeline::{pipeline, Mode};

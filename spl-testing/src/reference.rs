@@ -1,12 +1,14 @@
 //! The generated reference (`docs/reference/`): one page per command from its
 //! [`CommandSpec`](spl_engine::registry::CommandSpec) (each example shown with the
 //! table it returns in the examples environment), a page of eval functions
-//! from the function registry, and an index. `spl docs --write` writes it,
-//! `spl docs --check` and `spl-engine/tests/registry.rs` compare it with the
+//! from the function registry, a page of aggregations from the aggregation
+//! table, and an index. `spl docs --write` writes it,
+//! `spl docs --check` and `spl-testing/tests/registry.rs` compare it with the
 //! files; nobody edits it by hand.
 
 use super::diagnostic::render_plain;
 use super::runner::Environment;
+use spl_engine::registry::aggregations;
 use spl_engine::registry::functions;
 use spl_engine::registry::CommandKind;
 use spl_engine::registry::{commands as registry, Registered};
@@ -166,6 +168,68 @@ fn functions_page() -> String {
     out
 }
 
+fn aggregations_page(env: &mut Environment) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("# Aggregation functions\n\n");
+    out.push_str(
+        "The functions of `stats`, `eventstats`, `streamstats`, `chart`, `timechart` and \
+         `mstats` (and `tstats`, which parses but does not run yet). A function a command does \
+         not take is an error (`spl::run::invalid_argument`); a Splunk function the engine does \
+         not run is `spl::run::unsupported_function`. Each example `call  =>  result` is checked \
+         by the engine's tests: it runs as `index=main | stats <call> AS x` over these events of \
+         `fixtures/examples.setup`, in the order the search returns them (newest first). \
+         A function's partial is what one partition's aggregation hands to the merge (an Arrow \
+         record batch, one row per group, carried as Arrow IPC; its schema's metadata \
+         `spl.aggregation` names the function, `perc95`); merging partials gives what one pass \
+         gives, sums exactly when the partial sums are exact:\n\n",
+    );
+    let events = run_example(env, "index=main | table _time host user status bytes");
+    let _ = writeln!(out, "```text\n{}```\n", events.unwrap_or_else(|e| e));
+    out.push_str("| function | spellings | commands | runs |\n|---|---|---|---|\n");
+    let code = |names: &[String]| -> String {
+        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        quoted.join(", ")
+    };
+    for a in aggregations() {
+        let contexts: Vec<&str> = a.contexts.iter().map(|c| c.command()).collect();
+        let _ = writeln!(
+            out,
+            "| [`{0}`](#{0}) | {1} | {2} | {3} |",
+            a.name,
+            code(&a.spellings()),
+            contexts.join(", "),
+            if a.runs() { "yes" } else { "no" }
+        );
+    }
+    out.push('\n');
+    for a in aggregations() {
+        let _ = writeln!(out, "## `{}`\n\n{}\n", a.name, a.description);
+        let _ = writeln!(out, "Spellings: {}.", code(&a.spellings()));
+        let commands: Vec<String> = a.contexts.iter().map(|c| c.command().into()).collect();
+        let _ = writeln!(out, "Commands: {}.", code(&commands));
+        if let Some(s) = a.sparkline {
+            let names: Vec<String> = s.spellings.iter().map(|n| n.to_string()).collect();
+            let _ = writeln!(out, "Inside `sparkline(...)` as {}.", code(&names));
+        }
+        let partial = a.partial_columns();
+        if !partial.is_empty() {
+            let _ = writeln!(out, "Partial (one row per group): {}.", partial.join(", "));
+        }
+        if !a.runs() {
+            out.push_str("Not run by this engine yet (`spl::run::unsupported_function`).\n");
+        }
+        out.push('\n');
+        if !a.examples.is_empty() {
+            out.push_str("```text\n");
+            for ex in a.examples {
+                let _ = writeln!(out, "{}  =>  {}", ex.call, ex.result);
+            }
+            out.push_str("```\n\n");
+        }
+    }
+    out
+}
+
 fn index_page() -> String {
     let mut out = String::from(HEADER);
     out.push_str("# Reference\n\n");
@@ -191,6 +255,11 @@ fn index_page() -> String {
         "\n## Functions\n\n[{} eval functions](functions.md).",
         functions().count()
     );
+    let _ = writeln!(
+        out,
+        "\n## Aggregations\n\n[{} aggregation functions](aggregations.md).",
+        aggregations().count()
+    );
     out
 }
 
@@ -204,6 +273,10 @@ pub fn generate(env: &mut Environment) -> Vec<RefFile> {
         RefFile {
             path: PathBuf::from("functions.md"),
             text: functions_page(),
+        },
+        RefFile {
+            path: PathBuf::from("aggregations.md"),
+            text: aggregations_page(env),
         },
     ];
     for cmd in registry() {

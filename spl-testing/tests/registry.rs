@@ -3,6 +3,7 @@
 //! reference (`docs/reference/`) is current.
 #![allow(clippy::unwrap_used)] // tests may unwrap
 
+use spl_engine::registry::aggregations;
 use spl_engine::registry::commands as registry;
 use spl_engine::registry::functions;
 use spl_testing::reference::{self, EXAMPLES_ENV, REFERENCE_DIR};
@@ -48,6 +49,36 @@ fn every_command_has_an_example_that_runs() {
         }
     }
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
+
+/// Every aggregation the engine runs has an example, and each gives its
+/// result in the examples environment.
+#[test]
+fn every_aggregation_example_gives_its_result() {
+    let mut env = Environment::from_file(&repo(EXAMPLES_ENV)).unwrap();
+    let mut problems = Vec::new();
+    let mut n = 0;
+    for a in aggregations() {
+        if a.runs() && a.examples.is_empty() {
+            problems.push(format!("{}: no example", a.name));
+        }
+        for ex in a.examples {
+            n += 1;
+            let got = match reference::run_example(&mut env, &ex.spl()) {
+                Ok(t) => t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n"),
+                Err(e) => e,
+            };
+            let want = format!("x\n{}", ex.result);
+            if got != want {
+                problems.push(format!(
+                    "{}: `{}` gave\n{got}\nnot\n{want}",
+                    a.name, ex.call
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+    assert!(n >= 30, "only {n} examples");
 }
 
 /// Commands without `fixtures/conformance/commands/<name>.spltest` yet. This

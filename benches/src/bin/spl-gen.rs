@@ -2,6 +2,7 @@
 //! synthetic metric files for benchmarks.
 
 use clap::{Parser, Subcommand};
+use spl_benches::gen::audit_lines::{self, LinesSpec};
 use spl_benches::gen::bench_metrics::{self, BenchSpec};
 use spl_benches::gen::fixtures::{self, FixtureOptions, DEFAULT_NOW, DEFAULT_SEED};
 use std::path::PathBuf;
@@ -70,6 +71,27 @@ enum Cmd {
         #[arg(long, default_value_t = 1_000_000)]
         row_group_rows: usize,
     },
+    /// JSON lines of Kubernetes-audit-shaped events (~900 bytes each), of any size.
+    Jsonl {
+        /// Size: bytes, or with K, M, G (`300M`, `3G`).
+        #[arg(long, default_value = "300M")]
+        size: String,
+        /// Output file.
+        #[arg(long, default_value = "target/bench-data/audit.jsonl")]
+        out: PathBuf,
+        /// Distinct `user.username` values.
+        #[arg(long, default_value_t = 2000)]
+        users: u64,
+        /// `asc` (oldest first), `desc` or `shuffled`.
+        #[arg(long, default_value = "asc")]
+        order: String,
+        /// Epoch seconds of the first event.
+        #[arg(long, default_value_t = 1_714_500_000)]
+        start: i64,
+        /// PRNG seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 fn run(cli: Cli) -> Result<Vec<PathBuf>, spl_benches::gen::GenError> {
@@ -121,6 +143,29 @@ fn run(cli: Cli) -> Result<Vec<PathBuf>, spl_benches::gen::GenError> {
                 );
             }
             bench_metrics::generate(&spec, &out)
+        }
+        Cmd::Jsonl {
+            size,
+            out,
+            users,
+            order,
+            start,
+            seed,
+        } => {
+            if !matches!(order.as_str(), "asc" | "desc" | "shuffled") {
+                return Err(spl_benches::gen::GenError::Invalid(format!(
+                    "expected --order asc, desc or shuffled, found `{order}`"
+                )));
+            }
+            let spec = LinesSpec {
+                bytes: audit_lines::parse_size(&size)?,
+                users,
+                start,
+                order,
+                seed,
+            };
+            audit_lines::generate(&spec, &out)?;
+            Ok(vec![out])
         }
     }
 }

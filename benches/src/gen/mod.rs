@@ -5,12 +5,14 @@
 //! Kubernetes audit logs for the scanning detection, the IO-ratio baseline
 //! lookup and the GeoIP expectations the Python oracle reads), and
 //! [`bench_metrics`] writes large synthetic metric files for performance work
-//! in the shape of `shared/bench-anchors/gen_metrics.py`.
+//! in the shape of `shared/bench-anchors/gen_metrics.py`; [`audit_lines`]
+//! writes JSON-lines audit events of any size for the event path.
 //!
 //! Everything is a pure function of the seed and `now`: no clock, no libm
 //! (see [`rng`]), sorted maps only, so the bytes are the same on every run.
 
 pub mod audit;
+pub mod audit_lines;
 pub mod bench_metrics;
 pub mod fixtures;
 pub mod metrics_file;

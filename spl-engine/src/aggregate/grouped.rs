@@ -6,15 +6,16 @@
 //! one observation per value.
 
 use super::hash::{FxHashSet, Interner};
-use super::state::{
-    moment_kind, CountState, DcState, ExtremeState, ListState, ModeState, MomentState, OrderState,
-    PercKind, PercState, RangeState, RateState, State, TimeKind, TimeState, ValuesState,
-};
+use super::partial::{self, col, Column, Kind};
+use super::sparkline::{spark_acc, SparkPlan};
+use super::state::{DcState, NullState, State};
 use super::value::{build_column, Out, Val};
 use super::AggFunc;
 use crate::error::{EngineError, Result};
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, ListArray, StringArray};
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Float64Array, ListArray, RecordBatch, StringArray,
+};
 use arrow_schema::DataType;
 use std::any::Any;
 
@@ -251,6 +252,11 @@ pub(crate) trait GroupAcc: Send {
     fn finish(&mut self, n_groups: usize) -> ArrayRef {
         build_column(&self.results(n_groups))
     }
+    /// The partial of groups `0..n_groups`: one row per group, the columns
+    /// of the function's state (`partial.rs`); [`read_partial`] reads it
+    /// back.
+    #[cfg_attr(not(test), allow(dead_code))] // read by the partial tests; between processes later
+    fn partial(&mut self, n_groups: usize) -> Result<RecordBatch>;
     /// For [`GroupAcc::merge`].
     fn as_any(&self) -> &dyn Any;
 }
@@ -337,6 +343,11 @@ impl<S: State> GroupAcc for Grouped<S> {
             .collect()
     }
 
+    fn partial(&mut self, n_groups: usize) -> Result<RecordBatch> {
+        self.grow(n_groups);
+        partial::write_states(self.states.get(..n_groups).unwrap_or_default())
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -372,61 +383,137 @@ impl<S: State> RowState for RowImpl<S> {
     }
 }
 
-macro_rules! dispatch {
-    ($func:expr, $make:ident) => {
-        match $func {
-            AggFunc::Count => $make(CountState::default()),
-            AggFunc::DistinctCount => $make(DcState::default()),
-            AggFunc::Min => $make(ExtremeState::new(false)),
-            AggFunc::Max => $make(ExtremeState::new(true)),
-            AggFunc::Range => $make(RangeState::default()),
-            AggFunc::Median => $make(PercState::new(PercKind::Median)),
-            AggFunc::Perc(p, m) => $make(PercState::new(PercKind::Perc(p, m))),
-            AggFunc::Mode => $make(ModeState::default()),
-            AggFunc::Values => $make(ValuesState::default()),
-            AggFunc::List => $make(ListState::default()),
-            AggFunc::First => $make(OrderState::new(false)),
-            AggFunc::Last => $make(OrderState::new(true)),
-            AggFunc::Earliest => $make(TimeState::new(TimeKind::Earliest)),
-            AggFunc::Latest => $make(TimeState::new(TimeKind::Latest)),
-            AggFunc::EarliestTime => $make(TimeState::new(TimeKind::EarliestTime)),
-            AggFunc::LatestTime => $make(TimeState::new(TimeKind::LatestTime)),
-            AggFunc::Rate => $make(RateState::default()),
-            // never reached: a sparkline is bound with its own accumulator
-            // (`sparkline::new_spark_acc`), and only in stats and chart
-            AggFunc::Sparkline => $make(CountState::default()),
-            f @ (AggFunc::Sum
-            | AggFunc::Avg
-            | AggFunc::Var
-            | AggFunc::Varp
-            | AggFunc::Stdev
-            | AggFunc::Stdevp
-            | AggFunc::Sumsq) => match moment_kind(f) {
-                Some(k) => $make(MomentState::new(k)),
-                None => $make(CountState::default()),
-            },
+/// How an aggregation's accumulators are made: one implementation per
+/// table entry (`table::AggSpec::run`).
+pub(crate) trait AggImpl: Sync {
+    /// A grouped accumulator.
+    fn group(&self, f: AggFunc) -> Box<dyn GroupAcc>;
+    /// A single-group state (`streamstats`).
+    fn row(&self, f: AggFunc) -> Box<dyn RowState>;
+    /// A sparkline whose buckets aggregate with `f`; `empty` is what a
+    /// bucket without values shows.
+    fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc>;
+    /// The columns of its partial ([`GroupAcc::partial`]).
+    fn columns(&self) -> &'static [Column];
+    /// A grouped accumulator holding a partial ([`GroupAcc::partial`]).
+    #[cfg_attr(not(test), allow(dead_code))] // read by the partial tests; between processes later
+    fn read(&self, f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>>;
+}
+
+/// An aggregation computed by one [`State`], made by the function.
+pub(crate) struct StateOf<S>(pub(crate) fn(AggFunc) -> S);
+
+impl<S: State> AggImpl for StateOf<S> {
+    fn group(&self, f: AggFunc) -> Box<dyn GroupAcc> {
+        Box::new(Grouped::new((self.0)(f)))
+    }
+    fn row(&self, f: AggFunc) -> Box<dyn RowState> {
+        let s = (self.0)(f);
+        Box::new(RowImpl {
+            proto: s.clone(),
+            state: s,
+        })
+    }
+    fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc> {
+        spark_acc(plan, (self.0)(f), empty)
+    }
+    fn columns(&self) -> &'static [Column] {
+        S::COLUMNS
+    }
+    fn read(&self, f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
+        let proto = (self.0)(f);
+        let states = partial::read_states(&proto, batch)?;
+        Ok(Box::new(Grouped { proto, states }))
+    }
+}
+
+/// `dc`: [`DistinctGrouped`] over groups, [`DcState`] for one group and in
+/// sparkline buckets.
+pub(crate) struct DistinctImpl;
+
+const DC_STATE: StateOf<DcState> = StateOf(|_| DcState::default());
+
+impl AggImpl for DistinctImpl {
+    fn group(&self, _f: AggFunc) -> Box<dyn GroupAcc> {
+        Box::new(DistinctGrouped::default())
+    }
+    fn row(&self, f: AggFunc) -> Box<dyn RowState> {
+        DC_STATE.row(f)
+    }
+    fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc> {
+        DC_STATE.spark(f, plan, empty)
+    }
+    fn columns(&self) -> &'static [Column] {
+        DISTINCT_COLUMNS
+    }
+    fn read(&self, _f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
+        let mut acc = DistinctGrouped::default();
+        let sets = partial::read_rows(DISTINCT_COLUMNS, batch, |r| r.strs())?;
+        for values in sets {
+            let set = values.iter().map(|v| acc.values.id(v)).collect();
+            acc.sets.push(set);
         }
-    };
+        Ok(Box::new(acc))
+    }
 }
 
-fn boxed_group<S: State>(s: S) -> Box<dyn GroupAcc> {
-    Box::new(Grouped::new(s))
+/// `sparkline`, whose command binds its accumulator with the plan
+/// (`sparkline::new_spark_acc`): these give null, and no command asks
+/// for them.
+pub(crate) struct NullImpl;
+
+const NULL_STATE: StateOf<NullState> = StateOf(|_| NullState);
+
+impl AggImpl for NullImpl {
+    fn group(&self, f: AggFunc) -> Box<dyn GroupAcc> {
+        NULL_STATE.group(f)
+    }
+    fn row(&self, f: AggFunc) -> Box<dyn RowState> {
+        NULL_STATE.row(f)
+    }
+    fn spark(&self, f: AggFunc, plan: &SparkPlan, empty: &'static str) -> Box<dyn GroupAcc> {
+        NULL_STATE.spark(f, plan, empty)
+    }
+    fn columns(&self) -> &'static [Column] {
+        &[]
+    }
+    fn read(&self, f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
+        NULL_STATE.read(f, batch)
+    }
 }
 
-fn boxed_row<S: State>(s: S) -> Box<dyn RowState> {
-    Box::new(RowImpl {
-        proto: s.clone(),
-        state: s,
-    })
+/// The implementation of a resolved function (every resolved function has
+/// one: resolution rejects the functions the engine does not run).
+pub(crate) fn implementation(func: AggFunc) -> &'static dyn AggImpl {
+    func.spec().run.unwrap_or(&NullImpl)
 }
 
 /// A grouped accumulator for `func`.
 pub(crate) fn new_group_acc(func: AggFunc) -> Box<dyn GroupAcc> {
-    match func {
-        AggFunc::DistinctCount => Box::new(DistinctGrouped::default()),
-        f => dispatch!(f, boxed_group),
-    }
+    implementation(func).group(func)
 }
+
+/// The partial of `acc`, an accumulator of `func`, over groups
+/// `0..n_groups`, with the function named in its schema's metadata.
+#[cfg_attr(not(test), allow(dead_code))] // read by the partial tests; between processes later
+pub(crate) fn write_partial(
+    func: AggFunc,
+    acc: &mut dyn GroupAcc,
+    n_groups: usize,
+) -> Result<RecordBatch> {
+    partial::named(acc.partial(n_groups)?, &format!("{func:?}"))
+}
+
+/// An accumulator of `func` holding a partial [`write_partial`] wrote (a
+/// partial of another function is an error).
+#[cfg_attr(not(test), allow(dead_code))] // read by the partial tests; between processes later
+pub(crate) fn read_partial(func: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
+    partial::check_named(batch, &format!("{func:?}"))?;
+    implementation(func).read(func, batch)
+}
+
+/// The partial of `dc` over groups: the same as [`DcState`]'s.
+const DISTINCT_COLUMNS: &[Column] = &[col("values", Kind::Strs)];
 
 /// `dc` over groups, the same results as [`Grouped<DcState>`] (values
 /// compared as strings): each value is interned once for the whole
@@ -496,6 +583,20 @@ impl GroupAcc for DistinctGrouped {
             .collect()
     }
 
+    fn partial(&mut self, n_groups: usize) -> Result<RecordBatch> {
+        self.grow(n_groups);
+        let values = &self.values.values;
+        let sets = self.sets.get(..n_groups).unwrap_or_default();
+        partial::write_rows(DISTINCT_COLUMNS, sets, |set, w| {
+            let mut v: Vec<&str> = set
+                .iter()
+                .filter_map(|&id| values.get(id as usize).map(String::as_str))
+                .collect();
+            v.sort_unstable();
+            w.strs(v);
+        })
+    }
+
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -503,7 +604,7 @@ impl GroupAcc for DistinctGrouped {
 
 /// A single-group state for `func`.
 pub(crate) fn new_row_state(func: AggFunc) -> Box<dyn RowState> {
-    dispatch!(func, boxed_row)
+    implementation(func).row(func)
 }
 
 #[cfg(test)]
@@ -561,14 +662,14 @@ mod tests {
             acc.update(&input, &rg, n);
         };
         for arr in [&strs, &nums] {
-            let mut fast = new_group_acc(AggFunc::DistinctCount);
+            let mut fast = new_group_acc(crate::aggregate::test_func("dc"));
             let mut slow: Box<dyn GroupAcc> = Box::new(Grouped::new(DcState::default()));
             run(&mut fast, arr, 3);
             run(&mut slow, arr, 3);
             let want = slow.results(3);
             assert_eq!(fast.results(3), want);
             // merging a partial into group 2 and group 0 of another
-            let mut other = new_group_acc(AggFunc::DistinctCount);
+            let mut other = new_group_acc(crate::aggregate::test_func("dc"));
             run(&mut other, arr, 2);
             fast.merge(other.as_ref(), &[2, 0]).unwrap();
             let mut other_slow: Box<dyn GroupAcc> = Box::new(Grouped::new(DcState::default()));
@@ -577,7 +678,7 @@ mod tests {
             assert_eq!(fast.results(3), slow.results(3));
         }
         // the text of the strings case, to be sure the test compares something
-        let mut fast = new_group_acc(AggFunc::DistinctCount);
+        let mut fast = new_group_acc(crate::aggregate::test_func("dc"));
         run(&mut fast, &strs, 2);
         assert_eq!(
             fast.results(2),
@@ -597,7 +698,7 @@ mod tests {
             time: None,
             seq_base: 0,
         };
-        let mut c = new_group_acc(AggFunc::Count);
+        let mut c = new_group_acc(crate::aggregate::test_func("count"));
         c.update(&input, &rg, 2);
         assert_eq!(c.results(2), vec![Some(Out::Num(2.0)), Some(Out::Num(1.0))]);
     }
@@ -615,7 +716,7 @@ mod tests {
             time: None,
             seq_base: 0,
         };
-        let mut a = new_group_acc(AggFunc::Avg);
+        let mut a = new_group_acc(crate::aggregate::test_func("avg"));
         a.update(&input, &rg, 1);
         assert_eq!(a.results(1), vec![Some(Out::Num(3.0))]);
         let bools: ArrayRef = Arc::new(BooleanArray::from(vec![Some(true), Some(false), None]));
@@ -625,7 +726,7 @@ mod tests {
             time: None,
             seq_base: 0,
         };
-        let mut c = new_group_acc(AggFunc::Count);
+        let mut c = new_group_acc(crate::aggregate::test_func("count"));
         c.update(&input, &rg, 1);
         assert_eq!(c.results(1), vec![Some(Out::Num(1.0))]);
     }
@@ -638,7 +739,7 @@ mod tests {
             time: None,
             seq_base: 0,
         };
-        let mut a = new_group_acc(AggFunc::Sum);
+        let mut a = new_group_acc(crate::aggregate::test_func("sum"));
         a.update(
             &input,
             &RowGroups {
@@ -647,7 +748,7 @@ mod tests {
             },
             2,
         );
-        let mut b = new_group_acc(AggFunc::Sum);
+        let mut b = new_group_acc(crate::aggregate::test_func("sum"));
         b.update(
             &input,
             &RowGroups {
@@ -658,7 +759,7 @@ mod tests {
         );
         a.merge(b.as_ref(), &[1]).unwrap();
         assert_eq!(a.results(2), vec![Some(Out::Num(4.0)), Some(Out::Num(5.0))]);
-        let wrong = new_group_acc(AggFunc::Values);
+        let wrong = new_group_acc(crate::aggregate::test_func("values"));
         assert!(a.merge(wrong.as_ref(), &[0]).is_err());
     }
 }

@@ -1,10 +1,14 @@
 //! Aggregation functions shared by `stats`, `eventstats`, `streamstats`,
-//! `mstats` and `tstats`.
+//! `chart`, `timechart` and `mstats`.
 //!
-//! [`AggFunc::resolve`] turns a function name as written (`dc`, `perc99.5`,
-//! `mean`) into a function; [`grouped`] holds the per-group accumulators that
-//! consume Arrow columns, [`state`] the per-function states, [`value`] the
-//! value views and result builders.
+//! Each aggregation is one entry of the [`table`] ([`AggSpec`]): where it is
+//! allowed, what it takes, what it does, its examples and the state that
+//! computes it; its spellings are the parser's (`spl_parser::aggregations`).
+//! [`AggFunc::resolve`] turns a name as written (`dc`, `perc99.5`, `mean`)
+//! into a function through the table; [`grouped`] holds the per-group
+//! accumulators that consume Arrow columns, [`state`] the per-function
+//! states, [`partial`] their partials as Arrow batches, [`value`] the value
+//! views and result builders.
 //!
 //! Semantics follow `spl-semantics.md` section 5.3 (stats) and 6.2 (mstats).
 
@@ -13,13 +17,23 @@ pub(crate) mod grouped;
 pub(crate) mod hash;
 pub(crate) mod keytable;
 pub(crate) mod names;
+// partials are written and read by the tests today; between processes later
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) mod partial;
+#[cfg(test)]
+mod partial_tests;
 pub(crate) mod sparkline;
 pub(crate) mod state;
+pub mod table;
 pub(crate) mod timespan;
 pub(crate) mod value;
 
+pub(crate) use table::{AggContext, AggSpec, ArgRule};
+
 use crate::error::{EngineError, Result};
+use spl_parser::aggregations::AggLookup;
 use spl_parser::Span;
+use std::fmt;
 
 /// How a percentile is read off the sorted values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,186 +45,120 @@ pub enum PercMethod {
     Upper,
 }
 
-/// An aggregation function, resolved from its name.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum AggFunc {
-    /// `count` / `c`: events (no argument) or values (with an argument).
-    Count,
-    /// `dc` / `distinct_count` / `estdc`: distinct values compared as strings.
-    DistinctCount,
-    /// `sum`.
-    Sum,
-    /// `avg` / `mean`.
-    Avg,
-    /// `min`: numbers before strings.
-    Min,
-    /// `max`: numbers before strings.
-    Max,
-    /// `range`: max - min over numbers.
-    Range,
-    /// `stdev`: sample standard deviation.
-    Stdev,
-    /// `stdevp`: population standard deviation.
-    Stdevp,
-    /// `var`: sample variance.
-    Var,
-    /// `varp`: population variance.
-    Varp,
-    /// `sumsq`: sum of squares.
-    Sumsq,
-    /// `median`.
-    Median,
-    /// `perc<N>` and its spellings; the percentile is in 0..=100.
-    Perc(f64, PercMethod),
-    /// `mode`: most frequent value.
-    Mode,
-    /// `values`: distinct values in byte order.
-    Values,
-    /// `list`: values in processing order (at most 100).
-    List,
-    /// `first`: first value in processing order.
-    First,
-    /// `last`: last value in processing order.
-    Last,
-    /// `earliest`: value with the smallest `_time`.
-    Earliest,
-    /// `latest`: value with the largest `_time`.
-    Latest,
-    /// `earliest_time`: the smallest `_time` of a value.
-    EarliestTime,
-    /// `latest_time`: the largest `_time` of a value.
-    LatestTime,
-    /// `rate`: (latest - earliest value) / (latest_time - earliest_time).
-    Rate,
-    /// `sparkline(...)`: an aggregation per time bucket, as a multivalue
-    /// field (`stats` and `chart` only; bound by the command with its
-    /// [`sparkline::SparkPlan`]).
-    Sparkline,
+/// An aggregation function resolved from its name: its table entry, and the
+/// percentile of `perc<N>` and its kin.
+#[derive(Clone, Copy)]
+pub struct AggFunc {
+    spec: &'static AggSpec,
+    percent: f64,
 }
 
-/// Which commands may use a function.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AggContext {
-    /// `stats`, `eventstats`, `streamstats`.
-    Stats,
-    /// `mstats` (numeric measurements only; 6.2).
-    Mstats,
+impl PartialEq for AggFunc {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.spec, other.spec) && self.percent == other.percent
+    }
 }
 
-const STATS_NAMES: &[&str] = &[
-    "count",
-    "c",
-    "dc",
-    "distinct_count",
-    "estdc",
-    "sum",
-    "avg",
-    "mean",
-    "min",
-    "max",
-    "range",
-    "stdev",
-    "stdevp",
-    "var",
-    "varp",
-    "sumsq",
-    "median",
-    "perc95",
-    "p95",
-    "exactperc95",
-    "upperperc95",
-    "mode",
-    "values",
-    "list",
-    "first",
-    "last",
-    "earliest",
-    "latest",
-    "earliest_time",
-    "latest_time",
-    "rate",
-];
+impl fmt::Debug for AggFunc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.spec.names() {
+            Some(n) if n.numbered => write!(f, "{}{}", self.spec.name, self.percent),
+            _ => f.write_str(self.spec.name),
+        }
+    }
+}
 
 impl AggFunc {
-    /// Resolves a function name as written (case-insensitive). Unknown names
-    /// give [`EngineError::UnknownFunction`] with a "did you mean" hint.
+    /// Resolves a function name as written (case-insensitive) for a command.
+    /// Unknown names give [`EngineError::UnknownFunction`] with a "did you
+    /// mean" hint; a function the command does not take is an invalid
+    /// argument; a Splunk function the engine does not run is
+    /// [`EngineError::UnsupportedFunction`].
     pub fn resolve(name: &str, span: Span, context: AggContext) -> Result<AggFunc> {
-        let lower = name.to_ascii_lowercase();
-        if lower == "sparkline" {
+        let (agg, percent) = match spl_parser::aggregations::lookup(name) {
+            AggLookup::Found { agg, percent } => (agg, percent),
+            AggLookup::BadPercentile(_) => {
+                return Err(EngineError::invalid(
+                    format!("expected a percentile between 0 and 100, found `{name}`"),
+                    span,
+                    "bad percentile",
+                ))
+            }
+            AggLookup::Unknown => return Err(unknown(name, span)),
+        };
+        let spec = table::spec(agg.name).ok_or_else(|| {
+            EngineError::Internal(format!("aggregation `{}` has no table entry", agg.name))
+        })?;
+        if spec.is_sparkline() {
             return Err(sparkline_elsewhere(name, span));
         }
-        let func = match lower.as_str() {
-            "count" | "c" => Some(AggFunc::Count),
-            "dc" | "distinct_count" | "estdc" => Some(AggFunc::DistinctCount),
-            "sum" => Some(AggFunc::Sum),
-            "avg" | "mean" => Some(AggFunc::Avg),
-            "min" => Some(AggFunc::Min),
-            "max" => Some(AggFunc::Max),
-            "range" => Some(AggFunc::Range),
-            "stdev" => Some(AggFunc::Stdev),
-            "stdevp" => Some(AggFunc::Stdevp),
-            "var" => Some(AggFunc::Var),
-            "varp" => Some(AggFunc::Varp),
-            "sumsq" => Some(AggFunc::Sumsq),
-            "median" => Some(AggFunc::Median),
-            "mode" => Some(AggFunc::Mode),
-            "values" => Some(AggFunc::Values),
-            "list" => Some(AggFunc::List),
-            "first" => Some(AggFunc::First),
-            "last" => Some(AggFunc::Last),
-            "earliest" => Some(AggFunc::Earliest),
-            "latest" => Some(AggFunc::Latest),
-            "earliest_time" => Some(AggFunc::EarliestTime),
-            "latest_time" => Some(AggFunc::LatestTime),
-            "rate" => Some(AggFunc::Rate),
-            _ => None,
-        };
-        let func = match func {
-            Some(f) => f,
-            None => match parse_percentile(&lower, name, span)? {
-                Some(f) => f,
-                None => return Err(unknown(name, span)),
-            },
-        };
-        if context == AggContext::Mstats && !func.allowed_in_mstats() {
-            return Err(EngineError::InvalidArgument {
-                message: format!("expected an mstats aggregation, found `{name}`"),
+        if !spec.contexts.contains(&context) {
+            return Err(not_in(name, span, spec, context));
+        }
+        if !spec.runs() {
+            return Err(EngineError::UnsupportedFunction {
+                name: name.to_string(),
                 span,
-                label: "not available in mstats".into(),
-                help: Some(
-                    "mstats supports avg, count, max, median, min, perc<N>, range, rate, stdev, stdevp, sum, \
-                     sumsq, var, varp, earliest, latest, earliest_time, latest_time"
-                        .into(),
-                ),
             });
         }
-        Ok(func)
+        Ok(AggFunc {
+            spec,
+            percent: percent.unwrap_or(0.0),
+        })
     }
 
-    fn allowed_in_mstats(self) -> bool {
-        !matches!(
-            self,
-            AggFunc::DistinctCount
-                | AggFunc::Mode
-                | AggFunc::Values
-                | AggFunc::List
-                | AggFunc::First
-                | AggFunc::Last
-                | AggFunc::Sparkline
-        )
+    /// `sparkline`, which `stats` and `chart` bind with its plan.
+    pub(crate) fn sparkline() -> Result<AggFunc> {
+        let spec = table::spec("sparkline")
+            .ok_or_else(|| EngineError::Internal("no sparkline table entry".into()))?;
+        Ok(AggFunc { spec, percent: 0.0 })
+    }
+
+    /// The table entry.
+    pub fn spec(self) -> &'static AggSpec {
+        self.spec
+    }
+
+    /// The percentile of `perc<N>`, `upperperc<N>` (0 for the others).
+    pub fn percent(self) -> f64 {
+        self.percent
     }
 
     /// True when the function reads `_time` of each value.
     pub fn needs_time(self) -> bool {
-        matches!(
-            self,
-            AggFunc::Earliest
-                | AggFunc::Latest
-                | AggFunc::EarliestTime
-                | AggFunc::LatestTime
-                | AggFunc::Rate
-                | AggFunc::Sparkline
-        )
+        self.spec.time
+    }
+
+    /// True when the function may go without a field (`count`: events).
+    pub fn takes_rows(self) -> bool {
+        self.spec.arg == ArgRule::FieldOrRows
+    }
+}
+
+/// A function the context does not take.
+fn not_in(name: &str, span: Span, spec: &AggSpec, context: AggContext) -> EngineError {
+    let command = context.command();
+    let (message, help) = match context {
+        AggContext::Mstats => (
+            format!("expected an mstats aggregation, found `{name}`"),
+            format!(
+                "mstats supports {}",
+                table::run_in(AggContext::Mstats).join(", ")
+            ),
+        ),
+        _ => (
+            format!("expected a {command} aggregation, found `{name}`"),
+            format!(
+                "`{name}` is available in {}",
+                table::commands_text(spec.contexts)
+            ),
+        ),
+    };
+    EngineError::InvalidArgument {
+        message,
+        span,
+        label: format!("not available in {command}"),
+        help: Some(help),
     }
 }
 
@@ -221,44 +169,31 @@ pub(crate) fn sparkline_elsewhere(name: &str, span: Span) -> EngineError {
         message: format!("expected a statistical function, found `{name}`"),
         span,
         label: "sparkline is not available here".into(),
-        help: Some("sparkline(...) is available in `stats` and `chart` only".into()),
+        help: Some(sparkline_help()),
     }
 }
 
-/// `perc95`, `p99.5`, `exactperc50`, `upperperc90`: `None` when `lower` is not
-/// a percentile name at all, an error when it is one with a bad number.
-fn parse_percentile(lower: &str, name: &str, span: Span) -> Result<Option<AggFunc>> {
-    let (rest, method) = if let Some(r) = lower.strip_prefix("upperperc") {
-        (r, PercMethod::Upper)
-    } else if let Some(r) = lower.strip_prefix("exactperc") {
-        (r, PercMethod::Interpolate)
-    } else if let Some(r) = lower.strip_prefix("perc") {
-        (r, PercMethod::Interpolate)
-    } else if let Some(r) = lower.strip_prefix('p') {
-        (r, PercMethod::Interpolate)
-    } else {
-        return Ok(None);
-    };
-    if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
-        return Ok(None);
-    }
-    match rest.parse::<f64>() {
-        Ok(p) if (0.0..=100.0).contains(&p) => Ok(Some(AggFunc::Perc(p, method))),
-        _ => Err(EngineError::invalid(
-            format!("expected a percentile between 0 and 100, found `{name}`"),
-            span,
-            "bad percentile",
-        )),
-    }
+/// Where a sparkline is allowed, from its table entry.
+pub(crate) fn sparkline_help() -> String {
+    let contexts = table::spec("sparkline").map_or(&[][..], |s| s.contexts);
+    format!(
+        "sparkline(...) is available in {} only",
+        table::commands_text(contexts)
+    )
 }
 
 fn unknown(name: &str, span: Span) -> EngineError {
-    let best = spl_parser::suggest::did_you_mean(name, STATS_NAMES.iter().copied());
     EngineError::UnknownFunction {
         name: name.to_string(),
         span,
-        help: best.map(|c| format!("did you mean `{c}`?")),
+        help: spl_parser::aggregations::suggest(name).map(|c| format!("did you mean `{c}`?")),
     }
+}
+
+/// A function by name, for tests.
+#[cfg(test)]
+pub(crate) fn test_func(name: &str) -> AggFunc {
+    AggFunc::resolve(name, Span::new(0, 0), AggContext::Stats).unwrap()
 }
 
 #[cfg(test)]
@@ -269,27 +204,26 @@ mod tests {
         AggFunc::resolve(name, Span::new(0, name.len()), AggContext::Stats)
     }
 
+    fn named(name: &str) -> (&'static str, f64) {
+        let f = r(name).unwrap();
+        (f.spec().name, f.percent())
+    }
+
     #[test]
     fn resolves_aliases_and_percentiles() {
-        assert_eq!(r("c").unwrap(), AggFunc::Count);
-        assert_eq!(r("distinct_count").unwrap(), AggFunc::DistinctCount);
-        assert_eq!(r("MEAN").unwrap(), AggFunc::Avg);
-        assert_eq!(
-            r("p99.5").unwrap(),
-            AggFunc::Perc(99.5, PercMethod::Interpolate)
-        );
-        assert_eq!(
-            r("perc95").unwrap(),
-            AggFunc::Perc(95.0, PercMethod::Interpolate)
-        );
-        assert_eq!(
-            r("exactperc1").unwrap(),
-            AggFunc::Perc(1.0, PercMethod::Interpolate)
-        );
-        assert_eq!(
-            r("upperperc90").unwrap(),
-            AggFunc::Perc(90.0, PercMethod::Upper)
-        );
+        assert_eq!(named("c"), ("count", 0.0));
+        assert_eq!(named("distinct_count"), ("dc", 0.0));
+        assert_eq!(named("MEAN"), ("avg", 0.0));
+        assert_eq!(named("p99.5"), ("perc", 99.5));
+        assert_eq!(named("perc95"), ("perc", 95.0));
+        assert_eq!(named("exactperc1"), ("perc", 1.0));
+        assert_eq!(named("upperperc90"), ("upperperc", 90.0));
+        assert_eq!(r("estdc").unwrap(), r("dc").unwrap());
+        assert_ne!(r("perc95").unwrap(), r("perc90").unwrap());
+        assert_ne!(r("perc95").unwrap(), r("upperperc95").unwrap());
+        assert!(r("count").unwrap().takes_rows());
+        assert!(!r("sum").unwrap().takes_rows());
+        assert!(r("latest_time").unwrap().needs_time());
     }
 
     #[test]
@@ -298,6 +232,15 @@ mod tests {
             Err(EngineError::UnknownFunction { help, name, .. }) => {
                 assert_eq!(name, "avgg");
                 assert_eq!(help.as_deref(), Some("did you mean `avg`?"));
+            }
+            other => panic!("{other:?}"),
+        }
+        // the name's span is kept
+        match AggFunc::resolve("vlaues", Span::new(6, 12), AggContext::Stats) {
+            Err(EngineError::UnknownFunction { name, span, help }) => {
+                assert_eq!(name, "vlaues");
+                assert_eq!(span, Span::new(6, 12));
+                assert_eq!(help.as_deref(), Some("did you mean `values`?"));
             }
             other => panic!("{other:?}"),
         }
@@ -317,7 +260,39 @@ mod tests {
         assert!(matches!(e, Err(EngineError::InvalidArgument { .. })));
         assert_eq!(
             AggFunc::resolve("stdev", Span::new(0, 5), AggContext::Mstats).unwrap(),
-            AggFunc::Stdev
+            r("stdev").unwrap()
         );
+    }
+
+    /// Splunk aggregations the engine does not run are positioned errors,
+    /// and one a command does not take says where it is available.
+    #[test]
+    fn unsupported_and_misplaced_functions() {
+        let span = Span::new(3, 13);
+        match AggFunc::resolve("per_second", span, AggContext::Timechart) {
+            Err(EngineError::UnsupportedFunction { name, span: s }) => {
+                assert_eq!(name, "per_second");
+                assert_eq!(s, span);
+            }
+            other => panic!("{other:?}"),
+        }
+        match AggFunc::resolve("per_second", span, AggContext::Stats) {
+            Err(EngineError::InvalidArgument { message, help, .. }) => {
+                assert_eq!(message, "expected a stats aggregation, found `per_second`");
+                assert_eq!(
+                    help.as_deref(),
+                    Some("`per_second` is available in `timechart`")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            AggFunc::resolve("rate_sum", span, AggContext::Mstats),
+            Err(EngineError::UnsupportedFunction { .. })
+        ));
+        assert!(matches!(
+            r("sparkline"),
+            Err(EngineError::InvalidArgument { .. })
+        ));
     }
 }

@@ -18,16 +18,15 @@
 //! grows; with a span chosen from the data's range, buckets are merged into
 //! the coarser span as soon as the range needs it.
 
-use super::grouped::{for_each_obs, GroupAcc, Input, RowGroups};
-use super::state::{
-    moment_kind, CountState, DcState, ExtremeState, MomentState, RangeState, State,
-};
+use super::grouped::{for_each_obs, implementation, GroupAcc, Input, RowGroups};
+use super::state::State;
 use super::timespan::{Bucketer, TimeSpan};
 use super::value::{fmt_num, Out};
 use super::AggFunc;
 use crate::aggregate::bins::{auto_span, BinSpan};
 use crate::error::{EngineError, Result};
 use crate::time::TimeRange;
+use arrow_array::RecordBatch;
 use jiff::tz::TimeZone;
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -54,33 +53,20 @@ pub(crate) struct SparkPlan {
     pub(crate) tz: TimeZone,
 }
 
-/// The functions Splunk allows inside `sparkline(...)` (Search Reference,
-/// chart, "sparkline-func").
-pub(crate) const SPARK_FUNCS: &[&str] = &[
-    "c", "count", "dc", "mean", "avg", "stdev", "stdevp", "var", "varp", "sum", "sumsq", "min",
-    "max", "range",
-];
-
-/// A grouped accumulator for a sparkline (the inner function is one of
-/// [`SPARK_FUNCS`], checked when binding).
+/// A grouped accumulator for a sparkline (the inner function is one the
+/// table allows inside `sparkline(...)`, checked when binding).
 pub(crate) fn new_spark_acc(plan: &SparkPlan) -> Box<dyn GroupAcc> {
-    fn make<S: State>(plan: &SparkPlan, proto: S, zero: bool) -> Box<dyn GroupAcc> {
-        Box::new(SparkGrouped::new(plan, proto, zero))
-    }
-    match plan.inner {
-        AggFunc::DistinctCount => make(plan, DcState::default(), true),
-        AggFunc::Min => make(plan, ExtremeState::new(false), false),
-        AggFunc::Max => make(plan, ExtremeState::new(true), false),
-        AggFunc::Range => make(plan, RangeState::default(), false),
-        f => match moment_kind(f) {
-            Some(k) => make(
-                plan,
-                MomentState::new(k),
-                matches!(f, AggFunc::Sum | AggFunc::Sumsq),
-            ),
-            None => make(plan, CountState::default(), true),
-        },
-    }
+    let empty = plan.inner.spec().sparkline.map_or("", |s| s.empty);
+    implementation(plan.inner).spark(plan.inner, plan, empty)
+}
+
+/// A sparkline whose buckets each hold a copy of `proto`.
+pub(crate) fn spark_acc<S: State>(
+    plan: &SparkPlan,
+    proto: S,
+    empty: &'static str,
+) -> Box<dyn GroupAcc> {
+    Box::new(SparkGrouped::new(plan, proto, empty))
 }
 
 /// How buckets are laid out.
@@ -217,17 +203,17 @@ fn start_of(key: i64) -> f64 {
 /// Per group, the states of its buckets (keyed by bucket start in µs).
 struct SparkGrouped<S: State> {
     proto: S,
-    /// Empty buckets print `0` (counts and sums) rather than nothing.
-    zero: bool,
+    /// What a bucket without values shows (`0` for counts and sums).
+    empty: &'static str,
     grid: Grid,
     groups: Vec<BTreeMap<i64, S>>,
 }
 
 impl<S: State> SparkGrouped<S> {
-    fn new(plan: &SparkPlan, proto: S, zero: bool) -> Self {
+    fn new(plan: &SparkPlan, proto: S, empty: &'static str) -> Self {
         SparkGrouped {
             proto,
-            zero,
+            empty,
             grid: Grid::new(plan),
             groups: Vec::new(),
         }
@@ -356,7 +342,7 @@ impl<S: State> GroupAcc for SparkGrouped<S> {
     fn results(&mut self, n_groups: usize) -> Vec<Option<Out>> {
         self.grow(n_groups);
         let buckets = self.grid.buckets();
-        let empty = if self.zero { "0" } else { "" };
+        let empty = self.empty;
         self.groups
             .iter_mut()
             .take(n_groups)
@@ -375,6 +361,14 @@ impl<S: State> GroupAcc for SparkGrouped<S> {
                 Some(Out::Mv(vals))
             })
             .collect()
+    }
+
+    fn partial(&mut self, _n_groups: usize) -> Result<RecordBatch> {
+        // its buckets' states are written like any state's, but reading them
+        // back needs the command's plan (span, window): not done yet
+        Err(EngineError::Internal(
+            "sparkline partials are not written yet".into(),
+        ))
     }
 
     fn as_any(&self) -> &dyn Any {
@@ -423,7 +417,7 @@ mod tests {
     /// and the result equals what the final span gives directly.
     #[test]
     fn chosen_span_coarsens_as_the_range_grows() {
-        let p = plan(AggFunc::Count, None, TimeRange::ALL);
+        let p = plan(crate::aggregate::test_func("count"), None, TimeRange::ALL);
         let mut acc = new_spark_acc(&p);
         feed(&mut acc, &[0.0, 1.0, 2.0], &[0, 0, 1], 2);
         feed(&mut acc, &[3_599.0], &[0], 2);
@@ -444,7 +438,11 @@ mod tests {
     /// A written span over a long range keeps the last 100 buckets.
     #[test]
     fn fixed_span_keeps_the_last_points() {
-        let p = plan(AggFunc::Count, Some("1s"), TimeRange::ALL);
+        let p = plan(
+            crate::aggregate::test_func("count"),
+            Some("1s"),
+            TimeRange::ALL,
+        );
         let mut acc = new_spark_acc(&p);
         let times: Vec<f64> = (0..1000).map(f64::from).collect();
         feed(&mut acc, &times, &vec![0; 1000], 1);
@@ -459,11 +457,11 @@ mod tests {
             earliest: Some(0.0),
             latest: Some(3_600.0),
         };
-        let p = plan(AggFunc::Count, Some("10m"), w);
+        let p = plan(crate::aggregate::test_func("count"), Some("10m"), w);
         let mut acc = new_spark_acc(&p);
         feed(&mut acc, &[-1.0, 0.0, 3_599.0, 3_600.0], &[0; 4], 1);
         assert_eq!(values(&acc.results(1)[0]), ["1", "0", "0", "0", "0", "1"]);
-        let p = plan(AggFunc::Avg, None, w);
+        let p = plan(crate::aggregate::test_func("avg"), None, w);
         let acc = new_spark_acc(&p);
         // 1h window: 1m buckets, all empty for avg
         let mut acc = acc;
@@ -473,7 +471,7 @@ mod tests {
     /// Coarsening to days keeps local-midnight alignment (whole-hour zone).
     #[test]
     fn day_buckets_after_coarsening_follow_the_time_zone() {
-        let mut p = plan(AggFunc::Count, None, TimeRange::ALL);
+        let mut p = plan(crate::aggregate::test_func("count"), None, TimeRange::ALL);
         p.tz = TimeZone::fixed(jiff::tz::offset(-5));
         let mut acc = new_spark_acc(&p);
         // 2024-01-01T04:30Z is Dec 31 local, 05:30Z is Jan 1 local
@@ -496,7 +494,7 @@ mod tests {
             earliest: Some(1_714_564_800.0),
             latest: Some(1_714_564_810.0),
         };
-        let p = plan(AggFunc::Count, Some("100ms"), w);
+        let p = plan(crate::aggregate::test_func("count"), Some("100ms"), w);
         let mut acc = new_spark_acc(&p);
         feed(&mut acc, &[1_714_564_809.95, 1_714_564_800.3], &[0, 0], 1);
         let v = values(&acc.results(1)[0]);
@@ -508,7 +506,7 @@ mod tests {
 
     #[test]
     fn no_data_gives_the_marker_alone() {
-        let p = plan(AggFunc::Count, None, TimeRange::ALL);
+        let p = plan(crate::aggregate::test_func("count"), None, TimeRange::ALL);
         let mut acc = new_spark_acc(&p);
         assert_eq!(
             acc.results(1),

@@ -2,11 +2,14 @@
 //!
 //! A state sees each observed value once ([`State::add`]), can absorb a state
 //! built elsewhere ([`State::merge`], for partial aggregates per thread or
-//! chunk) and yields the result ([`State::result`]). Rules cite
-//! `spl-semantics.md` 5.3.
+//! chunk) and yields the result ([`State::result`]); it is written as a row
+//! of Arrow columns and read back ([`State::write`], [`State::read`];
+//! `partial.rs`). Rules cite `spl-semantics.md` 5.3.
 
+use super::partial::{col, Column, Kind, RowReader, RowWriter};
 use super::value::{Out, Val};
-use super::{AggFunc, PercMethod};
+use super::PercMethod;
+use crate::error::Result;
 
 mod ordered;
 pub(crate) use ordered::{
@@ -21,6 +24,13 @@ pub(crate) trait State: Clone + Send + 'static {
     fn merge(&mut self, other: &Self);
     /// The result; `None` is null (the field is absent).
     fn result(&mut self) -> Option<Out>;
+    /// The columns of the state's partial.
+    const COLUMNS: &'static [Column];
+    /// Writes the state as one row of its partial ([`State::COLUMNS`]).
+    fn write(&self, w: &mut RowWriter);
+    /// The state a row of its partial holds; `self` is a fresh state of the
+    /// same function (it carries what the function is: `perc95`, `max`).
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self>;
 }
 
 /// `count`, `count(x)`: number of values (each multivalue value counts).
@@ -37,6 +47,13 @@ impl State for CountState {
     }
     fn result(&mut self) -> Option<Out> {
         Some(Out::Num(self.0 as f64))
+    }
+    const COLUMNS: &'static [Column] = &[col("count", Kind::U64)];
+    fn write(&self, w: &mut RowWriter) {
+        w.u64(Some(self.0));
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        Ok(CountState(r.u64()?.unwrap_or(0)))
     }
 }
 
@@ -127,6 +144,24 @@ impl State for MomentState {
         };
         Some(Out::Num(x))
     }
+    const COLUMNS: &'static [Column] = &[
+        col("n", Kind::U64),
+        col("sum", Kind::F64),
+        col("sumsq", Kind::F64),
+    ];
+    fn write(&self, w: &mut RowWriter) {
+        w.u64(Some(self.n));
+        w.f64(Some(self.sum));
+        w.f64(Some(self.sumsq));
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        Ok(MomentState {
+            kind: self.kind,
+            n: r.u64()?.unwrap_or(0),
+            sum: r.f64()?.unwrap_or(0.0),
+            sumsq: r.f64()?.unwrap_or(0.0),
+        })
+    }
 }
 
 /// `min`/`max`: numbers compare numerically and sort before strings; strings
@@ -193,6 +228,18 @@ impl State for ExtremeState {
             num.or(text)
         }
     }
+    const COLUMNS: &'static [Column] = &[col("num", Kind::F64), col("text", Kind::Str)];
+    fn write(&self, w: &mut RowWriter) {
+        w.f64(self.num);
+        w.str(self.text.as_deref());
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        Ok(ExtremeState {
+            max: self.max,
+            num: r.f64()?,
+            text: r.str()?,
+        })
+    }
 }
 
 /// `range`: max − min of the numeric values.
@@ -222,6 +269,14 @@ impl State for RangeState {
     }
     fn result(&mut self) -> Option<Out> {
         self.0.map(|(lo, hi)| Out::Num(hi - lo))
+    }
+    const COLUMNS: &'static [Column] = &[col("min", Kind::F64), col("max", Kind::F64)];
+    fn write(&self, w: &mut RowWriter) {
+        w.f64(self.0.map(|(lo, _)| lo));
+        w.f64(self.0.map(|(_, hi)| hi));
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        Ok(RangeState(r.f64()?.zip(r.f64()?)))
     }
 }
 
@@ -285,20 +340,34 @@ impl State for PercState {
         };
         r.map(Out::Num)
     }
+    const COLUMNS: &'static [Column] = &[col("values", Kind::F64s)];
+    fn write(&self, w: &mut RowWriter) {
+        w.f64s(&self.vals);
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        Ok(PercState {
+            kind: self.kind,
+            vals: r.f64s()?,
+        })
+    }
 }
 
-/// Moment kind of a function, if it is one.
-pub(crate) fn moment_kind(f: AggFunc) -> Option<MomentKind> {
-    Some(match f {
-        AggFunc::Sum => MomentKind::Sum,
-        AggFunc::Avg => MomentKind::Avg,
-        AggFunc::Var => MomentKind::Var,
-        AggFunc::Varp => MomentKind::Varp,
-        AggFunc::Stdev => MomentKind::Stdev,
-        AggFunc::Stdevp => MomentKind::Stdevp,
-        AggFunc::Sumsq => MomentKind::Sumsq,
-        _ => return None,
-    })
+/// A state with no result: what `sparkline` has outside its command's
+/// binding (never asked for).
+#[derive(Clone, Copy, Default)]
+pub(crate) struct NullState;
+
+impl State for NullState {
+    fn add(&mut self, _v: Val<'_>, _t: Option<f64>, _s: u64) {}
+    fn merge(&mut self, _o: &Self) {}
+    fn result(&mut self) -> Option<Out> {
+        None
+    }
+    const COLUMNS: &'static [Column] = &[];
+    fn write(&self, _w: &mut RowWriter) {}
+    fn read(&self, _r: &mut RowReader<'_>) -> Result<Self> {
+        Ok(NullState)
+    }
 }
 
 #[cfg(test)]

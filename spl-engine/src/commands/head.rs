@@ -80,4 +80,7 @@ impl Operator for HeadOp {
     fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         Ok(vec![])
     }
+    fn satisfied(&self) -> bool {
+        self.done || self.remaining == 0
+    }
 }

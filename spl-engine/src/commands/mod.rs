@@ -32,6 +32,7 @@ pub mod mstats;
 pub mod multisearch;
 pub mod mvcombine;
 pub mod mvexpand;
+pub mod nomv;
 pub mod outputlookup;
 pub mod rare;
 pub mod regex;

@@ -141,9 +141,7 @@ pub(crate) fn plan(cmd: &ast::Mstats, p: &PlanCx<'_>) -> Result<Box<dyn Operator
         let func = AggFunc::resolve(&agg.func.node, agg.func.span, AggContext::Mstats)?;
         let arg = match &agg.arg {
             Some(AggArg::Field(f)) => f.clone(),
-            None if func == AggFunc::Count => {
-                spl_parser::Spanned::new("_value".to_string(), agg.span)
-            }
+            None if func.takes_rows() => spl_parser::Spanned::new("_value".to_string(), agg.span),
             None => {
                 return Err(EngineError::invalid(
                     format!(
@@ -290,6 +288,7 @@ impl Operator for MstatsOp {
             earliest: self.range.earliest,
             latest: self.range.latest,
             time_only_for_window,
+            counters: Some(ctx.scan.clone()),
         };
         let catalog = ctx.catalog.clone();
         let mut datasets: Vec<&Dataset> = Vec::new();

@@ -70,6 +70,10 @@ impl Operator for ReturnOp {
         Ok(Vec::new())
     }
 
+    fn satisfied(&self) -> bool {
+        self.terms.len() >= self.count
+    }
+
     fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let terms: Vec<&String> = self.terms.iter().filter(|t| !t.is_empty()).collect();
         let search = match terms.len() {

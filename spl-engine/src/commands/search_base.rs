@@ -7,15 +7,16 @@ use crate::error::Result;
 use crate::filter::{SearchFilter, SearchMode};
 use crate::operator::Operator;
 use crate::operator::PlanCx;
-use crate::source::{DataKind, ScanRequest, SourceMeta};
+use crate::source::{DataKind, Dataset, ScanRequest, SourceMeta};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::time::TimeRange;
 use arrow_array::cast::AsArray;
-use arrow_array::Array;
 use arrow_array::{ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field};
 use spl_parser::ast::Search;
 use std::sync::Arc;
+
+mod newest_first;
 
 /// The `search` command's metadata.
 pub static SPEC: CommandSpec = CommandSpec {
@@ -32,18 +33,31 @@ pub static SPEC: CommandSpec = CommandSpec {
 /// later in a pipeline.
 pub(crate) fn plan(s: &Search, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     if p.first {
-        plan_base(s, p.ctx)
+        plan_base(s, p)
     } else {
         plan_filter(s, p.ctx)
     }
 }
 
-/// Plans the base search: scans every event dataset, filters, orders newest first.
-fn plan_base(s: &Search, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+/// Plans the base search: scans every event dataset, filters, orders newest
+/// first when a later command needs it, reading only the fields later
+/// commands need (`PlanCx::demand`).
+fn plan_base(s: &Search, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+    let ctx = p.ctx;
     let (filter, bounds) = SearchFilter::bind(s.expr.as_ref(), SearchMode::Events, ctx)?;
     // The search's own time bounds replace the time picker's (11.2).
     let range = TimeRange::for_search(bounds.own_range(ctx.now), ctx.picker);
-    Ok(Box::new(BaseSearchOp { filter, range }))
+    let mut fields = p.demand.fields.clone();
+    for f in filter.fields() {
+        fields.add(&f);
+    }
+    fields.add("_time");
+    Ok(Box::new(BaseSearchOp {
+        filter,
+        range,
+        order: p.demand.order,
+        columns: fields.columns(),
+    }))
 }
 
 /// Plans `search` in the middle of a pipeline: a streaming filter.
@@ -74,15 +88,25 @@ impl Operator for FilterOp {
 struct BaseSearchOp {
     filter: SearchFilter,
     range: TimeRange,
+    /// Later commands need the events newest first.
+    order: bool,
+    /// The fields later commands need (`None`: all).
+    columns: Option<Vec<String>>,
 }
 
-/// Adds Splunk's default fields from the dataset's metadata when the data does not carry them.
-pub fn with_default_fields(batch: &RecordBatch, meta: &SourceMeta) -> Result<RecordBatch> {
+/// Adds Splunk's default fields that `wanted` names from the dataset's
+/// metadata when the data does not carry them (the others are needed by no
+/// later command).
+fn with_wanted_default_fields(
+    batch: &RecordBatch,
+    meta: &SourceMeta,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<RecordBatch> {
     let mut out = batch.clone();
     let rows = batch.num_rows();
     let mut add = |name: &str, value: Option<&str>| -> Result<()> {
         if let Some(v) = value {
-            if batch::column(&out, name).is_none() {
+            if wanted(name) && batch::column(&out, name).is_none() {
                 let arr: ArrayRef = Arc::new(StringArray::from(vec![v; rows]));
                 out = batch::set_column(&out, Field::new(name, DataType::Utf8, true), arr)?;
             }
@@ -96,66 +120,141 @@ pub fn with_default_fields(batch: &RecordBatch, meta: &SourceMeta) -> Result<Rec
     Ok(out)
 }
 
-impl Operator for BaseSearchOp {
-    fn push(&mut self, _batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-        Ok(vec![])
-    }
+/// The default fields, whose value a dataset's metadata gives for every row
+/// that does not carry its own.
+const DEFAULT_FIELDS: [&str; 4] = ["index", "source", "sourcetype", "host"];
 
-    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-        let req = ScanRequest {
-            columns: None,
+impl BaseSearchOp {
+    fn request(&self, ctx: &ExecContext) -> ScanRequest {
+        ScanRequest {
+            columns: self.columns.clone(),
             earliest: self.range.earliest,
             latest: self.range.latest,
             time_only_for_window: false,
-        };
-        let mut matched = Vec::new();
+            counters: Some(ctx.scan.clone()),
+        }
+    }
+
+    /// The event datasets the search may match: a dataset whose default
+    /// fields fail the filter (`index=a` over a dataset of index `b` whose
+    /// rows carry no `index` of their own) is not read at all.
+    fn datasets<'c>(&self, ctx: &'c ExecContext) -> Result<Vec<&'c Dataset>> {
+        let filter_fields = self.filter.fields();
+        let mut out = Vec::new();
         for ds in ctx
             .catalog
             .datasets
             .iter()
             .filter(|d| d.kind == DataKind::Events)
         {
-            for b in ds.scan.scan(&req)? {
-                let b = with_default_fields(&b?, &ds.meta)?;
-                let mut mask = self.filter.evaluate(&b, ctx)?;
-                if !self.range.is_all() {
-                    mask = arrow_arith::boolean::and(&mask, &time_mask(&b, self.range)?)?;
+            let m = &ds.meta;
+            let mut known: Vec<(&str, Option<String>)> = DEFAULT_FIELDS
+                .iter()
+                .filter(|f| filter_fields.iter().any(|x| x == *f))
+                .map(|&f| {
+                    let v = match f {
+                        "index" => Some(m.index.clone()),
+                        "source" => Some(m.source.clone()),
+                        "sourcetype" => Some(m.sourcetype.clone()),
+                        _ => m.host.clone(),
+                    };
+                    (f, v)
+                })
+                .collect();
+            let may_match = |known: &[(&str, Option<String>)]| {
+                let lookup = |f: &str| known.iter().find(|(k, _)| *k == f).map(|(_, v)| v.clone());
+                known.is_empty() || self.filter.may_match(&lookup)
+            };
+            if !may_match(&known) {
+                // only now ask whether rows carry their own values (which
+                // may cost the scan a pass over its data)
+                let mut carried = Vec::new();
+                for (f, _) in &known {
+                    carried.push(ds.scan.may_carry(f)?);
                 }
-                let f = arrow_select::filter::filter_record_batch(&b, &mask)?;
-                if f.num_rows() > 0 {
-                    matched.push(f);
+                let mut c = carried.into_iter();
+                known.retain(|_| !c.next().unwrap_or(true));
+                if !may_match(&known) {
+                    continue;
+                }
+            }
+            out.push(ds);
+        }
+        Ok(out)
+    }
+
+    /// One scanned batch with the default fields added, filtered; `None`
+    /// when no row matches.
+    fn matched(
+        &self,
+        b: RecordBatch,
+        ds: &Dataset,
+        req: &ScanRequest,
+        ctx: &ExecContext,
+    ) -> Result<Option<RecordBatch>> {
+        ctx.scan.count_batch(b.num_rows());
+        let b = with_wanted_default_fields(&b, &ds.meta, &|f| req.wants(f))?;
+        let mut mask = self.filter.evaluate(&b, ctx)?;
+        if !self.range.is_all() {
+            mask = arrow_arith::boolean::and(&mask, &time_mask(&b, self.range)?)?;
+        }
+        let f = arrow_select::filter::filter_record_batch(&b, &mask)?;
+        Ok((f.num_rows() > 0).then_some(f))
+    }
+
+    /// Datasets one after the other, each in its own order: for commands
+    /// whose result does not depend on the order.
+    fn unordered(
+        &self,
+        datasets: &[&Dataset],
+        req: &ScanRequest,
+        ctx: &ExecContext,
+        out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        for ds in datasets {
+            for b in ds.scan.scan(req)? {
+                if let Some(m) = self.matched(b?, ds, req, ctx)? {
+                    if !out(m)? {
+                        return Ok(());
+                    }
                 }
             }
         }
-        if matched.is_empty() {
-            return Ok(vec![]);
+        Ok(())
+    }
+}
+
+impl Operator for BaseSearchOp {
+    fn push(&mut self, _batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        Ok(vec![])
+    }
+
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let mut all = Vec::new();
+        self.generate(ctx, &mut |b| {
+            all.push(b);
+            Ok(true)
+        })?;
+        Ok(all)
+    }
+
+    fn generate(
+        &mut self,
+        ctx: &ExecContext,
+        out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        let req = self.request(ctx);
+        let datasets = self.datasets(ctx)?;
+        if self.order {
+            newest_first::merge(
+                &datasets,
+                &req,
+                &|b, ds| self.matched(b, ds, &req, ctx),
+                out,
+            )
+        } else {
+            self.unordered(&datasets, &req, ctx, out)
         }
-        let all = batch::concat_unified(&matched)?;
-        // Splunk returns events newest first (2.10); ties keep input order.
-        let Some(t) = batch::column(&all, "_time") else {
-            return Ok(vec![all]);
-        };
-        let t = arrow_cast::cast(t, &DataType::Float64)?;
-        let t = t.as_primitive::<arrow_array::types::Float64Type>();
-        let mut order: Vec<u32> = (0..all.num_rows() as u32).collect();
-        // Stable: equal times keep their input order; missing times sort last.
-        order.sort_by(|a, b| {
-            let ta = t.is_valid(*a as usize).then(|| t.value(*a as usize));
-            let tb = t.is_valid(*b as usize).then(|| t.value(*b as usize));
-            match (ta, tb) {
-                (Some(x), Some(y)) => y.total_cmp(&x),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            }
-        });
-        let idx = arrow_array::UInt32Array::from(order);
-        let cols = all
-            .columns()
-            .iter()
-            .map(|c| arrow_select::take::take(c, &idx, None))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        Ok(vec![RecordBatch::try_new(all.schema(), cols)?])
     }
 }
 

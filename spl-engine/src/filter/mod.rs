@@ -131,11 +131,98 @@ impl SearchFilter {
         Ok((SearchFilter { node }, bounds))
     }
 
+    /// The fields the filter reads (terms read `_raw`, time bounds `_time`),
+    /// subsearch terms included (they ran when the filter was bound).
+    pub fn fields(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |n: &str| {
+            if !out.iter().any(|x| x == n) {
+                out.push(n.to_string());
+            }
+        };
+        fn walk(n: &Node, add: &mut dyn FnMut(&str)) {
+            match n {
+                Node::And(items) | Node::Or(items) => items.iter().for_each(|i| walk(i, add)),
+                Node::Not(inner) => walk(inner, add),
+                Node::True => {}
+                Node::Term(_) => add("_raw"),
+                Node::Eq { field, .. } | Node::Ne { field, .. } | Node::Ord { field, .. } => {
+                    add(field)
+                }
+                Node::Time { .. } => add("_time"),
+            }
+        }
+        if let Some(n) = &self.node {
+            walk(n, &mut add);
+        }
+        out
+    }
+
+    /// Whether any row may match, knowing only some fields' values for every
+    /// row: `known(field)` is `Some(value)` when every row has that value
+    /// (`Some(None)`: no row has the field), `None` when rows may differ.
+    /// False only when the filter fails whatever the unknown fields hold: a
+    /// dataset whose `index` is `a` cannot match `index=b`.
+    pub fn may_match(&self, known: &dyn Fn(&str) -> Option<Option<String>>) -> bool {
+        match &self.node {
+            None => true,
+            Some(n) => tri(n, known) != Some(false),
+        }
+    }
+
     /// Which rows match. Fields absent from the batch are missing on every row.
     pub fn evaluate(&self, batch: &RecordBatch, _ctx: &ExecContext) -> Result<BooleanArray> {
         match &self.node {
             None => Ok(BooleanArray::from(vec![true; batch.num_rows()])),
             Some(n) => eval_node(n, batch),
+        }
+    }
+}
+
+/// Three-valued evaluation of a node over rows of which only some fields
+/// are known (see [`SearchFilter::may_match`]): `None` is "may differ".
+fn tri(n: &Node, known: &dyn Fn(&str) -> Option<Option<String>>) -> Option<bool> {
+    let field_test = |field: &str, test: &dyn Fn(&str) -> bool| -> Option<bool> {
+        match known(field)? {
+            None => Some(false),
+            Some(v) => Some(test(&v)),
+        }
+    };
+    match n {
+        Node::True => Some(true),
+        Node::And(items) => {
+            let mut all = Some(true);
+            for i in items {
+                match tri(i, known) {
+                    Some(false) => return Some(false),
+                    None => all = None,
+                    Some(true) => {}
+                }
+            }
+            all
+        }
+        Node::Or(items) => {
+            let mut any = Some(false);
+            for i in items {
+                match tri(i, known) {
+                    Some(true) => return Some(true),
+                    None => any = None,
+                    Some(false) => {}
+                }
+            }
+            any
+        }
+        Node::Not(inner) => tri(inner, known).map(|b| !b),
+        Node::Term(_) | Node::Ord { .. } | Node::Time { .. } => None,
+        Node::Eq { field, m } => {
+            let ci = m.case_insensitive();
+            field_test(field, &|v| m.matches(v, ci))
+        }
+        Node::Ne { field, m } => {
+            let ci = m.case_insensitive();
+            field_test(field, &|v| {
+                !matches!(m, ValueMatcher::Any) && !m.matches(v, ci)
+            })
         }
     }
 }

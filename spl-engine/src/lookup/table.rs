@@ -5,7 +5,6 @@ use super::config::LookupConfig;
 use super::matcher::IndexCache;
 use crate::error::{EngineError, Result};
 use crate::source::csv_util::{csv_error, read_header};
-use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
@@ -216,7 +215,7 @@ fn parse_csv(bytes: &[u8], display: &str) -> Result<(Vec<String>, Vec<ArrayRef>)
             .and_then(|j| cols.get(j));
         out_names.push(name.clone());
         out_data.push(match mv {
-            Some(mv) => fold_mv(col, mv),
+            Some(mv) => crate::source::csv_events::decode_mv_column(col, mv),
             None => Arc::new(col.clone()),
         });
     }
@@ -232,22 +231,4 @@ fn trim_cells(col: &StringArray) -> StringArray {
     col.iter()
         .map(|v| v.map(|s| s.trim_matches(PADDING)).filter(|s| !s.is_empty()))
         .collect()
-}
-
-fn fold_mv(text: &StringArray, mv: &StringArray) -> ArrayRef {
-    let mut b = ListBuilder::new(StringBuilder::new());
-    for i in 0..text.len() {
-        if mv.is_valid(i) {
-            for v in crate::source::csv_events::decode_mv(mv.value(i)) {
-                b.values().append_value(v);
-            }
-            b.append(true);
-        } else if text.is_valid(i) {
-            b.values().append_value(text.value(i));
-            b.append(true);
-        } else {
-            b.append(false);
-        }
-    }
-    Arc::new(b.finish())
 }

@@ -9,4 +9,6 @@ pub(crate) mod groupby;
 pub(crate) mod pivot;
 pub(crate) mod sort_keys;
 pub(crate) mod stats;
+#[cfg(test)]
+mod tests;
 pub(crate) mod texts;

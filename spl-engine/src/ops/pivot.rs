@@ -1,7 +1,6 @@
 //! The pivot `chart` and `timechart` share: aggregations per row value and
 //! series (split) value, series limits, `OTHER` and `NULL` series.
 
-use crate::aggregate::AggFunc;
 use crate::batch;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
@@ -242,7 +241,7 @@ impl Pivot {
         self.spec
             .aggs
             .iter()
-            .any(|a| a.name == name && matches!(a.func, AggFunc::Count | AggFunc::DistinctCount))
+            .any(|a| a.name == name && a.func.spec().zero_when_empty)
     }
 
     fn assemble(

@@ -5,9 +5,10 @@
 
 use crate::aggregate::grouped::{new_group_acc, GroupAcc, Input, InputColumn, RowGroups};
 use crate::aggregate::names::{arg_text, check_wildcard_alias, eval_needs_alias, Glob};
-use crate::aggregate::sparkline::{new_spark_acc, SparkPlan, SPARK_FUNCS};
+use crate::aggregate::sparkline::{new_spark_acc, SparkPlan};
+use crate::aggregate::table::{sparkline_spellings, spec};
 use crate::aggregate::timespan::TimeSpan;
-use crate::aggregate::{AggContext, AggFunc};
+use crate::aggregate::{sparkline_help, AggContext, AggFunc};
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::eval::BoundExpr;
@@ -44,7 +45,7 @@ pub(crate) struct BoundAgg {
     pub(crate) func_text: String,
     /// `AS` pattern of a wildcard aggregation.
     pub(crate) alias_glob: Option<Glob>,
-    /// The bound `sparkline(...)` (with `func` = [`AggFunc::Sparkline`]).
+    /// The bound `sparkline(...)` (with `func` the table's `sparkline`).
     pub(crate) spark: Option<SparkPlan>,
 }
 
@@ -136,11 +137,12 @@ pub(crate) fn bind_agg(agg: &ast::Agg, command: &str, ctx: &ExecContext) -> Resu
     if agg.func.node.eq_ignore_ascii_case("sparkline") {
         return bind_sparkline(agg, command, ctx);
     }
-    let func = AggFunc::resolve(&agg.func.node, agg.func.span, AggContext::Stats)?;
+    let context = AggContext::of_command(command).unwrap_or(AggContext::Stats);
+    let func = AggFunc::resolve(&agg.func.node, agg.func.span, context)?;
     let func_text = agg.func.node.clone();
     let alias = agg.alias.as_ref().map(|a| a.node.clone());
     let (arg, alias_glob) = match &agg.arg {
-        None if func == AggFunc::Count => (BoundArg::Rows, None),
+        None if func.takes_rows() => (BoundArg::Rows, None),
         None => {
             return Err(EngineError::invalid(
                 format!("expected a field argument for `{func_text}`, found none"),
@@ -185,25 +187,33 @@ pub(crate) fn bind_agg(agg: &ast::Agg, command: &str, ctx: &ExecContext) -> Resu
 }
 
 /// `sparkline`, `sparkline(count, 1h)`, `sparkline(avg(bytes), 5m)`: only in
-/// `stats` and `chart` (the commands whose syntax has a sparkline-agg-term).
+/// the commands of its table entry (`stats` and `chart`, whose syntax has a
+/// sparkline-agg-term).
 pub(crate) fn bind_sparkline(agg: &ast::Agg, command: &str, ctx: &ExecContext) -> Result<BoundAgg> {
-    if command != "stats" && command != "chart" {
+    let allowed = AggContext::of_command(command)
+        .zip(spec("sparkline"))
+        .is_some_and(|(c, s)| s.contexts.contains(&c));
+    if !allowed {
         return Err(EngineError::InvalidArgument {
             message: format!("expected a statistical function in `{command}`, found `sparkline`"),
             span: agg.span,
             label: "sparkline is not available here".into(),
-            help: Some("sparkline(...) is available in `stats` and `chart` only".into()),
+            help: Some(sparkline_help()),
         });
     }
     let (inner, field, span) = match &agg.arg {
-        None => (AggFunc::Count, None, None),
+        None => (
+            AggFunc::resolve("count", agg.func.span, AggContext::Stats)?,
+            None,
+            None,
+        ),
         Some(AggArg::Sparkline(s)) => {
             let lower = s.func.node.to_ascii_lowercase();
-            if !SPARK_FUNCS.contains(&lower.as_str()) {
+            if !sparkline_spellings().any(|f| f == lower) {
                 return Err(EngineError::InvalidArgument {
                     message: format!(
                         "expected a sparkline function ({}), found `{}`",
-                        SPARK_FUNCS.join(", "),
+                        sparkline_spellings().collect::<Vec<_>>().join(", "),
                         s.func.node
                     ),
                     span: s.func.span,
@@ -212,7 +222,7 @@ pub(crate) fn bind_sparkline(agg: &ast::Agg, command: &str, ctx: &ExecContext) -
                 });
             }
             let inner = AggFunc::resolve(&s.func.node, s.func.span, AggContext::Stats)?;
-            if s.field.is_none() && inner != AggFunc::Count {
+            if s.field.is_none() && !inner.takes_rows() {
                 // "If the sparkline is not scoped to a field, only the count
                 // aggregate function is permitted."
                 return Err(EngineError::InvalidArgument {
@@ -286,7 +296,7 @@ pub(crate) fn bind_sparkline(agg: &ast::Agg, command: &str, ctx: &ExecContext) -
         (None, false) => agg.func.node.clone(),
     };
     Ok(BoundAgg {
-        func: AggFunc::Sparkline,
+        func: AggFunc::sparkline()?,
         arg,
         name,
         func_text: agg.func.node.clone(),

@@ -10,63 +10,132 @@
 use super::csv_util::{csv_error, delimiter_of, open_csv, read_header_sep};
 use super::event_builder::DEFAULT_TIME_FIELDS;
 use super::timestamp::parse_time_text;
+use super::{BatchStream, Scan, ScanRequest};
 use crate::error::{EngineError, Result};
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 const CSV_EVENT_BATCH_ROWS: usize = 8192;
 
-/// Reads events from a CSV file.
-pub(crate) fn read_csv_events(
-    path: &Path,
-    display: &str,
-    time_field: Option<&str>,
-) -> Result<Vec<RecordBatch>> {
-    let sep = delimiter_of(path);
-    let header = read_header_sep(open_csv(path, display)?, display, sep)?;
-    // Duplicate column names keep their first occurrence.
-    let mut keep = Vec::new();
-    for (i, name) in header.iter().enumerate() {
-        if !header.iter().take(i).any(|n| n == name) && !name.is_empty() {
-            keep.push(i);
+/// A CSV event file read lazily: each scan streams the file in batches of
+/// 8,192 records, decoding only the columns the scan asks for (and the time
+/// column), so memory does not grow with the file. The header and the first
+/// batch are read when the file is opened, so a small file reports its data
+/// errors then; later batches report theirs when a search reads them.
+pub(crate) struct CsvEventScan {
+    path: PathBuf,
+    display: String,
+    sep: u8,
+    /// Header names, one per column of the file.
+    header: Vec<String>,
+    /// The columns read: the first of each name (empty names dropped).
+    keep: Vec<usize>,
+    /// The column `_time` is parsed from.
+    time_col: Option<String>,
+}
+
+impl CsvEventScan {
+    /// Opens a CSV event file: reads its header and checks its first batch.
+    pub(crate) fn open(path: &Path, display: &str, time_field: Option<&str>) -> Result<Self> {
+        let sep = delimiter_of(path);
+        let header = read_header_sep(open_csv(path, display)?, display, sep)?;
+        // Duplicate column names keep their first occurrence.
+        let mut keep = Vec::new();
+        for (i, name) in header.iter().enumerate() {
+            if !header.iter().take(i).any(|n| n == name) && !name.is_empty() {
+                keep.push(i);
+            }
         }
+        let time_col = match time_field {
+            Some(f) => Some(f.to_string()),
+            None => DEFAULT_TIME_FIELDS
+                .iter()
+                .find(|c| keep.iter().any(|&i| header.get(i).is_some_and(|n| n == *c)))
+                .map(|c| c.to_string()),
+        };
+        let scan = CsvEventScan {
+            path: path.to_path_buf(),
+            display: display.to_string(),
+            sep,
+            header,
+            keep,
+            time_col,
+        };
+        if let Some(first) = scan.batches(&ScanRequest::default())?.next() {
+            first?;
+        }
+        Ok(scan)
     }
-    let fields: Vec<Field> = (0..header.len())
-        .map(|i| Field::new(format!("c{i}"), DataType::Utf8, true))
-        .collect();
-    let reader = arrow_csv::ReaderBuilder::new(Arc::new(Schema::new(fields)))
-        .with_header(true)
-        .with_delimiter(sep)
-        .with_batch_size(CSV_EVENT_BATCH_ROWS)
-        .with_projection(keep.clone())
-        .build(open_csv(path, display)?)
-        .map_err(|e| csv_error(e, display))?;
-    let names: Vec<String> = keep
-        .iter()
-        .filter_map(|&i| header.get(i).cloned())
-        .collect();
-    let time_col = match time_field {
-        Some(f) => Some(f),
-        None => DEFAULT_TIME_FIELDS
+
+    /// The events of the file, batch by batch, with the columns `req` wants.
+    fn batches(&self, req: &ScanRequest) -> Result<BatchStream<'_>> {
+        let name = |i: usize| self.header.get(i).map(String::as_str).unwrap_or_default();
+        let wanted = |n: &str| {
+            req.wants(n)
+                || self.time_col.as_deref() == Some(n)
+                || n.strip_prefix("__mv_").is_some_and(|f| req.wants(f))
+        };
+        let mut cols: Vec<usize> = self
+            .keep
             .iter()
             .copied()
-            .find(|c| names.iter().any(|n| n == c)),
-    };
-    let mut out = Vec::new();
-    let mut rows_seen = 0usize;
-    for batch in reader {
-        let batch = batch.map_err(|e| csv_error(e, display))?;
-        let first_line = rows_seen + 2;
-        rows_seen += batch.num_rows();
-        out.push(convert_batch(
-            &batch, &names, time_col, display, first_line,
-        )?);
+            .filter(|&i| wanted(name(i)))
+            .collect();
+        // a batch needs a column to count its rows
+        if cols.is_empty() {
+            cols.extend(self.keep.first());
+        }
+        let names: Vec<String> = cols.iter().map(|&i| name(i).to_string()).collect();
+        let fields: Vec<Field> = (0..self.header.len())
+            .map(|i| Field::new(format!("c{i}"), DataType::Utf8, true))
+            .collect();
+        let reader = arrow_csv::ReaderBuilder::new(Arc::new(Schema::new(fields)))
+            .with_header(true)
+            .with_delimiter(self.sep)
+            .with_batch_size(CSV_EVENT_BATCH_ROWS)
+            .with_projection(cols)
+            .build(open_csv(&self.path, &self.display)?)
+            .map_err(|e| csv_error(e, &self.display))?;
+        let mut rows_seen = 0usize;
+        let mut failed = false;
+        Ok(Box::new(reader.map_while(move |batch| {
+            if failed {
+                return None;
+            }
+            let out = batch
+                .map_err(|e| csv_error(e, &self.display))
+                .and_then(|batch| {
+                    let first_line = rows_seen + 2;
+                    rows_seen += batch.num_rows();
+                    convert_batch(
+                        &batch,
+                        &names,
+                        self.time_col.as_deref(),
+                        &self.display,
+                        first_line,
+                    )
+                });
+            failed = out.is_err();
+            Some(out)
+        })))
     }
-    Ok(out)
+}
+
+impl Scan for CsvEventScan {
+    fn scan(&self, req: &ScanRequest) -> Result<BatchStream<'_>> {
+        self.batches(req)
+    }
+
+    fn may_carry(&self, field: &str) -> Result<bool> {
+        Ok(self
+            .keep
+            .iter()
+            .any(|&i| self.header.get(i).is_some_and(|n| n == field)))
+    }
 }
 
 fn convert_batch(
@@ -182,7 +251,9 @@ pub(crate) fn encode_mv<'a>(values: impl IntoIterator<Item = &'a str>) -> String
         .join(";")
 }
 
-fn decode_mv_column(text: &StringArray, mv: &StringArray) -> ArrayRef {
+/// Folds a CSV export's `__mv_<field>` column into its field: a row
+/// with an encoded multivalue becomes its list, other rows keep their text.
+pub(crate) fn decode_mv_column(text: &StringArray, mv: &StringArray) -> ArrayRef {
     let mut b = ListBuilder::new(StringBuilder::new());
     for i in 0..text.len() {
         if mv.is_valid(i) {

@@ -38,19 +38,43 @@ struct FieldBuf {
     /// End offset in `data` of each value.
     ends: Vec<usize>,
     data: String,
-    multi: bool,
+    /// Rows with more than one value.
+    multi_rows: u32,
 }
 
 impl FieldBuf {
-    fn push(&mut self, row: u32, value: &str) {
-        if self.rows.last() == Some(&row) {
-            self.multi = true;
-        } else {
+    /// Adds a value to `row`; true when it is the row's first.
+    fn push(&mut self, row: u32, value: &str) -> bool {
+        let first = self.rows.last() != Some(&row);
+        if first {
             self.rows.push(row);
             self.first_value.push(self.ends.len() as u32);
+        } else if self.first_value.last().map(|&f| f as usize) == Some(self.ends.len() - 1) {
+            self.multi_rows += 1;
         }
         self.data.push_str(value);
         self.ends.push(self.data.len());
+        first
+    }
+
+    /// Removes the values of `row` if it is the last row with any.
+    fn pop_row(&mut self, row: u32) {
+        if self.rows.last() != Some(&row) {
+            return;
+        }
+        let first = self.first_value.last().map_or(0, |&f| f as usize);
+        if self.ends.len() - first > 1 {
+            self.multi_rows -= 1;
+        }
+        let data_end = if first == 0 {
+            0
+        } else {
+            self.ends.get(first - 1).copied().unwrap_or(0)
+        };
+        self.data.truncate(data_end);
+        self.ends.truncate(first);
+        self.rows.pop();
+        self.first_value.pop();
     }
 
     /// The values of entry `k` (an index into `rows`).
@@ -82,7 +106,7 @@ impl FieldBuf {
 
     fn build(&self, n_rows: usize) -> ArrayRef {
         let mut k = 0usize;
-        if self.multi {
+        if self.multi_rows > 0 {
             let mut b = ListBuilder::new(StringBuilder::new());
             for r in 0..n_rows as u32 {
                 if self.rows.get(k) == Some(&r) {
@@ -118,6 +142,8 @@ pub(crate) struct EventBatchBuilder {
     has_raw: bool,
     fields: IndexMap<String, FieldBuf>,
     rows: u32,
+    /// Fields given a value in the row being built (indexes into `fields`).
+    touched: Vec<usize>,
 }
 
 impl EventBatchBuilder {
@@ -128,6 +154,7 @@ impl EventBatchBuilder {
             has_raw,
             fields: IndexMap::new(),
             rows: 0,
+            touched: Vec::new(),
         }
     }
 
@@ -142,13 +169,34 @@ impl EventBatchBuilder {
         if field == "_raw" {
             return;
         }
-        match self.fields.get_mut(field) {
-            Some(buf) => buf.push(self.rows, value),
+        match self.fields.get_full_mut(field) {
+            Some((i, _, buf)) => {
+                if buf.push(self.rows, value) {
+                    self.touched.push(i);
+                }
+            }
             None => {
                 let mut buf = FieldBuf::default();
                 buf.push(self.rows, value);
+                self.touched.push(self.fields.len());
                 self.fields.insert(field.to_string(), buf);
             }
+        }
+    }
+
+    /// Drops the row being built (an event outside the scan's time window):
+    /// the batch comes out as if it had never been added.
+    pub(crate) fn discard_row(&mut self) {
+        let row = self.rows;
+        for &i in &self.touched {
+            if let Some((_, buf)) = self.fields.get_index_mut(i) {
+                buf.pop_row(row);
+            }
+        }
+        self.touched.clear();
+        // fields first seen in this row were the last added
+        while self.fields.last().is_some_and(|(_, b)| b.rows.is_empty()) {
+            self.fields.pop();
         }
     }
 
@@ -164,6 +212,7 @@ impl EventBatchBuilder {
             self.raws.append_option(raw);
         }
         self.rows += 1;
+        self.touched.clear();
     }
 
     /// Builds the batch and resets the builder.
@@ -184,6 +233,7 @@ impl EventBatchBuilder {
             columns.push(col);
         }
         self.rows = 0;
+        self.touched.clear();
         let opts = arrow_array::RecordBatchOptions::new().with_row_count(Some(n));
         Ok(RecordBatch::try_new_with_options(
             Arc::new(Schema::new(fields)),
@@ -224,5 +274,29 @@ mod tests {
         assert_eq!(m.value(1).as_string::<i32>().value(1), "z");
         assert_eq!(m.value(0).len(), 1);
         assert!(batch.column(0).is_null(1));
+    }
+
+    #[test]
+    fn a_discarded_row_leaves_no_trace() {
+        let mut b = EventBatchBuilder::new(false);
+        b.add("a", "1");
+        b.end_row(Some(1.0), None);
+        // a second value (multivalue) and a new field, then dropped
+        b.add("a", "2");
+        b.add("a", "3");
+        b.add("new", "x");
+        b.discard_row();
+        b.add("a", "4");
+        b.end_row(Some(2.0), None);
+        let batch = b.finish().unwrap();
+        let names: Vec<_> = batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
+        assert_eq!(names, ["_time", "a"]);
+        let a = batch.column(1).as_string::<i32>();
+        assert_eq!((a.value(0), a.value(1)), ("1", "4"));
     }
 }

@@ -9,10 +9,14 @@
 use super::event_builder::{EventBatchBuilder, DEFAULT_TIME_FIELDS, EVENT_BATCH_ROWS};
 use super::json_flatten::{flatten_document, Flattener, JsonSyntaxError};
 use super::timestamp::parse_time_text;
+use super::{BatchStream, Scan, ScanRequest, TimeSpan};
 use crate::error::{EngineError, Result};
 use arrow_array::RecordBatch;
 use std::borrow::Cow;
-use std::path::Path;
+use std::collections::HashMap;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Reads a whole file as UTF-8 text, naming the line of the first invalid byte.
 pub(crate) fn read_text(path: &Path, display: &str) -> Result<String> {
@@ -77,9 +81,18 @@ pub(crate) fn row_time(
         .find_map(|c| b.current_value(c).and_then(parse_time_text)))
 }
 
-fn syntax_error(file: &str, text: &str, base: usize, e: JsonSyntaxError) -> EngineError {
-    let at = base + e.offset;
-    let line = line_of(text, at);
+/// Where the text a reader parses sits in its file, to name lines in errors
+/// (counted only when an error needs one).
+#[derive(Clone, Copy)]
+enum Lines<'t> {
+    /// The text is the whole file (after a byte-order mark).
+    Whole,
+    /// The text is a partition starting at byte `start` of the file at `path`.
+    Part { path: &'t Path, start: u64 },
+}
+
+/// The error for invalid JSON at byte `at` of `text`.
+fn syntax_error(file: &str, text: &str, lines: Lines<'_>, at: usize, e: &str) -> EngineError {
     let line_start = text
         .get(..at)
         .and_then(|s| s.rfind('\n'))
@@ -87,13 +100,44 @@ fn syntax_error(file: &str, text: &str, base: usize, e: JsonSyntaxError) -> Engi
     let column = text.get(line_start..at).map_or(0, |s| s.chars().count()) + 1;
     EngineError::data(
         file,
-        Some(line),
+        Some(file_line(text, lines, at)),
         None,
-        format!("invalid JSON at column {column}: {}", e.message),
+        format!("invalid JSON at column {column}: {e}"),
     )
 }
 
-/// Reads JSON events from a file.
+/// The 1-based file line of byte `at` of `text`.
+fn file_line(text: &str, lines: Lines<'_>, at: usize) -> usize {
+    let within = line_of(text, at);
+    match lines {
+        Lines::Whole => within,
+        Lines::Part { path, start } => lines_before(path, start) + within,
+    }
+}
+
+/// The number of line breaks in the first `upto` bytes of a file (0 when it
+/// cannot be read: the line of an error is then relative to its partition).
+fn lines_before(path: &Path, upto: u64) -> usize {
+    let Ok(f) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let mut r = std::io::BufReader::new(f.take(upto));
+    let mut buf = [0u8; 1 << 16];
+    let mut n = 0usize;
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) | Err(_) => return n,
+            Ok(k) => {
+                n += buf
+                    .get(..k)
+                    .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count())
+            }
+        }
+    }
+}
+
+/// Reads JSON events from a file held in memory (a JSON array, concatenated
+/// or pretty-printed objects; JSON lines go through [`JsonLinesScan`]).
 pub(crate) fn read_json_events(
     path: &Path,
     display: &str,
@@ -109,70 +153,211 @@ pub(crate) fn parse_json_events(
     display: &str,
     time_field: Option<&str>,
 ) -> Result<Vec<RecordBatch>> {
-    let mut r = Reader {
-        text,
-        display,
-        time_field,
-        b: EventBatchBuilder::new(true),
-        out: Vec::new(),
-        has_event_list: text.contains("\"EventList\""),
-        line_cursor: (0, 1),
-    };
+    let mut r = Reader::new(text, display, time_field, Lines::Whole, None);
+    if starts_line_mode(text) {
+        r.line_mode(0)?;
+    } else {
+        r.document_mode()?;
+    }
+    r.finish()
+}
+
+/// Whether text is JSON lines: it does not open an array and its first
+/// non-blank line is one whole object.
+fn starts_line_mode(text: &str) -> bool {
     let first = text.trim_start().as_bytes().first().copied();
     let first_line_is_object = text
         .lines()
         .map(str::trim)
         .find(|l| !l.is_empty())
         .is_some_and(|l| flatten_document(l, &mut |_: &str, _: Cow<'_, str>| {}).is_ok());
-    if first == Some(b'[') || !first_line_is_object {
-        r.document_mode()?;
-    } else {
-        r.line_mode()?;
+    first != Some(b'[') && first_line_is_object
+}
+
+/// The fields a reader builds: all, or those a scan asked for (answers are
+/// remembered per name, as names repeat from row to row).
+enum Projection {
+    All,
+    Some {
+        req: ScanRequest,
+        // foldhash: names are asked once per field of every row, and they
+        // are the file's own, so a fast hash without flood resistance fits
+        known: foldhash::HashMap<String, bool>,
+    },
+}
+
+impl Projection {
+    fn of(req: Option<&ScanRequest>) -> Projection {
+        match req {
+            Some(r) if r.columns.is_some() => Projection::Some {
+                req: r.clone(),
+                known: HashMap::default(),
+            },
+            _ => Projection::All,
+        }
     }
-    if r.b.len() > 0 {
-        let last = r.b.finish()?;
-        r.out.push(last);
+
+    fn wants(&mut self, name: &str) -> bool {
+        match self {
+            Projection::All => true,
+            Projection::Some { req, known } => match known.get(name) {
+                Some(&w) => w,
+                None => {
+                    let w = req.wants(name);
+                    known.insert(name.to_string(), w);
+                    w
+                }
+            },
+        }
     }
-    Ok(r.out)
+}
+
+/// The first value of each time candidate in the row being read.
+struct TimeCandidates<'t> {
+    names: Vec<&'t str>,
+    values: Vec<Option<String>>,
+    /// A configured time field: a value that is no time is an error.
+    configured: bool,
+}
+
+impl<'t> TimeCandidates<'t> {
+    fn new(time_field: Option<&'t str>) -> Self {
+        let names: Vec<&str> = match time_field {
+            Some(f) => vec![f],
+            None => DEFAULT_TIME_FIELDS.to_vec(),
+        };
+        TimeCandidates {
+            values: vec![None; names.len()],
+            names,
+            configured: time_field.is_some(),
+        }
+    }
+
+    fn offer(&mut self, field: &str, value: &str) {
+        if let Some(i) = self.names.iter().position(|n| *n == field) {
+            if let Some(slot @ None) = self.values.get_mut(i) {
+                *slot = Some(value.to_string());
+            }
+        }
+    }
+
+    /// The row's time: the configured field's (an error when it is no
+    /// time), else the first candidate that parses. Clears the row.
+    fn take(&mut self, file: &str, line: &dyn Fn() -> usize) -> Result<Option<f64>> {
+        let t = if self.configured {
+            match self.values.first().and_then(Option::as_deref) {
+                None => None,
+                Some(v) => Some(parse_time_text(v).ok_or_else(|| {
+                    EngineError::data(
+                        file,
+                        Some(line()),
+                        self.names.first().copied(),
+                        format!("expected a timestamp (RFC 3339 or epoch seconds), found `{v}`"),
+                    )
+                })?),
+            }
+        } else {
+            self.values
+                .iter()
+                .find_map(|v| v.as_deref().and_then(parse_time_text))
+        };
+        self.values.iter_mut().for_each(|v| *v = None);
+        Ok(t)
+    }
+}
+
+/// What reading a partition in full teaches: its time span and which of the
+/// default fields its rows carry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct PartFacts {
+    span: TimeSpan,
+    /// Bit i set: some row has the field `DEFAULT_FIELDS[i]`.
+    carries: u8,
+}
+
+const DEFAULT_FIELDS: [&str; 4] = ["index", "source", "sourcetype", "host"];
+
+impl PartFacts {
+    const NONE: PartFacts = PartFacts {
+        span: TimeSpan::EMPTY,
+        carries: 0,
+    };
+
+    fn see_field(&mut self, name: &str) {
+        if name.len() <= 10 {
+            if let Some(i) = DEFAULT_FIELDS.iter().position(|f| *f == name) {
+                self.carries |= 1 << i;
+            }
+        }
+    }
 }
 
 struct Reader<'t> {
-    /// The whole file (for line numbers).
+    /// The text parsed: the whole file, or one partition of it.
     text: &'t str,
     display: &'t str,
-    time_field: Option<&'t str>,
+    lines: Lines<'t>,
+    time: TimeCandidates<'t>,
+    proj: Projection,
+    /// Keep only rows inside this request's window.
+    window: Option<ScanRequest>,
     b: EventBatchBuilder,
     out: Vec<RecordBatch>,
-    /// Whether any object may be an audit `EventList` (checked once per file).
+    /// Whether any object may be an audit `EventList` (checked once per text).
     has_event_list: bool,
-    /// (byte offset, its 1-based line): line numbers are counted incrementally
-    /// because objects are visited in file order.
-    line_cursor: (usize, usize),
+    facts: PartFacts,
 }
 
 impl<'t> Reader<'t> {
-    fn line_at(&mut self, offset: usize) -> usize {
-        let (at, line) = self.line_cursor;
-        if offset < at {
-            return line_of(self.text, offset);
+    fn new(
+        text: &'t str,
+        display: &'t str,
+        time_field: Option<&'t str>,
+        lines: Lines<'t>,
+        req: Option<&ScanRequest>,
+    ) -> Self {
+        let proj = Projection::of(req);
+        let window = req
+            .filter(|r| r.earliest.is_some() || r.latest.is_some())
+            .cloned();
+        let mut p = proj;
+        Reader {
+            text,
+            display,
+            lines,
+            time: TimeCandidates::new(time_field),
+            b: EventBatchBuilder::new(p.wants("_raw")),
+            proj: p,
+            window,
+            out: Vec::new(),
+            has_event_list: text.contains("\"EventList\""),
+            facts: PartFacts::NONE,
         }
-        let added = self
-            .text
-            .as_bytes()
-            .get(at..offset)
-            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
-        self.line_cursor = (offset, line + added);
-        line + added
+    }
+
+    fn finish(mut self) -> Result<Vec<RecordBatch>> {
+        if self.b.len() > 0 {
+            let last = self.b.finish()?;
+            self.out.push(last);
+        }
+        Ok(self.out)
     }
 
     fn err(&self, base: usize, e: JsonSyntaxError) -> EngineError {
-        syntax_error(self.display, self.text, base, e)
+        syntax_error(
+            self.display,
+            self.text,
+            self.lines,
+            base + e.offset,
+            &e.message,
+        )
     }
 
-    /// Each non-blank line is one object (or one EventList).
-    fn line_mode(&mut self) -> Result<()> {
-        let mut offset = 0usize;
-        let text = self.text;
+    /// Each non-blank line is one object (or one EventList). `from` is the
+    /// byte where reading starts.
+    fn line_mode(&mut self, from: usize) -> Result<()> {
+        let mut offset = from;
+        let text = self.text.get(from..).unwrap_or_default();
         for raw_line in text.split('\n') {
             let base = offset;
             offset += raw_line.len() + 1;
@@ -211,7 +396,7 @@ impl<'t> Reader<'t> {
     }
 
     /// One event object starting at `start` in `src` (which begins at byte `base` of
-    /// the file); an audit `EventList` contributes its `items`. Returns the end.
+    /// the text); an audit `EventList` contributes its `items`. Returns the end.
     fn object_at(&mut self, src: &'t str, base: usize, start: usize) -> Result<usize> {
         if self.has_event_list {
             let mut p = Flattener::at(src, start);
@@ -228,14 +413,29 @@ impl<'t> Reader<'t> {
             }
         }
         let mut p = Flattener::at(src, start);
-        let b = &mut self.b;
-        p.flatten_object(&mut |k: &str, v: Cow<'_, str>| b.add(k, &v))
-            .map_err(|e| syntax_error(self.display, self.text, base, e))?;
+        let (b, time, proj, facts) = (&mut self.b, &mut self.time, &mut self.proj, &mut self.facts);
+        let flat = p.flatten_object(&mut |k: &str, v: Cow<'_, str>| {
+            time.offer(k, &v);
+            facts.see_field(k);
+            // `_time` is only a time candidate (the engine's own column)
+            if k != "_time" && proj.wants(k) {
+                b.add(k, &v);
+            }
+        });
+        flat.map_err(|e| self.err(base, e))?;
         let end = p.pos();
         let raw = src.get(start..end).unwrap_or_default();
-        let line = self.line_at(base + start);
-        let t = row_time(&self.b, self.time_field, self.display, line)?;
-        self.b.end_row(t, Some(raw));
+        let (text, lines) = (self.text, self.lines);
+        let at = base + start;
+        let t = self
+            .time
+            .take(self.display, &|| file_line(text, lines, at))?;
+        self.facts.span.add(t);
+        if self.window.as_ref().is_some_and(|w| !w.keeps(t)) {
+            self.b.discard_row();
+        } else {
+            self.b.end_row(t, Some(raw));
+        }
         if self.b.len() >= EVENT_BATCH_ROWS {
             let batch = self.b.finish()?;
             self.out.push(batch);
@@ -260,5 +460,299 @@ impl<'t> Reader<'t> {
                 _ => return Err(self.err(base, p.unexpected("`,` or `]` in the array of events"))),
             }
         }
+    }
+}
+
+/// Bytes per partition of a JSON-lines file (whole lines; a partition is
+/// read, parsed and handed on before the next is read).
+pub const PART_BYTES: u64 = 4 << 20;
+
+/// A JSON-lines file read lazily, partition by partition: only the fields a
+/// scan asks for are built, rows outside its window are dropped as they are
+/// read, and partitions whose time span (learned when they were last read)
+/// lies outside the window are skipped. Nothing of the file stays in memory
+/// between scans but each partition's span.
+pub struct JsonLinesScan {
+    path: PathBuf,
+    display: String,
+    time_field: Option<String>,
+    /// Byte ranges of the partitions.
+    parts: Vec<(u64, u64)>,
+    /// What reading each partition taught (`None`: not read yet).
+    facts: Mutex<Vec<Option<PartFacts>>>,
+    /// The bytes of the partition being read, kept for the next.
+    buf: Mutex<Vec<u8>>,
+}
+
+impl JsonLinesScan {
+    /// Opens `path` as JSON lines; `None` when it is not (an array,
+    /// pretty-printed objects: read whole instead).
+    pub(crate) fn open(
+        path: &Path,
+        display: &str,
+        time_field: Option<&str>,
+    ) -> Result<Option<JsonLinesScan>> {
+        Self::open_with(path, display, time_field, PART_BYTES)
+    }
+
+    /// [`JsonLinesScan::open`] with partitions of about `part_bytes` bytes
+    /// (the default is 4 MiB; tests use small ones to get many).
+    pub fn open_with(
+        path: &Path,
+        display: &str,
+        time_field: Option<&str>,
+        part_bytes: u64,
+    ) -> Result<Option<JsonLinesScan>> {
+        let io = |source| EngineError::Io {
+            path: display.to_string(),
+            source,
+        };
+        let mut f = std::fs::File::open(path).map_err(io)?;
+        let len = f.metadata().map_err(io)?.len();
+        // the first non-blank line decides (as for text read whole)
+        let mut head = Vec::new();
+        let mut chunk = vec![0u8; 1 << 16];
+        loop {
+            let n = f.read(&mut chunk).map_err(io)?;
+            head.extend_from_slice(chunk.get(..n).unwrap_or_default());
+            let text = String::from_utf8_lossy(&head);
+            let body = text.trim_start_matches('\u{feff}').trim_start();
+            if n == 0 || body.contains('\n') {
+                break;
+            }
+        }
+        let text = String::from_utf8_lossy(&head);
+        let body = text.trim_start_matches('\u{feff}');
+        let first_line = body.trim_start().split('\n').next().unwrap_or_default();
+        if body.trim_start().starts_with('[')
+            || flatten_document(first_line.trim(), &mut |_: &str, _: Cow<'_, str>| {}).is_err()
+        {
+            return Ok(None);
+        }
+        let start = if head.starts_with("\u{feff}".as_bytes()) {
+            3
+        } else {
+            0
+        };
+        let parts = cut_lines(&mut f, start, len, part_bytes.max(1)).map_err(io)?;
+        let scan = JsonLinesScan {
+            path: path.to_path_buf(),
+            display: display.to_string(),
+            time_field: time_field.map(str::to_string),
+            facts: Mutex::new(vec![None; parts.len()]),
+            buf: Mutex::new(Vec::new()),
+            parts,
+        };
+        // the first partition is checked now, so a file of one partition
+        // (4 MiB) reports its data errors when it is opened; later ones
+        // report them when a search reads them
+        scan.read_part(0, None)?;
+        Ok(Some(scan))
+    }
+
+    fn known_facts(&self) -> Vec<Option<PartFacts>> {
+        self.facts.lock().map(|f| f.clone()).unwrap_or_default()
+    }
+
+    fn learn(&self, part: usize, facts: PartFacts) {
+        if let Ok(mut f) = self.facts.lock() {
+            if let Some(slot) = f.get_mut(part) {
+                *slot = Some(facts);
+            }
+        }
+    }
+
+    /// Reads partition `part`: its batches (with the request's fields, rows
+    /// in its window) and what reading it taught. `req` `None` reads only to
+    /// learn the partition's facts.
+    fn read_part(
+        &self,
+        part: usize,
+        req: Option<&ScanRequest>,
+    ) -> Result<(Vec<RecordBatch>, PartFacts)> {
+        let Some(&(start, end)) = self.parts.get(part) else {
+            return Ok((Vec::new(), PartFacts::NONE));
+        };
+        let io = |source| EngineError::Io {
+            path: self.display.clone(),
+            source,
+        };
+        let mut f = std::fs::File::open(&self.path).map_err(io)?;
+        f.seek(SeekFrom::Start(start)).map_err(io)?;
+        // one buffer serves every partition: no fresh pages to fault in
+        let mut guard = self.buf.lock().unwrap_or_else(|e| e.into_inner());
+        let bytes: &mut Vec<u8> = &mut guard;
+        bytes.clear();
+        f.take(end - start).read_to_end(bytes).map_err(io)?;
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                let good = e.valid_up_to();
+                let at = start as usize + good;
+                let within = bytes
+                    .get(..good)
+                    .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+                return Err(EngineError::data(
+                    &self.display,
+                    Some(lines_before(&self.path, start) + within + 1),
+                    None,
+                    format!("expected UTF-8 text, found an invalid byte at offset {at}"),
+                ));
+            }
+        };
+        let (index_only, read_req);
+        match req {
+            Some(r) => {
+                r.count_bytes(end - start);
+                index_only = false;
+                read_req = Some(r.clone());
+            }
+            None => {
+                index_only = true;
+                read_req = Some(ScanRequest {
+                    columns: Some(Vec::new()),
+                    ..ScanRequest::default()
+                });
+            }
+        }
+        let lines = Lines::Part {
+            path: &self.path,
+            start,
+        };
+        let mut r = Reader::new(
+            text,
+            &self.display,
+            self.time_field.as_deref(),
+            lines,
+            read_req.as_ref(),
+        );
+        r.line_mode(0)?;
+        let facts = r.facts;
+        self.learn(part, facts);
+        if index_only {
+            return Ok((Vec::new(), facts));
+        }
+        Ok((r.finish()?, facts))
+    }
+
+    /// Learns the facts of every partition not read yet (a pass that builds
+    /// no field, counted as index bytes).
+    fn learn_all(&self, req: &ScanRequest) -> Result<Vec<PartFacts>> {
+        let known = self.known_facts();
+        let mut out = Vec::with_capacity(known.len());
+        for (i, k) in known.into_iter().enumerate() {
+            match k {
+                Some(f) => out.push(f),
+                None => {
+                    if let Some(&(s, e)) = self.parts.get(i) {
+                        req.count_index_bytes(e - s);
+                    }
+                    out.push(self.read_part(i, None)?.1);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether partition `part` may hold rows of the request's window (by
+    /// its span, if it was read before).
+    fn may_keep(&self, part: usize, req: &ScanRequest) -> bool {
+        match self.known_facts().get(part).copied().flatten() {
+            Some(f) => req.may_keep(&f.span),
+            None => true,
+        }
+    }
+}
+
+/// Cuts bytes `start..len` of a file into ranges of about `size` bytes that
+/// end after a line break (or at the end).
+fn cut_lines(
+    f: &mut std::fs::File,
+    start: u64,
+    len: u64,
+    size: u64,
+) -> std::io::Result<Vec<(u64, u64)>> {
+    let mut parts = Vec::new();
+    let mut at = start;
+    let mut buf = vec![0u8; 1 << 16];
+    while at < len {
+        let mut cut = at + size;
+        if cut >= len {
+            parts.push((at, len));
+            break;
+        }
+        // the next line break at or after `cut`
+        f.seek(SeekFrom::Start(cut))?;
+        let end = loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break len;
+            }
+            if let Some(p) = buf
+                .get(..n)
+                .and_then(|b| b.iter().position(|&c| c == b'\n'))
+            {
+                break cut + p as u64 + 1;
+            }
+            cut += n as u64;
+        };
+        parts.push((at, end));
+        at = end;
+    }
+    Ok(parts)
+}
+
+impl Scan for JsonLinesScan {
+    fn scan(&self, req: &ScanRequest) -> Result<BatchStream<'_>> {
+        let req = req.clone();
+        let mut part = 0usize;
+        let mut pending = std::collections::VecDeque::new();
+        Ok(Box::new(std::iter::from_fn(move || loop {
+            if let Some(b) = pending.pop_front() {
+                return Some(Ok(b));
+            }
+            if part >= self.parts.len() {
+                return None;
+            }
+            let p = part;
+            part += 1;
+            if !self.may_keep(p, &req) {
+                continue;
+            }
+            match self.read_part(p, Some(&req)) {
+                Ok((batches, _)) => pending.extend(batches),
+                Err(e) => {
+                    part = self.parts.len();
+                    return Some(Err(e));
+                }
+            }
+        })))
+    }
+
+    fn partitions(&self, _req: &ScanRequest) -> usize {
+        self.parts.len()
+    }
+
+    fn scan_partition(&self, req: &ScanRequest, part: usize) -> Result<BatchStream<'_>> {
+        if !self.may_keep(part, req) {
+            return Ok(Box::new(std::iter::empty()));
+        }
+        Ok(Box::new(
+            self.read_part(part, Some(req))?.0.into_iter().map(Ok),
+        ))
+    }
+
+    fn partition_spans(&self, req: &ScanRequest) -> Result<Option<Vec<TimeSpan>>> {
+        Ok(Some(
+            self.learn_all(req)?.into_iter().map(|f| f.span).collect(),
+        ))
+    }
+
+    fn may_carry(&self, field: &str) -> Result<bool> {
+        let Some(bit) = DEFAULT_FIELDS.iter().position(|f| *f == field) else {
+            return Ok(true);
+        };
+        let facts = self.learn_all(&ScanRequest::default())?;
+        Ok(facts.iter().any(|f| f.carries & (1 << bit) != 0))
     }
 }

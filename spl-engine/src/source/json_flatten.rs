@@ -12,6 +12,34 @@
 
 use std::borrow::Cow;
 
+/// The end of the run of plain string bytes at `i`: the first `"`, `\\` or
+/// control character (or the end). Eight bytes at a time while none of them
+/// can be one (the word tests are exact about whether such a byte exists).
+fn plain_run(bytes: &[u8], mut i: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w);
+        let special = zero_byte(w ^ (LO * u64::from(b'"')))
+            | zero_byte(w ^ (LO * u64::from(b'\\')))
+            | (w.wrapping_sub(LO * 0x20) & !w & HI);
+        if special != 0 {
+            break;
+        }
+        i += 8;
+    }
+    while let Some(&b) = bytes.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
 /// Deeper nesting than this is refused rather than risking the stack.
 const MAX_DEPTH: usize = 512;
 
@@ -318,6 +346,7 @@ impl<'a> Flattener<'a> {
     fn string(&mut self) -> Result<Cow<'a, str>, JsonSyntaxError> {
         self.pos += 1; // opening quote
         let start = self.pos;
+        self.pos = plain_run(self.bytes, self.pos);
         loop {
             match self.bytes.get(self.pos) {
                 None => return Err(self.unexpected("a closing `\"`")),
@@ -356,12 +385,7 @@ impl<'a> Flattener<'a> {
                     // Copy a run of plain characters at once (char boundaries are
                     // guaranteed: the run stops only at ASCII bytes).
                     let run_start = self.pos;
-                    while let Some(&b) = self.bytes.get(self.pos) {
-                        if b == b'"' || b == b'\\' || b < 0x20 {
-                            break;
-                        }
-                        self.pos += 1;
-                    }
+                    self.pos = plain_run(self.bytes, self.pos);
                     out.push_str(self.text.get(run_start..self.pos).unwrap_or_default());
                 }
             }
@@ -519,6 +543,30 @@ mod tests {
         v.iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn plain_run_stops_at_the_first_special_byte() {
+        let bytewise = |b: &[u8], i: usize| {
+            (i..b.len())
+                .find(|&j| matches!(b[j], b'"' | b'\\' | 0..=0x1f))
+                .unwrap_or(b.len())
+        };
+        for special in (0u8..=255).filter(|b| matches!(b, b'"' | b'\\' | 0..=0x1f)) {
+            for at in 0..20 {
+                for start in 0..4 {
+                    let mut b = "abcdéfghijklmnopqrstu".as_bytes().to_vec();
+                    if let Some(x) = b.get_mut(at) {
+                        *x = special;
+                    }
+                    assert_eq!(plain_run(&b, start), bytewise(&b, start), "{special} {at}");
+                }
+            }
+        }
+        let high: Vec<u8> = (0x20u8..=0xff)
+            .filter(|&b| b != b'"' && b != b'\\')
+            .collect();
+        assert_eq!(plain_run(&high, 0), high.len());
     }
 
     #[test]

@@ -4,8 +4,9 @@
 //! events (JSON lines, arrays, audit `EventList`s) flattened as Splunk's `_json`
 //! names fields, Splunk search-export JSON, CSV and Parquet events; metrics from
 //! Splunk's metrics CSV, `mstats` exports, Parquet, HEC metric JSON and OTLP/JSON.
-//! Event files are read when opened; metric CSV and Parquet files are scanned
-//! lazily with projection and time pruning. Choices are listed in
+//! JSON-lines and CSV event files, Parquet files and metric CSV files are
+//! scanned lazily with projection (and, but for CSV events, time pruning);
+//! other files are read whole when opened. Choices are listed in
 //! `docs/compat-notes/ingest.md`.
 //!
 //! Event batches: `_time` (Float64 epoch seconds), `_raw` (Utf8) when known,
@@ -33,13 +34,16 @@ mod splunk_json;
 pub(crate) mod timestamp;
 
 pub use event_builder::DEFAULT_TIME_FIELDS;
+pub use json_events::{JsonLinesScan, PART_BYTES as JSON_PART_BYTES};
 pub use metrics_csv::MetricsCsvScan;
 pub use otlp::OtlpRollup;
 pub use parquet_scan::ParquetScan;
 pub use spec::{detect_format, open_dataset, DataFormat, DataSpec};
 
 use crate::error::Result;
+use arrow_array::cast::AsArray;
 use arrow_array::RecordBatch;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// Where a dataset came from: Splunk's default fields.
@@ -67,16 +71,178 @@ pub enum DataKind {
 /// What a scan needs: `None` columns means all.
 #[derive(Debug, Clone, Default)]
 pub struct ScanRequest {
-    /// Only these columns are needed (others may be left out).
+    /// Only these columns are needed (others may be left out). A name may be
+    /// a `*` wildcard pattern ([`ScanRequest::wants`]).
     pub columns: Option<Vec<String>>,
-    /// Rows with `_time` before this may be skipped.
+    /// Rows with `_time` before this may be skipped (and, when either bound
+    /// is set, rows without a `_time`).
     pub earliest: Option<f64>,
     /// Rows with `_time` at or after this may be skipped.
     pub latest: Option<f64>,
+    /// Where the scan counts what it reads (the search's
+    /// `ExecContext::scan`), if anyone is counting.
+    pub counters: Option<Arc<ScanCounters>>,
     /// The caller reads `_time` only to keep `[earliest, latest)`: a
     /// partition known to lie wholly inside the window (Parquet statistics)
     /// may then come without a `_time` column, saving its decoding.
     pub time_only_for_window: bool,
+}
+
+impl ScanRequest {
+    /// Whether column `name` is needed.
+    pub fn wants(&self, name: &str) -> bool {
+        match &self.columns {
+            None => true,
+            Some(cols) => cols.iter().any(|c| {
+                c == name || (c.contains('*') && crate::batch::wildcard_match(c, name).is_some())
+            }),
+        }
+    }
+
+    /// Whether a row at time `t` is inside the request's window (a row
+    /// without a time is outside any bounded window).
+    pub fn keeps(&self, t: Option<f64>) -> bool {
+        if self.earliest.is_none() && self.latest.is_none() {
+            return true;
+        }
+        t.is_some_and(|t| self.earliest.is_none_or(|e| t >= e) && self.latest.is_none_or(|l| t < l))
+    }
+
+    /// Whether rows in `span` may be inside the request's window.
+    pub fn may_keep(&self, span: &TimeSpan) -> bool {
+        if self.earliest.is_none() && self.latest.is_none() {
+            return true;
+        }
+        match span.max {
+            None => false,
+            Some(max) => {
+                self.earliest.is_none_or(|e| max >= e)
+                    && self
+                        .latest
+                        .is_none_or(|l| span.min.is_some_and(|min| min < l))
+            }
+        }
+    }
+
+    /// Counts bytes read from a file to build events.
+    pub fn count_bytes(&self, n: u64) {
+        if let Some(c) = &self.counters {
+            c.bytes_read.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts bytes read only to learn the time ranges of partitions.
+    pub fn count_index_bytes(&self, n: u64) {
+        if let Some(c) = &self.counters {
+            c.bytes_indexed.fetch_add(n, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Counts what the scans of one search read (`ExecContext::scan`): the
+/// evidence that a search stopped reading early, or skipped what it did not
+/// need. Readers of files count bytes; the base search counts batches and
+/// rows as it receives them.
+#[derive(Debug, Default)]
+pub struct ScanCounters {
+    /// Bytes read from files to build events.
+    pub bytes_read: AtomicU64,
+    /// Bytes read only to learn partitions' time ranges (an ordered search
+    /// over a JSON-lines file not scanned before).
+    pub bytes_indexed: AtomicU64,
+    /// Batches the scans produced.
+    pub batches: AtomicU64,
+    /// Rows the scans produced (before the search's filter).
+    pub rows: AtomicU64,
+}
+
+impl ScanCounters {
+    /// Counts one batch a scan produced.
+    pub fn count_batch(&self, rows: usize) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+        self.rows.fetch_add(rows as u64, Ordering::Relaxed);
+    }
+
+    /// The counts so far.
+    pub fn snapshot(&self) -> ScanStats {
+        ScanStats {
+            bytes_read: self.bytes_read.load(Ordering::Relaxed),
+            bytes_indexed: self.bytes_indexed.load(Ordering::Relaxed),
+            batches: self.batches.load(Ordering::Relaxed),
+            rows: self.rows.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// What the scans of a search read (see [`ScanCounters`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScanStats {
+    /// Bytes read from files to build events.
+    pub bytes_read: u64,
+    /// Bytes read only to learn partitions' time ranges.
+    pub bytes_indexed: u64,
+    /// Batches the scans produced.
+    pub batches: u64,
+    /// Rows the scans produced (before the search's filter).
+    pub rows: u64,
+}
+
+/// The `_time` range of a partition's rows, for reading partitions newest
+/// first: `min`/`max` over the rows that have a time (`None` when none has),
+/// and whether some row has none.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeSpan {
+    /// The earliest time (by `f64::total_cmp`).
+    pub min: Option<f64>,
+    /// The latest time (by `f64::total_cmp`).
+    pub max: Option<f64>,
+    /// Some row has no time.
+    pub nulls: bool,
+}
+
+impl TimeSpan {
+    /// The span of no rows.
+    pub const EMPTY: TimeSpan = TimeSpan {
+        min: None,
+        max: None,
+        nulls: false,
+    };
+
+    /// Widens the span by one row's time.
+    pub fn add(&mut self, t: Option<f64>) {
+        match t {
+            None => self.nulls = true,
+            Some(t) => {
+                self.min = Some(
+                    self.min
+                        .map_or(t, |m| if t.total_cmp(&m).is_lt() { t } else { m }),
+                );
+                self.max = Some(
+                    self.max
+                        .map_or(t, |m| if t.total_cmp(&m).is_gt() { t } else { m }),
+                );
+            }
+        }
+    }
+
+    /// The span of a batch's `_time` column (all null when it has none).
+    pub fn of_batch(batch: &RecordBatch) -> TimeSpan {
+        let mut span = TimeSpan::EMPTY;
+        match event_times(batch) {
+            Some(t) => t.iter().for_each(|v| span.add(v)),
+            None if batch.num_rows() > 0 => span.nulls = true,
+            None => {}
+        }
+        span
+    }
+}
+
+/// A batch's `_time` as Float64 (text that is no number is null), or `None`
+/// when it has no such column.
+pub fn event_times(batch: &RecordBatch) -> Option<arrow_array::Float64Array> {
+    let t = crate::batch::column(batch, "_time")?;
+    let t = arrow_cast::cast(t, &arrow_schema::DataType::Float64).ok()?;
+    Some(t.as_primitive::<arrow_array::types::Float64Type>().clone())
 }
 
 /// A stream of batches from a [`Scan`].
@@ -103,6 +269,23 @@ pub trait Scan: Send + Sync {
             _ => Ok(Box::new(std::iter::empty())),
         }
     }
+
+    /// The time span of each partition of this request's scan, so that an
+    /// ordered search can read the newest first and stop early; `None` when
+    /// the scan cannot tell (it is then read whole and sorted). A scan may
+    /// have to read its data once to answer (a JSON-lines file not scanned
+    /// before).
+    fn partition_spans(&self, _req: &ScanRequest) -> Result<Option<Vec<TimeSpan>>> {
+        Ok(None)
+    }
+
+    /// Whether rows may carry a field of this name (for the default fields
+    /// `index`, `source`, `sourcetype`, `host`: when none does, the dataset's
+    /// own value applies to every row and a search can skip the dataset on
+    /// it alone).
+    fn may_carry(&self, _field: &str) -> Result<bool> {
+        Ok(true)
+    }
 }
 
 /// Batches held in memory.
@@ -111,6 +294,17 @@ pub struct MemoryScan(pub Vec<RecordBatch>);
 impl Scan for MemoryScan {
     fn scan(&self, _req: &ScanRequest) -> Result<BatchStream<'_>> {
         Ok(Box::new(self.0.iter().cloned().map(Ok)))
+    }
+
+    fn partition_spans(&self, _req: &ScanRequest) -> Result<Option<Vec<TimeSpan>>> {
+        Ok(Some(self.0.iter().map(TimeSpan::of_batch).collect()))
+    }
+
+    fn may_carry(&self, field: &str) -> Result<bool> {
+        Ok(self
+            .0
+            .iter()
+            .any(|b| b.schema_ref().index_of(field).is_ok()))
     }
 
     fn partitions(&self, _req: &ScanRequest) -> usize {

@@ -501,7 +501,7 @@ mod tests {
             columns: None,
             earliest: Some(lo),
             latest: Some(hi),
-            time_only_for_window: false,
+            ..ScanRequest::default()
         }
     }
 

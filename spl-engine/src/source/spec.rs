@@ -10,10 +10,10 @@
 //! read as metric data points unless the spec says `kind=events`; `kind=metrics`
 //! requires the metric columns.
 
-use super::csv_events::read_csv_events;
+use super::csv_events::CsvEventScan;
 use super::csv_util::{delimiter_of, open_csv, read_header_sep};
 use super::hec_metrics::{is_hec_metric, read_hec_metrics};
-use super::json_events::read_json_events;
+use super::json_events::{read_json_events, JsonLinesScan};
 use super::metrics_csv::MetricsCsvScan;
 use super::metrics_shape::MetricColumns;
 use super::otlp::{read_otlp_metrics, OtlpRollup};
@@ -49,59 +49,176 @@ pub enum DataFormat {
 }
 
 impl DataFormat {
+    /// The format's entry in the format table.
+    fn entry(self) -> &'static FormatEntry {
+        FORMATS
+            .iter()
+            .find(|e| e.format == self)
+            .unwrap_or(&FORMATS[0])
+    }
+
     /// Every format, in the order listed in error messages.
-    pub const ALL: &'static [DataFormat] = &[
-        DataFormat::Json,
-        DataFormat::SplunkJson,
-        DataFormat::Csv,
-        DataFormat::Parquet,
-        DataFormat::MetricsCsv,
-        DataFormat::MetricsParquet,
-        DataFormat::OtlpJson,
-        DataFormat::HecMetrics,
-        DataFormat::Kubearmor,
-    ];
+    pub fn all() -> impl Iterator<Item = DataFormat> {
+        FORMATS.iter().map(|e| e.format)
+    }
 
     /// The name used in `format=`.
     pub fn name(self) -> &'static str {
-        match self {
-            DataFormat::Json => "json",
-            DataFormat::SplunkJson => "splunk-json",
-            DataFormat::Csv => "csv",
-            DataFormat::Parquet => "parquet",
-            DataFormat::MetricsCsv => "metrics-csv",
-            DataFormat::MetricsParquet => "metrics-parquet",
-            DataFormat::OtlpJson => "otlp-json",
-            DataFormat::HecMetrics => "hec-metrics",
-            DataFormat::Kubearmor => "kubearmor",
-        }
+        self.entry().name
     }
 
     /// Events or metrics.
     pub fn kind(self) -> DataKind {
-        match self {
-            DataFormat::MetricsCsv
-            | DataFormat::MetricsParquet
-            | DataFormat::OtlpJson
-            | DataFormat::HecMetrics => DataKind::Metrics,
-            _ => DataKind::Events,
-        }
+        self.entry().kind
     }
 
     /// The sourcetype given to data of this format when none is stated.
     pub fn default_sourcetype(self) -> &'static str {
-        match self {
-            DataFormat::Json | DataFormat::SplunkJson => "_json",
-            DataFormat::Csv => "csv",
-            DataFormat::Parquet => "parquet",
-            DataFormat::MetricsCsv => "metrics_csv",
-            DataFormat::MetricsParquet => "metrics_parquet",
-            DataFormat::OtlpJson => "otlp_json",
-            DataFormat::HecMetrics => "hec_metrics",
-            DataFormat::Kubearmor => "kubearmor",
-        }
+        self.entry().sourcetype
     }
 }
+
+/// One row of the format table: everything about a format except how its
+/// content is recognised (`detect_format`, where the order of the checks
+/// matters).
+struct FormatEntry {
+    format: DataFormat,
+    /// The name in `format=`.
+    name: &'static str,
+    /// Other accepted spellings.
+    aliases: &'static [&'static str],
+    kind: DataKind,
+    /// The default sourcetype.
+    sourcetype: &'static str,
+    /// Opens a file of this format as a scan.
+    open: fn(&DataSpec, &str) -> Result<Arc<dyn Scan>>,
+}
+
+/// The formats the engine reads: one row each (a new format is a variant of
+/// [`DataFormat`], its reader module and its row here).
+const FORMATS: &[FormatEntry] = &[
+    FormatEntry {
+        format: DataFormat::Json,
+        name: "json",
+        aliases: &["jsonl", "ndjson", "json-lines"],
+        kind: DataKind::Events,
+        sourcetype: "_json",
+        open: |spec, display| {
+            let time_field = spec.time_field.as_deref();
+            Ok(
+                match JsonLinesScan::open(&spec.path, display, time_field)? {
+                    Some(lines) => Arc::new(lines),
+                    None => Arc::new(MemoryScan(read_json_events(
+                        &spec.path, display, time_field,
+                    )?)),
+                },
+            )
+        },
+    },
+    FormatEntry {
+        format: DataFormat::SplunkJson,
+        name: "splunk-json",
+        aliases: &["splunk-export", "export-json"],
+        kind: DataKind::Events,
+        sourcetype: "_json",
+        open: |spec, display| {
+            Ok(Arc::new(MemoryScan(read_splunk_json(
+                &spec.path,
+                display,
+                spec.time_field.as_deref(),
+            )?)))
+        },
+    },
+    FormatEntry {
+        format: DataFormat::Csv,
+        name: "csv",
+        aliases: &[],
+        kind: DataKind::Events,
+        sourcetype: "csv",
+        open: |spec, display| {
+            Ok(Arc::new(CsvEventScan::open(
+                &spec.path,
+                display,
+                spec.time_field.as_deref(),
+            )?))
+        },
+    },
+    FormatEntry {
+        format: DataFormat::Parquet,
+        name: "parquet",
+        aliases: &[],
+        kind: DataKind::Events,
+        sourcetype: "parquet",
+        open: |spec, display| {
+            Ok(Arc::new(super::parquet_scan::ParquetScan::open_events(
+                spec.path.clone(),
+                display.to_string(),
+                spec.time_field.clone(),
+            )?))
+        },
+    },
+    FormatEntry {
+        format: DataFormat::MetricsCsv,
+        name: "metrics-csv",
+        aliases: &["metrics"],
+        kind: DataKind::Metrics,
+        sourcetype: "metrics_csv",
+        open: |spec, display| {
+            Ok(Arc::new(MetricsCsvScan::open(
+                spec.path.clone(),
+                display.to_string(),
+            )?))
+        },
+    },
+    FormatEntry {
+        format: DataFormat::MetricsParquet,
+        name: "metrics-parquet",
+        aliases: &[],
+        kind: DataKind::Metrics,
+        sourcetype: "metrics_parquet",
+        open: |spec, display| {
+            Ok(Arc::new(super::parquet_scan::ParquetScan::open_metrics(
+                spec.path.clone(),
+                display.to_string(),
+            )?))
+        },
+    },
+    FormatEntry {
+        format: DataFormat::OtlpJson,
+        name: "otlp-json",
+        aliases: &["otlp", "otlp-metrics"],
+        kind: DataKind::Metrics,
+        sourcetype: "otlp_json",
+        open: |spec, display| {
+            Ok(Arc::new(MemoryScan(read_otlp_metrics(
+                &spec.path,
+                display,
+                spec.rollup.unwrap_or_default(),
+            )?)))
+        },
+    },
+    FormatEntry {
+        format: DataFormat::HecMetrics,
+        name: "hec-metrics",
+        aliases: &["hec", "metrics-json", "hec-json"],
+        kind: DataKind::Metrics,
+        sourcetype: "hec_metrics",
+        open: |spec, display| Ok(Arc::new(MemoryScan(read_hec_metrics(&spec.path, display)?))),
+    },
+    FormatEntry {
+        format: DataFormat::Kubearmor,
+        name: "kubearmor",
+        aliases: &[],
+        kind: DataKind::Events,
+        sourcetype: "kubearmor",
+        open: |spec, _display| {
+            let meta = super::kubearmor::kubearmor_meta(&spec.path);
+            Ok(Arc::new(MemoryScan(super::kubearmor::read_kubearmor(
+                &spec.path, &meta,
+            )?)))
+        },
+    },
+];
 
 impl std::fmt::Display for DataFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -110,9 +227,9 @@ impl std::fmt::Display for DataFormat {
 }
 
 fn format_names() -> String {
-    DataFormat::ALL
+    FORMATS
         .iter()
-        .map(|f| f.name())
+        .map(|f| f.name)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -122,18 +239,10 @@ impl FromStr for DataFormat {
 
     fn from_str(s: &str) -> Result<Self> {
         let t = s.trim().to_ascii_lowercase().replace('_', "-");
-        let alias = match t.as_str() {
-            "jsonl" | "ndjson" | "json-lines" => "json",
-            "splunk-export" | "export-json" => "splunk-json",
-            "metrics" => "metrics-csv",
-            "otlp" | "otlp-metrics" => "otlp-json",
-            "hec" | "metrics-json" | "hec-json" => "hec-metrics",
-            other => other,
-        };
-        DataFormat::ALL
+        FORMATS
             .iter()
-            .copied()
-            .find(|f| f.name() == alias)
+            .find(|f| f.name == t || f.aliases.contains(&t.as_str()))
+            .map(|f| f.format)
             .ok_or_else(|| {
                 EngineError::data(
                     "--data",
@@ -500,40 +609,14 @@ fn not_a_data_format(display: &str, head: &[u8], first_line: &str) -> EngineErro
     )
 }
 
-/// Opens the file of a spec as a dataset: event files are read now (so data errors
-/// surface at once); metric files are scanned lazily, each scan streaming the file.
+/// Opens the file of a spec as a dataset: JSON-lines and CSV events, metrics
+/// CSV and Parquet files are scanned lazily, each scan streaming the file (so
+/// their data errors past the first part surface when a search reads them);
+/// other files are read now.
 pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
     let display = spec.path.display().to_string();
     let format = resolve_format(spec, &display)?;
-    let path = spec.path.clone();
-    let time_field = spec.time_field.as_deref();
-    let scan: Arc<dyn Scan> = match format {
-        DataFormat::Json => Arc::new(MemoryScan(read_json_events(&path, &display, time_field)?)),
-        DataFormat::SplunkJson => {
-            Arc::new(MemoryScan(read_splunk_json(&path, &display, time_field)?))
-        }
-        DataFormat::Csv => Arc::new(MemoryScan(read_csv_events(&path, &display, time_field)?)),
-        DataFormat::MetricsCsv => Arc::new(MetricsCsvScan::open(path, display.clone())?),
-        DataFormat::Parquet => Arc::new(super::parquet_scan::ParquetScan::open_events(
-            path,
-            display.clone(),
-            spec.time_field.clone(),
-        )?),
-        DataFormat::HecMetrics => Arc::new(MemoryScan(read_hec_metrics(&path, &display)?)),
-        DataFormat::OtlpJson => Arc::new(MemoryScan(read_otlp_metrics(
-            &path,
-            &display,
-            spec.rollup.unwrap_or_default(),
-        )?)),
-        DataFormat::MetricsParquet => Arc::new(super::parquet_scan::ParquetScan::open_metrics(
-            path,
-            display.clone(),
-        )?),
-        DataFormat::Kubearmor => {
-            let meta = super::kubearmor::kubearmor_meta(&path);
-            Arc::new(MemoryScan(super::kubearmor::read_kubearmor(&path, &meta)?))
-        }
-    };
+    let scan = (format.entry().open)(spec, &display)?;
     Ok(Dataset {
         meta: SourceMeta {
             index: spec.index.clone().unwrap_or_else(|| "main".to_string()),
@@ -552,6 +635,47 @@ pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn format_table_has_one_row_per_format() {
+        // An exhaustive match: a new variant does not compile until it is
+        // listed here, and then fails until it has its row.
+        let every = |f: DataFormat| match f {
+            DataFormat::Json
+            | DataFormat::SplunkJson
+            | DataFormat::Csv
+            | DataFormat::Parquet
+            | DataFormat::MetricsCsv
+            | DataFormat::MetricsParquet
+            | DataFormat::OtlpJson
+            | DataFormat::HecMetrics
+            | DataFormat::Kubearmor => f,
+        };
+        let rows: Vec<DataFormat> = DataFormat::all().map(every).collect();
+        for f in [
+            DataFormat::Json,
+            DataFormat::SplunkJson,
+            DataFormat::Csv,
+            DataFormat::Parquet,
+            DataFormat::MetricsCsv,
+            DataFormat::MetricsParquet,
+            DataFormat::OtlpJson,
+            DataFormat::HecMetrics,
+            DataFormat::Kubearmor,
+        ] {
+            assert_eq!(rows.iter().filter(|&&r| r == f).count(), 1, "{f:?}");
+            assert_eq!(f.entry().format, f);
+            assert_eq!(f.name().parse::<DataFormat>().unwrap(), f);
+        }
+        let mut names: Vec<&str> = FORMATS
+            .iter()
+            .flat_map(|e| std::iter::once(e.name).chain(e.aliases.iter().copied()))
+            .collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n, "a format name or alias is listed twice");
+    }
 
     #[test]
     fn plain_path_and_pairs() {

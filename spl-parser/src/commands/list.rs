@@ -66,6 +66,7 @@ macro_rules! for_each_command {
             ("reverse", [], Reverse, Args, simple, &[], run reverse, "reverse"),
             ("strcat", [], Strcat, Args, simple, &[opt("allrequired", K::Bool, Some("false"), "write the destination only when every source field exists")], run strcat, "strcat [allrequired=<bool>] <source-field>|\"<string>\"... <dest-field>"),
             ("fromjson", [], Fromjson, Args, simple, &[opt("prefix", K::Text, Some(""), "prepended to the names of the extracted fields")], run fromjson, "fromjson <field> [prefix=<string>]"),
+            ("nomv", [], Nomv, Args, simple, &[], run nomv, "nomv <field>"),
             ("xmlkv", [], Xmlkv, Args, simple, &[opt("maxinputs", K::Count, Some("50000"), "results handed to the command per invocation (no effect offline)")], run xmlkv, "xmlkv [<field>] [maxinputs=<int>]"),
         }
     };

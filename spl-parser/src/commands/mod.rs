@@ -162,7 +162,6 @@ const OTHER_COMMANDS: &[&str] = &[
     "mpreview",
     "msearch",
     "multikv",
-    "nomv",
     "outlier",
     "outputcsv",
     "outputtext",

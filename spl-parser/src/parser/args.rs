@@ -248,63 +248,6 @@ pub(crate) fn alias_list<'a>(
     }
 }
 
-/// Aggregation function names (stats, chart, timechart, tstats, mstats).
-const AGG_FUNCS: &[&str] = &[
-    "avg",
-    "c",
-    "count",
-    "dc",
-    "distinct_count",
-    "earliest",
-    "earliest_time",
-    "estdc",
-    "estdc_error",
-    "first",
-    "last",
-    "latest",
-    "latest_time",
-    "list",
-    "max",
-    "mean",
-    "median",
-    "min",
-    "mode",
-    "per_day",
-    "per_hour",
-    "per_minute",
-    "per_second",
-    "range",
-    "rate",
-    "rate_avg",
-    "rate_sum",
-    "sparkline",
-    "stdev",
-    "stdevp",
-    "sum",
-    "sumsq",
-    "values",
-    "var",
-    "varp",
-];
-
-/// Percentile prefixes followed by a number (`perc95`, `p99.5`, `exactperc50`).
-const PERC_PREFIXES: &[&str] = &["exactperc", "upperperc", "perc", "p"];
-
-/// True for a known aggregation function name (case-insensitive).
-pub fn is_agg_function(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    if AGG_FUNCS.contains(&lower.as_str()) {
-        return true;
-    }
-    PERC_PREFIXES.iter().any(|p| {
-        lower.strip_prefix(p).is_some_and(|num| {
-            !num.is_empty()
-                && num.parse::<f64>().is_ok_and(|v| (0.0..=100.0).contains(&v))
-                && num.bytes().all(|c| c.is_ascii_digit() || c == b'.')
-        })
-    })
-}
-
 fn agg_name_len(i: &str) -> usize {
     let b = i.as_bytes();
     match b.first() {
@@ -376,14 +319,13 @@ pub(crate) fn agg<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Agg> {
 fn agg_name<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Spanned<String>> {
     let n = agg_name_len(i);
     let name = &i[..n];
-    if !is_agg_function(name) {
+    if !crate::aggregations::is_agg_function(name) {
         return fail_kind(
             i,
             PErrKind::UnknownFunction {
                 kind: "aggregation",
                 name: name.to_string(),
-                help: crate::suggest::did_you_mean(name, AGG_FUNCS.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?")),
+                help: crate::aggregations::suggest(name).map(|s| format!("did you mean `{s}`?")),
             },
         );
     }
@@ -471,24 +413,6 @@ fn agg_field<'a>(cx: &Cx, i: &'a str) -> PResult<'a, FieldName> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn agg_names() {
-        for ok in [
-            "count",
-            "DC",
-            "perc95",
-            "p99.5",
-            "exactperc50",
-            "upperperc9",
-            "values",
-        ] {
-            assert!(is_agg_function(ok), "{ok}");
-        }
-        for bad in ["perc", "p", "foo", "perc101", "pct95", "p9x"] {
-            assert!(!is_agg_function(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn bare_values() {

@@ -3,7 +3,9 @@
 
 use super::State;
 use crate::aggregate::hash::{FxHashMap, FxHashSet};
+use crate::aggregate::partial::{col, Column, Kind, RowReader, RowWriter};
 use crate::aggregate::value::{parse_num, Out, Val};
+use crate::error::Result;
 use std::collections::BTreeSet;
 
 /// `dc`: distinct values compared as strings (`1` and `1.0` differ).
@@ -25,13 +27,29 @@ impl State for DcState {
     fn result(&mut self) -> Option<Out> {
         Some(Out::Num(self.0.len() as f64))
     }
+    const COLUMNS: &'static [Column] = &[col("values", Kind::Strs)];
+    fn write(&self, w: &mut RowWriter) {
+        let mut v: Vec<&str> = self.0.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        w.strs(v);
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        Ok(DcState(r.strs()?.into_iter().collect()))
+    }
 }
 
-/// `mode`: the most frequent value as a string; ties go to the first seen (UNK).
+/// `mode`: the most frequent value as a string; ties go to the first seen
+/// (UNK): the smallest processing order, and within one multivalue row the
+/// first of its values.
 #[derive(Clone, Default)]
 pub(crate) struct ModeState {
-    counts: FxHashMap<String, (u64, u64)>,
+    /// Per value: its count and where it was first seen (processing order,
+    /// position among the values of that row).
+    counts: FxHashMap<String, (u64, (u64, u64))>,
     numeric: bool,
+    /// The processing order of the last value added and how many values of
+    /// that row came before it.
+    last: Option<(u64, u64)>,
 }
 
 impl State for ModeState {
@@ -39,10 +57,15 @@ impl State for ModeState {
         if matches!(v, Val::Num(_)) {
             self.numeric = true;
         }
+        let at = match self.last {
+            Some((s, i)) if s == seq => (seq, i + 1),
+            _ => (seq, 0),
+        };
+        self.last = Some(at);
         v.with_str(|s| match self.counts.get_mut(s) {
             Some(e) => e.0 += 1,
             None => {
-                self.counts.insert(s.to_string(), (1, seq));
+                self.counts.insert(s.to_string(), (1, at));
             }
         });
     }
@@ -53,6 +76,7 @@ impl State for ModeState {
             e.0 += c;
             e.1 = e.1.min(*s);
         }
+        self.last = self.last.max(o.last);
     }
     fn result(&mut self) -> Option<Out> {
         let (k, _) = self
@@ -62,6 +86,47 @@ impl State for ModeState {
         Some(match (self.numeric, parse_num(k)) {
             (true, Some(x)) => Out::Num(x),
             _ => Out::Str(k.clone()),
+        })
+    }
+    const COLUMNS: &'static [Column] = &[
+        col("values", Kind::Strs),
+        col("counts", Kind::U64s),
+        col("first_seq", Kind::U64s),
+        col("first_pos", Kind::U64s),
+        col("numeric", Kind::Bool),
+        col("last_seq", Kind::U64),
+        col("last_pos", Kind::U64),
+    ];
+    fn write(&self, w: &mut RowWriter) {
+        let mut v: Vec<_> = self.counts.iter().collect();
+        v.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        w.strs(v.iter().map(|(k, _)| k.as_str()));
+        w.u64s(v.iter().map(|(_, (c, _))| *c));
+        w.u64s(v.iter().map(|(_, (_, (s, _)))| *s));
+        w.u64s(v.iter().map(|(_, (_, (_, p)))| *p));
+        w.bool(self.numeric);
+        w.u64(self.last.map(|l| l.0));
+        w.u64(self.last.map(|l| l.1));
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        let (keys, counts, seqs, pos) = (r.strs()?, r.u64s()?, r.u64s()?, r.u64s()?);
+        if counts.len() != keys.len() || seqs.len() != keys.len() || pos.len() != keys.len() {
+            return Err(crate::error::EngineError::Internal(
+                "partial: mode columns of different lengths".into(),
+            ));
+        }
+        let counts = keys
+            .into_iter()
+            .zip(counts)
+            .zip(seqs.into_iter().zip(pos))
+            .map(|((k, c), at)| (k, (c, at)))
+            .collect();
+        let numeric = r.bool()?;
+        let last = r.u64()?.zip(r.u64()?);
+        Ok(ModeState {
+            counts,
+            numeric,
+            last,
         })
     }
 }
@@ -87,6 +152,13 @@ impl State for ValuesState {
         } else {
             Some(Out::Mv(self.0.iter().cloned().collect()))
         }
+    }
+    const COLUMNS: &'static [Column] = &[col("values", Kind::Strs)];
+    fn write(&self, w: &mut RowWriter) {
+        w.strs(self.0.iter().map(String::as_str));
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        Ok(ValuesState(r.strs()?.into_iter().collect()))
     }
 }
 
@@ -114,6 +186,20 @@ impl State for ListState {
         } else {
             Some(Out::Mv(self.0.iter().map(|(_, s)| s.clone()).collect()))
         }
+    }
+    const COLUMNS: &'static [Column] = &[col("seqs", Kind::U64s), col("values", Kind::Strs)];
+    fn write(&self, w: &mut RowWriter) {
+        w.u64s(self.0.iter().map(|(s, _)| *s));
+        w.strs(self.0.iter().map(|(_, v)| v.as_str()));
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        let (seqs, values) = (r.u64s()?, r.strs()?);
+        if seqs.len() != values.len() {
+            return Err(crate::error::EngineError::Internal(
+                "partial: list columns of different lengths".into(),
+            ));
+        }
+        Ok(ListState(seqs.into_iter().zip(values).collect()))
     }
 }
 
@@ -150,6 +236,17 @@ impl State for OrderState {
     }
     fn result(&mut self) -> Option<Out> {
         self.best.as_ref().map(|(_, v)| v.clone())
+    }
+    const COLUMNS: &'static [Column] = &[col("seq", Kind::U64), col("value", Kind::Out)];
+    fn write(&self, w: &mut RowWriter) {
+        w.u64(self.best.as_ref().map(|b| b.0));
+        w.out(self.best.as_ref().map(|b| &b.1));
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        Ok(OrderState {
+            last: self.last,
+            best: r.u64()?.zip(r.out()?),
+        })
     }
 }
 
@@ -210,6 +307,34 @@ impl State for TimeState {
             TimeKind::EarliestTime | TimeKind::LatestTime => Out::Num(*t),
         })
     }
+    const COLUMNS: &'static [Column] = &[
+        col("time", Kind::F64),
+        col("seq", Kind::U64),
+        col("value", Kind::Out),
+    ];
+    fn write(&self, w: &mut RowWriter) {
+        write_pick(&self.best, w);
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        Ok(TimeState {
+            kind: self.kind,
+            best: read_pick(r)?,
+        })
+    }
+}
+
+fn write_pick(best: &Option<(f64, u64, Out)>, w: &mut RowWriter) {
+    w.f64(best.as_ref().map(|b| b.0));
+    w.u64(best.as_ref().map(|b| b.1));
+    w.out(best.as_ref().map(|b| &b.2));
+}
+
+fn read_pick(r: &mut RowReader<'_>) -> Result<Option<(f64, u64, Out)>> {
+    let (t, s, v) = (r.f64()?, r.u64()?, r.out()?);
+    Ok(match (t, s, v) {
+        (Some(t), Some(s), Some(v)) => Some((t, s, v)),
+        _ => None,
+    })
 }
 
 /// `rate`: (latest − earliest value) / (latest_time − earliest_time) over the
@@ -247,6 +372,24 @@ impl State for RateState {
             }
             _ => None,
         }
+    }
+    const COLUMNS: &'static [Column] = &[
+        col("earliest_time", Kind::F64),
+        col("earliest_seq", Kind::U64),
+        col("earliest", Kind::Out),
+        col("latest_time", Kind::F64),
+        col("latest_seq", Kind::U64),
+        col("latest", Kind::Out),
+    ];
+    fn write(&self, w: &mut RowWriter) {
+        write_pick(&self.first.best, w);
+        write_pick(&self.last.best, w);
+    }
+    fn read(&self, r: &mut RowReader<'_>) -> Result<Self> {
+        let mut out = self.clone();
+        out.first.best = read_pick(r)?;
+        out.last.best = read_pick(r)?;
+        Ok(out)
     }
 }
 

@@ -499,8 +499,8 @@ mod tests {
             dims: vec!["d".into()],
             value_style: false,
             specs: vec![
-                (AggFunc::Sum, Some(Glob::new("*"))),
-                (AggFunc::Stdev, Some(Glob::new("b"))),
+                (crate::aggregate::test_func("sum"), Some(Glob::new("*"))),
+                (crate::aggregate::test_func("stdev"), Some(Glob::new("b"))),
             ],
             fillnull: None,
         }

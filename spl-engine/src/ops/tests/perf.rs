@@ -1,12 +1,12 @@
 //! Throughput smoke check for mstats (ignored by default; run with
-//! `cargo test --release -p spl-engine --test agg_commands perf -- --ignored --nocapture`).
+//! `cargo test --release -p spl-engine --lib ops::tests::perf -- --ignored --nocapture`).
 
-use crate::support::*;
+use super::support::*;
+use crate::context::Catalog;
+use crate::plan::plan_stage;
+use crate::source::{DataKind, Dataset, MemoryScan, SourceMeta};
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, DictionaryArray, Float64Array, Int32Array, RecordBatch, StringArray};
-use spl_engine::context::Catalog;
-use spl_engine::plan::plan_stage;
-use spl_engine::source::{DataKind, Dataset, MemoryScan, SourceMeta};
 use spl_parser::ast::Command;
 use std::sync::Arc;
 use std::time::Instant;

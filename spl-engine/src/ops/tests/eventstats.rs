@@ -1,6 +1,6 @@
-use crate::support::*;
+use super::support::*;
+use crate::plan::plan_stage;
 use arrow_array::RecordBatch;
-use spl_engine::plan::plan_stage;
 use spl_parser::ast::{Agg, Command};
 
 fn eventstats(aggs: Vec<Agg>, by: &[&str], input: Vec<RecordBatch>) -> Vec<String> {

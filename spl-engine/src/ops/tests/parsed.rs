@@ -1,12 +1,12 @@
 //! The seed shapes end to end from query text: parser, search filter with
 //! time bounds, and the aggregation operators.
 
-use crate::support::*;
+use super::support::*;
+use crate::context::Catalog;
+use crate::plan::plan_stage;
+use crate::source::{DataKind, Dataset, MemoryScan, SourceMeta};
+use crate::ExecContext;
 use arrow_array::{ArrayRef, RecordBatch};
-use spl_engine::context::Catalog;
-use spl_engine::plan::plan_stage;
-use spl_engine::source::{DataKind, Dataset, MemoryScan, SourceMeta};
-use spl_engine::ExecContext;
 use spl_parser::ast::Command;
 use std::sync::Arc;
 
@@ -247,6 +247,6 @@ fn eval_aggregation_without_as_is_an_error() {
     };
     assert!(matches!(
         plan_stage(stage, &ExecContext::new(NOW), false),
-        Err(spl_engine::EngineError::InvalidArgument { .. })
+        Err(crate::EngineError::InvalidArgument { .. })
     ));
 }

@@ -1,11 +1,11 @@
 //! Builders for hand-made ASTs and batches, and a plain-text table renderer.
 
+use crate::operator::Operator;
+use crate::ExecContext;
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
-use spl_engine::operator::Operator;
-use spl_engine::ExecContext;
 use spl_parser::ast::{self, Agg, AggArg, Command, Opt, Stage};
 use spl_parser::{Span, Spanned};
 use std::sync::Arc;

@@ -1,9 +1,9 @@
-use crate::support::*;
+use super::support::*;
+use crate::context::Catalog;
+use crate::plan::plan_stage;
+use crate::source::{DataKind, Dataset, MemoryScan, SourceMeta};
+use crate::{EngineError, ExecContext};
 use arrow_array::{ArrayRef, DictionaryArray, RecordBatch};
-use spl_engine::context::Catalog;
-use spl_engine::plan::plan_stage;
-use spl_engine::source::{DataKind, Dataset, MemoryScan, SourceMeta};
-use spl_engine::{EngineError, ExecContext};
 use spl_parser::ast::{Agg, Command, Mstats, Opt, SearchExpr, SearchKind, SearchOp, SearchValue};
 use spl_parser::Span;
 use std::sync::Arc;
@@ -259,7 +259,7 @@ fn time_window_is_earliest_inclusive_latest_exclusive() {
         ],
     );
     let mut c = ctx_with(vec![dataset("main", vec![b])]);
-    c.picker = spl_engine::time::TimeRange::written(Some(10.0), Some(30.0), c.now);
+    c.picker = crate::time::TimeRange::written(Some(10.0), Some(30.0), c.now);
     let cmd = mstats_cmd(
         vec![agg("sum", Some("m"), None), agg("count", Some("m"), None)],
         &[],

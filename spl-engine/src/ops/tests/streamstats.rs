@@ -1,7 +1,7 @@
-use crate::support::*;
+use super::support::*;
+use crate::plan::plan_stage;
+use crate::EngineError;
 use arrow_array::RecordBatch;
-use spl_engine::plan::plan_stage;
-use spl_engine::EngineError;
 use spl_parser::ast::{Agg, Command, Opt};
 
 fn streamstats(
@@ -131,7 +131,7 @@ fn bad_window_is_an_error() {
 }
 
 /// Plans the single stage of `text` (a pipeline fragment).
-fn parsed(text: &str) -> Box<dyn spl_engine::operator::Operator> {
+fn parsed(text: &str) -> Box<dyn crate::operator::Operator> {
     let p = spl_parser::parse_pipeline(text).unwrap();
     plan_stage(&p.stages[0], &ctx(), false).unwrap()
 }

@@ -1,6 +1,6 @@
-use crate::support::*;
-use spl_engine::plan::plan_stage;
-use spl_engine::EngineError;
+use super::support::*;
+use crate::plan::plan_stage;
+use crate::EngineError;
 use spl_parser::ast::{Agg, Command, Opt};
 
 fn stats(
