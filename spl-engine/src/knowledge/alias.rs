@@ -68,7 +68,10 @@ pub(crate) fn parse(v: &Value, key: &str) -> Result<Vec<AliasPair>> {
     if w.is_empty() || w.len() % 3 != 0 {
         return Err(v.error(
             key,
-            format!("expected `<field> AS <alias>` (or ASNEW), repeated, found `{}`", v.value),
+            format!(
+                "expected `<field> AS <alias>` (or ASNEW), repeated, found `{}`",
+                v.value
+            ),
         ));
     }
     w.chunks(3)
@@ -150,7 +153,10 @@ mod tests {
             ]
         );
         let e = parse(&v("a TO b"), "FIELDALIAS-x").unwrap_err().to_string();
-        assert!(e.contains("props.conf:3") && e.contains("FIELDALIAS-x"), "{e}");
+        assert!(
+            e.contains("props.conf:3") && e.contains("FIELDALIAS-x"),
+            "{e}"
+        );
         assert!(parse(&v("a AS"), "FIELDALIAS-x").is_err());
     }
 }

@@ -263,7 +263,10 @@ mod tests {
             &root.join("a/default/props.conf"),
             "[st]\nKV_MODE = json\nEXTRACT-a = (?<a>x)\nEXTRACT-only_a = (?<o>y)\n",
         );
-        write(&root.join("a/local/props.conf"), "[st]\nEXTRACT-a = (?<a>local)\n");
+        write(
+            &root.join("a/local/props.conf"),
+            "[st]\nEXTRACT-a = (?<a>local)\n",
+        );
         write(
             &root.join("b/default/props.conf"),
             "[st]\nKV_MODE = xml\n[st]\nKV_MODE = none\n",
@@ -273,7 +276,11 @@ mod tests {
         let st = m.get("st").unwrap();
         // b beats a; within b the later duplicate stanza wins
         assert_eq!(st.get("KV_MODE").unwrap().value, "none");
-        assert!(st.get("KV_MODE").unwrap().file.ends_with("b/default/props.conf"));
+        assert!(st
+            .get("KV_MODE")
+            .unwrap()
+            .file
+            .ends_with("b/default/props.conf"));
         assert_eq!(st.get("KV_MODE").unwrap().line, 4);
         // a's local beats a's default
         assert_eq!(st.get("EXTRACT-a").unwrap().value, "(?<a>local)");

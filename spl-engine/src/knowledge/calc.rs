@@ -13,7 +13,7 @@ use crate::error::{EngineError, Result};
 use crate::eval::BoundExpr;
 use crate::value;
 use arrow_array::RecordBatch;
-use spl_parser::ast::{Expr, ExprKind};
+use spl_parser::ast::Expr;
 
 /// One `EVAL-<field>`.
 #[derive(Debug, Clone)]
@@ -23,9 +23,6 @@ pub(crate) struct Calc {
     expr: Expr,
     key: String,
     origin: Value,
-    /// The fields the expression reads; `None` when it cannot be known
-    /// (`searchmatch`).
-    pub refs: Option<Vec<String>>,
 }
 
 /// An error of an expression written in a `.conf` file, named by file, line
@@ -37,47 +34,17 @@ fn relocate(e: EngineError, v: &Value, key: &str) -> EngineError {
     }
 }
 
-fn collect(e: &Expr, out: &mut Vec<String>, dynamic: &mut bool) {
-    match &e.kind {
-        ExprKind::Field { name, .. } => {
-            if !out.contains(name) {
-                out.push(name.clone());
-            }
-        }
-        ExprKind::Str(_) | ExprKind::Num(_) | ExprKind::Bool(_) => {}
-        ExprKind::Unary { expr, .. } => collect(expr, out, dynamic),
-        ExprKind::Binary { lhs, rhs, .. } => {
-            collect(lhs, out, dynamic);
-            collect(rhs, out, dynamic);
-        }
-        ExprKind::Call { name, args } => {
-            if name.node.eq_ignore_ascii_case("searchmatch") {
-                *dynamic = true;
-            }
-            args.iter().for_each(|a| collect(a, out, dynamic));
-        }
-        ExprKind::In { expr, list } => {
-            collect(expr, out, dynamic);
-            list.iter().for_each(|a| collect(a, out, dynamic));
-        }
-    }
-}
-
 impl Calc {
     /// Parses and checks `EVAL-<field> = <v>`.
     pub(crate) fn parse(field: &str, key: &str, v: &Value) -> Result<Calc> {
         let expr = spl_parser::parse_expr_at(&v.value, 0)
             .map_err(|e| v.error(key, format!("in `{}`: {e}", v.value)))?;
         BoundExpr::bind_value(&expr, &ExecContext::new(0.0)).map_err(|e| relocate(e, v, key))?;
-        let mut refs = Vec::new();
-        let mut dynamic = false;
-        collect(&expr, &mut refs, &mut dynamic);
         Ok(Calc {
             field: field.to_string(),
             expr,
             key: key.to_string(),
             origin: v.clone(),
-            refs: (!dynamic).then_some(refs),
         })
     }
 }

@@ -100,7 +100,9 @@ pub(crate) fn parse(text: &str, path: &str) -> Result<ConfFile> {
                     path,
                     Some(number),
                     None,
-                    format!("expected the end of the line after the stanza header, found `{after}`"),
+                    format!(
+                        "expected the end of the line after the stanza header, found `{after}`"
+                    ),
                 ));
             }
             let name = line.get(1..close).unwrap_or("").trim().to_string();
@@ -150,7 +152,10 @@ pub(crate) fn read(path: &std::path::Path) -> Result<ConfFile> {
         source,
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
-        let before = e.as_bytes().get(..e.utf8_error().valid_up_to()).unwrap_or(&[]);
+        let before = e
+            .as_bytes()
+            .get(..e.utf8_error().valid_up_to())
+            .unwrap_or(&[]);
         let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
         EngineError::data(
             &shown,
@@ -176,11 +181,17 @@ mod tests {
         let names: Vec<_> = f.stanzas.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["default", "st", "st"]);
         let g = &f.stanzas[0].settings[0];
-        assert_eq!((g.key.as_str(), g.value.as_str(), g.line), ("global", "1", 2));
+        assert_eq!(
+            (g.key.as_str(), g.value.as_str(), g.line),
+            ("global", "1", 2)
+        );
         let s = &f.stanzas[1];
         assert_eq!(s.line, 4);
         assert_eq!(s.settings[0].value, "(?<x>\\d+)");
-        assert_eq!((s.settings[1].key.as_str(), s.settings[1].line), ("KV_MODE", 7));
+        assert_eq!(
+            (s.settings[1].key.as_str(), s.settings[1].line),
+            ("KV_MODE", 7)
+        );
         assert_eq!(f.stanzas[2].settings[0].value, "c # not a comment");
     }
 
@@ -212,7 +223,10 @@ mod tests {
         let text = e.to_string();
         assert!(text.contains("apps/x/default/props.conf:3"), "{text}");
         assert!(text.contains("expected `key = value`"), "{text}");
-        assert!(parse("[a\n", "p.conf").unwrap_err().to_string().contains("p.conf:1"));
+        assert!(parse("[a\n", "p.conf")
+            .unwrap_err()
+            .to_string()
+            .contains("p.conf:1"));
         assert!(parse("[a] x\n", "p.conf").is_err());
         assert!(parse(" = v\n", "p.conf").is_err());
     }

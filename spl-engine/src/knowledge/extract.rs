@@ -88,14 +88,16 @@ pub(crate) fn compile(pattern: &str, prepared: &str, v: &Value, key: &str) -> Re
     Pcre::new(prepared).map_err(|e| {
         let at = e
             .offset
-            .map(|o| format!(" (PCRE2 stopped at character {})", o.min(prepared.len()) + 1))
+            .map(|o| {
+                format!(
+                    " (PCRE2 stopped at character {})",
+                    o.min(prepared.len()) + 1
+                )
+            })
             .unwrap_or_default();
         v.error(
             key,
-            format!(
-                "invalid regular expression `{pattern}`: {}{at}",
-                e.message
-            ),
+            format!("invalid regular expression `{pattern}`: {}{at}", e.message),
         )
     })
 }
@@ -139,8 +141,6 @@ pub(crate) fn limit_warning(what: &str, e: &MatchError) -> String {
 /// One `EXTRACT-<class>`.
 #[derive(Debug)]
 pub(crate) struct Extract {
-    /// The class (the part of the key after `EXTRACT-`).
-    pub class: String,
     re: Pcre,
     /// The `in <src_field>` field; `None` reads `_raw`.
     pub source: Option<String>,
@@ -154,7 +154,6 @@ impl Extract {
     /// Parses `EXTRACT-<class> = <v>`; `limits` are the stanza's
     /// `MATCH_LIMIT` and `DEPTH_LIMIT`.
     pub(crate) fn parse(
-        class: &str,
         key: &str,
         v: &Value,
         limits: (Option<u32>, Option<u32>),
@@ -174,17 +173,11 @@ impl Extract {
             ));
         }
         Ok(Extract {
-            class: class.to_string(),
             re,
             source: source.map(str::to_string),
             groups,
             what: format!("{}:{} {key}", v.file, v.line),
         })
-    }
-
-    /// The fields it can give.
-    pub(crate) fn outputs(&self) -> impl Iterator<Item = &str> {
-        self.groups.iter().map(|(_, n)| n.as_str())
     }
 
     /// Runs over every row.
@@ -278,7 +271,10 @@ enum Format {
 
 #[derive(Debug)]
 enum Body {
-    Regex { re: Pcre, format: Format },
+    Regex {
+        re: Pcre,
+        format: Format,
+    },
     Delims {
         pairs: Vec<char>,
         kv: Option<Vec<char>>,
@@ -297,8 +293,6 @@ enum SourceKey {
 /// `DELIMS`).
 #[derive(Debug)]
 pub(crate) struct Transform {
-    /// The stanza name.
-    pub name: String,
     body: Body,
     source: SourceKey,
     mv_add: bool,
@@ -328,7 +322,9 @@ fn quoted_list(v: &Value, key: &str) -> Result<Vec<String>> {
         let mut s = String::new();
         loop {
             match chars.next() {
-                None => return Err(v.error(key, "expected a closing `\"`, found the end of the value")),
+                None => {
+                    return Err(v.error(key, "expected a closing `\"`, found the end of the value"))
+                }
                 Some('"') => break,
                 Some('\\') => match chars.next() {
                     Some('t') => s.push('\t'),
@@ -473,7 +469,6 @@ impl Transform {
             }
         };
         Ok(Transform {
-            name: s.name.clone(),
             body,
             source,
             mv_add,
@@ -481,47 +476,6 @@ impl Transform {
             keep_empty,
             what: format!("{}:{} [{}]", s.file, s.line, s.name),
         })
-    }
-
-    /// The fields it reads.
-    pub(crate) fn inputs(&self) -> Vec<&str> {
-        match &self.source {
-            SourceKey::Field(f) => vec![f.as_str()],
-            SourceKey::Fields(fs) => fs.iter().map(String::as_str).collect(),
-        }
-    }
-
-    /// The fields it can give, or `None` when the names come from the data
-    /// (`$1::$2`, `_KEY_` groups, `DELIMS` without `FIELDS`).
-    pub(crate) fn outputs(&self) -> Option<Vec<String>> {
-        let name = |n: &str| {
-            if self.clean_keys {
-                clean_key(n)
-            } else {
-                n.to_string()
-            }
-        };
-        match &self.body {
-            Body::Regex {
-                format: Format::Groups { named, keyval },
-                ..
-            } => keyval
-                .is_empty()
-                .then(|| named.iter().map(|(_, n)| name(n)).collect()),
-            Body::Regex {
-                format: Format::Pairs(pairs),
-                ..
-            } => pairs
-                .iter()
-                .map(|(n, _)| match n {
-                    Part::Lit(s) => Some(name(s)),
-                    Part::Group(_) => None,
-                })
-                .collect(),
-            Body::Delims { kv, fields, .. } => {
-                (kv.is_none() && !fields.is_empty()).then(|| fields.iter().map(|f| name(f)).collect())
-            }
-        }
     }
 
     /// The text(s) the transform reads on `row`.
@@ -570,7 +524,8 @@ impl Transform {
                                 }
                                 Format::Pairs(pairs) => {
                                     for (n, v) in pairs {
-                                        if let (Some(n), Some(v)) = (n.expand(caps), v.expand(caps)) {
+                                        if let (Some(n), Some(v)) = (n.expand(caps), v.expand(caps))
+                                        {
                                             found.push((n.to_string(), v.to_string()));
                                         }
                                     }
@@ -725,8 +680,14 @@ mod tests {
     #[test]
     fn in_field_suffix() {
         assert_eq!(split_in_field("(?<a>x) in msg"), ("(?<a>x)", Some("msg")));
-        assert_eq!(split_in_field("(?<a>x)  in  my_field "), ("(?<a>x)", Some("my_field")));
-        assert_eq!(split_in_field("(?<a>x) [i]n msg"), ("(?<a>x) [i]n msg", None));
+        assert_eq!(
+            split_in_field("(?<a>x)  in  my_field "),
+            ("(?<a>x)", Some("my_field"))
+        );
+        assert_eq!(
+            split_in_field("(?<a>x) [i]n msg"),
+            ("(?<a>x) [i]n msg", None)
+        );
         assert_eq!(split_in_field("(?<a>login) in"), ("(?<a>login) in", None));
         assert_eq!(split_in_field("(?<a>x)in msg"), ("(?<a>x)in msg", None));
         assert_eq!(split_in_field("(?<a>x) pin msg"), ("(?<a>x) pin msg", None));
@@ -735,7 +696,10 @@ mod tests {
     #[test]
     fn options_go_after_leading_items() {
         assert_eq!(prepare("a", None, None, true), "(?ms)a");
-        assert_eq!(prepare("(*UTF)a", Some(10), None, true), "(*LIMIT_MATCH=10)(*UTF)(?ms)a");
+        assert_eq!(
+            prepare("(*UTF)a", Some(10), None, true),
+            "(*LIMIT_MATCH=10)(*UTF)(?ms)a"
+        );
         assert_eq!(prepare("a", None, Some(5), false), "(*LIMIT_DEPTH=5)a");
     }
 
@@ -745,18 +709,29 @@ mod tests {
         delimited("a=1|b=\"x|y\"||c=", &['|'], Some(&['=']), &[], &mut out);
         assert_eq!(
             out,
-            [("a".into(), "1".into()), ("b".into(), "x|y".into()), ("c".into(), String::new())]
+            [
+                ("a".into(), "1".into()),
+                ("b".into(), "x|y".into()),
+                ("c".into(), String::new())
+            ]
         );
         out.clear();
         let fields = vec!["f1".to_string(), "f2".into(), "f3".into()];
         delimited("x,,z", &[','], None, &fields, &mut out);
         assert_eq!(
             out,
-            [("f1".into(), "x".into()), ("f2".into(), String::new()), ("f3".into(), "z".into())]
+            [
+                ("f1".into(), "x".into()),
+                ("f2".into(), String::new()),
+                ("f3".into(), "z".into())
+            ]
         );
         out.clear();
         delimited("k1  v1 k2 v2", &[' '], None, &[], &mut out);
-        assert_eq!(out, [("k1".into(), "v1".into()), ("k2".into(), "v2".into())]);
+        assert_eq!(
+            out,
+            [("k1".into(), "v1".into()), ("k2".into(), "v2".into())]
+        );
         assert_eq!(field_list("a, \"b c\" ,d"), ["a", "b c", "d"]);
     }
 }

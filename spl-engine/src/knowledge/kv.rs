@@ -63,7 +63,9 @@ impl KvMode {
             other => {
                 return Err(v.error(
                     "KV_MODE",
-                    format!("expected none, auto, auto_escaped, multi, json or xml, found `{other}`"),
+                    format!(
+                        "expected none, auto, auto_escaped, multi, json or xml, found `{other}`"
+                    ),
                 ))
             }
         })
@@ -172,7 +174,14 @@ fn pairs(raw: &str, escaped: bool, trim: bool, emit: &mut dyn FnMut(String, Stri
         }
         let (value, end) = if bytes.get(start) == Some(&b'"') {
             match quoted(raw, start + 1, escaped) {
-                Some((v, end)) => (if trim { v.trim_matches(' ').to_string() } else { v }, end),
+                Some((v, end)) => (
+                    if trim {
+                        v.trim_matches(' ').to_string()
+                    } else {
+                        v
+                    },
+                    end,
+                ),
                 None => unquoted(raw, start),
             }
         } else {
@@ -270,7 +279,9 @@ fn attributes(mut s: &str, mut emit: impl FnMut(&str, String)) {
         let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
             return;
         };
-        let Some(close) = rest[1..].find(q) else { return };
+        let Some(close) = rest[1..].find(q) else {
+            return;
+        };
         if !name.is_empty() && !name.contains(char::is_whitespace) {
             emit(name, decode(&rest[1..1 + close]));
         }
@@ -377,7 +388,9 @@ mod tests {
     }
 
     fn pairs_of(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        v.iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]

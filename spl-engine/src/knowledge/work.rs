@@ -84,7 +84,9 @@ impl<'b> Work<'b> {
     pub(crate) fn values(&self, row: usize, name: &str) -> Vec<Cow<'_, str>> {
         if let Some(slots) = self.changed.get(name) {
             match slots.get(row) {
-                Some(Slot::Vals(v)) => return v.iter().map(|s| Cow::Borrowed(s.as_str())).collect(),
+                Some(Slot::Vals(v)) => {
+                    return v.iter().map(|s| Cow::Borrowed(s.as_str())).collect()
+                }
                 Some(Slot::Removed) => return Vec::new(),
                 _ => {}
             }
@@ -217,6 +219,11 @@ pub(crate) fn text_column(rows: &[Option<Vec<String>>]) -> ArrayRef {
         }
         return Arc::new(b.finish());
     }
+    list_column(rows)
+}
+
+/// A `List<Utf8>` column of `rows`; `None` rows are null.
+pub(crate) fn list_column(rows: &[Option<Vec<String>>]) -> ArrayRef {
     let mut b = ListBuilder::new(StringBuilder::new());
     for r in rows {
         match r {
