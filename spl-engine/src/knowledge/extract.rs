@@ -3,8 +3,8 @@
 //!
 //! - `EXTRACT-<class> = <regex> [in <src_field>]` (props.conf.spec): the regex
 //!   runs as `(?ms)<regex>`, once per event, against `_raw` or each value of
-//!   `<src_field>`; every named group that took part gives a field. Group
-//!   names are key-cleaned (see [`clean_key`]). `MATCH_LIMIT` and
+//!   `<src_field>`; every named group that took part gives a field named
+//!   as the group (PCRE allows only letters, digits and `_` there). `MATCH_LIMIT` and
 //!   `DEPTH_LIMIT` of the stanza lower PCRE's limits (they cannot raise them
 //!   above Splunk's defaults, [`crate::pcre`]).
 //! - A transform (transforms.conf.spec) has a `REGEX` or `DELIMS`. A
@@ -161,11 +161,8 @@ impl Extract {
         let (pattern, source) = split_in_field(&v.value);
         let prepared = prepare(pattern, limits.0, limits.1, true);
         let re = compile(pattern, &prepared, v, key)?;
-        let groups: Vec<(usize, String)> = re
-            .named_groups()
-            .map(|(i, n)| (i, clean_key(n)))
-            .filter(|(_, n)| !n.is_empty())
-            .collect();
+        let groups: Vec<(usize, String)> =
+            re.named_groups().map(|(i, n)| (i, n.to_string())).collect();
         if groups.is_empty() {
             return Err(v.error(
                 key,
