@@ -267,7 +267,7 @@ fn local_over_default_and_app_order() {
         "c_app/default/props.conf",
         "[st]\nEVAL-w = \"c default\"\n",
     );
-    let e = engine(&[root.clone()], &["x"]).unwrap();
+    let e = engine(std::slice::from_ref(&root), &["x"]).unwrap();
     assert_eq!(column(&e, "*", "v"), ["a local"]);
     // reverse lexicographic order: c_app beats b_app
     assert_eq!(column(&e, "*", "w"), ["c default"]);
