@@ -30,6 +30,10 @@ pub(crate) struct RunArgs {
     /// Directories holding lookup definitions and CSV files (repeatable; outputlookup writes to the first).
     #[arg(long = "lookups", value_name = "DIR")]
     lookups: Vec<PathBuf>,
+    /// Splunk apps whose knowledge objects (props.conf, transforms.conf, eventtypes.conf,
+    /// tags.conf) apply to events: an app folder or a folder of apps (repeatable).
+    #[arg(long = "apps", value_name = "PATH")]
+    apps: Vec<PathBuf>,
     /// MaxMind GeoIP database for iplocation (default: $SPL_GEOIP_DB).
     #[arg(long, value_name = "FILE.mmdb")]
     geoip: Option<PathBuf>,
@@ -126,6 +130,15 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     }
     if !args.lookups.is_empty() {
         b = b.lookup_dirs(args.lookups.clone());
+    }
+    if !args.apps.is_empty() {
+        b = match b.apps(&args.apps) {
+            Ok(b) => b,
+            Err(e) => {
+                eprint!("{}", render(&e));
+                return ExitCode::from(2);
+            }
+        };
     }
     let geoip = args
         .geoip

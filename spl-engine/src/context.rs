@@ -25,6 +25,19 @@ impl Default for CompatOptions {
     }
 }
 
+/// Search-time knowledge (field extractions, aliases, calculated fields,
+/// automatic lookups, event types and tags from Splunk apps) applied to the
+/// events of a base search before its filter. Implemented by
+/// `knowledge::Knowledge`, which sits above this layer.
+pub trait EventKnowledge: Send + Sync + std::fmt::Debug {
+    /// The events of `batch` with their knowledge applied.
+    fn apply(
+        &self,
+        batch: arrow_array::RecordBatch,
+        ctx: &ExecContext,
+    ) -> Result<arrow_array::RecordBatch>;
+}
+
 /// Everything registered with an engine: data, lookups, GeoIP.
 #[derive(Clone, Default)]
 pub struct Catalog {
@@ -34,6 +47,8 @@ pub struct Catalog {
     pub lookups: Arc<LookupRegistry>,
     /// The GeoIP database for `iplocation`, if one is configured.
     pub geoip: Option<Arc<GeoIp>>,
+    /// Knowledge objects from Splunk apps (`--apps`), if any.
+    pub knowledge: Option<Arc<dyn EventKnowledge>>,
 }
 
 impl Catalog {

@@ -16,6 +16,7 @@ pub mod error;
 pub(crate) mod eval;
 pub(crate) mod filter;
 pub mod geoip;
+pub(crate) mod knowledge;
 pub mod lookup;
 pub(crate) mod operator;
 pub(crate) mod ops;

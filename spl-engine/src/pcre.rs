@@ -258,7 +258,6 @@ impl Pcre {
     }
 
     /// Number of capturing groups (not counting the whole match).
-    #[cfg(test)]
     pub fn group_count(&self) -> usize {
         self.names.len().saturating_sub(1)
     }

@@ -136,6 +136,18 @@ impl EngineBuilder {
         Ok(self.add_dataset(ds))
     }
 
+    /// Registers the knowledge objects of Splunk apps (`--apps`): each path
+    /// is an app folder (`default/`, `local/`, `lookups/`) or a folder of
+    /// apps, merged by Splunk's search-time precedence. Their field
+    /// extractions, aliases, calculated fields, automatic lookups, event
+    /// types and tags apply to the events of every base search. A bad
+    /// setting is an error naming its file, line and key.
+    pub fn apps(mut self, paths: &[std::path::PathBuf]) -> Result<Self> {
+        let k = crate::knowledge::Knowledge::load(paths)?;
+        self.catalog.knowledge = Some(Arc::new(k));
+        Ok(self)
+    }
+
     /// Sets the directories lookups are resolved in (the first one receives
     /// `outputlookup` files).
     pub fn lookup_dirs(mut self, dirs: Vec<std::path::PathBuf>) -> Self {

@@ -33,6 +33,8 @@ const LAYERS: &[&[&str]] = &[
     // the two expression languages: search terms, then eval
     &["filter"],
     &["eval"],
+    // search-time knowledge from Splunk apps (uses eval, filter, lookups)
+    &["knowledge"],
     // building blocks several commands share, then the commands
     &["ops"],
     &["commands"],

@@ -26,7 +26,7 @@
 //! Records: `now T`, `earliest T`, `latest T`, `events NAME [k=v...]` and
 //! `metrics NAME [k=v...]` (inline tables; header cells `name[:str|num]`),
 //! `lookup NAME` (inline CSV) or `lookup NAME include=PATH`, `macro NAME(a,b) = body`,
-//! `data SPEC` (a `--data` spec, paths relative to the file), `lookups DIR`,
+//! `data SPEC` (a `--data` spec, paths relative to the file), `lookups DIR`, `apps PATH`,
 //! `macros PATH`, `geoip PATH`, `include FILE` (another file's setup records),
 //! `query [rowsort|nosort]` and `error CODE` (the query, then optionally `----`
 //! and the expected block), `skip REASON` (skips the next query or error record).
@@ -91,6 +91,8 @@ pub enum RecordKind {
     Geoip(String),
     /// `lookups DIR` (a lookups directory with definitions, relative to the test file)
     LookupDir(String),
+    /// `apps PATH` (a Splunk app folder or a folder of apps, relative to the test file)
+    Apps(String),
     /// `macros PATH` (a macro file or directory, relative to the test file)
     MacroFile(String),
     /// `include PATH` (the setup records of another `.spltest` file)
@@ -380,7 +382,7 @@ pub fn parse_file(text: &str) -> Result<Vec<Record>, FormatError> {
             "earliest" => RecordKind::Earliest(rest.to_string()),
             "latest" => RecordKind::Latest(rest.to_string()),
             "skip" => RecordKind::Skip(rest.to_string()),
-            "data" | "geoip" | "lookups" | "macros" | "include" => {
+            "data" | "geoip" | "lookups" | "apps" | "macros" | "include" => {
                 if rest.is_empty() {
                     return Err(err(i, format!("expected a path after `{word}`")));
                 }
@@ -389,6 +391,7 @@ pub fn parse_file(text: &str) -> Result<Vec<Record>, FormatError> {
                     "data" => RecordKind::Data(r),
                     "geoip" => RecordKind::Geoip(r),
                     "lookups" => RecordKind::LookupDir(r),
+                    "apps" => RecordKind::Apps(r),
                     "macros" => RecordKind::MacroFile(r),
                     _ => RecordKind::Include(r),
                 }

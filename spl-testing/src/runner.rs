@@ -133,6 +133,7 @@ pub(crate) fn apply_setup(
         RecordKind::Data(spec) => setup.add_data(dir, spec).map_err(at)?,
         RecordKind::Geoip(p) => setup.set_geoip(relative_to(dir, p)),
         RecordKind::LookupDir(p) => setup.add_lookup_dir(dir, p).map_err(at)?,
+        RecordKind::Apps(p) => setup.add_apps(dir, p).map_err(at)?,
         RecordKind::MacroFile(p) => setup.add_macro_file(&relative_to(dir, p)).map_err(at)?,
         RecordKind::Include(p) => {
             if depth >= MAX_INCLUDE_DEPTH {

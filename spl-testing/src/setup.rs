@@ -52,6 +52,8 @@ pub(crate) struct Setup {
     datasets: Vec<Dataset>,
     macros: MacroSet,
     lookup_dirs: Vec<PathBuf>,
+    /// `apps PATH` folders.
+    apps: Vec<PathBuf>,
     geoip: Option<PathBuf>,
     temp: TempDir,
     engine: Option<Engine>,
@@ -76,6 +78,7 @@ impl Setup {
             datasets: Vec::new(),
             macros: MacroSet::new(),
             lookup_dirs: Vec::new(),
+            apps: Vec::new(),
             geoip: None,
             temp: TempDir::new()?,
             engine: None,
@@ -194,6 +197,17 @@ impl Setup {
         Ok(())
     }
 
+    /// `apps PATH`: a Splunk app folder or a folder of apps.
+    pub(crate) fn add_apps(&mut self, dir: &Path, p: &str) -> Result<(), String> {
+        let path = relative_to(dir, p);
+        if !path.is_dir() {
+            return Err(format!("expected a directory, found `{}`", path.display()));
+        }
+        self.apps.push(path);
+        self.engine = None;
+        Ok(())
+    }
+
     /// `macro NAME(a, b) = body`.
     pub(crate) fn add_macro(&mut self, signature: &str, body: &str) -> Result<(), String> {
         let (name, args) = match signature.split_once('(') {
@@ -260,6 +274,9 @@ impl Setup {
         let mut dirs = vec![self.temp.path().to_path_buf()];
         dirs.extend(self.lookup_dirs.iter().cloned());
         b = b.lookup_dirs(dirs);
+        if !self.apps.is_empty() {
+            b = b.apps(&self.apps).map_err(|e| e.to_string())?;
+        }
         if let Some(g) = &self.geoip {
             b = b.geoip(g).map_err(|e| e.to_string())?;
         }

@@ -52,11 +52,15 @@ fn plan_base(s: &Search, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         fields.add(&f);
     }
     fields.add("_time");
+    // Knowledge objects may read any field and set any field (even the
+    // default fields: `rename`, `EVAL-`): read everything and prune nothing.
+    let knowledge = ctx.catalog.knowledge.is_some();
     Ok(Box::new(BaseSearchOp {
         filter,
         range,
         order: p.demand.order,
-        columns: fields.columns(),
+        columns: if knowledge { None } else { fields.columns() },
+        prune: !knowledge,
     }))
 }
 
@@ -92,6 +96,9 @@ struct BaseSearchOp {
     order: bool,
     /// The fields later commands need (`None`: all).
     columns: Option<Vec<String>>,
+    /// Skip datasets whose default fields cannot match (off when knowledge
+    /// objects may change those fields).
+    prune: bool,
 }
 
 /// Adds Splunk's default fields that `wanted` names from the dataset's
@@ -165,7 +172,7 @@ impl BaseSearchOp {
                 let lookup = |f: &str| known.iter().find(|(k, _)| *k == f).map(|(_, v)| v.clone());
                 known.is_empty() || self.filter.may_match(&lookup)
             };
-            if !may_match(&known) {
+            if self.prune && !may_match(&known) {
                 // only now ask whether rows carry their own values (which
                 // may cost the scan a pass over its data)
                 let mut carried = Vec::new();
@@ -194,6 +201,10 @@ impl BaseSearchOp {
     ) -> Result<Option<RecordBatch>> {
         ctx.scan.count_batch(b.num_rows());
         let b = with_wanted_default_fields(&b, &ds.meta, &|f| req.wants(f))?;
+        let b = match &ctx.catalog.knowledge {
+            Some(k) => k.apply(b, ctx)?,
+            None => b,
+        };
         let mut mask = self.filter.evaluate(&b, ctx)?;
         if !self.range.is_all() {
             mask = arrow_arith::boolean::and(&mask, &time_mask(&b, self.range)?)?;
