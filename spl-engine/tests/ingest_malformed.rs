@@ -348,7 +348,10 @@ fn text_of_no_data_format_is_raw_events() {
     let (_, _, msg) = data_err(&e);
     assert!(e.to_string().contains("blob.bin"), "{e}");
     assert!(msg.contains("found binary data"), "{msg}");
-    assert!(msg.contains("json, splunk-json, csv, parquet, metrics-csv"), "{msg}");
+    assert!(
+        msg.contains("json, splunk-json, csv, parquet, metrics-csv"),
+        "{msg}"
+    );
     // Declared CSV is read as CSV.
     let spec: DataSpec = format!("path={},format=csv", bare_csv.display())
         .parse()

@@ -93,7 +93,10 @@ fn auditd_apache_and_xml_examples() {
         ))],
         "* | eval t=strftime(_time, \"%Y-%m-%dT%H:%M:%S%z\") | table t date_zone",
     );
-    assert_eq!(cells(&r, "t")[0].as_deref(), Some("2024-08-19T19:41:22+0000"));
+    assert_eq!(
+        cells(&r, "t")[0].as_deref(),
+        Some("2024-08-19T19:41:22+0000")
+    );
     assert_eq!(cells(&r, "date_zone")[0].as_deref(), Some("0"));
     // Windows XML: two events on one line, one across lines (newest first)
     let r = run(
@@ -175,8 +178,11 @@ fn empty_files_gzip_and_directories() {
     std::fs::create_dir_all(logs.join("sub")).unwrap();
     std::fs::write(logs.join("b.log"), "2024-05-01T10:00:01Z b\n").unwrap();
     std::fs::write(logs.join("empty.log"), "").unwrap();
-    std::fs::write(logs.join("sub/c.jsonl"), "{\"time\":\"2024-05-01T10:00:02Z\",\"k\":\"c\"}\n")
-        .unwrap();
+    std::fs::write(
+        logs.join("sub/c.jsonl"),
+        "{\"time\":\"2024-05-01T10:00:02Z\",\"k\":\"c\"}\n",
+    )
+    .unwrap();
     let gz = flate2_encode(b"2024-05-01T10:00:00Z a\n");
     std::fs::write(logs.join("a.log.gz"), gz).unwrap();
     // empty files are no events
@@ -194,7 +200,10 @@ fn empty_files_gzip_and_directories() {
             Some("sub/c.jsonl".into())
         ]
     );
-    assert_eq!(cells(&r, "_raw")[0].as_deref(), Some("2024-05-01T10:00:00Z a"));
+    assert_eq!(
+        cells(&r, "_raw")[0].as_deref(),
+        Some("2024-05-01T10:00:00Z a")
+    );
 }
 
 fn flate2_encode(data: &[u8]) -> Vec<u8> {
@@ -212,7 +221,10 @@ fn json_lines_keep_a_bad_line_as_raw_with_a_warning() {
         "{\"a\":\"1\",\"time\":\"2024-05-01T10:00:00Z\"}\nMay  1 10:00:01 host not json\n{\"a\":\"3\"} trailing\n",
     )
     .unwrap();
-    let r = run(&[DataSpec::new(&p)], "* | sort _time | eval t=_time | table t a _raw");
+    let r = run(
+        &[DataSpec::new(&p)],
+        "* | sort _time | eval t=_time | table t a _raw",
+    );
     assert_eq!(r.num_rows(), 3);
     // sort puts the event without a time last
     assert_eq!(
@@ -245,7 +257,10 @@ fn json_time_from_any_field_that_holds_one() {
         "{\"source\":\"PINGID\",\"recorded\":\"2023-10-05T14:10:53.538Z\"}\n{\"datetime\":\"Tue Nov  7 16:58:21 2023\",\"n\":\"1697608042\"}\n",
     )
     .unwrap();
-    let r = run(&[DataSpec::new(&p)], "* | sort _time | eval t=_time | table t");
+    let r = run(
+        &[DataSpec::new(&p)],
+        "* | sort _time | eval t=_time | table t",
+    );
     assert_eq!(
         cells(&r, "t"),
         [Some("1696515053.538".into()), Some("1699376301".into())]
@@ -259,7 +274,11 @@ fn raw_scan_streams_in_partitions() {
     let p = dir.join("big.log");
     let mut text = String::new();
     for i in 0..3000 {
-        text.push_str(&format!("2024-05-01T10:{:02}:{:02}Z event {i}\n", i / 60 % 60, i % 60));
+        text.push_str(&format!(
+            "2024-05-01T10:{:02}:{:02}Z event {i}\n",
+            i / 60 % 60,
+            i % 60
+        ));
     }
     std::fs::write(&p, &text).unwrap();
     let s = RawScan::open(&p, "big.log", &RawProps::default(), Some(NOW), None, 4096).unwrap();

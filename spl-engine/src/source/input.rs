@@ -72,7 +72,9 @@ fn spool(mut src: impl Read, name: &Path, display: &str) -> Result<(PathBuf, Arc
     let mut head = [0u8; 2];
     let mut got = 0;
     while got < 2 {
-        let n = src.read(head.get_mut(got..).unwrap_or_default()).map_err(&io)?;
+        let n = src
+            .read(head.get_mut(got..).unwrap_or_default())
+            .map_err(&io)?;
         if n == 0 {
             break;
         }
@@ -230,7 +232,12 @@ mod tests {
         let files = files_under(&dir.0, "d").unwrap();
         let names: Vec<_> = files
             .iter()
-            .map(|p| p.strip_prefix(&dir.0).unwrap().to_string_lossy().into_owned())
+            .map(|p| {
+                p.strip_prefix(&dir.0)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         assert_eq!(names, ["a.log", "b/x.log", "c.log"]);
     }

@@ -403,7 +403,9 @@ impl<'t> Reader<'t> {
                 Err(self.err(base, p.unexpected("a JSON object")))
             };
             match res {
-                Err(EngineError::Data { message, .. }) if !self.strict && message.contains("JSON") => {
+                Err(EngineError::Data { message, .. })
+                    if !self.strict && message.contains("JSON") =>
+                {
                     self.keep_raw(line, base, message)?;
                 }
                 other => other?,

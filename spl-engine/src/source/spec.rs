@@ -17,8 +17,8 @@ use super::json_events::{read_json_events, JsonLinesScan};
 use super::metrics_csv::MetricsCsvScan;
 use super::metrics_shape::MetricColumns;
 use super::otlp::{read_otlp_metrics, OtlpRollup};
-use super::splunk_json::{is_export_object, read_splunk_json};
 use super::raw::{RawProps, RawScan};
+use super::splunk_json::{is_export_object, read_splunk_json};
 use super::{DataKind, Dataset, MemoryScan, Scan, SourceMeta};
 use crate::error::{EngineError, Result};
 use std::io::Read;
@@ -762,7 +762,10 @@ fn open_file(spec: &DataSpec, display: String) -> Result<Dataset> {
         (format, scan, facts.xml_events)
     };
     if let Some(keep) = input.keep {
-        scan = Arc::new(super::input::KeepAlive { inner: scan, _keep: keep });
+        scan = Arc::new(super::input::KeepAlive {
+            inner: scan,
+            _keep: keep,
+        });
     }
     let kind = match (len, spec.kind) {
         (0, Some(k)) => k,

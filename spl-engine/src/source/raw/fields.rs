@@ -105,7 +105,10 @@ mod tests {
         );
         assert_eq!(punct("a\tb c"), "t_");
         assert_eq!(punct(&"=".repeat(40)).len(), 30);
-        assert_eq!(punct("type=EXECVE msg=audit(1723044684.257:15795): argc=3"), "=_=(.:):_=");
+        assert_eq!(
+            punct("type=EXECVE msg=audit(1723044684.257:15795): argc=3"),
+            "=_=(.:):_="
+        );
     }
 
     #[test]

@@ -261,7 +261,11 @@ mod tests {
     fn partitions_are_whole_events_and_agree_with_one_pass() {
         let mut text = String::new();
         for i in 0..200 {
-            text.push_str(&format!("2024-05-01 10:{:02}:{:02} event {i}\n", i / 60, i % 60));
+            text.push_str(&format!(
+                "2024-05-01 10:{:02}:{:02} event {i}\n",
+                i / 60,
+                i % 60
+            ));
             if i % 7 == 0 {
                 text.push_str("  continuation line\n");
             }
@@ -270,10 +274,17 @@ mod tests {
             }
         }
         let p = write("parts.log", &text);
-        let one = RawScan::open(&p, "parts.log", &RawProps::default(), None, Some(0.0), 1 << 30)
-            .unwrap();
-        let many = RawScan::open(&p, "parts.log", &RawProps::default(), None, Some(0.0), 300)
-            .unwrap();
+        let one = RawScan::open(
+            &p,
+            "parts.log",
+            &RawProps::default(),
+            None,
+            Some(0.0),
+            1 << 30,
+        )
+        .unwrap();
+        let many =
+            RawScan::open(&p, "parts.log", &RawProps::default(), None, Some(0.0), 300).unwrap();
         assert_eq!(one.parts.len(), 1);
         assert!(many.parts.len() > 10);
         let req = ScanRequest::default();
@@ -284,9 +295,7 @@ mod tests {
                 .flat_map(|b| {
                     let raw = col(&b, "_raw");
                     let t = super::super::event_times(&b).unwrap();
-                    raw.into_iter()
-                        .zip(t.values().to_vec())
-                        .collect::<Vec<_>>()
+                    raw.into_iter().zip(t.values().to_vec()).collect::<Vec<_>>()
                 })
                 .collect()
         };
@@ -302,7 +311,10 @@ mod tests {
             should_linemerge: false,
             ..RawProps::default()
         };
-        let p = write("fallback.log", "first, no time\n2024-05-01T10:00:00Z x\nno time\n");
+        let p = write(
+            "fallback.log",
+            "first, no time\n2024-05-01T10:00:00Z x\nno time\n",
+        );
         let s = RawScan::open(&p, "fallback.log", &props, None, Some(1000.0), 1).unwrap();
         assert_eq!(s.parts.len(), 3);
         let batches: Vec<_> = s
@@ -336,11 +348,31 @@ mod tests {
         let batches: Vec<_> = s.scan(&req).unwrap().map(|b| b.unwrap()).collect();
         assert_eq!(batches.len(), 1);
         let b = &batches[0];
-        let names: Vec<_> = b.schema().fields().iter().map(|f| f.name().clone()).collect();
+        let names: Vec<_> = b
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect();
         assert_eq!(names, ["_time", "_raw"]);
-        assert_eq!(col(b, "_raw"), [Some("2024-05-01T11:00:00Z a=2".to_string())]);
-        let all = s.scan(&ScanRequest::default()).unwrap().next().unwrap().unwrap();
-        for f in ["linecount", "punct", "timestartpos", "timeendpos", "date_wday", "date_zone"] {
+        assert_eq!(
+            col(b, "_raw"),
+            [Some("2024-05-01T11:00:00Z a=2".to_string())]
+        );
+        let all = s
+            .scan(&ScanRequest::default())
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap();
+        for f in [
+            "linecount",
+            "punct",
+            "timestartpos",
+            "timeendpos",
+            "date_wday",
+            "date_zone",
+        ] {
             assert!(all.schema().index_of(f).is_ok(), "{f}");
         }
         assert_eq!(col(&all, "date_zone")[0].as_deref(), Some("0"));

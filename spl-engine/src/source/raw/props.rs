@@ -126,8 +126,12 @@ impl Compiled {
         let re = |key: &str, p: &str| {
             Regex::new(p).map_err(|e| err(key, format!("expected a regular expression: {e}")))
         };
-        let line_breaker = BytesRegex::new(&props.line_breaker)
-            .map_err(|e| err("LINE_BREAKER", format!("expected a regular expression: {e}")))?;
+        let line_breaker = BytesRegex::new(&props.line_breaker).map_err(|e| {
+            err(
+                "LINE_BREAKER",
+                format!("expected a regular expression: {e}"),
+            )
+        })?;
         if line_breaker.captures_len() < 2 {
             return Err(err(
                 "LINE_BREAKER",
@@ -145,7 +149,10 @@ impl Compiled {
         if let Some(f) = &props.time_format {
             // a format jiff cannot use fails on every event: say so once
             if f.trim().is_empty() {
-                return Err(err("TIME_FORMAT", "expected a format, found nothing".into()));
+                return Err(err(
+                    "TIME_FORMAT",
+                    "expected a format, found nothing".into(),
+                ));
             }
         }
         Ok(Compiled {
@@ -204,7 +211,9 @@ impl Compiled {
     }
 
     fn must_break_after(&self, line: &str) -> bool {
-        self.break_after.as_ref().is_some_and(|re| re.is_match(line))
+        self.break_after
+            .as_ref()
+            .is_some_and(|re| re.is_match(line))
     }
 }
 
@@ -254,7 +263,8 @@ impl<'c, R: Read> Lines<'c, R> {
         if n == 0 {
             self.eof = true;
         }
-        self.buf.extend_from_slice(chunk.get(..n).unwrap_or_default());
+        self.buf
+            .extend_from_slice(chunk.get(..n).unwrap_or_default());
         Ok(())
     }
 
@@ -265,15 +275,11 @@ impl<'c, R: Read> Lines<'c, R> {
             let from = self.searched.max(self.pos);
             let hay = self.buf.get(self.pos..).unwrap_or_default();
             let start = from - self.pos;
-            let found = self
-                .c
-                .line_breaker
-                .captures_at(hay, start)
-                .and_then(|cap| {
-                    let whole = cap.get(0)?;
-                    let g = cap.get(1)?;
-                    Some((whole.start(), whole.end(), g.start(), g.end()))
-                });
+            let found = self.c.line_breaker.captures_at(hay, start).and_then(|cap| {
+                let whole = cap.get(0)?;
+                let g = cap.get(1)?;
+                Some((whole.start(), whole.end(), g.start(), g.end()))
+            });
             let mut resume = None;
             match found {
                 // an empty separator at the very start: look further on
@@ -349,9 +355,12 @@ fn truncated(mut line: Vec<u8>, limit: usize) -> String {
 
 /// Where the first `<Event>` or `<Event ...>` tag starts.
 fn event_tag(text: &str) -> Option<usize> {
-    text.match_indices("<Event")
-        .map(|(i, _)| i)
-        .find(|&i| matches!(text.as_bytes().get(i + 6), Some(b'>' | b' ' | b'\t' | b'\r' | b'\n')))
+    text.match_indices("<Event").map(|(i, _)| i).find(|&i| {
+        matches!(
+            text.as_bytes().get(i + 6),
+            Some(b'>' | b' ' | b'\t' | b'\r' | b'\n')
+        )
+    })
 }
 
 impl<'c, R: Read> Events<'c, R> {

@@ -56,10 +56,7 @@ const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 fn month_of(name: &str) -> Option<i8> {
     let n = name.get(..3)?.to_ascii_lowercase();
-    MONTHS
-        .iter()
-        .position(|m| *m == n)
-        .map(|i| i as i8 + 1)
+    MONTHS.iter().position(|m| *m == n).map(|i| i as i8 + 1)
 }
 
 fn pattern() -> &'static Regex {
@@ -382,8 +379,14 @@ mod tests {
         // May 27 is more than two days after 2024-05-01: the year before
         assert_eq!(f.secs, iso("2023-05-27T09:28:36Z"));
         assert_eq!((f.start, f.end), (0, 15));
-        assert_eq!(secs("Apr 30 23:59:59 host x"), Some(iso("2024-04-30T23:59:59Z")));
-        assert_eq!(secs("May  1 12:00:00 host"), Some(iso("2024-05-01T12:00:00Z")));
+        assert_eq!(
+            secs("Apr 30 23:59:59 host x"),
+            Some(iso("2024-04-30T23:59:59Z"))
+        );
+        assert_eq!(
+            secs("May  1 12:00:00 host"),
+            Some(iso("2024-05-01T12:00:00Z"))
+        );
         // a word before the month is not a weekday
         assert_eq!(
             secs("logged for May 10 11:08:39 x"),
@@ -409,7 +412,10 @@ mod tests {
             secs("SESSION|05/14/2024 17:36:21.859|[HTTPS"),
             Some(iso("2024-05-14T17:36:21.859Z"))
         );
-        assert_eq!(secs("11/17/2023 05:23:37 PM"), Some(iso("2023-11-17T17:23:37Z")));
+        assert_eq!(
+            secs("11/17/2023 05:23:37 PM"),
+            Some(iso("2023-11-17T17:23:37Z"))
+        );
         assert_eq!(
             secs("Audit:[timestamp=01-25-2023 22:08:54.818, user=admin"),
             Some(iso("2023-01-25T22:08:54.818Z"))
@@ -421,7 +427,10 @@ mod tests {
         assert_eq!(secs("1697608042 rest"), Some(1697608042.0));
         assert_eq!(secs("1697608042123 rest"), Some(1697608042.123));
         // a number elsewhere is not a time
-        assert_eq!(secs("2 123397614277 eni-0b0f9f261f45e6489 1697608042"), None);
+        assert_eq!(
+            secs("2 123397614277 eni-0b0f9f261f45e6489 1697608042"),
+            None
+        );
         assert_eq!(secs("no time here 12:00"), None);
     }
 
@@ -429,9 +438,8 @@ mod tests {
     fn offsetless_times_use_the_zone() {
         let cx = TimeContext {
             year_ref: Some(1714564800.0),
-            tz: TimeZone::get("America/New_York").unwrap_or(TimeZone::fixed(
-                Offset::from_hours(-4).unwrap(),
-            )),
+            tz: TimeZone::get("America/New_York")
+                .unwrap_or(TimeZone::fixed(Offset::from_hours(-4).unwrap())),
         };
         assert_eq!(
             recognize("2024-05-01 08:00:00 x", &cx).map(|f| f.secs),
@@ -441,8 +449,12 @@ mod tests {
 
     #[test]
     fn explicit_formats() {
-        let f = parse_with_format("2014-05-11 12:34:11,372 INFO", "%Y-%m-%d %H:%M:%S,%3f", &cx())
-            .unwrap();
+        let f = parse_with_format(
+            "2014-05-11 12:34:11,372 INFO",
+            "%Y-%m-%d %H:%M:%S,%3f",
+            &cx(),
+        )
+        .unwrap();
         assert_eq!(f.secs, iso("2014-05-11T12:34:11.372Z"));
         assert_eq!(f.end, 23);
         let f = parse_with_format("Jan 02 03:04:05 x", "%b %d %H:%M:%S", &cx()).unwrap();
