@@ -3,10 +3,12 @@
 //! Files come in through [`open_dataset`] with a [`DataSpec`] (`--data`): JSON
 //! events (JSON lines, arrays, audit `EventList`s) flattened as Splunk's `_json`
 //! names fields, Splunk search-export JSON, CSV and Parquet events; metrics from
-//! Splunk's metrics CSV, `mstats` exports, Parquet, HEC metric JSON and OTLP/JSON.
-//! JSON-lines and CSV event files, Parquet files and metric CSV files are
-//! scanned lazily with projection (and, but for CSV events, time pruning);
-//! other files are read whole when opened. Choices are listed in
+//! Splunk's metrics CSV, `mstats` exports, Parquet, HEC metric JSON and OTLP/JSON;
+//! raw text events ([`raw`]: log files broken into events as Splunk does).
+//! JSON-lines, raw text and CSV event files, Parquet files and metric CSV files
+//! are scanned lazily with projection (and, but for CSV events, time pruning);
+//! other files are read whole when opened. Gzip files, standard input and
+//! directories come in through `input.rs`. Choices are listed in
 //! `docs/compat-notes/ingest.md`.
 //!
 //! Event batches: `_time` (Float64 epoch seconds), `_raw` (Utf8) when known,
