@@ -18,12 +18,18 @@ use std::process::ExitCode;
 pub(crate) struct RunArgs {
     #[command(flatten)]
     input: QueryInput,
-    /// Data to search: a path, or `path=..,index=..,source=..,sourcetype=..,host=..,format=..,kind=..,time_field=..`
+    /// Data to search: a path (a file, a directory of files, a `.gz` file, or `-` for standard
+    /// input), or `path=..,index=..,source=..,sourcetype=..,host=..,format=..,kind=..,time_field=..,strict=..`
     /// (repeatable). `format=` json, splunk-json, csv, parquet, metrics-csv, metrics-parquet,
-    /// otlp-json, hec-metrics, kubearmor (default: from the extension and content). A csv or
-    /// parquet file with metric columns is metrics unless `kind=events`; `kind=metrics` requires them.
+    /// otlp-json, hec-metrics, kubearmor, raw (default: from the extension and content; text
+    /// in no other format is raw events). A csv or parquet file with metric columns is metrics
+    /// unless `kind=events`; `kind=metrics` requires them.
     #[arg(long = "data", value_name = "SPEC")]
     data: Vec<String>,
+    /// A JSON-lines line that is not JSON is an input error (default: it is kept as a raw
+    /// event, with a warning).
+    #[arg(long)]
+    strict: bool,
     /// Macro definitions (macros.conf, corpus macros.jsonl, security_content YAML, or a directory; repeatable).
     #[arg(long = "macros", value_name = "PATH")]
     macros: Vec<PathBuf>,
@@ -154,13 +160,14 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         };
     }
     for d in &args.data {
-        let spec: DataSpec = match d.parse() {
+        let mut spec: DataSpec = match d.parse() {
             Ok(s) => s,
             Err(e) => {
                 eprint!("{}", render(&e));
                 return ExitCode::from(2);
             }
         };
+        spec.strict |= args.strict;
         b = match b.add_data(&spec) {
             Ok(b) => b,
             Err(e) => {

@@ -95,11 +95,17 @@ fn parquet_with_metric_columns_serves_mstats() {
     );
 }
 
+/// Text in no other format is raw events (issue 13; until then an input
+/// error, issue 11.6); binary data in no format read still exits 2.
 #[test]
-fn text_of_no_data_format_exits_2_naming_the_file() {
+fn text_of_no_data_format_is_raw_events_and_binary_exits_2() {
     let dir = scratch("sniff");
     let xml = dir.join("events.xml");
-    std::fs::write(&xml, "<?xml version=\"1.0\"?>\n<Events><Event/></Events>\n").expect("write");
+    std::fs::write(
+        &xml,
+        "<?xml version=\"1.0\"?>\n<Events><Event><System><TimeCreated SystemTime='2024-05-01T10:00:00Z'/></System></Event></Events>\n",
+    )
+    .expect("write");
     let log = dir.join("syslog");
     std::fs::write(
         &log,
@@ -107,20 +113,82 @@ fn text_of_no_data_format_exits_2_naming_the_file() {
     )
     .expect("write");
     for p in [&xml, &log] {
-        let name = p.file_name().unwrap_or_default().to_string_lossy();
         let p = p.to_string_lossy();
-        let (code, stdout, stderr) = spl(&["run", "index=main | stats count", "--data", &p]);
-        assert_eq!(code, 2, "{stdout}{stderr}");
-        assert!(stdout.is_empty(), "{stdout}");
-        // miette wraps long lines behind a `│` gutter
-        let flat = stderr
-            .split_whitespace()
-            .filter(|w| *w != "│")
-            .collect::<Vec<_>>()
-            .join(" ");
-        assert!(flat.contains("spl::data::invalid"), "{stderr}");
-        // (the path may be wrapped at a `-`; its file name is whole)
-        assert!(flat.contains(&*name), "{stderr}");
-        assert!(flat.contains("format=csv"), "{stderr}");
+        let (code, stdout, stderr) = spl(&[
+            "run",
+            "index=main | stats count",
+            "--data",
+            &p,
+            "--format",
+            "csv",
+            "--now",
+            "2024-05-01T12:00:00Z",
+        ]);
+        assert_eq!(code, 0, "{stdout}{stderr}");
+        assert_eq!(stdout.trim(), "count\n1", "{stderr}");
     }
+    let bin = dir.join("blob.bin");
+    std::fs::write(&bin, b"\x00\x01\x02\xff\xfe").expect("write");
+    let (code, stdout, stderr) = spl(&["run", "*", "--data", &bin.to_string_lossy()]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    let flat = stderr
+        .split_whitespace()
+        .filter(|w| *w != "│")
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("spl::data::invalid") && flat.contains("binary data"),
+        "{stderr}"
+    );
+}
+
+/// `--data -` reads standard input once (format sniffing included), and
+/// `--strict` makes a JSON-lines line that is not JSON an input error.
+#[test]
+fn stdin_and_strict() {
+    use std::io::Write;
+    let run = |args: &[&str], input: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_spl"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run spl");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(input.as_bytes()).expect("write stdin");
+        drop(stdin);
+        let out = child.wait_with_output().expect("wait");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let jsonl = "{\"a\":\"1\"}\nnot json\n{\"a\":\"2\"}\n";
+    let args = [
+        "run",
+        "* | stats count",
+        "--data",
+        "-",
+        "--format",
+        "csv",
+        "--now",
+        "0",
+    ];
+    let (code, stdout, stderr) = run(&args, jsonl);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.trim(), "count\n3");
+    assert!(
+        stderr.contains("warning[spl::data::json_line_kept_raw]") && stderr.contains("-:2"),
+        "{stderr}"
+    );
+    let mut strict = args.to_vec();
+    strict.push("--strict");
+    let (code, _, stderr) = run(&strict, jsonl);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, stdout, stderr) = run(&args, "May  1 12:00:00 host a\nMay  1 12:00:01 host b\n");
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout.trim(), "count\n2");
 }

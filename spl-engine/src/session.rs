@@ -130,10 +130,16 @@ impl EngineBuilder {
         self
     }
 
-    /// Opens a data file described by a `--data` spec and registers it.
-    pub fn add_data(self, spec: &crate::source::DataSpec) -> Result<Self> {
-        let ds = crate::source::open_dataset(spec)?;
-        Ok(self.add_dataset(ds))
+    /// Opens a data file described by a `--data` spec (or every file under
+    /// its directory) and registers it; timestamps without a year take the
+    /// engine's clock's unless the spec sets `now`.
+    pub fn add_data(mut self, spec: &crate::source::DataSpec) -> Result<Self> {
+        let mut spec = spec.clone();
+        spec.now = spec.now.or(Some(self.ctx.now));
+        for ds in crate::source::open_datasets(&spec)? {
+            self = self.add_dataset(ds);
+        }
+        Ok(self)
     }
 
     /// Registers the knowledge objects of Splunk apps (`--apps`): each path

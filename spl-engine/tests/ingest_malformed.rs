@@ -15,10 +15,12 @@ fn write(dir: &std::path::Path, name: &str, bytes: &[u8]) -> std::path::PathBuf 
     p
 }
 
-/// Opens (and fully scans) a file, returning the error it must produce.
+/// Opens (and fully scans) a file, returning the error it must produce
+/// (`strict=true`: a JSON line that is not JSON is an error).
 fn open_err(path: &std::path::Path, format: Option<DataFormat>) -> EngineError {
     let mut spec = DataSpec::new(path);
     spec.format = format;
+    spec.strict = true;
     match open_dataset(&spec) {
         Err(e) => e,
         Ok(ds) => {
@@ -240,8 +242,11 @@ fn csv_event_errors() {
     let p = write(&dir, "t.csv", b"_time,a\n2024-01-01T00:00:00Z,1\nlater,2\n");
     let (line, field, _) = data_err(&open_err(&p, Some(DataFormat::Csv)));
     assert_eq!((line, field.as_deref()), (Some(3), Some("_time")));
+    // an empty file is no events, not an error (issue 13)
     let p = write(&dir, "empty.csv", b"");
-    assert!(open_err(&p, Some(DataFormat::Csv)).is_data_error());
+    let mut spec = DataSpec::new(&p);
+    spec.format = Some(DataFormat::Csv);
+    assert!(scan_all(&open_dataset(&spec).unwrap(), &ScanRequest::default()).is_empty());
     let p = write(&dir, "q.csv", b"\"a,b\n1,2\n");
     assert!(open_err(&p, Some(DataFormat::Csv)).is_data_error());
 }
@@ -253,8 +258,10 @@ fn parquet_errors() {
     let e = open_err(&p, None);
     assert!(e.is_data_error());
     assert!(e.to_string().contains("x.parquet"));
+    // an empty file is no events, not an error (issue 13)
     let p = write(&dir, "y.parquet", b"");
-    assert!(open_err(&p, Some(DataFormat::Parquet)).is_data_error());
+    let ds = open_dataset(&DataSpec::new(&p)).unwrap();
+    assert!(scan_all(&ds, &ScanRequest::default()).is_empty());
 }
 
 #[test]
@@ -303,15 +310,16 @@ fn malformed_lookups() {
 }
 
 /// A text file that is not JSON and not CSV by extension (or `format=csv`) is
-/// not sniffed as CSV (its first line would become the header): it is a data
-/// error naming the file and the formats read (issue 11.6).
+/// not sniffed as CSV (its first line would become the header): it is raw
+/// text events (issue 13; until then it was an input error, issue 11.6).
+/// Binary data in no format read is still an input error.
 #[test]
-fn text_of_no_data_format_is_an_input_error() {
+fn text_of_no_data_format_is_raw_events() {
     let dir = scratch("nodataformat");
     let xml = write(
         &dir,
         "security.xml",
-        b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Event><System><EventID>4688</EventID></System></Event>\n",
+        b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Event><System><EventID>4688</EventID><TimeCreated SystemTime='2024-05-01T10:00:00.000Z'/></System></Event>\n",
     );
     let syslog = write(
         &dir,
@@ -319,32 +327,31 @@ fn text_of_no_data_format_is_an_input_error() {
         b"May  1 12:00:00 host sshd[123]: Failed password for root from 10.0.0.1 port 22 ssh2\nMay  1 12:00:01 host sshd[123]: Accepted password for bob\n",
     );
     let bare_csv = write(&dir, "table", b"user,count\nalice,3\n");
-    let binary = write(&dir, "blob.bin", b"\x00\x01\x02\x03\xff\xfe not text");
-    for (p, found) in [
-        (&xml, "found XML or HTML (first line `<?xml"),
-        (
-            &syslog,
-            "found text that is not JSON (first line `May  1 12:00:00 host",
-        ),
-        (
-            &bare_csv,
-            "found text that is not JSON (first line `user,count`)",
-        ),
-        (&binary, "found binary data"),
-    ] {
-        let e = open_err(p, None);
-        let (_, _, msg) = data_err(&e);
-        assert!(e.to_string().contains(&*p.to_string_lossy()), "{e}");
-        assert!(msg.contains(found), "{msg}");
-        assert!(
-            msg.contains("json, splunk-json, csv, parquet, metrics-csv")
-                && msg.contains("format=csv"),
-            "{msg}"
+    for (p, events) in [(&xml, 1), (&syslog, 2), (&bare_csv, 1)] {
+        assert_eq!(
+            spl_engine::source::detect_format(p).unwrap(),
+            DataFormat::Raw
         );
-        // detection alone says the same
-        let d = spl_engine::source::detect_format(p).unwrap_err();
-        assert!(d.is_data_error() && d.to_string().contains(found), "{d}");
+        let ds = open_dataset(&DataSpec::new(p)).unwrap();
+        let rows: usize = scan_all(&ds, &ScanRequest::default())
+            .iter()
+            .map(|b| b.num_rows())
+            .sum();
+        assert_eq!(rows, events, "{}", p.display());
     }
+    let ds = open_dataset(&DataSpec::new(&xml)).unwrap();
+    assert_eq!(ds.meta.sourcetype, "XmlWinEventLog");
+    let b = &scan_all(&ds, &ScanRequest::default())[0];
+    assert!(one(b, "_raw", 0).unwrap().starts_with("<Event><System>"));
+    let binary = write(&dir, "blob.bin", b"\x00\x01\x02\x03\xff\xfe not text");
+    let e = open_err(&binary, None);
+    let (_, _, msg) = data_err(&e);
+    assert!(e.to_string().contains("blob.bin"), "{e}");
+    assert!(msg.contains("found binary data"), "{msg}");
+    assert!(
+        msg.contains("json, splunk-json, csv, parquet, metrics-csv"),
+        "{msg}"
+    );
     // Declared CSV is read as CSV.
     let spec: DataSpec = format!("path={},format=csv", bare_csv.display())
         .parse()

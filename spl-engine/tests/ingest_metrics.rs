@@ -54,6 +54,7 @@ fn metrics_csv_projection_and_time_range() {
         latest: Some(1727870420.0),
         time_only_for_window: false,
         counters: None,
+        warnings: None,
     };
     let batches = scan_all(&ds, &req);
     let b = &batches[0];
@@ -202,6 +203,7 @@ fn metrics_parquet_lazy_projected_pruned() {
         latest: Some(start + 100.0),
         time_only_for_window: false,
         counters: None,
+        warnings: None,
     };
     let got = scan_all(&ds, &req);
     assert_eq!(total_rows(&got), 5);
@@ -263,6 +265,7 @@ fn parquet_events() {
         latest: None,
         time_only_for_window: false,
         counters: None,
+        warnings: None,
     };
     let b = &scan_all(&ds, &req)[0];
     assert_eq!(names(b), ["_time", "user"]);

@@ -299,7 +299,7 @@ impl Case<'_> {
         }
         let mut datasets = Vec::new();
         for spec in &specs {
-            datasets.push(spl_engine::source::open_dataset(spec).map_err(|e| e.to_string())?);
+            datasets.extend(spl_engine::source::open_datasets(spec).map_err(|e| e.to_string())?);
         }
         let mut setup = self.setup(datasets)?;
         let engine = setup.engine()?;

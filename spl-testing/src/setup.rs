@@ -144,8 +144,10 @@ impl Setup {
             spec.source = Some(spec.path.display().to_string());
         }
         spec.path = relative_to(dir, &spec.path.display().to_string());
-        let ds = spl_engine::source::open_dataset(&spec).map_err(|e| e.to_string())?;
-        self.add_dataset(ds);
+        spec.now = spec.now.or(Some(self.now));
+        for ds in spl_engine::source::open_datasets(&spec).map_err(|e| e.to_string())? {
+            self.add_dataset(ds);
+        }
         Ok(())
     }
 

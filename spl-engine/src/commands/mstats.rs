@@ -289,6 +289,7 @@ impl Operator for MstatsOp {
             latest: self.range.latest,
             time_only_for_window,
             counters: Some(ctx.scan.clone()),
+            warnings: Some(ctx.warnings.clone()),
         };
         let catalog = ctx.catalog.clone();
         let mut datasets: Vec<&Dataset> = Vec::new();

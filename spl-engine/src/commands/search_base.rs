@@ -139,6 +139,7 @@ impl BaseSearchOp {
             latest: self.range.latest,
             time_only_for_window: false,
             counters: Some(ctx.scan.clone()),
+            warnings: Some(ctx.warnings.clone()),
         }
     }
 

@@ -8,6 +8,7 @@
 
 use super::event_builder::{EventBatchBuilder, DEFAULT_TIME_FIELDS, EVENT_BATCH_ROWS};
 use super::json_flatten::{flatten_document, Flattener, JsonSyntaxError};
+use super::raw::recognize::{recognize, recognize_value, TimeContext};
 use super::timestamp::parse_time_text;
 use super::{BatchStream, Scan, ScanRequest, TimeSpan};
 use crate::error::{EngineError, Result};
@@ -212,12 +213,17 @@ impl Projection {
     }
 }
 
-/// The first value of each time candidate in the row being read.
+/// The first value of each time candidate in the row being read, and,
+/// without a configured field, the first value that is a timestamp as a
+/// whole (`recorded`, `datetime`: whatever its name).
 struct TimeCandidates<'t> {
     names: Vec<&'t str>,
     values: Vec<Option<String>>,
     /// A configured time field: a value that is no time is an error.
     configured: bool,
+    /// The first value recognised as a timestamp (no configured field).
+    auto: Option<f64>,
+    cx: TimeContext,
 }
 
 impl<'t> TimeCandidates<'t> {
@@ -230,6 +236,8 @@ impl<'t> TimeCandidates<'t> {
             values: vec![None; names.len()],
             names,
             configured: time_field.is_some(),
+            auto: None,
+            cx: TimeContext::default(),
         }
     }
 
@@ -238,7 +246,15 @@ impl<'t> TimeCandidates<'t> {
             if let Some(slot @ None) = self.values.get_mut(i) {
                 *slot = Some(value.to_string());
             }
+        } else if !self.configured && self.auto.is_none() {
+            self.auto = recognize_value(value, &self.cx);
         }
+    }
+
+    /// Forgets the row being read.
+    fn clear(&mut self) {
+        self.values.iter_mut().for_each(|v| *v = None);
+        self.auto = None;
     }
 
     /// The row's time: the configured field's (an error when it is no
@@ -260,8 +276,9 @@ impl<'t> TimeCandidates<'t> {
             self.values
                 .iter()
                 .find_map(|v| v.as_deref().and_then(parse_time_text))
+                .or(self.auto)
         };
-        self.values.iter_mut().for_each(|v| *v = None);
+        self.clear();
         Ok(t)
     }
 }
@@ -306,6 +323,13 @@ struct Reader<'t> {
     /// Whether any object may be an audit `EventList` (checked once per text).
     has_event_list: bool,
     facts: PartFacts,
+    /// A line that is not JSON is an error (else an event of its text).
+    strict: bool,
+    /// Reading JSON lines: text after a line's object is an error found
+    /// before the row is kept.
+    whole_line: bool,
+    /// Lines kept as raw text: file line and what was wrong.
+    pub(crate) bad_lines: Vec<(usize, String)>,
 }
 
 impl<'t> Reader<'t> {
@@ -332,6 +356,9 @@ impl<'t> Reader<'t> {
             out: Vec::new(),
             has_event_list: text.contains("\"EventList\""),
             facts: PartFacts::NONE,
+            strict: true,
+            whole_line: false,
+            bad_lines: Vec::new(),
         }
     }
 
@@ -358,6 +385,7 @@ impl<'t> Reader<'t> {
     fn line_mode(&mut self, from: usize) -> Result<()> {
         let mut offset = from;
         let text = self.text.get(from..).unwrap_or_default();
+        self.whole_line = true;
         for raw_line in text.split('\n') {
             let base = offset;
             offset += raw_line.len() + 1;
@@ -367,10 +395,40 @@ impl<'t> Reader<'t> {
             }
             let mut p = Flattener::new(line);
             p.skip_ws();
-            let end = self.object_at(line, base, p.pos())?;
-            let mut p = Flattener::at(line, end);
-            if p.skip_ws().is_some() {
-                return Err(self.err(base, p.unexpected("end of the JSON object")));
+            let start = p.pos();
+            let is_object = line.as_bytes().get(start) == Some(&b'{');
+            let res = if is_object {
+                self.object_at(line, base, start).map(|_| ())
+            } else {
+                Err(self.err(base, p.unexpected("a JSON object")))
+            };
+            match res {
+                Err(EngineError::Data { message, .. })
+                    if !self.strict && message.contains("JSON") =>
+                {
+                    self.keep_raw(line, base, message)?;
+                }
+                other => other?,
+            }
+        }
+        self.whole_line = false;
+        Ok(())
+    }
+
+    /// A line that is not JSON, kept as an event of its text (its time
+    /// recognised in the text, as for raw events).
+    fn keep_raw(&mut self, line: &'t str, base: usize, why: String) -> Result<()> {
+        self.b.discard_row();
+        self.time.clear();
+        let t = recognize(line, &self.time.cx).map(|f| f.secs);
+        self.facts.span.add(t);
+        let at = file_line(self.text, self.lines, base);
+        self.bad_lines.push((at, why));
+        if self.window.as_ref().is_none_or(|w| w.keeps(t)) {
+            self.b.end_row(t, Some(line));
+            if self.b.len() >= EVENT_BATCH_ROWS {
+                let batch = self.b.finish()?;
+                self.out.push(batch);
             }
         }
         Ok(())
@@ -424,6 +482,12 @@ impl<'t> Reader<'t> {
         });
         flat.map_err(|e| self.err(base, e))?;
         let end = p.pos();
+        if self.whole_line {
+            let mut after = Flattener::at(src, end);
+            if after.skip_ws().is_some() {
+                return Err(self.err(base, after.unexpected("end of the JSON object")));
+            }
+        }
         let raw = src.get(start..end).unwrap_or_default();
         let (text, lines) = (self.text, self.lines);
         let at = base + start;
@@ -476,6 +540,10 @@ pub struct JsonLinesScan {
     path: PathBuf,
     display: String,
     time_field: Option<String>,
+    /// A line that is not JSON is an error (else an event with a warning).
+    strict: bool,
+    /// The clock, for the year of timestamps written without one.
+    year_ref: Option<f64>,
     /// Byte ranges of the partitions.
     parts: Vec<(u64, u64)>,
     /// What reading each partition taught (`None`: not read yet).
@@ -491,17 +559,31 @@ impl JsonLinesScan {
         path: &Path,
         display: &str,
         time_field: Option<&str>,
+        strict: bool,
+        now: Option<f64>,
     ) -> Result<Option<JsonLinesScan>> {
-        Self::open_with(path, display, time_field, PART_BYTES)
+        Self::open_inner(path, display, time_field, PART_BYTES, strict, now)
     }
 
     /// [`JsonLinesScan::open`] with partitions of about `part_bytes` bytes
     /// (the default is 4 MiB; tests use small ones to get many).
+    /// A line that is not JSON is an error, as with `strict=true`.
     pub fn open_with(
         path: &Path,
         display: &str,
         time_field: Option<&str>,
         part_bytes: u64,
+    ) -> Result<Option<JsonLinesScan>> {
+        Self::open_inner(path, display, time_field, part_bytes, true, None)
+    }
+
+    fn open_inner(
+        path: &Path,
+        display: &str,
+        time_field: Option<&str>,
+        part_bytes: u64,
+        strict: bool,
+        year_ref: Option<f64>,
     ) -> Result<Option<JsonLinesScan>> {
         let io = |source| EngineError::Io {
             path: display.to_string(),
@@ -539,6 +621,8 @@ impl JsonLinesScan {
             path: path.to_path_buf(),
             display: display.to_string(),
             time_field: time_field.map(str::to_string),
+            strict,
+            year_ref,
             facts: Mutex::new(vec![None; parts.len()]),
             buf: Mutex::new(Vec::new()),
             parts,
@@ -626,9 +710,35 @@ impl JsonLinesScan {
             lines,
             read_req.as_ref(),
         );
+        r.strict = self.strict;
+        r.time.cx.year_ref = self.year_ref;
         r.line_mode(0)?;
         let facts = r.facts;
         self.learn(part, facts);
+        if let Some(w) = req.and_then(|r| r.warnings.as_ref()) {
+            const SHOWN: usize = 10;
+            for (line, why) in r.bad_lines.iter().take(SHOWN) {
+                w.push(
+                    "spl::data::json_line_kept_raw",
+                    format!(
+                        "{}:{line}: not a JSON object, kept as a raw event ({why}); \
+                         strict=true makes this an error",
+                        self.display
+                    ),
+                );
+            }
+            if r.bad_lines.len() > SHOWN {
+                w.push(
+                    "spl::data::json_line_kept_raw",
+                    format!(
+                        "{}: {} more lines from line {} are not JSON objects, kept as raw events",
+                        self.display,
+                        r.bad_lines.len() - SHOWN,
+                        r.bad_lines.get(SHOWN).map_or(0, |b| b.0)
+                    ),
+                );
+            }
+        }
         if index_only {
             return Ok((Vec::new(), facts));
         }

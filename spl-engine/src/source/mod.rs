@@ -3,10 +3,12 @@
 //! Files come in through [`open_dataset`] with a [`DataSpec`] (`--data`): JSON
 //! events (JSON lines, arrays, audit `EventList`s) flattened as Splunk's `_json`
 //! names fields, Splunk search-export JSON, CSV and Parquet events; metrics from
-//! Splunk's metrics CSV, `mstats` exports, Parquet, HEC metric JSON and OTLP/JSON.
-//! JSON-lines and CSV event files, Parquet files and metric CSV files are
-//! scanned lazily with projection (and, but for CSV events, time pruning);
-//! other files are read whole when opened. Choices are listed in
+//! Splunk's metrics CSV, `mstats` exports, Parquet, HEC metric JSON and OTLP/JSON;
+//! raw text events ([`raw`]: log files broken into events as Splunk does).
+//! JSON-lines, raw text and CSV event files, Parquet files and metric CSV files
+//! are scanned lazily with projection (and, but for CSV events, time pruning);
+//! other files are read whole when opened. Gzip files, standard input and
+//! directories come in through `input.rs`. Choices are listed in
 //! `docs/compat-notes/ingest.md`.
 //!
 //! Event batches: `_time` (Float64 epoch seconds), `_raw` (Utf8) when known,
@@ -20,6 +22,7 @@ pub(crate) mod csv_records;
 pub(crate) mod csv_util;
 pub(crate) mod event_builder;
 mod hec_metrics;
+mod input;
 mod json_docs;
 mod json_events;
 pub(crate) mod json_flatten;
@@ -29,6 +32,7 @@ mod metrics_csv;
 mod metrics_shape;
 mod otlp;
 mod parquet_scan;
+pub mod raw;
 mod spec;
 mod splunk_json;
 pub(crate) mod timestamp;
@@ -38,7 +42,8 @@ pub use json_events::{JsonLinesScan, PART_BYTES as JSON_PART_BYTES};
 pub use metrics_csv::MetricsCsvScan;
 pub use otlp::OtlpRollup;
 pub use parquet_scan::ParquetScan;
-pub use spec::{detect_format, open_dataset, DataFormat, DataSpec};
+pub use raw::{DatetimeConfig, RawProps, RawScan};
+pub use spec::{detect_format, open_dataset, open_datasets, DataFormat, DataSpec};
 
 use crate::error::Result;
 use arrow_array::cast::AsArray;
@@ -86,6 +91,10 @@ pub struct ScanRequest {
     /// partition known to lie wholly inside the window (Parquet statistics)
     /// may then come without a `_time` column, saving its decoding.
     pub time_only_for_window: bool,
+    /// Where a scan reports what it read but could not take as it is (a
+    /// JSON-lines line that is not JSON, kept as raw text): the search's
+    /// warnings, if anyone is listening.
+    pub warnings: Option<crate::warning::Warnings>,
 }
 
 impl ScanRequest {

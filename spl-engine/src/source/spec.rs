@@ -17,6 +17,7 @@ use super::json_events::{read_json_events, JsonLinesScan};
 use super::metrics_csv::MetricsCsvScan;
 use super::metrics_shape::MetricColumns;
 use super::otlp::{read_otlp_metrics, OtlpRollup};
+use super::raw::{RawProps, RawScan};
 use super::splunk_json::{is_export_object, read_splunk_json};
 use super::{DataKind, Dataset, MemoryScan, Scan, SourceMeta};
 use crate::error::{EngineError, Result};
@@ -46,6 +47,9 @@ pub enum DataFormat {
     HecMetrics,
     /// KubeArmor telemetry and alerts (`karmor logs --json`, relay server output).
     Kubearmor,
+    /// Raw text events (a log file), broken into events by the sourcetype's
+    /// settings.
+    Raw,
 }
 
 impl DataFormat {
@@ -90,8 +94,9 @@ struct FormatEntry {
     kind: DataKind,
     /// The default sourcetype.
     sourcetype: &'static str,
-    /// Opens a file of this format as a scan.
-    open: fn(&DataSpec, &str) -> Result<Arc<dyn Scan>>,
+    /// Opens a file of this format as a scan (the spec, the file's name in
+    /// messages, what is known of the file).
+    open: fn(&DataSpec, &str, &FileFacts) -> Result<Arc<dyn Scan>>,
 }
 
 /// The formats the engine reads: one row each (a new format is a variant of
@@ -103,10 +108,10 @@ const FORMATS: &[FormatEntry] = &[
         aliases: &["jsonl", "ndjson", "json-lines"],
         kind: DataKind::Events,
         sourcetype: "_json",
-        open: |spec, display| {
+        open: |spec, display, _| {
             let time_field = spec.time_field.as_deref();
             Ok(
-                match JsonLinesScan::open(&spec.path, display, time_field)? {
+                match JsonLinesScan::open(&spec.path, display, time_field, spec.strict, spec.now)? {
                     Some(lines) => Arc::new(lines),
                     None => Arc::new(MemoryScan(read_json_events(
                         &spec.path, display, time_field,
@@ -121,7 +126,7 @@ const FORMATS: &[FormatEntry] = &[
         aliases: &["splunk-export", "export-json"],
         kind: DataKind::Events,
         sourcetype: "_json",
-        open: |spec, display| {
+        open: |spec, display, _| {
             Ok(Arc::new(MemoryScan(read_splunk_json(
                 &spec.path,
                 display,
@@ -135,7 +140,7 @@ const FORMATS: &[FormatEntry] = &[
         aliases: &[],
         kind: DataKind::Events,
         sourcetype: "csv",
-        open: |spec, display| {
+        open: |spec, display, _| {
             Ok(Arc::new(CsvEventScan::open(
                 &spec.path,
                 display,
@@ -149,7 +154,7 @@ const FORMATS: &[FormatEntry] = &[
         aliases: &[],
         kind: DataKind::Events,
         sourcetype: "parquet",
-        open: |spec, display| {
+        open: |spec, display, _| {
             Ok(Arc::new(super::parquet_scan::ParquetScan::open_events(
                 spec.path.clone(),
                 display.to_string(),
@@ -163,7 +168,7 @@ const FORMATS: &[FormatEntry] = &[
         aliases: &["metrics"],
         kind: DataKind::Metrics,
         sourcetype: "metrics_csv",
-        open: |spec, display| {
+        open: |spec, display, _| {
             Ok(Arc::new(MetricsCsvScan::open(
                 spec.path.clone(),
                 display.to_string(),
@@ -176,7 +181,7 @@ const FORMATS: &[FormatEntry] = &[
         aliases: &[],
         kind: DataKind::Metrics,
         sourcetype: "metrics_parquet",
-        open: |spec, display| {
+        open: |spec, display, _| {
             Ok(Arc::new(super::parquet_scan::ParquetScan::open_metrics(
                 spec.path.clone(),
                 display.to_string(),
@@ -189,7 +194,7 @@ const FORMATS: &[FormatEntry] = &[
         aliases: &["otlp", "otlp-metrics"],
         kind: DataKind::Metrics,
         sourcetype: "otlp_json",
-        open: |spec, display| {
+        open: |spec, display, _| {
             Ok(Arc::new(MemoryScan(read_otlp_metrics(
                 &spec.path,
                 display,
@@ -203,7 +208,7 @@ const FORMATS: &[FormatEntry] = &[
         aliases: &["hec", "metrics-json", "hec-json"],
         kind: DataKind::Metrics,
         sourcetype: "hec_metrics",
-        open: |spec, display| Ok(Arc::new(MemoryScan(read_hec_metrics(&spec.path, display)?))),
+        open: |spec, display, _| Ok(Arc::new(MemoryScan(read_hec_metrics(&spec.path, display)?))),
     },
     FormatEntry {
         format: DataFormat::Kubearmor,
@@ -211,14 +216,49 @@ const FORMATS: &[FormatEntry] = &[
         aliases: &[],
         kind: DataKind::Events,
         sourcetype: "kubearmor",
-        open: |spec, _display| {
+        open: |spec, _display, _| {
             let meta = super::kubearmor::kubearmor_meta(&spec.path);
             Ok(Arc::new(MemoryScan(super::kubearmor::read_kubearmor(
                 &spec.path, &meta,
             )?)))
         },
     },
+    FormatEntry {
+        format: DataFormat::Raw,
+        name: "raw",
+        aliases: &["text", "log"],
+        kind: DataKind::Events,
+        sourcetype: "raw",
+        open: |spec, display, facts| {
+            let props = match &spec.props {
+                Some(p) => p.clone(),
+                None => match &spec.sourcetype {
+                    Some(st) => RawProps::for_sourcetype(st),
+                    None if facts.xml_events => RawProps::xml_win_event_log(),
+                    None => RawProps::default(),
+                },
+            };
+            Ok(Arc::new(RawScan::open(
+                &spec.path,
+                display,
+                &props,
+                spec.now,
+                facts.mtime,
+                super::raw::PART_BYTES,
+            )?))
+        },
+    },
 ];
+
+/// What is known of a file when it is opened.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FileFacts {
+    /// Modification time (epoch seconds) of the file as named.
+    pub mtime: Option<f64>,
+    /// The text starts with a Windows XML `<Event` (or an XML declaration
+    /// followed by one).
+    pub xml_events: bool,
+}
 
 impl std::fmt::Display for DataFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -255,7 +295,7 @@ impl FromStr for DataFormat {
 }
 
 /// One `--data` argument: a file and how to register it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataSpec {
     /// The file.
     pub path: PathBuf,
@@ -277,6 +317,17 @@ pub struct DataSpec {
     /// Events or metrics (`kind=events|metrics`; default: metric columns mean
     /// metrics).
     pub kind: Option<DataKind>,
+    /// Event breaking and timestamp settings for raw text (`props.conf`
+    /// keys; default: by sourcetype, [`RawProps::for_sourcetype`]).
+    pub props: Option<RawProps>,
+    /// A JSON-lines line that is not JSON is an error (`strict=true`)
+    /// instead of an event of its raw text with a warning.
+    pub strict: bool,
+    /// The clock (epoch seconds): the year of timestamps written without
+    /// one, the time of `DATETIME_CONFIG = CURRENT`. [`crate::session::EngineBuilder::add_data`]
+    /// sets it from the engine's clock; without it the file's modification
+    /// time stands in.
+    pub now: Option<f64>,
 }
 
 impl DataSpec {
@@ -292,6 +343,9 @@ impl DataSpec {
             time_field: None,
             rollup: None,
             kind: None,
+            props: None,
+            strict: false,
+            now: None,
         }
     }
 }
@@ -306,6 +360,7 @@ const SPEC_KEYS: &[&str] = &[
     "time_field",
     "rollup",
     "kind",
+    "strict",
 ];
 
 impl FromStr for DataKind {
@@ -393,6 +448,18 @@ impl FromStr for DataSpec {
                 "time_field" => spec.time_field = v,
                 "rollup" => spec.rollup = Some(value.parse()?),
                 "kind" => spec.kind = Some(value.parse()?),
+                "strict" => {
+                    spec.strict = match value.to_ascii_lowercase().as_str() {
+                        "true" | "t" | "yes" | "1" => true,
+                        "false" | "f" | "no" | "0" => false,
+                        _ => {
+                            return Err(err(
+                                Some(key),
+                                format!("expected true or false, found `{value}`"),
+                            ))
+                        }
+                    }
+                }
                 _ => spec.format = Some(value.parse()?),
             }
         }
@@ -402,9 +469,19 @@ impl FromStr for DataSpec {
     }
 }
 
-/// Guesses the format of a file from its extension and first bytes.
+/// Guesses the format of a file from its extension and first bytes (a
+/// gzip-compressed file by what it holds and the name without `.gz`). Text
+/// that is no other format is raw text events.
 pub fn detect_format(path: &Path) -> Result<DataFormat> {
     let display = path.display().to_string();
+    let input = super::input::prepare(path, &display)?;
+    detect_in(&input.path, &display)
+}
+
+/// [`detect_format`] of a file ready for reading (its name, if a temporary
+/// copy, is the original's without `.gz`).
+fn detect_in(path: &Path, display: &str) -> Result<DataFormat> {
+    let display = display.to_string();
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -428,12 +505,11 @@ pub fn detect_format(path: &Path) -> Result<DataFormat> {
     }
     let text = String::from_utf8_lossy(&head);
     let body = text.trim_start_matches('\u{feff}').trim_start();
-    let empty = || EngineError::data(&display, None, None, "expected data, found an empty file");
     // CSV only by extension (a `format=csv` spec does not come here): any text
     // would pass for a CSV file whose first line is the header
     if ext == "csv" || ext == "tsv" {
         if body.is_empty() {
-            return Err(empty());
+            return Ok(DataFormat::Csv);
         }
         let header = read_header_sep(open_csv(path, &display)?, &display, delimiter_of(path))?;
         return Ok(if MetricColumns::from_names(&header).is_some() {
@@ -442,16 +518,26 @@ pub fn detect_format(path: &Path) -> Result<DataFormat> {
             DataFormat::Csv
         });
     }
-    if !(body.starts_with('{') || body.starts_with('[')) && ext != "json" {
-        if body.is_empty() {
-            return Err(empty());
+    // `[19/Aug/2024:...]` or `{worker-1} ...` opens a log line, not JSON
+    // (JSON events are objects, alone or in an array)
+    let opens_json = |b: &str| {
+        let mut rest = b.chars().skip(1).filter(|c| !c.is_whitespace());
+        match (b.chars().next(), rest.next()) {
+            (Some('['), next) => matches!(next, None | Some('{' | ']')),
+            (Some('{'), next) => matches!(next, None | Some('"' | '}')),
+            _ => false,
         }
+    };
+    if !opens_json(body) && ext != "json" {
         let first_line = body.lines().next().unwrap_or_default();
         // KubeArmor logs as `kubectl logs` prints them: a prefix, then JSON
         if super::kubearmor::looks_like_kubearmor(first_line) {
             return Ok(DataFormat::Kubearmor);
         }
-        return Err(not_a_data_format(&display, &head, first_line));
+        if let Some(e) = binary_data(&display, &head) {
+            return Err(e);
+        }
+        return Ok(DataFormat::Raw);
     }
     let first_line = body.lines().next().unwrap_or_default();
     let first_doc = serde_json::from_str::<serde_json::Value>(first_line)
@@ -492,7 +578,7 @@ pub(crate) fn resolve_format(spec: &DataSpec, display: &str) -> Result<DataForma
     let stated = spec.format.is_some();
     let format = match spec.format {
         Some(f) => f,
-        None => detect_format(&spec.path)?,
+        None => detect_in(&spec.path, display)?,
     };
     let kind_error = |msg: String| EngineError::data(display, None, Some("kind"), msg);
     let metric_columns = |format: DataFormat| -> Result<bool> {
@@ -573,61 +659,139 @@ fn kind_name(k: DataKind) -> &'static str {
     }
 }
 
-/// The error for a file whose content is none of the formats read: text that
-/// is not JSON, in a file not named `.csv`/`.tsv` (an XML file, a log).
-fn not_a_data_format(display: &str, head: &[u8], first_line: &str) -> EngineError {
+/// The error for a file of binary data in no format read (text that is no
+/// other format is raw events).
+fn binary_data(display: &str, head: &[u8]) -> Option<EngineError> {
     let binary = match std::str::from_utf8(head) {
         Ok(t) => t.contains('\0'),
         // a character cut at the end of the sniffed bytes is still text
         Err(e) => e.error_len().is_some(),
     };
-    let found = if binary {
-        "binary data".to_string()
-    } else {
-        const SHOWN: usize = 60;
-        let mut line: String = first_line.trim_end().chars().take(SHOWN).collect();
-        if first_line.trim_end().chars().count() > SHOWN {
-            line.push_str("...");
-        }
-        let what = if line.starts_with('<') {
-            "XML or HTML"
-        } else {
-            "text that is not JSON"
-        };
-        format!("{what} (first line `{line}`)")
-    };
-    EngineError::data(
-        display,
-        None,
-        None,
-        format!(
-            "expected a data file in one of the formats {}, found {found}; a CSV file needs \
-             a .csv or .tsv extension or `format=csv` in its --data spec (raw text events are \
-             not read yet)",
-            format_names()
-        ),
-    )
+    binary.then(|| {
+        EngineError::data(
+            display,
+            None,
+            None,
+            format!(
+                "expected a data file in one of the formats {} or text, found binary data",
+                format_names()
+            ),
+        )
+    })
 }
 
-/// Opens the file of a spec as a dataset: JSON-lines and CSV events, metrics
-/// CSV and Parquet files are scanned lazily, each scan streaming the file (so
-/// their data errors past the first part surface when a search reads them);
-/// other files are read now.
+/// Whether text starts with a Windows XML event (after an XML declaration
+/// and an `<Events>` wrapper, if any).
+fn starts_with_xml_event(path: &Path) -> bool {
+    let mut head = Vec::new();
+    let _ = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+    let text = String::from_utf8_lossy(&head);
+    let mut body = text.trim_start_matches('\u{feff}').trim_start();
+    if let Some(rest) = body.strip_prefix("<?xml") {
+        body = rest.split_once("?>").map_or("", |(_, r)| r).trim_start();
+    }
+    if let Some(rest) = body.strip_prefix("<Events>") {
+        body = rest.trim_start();
+    }
+    body.starts_with("<Event ") || body.starts_with("<Event>")
+}
+
+/// Opens the file of a spec as a dataset: JSON-lines and CSV events, raw
+/// text, metrics CSV and Parquet files are scanned lazily, each scan
+/// streaming the file (so their data errors past the first part surface
+/// when a search reads them); other files are read now. A gzip-compressed
+/// file, standard input (`-`) or a pipe is first read into a temporary file;
+/// an empty file is a dataset of no events. A directory is an error here:
+/// [`open_datasets`] reads every file under it.
 pub fn open_dataset(spec: &DataSpec) -> Result<Dataset> {
     let display = spec.path.display().to_string();
-    let format = resolve_format(spec, &display)?;
-    let scan = (format.entry().open)(spec, &display)?;
+    if !super::input::is_stdin(&spec.path) && spec.path.is_dir() {
+        return Err(EngineError::data(
+            &display,
+            None,
+            None,
+            "expected a file, found a directory (open_datasets and --data read every file \
+             under a directory)",
+        ));
+    }
+    open_file(spec, display)
+}
+
+/// Opens a spec's file, or every file under its directory (recursively, in
+/// sorted order, hidden files left out), each a dataset whose `source` is
+/// its own path unless the spec sets one.
+pub fn open_datasets(spec: &DataSpec) -> Result<Vec<Dataset>> {
+    if super::input::is_stdin(&spec.path) || !spec.path.is_dir() {
+        return Ok(vec![open_dataset(spec)?]);
+    }
+    let display = spec.path.display().to_string();
+    super::input::files_under(&spec.path, &display)?
+        .into_iter()
+        .map(|file| {
+            let one = DataSpec {
+                path: file.clone(),
+                ..spec.clone()
+            };
+            open_file(&one, file.display().to_string())
+        })
+        .collect()
+}
+
+fn open_file(spec: &DataSpec, display: String) -> Result<Dataset> {
+    let input = super::input::prepare(&spec.path, &display)?;
+    let local = DataSpec {
+        path: input.path.clone(),
+        ..spec.clone()
+    };
+    let len = std::fs::metadata(&input.path)
+        .map_err(|source| EngineError::Io {
+            path: display.clone(),
+            source,
+        })?
+        .len();
+    let (format, mut scan, xml): (DataFormat, Arc<dyn Scan>, bool) = if len == 0 {
+        let format = spec.format.unwrap_or(DataFormat::Raw);
+        (format, Arc::new(MemoryScan(Vec::new())), false)
+    } else {
+        let format = resolve_format(&local, &display)?;
+        let facts = FileFacts {
+            mtime: input.mtime.or(spec.now),
+            xml_events: format == DataFormat::Raw && starts_with_xml_event(&input.path),
+        };
+        let scan = (format.entry().open)(&local, &display, &facts)?;
+        (format, scan, facts.xml_events)
+    };
+    if let Some(keep) = input.keep {
+        scan = Arc::new(super::input::KeepAlive {
+            inner: scan,
+            _keep: keep,
+        });
+    }
+    let kind = match (len, spec.kind) {
+        (0, Some(k)) => k,
+        _ => format.kind(),
+    };
+    let sourcetype = spec.sourcetype.clone().unwrap_or_else(|| {
+        if xml {
+            "XmlWinEventLog".to_string()
+        } else {
+            format.default_sourcetype().to_string()
+        }
+    });
+    // every raw event has a host, as in Splunk; offline there is no
+    // forwarder to name, so it is `localhost` unless the spec says
+    let host = spec
+        .host
+        .clone()
+        .or_else(|| (format == DataFormat::Raw).then(|| "localhost".to_string()));
     Ok(Dataset {
         meta: SourceMeta {
             index: spec.index.clone().unwrap_or_else(|| "main".to_string()),
             source: spec.source.clone().unwrap_or(display),
-            sourcetype: spec
-                .sourcetype
-                .clone()
-                .unwrap_or_else(|| format.default_sourcetype().to_string()),
-            host: spec.host.clone(),
+            sourcetype,
+            host,
         },
-        kind: format.kind(),
+        kind,
         scan,
     })
 }
@@ -649,7 +813,8 @@ mod tests {
             | DataFormat::MetricsParquet
             | DataFormat::OtlpJson
             | DataFormat::HecMetrics
-            | DataFormat::Kubearmor => f,
+            | DataFormat::Kubearmor
+            | DataFormat::Raw => f,
         };
         let rows: Vec<DataFormat> = DataFormat::all().map(every).collect();
         for f in [
@@ -662,6 +827,7 @@ mod tests {
             DataFormat::OtlpJson,
             DataFormat::HecMetrics,
             DataFormat::Kubearmor,
+            DataFormat::Raw,
         ] {
             assert_eq!(rows.iter().filter(|&&r| r == f).count(), 1, "{f:?}");
             assert_eq!(f.entry().format, f);

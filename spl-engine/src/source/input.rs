@@ -1,0 +1,244 @@
+//! Where a `--data` path's bytes come from: a plain file is read in place; a
+//! gzip-compressed file (by its magic bytes), standard input (`-`,
+//! `/dev/stdin`) and any other stream (a named pipe) are read once into a
+//! private temporary file, which the readers then open and seek like any
+//! file, and which is removed when the dataset is dropped; a directory
+//! stands for every file under it, in sorted order, as a monitor input reads
+//! them.
+
+use super::{BatchStream, Scan, ScanRequest, TimeSpan};
+use crate::error::{EngineError, Result};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// A private temporary directory, removed on drop.
+#[derive(Debug)]
+pub(crate) struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> std::io::Result<TempDir> {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "spl-input-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir)?;
+        Ok(TempDir(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A file ready for the readers.
+pub(crate) struct Input {
+    /// The file to open: the original, or a temporary copy named as the
+    /// original without `.gz` (its extension still tells the format).
+    pub path: PathBuf,
+    /// Modification time of the original (epoch seconds), when known.
+    pub mtime: Option<f64>,
+    /// Keeps a temporary copy alive.
+    pub keep: Option<Arc<TempDir>>,
+}
+
+/// Whether a path names standard input.
+pub(crate) fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-") || path == Path::new("/dev/stdin")
+}
+
+fn io_err(display: &str) -> impl Fn(std::io::Error) -> EngineError + '_ {
+    move |source| EngineError::Io {
+        path: display.to_string(),
+        source,
+    }
+}
+
+/// Copies a stream into a new temporary file named `name`, decompressing
+/// gzip when it starts with gzip's magic bytes.
+fn spool(mut src: impl Read, name: &Path, display: &str) -> Result<(PathBuf, Arc<TempDir>)> {
+    let io = io_err(display);
+    let dir = TempDir::new().map_err(&io)?;
+    let file_name = name
+        .file_name()
+        .map_or_else(|| "input".into(), |n| n.to_os_string());
+    let target = dir.0.join(file_name);
+    let mut out = std::fs::File::create(&target).map_err(&io)?;
+    let mut head = [0u8; 2];
+    let mut got = 0;
+    while got < 2 {
+        let n = src
+            .read(head.get_mut(got..).unwrap_or_default())
+            .map_err(&io)?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    let head = head.get(..got).unwrap_or_default();
+    let mut chained = head.chain(src);
+    if head == GZIP_MAGIC {
+        let mut gz = flate2::read::MultiGzDecoder::new(chained);
+        std::io::copy(&mut gz, &mut out).map_err(|e| {
+            EngineError::data(
+                display,
+                None,
+                None,
+                format!("expected gzip-compressed data, found an error: {e}"),
+            )
+        })?;
+    } else {
+        std::io::copy(&mut chained, &mut out).map_err(&io)?;
+    }
+    Ok((target, Arc::new(dir)))
+}
+
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+
+/// Prepares one file (not a directory) for reading.
+pub(crate) fn prepare(path: &Path, display: &str) -> Result<Input> {
+    let io = io_err(display);
+    if is_stdin(path) {
+        let (p, keep) = spool(std::io::stdin().lock(), Path::new("stdin"), display)?;
+        return Ok(Input {
+            path: p,
+            mtime: None,
+            keep: Some(keep),
+        });
+    }
+    let meta = std::fs::metadata(path).map_err(&io)?;
+    let mtime = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs_f64());
+    let gz_name = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"))
+        .then(|| path.with_extension(""));
+    let mut magic = [0u8; 2];
+    let is_gz = meta.is_file() && {
+        let mut f = std::fs::File::open(path).map_err(&io)?;
+        f.read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC
+    };
+    if !meta.is_file() || is_gz {
+        // a pipe or a compressed file: read once into a file of our own
+        let f = std::fs::File::open(path).map_err(&io)?;
+        let name = gz_name.unwrap_or_else(|| path.to_path_buf());
+        let (p, keep) = spool(f, &name, display)?;
+        return Ok(Input {
+            path: p,
+            mtime,
+            keep: Some(keep),
+        });
+    }
+    Ok(Input {
+        path: path.to_path_buf(),
+        mtime,
+        keep: None,
+    })
+}
+
+/// The files under a directory, recursively, in sorted order (hidden
+/// files, whose names start with `.`, are left out).
+pub(crate) fn files_under(dir: &Path, display: &str) -> Result<Vec<PathBuf>> {
+    let io = io_err(display);
+    let mut out = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(&io)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<std::io::Result<_>>()
+        .map_err(&io)?;
+    entries.sort();
+    for p in entries {
+        if p.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'))
+        {
+            continue;
+        }
+        if p.is_dir() {
+            out.extend(files_under(&p, display)?);
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// A scan whose file is a temporary copy, kept while the scan lives.
+pub(crate) struct KeepAlive {
+    pub inner: Arc<dyn Scan>,
+    pub _keep: Arc<TempDir>,
+}
+
+impl Scan for KeepAlive {
+    fn scan(&self, req: &ScanRequest) -> Result<BatchStream<'_>> {
+        self.inner.scan(req)
+    }
+    fn partitions(&self, req: &ScanRequest) -> usize {
+        self.inner.partitions(req)
+    }
+    fn scan_partition(&self, req: &ScanRequest, part: usize) -> Result<BatchStream<'_>> {
+        self.inner.scan_partition(req, part)
+    }
+    fn partition_spans(&self, req: &ScanRequest) -> Result<Option<Vec<TimeSpan>>> {
+        self.inner.partition_spans(req)
+    }
+    fn may_carry(&self, field: &str) -> Result<bool> {
+        self.inner.may_carry(field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn gzip_is_read_by_its_magic_bytes() {
+        let dir = TempDir::new().unwrap();
+        let p = dir.0.join("events.log.gz");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(b"hello\nworld\n").unwrap();
+        std::fs::write(&p, gz.finish().unwrap()).unwrap();
+        let input = prepare(&p, "events.log.gz").unwrap();
+        assert_eq!(std::fs::read(&input.path).unwrap(), b"hello\nworld\n");
+        assert_eq!(input.path.file_name().unwrap(), "events.log");
+        assert!(input.mtime.is_some());
+        let kept = input.path.clone();
+        drop(input);
+        assert!(!kept.exists(), "the temporary copy is removed");
+        // a plain file is read in place
+        let q = dir.0.join("plain.log");
+        std::fs::write(&q, b"x").unwrap();
+        let input = prepare(&q, "plain.log").unwrap();
+        assert_eq!(input.path, q);
+        assert!(input.keep.is_none());
+    }
+
+    #[test]
+    fn directories_list_files_sorted() {
+        let dir = TempDir::new().unwrap();
+        std::fs::create_dir_all(dir.0.join("b")).unwrap();
+        for f in ["c.log", "a.log", "b/x.log", ".hidden"] {
+            std::fs::write(dir.0.join(f), b"x").unwrap();
+        }
+        let files = files_under(&dir.0, "d").unwrap();
+        let names: Vec<_> = files
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&dir.0)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["a.log", "b/x.log", "c.log"]);
+    }
+}

@@ -1,0 +1,550 @@
+//! Event breaking and timestamp settings (the `props.conf` keys a sourcetype
+//! may set), and the breaker that turns a byte stream into events.
+//!
+//! Breaking follows Splunk's two steps: `LINE_BREAKER` cuts the stream into
+//! lines (the text its first capturing group matches is dropped), each line
+//! is cut to `TRUNCATE` bytes, then with `SHOULD_LINEMERGE` lines merge into
+//! events: a new event starts before a line that matches `BREAK_ONLY_BEFORE`
+//! (when set) or, with `BREAK_ONLY_BEFORE_DATE`, holds a timestamp; after a
+//! line that matches `MUST_BREAK_AFTER`; and after `MAX_EVENTS` lines.
+
+use super::recognize::{parse_with_format, recognize, Found, TimeContext};
+use crate::error::{EngineError, Result};
+use regex::bytes::Regex as BytesRegex;
+use regex::Regex;
+use std::io::Read;
+
+/// `DATETIME_CONFIG`: how events get their time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DatetimeConfig {
+    /// Recognise timestamps in the text (Splunk's `datetime.xml`).
+    #[default]
+    Auto,
+    /// Every event takes the clock's time (`CURRENT`).
+    Current,
+    /// No timestamp extraction: events take the file's modification time
+    /// (`NONE`).
+    None,
+}
+
+/// The per-sourcetype settings of event breaking and timestamp extraction,
+/// named as in `props.conf`; [`RawProps::default`] is Splunk's defaults.
+/// Regexes are PCRE in Splunk; here they are Rust `regex` syntax, which
+/// covers what these settings use in practice (no look-around).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawProps {
+    /// `LINE_BREAKER` (default `([\r\n]+)`): its first capturing group is
+    /// the text between lines.
+    pub line_breaker: String,
+    /// `SHOULD_LINEMERGE` (default true).
+    pub should_linemerge: bool,
+    /// `BREAK_ONLY_BEFORE` (default none).
+    pub break_only_before: Option<String>,
+    /// `BREAK_ONLY_BEFORE_DATE` (default true).
+    pub break_only_before_date: bool,
+    /// `MUST_BREAK_AFTER` (default none).
+    pub must_break_after: Option<String>,
+    /// `MAX_EVENTS`: lines per merged event (default 256).
+    pub max_events: usize,
+    /// `TRUNCATE`: bytes per line, 0 for no limit (default 10000).
+    pub truncate: usize,
+    /// `TIME_PREFIX`: the timestamp is looked for after its first match.
+    pub time_prefix: Option<String>,
+    /// `TIME_FORMAT` (strptime: `%Y-%m-%dT%H:%M:%S%z`, `%b %d %H:%M:%S`...).
+    pub time_format: Option<String>,
+    /// `MAX_TIMESTAMP_LOOKAHEAD`: characters searched for the timestamp
+    /// (default 128).
+    pub max_timestamp_lookahead: usize,
+    /// `TZ`: zone of timestamps written without an offset (default UTC).
+    pub tz: Option<String>,
+    /// `DATETIME_CONFIG` (`CURRENT`, `NONE`; default recognition).
+    pub datetime_config: DatetimeConfig,
+}
+
+impl Default for RawProps {
+    fn default() -> Self {
+        RawProps {
+            line_breaker: r"([\r\n]+)".to_string(),
+            should_linemerge: true,
+            break_only_before: None,
+            break_only_before_date: true,
+            must_break_after: None,
+            max_events: 256,
+            truncate: 10000,
+            time_prefix: None,
+            time_format: None,
+            max_timestamp_lookahead: 128,
+            tz: None,
+            datetime_config: DatetimeConfig::Auto,
+        }
+    }
+}
+
+impl RawProps {
+    /// The settings for Windows XML event logs (`XmlWinEventLog`, as
+    /// exported): one `<Event>...</Event>` per event, wherever the lines
+    /// break, not truncated, the time from `SystemTime`.
+    pub fn xml_win_event_log() -> Self {
+        RawProps {
+            line_breaker: r"</Event>(\s*)".to_string(),
+            should_linemerge: false,
+            truncate: 0,
+            time_prefix: Some(r#"SystemTime=['"]"#.to_string()),
+            ..RawProps::default()
+        }
+    }
+
+    /// The settings used for a sourcetype when none are given: the XML
+    /// preset for `XmlWinEventLog` (and `xmlwineventlog:*`), else Splunk's
+    /// defaults.
+    pub fn for_sourcetype(sourcetype: &str) -> Self {
+        let st = sourcetype.to_ascii_lowercase();
+        if st == "xmlwineventlog" || st.starts_with("xmlwineventlog:") {
+            RawProps::xml_win_event_log()
+        } else {
+            RawProps::default()
+        }
+    }
+}
+
+/// [`RawProps`] with regexes compiled and the zone resolved.
+pub(crate) struct Compiled {
+    pub props: RawProps,
+    line_breaker: BytesRegex,
+    break_before: Option<Regex>,
+    break_after: Option<Regex>,
+    time_prefix: Option<Regex>,
+    pub time: TimeContext,
+    /// XML events: text outside `<Event ...>` (a declaration, `<Events>`) is
+    /// no event.
+    xml: bool,
+}
+
+impl Compiled {
+    pub(crate) fn new(props: &RawProps, display: &str, year_ref: Option<f64>) -> Result<Compiled> {
+        let err = |key: &str, msg: String| EngineError::data(display, None, Some(key), msg);
+        let re = |key: &str, p: &str| {
+            Regex::new(p).map_err(|e| err(key, format!("expected a regular expression: {e}")))
+        };
+        let line_breaker = BytesRegex::new(&props.line_breaker).map_err(|e| {
+            err(
+                "LINE_BREAKER",
+                format!("expected a regular expression: {e}"),
+            )
+        })?;
+        if line_breaker.captures_len() < 2 {
+            return Err(err(
+                "LINE_BREAKER",
+                format!(
+                    "expected a capturing group (the text between events), found `{}`",
+                    props.line_breaker
+                ),
+            ));
+        }
+        let tz = match &props.tz {
+            None => jiff::tz::TimeZone::UTC,
+            Some(name) => jiff::tz::TimeZone::get(name)
+                .map_err(|e| err("TZ", format!("expected a time zone name: {e}")))?,
+        };
+        if let Some(f) = &props.time_format {
+            // a format jiff cannot use fails on every event: say so once
+            if f.trim().is_empty() {
+                return Err(err(
+                    "TIME_FORMAT",
+                    "expected a format, found nothing".into(),
+                ));
+            }
+        }
+        Ok(Compiled {
+            break_before: props
+                .break_only_before
+                .as_deref()
+                .map(|p| re("BREAK_ONLY_BEFORE", p))
+                .transpose()?,
+            break_after: props
+                .must_break_after
+                .as_deref()
+                .map(|p| re("MUST_BREAK_AFTER", p))
+                .transpose()?,
+            time_prefix: props
+                .time_prefix
+                .as_deref()
+                .map(|p| re("TIME_PREFIX", p))
+                .transpose()?,
+            xml: props.line_breaker.contains("</Event>"),
+            line_breaker,
+            props: props.clone(),
+            time: TimeContext { year_ref, tz },
+        })
+    }
+
+    /// The timestamp of an event (or line): after `TIME_PREFIX`, within
+    /// `MAX_TIMESTAMP_LOOKAHEAD` characters, by `TIME_FORMAT` or recognition.
+    pub(crate) fn find_time(&self, text: &str) -> Option<Found> {
+        let from = match &self.time_prefix {
+            Some(p) => p.find(text)?.end(),
+            None => 0,
+        };
+        let rest = text.get(from..)?;
+        let look = rest
+            .char_indices()
+            .nth(self.props.max_timestamp_lookahead)
+            .map_or(rest.len(), |(i, _)| i);
+        let window = rest.get(..look)?;
+        let f = match &self.props.time_format {
+            Some(fmt) => parse_with_format(window, fmt, &self.time)
+                .or_else(|| parse_with_format(rest, fmt, &self.time))?,
+            None => recognize(window, &self.time)?,
+        };
+        Some(Found {
+            start: f.start + from,
+            end: f.end + from,
+            ..f
+        })
+    }
+
+    fn starts_event(&self, line: &str) -> bool {
+        match &self.break_before {
+            Some(re) => re.is_match(line),
+            None => self.props.break_only_before_date && self.find_time(line).is_some(),
+        }
+    }
+
+    fn must_break_after(&self, line: &str) -> bool {
+        self.break_after
+            .as_ref()
+            .is_some_and(|re| re.is_match(line))
+    }
+}
+
+/// Cuts a byte stream into lines with `LINE_BREAKER`; each line comes with
+/// the offset (from the stream's start) where the next line starts.
+pub(crate) struct Lines<'c, R> {
+    c: &'c Compiled,
+    src: R,
+    buf: Vec<u8>,
+    /// Start of the unread part of `buf`.
+    pos: usize,
+    /// Stream offset of `buf[0]`.
+    base: u64,
+    /// Where the breaker's last search in `buf` stopped without a match.
+    searched: usize,
+    eof: bool,
+}
+
+/// Searching a line longer than this for its break is given up: it becomes
+/// a line of its own (then truncated).
+const MAX_PENDING: usize = 8 << 20;
+/// How far back a search resumes (Splunk's `LINE_BREAKER_LOOKBEHIND`).
+const LOOKBEHIND: usize = 100;
+
+impl<'c, R: Read> Lines<'c, R> {
+    pub(crate) fn new(c: &'c Compiled, src: R) -> Self {
+        Lines {
+            c,
+            src,
+            buf: Vec::new(),
+            pos: 0,
+            base: 0,
+            searched: 0,
+            eof: false,
+        }
+    }
+
+    fn fill(&mut self) -> std::io::Result<()> {
+        if self.pos > 0 && self.pos >= self.buf.len() / 2 {
+            self.buf.drain(..self.pos);
+            self.base += self.pos as u64;
+            self.searched = self.searched.saturating_sub(self.pos);
+            self.pos = 0;
+        }
+        let mut chunk = [0u8; 1 << 16];
+        let n = self.src.read(&mut chunk)?;
+        if n == 0 {
+            self.eof = true;
+        }
+        self.buf
+            .extend_from_slice(chunk.get(..n).unwrap_or_default());
+        Ok(())
+    }
+
+    /// The next line's bytes (before the breaker's group) and the stream
+    /// offset after its separator.
+    pub(crate) fn next_line(&mut self) -> std::io::Result<Option<(Vec<u8>, u64)>> {
+        loop {
+            let from = self.searched.max(self.pos);
+            let hay = self.buf.get(self.pos..).unwrap_or_default();
+            let start = from - self.pos;
+            let found = self.c.line_breaker.captures_at(hay, start).and_then(|cap| {
+                let whole = cap.get(0)?;
+                let g = cap.get(1)?;
+                Some((whole.start(), whole.end(), g.start(), g.end()))
+            });
+            let mut resume = None;
+            match found {
+                // an empty separator at the very start: look further on
+                Some((_, _, _, 0)) => {
+                    self.searched = self.pos + 1;
+                    if self.pos < self.buf.len() {
+                        continue;
+                    }
+                }
+                // a match touching the end may grow with more input
+                Some((_, end, g_start, g_end)) if end < hay.len() || self.eof => {
+                    let line = hay.get(..g_start).unwrap_or_default().to_vec();
+                    self.pos += g_end;
+                    self.searched = self.pos;
+                    return Ok(Some((line, self.base + self.pos as u64)));
+                }
+                Some((m_start, ..)) => resume = Some(self.pos + m_start),
+                None => {}
+            }
+            if self.eof {
+                if hay.is_empty() {
+                    return Ok(None);
+                }
+                let line = hay.to_vec();
+                self.pos = self.buf.len();
+                return Ok(Some((line, self.base + self.pos as u64)));
+            }
+            if hay.len() > MAX_PENDING {
+                let line = hay.to_vec();
+                self.pos = self.buf.len();
+                self.searched = self.pos;
+                return Ok(Some((line, self.base + self.pos as u64)));
+            }
+            self.searched = resume
+                .unwrap_or_else(|| self.buf.len().saturating_sub(LOOKBEHIND))
+                .max(self.pos);
+            self.fill()?;
+        }
+    }
+}
+
+/// One event: its text and the file offset where it starts.
+pub(crate) struct RawEvent {
+    pub text: String,
+    pub start: u64,
+}
+
+/// Merges lines into events by the settings.
+pub(crate) struct Events<'c, R> {
+    c: &'c Compiled,
+    lines: Lines<'c, R>,
+    /// The line read ahead: it starts the next event.
+    ahead: Option<(String, u64, u64)>,
+    /// Stream offset where the next line starts.
+    at: u64,
+    /// Offset of the stream's first byte in its file (for partitions).
+    origin: u64,
+}
+
+fn truncated(mut line: Vec<u8>, limit: usize) -> String {
+    if limit > 0 && line.len() > limit {
+        line.truncate(limit);
+    }
+    match String::from_utf8(line) {
+        Ok(s) => s,
+        Err(e) => {
+            // a character cut by TRUNCATE is dropped; other bad bytes are replaced
+            let bytes = e.into_bytes();
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    }
+}
+
+/// Where the first `<Event>` or `<Event ...>` tag starts.
+fn event_tag(text: &str) -> Option<usize> {
+    text.match_indices("<Event").map(|(i, _)| i).find(|&i| {
+        matches!(
+            text.as_bytes().get(i + 6),
+            Some(b'>' | b' ' | b'\t' | b'\r' | b'\n')
+        )
+    })
+}
+
+impl<'c, R: Read> Events<'c, R> {
+    /// Events of `src`, which starts at byte `origin` of its file.
+    pub(crate) fn new(c: &'c Compiled, src: R, origin: u64) -> Self {
+        Events {
+            c,
+            lines: Lines::new(c, src),
+            ahead: None,
+            at: 0,
+            origin,
+        }
+    }
+
+    fn line(&mut self) -> std::io::Result<Option<(String, u64, u64)>> {
+        if let Some(l) = self.ahead.take() {
+            return Ok(Some(l));
+        }
+        let Some((bytes, next)) = self.lines.next_line()? else {
+            return Ok(None);
+        };
+        let start = self.at;
+        self.at = next;
+        Ok(Some((
+            truncated(bytes, self.c.props.truncate),
+            start + self.origin,
+            next + self.origin,
+        )))
+    }
+
+    /// The next event (blank ones are skipped).
+    pub(crate) fn next_event(&mut self) -> std::io::Result<Option<RawEvent>> {
+        loop {
+            let Some((first, start, _)) = self.line()? else {
+                return Ok(None);
+            };
+            let mut text = first;
+            if self.c.props.should_linemerge {
+                let mut n = 1usize;
+                let mut prev_breaks = self.c.must_break_after(&text);
+                while !prev_breaks && n < self.c.props.max_events.max(1) {
+                    let Some(next) = self.line()? else { break };
+                    if self.c.starts_event(&next.0) {
+                        self.ahead = Some(next);
+                        break;
+                    }
+                    prev_breaks = self.c.must_break_after(&next.0);
+                    text.push('\n');
+                    text.push_str(&next.0);
+                    n += 1;
+                }
+            }
+            let trimmed = text.trim_end_matches(['\r', '\n']);
+            if trimmed.trim().is_empty() {
+                continue;
+            }
+            if trimmed.len() != text.len() {
+                text.truncate(trimmed.len());
+            }
+            if self.c.xml {
+                // text before the first `<Event` (a declaration, `<Events>`)
+                // is no part of it, and text without one is no event
+                let Some(i) = event_tag(&text) else { continue };
+                text.drain(..i);
+            }
+            return Ok(Some(RawEvent { text, start }));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn events(props: &RawProps, input: &str) -> Vec<String> {
+        let c = Compiled::new(props, "t", Some(1714564800.0)).unwrap();
+        let mut ev = Events::new(&c, input.as_bytes(), 0);
+        let mut out = Vec::new();
+        while let Some(e) = ev.next_event().unwrap() {
+            out.push(e.text);
+        }
+        out
+    }
+
+    #[test]
+    fn default_breaking_merges_lines_without_a_date() {
+        let input = "2024-05-01 10:00:00 start\n  at frame 1\n  at frame 2\r\n\n2024-05-01 10:00:01 next\nMay  1 10:00:02 host sshd: x\n";
+        assert_eq!(
+            events(&RawProps::default(), input),
+            [
+                "2024-05-01 10:00:00 start\n  at frame 1\n  at frame 2",
+                "2024-05-01 10:00:01 next",
+                "May  1 10:00:02 host sshd: x",
+            ]
+        );
+    }
+
+    #[test]
+    fn max_events_truncate_and_must_break_after() {
+        let props = RawProps {
+            max_events: 2,
+            truncate: 5,
+            ..RawProps::default()
+        };
+        assert_eq!(events(&props, "aaaaaaa\nb\nc\n"), ["aaaaa\nb", "c"]);
+        let props = RawProps {
+            break_only_before_date: false,
+            must_break_after: Some("^END".into()),
+            ..RawProps::default()
+        };
+        assert_eq!(events(&props, "a\nb\nEND\nc\nd"), ["a\nb\nEND", "c\nd"]);
+        let props = RawProps {
+            break_only_before: Some("^#".into()),
+            ..RawProps::default()
+        };
+        assert_eq!(
+            events(&props, "#1 2024-01-01 00:00:00\nx\n2024-01-01 00:00:01\n#2"),
+            ["#1 2024-01-01 00:00:00\nx\n2024-01-01 00:00:01", "#2"]
+        );
+    }
+
+    #[test]
+    fn a_line_breaker_without_line_merging() {
+        let props = RawProps {
+            line_breaker: r"([\r\n]+)\d{4}-".into(),
+            should_linemerge: false,
+            ..RawProps::default()
+        };
+        // the digits after the group stay with the next event
+        assert_eq!(
+            events(&props, "2024-a\nmore\n2024-b\n"),
+            ["2024-a\nmore", "2024-b"]
+        );
+        let props = RawProps {
+            should_linemerge: false,
+            ..RawProps::default()
+        };
+        assert_eq!(events(&props, "x\ny\n\n"), ["x", "y"]);
+    }
+
+    #[test]
+    fn xml_events_break_per_event() {
+        let input = "<?xml version='1.0'?>\n<Events>\n<Event><System><TimeCreated SystemTime='2024-01-01T00:00:00Z'/></System></Event><Event>\n<System/>\n</Event>\n</Events>\n";
+        let ev = events(&RawProps::xml_win_event_log(), input);
+        assert_eq!(
+            ev,
+            [
+                "<Event><System><TimeCreated SystemTime='2024-01-01T00:00:00Z'/></System></Event>",
+                "<Event>\n<System/>\n</Event>",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_settings_are_errors() {
+        for props in [
+            RawProps {
+                line_breaker: r"[\r\n]+".into(),
+                ..RawProps::default()
+            },
+            RawProps {
+                break_only_before: Some("(".into()),
+                ..RawProps::default()
+            },
+            RawProps {
+                tz: Some("Not/AZone".into()),
+                ..RawProps::default()
+            },
+        ] {
+            assert!(Compiled::new(&props, "f", None).is_err());
+        }
+    }
+
+    #[test]
+    fn long_input_in_small_reads() {
+        // lines cross the 64 KiB reads
+        let line = "2024-05-01 10:00:00 ".to_string() + &"x".repeat(70_000);
+        let input = format!("{line}\n{line}\n");
+        let props = RawProps {
+            truncate: 0,
+            ..RawProps::default()
+        };
+        let ev = events(&props, &input);
+        assert_eq!(ev.len(), 2);
+        assert!(ev.iter().all(|e| e.len() == line.len()));
+    }
+}
