@@ -264,3 +264,96 @@ fn csv_events_stream_in_batches_with_only_the_requested_columns() {
     assert_eq!(numbers(&r, "n"), [n - 1, n - 2]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Writes events `(n, time)` to a Parquet file, `per_group` rows a row group
+/// (`_time` as Float64 epoch seconds, so row groups carry time statistics).
+fn write_parquet(path: &Path, events: &[(usize, i64)], per_group: usize) {
+    use arrow_array::{Float64Array, Int64Array, StringArray};
+    use arrow_schema::{Field, Schema};
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("_time", DataType::Float64, true),
+        Field::new("n", DataType::Int64, false),
+        Field::new("user", DataType::Utf8, false),
+    ]));
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(per_group))
+        .build();
+    let file = std::fs::File::create(path).unwrap();
+    let mut w = parquet::arrow::ArrowWriter::try_new(file, schema.clone(), Some(props)).unwrap();
+    for chunk in events.chunks(per_group) {
+        let batch = RecordBatch::try_new(
+            schema.clone(),
+            vec![
+                Arc::new(Float64Array::from_iter_values(
+                    chunk.iter().map(|e| e.1 as f64),
+                )),
+                Arc::new(Int64Array::from_iter_values(
+                    chunk.iter().map(|e| e.0 as i64),
+                )),
+                Arc::new(StringArray::from_iter_values(
+                    chunk.iter().map(|e| format!("u{}", e.0 % 7)),
+                )),
+            ],
+        )
+        .unwrap();
+        w.write(&batch).unwrap();
+    }
+    w.close().unwrap();
+}
+
+#[test]
+fn head_over_parquet_reads_only_the_newest_row_groups() {
+    let dir = scratch("parquet");
+    let path = dir.join("events.parquet");
+    // 40 row groups of 1,000 events; the newest row group sits in the middle
+    // of the file, so file order is not time order
+    let per_group = 1_000;
+    let groups = 40;
+    let newest_group = 23;
+    let mut events = Vec::new();
+    for g in 0..groups {
+        let base = if g == newest_group {
+            groups as i64 * per_group as i64
+        } else {
+            (g * per_group) as i64
+        };
+        for i in 0..per_group {
+            events.push((g * per_group + i, T0 + base + i as i64));
+        }
+    }
+    write_parquet(&path, &events, per_group);
+    let spec: spl_engine::source::DataSpec = format!("path={}", path.display()).parse().unwrap();
+    let engine = Engine::builder(T0 as f64 + 1e9)
+        .add_data(&spec)
+        .unwrap()
+        .build();
+
+    // The newest event is the last of row group 23: only it is read (row
+    // group statistics give every span without reading the data).
+    let r = engine.run("index=main | head 1").unwrap();
+    assert_eq!(numbers(&r, "n"), [newest_group * per_group + per_group - 1]);
+    assert!(r.scan.rows <= per_group as u64, "{:?}", r.scan);
+    assert_eq!(r.scan.bytes_indexed, 0, "{:?}", r.scan);
+
+    // Crossing into the next newest row group (the last one of the file).
+    let r = engine
+        .run("index=main | head 1001 | stats min(n) AS lo, max(n) AS hi")
+        .unwrap();
+    // all of row group 23, then the newest event of row group 39
+    assert_eq!(numbers(&r, "lo"), [newest_group * per_group]);
+    assert_eq!(
+        numbers(&r, "hi"),
+        [(groups - 1) * per_group + per_group - 1]
+    );
+    assert!(r.scan.rows <= 2 * per_group as u64, "{:?}", r.scan);
+
+    // Newest first across the whole file equals a stable sort by time.
+    let r = engine
+        .run("index=main | streamstats count AS k | where k<=3 | table n")
+        .unwrap();
+    let mut sorted = events.clone();
+    sorted.sort_by(|a, b| b.1.cmp(&a.1));
+    let want: Vec<usize> = sorted.iter().take(3).map(|e| e.0).collect();
+    assert_eq!(numbers(&r, "n"), want);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

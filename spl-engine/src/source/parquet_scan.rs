@@ -14,7 +14,7 @@
 use super::event_builder::DEFAULT_TIME_FIELDS;
 use super::metrics_shape::{finish_metric_batch, time_mask, time_to_f64, MetricColumns};
 use super::timestamp::epoch_from_number;
-use super::{BatchStream, Scan, ScanRequest};
+use super::{BatchStream, Scan, ScanRequest, TimeSpan};
 use crate::error::{EngineError, Result};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -289,6 +289,36 @@ impl Scan for ParquetScan {
     /// One partition per row group left after time pruning.
     fn partitions(&self, req: &ScanRequest) -> usize {
         self.row_groups(req).len()
+    }
+
+    /// Each row group's span from its `_time` statistics, so an ordered
+    /// search (`head`) reads the newest row groups first and stops; `None`
+    /// when any row group has none (text times, statistics not written).
+    fn partition_spans(&self, req: &ScanRequest) -> Result<Option<Vec<TimeSpan>>> {
+        let leaf = self.time_leaf();
+        let mut spans = Vec::new();
+        for rg in self.row_groups(req) {
+            let Some((min, max)) = self.time_range(rg) else {
+                return Ok(None);
+            };
+            let nulls = leaf
+                .and_then(|l| {
+                    self.meta
+                        .metadata()
+                        .row_group(rg)
+                        .columns()
+                        .get(l)
+                        .and_then(|c| c.statistics())
+                        .and_then(|s| s.null_count_opt())
+                })
+                .is_none_or(|n| n > 0);
+            spans.push(TimeSpan {
+                min: Some(min),
+                max: Some(max),
+                nulls,
+            });
+        }
+        Ok(Some(spans))
     }
 
     fn scan_partition(&self, req: &ScanRequest, part: usize) -> Result<BatchStream<'_>> {
