@@ -352,7 +352,7 @@ fn head_over_parquet_reads_only_the_newest_row_groups() {
         .run("index=main | streamstats count AS k | where k<=3 | table n")
         .unwrap();
     let mut sorted = events.clone();
-    sorted.sort_by(|a, b| b.1.cmp(&a.1));
+    sorted.sort_by_key(|e| std::cmp::Reverse(e.1));
     let want: Vec<usize> = sorted.iter().take(3).map(|e| e.0).collect();
     assert_eq!(numbers(&r, "n"), want);
     std::fs::remove_dir_all(&dir).unwrap();
