@@ -673,7 +673,7 @@ fn binary_data(display: &str, head: &[u8]) -> Option<EngineError> {
             None,
             None,
             format!(
-                "expected a data file in one of the formats {} or text, found binary data",
+                "expected text (raw events) or a file in one of the formats {}, found binary data",
                 format_names()
             ),
         )
