@@ -23,6 +23,10 @@ pub(crate) struct TestArgs {
     /// Detection tests: lookup directories (repeatable).
     #[arg(long = "lookups", value_name = "DIR")]
     lookups: Vec<PathBuf>,
+    /// Detection tests: Splunk apps (an app folder or a folder of apps;
+    /// repeatable) whose knowledge objects apply to the events.
+    #[arg(long = "apps", value_name = "PATH")]
+    apps: Vec<PathBuf>,
     /// Detection tests: MaxMind GeoIP database for iplocation (default: $SPL_GEOIP_DB).
     #[arg(long, value_name = "FILE.mmdb")]
     geoip: Option<PathBuf>,
@@ -48,6 +52,7 @@ pub(crate) fn run(args: &TestArgs) -> ExitCode {
         detection: DetectionOptions {
             macros: args.macros.clone(),
             lookups: args.lookups.clone(),
+            apps: args.apps.clone(),
             geoip: args
                 .geoip
                 .clone()

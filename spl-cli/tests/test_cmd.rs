@@ -141,3 +141,39 @@ fn detection_without_expected_file_needs_one_row() {
     assert!(out.contains("- get  | 999999"), "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn detection_tests_take_apps() {
+    let dir = scratch("apps");
+    // raw web events whose `src` exists only through the app's FIELDALIAS
+    let log = write(
+        &dir,
+        "access.log",
+        "2024-05-01T11:00:00Z 10.0.0.1 GET /login status=401 user=alice clientip=10.0.0.1\n\
+         2024-05-01T11:01:00Z 10.0.0.2 POST /login status=200 user=bob clientip=10.0.0.2\n",
+    );
+    let yml = format!(
+        "name: t\nsearch: 'sourcetype=web_auth src=10.0.0.1 | stats count by user'\ntests:\n- name: alias\n  attack_data:\n  - data: {}\n    source: /var/log/web/access.log\n    sourcetype: web_auth\n",
+        log.display()
+    );
+    let f = write(&dir, "det.yml", &yml);
+    write(&dir, "det.expected", "user  | count\nalice | 1\n");
+    let p = f.to_str().unwrap();
+    let apps = repo("fixtures/apps");
+    let (code, out) = spl_test(&[
+        p,
+        "--now",
+        "2024-05-02T00:00:00Z",
+        "--apps",
+        apps.to_str().unwrap(),
+    ]);
+    assert_eq!((code, last_line(&out)), (0, "1 passed, 0 failed"), "{out}");
+    // without the apps there is no `src`: no rows, and the expected file fails
+    let (code, out) = spl_test(&[p, "--now", "2024-05-02T00:00:00Z"]);
+    assert_eq!(code, 1, "{out}");
+    // a path that is no directory is an error naming the option
+    let (code, out) = spl_test(&[p, "--apps", "/nonexistent/apps"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("--apps"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

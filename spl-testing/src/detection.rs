@@ -31,13 +31,16 @@ use spl_engine::render;
 use spl_engine::source::{DataSpec, Dataset, ScanRequest};
 use std::path::{Path, PathBuf};
 
-/// Settings for detection tests (`spl test --macros/--lookups/--geoip/--now`).
+/// Settings for detection tests (`spl test --macros/--lookups/--apps/--geoip/--now`).
 #[derive(Debug, Clone, Default)]
 pub struct DetectionOptions {
     /// Macro files or directories (loaded after the setup files' macros, so they win).
     pub macros: Vec<PathBuf>,
     /// Lookup directories (searched before the setup files' ones).
     pub lookups: Vec<PathBuf>,
+    /// Splunk app folders (applied after the setup files' `apps`, so they win
+    /// where folder names tie).
+    pub apps: Vec<PathBuf>,
     /// A GeoIP database (overrides the setup files' one).
     pub geoip: Option<PathBuf>,
     /// The clock, epoch seconds (overrides the setup files' `now`).
@@ -263,6 +266,11 @@ impl Case<'_> {
             setup.add_macro_file(m)?;
         }
         setup.prepend_lookup_dirs(&self.opts.detection.lookups);
+        for a in &self.opts.detection.apps {
+            setup
+                .add_apps_path(a.clone())
+                .map_err(|e| format!("--apps: {e}"))?;
+        }
         if let Some(g) = &self.opts.detection.geoip {
             setup.set_geoip(g.clone());
         }

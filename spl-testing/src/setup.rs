@@ -201,7 +201,11 @@ impl Setup {
 
     /// `apps PATH`: a Splunk app folder or a folder of apps.
     pub(crate) fn add_apps(&mut self, dir: &Path, p: &str) -> Result<(), String> {
-        let path = relative_to(dir, p);
+        self.add_apps_path(relative_to(dir, p))
+    }
+
+    /// An apps folder given as a path (`spl test --apps`).
+    pub(crate) fn add_apps_path(&mut self, path: PathBuf) -> Result<(), String> {
         if !path.is_dir() {
             return Err(format!("expected a directory, found `{}`", path.display()));
         }
