@@ -204,9 +204,21 @@ fn pcre_message(e: &pcre2::Error) -> String {
 impl Pcre {
     /// Compiles `pattern` (PCRE syntax, UTF-8 mode, JIT when available).
     pub fn new(pattern: &str) -> std::result::Result<Pcre, SyntaxError> {
+        Pcre::build(pattern, true)
+    }
+
+    /// Compiles `pattern` for subjects that are bytes rather than text
+    /// (props.conf `LINE_BREAKER` runs over a read buffer, which may end
+    /// inside a character): no UTF-8 mode, so a pattern character is its
+    /// bytes; match with [`Matcher::find_bytes_at`].
+    pub fn new_bytes(pattern: &str) -> std::result::Result<Pcre, SyntaxError> {
+        Pcre::build(pattern, false)
+    }
+
+    fn build(pattern: &str, utf: bool) -> std::result::Result<Pcre, SyntaxError> {
         let (full, at, inserted) = with_limits(pattern);
         let re = RegexBuilder::new()
-            .utf(true)
+            .utf(utf)
             .jit_if_available(true)
             .build(&full)
             .map_err(|e| SyntaxError {
@@ -262,6 +274,14 @@ impl Pcre {
         self.names.len().saturating_sub(1)
     }
 
+    /// The byte range of the first match in `subject`, if any.
+    pub fn find(&self, subject: &str) -> std::result::Result<Option<(usize, usize)>, MatchError> {
+        self.re
+            .find(subject.as_bytes())
+            .map(|m| m.map(|m| (m.start(), m.end())))
+            .map_err(|e| MatchError::from_pcre(&e))
+    }
+
     /// Whether the regex matches anywhere in `subject`.
     pub fn is_match(&self, subject: &str) -> std::result::Result<bool, MatchError> {
         self.re
@@ -299,6 +319,10 @@ fn caret(span: Span, pattern: &str, offset: usize) -> Option<Span> {
     Some(Span::new(at, at + width))
 }
 
+/// The byte ranges of a match's groups (0: the whole match; `None` for a
+/// group that took no part).
+pub type GroupRanges = Vec<Option<(usize, usize)>>;
+
 /// A regex with reusable match data; see [`Pcre::matcher`].
 pub struct Matcher<'r> {
     re: &'r Pcre,
@@ -325,6 +349,26 @@ impl<'a> Caps<'a> {
 }
 
 impl Matcher<'_> {
+    /// Finds the first match at or after byte `start` of `subject` and
+    /// returns the byte ranges of its groups (0: the whole match; `None` for
+    /// a group that took no part). For a regex from [`Pcre::new_bytes`].
+    pub fn find_bytes_at(
+        &mut self,
+        subject: &[u8],
+        start: usize,
+    ) -> std::result::Result<Option<GroupRanges>, MatchError> {
+        let found = self
+            .re
+            .re
+            .captures_read_at(&mut self.locs, subject, start)
+            .map_err(|e| MatchError::from_pcre(&e))?;
+        Ok(found.map(|_| {
+            (0..self.re.names.len())
+                .map(|i| self.locs.get(i).filter(|(s, e)| s <= e))
+                .collect()
+        }))
+    }
+
     /// Calls `f` on each successive non-overlapping match until it breaks.
     pub fn for_each(
         &mut self,

@@ -10,8 +10,7 @@
 
 use super::recognize::{parse_with_format, recognize, Found, TimeContext};
 use crate::error::{EngineError, Result};
-use regex::bytes::Regex as BytesRegex;
-use regex::Regex;
+use crate::pcre::{Matcher, Pcre};
 use std::io::Read;
 
 /// `DATETIME_CONFIG`: how events get their time.
@@ -29,8 +28,9 @@ pub enum DatetimeConfig {
 
 /// The per-sourcetype settings of event breaking and timestamp extraction,
 /// named as in `props.conf`; [`RawProps::default`] is Splunk's defaults.
-/// Regexes are PCRE in Splunk; here they are Rust `regex` syntax, which
-/// covers what these settings use in practice (no look-around).
+/// Regexes are PCRE, as in Splunk, within the engine's PCRE limits
+/// (`crate::pcre`); `LINE_BREAKER` matches bytes (no UTF-8 mode), the others
+/// match text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawProps {
     /// `LINE_BREAKER` (default `([\r\n]+)`): its first capturing group is
@@ -110,10 +110,10 @@ impl RawProps {
 /// [`RawProps`] with regexes compiled and the zone resolved.
 pub(crate) struct Compiled {
     pub props: RawProps,
-    line_breaker: BytesRegex,
-    break_before: Option<Regex>,
-    break_after: Option<Regex>,
-    time_prefix: Option<Regex>,
+    line_breaker: Pcre,
+    break_before: Option<Pcre>,
+    break_after: Option<Pcre>,
+    time_prefix: Option<Pcre>,
     pub time: TimeContext,
     /// XML events: text outside `<Event ...>` (a declaration, `<Events>`) is
     /// no event.
@@ -124,15 +124,20 @@ impl Compiled {
     pub(crate) fn new(props: &RawProps, display: &str, year_ref: Option<f64>) -> Result<Compiled> {
         let err = |key: &str, msg: String| EngineError::data(display, None, Some(key), msg);
         let re = |key: &str, p: &str| {
-            Regex::new(p).map_err(|e| err(key, format!("expected a regular expression: {e}")))
+            Pcre::new(p).map_err(|e| {
+                err(
+                    key,
+                    format!("expected a PCRE regular expression: {}", e.message),
+                )
+            })
         };
-        let line_breaker = BytesRegex::new(&props.line_breaker).map_err(|e| {
+        let line_breaker = Pcre::new_bytes(&props.line_breaker).map_err(|e| {
             err(
                 "LINE_BREAKER",
-                format!("expected a regular expression: {e}"),
+                format!("expected a PCRE regular expression: {}", e.message),
             )
         })?;
-        if line_breaker.captures_len() < 2 {
+        if line_breaker.group_count() < 1 {
             return Err(err(
                 "LINE_BREAKER",
                 format!(
@@ -182,7 +187,8 @@ impl Compiled {
     /// `MAX_TIMESTAMP_LOOKAHEAD` characters, by `TIME_FORMAT` or recognition.
     pub(crate) fn find_time(&self, text: &str) -> Option<Found> {
         let from = match &self.time_prefix {
-            Some(p) => p.find(text)?.end(),
+            // a regex limit hit is no prefix found, as no match is
+            Some(p) => p.find(text).ok().flatten()?.1,
             None => 0,
         };
         let rest = text.get(from..)?;
@@ -205,7 +211,7 @@ impl Compiled {
 
     fn starts_event(&self, line: &str) -> bool {
         match &self.break_before {
-            Some(re) => re.is_match(line),
+            Some(re) => re.is_match(line).unwrap_or(false),
             None => self.props.break_only_before_date && self.find_time(line).is_some(),
         }
     }
@@ -213,14 +219,15 @@ impl Compiled {
     fn must_break_after(&self, line: &str) -> bool {
         self.break_after
             .as_ref()
-            .is_some_and(|re| re.is_match(line))
+            .is_some_and(|re| re.is_match(line).unwrap_or(false))
     }
 }
 
 /// Cuts a byte stream into lines with `LINE_BREAKER`; each line comes with
 /// the offset (from the stream's start) where the next line starts.
 pub(crate) struct Lines<'c, R> {
-    c: &'c Compiled,
+    /// `LINE_BREAKER` with its match data.
+    breaker: Matcher<'c>,
     src: R,
     buf: Vec<u8>,
     /// Start of the unread part of `buf`.
@@ -241,7 +248,7 @@ const LOOKBEHIND: usize = 100;
 impl<'c, R: Read> Lines<'c, R> {
     pub(crate) fn new(c: &'c Compiled, src: R) -> Self {
         Lines {
-            c,
+            breaker: c.line_breaker.matcher(),
             src,
             buf: Vec::new(),
             pos: 0,
@@ -275,10 +282,17 @@ impl<'c, R: Read> Lines<'c, R> {
             let from = self.searched.max(self.pos);
             let hay = self.buf.get(self.pos..).unwrap_or_default();
             let start = from - self.pos;
-            let found = self.c.line_breaker.captures_at(hay, start).and_then(|cap| {
-                let whole = cap.get(0)?;
-                let g = cap.get(1)?;
-                Some((whole.start(), whole.end(), g.start(), g.end()))
+            let groups = self.breaker.find_bytes_at(hay, start).map_err(|e| {
+                let why = match e {
+                    crate::pcre::MatchError::Limit(l) => format!("exceeded the {}", l.describe()),
+                    crate::pcre::MatchError::Failed(m) => m,
+                };
+                std::io::Error::other(format!("LINE_BREAKER: {why}"))
+            })?;
+            let found = groups.and_then(|g| {
+                let (w_start, w_end) = (*g.first()?)?;
+                let (g_start, g_end) = (*g.get(1)?)?;
+                Some((w_start, w_end, g_start, g_end))
             });
             let mut resume = None;
             match found {
@@ -499,6 +513,40 @@ mod tests {
             ..RawProps::default()
         };
         assert_eq!(events(&props, "x\ny\n\n"), ["x", "y"]);
+    }
+
+    /// PCRE, as Splunk: look-ahead in LINE_BREAKER (common in add-ons) and
+    /// BREAK_ONLY_BEFORE, which Rust's `regex` rejects.
+    #[test]
+    fn regexes_are_pcre() {
+        let props = RawProps {
+            line_breaker: r"([\r\n]+)(?=\d{4}-\d\d-\d\d)".into(),
+            should_linemerge: false,
+            ..RawProps::default()
+        };
+        assert_eq!(
+            events(&props, "2024-01-01 a\nmore\n2024-01-02 b\n"),
+            ["2024-01-01 a\nmore", "2024-01-02 b"]
+        );
+        let props = RawProps {
+            break_only_before: Some(r"^(?!\s)(?=\S+ START)".into()),
+            ..RawProps::default()
+        };
+        assert_eq!(
+            events(&props, "job START\n  step\njob2 START\n"),
+            ["job START\n  step", "job2 START"]
+        );
+        // a catastrophic breaker is an error, not a hang
+        let props = RawProps {
+            line_breaker: r"((a+)+)$".into(),
+            should_linemerge: false,
+            ..RawProps::default()
+        };
+        let c = Compiled::new(&props, "f", None).unwrap();
+        let text = format!("{}b", "a".repeat(40));
+        let mut lines = Lines::new(&c, text.as_bytes());
+        let err = lines.next_line().map(|_| ()).unwrap_err();
+        assert!(err.to_string().contains("LINE_BREAKER"), "{err}");
     }
 
     #[test]
