@@ -814,29 +814,7 @@ fn cut_lines(
 
 impl Scan for JsonLinesScan {
     fn scan(&self, req: &ScanRequest) -> Result<BatchStream<'_>> {
-        let req = req.clone();
-        let mut part = 0usize;
-        let mut pending = std::collections::VecDeque::new();
-        Ok(Box::new(std::iter::from_fn(move || loop {
-            if let Some(b) = pending.pop_front() {
-                return Some(Ok(b));
-            }
-            if part >= self.parts.len() {
-                return None;
-            }
-            let p = part;
-            part += 1;
-            if !self.may_keep(p, &req) {
-                continue;
-            }
-            match self.read_part(p, Some(&req)) {
-                Ok((batches, _)) => pending.extend(batches),
-                Err(e) => {
-                    part = self.parts.len();
-                    return Some(Err(e));
-                }
-            }
-        })))
+        Ok(super::partitions_in_order(self, req, self.parts.len()))
     }
 
     fn partitions(&self, _req: &ScanRequest) -> usize {

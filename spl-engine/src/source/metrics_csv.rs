@@ -576,26 +576,7 @@ impl Scan for MetricsCsvScan {
     // Every input column is read as text: time and dims need no conversion, and
     // `_value` is parsed by us so a bad number names its line and field.
     fn scan(&self, req: &ScanRequest) -> Result<BatchStream<'_>> {
-        let parts = self.splits()?.len();
-        let mut current: Option<BatchStream<'_>> = None;
-        let mut next_part = 0;
-        let req = req.clone();
-        Ok(Box::new(std::iter::from_fn(move || loop {
-            if let Some(batch) = current.as_mut().and_then(Iterator::next) {
-                return Some(batch);
-            }
-            if next_part >= parts {
-                return None;
-            }
-            next_part += 1;
-            match self.scan_partition(&req, next_part - 1) {
-                Ok(s) => current = Some(s),
-                Err(e) => {
-                    next_part = parts;
-                    return Some(Err(e));
-                }
-            }
-        })))
+        Ok(super::partitions_in_order(self, req, self.splits()?.len()))
     }
 
     /// Ranges of about 16 MiB of whole records.

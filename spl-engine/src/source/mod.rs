@@ -257,6 +257,35 @@ pub fn event_times(batch: &RecordBatch) -> Option<arrow_array::Float64Array> {
 /// A stream of batches from a [`Scan`].
 pub type BatchStream<'a> = Box<dyn Iterator<Item = Result<RecordBatch>> + Send + 'a>;
 
+/// Partitions `0..parts` of `scan` in order as one stream, each read only
+/// when the one before is used up; the stream ends after the first error.
+/// (A partitioned scan's `scan`.)
+pub(crate) fn partitions_in_order<'a, S: Scan + ?Sized>(
+    scan: &'a S,
+    req: &ScanRequest,
+    parts: usize,
+) -> BatchStream<'a> {
+    let req = req.clone();
+    let mut current: Option<BatchStream<'a>> = None;
+    let mut next_part = 0;
+    Box::new(std::iter::from_fn(move || loop {
+        if let Some(batch) = current.as_mut().and_then(Iterator::next) {
+            return Some(batch);
+        }
+        if next_part >= parts {
+            return None;
+        }
+        next_part += 1;
+        match scan.scan_partition(&req, next_part - 1) {
+            Ok(s) => current = Some(s),
+            Err(e) => {
+                next_part = parts;
+                return Some(Err(e));
+            }
+        }
+    }))
+}
+
 /// A scannable source of batches (in memory or a file read lazily).
 ///
 /// A scan is made of independent partitions (a Parquet row group, a batch in

@@ -195,25 +195,11 @@ impl RawScan {
 
 impl Scan for RawScan {
     fn scan(&self, req: &ScanRequest) -> Result<BatchStream<'_>> {
-        let req = req.clone();
-        let mut part = 0usize;
-        let mut pending = std::collections::VecDeque::new();
-        Ok(Box::new(std::iter::from_fn(move || loop {
-            if let Some(b) = pending.pop_front() {
-                return Some(Ok(b));
-            }
-            if part >= self.parts.len() {
-                return None;
-            }
-            part += 1;
-            match self.read_part(part - 1, &req) {
-                Ok(batches) => pending.extend(batches),
-                Err(e) => {
-                    part = self.parts.len();
-                    return Some(Err(e));
-                }
-            }
-        })))
+        Ok(crate::source::partitions_in_order(
+            self,
+            req,
+            self.parts.len(),
+        ))
     }
 
     fn partitions(&self, _req: &ScanRequest) -> usize {
