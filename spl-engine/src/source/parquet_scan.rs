@@ -185,20 +185,21 @@ impl ParquetScan {
     fn inside_window(&self, rg: usize, req: &ScanRequest) -> bool {
         let lo = req.earliest.unwrap_or(f64::NEG_INFINITY);
         let hi = req.latest.unwrap_or(f64::INFINITY);
-        let no_nulls = self.time_leaf().is_some_and(|l| {
-            self.meta
-                .metadata()
-                .row_group(rg)
-                .columns()
-                .get(l)
-                .and_then(|c| c.statistics())
-                .and_then(|s| s.null_count_opt())
-                == Some(0)
-        });
-        no_nulls
+        self.time_nulls(rg) == Some(0)
             && self
                 .time_range(rg)
                 .is_some_and(|(min, max)| min >= lo && max < hi)
+    }
+
+    /// Rows of row group `rg` without a time, by its statistics.
+    fn time_nulls(&self, rg: usize) -> Option<u64> {
+        self.meta
+            .metadata()
+            .row_group(rg)
+            .columns()
+            .get(self.time_leaf()?)?
+            .statistics()?
+            .null_count_opt()
     }
 
     fn time_leaf(&self) -> Option<usize> {
@@ -295,23 +296,12 @@ impl Scan for ParquetScan {
     /// search (`head`) reads the newest row groups first and stops; `None`
     /// when any row group has none (text times, statistics not written).
     fn partition_spans(&self, req: &ScanRequest) -> Result<Option<Vec<TimeSpan>>> {
-        let leaf = self.time_leaf();
         let mut spans = Vec::new();
         for rg in self.row_groups(req) {
             let Some((min, max)) = self.time_range(rg) else {
                 return Ok(None);
             };
-            let nulls = leaf
-                .and_then(|l| {
-                    self.meta
-                        .metadata()
-                        .row_group(rg)
-                        .columns()
-                        .get(l)
-                        .and_then(|c| c.statistics())
-                        .and_then(|s| s.null_count_opt())
-                })
-                .is_none_or(|n| n > 0);
+            let nulls = self.time_nulls(rg).is_none_or(|n| n > 0);
             spans.push(TimeSpan {
                 min: Some(min),
                 max: Some(max),
