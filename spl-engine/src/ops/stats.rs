@@ -372,39 +372,26 @@ impl Aggregator {
             } else {
                 None
             };
-            match (&agg.arg, slot) {
-                (BoundArg::Rows, AccSlot::One(acc)) => {
-                    let input = Input {
-                        col: &InputColumn::Rows,
+            let seq_base = self.seq;
+            let feed = |acc: &mut Box<dyn GroupAcc>, col: &InputColumn| {
+                acc.update(
+                    &Input {
+                        col,
                         time: t,
-                        seq_base: self.seq,
-                    };
-                    acc.update(&input, &rg, n_groups);
-                }
+                        seq_base,
+                    },
+                    &rg,
+                    n_groups,
+                )
+            };
+            match (&agg.arg, slot) {
+                (BoundArg::Rows, AccSlot::One(acc)) => feed(acc, &InputColumn::Rows),
                 (BoundArg::Field(f), AccSlot::One(acc)) => {
-                    let col = field_input(&mut cache, batch, f)?;
-                    acc.update(
-                        &Input {
-                            col,
-                            time: t,
-                            seq_base: self.seq,
-                        },
-                        &rg,
-                        n_groups,
-                    );
+                    feed(acc, field_input(&mut cache, batch, f)?);
                 }
                 (BoundArg::Eval(e), AccSlot::One(acc)) => {
                     let arr = e.eval(batch, ctx)?;
-                    let col = InputColumn::from_array(&arr)?;
-                    acc.update(
-                        &Input {
-                            col: &col,
-                            time: t,
-                            seq_base: self.seq,
-                        },
-                        &rg,
-                        n_groups,
-                    );
+                    feed(acc, &InputColumn::from_array(&arr)?);
                 }
                 (BoundArg::Wildcard(g), AccSlot::Many(map)) => {
                     for field in schema.fields() {
@@ -414,16 +401,7 @@ impl Aggregator {
                             continue;
                         }
                         let acc = map.entry(name.clone()).or_insert_with(|| agg.new_acc());
-                        let col = field_input(&mut cache, batch, name)?;
-                        acc.update(
-                            &Input {
-                                col,
-                                time: t,
-                                seq_base: self.seq,
-                            },
-                            &rg,
-                            n_groups,
-                        );
+                        feed(acc, field_input(&mut cache, batch, name)?);
                     }
                 }
                 _ => return Err(EngineError::Internal("aggregation slot mismatch".into())),
