@@ -22,7 +22,7 @@ pub use error::ParseError;
 pub use span::{Span, Spanned};
 
 use parser::pipeline::{pipeline, Mode};
-use parser::{to_public, Cx};
+use parser::Cx;
 
 /// Parses an already macro-expanded search into a [`ast::Query`].
 ///
@@ -60,31 +60,13 @@ pub fn parse_expr_at(text: &str, offset: usize) -> Result<ast::Expr, ParseError>
             }
         })
     };
-    match r {
-        Ok((_, e)) => Ok(e),
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(to_public(&src, e)),
-        Err(nom::Err::Incomplete(_)) => Err(ParseError::Expected {
-            expected: "more input".into(),
-            found: "end of input".into(),
-            span: Span::new(src.len(), src.len()),
-            help: None,
-        }),
-    }
+    parser::finish(&src, r)
 }
 
 fn parse_mode(text: &str, mode: Mode) -> Result<ast::Pipeline, ParseError> {
     let src = parser::comments::strip_comments(text)?;
     let cx = Cx::new(&src);
-    match pipeline(&cx, &src, mode) {
-        Ok((_, p)) => Ok(p),
-        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(to_public(&src, e)),
-        Err(nom::Err::Incomplete(_)) => Err(ParseError::Expected {
-            expected: "more input".into(),
-            found: "end of input".into(),
-            span: Span::new(src.len(), src.len()),
-            help: None,
-        }),
-    }
+    parser::finish(&src, pipeline(&cx, &src, mode))
 }
 
 #[cfg(test)]

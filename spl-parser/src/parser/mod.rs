@@ -318,6 +318,21 @@ pub(crate) fn describe_at(src: &str, off: usize) -> String {
     }
 }
 
+/// The value of a whole-input parse, or its error as a [`ParseError`]
+/// (running out of input is "expected more input" at the end).
+pub(crate) fn finish<T>(src: &str, r: Result<(&str, T), nom::Err<PErr>>) -> Result<T, ParseError> {
+    match r {
+        Ok((_, v)) => Ok(v),
+        Err(nom::Err::Error(e) | nom::Err::Failure(e)) => Err(to_public(src, e)),
+        Err(nom::Err::Incomplete(_)) => Err(ParseError::Expected {
+            expected: "more input".into(),
+            found: "end of input".into(),
+            span: Span::new(src.len(), src.len()),
+            help: None,
+        }),
+    }
+}
+
 /// Converts an internal error to the public [`ParseError`].
 pub(crate) fn to_public(src: &str, e: PErr) -> ParseError {
     let off = src.len().saturating_sub(e.rem);
