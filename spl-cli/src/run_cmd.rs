@@ -40,6 +40,10 @@ pub(crate) struct RunArgs {
     /// tags.conf) apply to events: an app folder or a folder of apps (repeatable).
     #[arg(long = "apps", value_name = "PATH")]
     apps: Vec<PathBuf>,
+    /// Leave out the engine's built-in default app (its knowledge of common
+    /// sourcetypes and Splunk's default automatic key/value extraction).
+    #[arg(long = "no-default-apps")]
+    no_default_apps: bool,
     /// MaxMind GeoIP database for iplocation (default: $SPL_GEOIP_DB).
     #[arg(long, value_name = "FILE.mmdb")]
     geoip: Option<PathBuf>,
@@ -136,6 +140,15 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     }
     if !args.lookups.is_empty() {
         b = b.lookup_dirs(args.lookups.clone());
+    }
+    if args.no_default_apps {
+        b = match b.no_default_apps() {
+            Ok(b) => b,
+            Err(e) => {
+                eprint!("{}", render(&e));
+                return ExitCode::from(2);
+            }
+        };
     }
     if !args.apps.is_empty() {
         b = match b.apps(&args.apps) {

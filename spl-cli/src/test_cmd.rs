@@ -27,6 +27,9 @@ pub(crate) struct TestArgs {
     /// repeatable) whose knowledge objects apply to the events.
     #[arg(long = "apps", value_name = "PATH")]
     apps: Vec<PathBuf>,
+    /// Detection tests: leave out the engine's built-in default app.
+    #[arg(long = "no-default-apps")]
+    no_default_apps: bool,
     /// Detection tests: MaxMind GeoIP database for iplocation (default: $SPL_GEOIP_DB).
     #[arg(long, value_name = "FILE.mmdb")]
     geoip: Option<PathBuf>,
@@ -53,6 +56,7 @@ pub(crate) fn run(args: &TestArgs) -> ExitCode {
             macros: args.macros.clone(),
             lookups: args.lookups.clone(),
             apps: args.apps.clone(),
+            no_default_apps: args.no_default_apps,
             geoip: args
                 .geoip
                 .clone()

@@ -4,6 +4,7 @@
 use crate::error::{EngineError, Result};
 use crate::geoip::GeoIp;
 use crate::lookup::{LookupRegistry, LookupTable};
+use crate::operator::demand::FieldSet;
 use crate::operator::{NoPlanner, Planner};
 use crate::source::Dataset;
 use crate::time::TimeRange;
@@ -29,11 +30,36 @@ impl Default for CompatOptions {
 /// automatic lookups, event types and tags from Splunk apps) applied to the
 /// events of a base search before its filter. Implemented by
 /// `knowledge::Knowledge`, which sits above this layer.
+///
+/// Knowledge is applied lazily: a base search says which fields it needs,
+/// and only the extractions, aliases, calculated fields, lookups and event
+/// types that can make them run, reading only the fields they read.
 pub trait EventKnowledge: Send + Sync + std::fmt::Debug {
-    /// The events of `batch` with their knowledge applied.
+    /// The fields a scan must deliver so that `apply` can make `wanted`:
+    /// `wanted` and everything the knowledge that makes them reads. `key`
+    /// is the (sourcetype, source, host) of every row when the rows cannot
+    /// carry their own; `None` considers every props.conf stanza.
+    /// `raw_extracted`: the reader made every field of `_raw` already
+    /// (`Scan::raw_extracted`), so automatic key/value extraction is skipped.
+    fn reads(
+        &self,
+        wanted: &FieldSet,
+        key: Option<&[String; 3]>,
+        raw_extracted: bool,
+    ) -> Result<FieldSet>;
+
+    /// Whether some knowledge object may set field `name` on an event that
+    /// already has it (`rename`, `EVAL-`, `FIELDALIAS-`, `LOOKUP-`), so that
+    /// a dataset's metadata cannot decide whether it matches.
+    fn may_set(&self, name: &str) -> bool;
+
+    /// The events of `batch` with the knowledge that makes fields `wanted`
+    /// accepts applied (`raw_extracted` as for [`EventKnowledge::reads`]).
     fn apply(
         &self,
         batch: arrow_array::RecordBatch,
+        wanted: &FieldSet,
+        raw_extracted: bool,
         ctx: &ExecContext,
     ) -> Result<arrow_array::RecordBatch>;
 }

@@ -45,6 +45,10 @@ pub struct EngineBuilder {
     ctx: ExecContext,
     catalog: Catalog,
     macros: MacroSet,
+    /// The `--apps` paths given so far.
+    apps: Vec<std::path::PathBuf>,
+    /// Whether the engine's own default app applies (`--no-default-apps`).
+    default_apps: bool,
 }
 
 impl Engine {
@@ -53,10 +57,20 @@ impl Engine {
     pub fn builder(now: f64) -> EngineBuilder {
         let mut ctx = ExecContext::new(now);
         ctx.planner = &plan::PLANNER;
+        // The built-in default app is checked by the knowledge tests; should
+        // it ever fail to load, events simply get no knowledge.
+        let knowledge = crate::knowledge::Knowledge::builtin()
+            .ok()
+            .map(|k| k as Arc<dyn crate::context::EventKnowledge>);
         EngineBuilder {
             ctx,
-            catalog: Catalog::default(),
+            catalog: Catalog {
+                knowledge,
+                ..Catalog::default()
+            },
             macros: MacroSet::with_bundled(),
+            apps: Vec::new(),
+            default_apps: true,
         }
     }
 
@@ -144,13 +158,31 @@ impl EngineBuilder {
 
     /// Registers the knowledge objects of Splunk apps (`--apps`): each path
     /// is an app folder (`default/`, `local/`, `lookups/`) or a folder of
-    /// apps, merged by Splunk's search-time precedence. Their field
-    /// extractions, aliases, calculated fields, automatic lookups, event
-    /// types and tags apply to the events of every base search. A bad
-    /// setting is an error naming its file, line and key.
+    /// apps, merged by Splunk's search-time precedence above the engine's
+    /// own default app. Their field extractions, aliases, calculated
+    /// fields, automatic lookups, event types and tags apply to the events
+    /// of every base search. A bad setting is an error naming its file,
+    /// line and key.
     pub fn apps(mut self, paths: &[std::path::PathBuf]) -> Result<Self> {
-        let k = crate::knowledge::Knowledge::load(paths)?;
-        self.catalog.knowledge = Some(Arc::new(k));
+        self.apps.extend(paths.iter().cloned());
+        self.reload_knowledge()
+    }
+
+    /// Leaves out the engine's own default app (`--no-default-apps`): only
+    /// the apps given with [`EngineBuilder::apps`] apply.
+    pub fn no_default_apps(mut self) -> Result<Self> {
+        self.default_apps = false;
+        self.reload_knowledge()
+    }
+
+    fn reload_knowledge(mut self) -> Result<Self> {
+        self.catalog.knowledge = match (self.apps.is_empty(), self.default_apps) {
+            (true, false) => None,
+            (true, true) => Some(crate::knowledge::Knowledge::builtin()?),
+            (false, builtin) => Some(Arc::new(crate::knowledge::Knowledge::load(
+                &self.apps, builtin,
+            )?)),
+        };
         Ok(self)
     }
 

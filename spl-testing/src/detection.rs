@@ -41,6 +41,8 @@ pub struct DetectionOptions {
     /// Splunk app folders (applied after the setup files' `apps`, so they win
     /// where folder names tie).
     pub apps: Vec<PathBuf>,
+    /// Leave out the engine's built-in default app (`--no-default-apps`).
+    pub no_default_apps: bool,
     /// A GeoIP database (overrides the setup files' one).
     pub geoip: Option<PathBuf>,
     /// The clock, epoch seconds (overrides the setup files' `now`).
@@ -270,6 +272,9 @@ impl Case<'_> {
             setup
                 .add_apps_path(a.clone())
                 .map_err(|e| format!("--apps: {e}"))?;
+        }
+        if self.opts.detection.no_default_apps {
+            setup.no_default_apps();
         }
         if let Some(g) = &self.opts.detection.geoip {
             setup.set_geoip(g.clone());

@@ -54,6 +54,8 @@ pub(crate) struct Setup {
     lookup_dirs: Vec<PathBuf>,
     /// `apps PATH` folders.
     apps: Vec<PathBuf>,
+    /// Whether the engine's built-in default app applies.
+    default_apps: bool,
     geoip: Option<PathBuf>,
     temp: TempDir,
     engine: Option<Engine>,
@@ -79,6 +81,7 @@ impl Setup {
             macros: MacroSet::new(),
             lookup_dirs: Vec::new(),
             apps: Vec::new(),
+            default_apps: true,
             geoip: None,
             temp: TempDir::new()?,
             engine: None,
@@ -199,6 +202,11 @@ impl Setup {
         Ok(())
     }
 
+    /// Leaves out the engine's built-in default app.
+    pub(crate) fn no_default_apps(&mut self) {
+        self.default_apps = false;
+    }
+
     /// `apps PATH`: a Splunk app folder or a folder of apps.
     pub(crate) fn add_apps(&mut self, dir: &Path, p: &str) -> Result<(), String> {
         self.add_apps_path(relative_to(dir, p))
@@ -280,6 +288,9 @@ impl Setup {
         let mut dirs = vec![self.temp.path().to_path_buf()];
         dirs.extend(self.lookup_dirs.iter().cloned());
         b = b.lookup_dirs(dirs);
+        if !self.default_apps {
+            b = b.no_default_apps().map_err(|e| e.to_string())?;
+        }
         if !self.apps.is_empty() {
             b = b.apps(&self.apps).map_err(|e| e.to_string())?;
         }

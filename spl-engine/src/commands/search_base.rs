@@ -5,6 +5,7 @@ use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::filter::{SearchFilter, SearchMode};
+use crate::operator::demand::FieldSet;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
 use crate::source::{DataKind, Dataset, ScanRequest, SourceMeta};
@@ -52,15 +53,20 @@ fn plan_base(s: &Search, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         fields.add(&f);
     }
     fields.add("_time");
-    // Knowledge objects may read any field and set any field (even the
-    // default fields: `rename`, `EVAL-`): read everything and prune nothing.
-    let knowledge = ctx.catalog.knowledge.is_some();
+    // Knowledge objects that may set a default field (`rename`, `EVAL-`,
+    // `FIELDALIAS-`, `LOOKUP-`) make a dataset's metadata no proof that it
+    // cannot match.
+    let prune = ctx
+        .catalog
+        .knowledge
+        .as_ref()
+        .is_none_or(|k| !DEFAULT_FIELDS.iter().any(|f| k.may_set(f)));
     Ok(Box::new(BaseSearchOp {
         filter,
         range,
         order: p.demand.order,
-        columns: if knowledge { None } else { fields.columns() },
-        prune: !knowledge,
+        fields,
+        prune,
     }))
 }
 
@@ -94,8 +100,8 @@ struct BaseSearchOp {
     range: TimeRange,
     /// Later commands need the events newest first.
     order: bool,
-    /// The fields later commands need (`None`: all).
-    columns: Option<Vec<String>>,
+    /// The fields the filter and later commands need.
+    fields: FieldSet,
     /// Skip datasets whose default fields cannot match (off when knowledge
     /// objects may change those fields).
     prune: bool,
@@ -132,15 +138,36 @@ fn with_wanted_default_fields(
 const DEFAULT_FIELDS: [&str; 4] = ["index", "source", "sourcetype", "host"];
 
 impl BaseSearchOp {
-    fn request(&self, ctx: &ExecContext) -> ScanRequest {
-        ScanRequest {
-            columns: self.columns.clone(),
+    /// The request for one dataset: the fields wanted, and those the
+    /// knowledge objects read to make them (for the dataset's own
+    /// sourcetype, source and host when its rows cannot carry others).
+    fn request(&self, ds: &Dataset, ctx: &ExecContext) -> Result<ScanRequest> {
+        let columns = match &ctx.catalog.knowledge {
+            None => self.fields.columns(),
+            Some(k) => {
+                let own = DEFAULT_FIELDS[1..]
+                    .iter()
+                    .all(|f| ds.scan.carries_known(f) == Some(false));
+                let m = &ds.meta;
+                let key = own.then(|| {
+                    [
+                        m.sourcetype.clone(),
+                        m.source.clone(),
+                        m.host.clone().unwrap_or_default(),
+                    ]
+                });
+                k.reads(&self.fields, key.as_ref(), ds.scan.raw_extracted())?
+                    .columns()
+            }
+        };
+        Ok(ScanRequest {
+            columns,
             earliest: self.range.earliest,
             latest: self.range.latest,
             time_only_for_window: false,
             counters: Some(ctx.scan.clone()),
             warnings: Some(ctx.warnings.clone()),
-        }
+        })
     }
 
     /// The event datasets the search may match: a dataset whose default
@@ -203,7 +230,7 @@ impl BaseSearchOp {
         ctx.scan.count_batch(b.num_rows());
         let b = with_wanted_default_fields(&b, &ds.meta, &|f| req.wants(f))?;
         let b = match &ctx.catalog.knowledge {
-            Some(k) => k.apply(b, ctx)?,
+            Some(k) => k.apply(b, &self.fields, ds.scan.raw_extracted(), ctx)?,
             None => b,
         };
         let mut mask = self.filter.evaluate(&b, ctx)?;
@@ -218,12 +245,11 @@ impl BaseSearchOp {
     /// whose result does not depend on the order.
     fn unordered(
         &self,
-        datasets: &[&Dataset],
-        req: &ScanRequest,
+        datasets: &[(&Dataset, ScanRequest)],
         ctx: &ExecContext,
         out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
-        for ds in datasets {
+        for (ds, req) in datasets {
             for b in ds.scan.scan(req)? {
                 if let Some(m) = self.matched(b?, ds, req, ctx)? {
                     if !out(m)? {
@@ -255,17 +281,21 @@ impl Operator for BaseSearchOp {
         ctx: &ExecContext,
         out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
-        let req = self.request(ctx);
-        let datasets = self.datasets(ctx)?;
+        let mut datasets = Vec::new();
+        for ds in self.datasets(ctx)? {
+            datasets.push((ds, self.request(ds, ctx)?));
+        }
         if self.order {
             newest_first::merge(
                 &datasets,
-                &req,
-                &|b, ds| self.matched(b, ds, &req, ctx),
+                &|b, i| match datasets.get(i) {
+                    Some((ds, req)) => self.matched(b, ds, req, ctx),
+                    None => Ok(None),
+                },
                 out,
             )
         } else {
-            self.unordered(&datasets, &req, ctx, out)
+            self.unordered(&datasets, ctx, out)
         }
     }
 }

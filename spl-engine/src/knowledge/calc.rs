@@ -11,6 +11,7 @@ use super::apps::Value;
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::eval::BoundExpr;
+use crate::operator::demand::FieldSet;
 use crate::value;
 use arrow_array::RecordBatch;
 use spl_parser::ast::Expr;
@@ -46,6 +47,12 @@ impl Calc {
             key: key.to_string(),
             origin: v.clone(),
         })
+    }
+
+    /// Adds the fields its expression reads; false when it may read fields
+    /// it does not name.
+    pub(crate) fn reads(&self, f: &mut FieldSet) -> bool {
+        crate::operator::demand::expr_fields(&self.expr, f)
     }
 }
 

@@ -20,6 +20,7 @@ use crate::batch;
 use crate::context::ExecContext;
 use crate::error::Result;
 use crate::filter::{SearchFilter, SearchMode};
+use crate::operator::demand::FieldSet;
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, Field};
 use indexmap::IndexMap;
@@ -44,6 +45,16 @@ pub(crate) struct EventTypes {
 }
 
 type TagMap = IndexMap<String, IndexMap<String, Vec<String>>>;
+
+/// Whether a wanted name (or pattern) may name a `tag::<field>` field: the
+/// name itself, or a pattern whose text before its first `*` is a prefix of
+/// `tag::` or starts with it.
+fn may_name_a_tag_field(name: &str) -> bool {
+    match name.split_once('*') {
+        None => name.starts_with("tag::"),
+        Some((head, _)) => "tag::".starts_with(head) || head.starts_with("tag::"),
+    }
+}
 
 /// Decodes `%XX` escapes.
 fn url_decode(s: &str) -> String {
@@ -175,6 +186,27 @@ impl EventTypes {
     /// True when there is nothing to do.
     pub(crate) fn is_empty(&self) -> bool {
         self.types.is_empty() && self.tags.is_empty()
+    }
+
+    /// Whether a consumer wanting `wanted` needs `eventtype`, `tag` or a
+    /// `tag::<field>` from here.
+    pub(crate) fn needed_by(&self, wanted: &FieldSet) -> bool {
+        !self.is_empty()
+            && (wanted.wants("eventtype")
+                || wanted.wants("tag")
+                || wanted.any_name(may_name_a_tag_field))
+    }
+
+    /// Adds the fields the event types' searches and the tags read.
+    pub(crate) fn reads(&self, f: &mut FieldSet) {
+        for t in &self.types {
+            for n in t.filter.fields() {
+                f.add(&n);
+            }
+        }
+        for field in self.tags.keys() {
+            f.add(field);
+        }
     }
 
     /// Adds `eventtype`, `tag` and `tag::<field>` to `batch`.

@@ -26,6 +26,7 @@
 use super::apps::{MergedStanza, Value};
 use super::work::Work;
 use crate::error::Result;
+use crate::operator::demand::FieldSet;
 use crate::pcre::{MatchError, Pcre};
 use std::borrow::Cow;
 use std::ops::ControlFlow;
@@ -175,6 +176,16 @@ impl Extract {
             groups,
             what: format!("{}:{} {key}", v.file, v.line),
         })
+    }
+
+    /// Whether it may give a field `wanted` accepts.
+    pub(crate) fn may_give(&self, wanted: &FieldSet) -> bool {
+        self.groups.iter().any(|(_, n)| wanted.wants(n))
+    }
+
+    /// The field it reads.
+    pub(crate) fn reads(&self) -> &str {
+        self.source.as_deref().unwrap_or("_raw")
     }
 
     /// Runs over every row.
@@ -364,6 +375,35 @@ fn field_list(value: &str) -> Vec<String> {
 }
 
 impl Transform {
+    /// Whether it may give a field `wanted` accepts (field names taken from
+    /// the text, `_KEY_n` or `$n::` may be any).
+    pub(crate) fn may_give(&self, wanted: &FieldSet) -> bool {
+        match &self.body {
+            Body::Regex {
+                format: Format::Groups { named, keyval },
+                ..
+            } => !keyval.is_empty() || named.iter().any(|(_, n)| wanted.wants(n)),
+            Body::Regex {
+                format: Format::Pairs(pairs),
+                ..
+            } => pairs.iter().any(|(name, _)| match name {
+                Part::Lit(n) => wanted.wants(n),
+                Part::Group(_) => true,
+            }),
+            Body::Delims { kv, fields, .. } => {
+                kv.is_some() || fields.iter().any(|n| wanted.wants(n))
+            }
+        }
+    }
+
+    /// The fields it reads.
+    pub(crate) fn reads(&self) -> Vec<&str> {
+        match &self.source {
+            SourceKey::Field(f) => vec![f.as_str()],
+            SourceKey::Fields(fs) => fs.iter().map(String::as_str).collect(),
+        }
+    }
+
     /// Builds the transform of a transforms.conf stanza; `used_by` is the
     /// REPORT setting that names it, blamed when the stanza has neither
     /// `REGEX` nor `DELIMS`.

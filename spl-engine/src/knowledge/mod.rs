@@ -27,6 +27,7 @@ use crate::batch;
 use crate::context::{EventKnowledge, ExecContext};
 use crate::error::{EngineError, Result};
 use crate::lookup::LookupRegistry;
+use crate::operator::demand::FieldSet;
 use alias::AliasPair;
 use apps::{Merged, Value};
 use arrow_array::RecordBatch;
@@ -55,6 +56,15 @@ pub(crate) struct AutoLookup {
 }
 
 impl AutoLookup {
+    /// Whether it may set a field `wanted` accepts (every table column when
+    /// no OUTPUT is written).
+    fn may_give(&self, wanted: &FieldSet) -> bool {
+        match &self.outputs {
+            None => true,
+            Some(o) => o.iter().any(|(_, field)| wanted.wants(field)),
+        }
+    }
+
     /// Parses `LOOKUP-<class> = <lookup> (<field> [AS <event field>])+
     /// [OUTPUT|OUTPUTNEW (<field> [AS <event field>])+]`.
     pub(crate) fn parse(key: &str, v: &Value) -> Result<AutoLookup> {
@@ -152,6 +162,97 @@ impl Plan {
     }
 }
 
+impl Plan {
+    fn steps(&self) -> Steps<'_> {
+        Steps {
+            extracts: self.extracts.values().map(AsRef::as_ref).collect(),
+            reports: self
+                .reports
+                .values()
+                .flat_map(|l| l.iter().map(AsRef::as_ref))
+                .collect(),
+            kv: !self.kv.mode.is_off(),
+            aliases: self.aliases.values().flat_map(|l| l.iter()).collect(),
+            evals: self.evals.values().map(AsRef::as_ref).collect(),
+            lookups: self.lookups.values().map(AsRef::as_ref).collect(),
+        }
+    }
+}
+
+/// The search-time steps of one plan (or of every stanza at once), in the
+/// order they run, for working out what a search needs of them.
+#[derive(Default)]
+struct Steps<'a> {
+    extracts: Vec<&'a Extract>,
+    reports: Vec<&'a Transform>,
+    kv: bool,
+    aliases: Vec<&'a AliasPair>,
+    evals: Vec<&'a Calc>,
+    lookups: Vec<&'a AutoLookup>,
+}
+
+/// Fields every event has before any knowledge applies (the base search
+/// adds the default fields it needs), which automatic key/value extraction
+/// never replaces.
+const ALWAYS_THERE: [&str; 6] = ["_time", "_raw", "index", "source", "sourcetype", "host"];
+
+/// What must be at hand for consumers wanting `wanted`: those fields, and,
+/// walking the steps backwards, what every step that may make one of them
+/// reads (an alias's original, an `EVAL-`'s inputs, a lookup's input
+/// fields, `_raw` for extractions).
+fn needs(steps: &Steps<'_>, events: &events::EventTypes, wanted: &FieldSet) -> FieldSet {
+    if matches!(wanted, FieldSet::All) {
+        return FieldSet::All;
+    }
+    let mut w = wanted.clone();
+    for f in ["sourcetype", "source", "host"] {
+        w.add(f);
+    }
+    if events.needed_by(&w) {
+        events.reads(&mut w);
+    }
+    for l in steps.lookups.iter().rev() {
+        if l.may_give(&w) {
+            for (_, field) in &l.inputs {
+                w.add(field);
+            }
+        }
+    }
+    // `EVAL-`s read the fields as they were before any of them ran
+    let mut inputs = FieldSet::none();
+    for c in &steps.evals {
+        if w.wants(&c.field) && !c.reads(&mut inputs) {
+            return FieldSet::All;
+        }
+    }
+    if let FieldSet::Named(names) = inputs {
+        for n in names {
+            w.add(&n);
+        }
+    }
+    for p in steps.aliases.iter().rev() {
+        if w.wants(&p.to) {
+            w.add(&p.from);
+        }
+    }
+    if steps.kv && w.any_name(|n| !ALWAYS_THERE.contains(&n)) {
+        w.add("_raw");
+    }
+    for t in steps.reports.iter().rev() {
+        if t.may_give(&w) {
+            for f in t.reads() {
+                w.add(f);
+            }
+        }
+    }
+    for e in steps.extracts.iter().rev() {
+        if e.may_give(&w) {
+            w.add(e.reads());
+        }
+    }
+    w
+}
+
 /// The knowledge of a set of apps.
 pub struct Knowledge {
     props: Vec<(PropsStanza, Compiled)>,
@@ -233,9 +334,10 @@ impl Knowledge {
     /// Loads the apps under `paths` (each an app folder or a folder of
     /// apps); every setting is checked now, so a bad regex or expression is
     /// an error naming its file, line and key before any search runs.
-    pub fn load(paths: &[PathBuf]) -> Result<Knowledge> {
+    /// `builtin`: whether the engine's own default app is the lowest layer.
+    pub fn load(paths: &[PathBuf], builtin: bool) -> Result<Knowledge> {
         let apps = apps::discover(paths)?;
-        let props = apps::merge(&apps, "props.conf", Some(apps::BUILTIN_PROPS))?;
+        let props = apps::merge(&apps, "props.conf", builtin.then_some(apps::BUILTIN_PROPS))?;
         let transforms = apps::merge(&apps, "transforms.conf", None)?;
         let eventtypes = apps::merge(&apps, "eventtypes.conf", None)?;
         let tags = apps::merge(&apps, "tags.conf", None)?;
@@ -256,6 +358,21 @@ impl Knowledge {
             lookups: LookupRegistry::new(lookup_dirs),
             plans: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The engine's default app alone, loaded once per process (every
+    /// engine starts with it).
+    pub fn builtin() -> Result<Arc<Knowledge>> {
+        static BUILTIN: std::sync::OnceLock<std::result::Result<Arc<Knowledge>, String>> =
+            std::sync::OnceLock::new();
+        BUILTIN
+            .get_or_init(|| {
+                Knowledge::load(&[], true)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
+            .clone()
+            .map_err(|e| EngineError::Internal(format!("the built-in default app: {e}")))
     }
 
     fn plan(&self, key: &[String; 3]) -> Result<Arc<Plan>> {
@@ -314,41 +431,54 @@ impl Knowledge {
         &self,
         plan: &Plan,
         batch: &RecordBatch,
+        wanted: &FieldSet,
+        raw_extracted: bool,
         ctx: &ExecContext,
     ) -> Result<RecordBatch> {
         if plan.is_empty() {
             return Ok(batch.clone());
         }
+        let mut steps = plan.steps();
+        steps.kv &= !raw_extracted;
+        let need = needs(&steps, &self.events, wanted);
         let mut warnings: Vec<String> = Vec::new();
         let mut warn = |w: String| {
             if !warnings.contains(&w) {
                 warnings.push(w);
             }
         };
+        let wants = |f: &str| need.wants(f);
         let mut w = Work::new(batch);
-        for e in plan.extracts.values() {
+        for e in plan.extracts.values().filter(|e| e.may_give(&need)) {
             e.run(&mut w, &mut warn);
         }
         for list in plan.reports.values() {
-            for t in list.iter() {
-                t.run(&mut w, &|_| true, &mut warn);
+            for t in list.iter().filter(|t| t.may_give(&need)) {
+                t.run(&mut w, &wants, &mut warn);
             }
         }
-        kv::run(&plan.kv, &mut w, &|_| true);
+        if steps.kv {
+            kv::run(&plan.kv, &mut w, &wants);
+        }
         for pairs in plan.aliases.values() {
-            for p in pairs.iter() {
+            for p in pairs.iter().filter(|p| need.wants(&p.to)) {
                 alias::run(p, &mut w);
             }
         }
-        let mut out = w.finish(|_| true)?;
+        let mut out = w.finish(wants)?;
         for msg in warnings {
             ctx.warnings.push("spl::run::knowledge_regex_limit", msg);
         }
-        if !plan.evals.is_empty() {
-            let calcs: Vec<&Calc> = plan.evals.values().map(AsRef::as_ref).collect();
+        let calcs: Vec<&Calc> = plan
+            .evals
+            .values()
+            .map(AsRef::as_ref)
+            .filter(|c| need.wants(&c.field))
+            .collect();
+        if !calcs.is_empty() {
             out = calc::run(&calcs, &out, ctx)?;
         }
-        for l in plan.lookups.values() {
+        for l in plan.lookups.values().filter(|l| l.may_give(&need)) {
             let table = match self.lookups.resolve(&l.table)? {
                 Some(t) => t,
                 None => ctx.catalog.lookups.resolve(&l.table)?.ok_or_else(|| {
@@ -389,7 +519,65 @@ fn text_at(batch: &RecordBatch, name: &str, row: usize) -> String {
 }
 
 impl EventKnowledge for Knowledge {
-    fn apply(&self, batch: RecordBatch, ctx: &ExecContext) -> Result<RecordBatch> {
+    fn reads(
+        &self,
+        wanted: &FieldSet,
+        key: Option<&[String; 3]>,
+        raw_extracted: bool,
+    ) -> Result<FieldSet> {
+        match key {
+            Some(k) => {
+                let plan = self.plan(k)?;
+                let mut steps = plan.steps();
+                steps.kv &= !raw_extracted;
+                Ok(needs(&steps, &self.events, wanted))
+            }
+            None => {
+                // any stanza may apply, and automatic extraction is on by default
+                let mut all = Steps {
+                    kv: !raw_extracted,
+                    ..Steps::default()
+                };
+                for (_, c) in &self.props {
+                    all.extracts
+                        .extend(c.extracts.iter().map(|(_, e)| e.as_ref()));
+                    all.reports.extend(
+                        c.reports
+                            .iter()
+                            .flat_map(|(_, l)| l.iter().map(AsRef::as_ref)),
+                    );
+                    all.aliases
+                        .extend(c.aliases.iter().flat_map(|(_, l)| l.iter()));
+                    all.evals.extend(c.evals.iter().map(|(_, e)| e.as_ref()));
+                    all.lookups
+                        .extend(c.lookups.iter().map(|(_, l)| l.as_ref()));
+                }
+                Ok(needs(&all, &self.events, wanted))
+            }
+        }
+    }
+
+    fn may_set(&self, name: &str) -> bool {
+        self.props.iter().any(|(_, c)| {
+            (c.rename.is_some() && name == "sourcetype")
+                || c.evals.iter().any(|(_, e)| e.field == name)
+                || c.aliases
+                    .iter()
+                    .any(|(_, l)| l.iter().any(|p| p.to == name))
+                || c.lookups.iter().any(|(_, l)| match &l.outputs {
+                    None => true,
+                    Some(o) => o.iter().any(|(_, f)| f == name),
+                })
+        })
+    }
+
+    fn apply(
+        &self,
+        batch: RecordBatch,
+        wanted: &FieldSet,
+        raw_extracted: bool,
+        ctx: &ExecContext,
+    ) -> Result<RecordBatch> {
         let rows = batch.num_rows();
         if rows == 0 {
             return Ok(batch);
@@ -410,7 +598,7 @@ impl EventKnowledge for Knowledge {
             if next.as_ref() != Some(&key) {
                 let plan = self.plan(&key)?;
                 let slice = batch.slice(start, row - start);
-                parts.push(self.apply_plan(&plan, &slice, ctx)?);
+                parts.push(self.apply_plan(&plan, &slice, wanted, raw_extracted, ctx)?);
                 if let Some(n) = next {
                     key = n;
                 }
@@ -422,7 +610,11 @@ impl EventKnowledge for Knowledge {
         } else {
             batch::concat_unified(&parts)?
         };
-        self.events.apply(out, ctx)
+        if self.events.needed_by(wanted) {
+            self.events.apply(out, ctx)
+        } else {
+            Ok(out)
+        }
     }
 }
 

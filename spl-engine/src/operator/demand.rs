@@ -51,6 +51,15 @@ impl FieldSet {
         }
     }
 
+    /// Whether some wanted name or pattern passes `pred` (true for every
+    /// field: `pred` is not asked).
+    pub fn any_name(&self, pred: impl Fn(&str) -> bool) -> bool {
+        match self {
+            FieldSet::All => true,
+            FieldSet::Named(names) => names.iter().any(|n| pred(n)),
+        }
+    }
+
     /// The names for a `ScanRequest` (`None`: all columns).
     pub fn columns(&self) -> Option<Vec<String>> {
         match self {

@@ -136,6 +136,10 @@ impl Scan for CsvEventScan {
             .iter()
             .any(|&i| self.header.get(i).is_some_and(|n| n == field)))
     }
+
+    fn carries_known(&self, field: &str) -> Option<bool> {
+        self.may_carry(field).ok()
+    }
 }
 
 fn convert_batch(

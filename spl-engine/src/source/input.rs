@@ -193,6 +193,14 @@ impl Scan for KeepAlive {
     fn may_carry(&self, field: &str) -> Result<bool> {
         self.inner.may_carry(field)
     }
+
+    fn carries_known(&self, field: &str) -> Option<bool> {
+        self.inner.carries_known(field)
+    }
+
+    fn raw_extracted(&self) -> bool {
+        self.inner.raw_extracted()
+    }
 }
 
 #[cfg(test)]

@@ -843,4 +843,16 @@ impl Scan for JsonLinesScan {
         let facts = self.learn_all(&ScanRequest::default())?;
         Ok(facts.iter().any(|f| f.carries & (1 << bit) != 0))
     }
+
+    /// Every key of a JSON object is a field when read.
+    fn raw_extracted(&self) -> bool {
+        true
+    }
+
+    /// Known once every partition has been read.
+    fn carries_known(&self, field: &str) -> Option<bool> {
+        let bit = DEFAULT_FIELDS.iter().position(|f| *f == field)?;
+        let facts: Option<Vec<PartFacts>> = self.known_facts().into_iter().collect();
+        Some(facts?.iter().any(|f| f.carries & (1 << bit) != 0))
+    }
 }

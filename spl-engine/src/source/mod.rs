@@ -324,6 +324,19 @@ pub trait Scan: Send + Sync {
     fn may_carry(&self, _field: &str) -> Result<bool> {
         Ok(true)
     }
+
+    /// [`Scan::may_carry`] when it costs no pass over the data (a header, a
+    /// schema, a format that has no such fields); `None` otherwise.
+    fn carries_known(&self, _field: &str) -> Option<bool> {
+        None
+    }
+
+    /// Whether the fields of each event's `_raw` were extracted when read
+    /// (JSON: Splunk's `INDEXED_EXTRACTIONS`), so that automatic key/value
+    /// extraction at search time has nothing to add.
+    fn raw_extracted(&self) -> bool {
+        false
+    }
 }
 
 /// Batches held in memory.
@@ -343,6 +356,10 @@ impl Scan for MemoryScan {
             .0
             .iter()
             .any(|b| b.schema_ref().index_of(field).is_ok()))
+    }
+
+    fn carries_known(&self, field: &str) -> Option<bool> {
+        self.may_carry(field).ok()
     }
 
     fn partitions(&self, _req: &ScanRequest) -> usize {

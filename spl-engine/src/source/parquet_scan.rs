@@ -287,6 +287,11 @@ impl Scan for ParquetScan {
         self.read(req, self.row_groups(req), true)
     }
 
+    /// A field the schema (flattened) does not name is in no row.
+    fn carries_known(&self, field: &str) -> Option<bool> {
+        Some(self.names.iter().any(|n| n == field))
+    }
+
     /// One partition per row group left after time pruning.
     fn partitions(&self, req: &ScanRequest) -> usize {
         self.row_groups(req).len()

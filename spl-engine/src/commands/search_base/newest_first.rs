@@ -135,16 +135,16 @@ impl Buffered {
     }
 }
 
-/// Emits the matching events of `datasets` newest first. `matched` filters
-/// one scanned batch; `out` returns false when nothing downstream wants more.
+/// Emits the matching events of `datasets` (each with its own request)
+/// newest first. `matched` filters one scanned batch of the dataset at an
+/// index; `out` returns false when nothing downstream wants more.
 pub(super) fn merge(
-    datasets: &[&Dataset],
-    req: &ScanRequest,
-    matched: &dyn Fn(RecordBatch, &Dataset) -> Result<Option<RecordBatch>>,
+    datasets: &[(&Dataset, ScanRequest)],
+    matched: &dyn Fn(RecordBatch, usize) -> Result<Option<RecordBatch>>,
     out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
 ) -> Result<()> {
     let mut parts: Vec<Part> = Vec::new();
-    for (di, ds) in datasets.iter().enumerate() {
+    for (di, (ds, req)) in datasets.iter().enumerate() {
         match ds.scan.partition_spans(req)? {
             Some(spans) => {
                 for (pi, span) in spans.into_iter().enumerate() {
@@ -174,7 +174,7 @@ pub(super) fn merge(
     let mut heap: BinaryHeap<Reverse<(Key, usize)>> = BinaryHeap::new();
     let mut emitter = Emitter::default();
     for (i, p) in parts.iter().enumerate() {
-        let Some(ds) = datasets.get(p.ds) else {
+        let Some((ds, req)) = datasets.get(p.ds) else {
             continue;
         };
         let stream = match p.part {
@@ -182,7 +182,7 @@ pub(super) fn merge(
             None => ds.scan.scan(req)?,
         };
         for (seq, b) in stream.enumerate() {
-            if let Some(m) = matched(b?, ds)? {
+            if let Some(m) = matched(b?, p.ds)? {
                 let buf = Buffered::new(m, p.ds, p.part.unwrap_or(0), seq);
                 if let Some(k) = buf.head() {
                     heap.push(Reverse((k, bufs.len())));

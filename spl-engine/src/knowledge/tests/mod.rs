@@ -391,3 +391,5 @@ fn errors_name_file_line_and_key() {
     let g = app("[st]\nFIELDALIAS-x = a TO b\n");
     assert!(err(&[g]).contains("FIELDALIAS-x"));
 }
+
+mod lazy;

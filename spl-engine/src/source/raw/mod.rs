@@ -217,6 +217,10 @@ impl Scan for RawScan {
     fn may_carry(&self, field: &str) -> Result<bool> {
         Ok(!matches!(field, "index" | "source" | "sourcetype" | "host"))
     }
+
+    fn carries_known(&self, field: &str) -> Option<bool> {
+        self.may_carry(field).ok()
+    }
 }
 
 #[cfg(test)]
