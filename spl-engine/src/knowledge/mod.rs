@@ -518,6 +518,33 @@ fn text_at(batch: &RecordBatch, name: &str, row: usize) -> String {
         .unwrap_or_default()
 }
 
+/// The ends of the runs of rows that share (sourcetype, source, host),
+/// found without building a value per row where the columns are text.
+fn run_ends(batch: &RecordBatch) -> Vec<usize> {
+    use arrow_array::Array;
+    let rows = batch.num_rows();
+    let mut change = vec![false; rows];
+    for name in ["sourcetype", "source", "host"] {
+        let Some(col) = batch::column(batch, name) else {
+            continue;
+        };
+        let text = col.as_any().downcast_ref::<arrow_array::StringArray>();
+        for (row, c) in change.iter_mut().enumerate().skip(1) {
+            let differs = match text {
+                Some(s) => {
+                    let at = |r: usize| s.is_valid(r).then(|| s.value(r));
+                    at(row) != at(row - 1)
+                }
+                None => text_at(batch, name, row) != text_at(batch, name, row - 1),
+            };
+            *c |= differs;
+        }
+    }
+    let mut ends: Vec<usize> = (1..rows).filter(|&r| change[r]).collect();
+    ends.push(rows);
+    ends
+}
+
 impl EventKnowledge for Knowledge {
     fn reads(
         &self,
@@ -592,18 +619,11 @@ impl EventKnowledge for Knowledge {
         };
         let mut parts = Vec::new();
         let mut start = 0;
-        let mut key = key_of(0);
-        for row in 1..=rows {
-            let next = (row < rows).then(|| key_of(row));
-            if next.as_ref() != Some(&key) {
-                let plan = self.plan(&key)?;
-                let slice = batch.slice(start, row - start);
-                parts.push(self.apply_plan(&plan, &slice, wanted, raw_extracted, ctx)?);
-                if let Some(n) = next {
-                    key = n;
-                }
-                start = row;
-            }
+        for end in run_ends(&batch) {
+            let plan = self.plan(&key_of(start))?;
+            let slice = batch.slice(start, end - start);
+            parts.push(self.apply_plan(&plan, &slice, wanted, raw_extracted, ctx)?);
+            start = end;
         }
         let out = if parts.len() == 1 {
             parts.pop().unwrap_or(batch)
