@@ -34,11 +34,34 @@ impl Located {
         query: &str,
     ) -> Self {
         let span = primary_span(&inner);
+        Located::new(Box::new(inner), name, query.to_string(), span, None)
+    }
+
+    /// Builds one; a span on a very long line is shown in a window of that
+    /// line (the renderer cannot draw columns past 65535, and nobody reads
+    /// such a line whole), with a note giving its line and column.
+    fn new(
+        inner: Box<dyn Diagnostic + Send + Sync + 'static>,
+        name: &str,
+        text: String,
+        span: Option<Span>,
+        note: Option<String>,
+    ) -> Self {
+        let (text, span, clip_note) = match span {
+            Some(sp) => {
+                clip(&text, sp).map_or((text, Some(sp), None), |(t, sp, n)| (t, Some(sp), Some(n)))
+            }
+            None => (text, None, None),
+        };
+        let note = match (note, clip_note) {
+            (Some(a), Some(b)) => Some(format!("{a}\n{b}")),
+            (a, b) => a.or(b),
+        };
         Located {
-            inner: Box::new(inner),
-            source: NamedSource::new(name, query.to_string()),
+            inner,
+            source: NamedSource::new(name, text),
             span,
-            note: None,
+            note,
             warning: false,
         }
     }
@@ -70,13 +93,13 @@ impl Located {
             }),
         };
         match body {
-            None => Located {
-                inner: Box::new(inner),
-                source: NamedSource::new(name, expanded.source_map.query().to_string()),
-                span: Some(loc.span_in_origin),
-                note: None,
-                warning: false,
-            },
+            None => Located::new(
+                Box::new(inner),
+                name,
+                expanded.source_map.query().to_string(),
+                Some(loc.span_in_origin),
+                None,
+            ),
             Some((origin, text)) => {
                 let query = expanded.source_map.query();
                 let note = loc.call_sites.last().map(|c| {
@@ -84,16 +107,57 @@ impl Located {
                     let call = query.get(c.span.range()).unwrap_or("");
                     format!("inside the expansion of {call} at {name}:{line}:{col}")
                 });
-                Located {
-                    inner: Box::new(inner),
-                    source: NamedSource::new(origin, text),
-                    span: Some(loc.span_in_origin),
+                Located::new(
+                    Box::new(inner),
+                    &origin,
+                    text,
+                    Some(loc.span_in_origin),
                     note,
-                    warning: false,
-                }
+                )
             }
         }
     }
+}
+
+/// Lines longer than this are shown in a window around the span.
+const LONG_LINE: usize = 1000;
+/// Bytes of context shown on each side of the span in such a window.
+const CONTEXT: usize = 80;
+
+/// For a span on a line longer than [`LONG_LINE`] bytes: the window of that
+/// line around the span (`…` where text was cut), the span inside it (at
+/// most [`CONTEXT`] bytes long) and a note with the span's line and column.
+fn clip(text: &str, span: Span) -> Option<(String, Span, String)> {
+    let start = (span.start as usize).min(text.len());
+    let line_start = text.get(..start)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(start..)?
+        .find('\n')
+        .map_or(text.len(), |i| start + i);
+    if line_end - line_start <= LONG_LINE {
+        return None;
+    }
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let end = floor(
+        (span.end as usize)
+            .clamp(start, line_end)
+            .min(start + CONTEXT),
+    );
+    let from = floor(start.saturating_sub(CONTEXT).max(line_start));
+    let to = floor((end + CONTEXT).min(line_end));
+    let head = if from > line_start { "…" } else { "" };
+    let tail = if to < line_end { "…" } else { "" };
+    let window = format!("{head}{}{tail}", text.get(from..to)?);
+    let s = head.len() + (start - from);
+    let clipped = Span::new(s, s + (end - start));
+    let (line, col) = line_col(text, start);
+    let note = format!("the line is long: shown around line {line}, column {col}");
+    Some((window, clipped, note))
 }
 
 /// The span of a diagnostic's first label.

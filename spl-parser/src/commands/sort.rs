@@ -49,10 +49,16 @@ pub(crate) fn sort_key<'a>(cx: &Cx, i: &'a str) -> PResult<'a, SortKey> {
         _ => (false, i),
     };
     for func in SORT_FUNCS {
+        // `get` so that a field name with a multi-byte character in the
+        // first bytes is not cut inside it
         let Some(head) = j.get(..func.len() + 1) else {
             continue;
         };
-        if head[..func.len()].eq_ignore_ascii_case(func) && head.ends_with('(') {
+        if head
+            .get(..func.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(func))
+            && head.ends_with('(')
+        {
             let inner = ws(&j[func.len() + 1..]);
             let (r, field) = field_token(cx, inner)?;
             let r = ws(r);

@@ -1,6 +1,6 @@
 //! Conversion functions: `tostring`, `tonumber`, `printf` (semantics 3.7 [R-CONVFN]).
 
-use super::printf::{printf_row, Arg};
+use super::printf::{printf_row, Arg, MAX_WIDTH_OR_PRECISION};
 use super::{spec, BindCx, Call, CallState, FnExample, FunctionSpec, Invoke};
 use crate::error::{EngineError, Result};
 use crate::eval::bind::Kind;
@@ -98,7 +98,8 @@ pub(super) const SPECS: &[FunctionSpec] = &[
                 result: "1,234,567",
             },
         ],
-    ),
+    )
+    .bound(bind_printf),
     spec(
         "toint",
         1,
@@ -389,6 +390,13 @@ fn tonumber(call: &Call<'_>, a: &[Val]) -> Result<Val> {
     Ok(Val::num(out, a.iter().all(|v| v.scalar)))
 }
 
+/// Where `printf`'s format argument is, for its run-time errors.
+struct FormatSpan(spl_parser::Span);
+
+fn bind_printf(cx: &BindCx<'_>) -> Result<CallState> {
+    Ok(CallState::new(FormatSpan(cx.arg_span(0))))
+}
+
 fn printf(call: &Call<'_>, a: &[Val]) -> Result<Val> {
     let Some((fmt, rest)) = a.split_first() else {
         return Ok(Val::null());
@@ -424,7 +432,20 @@ fn printf(call: &Call<'_>, a: &[Val]) -> Result<Val> {
                 Arg { text, num }
             })
             .collect();
-        b.append_value(printf_row(fmts.value(fi), &args));
+        let text =
+            printf_row(fmts.value(fi), &args).map_err(|message| EngineError::InvalidArgument {
+                message,
+                span: call
+                    .state
+                    .get::<FormatSpan>()
+                    .map(|f| f.0)
+                    .unwrap_or_default(),
+                label: "this format".into(),
+                help: Some(format!(
+                    "a width or precision may be at most {MAX_WIDTH_OR_PRECISION}"
+                )),
+            })?;
+        b.append_value(text);
     }
     Ok(Val::new(
         Data::Str(b.finish(), Origin::Text),

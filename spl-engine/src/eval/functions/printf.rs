@@ -3,6 +3,11 @@
 
 use crate::value::format_number;
 
+/// The largest width or precision a conversion may ask for: C has none, but
+/// an unbounded one would let one row ask for gigabytes (and Rust's own
+/// formatter stops at 65535). Above it `printf` is an error naming it.
+pub(crate) const MAX_WIDTH_OR_PRECISION: usize = 65_535;
+
 /// One argument as both text and number (either may be absent).
 pub(crate) struct Arg<'a> {
     pub text: Option<&'a str>,
@@ -22,8 +27,9 @@ struct Spec {
 }
 
 /// Formats one row. Missing or mistyped arguments format as empty / zero,
-/// as C's printf would with a defaulted argument.
-pub(crate) fn printf_row(fmt: &str, args: &[Arg<'_>]) -> String {
+/// as C's printf would with a defaulted argument. A width or precision over
+/// [`MAX_WIDTH_OR_PRECISION`] is an error (the message says which).
+pub(crate) fn printf_row(fmt: &str, args: &[Arg<'_>]) -> Result<String, String> {
     let mut out = String::with_capacity(fmt.len() + 16);
     let mut chars = fmt.chars().peekable();
     let mut next = 0usize;
@@ -55,6 +61,13 @@ pub(crate) fn printf_row(fmt: &str, args: &[Arg<'_>]) -> String {
             chars.next();
             spec.precision =
                 Some(read_count(&mut chars, || take(&mut next).and_then(|a| a.num)).unwrap_or(0));
+        }
+        for (what, n) in [("width", spec.width), ("precision", spec.precision)] {
+            if let Some(n) = n.filter(|&n| n > MAX_WIDTH_OR_PRECISION) {
+                return Err(format!(
+                    "printf: a {what} of {n} is over the limit of {MAX_WIDTH_OR_PRECISION}"
+                ));
+            }
         }
         // Length modifiers are accepted and ignored.
         while matches!(chars.peek(), Some('l' | 'h' | 'L' | 'j' | 'z' | 't')) {
@@ -150,7 +163,7 @@ pub(crate) fn printf_row(fmt: &str, args: &[Arg<'_>]) -> String {
             ),
         );
     }
-    out
+    Ok(out)
 }
 
 fn read_count<I: Iterator<Item = char>>(
@@ -263,6 +276,30 @@ fn pad(out: &mut String, body: &str, spec: &Spec, numeric: bool) {
 mod tests {
     use super::*;
 
+    fn row(fmt: &str, args: &[Arg<'_>]) -> String {
+        printf_row(fmt, args).unwrap()
+    }
+
+    #[test]
+    fn huge_width_or_precision_is_an_error_not_a_panic() {
+        for f in [
+            "%.65536f",
+            "%.65536e",
+            "%.65536g",
+            "%65536d",
+            "%.99999999999999999999s",
+        ] {
+            let e = printf_row(f, &[n(1.0)]).unwrap_err();
+            assert!(e.contains("over the limit of 65535"), "{f}: {e}");
+        }
+        assert_eq!(
+            printf_row("%*d", &[n(1e12), n(1.0)]).unwrap_err(),
+            "printf: a width of 1000000000000 is over the limit of 65535"
+        );
+        assert_eq!(row("%.65535f", &[n(1.0)]).len(), 65537);
+        assert_eq!(row("%65535d", &[n(1.0)]).len(), 65535);
+    }
+
     fn n(v: f64) -> Arg<'static> {
         Arg {
             text: None,
@@ -278,27 +315,27 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(printf_row("%d%%", &[n(42.9)]), "42%");
+        assert_eq!(row("%d%%", &[n(42.9)]), "42%");
         assert_eq!(
-            printf_row("%5d|%-5d|%05d", &[n(42.0), n(42.0), n(-42.0)]),
+            row("%5d|%-5d|%05d", &[n(42.0), n(42.0), n(-42.0)]),
             "   42|42   |-0042"
         );
-        assert_eq!(printf_row("%.2f", &[n(2.555)]), "2.56");
-        assert_eq!(printf_row("%+.1f", &[n(2.0)]), "+2.0");
-        assert_eq!(printf_row("%e", &[n(1234.5)]), "1.234500e+03");
+        assert_eq!(row("%.2f", &[n(2.555)]), "2.56");
+        assert_eq!(row("%+.1f", &[n(2.0)]), "+2.0");
+        assert_eq!(row("%e", &[n(1234.5)]), "1.234500e+03");
         assert_eq!(
-            printf_row("%g|%g|%g", &[n(0.0001), n(123456789.0), n(2.5)]),
+            row("%g|%g|%g", &[n(0.0001), n(123456789.0), n(2.5)]),
             "0.0001|1.23457e+08|2.5"
         );
         assert_eq!(
-            printf_row("%#x|%X|%o", &[n(255.0), n(255.0), n(8.0)]),
+            row("%#x|%X|%o", &[n(255.0), n(255.0), n(8.0)]),
             "0xff|FF|10"
         );
-        assert_eq!(printf_row("%*d", &[n(4.0), n(7.0)]), "   7");
-        assert_eq!(printf_row("%.3s|%c", &[s("abcdef"), n(65.0)]), "abc|A");
-        assert_eq!(printf_row("%'d", &[n(-1234567.0)]), "-1,234,567");
-        assert_eq!(printf_row("%s and %s", &[s("a")]), "a and ");
-        assert_eq!(printf_row("100%", &[]), "100%");
-        assert_eq!(printf_row("%q", &[]), "%q");
+        assert_eq!(row("%*d", &[n(4.0), n(7.0)]), "   7");
+        assert_eq!(row("%.3s|%c", &[s("abcdef"), n(65.0)]), "abc|A");
+        assert_eq!(row("%'d", &[n(-1234567.0)]), "-1,234,567");
+        assert_eq!(row("%s and %s", &[s("a")]), "a and ");
+        assert_eq!(row("100%", &[]), "100%");
+        assert_eq!(row("%q", &[]), "%q");
     }
 }
