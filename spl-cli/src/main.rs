@@ -44,13 +44,50 @@ enum Cmd {
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Stack of the thread that does the work: parsing and evaluating walk
+/// expressions recursively, and a query may hold up to
+/// `spl_parser::MAX_OPERATORS` operators in one chain (the main thread's
+/// 8 MiB would overflow long before). Only the pages used are committed.
+const STACK_BYTES: usize = 1 << 30;
+
+/// Ends the process quietly, as a Unix tool killed by SIGPIPE does, when
+/// the reader of its output went away (`spl ... | head`); Rust's `print!`
+/// panics on that instead. Other panics report as usual.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("Broken pipe") && msg.contains("failed printing to stdout") {
+            std::process::exit(141);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
-    match cli.command {
+    let work = move || match cli.command {
         Cmd::Parse(args) => parse_cmd::run(&args),
         Cmd::Run(args) => run_cmd::run(&args),
         Cmd::Test(args) => test_cmd::run(&args),
         Cmd::Docs(args) => docs_cmd::run(&args),
         Cmd::Kubearmor(args) => kubearmor_cmd::run(args),
+    };
+    match std::thread::Builder::new()
+        .name("spl".into())
+        .stack_size(STACK_BYTES)
+        .spawn(work)
+    {
+        Ok(h) => h.join().unwrap_or(ExitCode::from(101)),
+        Err(e) => {
+            eprintln!("error: cannot start the worker thread: {e}");
+            ExitCode::from(2)
+        }
     }
 }

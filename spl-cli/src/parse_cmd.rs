@@ -78,7 +78,10 @@ pub(crate) fn run(args: &ParseArgs) -> ExitCode {
         );
     }
     match args.format {
-        Format::Json => match serde_json::to_string_pretty(&ast) {
+        // compact: indentation grows with a tree's depth, so pretty output
+        // of a long operator chain is quadratic in its length (pipe it
+        // through `jq` to read it)
+        Format::Json => match serde_json::to_string(&ast) {
             Ok(s) => println!("{s}"),
             Err(e) => return input_error(format!("cannot serialize the AST: {e}")),
         },

@@ -25,7 +25,7 @@
 
 use crate::context::Catalog;
 use crate::context::{CompatOptions, ExecContext};
-use crate::error::Result;
+use crate::error::{EngineError, Result};
 use crate::plan;
 use crate::source::{DataKind, Dataset, MemoryScan, SourceMeta};
 use crate::warning::{Warning, Warnings};
@@ -38,6 +38,24 @@ use std::sync::Arc;
 pub struct Engine {
     ctx: ExecContext,
     macros: Arc<MacroSet>,
+}
+
+/// Stack of the thread a search runs on: binding and evaluating walk
+/// expressions recursively, and one may hold up to
+/// [`spl_parser::MAX_OPERATORS`] operators in a chain; a caller's thread
+/// (2 MiB for spawned threads) would overflow. Only used pages are committed.
+const SEARCH_STACK_BYTES: usize = 1 << 30;
+
+/// Runs `f` on a thread with [`SEARCH_STACK_BYTES`] of stack.
+fn on_big_stack<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    std::thread::scope(|s| {
+        let h = std::thread::Builder::new()
+            .name("spl-search".into())
+            .stack_size(SEARCH_STACK_BYTES)
+            .spawn_scoped(s, f)
+            .map_err(|e| EngineError::Internal(format!("cannot start the search thread: {e}")))?;
+        h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+    })
 }
 
 /// Builds an [`Engine`].
@@ -92,9 +110,13 @@ impl Engine {
     /// Expands, parses and runs a search. Error spans point into the expanded
     /// text; use [`Engine::expand`] and [`Engine::run_query`] to keep it for diagnostics.
     pub fn run(&self, query: &str) -> Result<QueryResult> {
+        on_big_stack(|| self.run_here(query))
+    }
+
+    fn run_here(&self, query: &str) -> Result<QueryResult> {
         let expanded = self.expand(query)?;
         let q = spl_parser::parse(&expanded.text)?;
-        let mut r = self.run_query(&q)?;
+        let mut r = self.run_query_here(&q)?;
         let expansion = expanded.warnings.iter().map(|w| Warning {
             code: w.code,
             message: w.message.clone(),
@@ -105,6 +127,10 @@ impl Engine {
 
     /// Runs a parsed search; the result carries the search's run-time warnings.
     pub fn run_query(&self, q: &spl_parser::ast::Query) -> Result<QueryResult> {
+        on_big_stack(|| self.run_query_here(q))
+    }
+
+    fn run_query_here(&self, q: &spl_parser::ast::Query) -> Result<QueryResult> {
         let mut ctx = self.ctx.clone();
         ctx.warnings = Warnings::default();
         ctx.scan = Arc::default();

@@ -127,6 +127,21 @@ pub enum ParseError {
         span: Span,
     },
 
+    /// More binary operators in the query's expressions than the parser
+    /// allows (each later stage walks an operator chain recursively).
+    #[error("expression too long: expected at most {limit} operators, found more")]
+    #[diagnostic(
+        code(spl::parse::too_long),
+        help("split the expression over several `eval`s, or use `IN (...)` or `case(...)` for long lists")
+    )]
+    TooLong {
+        /// The operator limit.
+        limit: usize,
+        /// Where the limit was exceeded.
+        #[label("operator over the limit")]
+        span: Span,
+    },
+
     /// A value of the wrong form (`head abc`, `span=` with no number).
     #[error("invalid {what}: expected {expected}, found {found}")]
     #[diagnostic(code(spl::parse::invalid_value))]

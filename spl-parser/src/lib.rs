@@ -19,6 +19,7 @@ pub mod suggest;
 pub use aggregations::is_agg_function;
 pub use commands::{command_spec, is_known_command, suggest_command, CommandSpec};
 pub use error::ParseError;
+pub use parser::MAX_OPERATORS;
 pub use span::{Span, Spanned};
 
 use parser::pipeline::{pipeline, Mode};

@@ -4,7 +4,7 @@
 //! case-insensitive here (unlike the search language).
 
 use super::lex::{ident_len, keyword, quoted, span_len, ws};
-use super::{err, fail, fail_kind, Cx, PErrKind, PResult};
+use super::{err, fail, fail_kind, too_long, Cx, PErrKind, PResult};
 use crate::ast::{BinaryOp, Expr, ExprKind, Number, UnaryOp};
 use crate::span::Spanned;
 
@@ -39,6 +39,9 @@ fn kw_level<'a>(
         let Some(after) = keyword(j, kw) else {
             return Ok((i, lhs));
         };
+        if !cx.operator() {
+            return too_long(j);
+        }
         let (rest, rhs) = operand(cx, after, next)?;
         lhs = bin(op, lhs, rhs);
         i = rest;
@@ -110,6 +113,9 @@ fn cmp<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Expr> {
     loop {
         let j = ws(i);
         if let Some((op, n)) = cmp_op(j) {
+            if !cx.operator() {
+                return too_long(j);
+            }
             let (rest, rhs) = operand(cx, &j[n..], add)?;
             lhs = bin(op, lhs, rhs);
             i = rest;
@@ -144,6 +150,9 @@ fn add<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Expr> {
             Some(b'.') => BinaryOp::Concat,
             _ => return Ok((i, lhs)),
         };
+        if !cx.operator() {
+            return too_long(j);
+        }
         let (rest, rhs) = operand(cx, &j[1..], mul)?;
         lhs = bin(op, lhs, rhs);
         i = rest;
@@ -160,6 +169,9 @@ fn mul<'a>(cx: &Cx, i: &'a str) -> PResult<'a, Expr> {
             Some(b'%') => BinaryOp::Mod,
             _ => return Ok((i, lhs)),
         };
+        if !cx.operator() {
+            return too_long(j);
+        }
         let (rest, rhs) = operand(cx, &j[1..], unary)?;
         lhs = bin(op, lhs, rhs);
         i = rest;

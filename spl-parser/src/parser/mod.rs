@@ -23,6 +23,11 @@ use std::cell::Cell;
 /// Deepest nesting of parentheses, brackets, `NOT`s and unary operators.
 pub(crate) const MAX_DEPTH: usize = 100;
 
+/// Most binary operators one query's eval expressions may hold: every later
+/// stage (binding, evaluation, printing) walks an operator chain
+/// recursively, so an unbounded chain would overflow the stack.
+pub const MAX_OPERATORS: usize = 10_000;
+
 /// Depth units one subsearch costs (so at most 25 nested subsearches).
 pub(crate) const SUBSEARCH_WEIGHT: usize = 4;
 
@@ -34,6 +39,8 @@ pub(crate) type PResult<'a, T> = nom::IResult<&'a str, T, PErr>;
 pub(crate) struct Cx<'s> {
     src: &'s str,
     depth: Cell<usize>,
+    /// Binary operators parsed so far (at most [`MAX_OPERATORS`]).
+    operators: Cell<usize>,
     command: Cell<Option<&'static CommandSpec>>,
 }
 
@@ -42,6 +49,7 @@ impl<'s> Cx<'s> {
         Cx {
             src,
             depth: Cell::new(0),
+            operators: Cell::new(0),
             command: Cell::new(None),
         }
     }
@@ -80,6 +88,16 @@ impl<'s> Cx<'s> {
         Span::new(self.off(start), self.off(end))
     }
 
+    /// Counts one more binary operator at `i`; fails with `too_long` past
+    /// [`MAX_OPERATORS`].
+    /// (A bool, with the error made out of line: the expression parsers
+    /// recurse once per nesting level, so their frames stay small.)
+    pub(crate) fn operator(&self) -> bool {
+        let n = self.operators.get() + 1;
+        self.operators.set(n);
+        n <= MAX_OPERATORS
+    }
+
     /// Enters one nesting level; fails with `too_deep` past [`MAX_DEPTH`].
     pub(crate) fn enter(&self, i: &str) -> Result<DepthGuard<'_>, nom::Err<PErr>> {
         self.enter_weighted(i, 1)
@@ -103,6 +121,13 @@ impl<'s> Cx<'s> {
             weight,
         })
     }
+}
+
+/// The `too_long` failure at `i` (see [`Cx::operator`]).
+#[cold]
+#[inline(never)]
+pub(crate) fn too_long<T>(i: &str) -> Result<T, nom::Err<PErr>> {
+    Err(nom::Err::Failure(PErr::new(i, PErrKind::TooLong)))
 }
 
 /// Restores the depth when a nested parser returns.
@@ -156,6 +181,8 @@ pub(crate) enum PErrKind {
     UnexpandedMacro { len: usize },
     /// Nesting limit hit.
     TooDeep,
+    /// Operator limit hit.
+    TooLong,
     /// A value of the wrong form, `len` bytes long.
     Invalid {
         what: &'static str,
@@ -403,6 +430,10 @@ pub(crate) fn to_public(src: &str, e: PErr) -> ParseError {
         },
         PErrKind::TooDeep => ParseError::TooDeep {
             limit: MAX_DEPTH,
+            span: at(1),
+        },
+        PErrKind::TooLong => ParseError::TooLong {
+            limit: MAX_OPERATORS,
             span: at(1),
         },
         PErrKind::UnknownOption {
