@@ -236,9 +236,9 @@ impl Knowledge {
     pub fn load(paths: &[PathBuf]) -> Result<Knowledge> {
         let apps = apps::discover(paths)?;
         let props = apps::merge(&apps, "props.conf", Some(apps::BUILTIN_PROPS))?;
-        let transforms = apps::merge(&apps, "transforms.conf", None)?;
-        let eventtypes = apps::merge(&apps, "eventtypes.conf", None)?;
-        let tags = apps::merge(&apps, "tags.conf", None)?;
+        let transforms = apps::merge(&apps, "transforms.conf", Some(apps::BUILTIN_TRANSFORMS))?;
+        let eventtypes = apps::merge(&apps, "eventtypes.conf", Some(apps::BUILTIN_EVENTTYPES))?;
+        let tags = apps::merge(&apps, "tags.conf", Some(apps::BUILTIN_TAGS))?;
         let mut cache = HashMap::new();
         let mut compiled = Vec::new();
         for s in props.stanzas.into_values() {
