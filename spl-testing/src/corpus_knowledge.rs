@@ -271,6 +271,8 @@ pub struct SourceRecall {
     pub used_missing: Vec<String>,
     /// Why the example could not be read, if it could not.
     pub error: Option<String>,
+    /// The example is a whole event ([`whole_event`]).
+    pub whole: bool,
 }
 
 /// Field recall over every data source with an example.
@@ -311,6 +313,22 @@ impl RecallReport {
         }
     }
 
+    /// Listed fields found and listed, over the sources whose example is a
+    /// whole event.
+    pub fn whole(&self) -> (usize, usize) {
+        let w = self.sources.iter().filter(|s| s.whole);
+        w.fold((0, 0), |(f, l), s| (f + s.found, l + s.listed))
+    }
+
+    /// Used fields found and used, over the sources whose example is a
+    /// whole event.
+    pub fn whole_used(&self) -> (usize, usize) {
+        let w = self.sources.iter().filter(|s| s.whole);
+        w.fold((0, 0), |(f, u), s| {
+            (f + s.used.len() - s.used_missing.len(), u + s.used.len())
+        })
+    }
+
     /// Used fields found, over all sources.
     pub fn used_found(&self) -> usize {
         self.sources
@@ -331,6 +349,25 @@ fn ratio(a: usize, b: usize) -> f64 {
     } else {
         a as f64 / b as f64
     }
+}
+
+/// True when an example is a whole event, not one cut short or reduced to
+/// its first line: a JSON example parses, an XML event log example ends with
+/// `</Event>`, and an example is more than a bare `MM/DD/YYYY hh:mm:ss AM`
+/// timestamp (the first line of a classic Windows event).
+pub fn whole_event(example: &str) -> bool {
+    let t = example.trim();
+    if t.starts_with('{') {
+        return serde_json::from_str::<Value>(t.lines().next().unwrap_or(t)).is_ok();
+    }
+    if t.starts_with("<Event") {
+        return t.ends_with("</Event>");
+    }
+    let bare_time = t.len() <= 24
+        && t.split_whitespace().count() == 3
+        && t.bytes().filter(|b| *b == b'/').count() == 2
+        && (t.ends_with("AM") || t.ends_with("PM"));
+    !bare_time
 }
 
 /// True when `word` occurs in `text` with no name character on either side.
@@ -395,6 +432,7 @@ pub fn recall(corpus: &Corpus) -> Result<RecallReport, String> {
             used,
             used_missing,
             error,
+            whole: src.example.as_deref().is_some_and(whole_event),
         });
     }
     Ok(report)
@@ -585,6 +623,21 @@ fn code_of(e: &dyn Diagnostic) -> String {
 pub fn markdown(recall: &RecallReport, searches: Option<&SearchReport>) -> String {
     let pct = |a: usize, b: usize| format!("{:.1}%", 100.0 * ratio(a, b));
     let mut out = String::new();
+    let (wf, wl) = recall.whole();
+    let (wuf, wu) = recall.whole_used();
+    let partial = recall.sources.iter().filter(|s| !s.whole).count();
+    out.push_str(&format!(
+        "Over the {} sources whose example is a whole event ({} examples are cut short or only a first line): \
+**{}** ({} of {}); fields the detections use: {} ({} of {}).\n\n",
+        recall.sources.len() - partial,
+        partial,
+        pct(wf, wl),
+        wf,
+        wl,
+        pct(wuf, wu),
+        wuf,
+        wu
+    ));
     out.push_str(&format!(
         "Overall field recall: **{}** ({} of {} listed fields over {} data sources; mean per source {:.1}%). \
 Fields the detections use: {} of {} ({}).\n\n",
@@ -599,6 +652,7 @@ Fields the detections use: {} of {} ({}).\n\n",
     ));
     out.push_str("| data source | sourcetype | recall | found / listed | used fields missing | other fields missing |\n");
     out.push_str("| --- | --- | ---: | ---: | --- | --- |\n");
+    // (a `*` after the name: the example is not a whole event)
     for s in &recall.sources {
         let others: Vec<&str> = s
             .missing
@@ -615,8 +669,9 @@ Fields the detections use: {} of {} ({}).\n\n",
         };
         let used: Vec<&str> = s.used_missing.iter().map(String::as_str).collect();
         out.push_str(&format!(
-            "| {} | `{}` | {} | {} / {} | {} | {}{} |\n",
+            "| {}{} | `{}` | {} | {} / {} | {} | {}{} |\n",
             s.name,
+            if s.whole { "" } else { " *" },
             s.sourcetype,
             pct(s.found, s.listed),
             s.found,

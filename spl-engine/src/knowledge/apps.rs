@@ -286,4 +286,23 @@ mod tests {
         assert!(st.get("X").unwrap().file.starts_with(BUILTIN_DIR));
         let _ = std::fs::remove_dir_all(&root);
     }
+
+    #[test]
+    fn the_default_app_loads_with_every_setting_checked() {
+        // every regex, expression and event type of the embedded files compiles
+        let k = super::super::Knowledge::load(&[]).unwrap();
+        assert!(k.props.len() > 20, "{} props stanzas", k.props.len());
+        for (name, text) in [
+            ("props.conf", BUILTIN_PROPS),
+            ("transforms.conf", BUILTIN_TRANSFORMS),
+            ("eventtypes.conf", BUILTIN_EVENTTYPES),
+            ("tags.conf", BUILTIN_TAGS),
+        ] {
+            let m = merge(&[], name, Some(text)).unwrap();
+            assert!(!m.stanzas.is_empty(), "{name} is empty");
+            for s in m.stanzas.values() {
+                assert!(s.file.starts_with(BUILTIN_DIR), "{}", s.file);
+            }
+        }
+    }
 }

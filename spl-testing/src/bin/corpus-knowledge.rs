@@ -90,11 +90,12 @@ fn main() -> ExitCode {
     } else {
         for s in &recall.sources {
             println!(
-                "{:5.1}% {:3}/{:3} {} [{}]{}",
+                "{:5.1}% {:3}/{:3} {}{} [{}]{}",
                 100.0 * s.found as f64 / s.listed.max(1) as f64,
                 s.found,
                 s.listed,
                 s.name,
+                if s.whole { "" } else { " (not a whole event)" },
                 s.sourcetype,
                 s.error
                     .as_ref()
@@ -114,6 +115,12 @@ fn main() -> ExitCode {
                 println!("        missing: {}", other.join(" "));
             }
         }
+        let (wf, wl) = recall.whole();
+        let (wuf, wu) = recall.whole_used();
+        println!(
+            "whole examples: recall {:.2}% ({wf}/{wl}), used fields {wuf}/{wu}",
+            100.0 * wf as f64 / wl.max(1) as f64
+        );
         println!(
             "overall recall {:.2}% ({}/{}), mean per source {:.2}%, used fields {}/{}",
             100.0 * recall.overall(),
