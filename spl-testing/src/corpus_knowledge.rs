@@ -660,12 +660,18 @@ Fields the detections use: {} of {} ({}).\n\n",
             .filter(|m| !s.used_missing.contains(m))
             .map(String::as_str)
             .collect();
+        // at most 12 names a cell; the rest counted
         let cell = |v: &[&str]| {
             if v.is_empty() {
-                String::new()
-            } else {
-                format!("`{}`", v.join("`, `"))
+                return String::new();
             }
+            let shown = &v[..v.len().min(12)];
+            let more = v.len() - shown.len();
+            let mut c = format!("`{}`", shown.join("`, `"));
+            if more > 0 {
+                c.push_str(&format!(" and {more} more"));
+            }
+            c
         };
         let used: Vec<&str> = s.used_missing.iter().map(String::as_str).collect();
         out.push_str(&format!(
