@@ -25,6 +25,7 @@
 //! );
 //! ```
 
+pub mod corpus_knowledge;
 pub mod detection;
 pub mod diagnostic;
 pub mod format;

@@ -25,30 +25,26 @@ use indexmap::IndexMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The engine's own default app: `props.conf` settings Splunk ships in
-/// `system/default` that change search-time results for the formats the
-/// engine reads. Structured sourcetypes are extracted when read (Splunk's
-/// `INDEXED_EXTRACTIONS`), so their automatic key/value extraction is off,
-/// as in Splunk.
-pub(crate) const BUILTIN_PROPS: &str = "\
-# The spl engine's default app (lowest precedence): search-time settings of
-# Splunk's system/default/props.conf for the structured sourcetypes, whose
-# fields are extracted when the data is read.
-[_json]
-KV_MODE = none
+/// The engine's own default app (`spl-engine/default-app/`, embedded; see
+/// `docs/knowledge.md`), merged below every app, where Splunk's
+/// `system/default` is. Its `props.conf` keeps Splunk's `system/default`
+/// settings for the structured sourcetypes (extracted when read, Splunk's
+/// `INDEXED_EXTRACTIONS`, so their automatic key/value extraction is off) and
+/// reads the common security sources (Windows event logs, Sysmon, Linux
+/// auditd, AWS CloudTrail, Kubernetes audit, Microsoft 365, Azure AD, Okta)
+/// the way their add-ons do.
+pub(crate) const BUILTIN_PROPS: &str = include_str!("../../default-app/default/props.conf");
 
-[json_no_timestamp]
-KV_MODE = none
+/// The default app's `transforms.conf`.
+pub(crate) const BUILTIN_TRANSFORMS: &str =
+    include_str!("../../default-app/default/transforms.conf");
 
-[csv]
-KV_MODE = none
+/// The default app's `eventtypes.conf`.
+pub(crate) const BUILTIN_EVENTTYPES: &str =
+    include_str!("../../default-app/default/eventtypes.conf");
 
-[tsv]
-KV_MODE = none
-
-[psv]
-KV_MODE = none
-";
+/// The default app's `tags.conf`.
+pub(crate) const BUILTIN_TAGS: &str = include_str!("../../default-app/default/tags.conf");
 
 /// How the built-in app's files are named in errors.
 pub(crate) const BUILTIN_DIR: &str = "<built-in default app>";
@@ -289,5 +285,24 @@ mod tests {
         assert_eq!(st.get("X").unwrap().value, "1");
         assert!(st.get("X").unwrap().file.starts_with(BUILTIN_DIR));
         let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn the_default_app_loads_with_every_setting_checked() {
+        // every regex, expression and event type of the embedded files compiles
+        let k = super::super::Knowledge::load(&[], true).unwrap();
+        assert!(k.props.len() > 20, "{} props stanzas", k.props.len());
+        for (name, text) in [
+            ("props.conf", BUILTIN_PROPS),
+            ("transforms.conf", BUILTIN_TRANSFORMS),
+            ("eventtypes.conf", BUILTIN_EVENTTYPES),
+            ("tags.conf", BUILTIN_TAGS),
+        ] {
+            let m = merge(&[], name, Some(text)).unwrap();
+            assert!(!m.stanzas.is_empty(), "{name} is empty");
+            for s in m.stanzas.values() {
+                assert!(s.file.starts_with(BUILTIN_DIR), "{}", s.file);
+            }
+        }
     }
 }

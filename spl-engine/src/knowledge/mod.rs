@@ -338,9 +338,17 @@ impl Knowledge {
     pub fn load(paths: &[PathBuf], builtin: bool) -> Result<Knowledge> {
         let apps = apps::discover(paths)?;
         let props = apps::merge(&apps, "props.conf", builtin.then_some(apps::BUILTIN_PROPS))?;
-        let transforms = apps::merge(&apps, "transforms.conf", None)?;
-        let eventtypes = apps::merge(&apps, "eventtypes.conf", None)?;
-        let tags = apps::merge(&apps, "tags.conf", None)?;
+        let transforms = apps::merge(
+            &apps,
+            "transforms.conf",
+            builtin.then_some(apps::BUILTIN_TRANSFORMS),
+        )?;
+        let eventtypes = apps::merge(
+            &apps,
+            "eventtypes.conf",
+            builtin.then_some(apps::BUILTIN_EVENTTYPES),
+        )?;
+        let tags = apps::merge(&apps, "tags.conf", builtin.then_some(apps::BUILTIN_TAGS))?;
         let mut cache = HashMap::new();
         let mut compiled = Vec::new();
         for s in props.stanzas.into_values() {
