@@ -45,6 +45,11 @@ pub struct EngineBuilder {
     ctx: ExecContext,
     catalog: Catalog,
     macros: MacroSet,
+    /// The apps' index-time settings, once apps are loaded.
+    index_props: Option<crate::source::IndexPropsSource>,
+    /// Each `add_data` spec and the positions of its datasets in the
+    /// catalog, so that apps loaded later can re-open its raw text files.
+    data_specs: Vec<(crate::source::DataSpec, std::ops::Range<usize>)>,
 }
 
 impl Engine {
@@ -57,6 +62,8 @@ impl Engine {
             ctx,
             catalog: Catalog::default(),
             macros: MacroSet::with_bundled(),
+            index_props: None,
+            data_specs: Vec::new(),
         }
     }
 
@@ -132,13 +139,22 @@ impl EngineBuilder {
 
     /// Opens a data file described by a `--data` spec (or every file under
     /// its directory) and registers it; timestamps without a year take the
-    /// engine's clock's unless the spec sets `now`.
+    /// engine's clock's unless the spec sets `now`. A raw text file without
+    /// settings of its own (`DataSpec::props`) is broken into events by the
+    /// index-time `props.conf` settings of the apps ([`EngineBuilder::apps`]),
+    /// whether they are loaded before or after it.
     pub fn add_data(mut self, spec: &crate::source::DataSpec) -> Result<Self> {
         let mut spec = spec.clone();
         spec.now = spec.now.or(Some(self.ctx.now));
+        if spec.index_props.is_none() {
+            spec.index_props = self.index_props.clone();
+        }
+        let start = self.catalog.datasets.len();
         for ds in crate::source::open_datasets(&spec)? {
             self = self.add_dataset(ds);
         }
+        let end = self.catalog.datasets.len();
+        self.data_specs.push((spec, start..end));
         Ok(self)
     }
 
@@ -148,9 +164,42 @@ impl EngineBuilder {
     /// extractions, aliases, calculated fields, automatic lookups, event
     /// types and tags apply to the events of every base search. A bad
     /// setting is an error naming its file, line and key.
+    ///
+    /// Their index-time `props.conf` settings (event breaking and
+    /// timestamps, merged in Splunk's global context) apply to raw text
+    /// files added with [`EngineBuilder::add_data`] before or after this
+    /// call, unless a spec gives its own settings.
     pub fn apps(mut self, paths: &[std::path::PathBuf]) -> Result<Self> {
         let k = crate::knowledge::Knowledge::load(paths)?;
         self.catalog.knowledge = Some(Arc::new(k));
+        let ip = crate::knowledge::index_props::IndexProps::load(paths)?;
+        let ip = crate::source::IndexPropsSource(Arc::new(ip));
+        self.index_props = Some(ip.clone());
+        // raw text already opened without settings of its own is opened
+        // again with the apps' settings
+        for (spec, range) in &mut self.data_specs {
+            let raw = self
+                .catalog
+                .datasets
+                .get(range.clone())
+                .is_some_and(|ds| ds.iter().any(|d| d.scan.raw_props().is_some()));
+            if spec.props.is_some() || !raw {
+                continue;
+            }
+            spec.index_props = Some(ip.clone());
+            let again = crate::source::open_datasets(spec)?;
+            if again.len() != range.len() {
+                return Err(crate::error::EngineError::Internal(format!(
+                    "{} changed while the engine was built",
+                    spec.path.display()
+                )));
+            }
+            if let Some(slots) = self.catalog.datasets.get_mut(range.clone()) {
+                for (slot, ds) in slots.iter_mut().zip(again) {
+                    *slot = ds;
+                }
+            }
+        }
         Ok(self)
     }
 

@@ -19,6 +19,7 @@ pub(crate) mod calc;
 pub(crate) mod conf;
 pub(crate) mod events;
 pub(crate) mod extract;
+pub(crate) mod index_props;
 pub(crate) mod kv;
 pub(crate) mod props;
 pub(crate) mod work;

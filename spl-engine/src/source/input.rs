@@ -193,6 +193,9 @@ impl Scan for KeepAlive {
     fn may_carry(&self, field: &str) -> Result<bool> {
         self.inner.may_carry(field)
     }
+    fn raw_props(&self) -> Option<&super::RawProps> {
+        self.inner.raw_props()
+    }
 }
 
 #[cfg(test)]
