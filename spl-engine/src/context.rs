@@ -36,6 +36,10 @@ pub trait EventKnowledge: Send + Sync + std::fmt::Debug {
         batch: arrow_array::RecordBatch,
         ctx: &ExecContext,
     ) -> Result<arrow_array::RecordBatch>;
+
+    /// The knowledge itself, for commands that use its objects (`extract
+    /// <transform>`).
+    fn as_any(&self) -> &dyn std::any::Any;
 }
 
 /// Everything registered with an engine: data, lookups, GeoIP.

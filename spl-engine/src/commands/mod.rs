@@ -15,6 +15,7 @@ pub mod dedup;
 pub mod delta;
 pub mod eval;
 pub mod eventstats;
+pub mod extract;
 pub mod fields;
 pub mod fillnull;
 pub mod foreach;

@@ -86,6 +86,9 @@ pub(crate) struct KvConfig {
     pub auto_json: bool,
     /// `KV_TRIM_SPACES` (default true).
     pub trim_spaces: bool,
+    /// Keys are cleaned as transform keys are (default true; the
+    /// `extract` command's `clean_keys=false` turns it off).
+    pub clean_keys: bool,
 }
 
 impl Default for KvConfig {
@@ -94,6 +97,7 @@ impl Default for KvConfig {
             mode: KvMode::Auto,
             auto_json: true,
             trim_spaces: true,
+            clean_keys: true,
         }
     }
 }
@@ -132,7 +136,10 @@ pub(crate) fn extract(cfg: &KvConfig, raw: &str, emit: &mut dyn FnMut(String, St
             if cfg.auto_json && raw.trim_start().starts_with('{') {
                 json(raw, emit);
             }
-            pairs(raw, cfg.mode == KvMode::AutoEscaped, cfg.trim_spaces, emit);
+            let clean = cfg.clean_keys;
+            pairs(raw, cfg.mode == KvMode::AutoEscaped, cfg.trim_spaces, &mut |k, v| {
+                emit(if clean { clean_key(&k) } else { k }, v)
+            });
         }
         KvMode::Json => json(raw, emit),
         KvMode::Xml => xml(raw, emit),
@@ -188,7 +195,7 @@ fn pairs(raw: &str, escaped: bool, trim: bool, emit: &mut dyn FnMut(String, Stri
             unquoted(raw, start)
         };
         if !value.is_empty() {
-            emit(clean_key(key), value);
+            emit(key.to_string(), value);
         }
         i = end.max(start);
     }
@@ -289,8 +296,9 @@ fn attributes(mut s: &str, mut emit: impl FnMut(&str, String)) {
     }
 }
 
-/// XML elements and attributes, named by path.
-fn xml(raw: &str, emit: &mut dyn FnMut(String, String)) {
+/// XML elements and attributes, named by path (`KV_MODE = xml`, and
+/// `spath` over XML).
+pub(crate) fn xml(raw: &str, emit: &mut dyn FnMut(String, String)) {
     let text = raw.trim_start();
     if !text.starts_with('<') {
         return;

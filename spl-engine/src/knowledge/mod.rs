@@ -156,6 +156,8 @@ impl Plan {
 /// The knowledge of a set of apps.
 pub struct Knowledge {
     props: Vec<(PropsStanza, Compiled)>,
+    /// transforms.conf merged (for `extract <transform>`).
+    transforms: Merged,
     events: events::EventTypes,
     lookups: LookupRegistry,
     plans: Mutex<HashMap<[String; 3], Arc<Plan>>>,
@@ -253,10 +255,16 @@ impl Knowledge {
             .collect();
         Ok(Knowledge {
             props: compiled,
+            transforms,
             events: events::EventTypes::new(&eventtypes, &tags)?,
             lookups: LookupRegistry::new(lookup_dirs),
             plans: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The merged transforms.conf stanza `name`, if any.
+    pub(crate) fn transform(&self, name: &str) -> Option<&apps::MergedStanza> {
+        self.transforms.get(name)
     }
 
     fn plan(&self, key: &[String; 3]) -> Result<Arc<Plan>> {
@@ -390,6 +398,10 @@ fn text_at(batch: &RecordBatch, name: &str, row: usize) -> String {
 }
 
 impl EventKnowledge for Knowledge {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
     fn apply(&self, batch: RecordBatch, ctx: &ExecContext) -> Result<RecordBatch> {
         let rows = batch.num_rows();
         if rows == 0 {
