@@ -30,6 +30,7 @@ pub mod makemv;
 pub mod makeresults;
 pub mod map;
 pub mod mstats;
+pub mod multikv;
 pub mod multisearch;
 pub mod mvcombine;
 pub mod mvexpand;

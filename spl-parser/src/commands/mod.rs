@@ -159,7 +159,6 @@ const OTHER_COMMANDS: &[&str] = &[
     "meventcollect",
     "mpreview",
     "msearch",
-    "multikv",
     "outlier",
     "outputcsv",
     "outputtext",
