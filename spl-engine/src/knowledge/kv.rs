@@ -233,7 +233,7 @@ fn quoted(raw: &str, start: usize, escaped: bool) -> Option<(String, usize)> {
 }
 
 /// Decodes XML character references and the five named entities.
-fn decode(text: &str) -> String {
+pub(crate) fn decode(text: &str) -> String {
     if !text.contains('&') {
         return text.to_string();
     }
