@@ -253,11 +253,23 @@ impl Knowledge {
             .map(|a| a.dir.join("lookups"))
             .filter(|d| d.is_dir())
             .collect();
+        // lookup definitions merged key by key across apps, like every
+        // other transforms.conf setting; their files may be in any app
+        let mut defined = HashMap::new();
+        for st in transforms.stanzas.values() {
+            let settings = st
+                .settings
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.value.as_str(), v.file.as_ref(), v.line));
+            if let Some(cfg) = crate::lookup::LookupConfig::from_settings(settings)? {
+                defined.insert(st.name.clone(), cfg);
+            }
+        }
         Ok(Knowledge {
             props: compiled,
             transforms,
             events: events::EventTypes::new(&eventtypes, &tags)?,
-            lookups: LookupRegistry::new(lookup_dirs),
+            lookups: LookupRegistry::with_definitions(lookup_dirs, defined),
             plans: Mutex::new(HashMap::new()),
         })
     }
@@ -400,6 +412,10 @@ fn text_at(batch: &RecordBatch, name: &str, row: usize) -> String {
 impl EventKnowledge for Knowledge {
     fn as_any(&self) -> &dyn std::any::Any {
         self
+    }
+
+    fn lookup(&self, name: &str) -> Result<Option<Arc<crate::lookup::LookupTable>>> {
+        self.lookups.resolve(name)
     }
 
     fn apply(&self, batch: RecordBatch, ctx: &ExecContext) -> Result<RecordBatch> {
