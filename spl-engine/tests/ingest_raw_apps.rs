@@ -64,7 +64,8 @@ DATETIME_CONFIG = NONE
 
 /// Events separated by `||`, each with a day-first timestamp after `at=`
 /// in Berlin time; without the app the file is one event per line.
-const PIPE_LOG: &str = "first at=01/05/2024 10.00.00 a=1||second at=01/05/2024 11.30.00\nb=2||third\n";
+const PIPE_LOG: &str =
+    "first at=01/05/2024 10.00.00 a=1||second at=01/05/2024 11.30.00\nb=2||third\n";
 
 #[test]
 fn sourcetype_stanza_breaks_and_times_events_either_order() {
@@ -107,7 +108,12 @@ fn sourcetype_stanza_breaks_and_times_events_either_order() {
     let other: DataSpec = format!("path={},format=raw,sourcetype=plain", log.display())
         .parse()
         .unwrap();
-    let r = run(&dir.join("app"), &[other], true, "sourcetype=plain | stats count");
+    let r = run(
+        &dir.join("app"),
+        &[other],
+        true,
+        "sourcetype=plain | stats count",
+    );
     assert_eq!(cells(&r, "count"), [Some("1".to_string())]);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -136,7 +142,10 @@ fn source_stanza_beats_the_sourcetype_and_the_spec_wins() {
         );
         // `;` breaks the special file (source:: over the sourcetype's `||`);
         // the other file has no `||` and is one event
-        assert_eq!(cells(&r, "n"), [Some("other".into()), Some("special".into())]);
+        assert_eq!(
+            cells(&r, "n"),
+            [Some("other".into()), Some("special".into())]
+        );
         assert_eq!(cells(&r, "count"), [Some("1".into()), Some("3".into())]);
         // DATETIME_CONFIG = NONE: the file's time, not the one in the text
         let r = run(
@@ -154,7 +163,12 @@ fn source_stanza_beats_the_sourcetype_and_the_spec_wins() {
         ..RawProps::default()
     });
     for apps_first in [true, false] {
-        let r = run(&dir.join("app"), std::slice::from_ref(&own), apps_first, "* | stats count");
+        let r = run(
+            &dir.join("app"),
+            std::slice::from_ref(&own),
+            apps_first,
+            "* | stats count",
+        );
         assert_eq!(cells(&r, "count"), [Some("1".into())]);
     }
     let _ = std::fs::remove_dir_all(&dir);

@@ -123,7 +123,10 @@ pub(crate) fn plan(a: &Args, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
             file: stanza.file.clone(),
             line: stanza.line,
         };
-        named.push(Arc::new(Transform::from_stanza(stanza, (&blame, "extract"))?));
+        named.push(Arc::new(Transform::from_stanza(
+            stanza,
+            (&blame, "extract"),
+        )?));
     }
     let mode = if !named.is_empty() {
         Mode::Named(named)

@@ -93,7 +93,10 @@ pub(crate) fn plan(a: &Args, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
             list.push(w.text.node.clone());
         } else {
             return Err(EngineError::invalid(
-                format!("expected an option, `fields` or `filter`, found `{}`", w.text.node),
+                format!(
+                    "expected an option, `fields` or `filter`, found `{}`",
+                    w.text.node
+                ),
                 w.text.span,
                 "multikv takes fields <field>... and filter <term>...",
             ));
@@ -259,10 +262,7 @@ impl Operator for MultikvOp {
         for row in 0..batch.num_rows() {
             for raw in texts.get(row).to_vec() {
                 for (line, pairs) in self.cfg.rows(raw) {
-                    let pairs = pairs
-                        .into_iter()
-                        .map(|(n, v)| (n, v.to_string()))
-                        .collect();
+                    let pairs = pairs.into_iter().map(|(n, v)| (n, v.to_string())).collect();
                     plan.push((row as u32, Some((line.to_string(), pairs))));
                 }
             }
@@ -341,7 +341,12 @@ mod tests {
         let got: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (n.as_str(), *v)).collect();
         assert_eq!(
             got,
-            [("PID", "812"), ("USER", "www"), ("CPU", "1.5"), ("COMMAND", "nginx: worker")]
+            [
+                ("PID", "812"),
+                ("USER", "www"),
+                ("CPU", "1.5"),
+                ("COMMAND", "nginx: worker")
+            ]
         );
         assert_eq!(column_name("TIME+"), "TIME");
         assert_eq!(column_name("Local Address"), "Local_Address");

@@ -187,7 +187,9 @@ mod xml {
             let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
                 break;
             };
-            let Some(close) = rest[1..].find(q) else { break };
+            let Some(close) = rest[1..].find(q) else {
+                break;
+            };
             out.push((name, decode(&rest[1..1 + close])));
             s = &rest[close + 2..];
         }
@@ -485,7 +487,11 @@ mod tests {
         );
         assert_eq!(
             p("a.b{@id}"),
-            vec![Step::Key("a".into()), Step::Key("b".into()), Step::Attr("id".into())]
+            vec![
+                Step::Key("a".into()),
+                Step::Key("b".into()),
+                Step::Attr("id".into())
+            ]
         );
         for bad in ["a..b", "a{", "a{x}", "a{}b", "a{@}"] {
             assert!(parse_path(bad, Span::new(0, 0)).is_err(), "{bad}");

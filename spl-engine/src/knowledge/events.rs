@@ -67,7 +67,10 @@ fn template(name: &str) -> Option<(Vec<(String, String)>, String)> {
         if field.is_empty() {
             return None;
         }
-        pairs.push((parts.get(i).copied().unwrap_or_default().to_string(), field.to_string()));
+        pairs.push((
+            parts.get(i).copied().unwrap_or_default().to_string(),
+            field.to_string(),
+        ));
         i += 2;
     }
     Some((pairs, parts.last().copied().unwrap_or_default().to_string()))
@@ -261,8 +264,9 @@ impl EventTypes {
                         for (lit, field) in pairs {
                             name.push_str(lit);
                             let first = match batch::column(batch, field) {
-                                Some(c) => batch::values_at(c, row)?
-                                    .and_then(|v| v.into_iter().next()),
+                                Some(c) => {
+                                    batch::values_at(c, row)?.and_then(|v| v.into_iter().next())
+                                }
                                 None => None,
                             };
                             match first {

@@ -558,11 +558,7 @@ impl Transform {
                 if value.is_empty() && !self.keep_empty {
                     continue;
                 }
-                let name = if clean_keys {
-                    clean_key(&name)
-                } else {
-                    name
-                };
+                let name = if clean_keys { clean_key(&name) } else { name };
                 if name.is_empty() || !wanted(&name) {
                     continue;
                 }

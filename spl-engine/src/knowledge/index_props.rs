@@ -118,9 +118,7 @@ fn setting(key: &str, v: &Value) -> Result<Option<Setting>> {
         "SHOULD_LINEMERGE" if empty => Setting::ShouldLinemerge(d.should_linemerge),
         "SHOULD_LINEMERGE" => Setting::ShouldLinemerge(flag(key, v)?),
         "BREAK_ONLY_BEFORE" => Setting::BreakOnlyBefore(regex(key, v, false)?),
-        "BREAK_ONLY_BEFORE_DATE" if empty => {
-            Setting::BreakOnlyBeforeDate(d.break_only_before_date)
-        }
+        "BREAK_ONLY_BEFORE_DATE" if empty => Setting::BreakOnlyBeforeDate(d.break_only_before_date),
         "BREAK_ONLY_BEFORE_DATE" => Setting::BreakOnlyBeforeDate(flag(key, v)?),
         "MUST_BREAK_AFTER" => Setting::MustBreakAfter(regex(key, v, false)?),
         "MAX_EVENTS" if empty => Setting::MaxEvents(d.max_events),
@@ -223,7 +221,12 @@ impl IndexTimeProps for IndexProps {
         host: &str,
         mut base: RawProps,
     ) -> Result<RawProps> {
-        let order = applicable_indices(self.stanzas.iter().map(|(s, _)| s), sourcetype, source, host);
+        let order = applicable_indices(
+            self.stanzas.iter().map(|(s, _)| s),
+            sourcetype,
+            source,
+            host,
+        );
         for i in order {
             if let Some((_, settings)) = self.stanzas.get(i) {
                 for s in settings {
@@ -257,11 +260,12 @@ mod tests {
             &root.join("b_app/default/props.conf"),
             "[st]\nTRUNCATE = 2\nMAX_EVENTS = 22\nSHOULD_LINEMERGE = false\n",
         );
-        write(&root.join("b_app/local/props.conf"), "[st]\nMAX_EVENTS = 33\n");
+        write(
+            &root.join("b_app/local/props.conf"),
+            "[st]\nMAX_EVENTS = 33\n",
+        );
         let ip = IndexProps::load(&[root.clone()]).unwrap();
-        let p = ip
-            .resolve("st", "/x", "h", RawProps::default())
-            .unwrap();
+        let p = ip.resolve("st", "/x", "h", RawProps::default()).unwrap();
         // A beats b (lexicographical, not the search-time reverse order)
         assert_eq!(p.truncate, 1);
         // b's local beats A's default
@@ -291,7 +295,9 @@ mod tests {
         ] {
             let _ = std::fs::remove_dir_all(&root);
             write(&root.join("app/default/props.conf"), text);
-            let e = IndexProps::load(&[root.join("app")]).unwrap_err().to_string();
+            let e = IndexProps::load(&[root.join("app")])
+                .unwrap_err()
+                .to_string();
             assert!(e.contains("props.conf:2"), "{text}: {e}");
             assert!(e.contains(key), "{text}: {e}");
         }

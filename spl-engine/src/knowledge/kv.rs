@@ -19,8 +19,8 @@
 //!   element path from the root (`Event.System.EventID`), each attribute a
 //!   field `<path>{@<name>}`, as `spath` names XML. Anything else gives
 //!   nothing.
-//! - `none` and `multi` (the `multikv` command, which has no offline
-//!   equivalent here) extract nothing.
+//! - `none` and `multi` extract nothing (`multi` marks table-formatted
+//!   events: the `multikv` command turns them into one result per row).
 //!
 //! A key met several times in one event gives a multivalue field in order of
 //! appearance. A field that already has a value before this step keeps it.
@@ -42,7 +42,7 @@ pub(crate) enum KvMode {
     Auto,
     /// `auto` honouring `\"` and `\\`.
     AutoEscaped,
-    /// The `multikv` command's tables: not extracted offline.
+    /// Tables for the `multikv` command: nothing extracted automatically.
     Multi,
     /// A JSON object.
     Json,
@@ -137,9 +137,12 @@ pub(crate) fn extract(cfg: &KvConfig, raw: &str, emit: &mut dyn FnMut(String, St
                 json(raw, emit);
             }
             let clean = cfg.clean_keys;
-            pairs(raw, cfg.mode == KvMode::AutoEscaped, cfg.trim_spaces, &mut |k, v| {
-                emit(if clean { clean_key(&k) } else { k }, v)
-            });
+            pairs(
+                raw,
+                cfg.mode == KvMode::AutoEscaped,
+                cfg.trim_spaces,
+                &mut |k, v| emit(if clean { clean_key(&k) } else { k }, v),
+            );
         }
         KvMode::Json => json(raw, emit),
         KvMode::Xml => xml(raw, emit),

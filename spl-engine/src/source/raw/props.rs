@@ -114,8 +114,13 @@ impl RawProps {
 /// sourcetype ([`RawProps::for_sourcetype`]).
 pub trait IndexTimeProps: Send + Sync {
     /// The settings for events of `sourcetype` from `source` on `host`.
-    fn resolve(&self, sourcetype: &str, source: &str, host: &str, base: RawProps)
-        -> Result<RawProps>;
+    fn resolve(
+        &self,
+        sourcetype: &str,
+        source: &str,
+        host: &str,
+        base: RawProps,
+    ) -> Result<RawProps>;
 }
 
 /// Checks a `TIME_FORMAT`: every `%` directive must be one the engine parses
@@ -143,7 +148,9 @@ pub fn check_time_format(format: &str) -> std::result::Result<(), String> {
             }
         }
         let Some(d) = chars.next() else {
-            return Err(format!("expected a directive after `{spec}` at the end of `{format}`"));
+            return Err(format!(
+                "expected a directive after `{spec}` at the end of `{format}`"
+            ));
         };
         spec.push(d);
         let parsed = "%AaBbCDdeFfGgHhIjklMmNnPpQRSsTtUuVWwYyz".contains(d);
