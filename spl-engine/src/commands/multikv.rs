@@ -139,6 +139,9 @@ struct Config {
     filter: Option<Vec<String>>,
 }
 
+/// A row made from a table: its line and its (column, value) pairs.
+type Made = (String, Vec<(String, String)>);
+
 struct MultikvOp {
     cfg: Arc<Config>,
 }
@@ -258,7 +261,7 @@ impl Operator for MultikvOp {
         }
         let texts = Texts::of(&batch, "_raw")?;
         // (original row, its extracted row or None for the original kept)
-        let mut plan: Vec<(u32, Option<(String, Vec<(String, String)>)>)> = Vec::new();
+        let mut plan: Vec<(u32, Option<Made>)> = Vec::new();
         for row in 0..batch.num_rows() {
             for raw in texts.get(row).to_vec() {
                 for (line, pairs) in self.cfg.rows(raw) {

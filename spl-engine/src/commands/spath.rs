@@ -23,6 +23,7 @@
 
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
+use crate::knowledge::kv::decode;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
 use crate::ops::texts::merge_into;
@@ -162,166 +163,161 @@ fn is_xml(doc: &str) -> bool {
     doc.trim_start().starts_with('<')
 }
 
-/// A small XML tree for location paths: elements with their attributes,
-/// children and where their content lies in the text.
-mod xml {
-    use super::Step;
-    use crate::knowledge::kv::decode;
+/// An XML element for location paths: its attributes, children and where
+/// its content lies in the text.
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<Element>,
+    /// Byte range of the content between the tags.
+    inner: (usize, usize),
+}
 
-    pub(super) struct Element {
-        name: String,
-        attrs: Vec<(String, String)>,
-        children: Vec<Element>,
-        /// Byte range of the content between the tags.
-        inner: (usize, usize),
+/// The attributes of a start tag's inside (after the name).
+fn xml_attributes(mut s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    loop {
+        s = s.trim_start();
+        let Some(eq) = s.find('=') else { break };
+        let name = s[..eq].trim().to_string();
+        let rest = s[eq + 1..].trim_start();
+        let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            break;
+        };
+        let Some(close) = rest[1..].find(q) else {
+            break;
+        };
+        out.push((name, decode(&rest[1..1 + close])));
+        s = &rest[close + 2..];
     }
+    out
+}
 
-    /// The attributes of a start tag's inside (after the name).
-    fn attributes(mut s: &str) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        loop {
-            s = s.trim_start();
-            let Some(eq) = s.find('=') else { break };
-            let name = s[..eq].trim().to_string();
-            let rest = s[eq + 1..].trim_start();
-            let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
-                break;
-            };
-            let Some(close) = rest[1..].find(q) else {
-                break;
-            };
-            out.push((name, decode(&rest[1..1 + close])));
-            s = &rest[close + 2..];
-        }
-        out
-    }
-
-    /// Parses the first element of `text` (leniently: unclosed elements end
-    /// with the text; comments, declarations and CDATA are skipped).
-    pub(super) fn parse(text: &str) -> Option<Element> {
-        let mut stack: Vec<Element> = Vec::new();
-        let mut i = 0;
-        while let Some(off) = text.get(i..).and_then(|r| r.find('<')) {
-            let lt = i + off;
-            let rest = &text[lt..];
-            let skip = |end: &str| rest.find(end).map(|e| lt + e + end.len());
-            if rest.starts_with("<!--") {
-                i = skip("-->")?;
-            } else if rest.starts_with("<![CDATA[") {
-                i = skip("]]>")?;
-            } else if rest.starts_with("<?") {
-                i = skip("?>")?;
-            } else if rest.starts_with("<!") {
-                i = skip(">")?;
-            } else if let Some(close) = rest.strip_prefix("</") {
-                let gt = close.find('>')?;
-                let name = close[..gt].trim();
-                i = lt + 2 + gt + 1;
-                if let Some(pos) = stack.iter().rposition(|e| e.name == name) {
-                    while stack.len() > pos {
-                        let mut done = stack.pop()?;
-                        if stack.len() == pos {
-                            done.inner.1 = lt;
-                        }
-                        match stack.last_mut() {
-                            Some(parent) => parent.children.push(done),
-                            None => return Some(done),
-                        }
+/// Parses the first element of `text` (leniently: unclosed elements end
+/// with the text; comments, declarations and CDATA are skipped).
+fn xml_parse(text: &str) -> Option<Element> {
+    let mut stack: Vec<Element> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = text.get(i..).and_then(|r| r.find('<')) {
+        let lt = i + off;
+        let rest = &text[lt..];
+        let skip = |end: &str| rest.find(end).map(|e| lt + e + end.len());
+        if rest.starts_with("<!--") {
+            i = skip("-->")?;
+        } else if rest.starts_with("<![CDATA[") {
+            i = skip("]]>")?;
+        } else if rest.starts_with("<?") {
+            i = skip("?>")?;
+        } else if rest.starts_with("<!") {
+            i = skip(">")?;
+        } else if let Some(close) = rest.strip_prefix("</") {
+            let gt = close.find('>')?;
+            let name = close[..gt].trim();
+            i = lt + 2 + gt + 1;
+            if let Some(pos) = stack.iter().rposition(|e| e.name == name) {
+                while stack.len() > pos {
+                    let mut done = stack.pop()?;
+                    if stack.len() == pos {
+                        done.inner.1 = lt;
                     }
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(done),
+                        None => return Some(done),
+                    }
+                }
+            }
+        } else {
+            let gt = rest.find('>')?;
+            let inside = &rest[1..gt];
+            let self_closing = inside.ends_with('/');
+            let inside = inside.trim_end_matches('/');
+            let end = inside.find(char::is_whitespace).unwrap_or(inside.len());
+            i = lt + gt + 1;
+            if end == 0 {
+                continue;
+            }
+            let e = Element {
+                name: inside[..end].to_string(),
+                attrs: xml_attributes(&inside[end..]),
+                children: Vec::new(),
+                inner: (i, i),
+            };
+            if self_closing {
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(e),
+                    None => return Some(e),
                 }
             } else {
-                let gt = rest.find('>')?;
-                let inside = &rest[1..gt];
-                let self_closing = inside.ends_with('/');
-                let inside = inside.trim_end_matches('/');
-                let end = inside.find(char::is_whitespace).unwrap_or(inside.len());
-                i = lt + gt + 1;
-                if end == 0 {
-                    continue;
-                }
-                let e = Element {
-                    name: inside[..end].to_string(),
-                    attrs: attributes(&inside[end..]),
-                    children: Vec::new(),
-                    inner: (i, i),
-                };
-                if self_closing {
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(e),
-                        None => return Some(e),
-                    }
-                } else {
-                    stack.push(e);
-                }
+                stack.push(e);
             }
         }
-        // unclosed elements end with the text
-        let mut last = None;
-        while let Some(mut e) = stack.pop() {
-            e.inner.1 = text.len();
-            if let Some(child) = last.take() {
-                e.children.push(child);
-            }
-            last = Some(e);
-        }
-        last
     }
-
-    /// An element's value: its inner XML when it has child elements, else
-    /// its trimmed text with entities decoded.
-    fn value(e: &Element, text: &str) -> String {
-        let inner = text.get(e.inner.0..e.inner.1).unwrap_or_default();
-        if e.children.is_empty() {
-            decode(inner.trim())
-        } else {
-            inner.trim().to_string()
+    // unclosed elements end with the text
+    let mut last = None;
+    while let Some(mut e) = stack.pop() {
+        e.inner.1 = text.len();
+        if let Some(child) = last.take() {
+            e.children.push(child);
         }
+        last = Some(e);
     }
+    last
+}
 
-    /// The values a location path reaches from the root.
-    pub(super) fn walk(root: &Element, text: &str, steps: &[Step]) -> Vec<String> {
-        let mut steps = steps.iter().peekable();
-        // the first step names the root
-        let mut cur: Vec<&Element> = match steps.next() {
-            Some(Step::Key(k)) if *k == root.name => vec![root],
-            Some(Step::Attr(a)) => {
-                return root
-                    .attrs
+/// An element's value: its inner XML when it has child elements, else
+/// its trimmed text with entities decoded.
+fn xml_value(e: &Element, text: &str) -> String {
+    let inner = text.get(e.inner.0..e.inner.1).unwrap_or_default();
+    if e.children.is_empty() {
+        decode(inner.trim())
+    } else {
+        inner.trim().to_string()
+    }
+}
+
+/// The values a location path reaches from the root.
+fn xml_walk(root: &Element, text: &str, steps: &[Step]) -> Vec<String> {
+    let mut steps = steps.iter().peekable();
+    // the first step names the root
+    let mut cur: Vec<&Element> = match steps.next() {
+        Some(Step::Key(k)) if *k == root.name => vec![root],
+        Some(Step::Attr(a)) => {
+            return root
+                .attrs
+                .iter()
+                .filter(|(n, _)| n == a)
+                .map(|(_, v)| v.clone())
+                .collect()
+        }
+        Some(_) => return Vec::new(),
+        None => vec![root],
+    };
+    for step in steps {
+        match step {
+            Step::Key(k) => {
+                cur = cur
                     .iter()
-                    .filter(|(n, _)| n == a)
-                    .map(|(_, v)| v.clone())
-                    .collect()
+                    .flat_map(|e| e.children.iter().filter(|c| c.name == *k))
+                    .collect();
             }
-            Some(_) => return Vec::new(),
-            None => vec![root],
-        };
-        for step in steps {
-            match step {
-                Step::Key(k) => {
-                    cur = cur
-                        .iter()
-                        .flat_map(|e| e.children.iter().filter(|c| c.name == *k))
-                        .collect();
-                }
-                Step::All => {}
-                Step::Index(n) => {
-                    cur = n
-                        .checked_sub(1)
-                        .and_then(|i| cur.get(i).copied())
-                        .into_iter()
-                        .collect();
-                }
-                Step::Attr(a) => {
-                    return cur
-                        .iter()
-                        .flat_map(|e| e.attrs.iter().filter(|(n, _)| n == a))
-                        .map(|(_, v)| v.clone())
-                        .collect();
-                }
+            Step::All => {}
+            Step::Index(n) => {
+                cur = n
+                    .checked_sub(1)
+                    .and_then(|i| cur.get(i).copied())
+                    .into_iter()
+                    .collect();
+            }
+            Step::Attr(a) => {
+                return cur
+                    .iter()
+                    .flat_map(|e| e.attrs.iter().filter(|(n, _)| n == a))
+                    .map(|(_, v)| v.clone())
+                    .collect();
             }
         }
-        cur.iter().map(|e| value(e, text)).collect()
     }
+    cur.iter().map(|e| xml_value(e, text)).collect()
 }
 
 /// Plans `spath`.
@@ -423,8 +419,8 @@ impl SpathOp {
             }
             for doc in vals.to_vec() {
                 if is_xml(doc) {
-                    if let Some(root) = xml::parse(doc) {
-                        for v in xml::walk(&root, doc, steps) {
+                    if let Some(root) = xml_parse(doc) {
+                        for v in xml_walk(&root, doc, steps) {
                             slot.get_or_insert_with(Vec::new).push(v);
                         }
                     }
@@ -501,8 +497,8 @@ mod tests {
     #[test]
     fn xml_paths() {
         let doc = "<?xml version='1.0'?><Event xmlns='x'><System><Provider Name='Sysmon' Guid='{1}'/><EventID>1</EventID></System><EventData><Data Name='Image'>C:\\a.exe</Data><Data Name='User'>A &amp; B</Data></EventData></Event>";
-        let root = xml::parse(doc).unwrap();
-        let w = |s: &str| xml::walk(&root, doc, &p(s));
+        let root = xml_parse(doc).unwrap();
+        let w = |s: &str| xml_walk(&root, doc, &p(s));
         assert_eq!(w("Event.System.EventID"), ["1"]);
         assert_eq!(w("Event.System.Provider{@Name}"), ["Sysmon"]);
         assert_eq!(w("Event.EventData.Data"), ["C:\\a.exe", "A & B"]);

@@ -264,7 +264,7 @@ mod tests {
             &root.join("b_app/local/props.conf"),
             "[st]\nMAX_EVENTS = 33\n",
         );
-        let ip = IndexProps::load(&[root.clone()]).unwrap();
+        let ip = IndexProps::load(std::slice::from_ref(&root)).unwrap();
         let p = ip.resolve("st", "/x", "h", RawProps::default()).unwrap();
         // A beats b (lexicographical, not the search-time reverse order)
         assert_eq!(p.truncate, 1);
