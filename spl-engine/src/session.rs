@@ -186,6 +186,17 @@ impl EngineBuilder {
             if spec.props.is_some() || !raw {
                 continue;
             }
+            // a stream (standard input, a pipe) was read once and cannot be
+            // read again
+            if !spec.path.is_file() && !spec.path.is_dir() {
+                return Err(crate::error::EngineError::data(
+                    spec.path.display().to_string(),
+                    None,
+                    None,
+                    "this stream was read as raw text before the apps were loaded, and a stream \
+                     cannot be read twice: load the apps before adding it",
+                ));
+            }
             spec.index_props = Some(ip.clone());
             let again = crate::source::open_datasets(spec)?;
             if again.len() != range.len() {
