@@ -62,6 +62,16 @@ pub trait EventKnowledge: Send + Sync + std::fmt::Debug {
         raw_extracted: bool,
         ctx: &ExecContext,
     ) -> Result<arrow_array::RecordBatch>;
+
+    /// The knowledge itself, for commands that use its objects (`extract
+    /// <transform>`).
+    fn as_any(&self) -> &dyn std::any::Any;
+
+    /// The apps' lookup named `name` (a transforms.conf definition merged
+    /// across apps, or a file in an app's `lookups/`), if any.
+    fn lookup(&self, _name: &str) -> Result<Option<Arc<LookupTable>>> {
+        Ok(None)
+    }
 }
 
 /// Everything registered with an engine: data, lookups, GeoIP.
@@ -80,7 +90,14 @@ pub struct Catalog {
 impl Catalog {
     /// The lookup named `name` (a definition or a `.csv` file), or a
     /// `spl::run::missing_lookup` error pointing at `span`.
+    /// The apps' lookups (`--apps`) come first, as for their automatic
+    /// lookups, then the `--lookups` directories.
     pub fn lookup_table(&self, name: &str, span: spl_parser::Span) -> Result<Arc<LookupTable>> {
+        if let Some(k) = &self.knowledge {
+            if let Some(t) = k.lookup(name)? {
+                return Ok(t);
+            }
+        }
         self.lookups
             .resolve(name)?
             .ok_or_else(|| EngineError::MissingLookup {

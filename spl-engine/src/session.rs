@@ -67,6 +67,11 @@ pub struct EngineBuilder {
     apps: Vec<std::path::PathBuf>,
     /// Whether the engine's own default app applies (`--no-default-apps`).
     default_apps: bool,
+    /// The index-time settings of the apps (and the default app).
+    index_props: Option<crate::source::IndexPropsSource>,
+    /// Each `add_data` spec and the positions of its datasets in the
+    /// catalog, so that apps loaded later can re-open its raw text files.
+    data_specs: Vec<(crate::source::DataSpec, std::ops::Range<usize>)>,
 }
 
 impl Engine {
@@ -80,6 +85,11 @@ impl Engine {
         let knowledge = crate::knowledge::Knowledge::builtin()
             .ok()
             .map(|k| k as Arc<dyn crate::context::EventKnowledge>);
+        let index_props = crate::knowledge::index_props::IndexProps::builtin()
+            .ok()
+            .map(|ip| {
+                crate::source::IndexPropsSource(ip as Arc<dyn crate::source::IndexTimeProps>)
+            });
         EngineBuilder {
             ctx,
             catalog: Catalog {
@@ -89,6 +99,8 @@ impl Engine {
             macros: MacroSet::with_bundled(),
             apps: Vec::new(),
             default_apps: true,
+            index_props,
+            data_specs: Vec::new(),
         }
     }
 
@@ -172,13 +184,22 @@ impl EngineBuilder {
 
     /// Opens a data file described by a `--data` spec (or every file under
     /// its directory) and registers it; timestamps without a year take the
-    /// engine's clock's unless the spec sets `now`.
+    /// engine's clock's unless the spec sets `now`. A raw text file without
+    /// settings of its own (`DataSpec::props`) is broken into events by the
+    /// index-time `props.conf` settings of the apps ([`EngineBuilder::apps`]),
+    /// whether they are loaded before or after it.
     pub fn add_data(mut self, spec: &crate::source::DataSpec) -> Result<Self> {
         let mut spec = spec.clone();
         spec.now = spec.now.or(Some(self.ctx.now));
+        if spec.index_props.is_none() {
+            spec.index_props = self.index_props.clone();
+        }
+        let start = self.catalog.datasets.len();
         for ds in crate::source::open_datasets(&spec)? {
             self = self.add_dataset(ds);
         }
+        let end = self.catalog.datasets.len();
+        self.data_specs.push((spec, start..end));
         Ok(self)
     }
 
@@ -189,6 +210,11 @@ impl EngineBuilder {
     /// fields, automatic lookups, event types and tags apply to the events
     /// of every base search. A bad setting is an error naming its file,
     /// line and key.
+    ///
+    /// Their index-time `props.conf` settings (event breaking and
+    /// timestamps, merged in Splunk's global context) apply to raw text
+    /// files added with [`EngineBuilder::add_data`] before or after this
+    /// call, unless a spec gives its own settings.
     pub fn apps(mut self, paths: &[std::path::PathBuf]) -> Result<Self> {
         self.apps.extend(paths.iter().cloned());
         self.reload_knowledge()
@@ -201,14 +227,60 @@ impl EngineBuilder {
         self.reload_knowledge()
     }
 
+    /// Loads the knowledge of the apps and (unless turned off) the default
+    /// app, and re-opens raw text added before with their index-time
+    /// settings.
     fn reload_knowledge(mut self) -> Result<Self> {
-        self.catalog.knowledge = match (self.apps.is_empty(), self.default_apps) {
-            (true, false) => None,
-            (true, true) => Some(crate::knowledge::Knowledge::builtin()?),
-            (false, builtin) => Some(Arc::new(crate::knowledge::Knowledge::load(
-                &self.apps, builtin,
-            )?)),
+        use crate::knowledge::{index_props::IndexProps, Knowledge};
+        let (knowledge, ip) = match (self.apps.is_empty(), self.default_apps) {
+            (true, false) => (None, None),
+            (true, true) => (Some(Knowledge::builtin()?), Some(IndexProps::builtin()?)),
+            (false, builtin) => (
+                Some(Arc::new(Knowledge::load(&self.apps, builtin)?)),
+                Some(Arc::new(IndexProps::load(&self.apps, builtin)?)),
+            ),
         };
+        self.catalog.knowledge = knowledge.map(|k| k as Arc<dyn crate::context::EventKnowledge>);
+        let ip = ip.map(|ip: Arc<IndexProps>| {
+            crate::source::IndexPropsSource(ip as Arc<dyn crate::source::IndexTimeProps>)
+        });
+        self.index_props = ip.clone();
+        // raw text already opened without settings of its own is opened
+        // again with these settings
+        for (spec, range) in &mut self.data_specs {
+            let raw = self
+                .catalog
+                .datasets
+                .get(range.clone())
+                .is_some_and(|ds| ds.iter().any(|d| d.scan.raw_props().is_some()));
+            if spec.props.is_some() || !raw {
+                continue;
+            }
+            // a stream (standard input, a pipe) was read once and cannot be
+            // read again
+            if !spec.path.is_file() && !spec.path.is_dir() {
+                return Err(crate::error::EngineError::data(
+                    spec.path.display().to_string(),
+                    None,
+                    None,
+                    "this stream was read as raw text before the apps were loaded, and a stream \
+                     cannot be read twice: load the apps before adding it",
+                ));
+            }
+            spec.index_props = ip.clone();
+            let again = crate::source::open_datasets(spec)?;
+            if again.len() != range.len() {
+                return Err(crate::error::EngineError::Internal(format!(
+                    "{} changed while the engine was built",
+                    spec.path.display()
+                )));
+            }
+            if let Some(slots) = self.catalog.datasets.get_mut(range.clone()) {
+                for (slot, ds) in slots.iter_mut().zip(again) {
+                    *slot = ds;
+                }
+            }
+        }
         Ok(self)
     }
 

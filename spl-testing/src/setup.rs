@@ -50,6 +50,11 @@ pub(crate) struct Setup {
     earliest: Option<String>,
     latest: Option<String>,
     datasets: Vec<Dataset>,
+    /// For each dataset, the `data` spec it was opened from (an index in
+    /// `specs`): a raw text file is opened again once apps are known, so
+    /// their index-time settings apply whatever the records' order.
+    origins: Vec<Option<usize>>,
+    specs: Vec<DataSpec>,
     macros: MacroSet,
     lookup_dirs: Vec<PathBuf>,
     /// `apps PATH` folders.
@@ -78,6 +83,8 @@ impl Setup {
             earliest: None,
             latest: None,
             datasets: Vec::new(),
+            origins: Vec::new(),
+            specs: Vec::new(),
             macros: MacroSet::new(),
             lookup_dirs: Vec::new(),
             apps: Vec::new(),
@@ -124,6 +131,7 @@ impl Setup {
                 }
             }
         }
+        self.origins.push(None);
         self.datasets.push(Dataset {
             meta,
             kind: if metrics {
@@ -148,14 +156,20 @@ impl Setup {
         }
         spec.path = relative_to(dir, &spec.path.display().to_string());
         spec.now = spec.now.or(Some(self.now));
+        let n = self.specs.len();
         for ds in spl_engine::source::open_datasets(&spec).map_err(|e| e.to_string())? {
             self.add_dataset(ds);
+            if let Some(o) = self.origins.last_mut() {
+                *o = Some(n);
+            }
         }
+        self.specs.push(spec);
         Ok(())
     }
 
     /// Registers an already opened dataset.
     pub(crate) fn add_dataset(&mut self, ds: Dataset) {
+        self.origins.push(None);
         self.datasets.push(ds);
         self.engine = None;
     }
@@ -281,19 +295,32 @@ impl Setup {
             return Ok(e.clone());
         }
         let mut b: EngineBuilder = Engine::builder(self.now);
-        for d in &self.datasets {
-            b = b.add_dataset(d.clone());
-        }
-        b = b.macros(&self.macros);
-        let mut dirs = vec![self.temp.path().to_path_buf()];
-        dirs.extend(self.lookup_dirs.iter().cloned());
-        b = b.lookup_dirs(dirs);
         if !self.default_apps {
             b = b.no_default_apps().map_err(|e| e.to_string())?;
         }
         if !self.apps.is_empty() {
             b = b.apps(&self.apps).map_err(|e| e.to_string())?;
         }
+        // raw text is opened again with the apps' index-time settings
+        let apps = self.default_apps || !self.apps.is_empty();
+        let mut reopened = Vec::new();
+        for (d, origin) in self.datasets.iter().zip(&self.origins) {
+            match origin {
+                Some(i) if apps && d.scan.raw_props().is_some() => {
+                    if !reopened.contains(i) {
+                        reopened.push(*i);
+                        if let Some(spec) = self.specs.get(*i) {
+                            b = b.add_data(spec).map_err(|e| e.to_string())?;
+                        }
+                    }
+                }
+                _ => b = b.add_dataset(d.clone()),
+            }
+        }
+        b = b.macros(&self.macros);
+        let mut dirs = vec![self.temp.path().to_path_buf()];
+        dirs.extend(self.lookup_dirs.iter().cloned());
+        b = b.lookup_dirs(dirs);
         if let Some(g) = &self.geoip {
             b = b.geoip(g).map_err(|e| e.to_string())?;
         }

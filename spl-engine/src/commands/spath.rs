@@ -8,9 +8,22 @@
 //! the path text): `{}` takes every element of an array, `{n}` the n-th
 //! (0-based); a named step applied to an array applies to each element.
 //! Objects and arrays reached by a path are returned as compact JSON text.
+//!
+//! XML input (text starting with `<` after blanks): without a path every
+//! element's text and attribute becomes a field named by its element path
+//! from the root (`Event.System.EventID`, `Event.System.Provider{@Name}`),
+//! as `KV_MODE = xml` names them (`knowledge::kv::xml`); an element met
+//! again gives a multivalue field. With a path, the first step names the
+//! root element, each further step a child element; `{@name}` takes an
+//! attribute, `{n}` the n-th of the elements matched so far (1-based for
+//! XML, 0-based for JSON: the reference page says the index "differs
+//! between JSON and XML"), `{}` all of them. An element with child
+//! elements gives its inner XML as written, a leaf its trimmed text with
+//! entities decoded.
 
 use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
+use crate::knowledge::kv::decode;
 use crate::operator::Operator;
 use crate::operator::PlanCx;
 use crate::ops::texts::merge_into;
@@ -38,7 +51,7 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "| makeresults | eval _raw=\"{\\\"a\\\":1,\\\"b\\\":{\\\"c\\\":[2,3]}}\" | spath",
         },
     ],
-    compat: "XML input is not supported (no fields are extracted). Numbers reached by an explicit path print in their shortest form (`1.50` gives `1.5`); auto-extraction keeps the text as written.",
+    compat: "XML array indexes `{n}` are 1-based (JSON's are 0-based). Numbers reached by an explicit path print in their shortest form (`1.50` gives `1.5`); auto-extraction keeps the text as written.",
 };
 
 /// Auto-extraction reads this many characters of the input (limits.conf
@@ -52,8 +65,10 @@ enum Step {
     Key(String),
     /// `{}`: every element.
     All,
-    /// `{n}`: one element, 0-based.
+    /// `{n}`: one element, 0-based (JSON) or 1-based (XML).
     Index(usize),
+    /// `{@name}`: an XML attribute.
+    Attr(String),
 }
 
 /// Parses `a.b{}.c{2}` into steps.
@@ -83,8 +98,11 @@ fn parse_path(path: &str, span: Span) -> Result<Vec<Step>> {
             let inner = rest.get(1..close).unwrap_or("");
             if inner.is_empty() {
                 steps.push(Step::All);
-            } else if inner.starts_with('@') {
-                return Err(bad("XML attributes are not supported"));
+            } else if let Some(attr) = inner.strip_prefix('@') {
+                if attr.trim().is_empty() {
+                    return Err(bad("empty attribute name"));
+                }
+                steps.push(Step::Attr(attr.trim().to_string()));
             } else {
                 let n: usize = inner.trim().parse().map_err(|_| bad("bad array index"))?;
                 steps.push(Step::Index(n));
@@ -115,6 +133,8 @@ fn walk<'v>(root: &'v Value, steps: &[Step]) -> Vec<&'v Value> {
                 // an object) takes the value itself
                 (Step::All, other) => next.push(other),
                 (Step::Index(n), Value::Array(items)) => next.extend(items.get(*n)),
+                // attributes are XML's
+                (Step::Attr(_), _) => {}
                 _ => {}
             }
         }
@@ -136,6 +156,168 @@ fn node_text(v: &Value) -> String {
         },
         other => serde_json::to_string(other).unwrap_or_default(),
     }
+}
+
+/// Whether a text is XML rather than JSON.
+fn is_xml(doc: &str) -> bool {
+    doc.trim_start().starts_with('<')
+}
+
+/// An XML element for location paths: its attributes, children and where
+/// its content lies in the text.
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    children: Vec<Element>,
+    /// Byte range of the content between the tags.
+    inner: (usize, usize),
+}
+
+/// The attributes of a start tag's inside (after the name).
+fn xml_attributes(mut s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    loop {
+        s = s.trim_start();
+        let Some(eq) = s.find('=') else { break };
+        let name = s[..eq].trim().to_string();
+        let rest = s[eq + 1..].trim_start();
+        let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            break;
+        };
+        let Some(close) = rest[1..].find(q) else {
+            break;
+        };
+        out.push((name, decode(&rest[1..1 + close])));
+        s = &rest[close + 2..];
+    }
+    out
+}
+
+/// Parses the first element of `text` (leniently: unclosed elements end
+/// with the text; comments, declarations and CDATA are skipped).
+fn xml_parse(text: &str) -> Option<Element> {
+    let mut stack: Vec<Element> = Vec::new();
+    let mut i = 0;
+    while let Some(off) = text.get(i..).and_then(|r| r.find('<')) {
+        let lt = i + off;
+        let rest = &text[lt..];
+        let skip = |end: &str| rest.find(end).map(|e| lt + e + end.len());
+        if rest.starts_with("<!--") {
+            i = skip("-->")?;
+        } else if rest.starts_with("<![CDATA[") {
+            i = skip("]]>")?;
+        } else if rest.starts_with("<?") {
+            i = skip("?>")?;
+        } else if rest.starts_with("<!") {
+            i = skip(">")?;
+        } else if let Some(close) = rest.strip_prefix("</") {
+            let gt = close.find('>')?;
+            let name = close[..gt].trim();
+            i = lt + 2 + gt + 1;
+            if let Some(pos) = stack.iter().rposition(|e| e.name == name) {
+                while stack.len() > pos {
+                    let mut done = stack.pop()?;
+                    if stack.len() == pos {
+                        done.inner.1 = lt;
+                    }
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(done),
+                        None => return Some(done),
+                    }
+                }
+            }
+        } else {
+            let gt = rest.find('>')?;
+            let inside = &rest[1..gt];
+            let self_closing = inside.ends_with('/');
+            let inside = inside.trim_end_matches('/');
+            let end = inside.find(char::is_whitespace).unwrap_or(inside.len());
+            i = lt + gt + 1;
+            if end == 0 {
+                continue;
+            }
+            let e = Element {
+                name: inside[..end].to_string(),
+                attrs: xml_attributes(&inside[end..]),
+                children: Vec::new(),
+                inner: (i, i),
+            };
+            if self_closing {
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(e),
+                    None => return Some(e),
+                }
+            } else {
+                stack.push(e);
+            }
+        }
+    }
+    // unclosed elements end with the text
+    let mut last = None;
+    while let Some(mut e) = stack.pop() {
+        e.inner.1 = text.len();
+        if let Some(child) = last.take() {
+            e.children.push(child);
+        }
+        last = Some(e);
+    }
+    last
+}
+
+/// An element's value: its inner XML when it has child elements, else
+/// its trimmed text with entities decoded.
+fn xml_value(e: &Element, text: &str) -> String {
+    let inner = text.get(e.inner.0..e.inner.1).unwrap_or_default();
+    if e.children.is_empty() {
+        decode(inner.trim())
+    } else {
+        inner.trim().to_string()
+    }
+}
+
+/// The values a location path reaches from the root.
+fn xml_walk(root: &Element, text: &str, steps: &[Step]) -> Vec<String> {
+    let mut steps = steps.iter().peekable();
+    // the first step names the root
+    let mut cur: Vec<&Element> = match steps.next() {
+        Some(Step::Key(k)) if *k == root.name => vec![root],
+        Some(Step::Attr(a)) => {
+            return root
+                .attrs
+                .iter()
+                .filter(|(n, _)| n == a)
+                .map(|(_, v)| v.clone())
+                .collect()
+        }
+        Some(_) => return Vec::new(),
+        None => vec![root],
+    };
+    for step in steps {
+        match step {
+            Step::Key(k) => {
+                cur = cur
+                    .iter()
+                    .flat_map(|e| e.children.iter().filter(|c| c.name == *k))
+                    .collect();
+            }
+            Step::All => {}
+            Step::Index(n) => {
+                cur = n
+                    .checked_sub(1)
+                    .and_then(|i| cur.get(i).copied())
+                    .into_iter()
+                    .collect();
+            }
+            Step::Attr(a) => {
+                return cur
+                    .iter()
+                    .flat_map(|e| e.attrs.iter().filter(|(n, _)| n == a))
+                    .map(|(_, v)| v.clone())
+                    .collect();
+            }
+        }
+    }
+    cur.iter().map(|e| xml_value(e, text)).collect()
 }
 
 /// Plans `spath`.
@@ -193,6 +375,15 @@ impl SpathOp {
         for row in 0..n {
             for doc in texts.get(row).to_vec() {
                 let doc = cut(doc, EXTRACTION_CUTOFF);
+                if is_xml(doc) {
+                    crate::knowledge::kv::xml(doc, &mut |k: String, v: String| {
+                        let col = fields.entry(k).or_insert_with(|| vec![None; n]);
+                        if let Some(slot) = col.get_mut(row) {
+                            slot.get_or_insert_with(Vec::new).push(v);
+                        }
+                    });
+                    continue;
+                }
                 // fields before a syntax error (or the cutoff) are kept, as
                 // Splunk's lenient reader does
                 let _ = crate::source::json_flatten::flatten_document(
@@ -227,6 +418,14 @@ impl SpathOp {
                 continue;
             }
             for doc in vals.to_vec() {
+                if is_xml(doc) {
+                    if let Some(root) = xml_parse(doc) {
+                        for v in xml_walk(&root, doc, steps) {
+                            slot.get_or_insert_with(Vec::new).push(v);
+                        }
+                    }
+                    continue;
+                }
                 let Ok(root) = serde_json::from_str::<Value>(doc) else {
                     continue;
                 };
@@ -282,9 +481,36 @@ mod tests {
             p("m{}{}"),
             vec![Step::Key("m".into()), Step::All, Step::All]
         );
-        for bad in ["a..b", "a{", "a{x}", "a{}b", "a{@id}"] {
+        assert_eq!(
+            p("a.b{@id}"),
+            vec![
+                Step::Key("a".into()),
+                Step::Key("b".into()),
+                Step::Attr("id".into())
+            ]
+        );
+        for bad in ["a..b", "a{", "a{x}", "a{}b", "a{@}"] {
             assert!(parse_path(bad, Span::new(0, 0)).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn xml_paths() {
+        let doc = "<?xml version='1.0'?><Event xmlns='x'><System><Provider Name='Sysmon' Guid='{1}'/><EventID>1</EventID></System><EventData><Data Name='Image'>C:\\a.exe</Data><Data Name='User'>A &amp; B</Data></EventData></Event>";
+        let root = xml_parse(doc).unwrap();
+        let w = |s: &str| xml_walk(&root, doc, &p(s));
+        assert_eq!(w("Event.System.EventID"), ["1"]);
+        assert_eq!(w("Event.System.Provider{@Name}"), ["Sysmon"]);
+        assert_eq!(w("Event.EventData.Data"), ["C:\\a.exe", "A & B"]);
+        assert_eq!(w("Event.EventData.Data{2}"), ["A & B"]);
+        assert_eq!(w("Event.EventData.Data{0}"), Vec::<String>::new());
+        assert_eq!(w("Event.EventData.Data{@Name}"), ["Image", "User"]);
+        assert_eq!(w("Event{@xmlns}"), ["x"]);
+        assert_eq!(w("Other.System"), Vec::<String>::new());
+        assert_eq!(
+            w("Event.System"),
+            ["<Provider Name='Sysmon' Guid='{1}'/><EventID>1</EventID>"]
+        );
     }
 
     #[test]

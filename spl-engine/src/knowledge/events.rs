@@ -8,7 +8,12 @@
 //!   An event gets a multivalue field `eventtype` with the name of every
 //!   event type whose search it matches. The search is the engine's search
 //!   filter ([`crate::filter`]); a search may use `eventtype=` and `tag=` of
-//!   other event types (evaluated until nothing changes).
+//!   other event types (evaluated until nothing changes). A name with
+//!   `%field%` parts is a template: an event gets the name with each part
+//!   replaced by the event's value of that field (`[cisco-%code%]` on an
+//!   event with `code=432` is `cisco-432`); an event without one of the
+//!   fields gets no name from the template, a multivalue field gives its
+//!   first value.
 //! - tags.conf.spec: `[<field>=<value>]` with `<tag> = enabled|disabled`.
 //!   Field and value in the stanza name are URL-encoded (`%20`). An event
 //!   whose `<field>` has the value `<value>` gets the tag in the multivalue
@@ -30,6 +35,9 @@ use spl_parser::ast::Command;
 #[derive(Debug, Clone)]
 struct EventType {
     name: String,
+    /// `%field%` template parts: (literal text before, field) pairs and
+    /// the literal tail; `None` for a plain name.
+    template: Option<(Vec<(String, String)>, String)>,
     filter: SearchFilter,
     priority: i64,
     /// Reads `eventtype` or `tag` fields (another event type's result).
@@ -54,6 +62,29 @@ fn may_name_a_tag_field(name: &str) -> bool {
         None => name.starts_with("tag::"),
         Some((head, _)) => "tag::".starts_with(head) || head.starts_with("tag::"),
     }
+}
+
+/// Splits `a-%f%-%g%x` into (literal, field) pairs and a tail; `None` when
+/// the name has no `%field%` part (an odd `%` count is no template).
+fn template(name: &str) -> Option<(Vec<(String, String)>, String)> {
+    let parts: Vec<&str> = name.split('%').collect();
+    if parts.len() < 3 || parts.len() % 2 == 0 {
+        return None;
+    }
+    let mut pairs = Vec::new();
+    let mut i = 0;
+    while i + 2 < parts.len() {
+        let field = parts.get(i + 1).copied().unwrap_or_default();
+        if field.is_empty() {
+            return None;
+        }
+        pairs.push((
+            parts.get(i).copied().unwrap_or_default().to_string(),
+            field.to_string(),
+        ));
+        i += 2;
+    }
+    Some((pairs, parts.last().copied().unwrap_or_default().to_string()))
 }
 
 /// Decodes `%XX` escapes.
@@ -146,6 +177,7 @@ impl EventTypes {
             }
             out.types.push(EventType {
                 name: s.name.clone(),
+                template: template(&s.name),
                 filter,
                 priority,
                 nested,
@@ -249,18 +281,42 @@ impl EventTypes {
     }
 
     fn with_eventtypes(&self, batch: &RecordBatch, matched: &[Vec<bool>]) -> Result<RecordBatch> {
-        let rows: Vec<Option<Vec<String>>> = (0..batch.num_rows())
-            .map(|row| {
-                let names: Vec<String> = self
-                    .types
-                    .iter()
-                    .zip(matched)
-                    .filter(|(_, m)| m.get(row).copied().unwrap_or(false))
-                    .map(|(t, _)| t.name.clone())
-                    .collect();
-                (!names.is_empty()).then_some(names)
-            })
-            .collect();
+        let mut rows: Vec<Option<Vec<String>>> = vec![None; batch.num_rows()];
+        for (row, slot) in rows.iter_mut().enumerate() {
+            let mut names: Vec<String> = Vec::new();
+            for (t, m) in self.types.iter().zip(matched) {
+                if !m.get(row).copied().unwrap_or(false) {
+                    continue;
+                }
+                match &t.template {
+                    None => names.push(t.name.clone()),
+                    Some((pairs, tail)) => {
+                        let mut name = String::new();
+                        let mut complete = true;
+                        for (lit, field) in pairs {
+                            name.push_str(lit);
+                            let first = match batch::column(batch, field) {
+                                Some(c) => {
+                                    batch::values_at(c, row)?.and_then(|v| v.into_iter().next())
+                                }
+                                None => None,
+                            };
+                            match first {
+                                Some(v) => name.push_str(&v),
+                                None => complete = false,
+                            }
+                        }
+                        name.push_str(tail);
+                        if complete && !names.contains(&name) {
+                            names.push(name);
+                        }
+                    }
+                }
+            }
+            if !names.is_empty() {
+                *slot = Some(names);
+            }
+        }
         if rows.iter().all(Option::is_none) && batch::column(batch, "eventtype").is_none() {
             return Ok(batch.clone());
         }
@@ -328,6 +384,24 @@ fn set(batch: &RecordBatch, name: &str, rows: &[Option<Vec<String>>]) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates() {
+        assert_eq!(template("plain"), None);
+        assert_eq!(template("a%b"), None);
+        assert_eq!(template("a%%b"), None);
+        assert_eq!(
+            template("cisco-%code%"),
+            Some((vec![("cisco-".into(), "code".into())], String::new()))
+        );
+        assert_eq!(
+            template("%a%-%b%x"),
+            Some((
+                vec![(String::new(), "a".into()), ("-".into(), "b".into())],
+                "x".into()
+            ))
+        );
+    }
 
     #[test]
     fn url_decoding() {

@@ -539,6 +539,21 @@ impl Transform {
         wanted: &dyn Fn(&str) -> bool,
         warn: &mut dyn FnMut(String),
     ) {
+        self.run_with(work, wanted, warn, None, None);
+    }
+
+    /// [`Transform::run`] with `MV_ADD` and `CLEAN_KEYS` overridden when
+    /// given (the `extract` command's `mv_add=` and `clean_keys=`).
+    pub(crate) fn run_with(
+        &self,
+        work: &mut Work<'_>,
+        wanted: &dyn Fn(&str) -> bool,
+        warn: &mut dyn FnMut(String),
+        mv_add: Option<bool>,
+        clean_keys: Option<bool>,
+    ) {
+        let mv_add = mv_add.unwrap_or(self.mv_add);
+        let clean_keys = clean_keys.unwrap_or(self.clean_keys);
         for row in 0..work.rows() {
             let mut found: Vec<(String, String)> = Vec::new();
             for text in self.sources(work, row) {
@@ -583,15 +598,11 @@ impl Transform {
                 if value.is_empty() && !self.keep_empty {
                     continue;
                 }
-                let name = if self.clean_keys {
-                    clean_key(&name)
-                } else {
-                    name
-                };
+                let name = if clean_keys { clean_key(&name) } else { name };
                 if name.is_empty() || !wanted(&name) {
                     continue;
                 }
-                work.add(row, &name, value, self.mv_add);
+                work.add(row, &name, value, mv_add);
             }
         }
     }
@@ -643,7 +654,7 @@ fn split_quoted(text: &str, delims: &[char]) -> Vec<String> {
 }
 
 /// A `DELIMS` extraction of one text.
-fn delimited(
+pub(crate) fn delimited(
     text: &str,
     pairs: &[char],
     kv: Option<&[char]>,

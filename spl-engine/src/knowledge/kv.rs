@@ -19,8 +19,8 @@
 //!   element path from the root (`Event.System.EventID`), each attribute a
 //!   field `<path>{@<name>}`, as `spath` names XML. Anything else gives
 //!   nothing.
-//! - `none` and `multi` (the `multikv` command, which has no offline
-//!   equivalent here) extract nothing.
+//! - `none` and `multi` extract nothing (`multi` marks table-formatted
+//!   events: the `multikv` command turns them into one result per row).
 //!
 //! A key met several times in one event gives a multivalue field in order of
 //! appearance. A field that already has a value before this step keeps it.
@@ -42,7 +42,7 @@ pub(crate) enum KvMode {
     Auto,
     /// `auto` honouring `\"` and `\\`.
     AutoEscaped,
-    /// The `multikv` command's tables: not extracted offline.
+    /// Tables for the `multikv` command: nothing extracted automatically.
     Multi,
     /// A JSON object.
     Json,
@@ -86,6 +86,9 @@ pub(crate) struct KvConfig {
     pub auto_json: bool,
     /// `KV_TRIM_SPACES` (default true).
     pub trim_spaces: bool,
+    /// Keys are cleaned as transform keys are (default true; the
+    /// `extract` command's `clean_keys=false` turns it off).
+    pub clean_keys: bool,
 }
 
 impl Default for KvConfig {
@@ -94,6 +97,7 @@ impl Default for KvConfig {
             mode: KvMode::Auto,
             auto_json: true,
             trim_spaces: true,
+            clean_keys: true,
         }
     }
 }
@@ -132,7 +136,13 @@ pub(crate) fn extract(cfg: &KvConfig, raw: &str, emit: &mut dyn FnMut(String, St
             if cfg.auto_json && raw.trim_start().starts_with('{') {
                 json(raw, emit);
             }
-            pairs(raw, cfg.mode == KvMode::AutoEscaped, cfg.trim_spaces, emit);
+            let clean = cfg.clean_keys;
+            pairs(
+                raw,
+                cfg.mode == KvMode::AutoEscaped,
+                cfg.trim_spaces,
+                &mut |k, v| emit(if clean { clean_key(&k) } else { k }, v),
+            );
         }
         KvMode::Json => json(raw, emit),
         KvMode::Xml => xml(raw, emit),
@@ -188,7 +198,7 @@ fn pairs(raw: &str, escaped: bool, trim: bool, emit: &mut dyn FnMut(String, Stri
             unquoted(raw, start)
         };
         if !value.is_empty() {
-            emit(clean_key(key), value);
+            emit(key.to_string(), value);
         }
         i = end.max(start);
     }
@@ -226,7 +236,7 @@ fn quoted(raw: &str, start: usize, escaped: bool) -> Option<(String, usize)> {
 }
 
 /// Decodes XML character references and the five named entities.
-fn decode(text: &str) -> String {
+pub(crate) fn decode(text: &str) -> String {
     if !text.contains('&') {
         return text.to_string();
     }
@@ -289,8 +299,9 @@ fn attributes(mut s: &str, mut emit: impl FnMut(&str, String)) {
     }
 }
 
-/// XML elements and attributes, named by path.
-fn xml(raw: &str, emit: &mut dyn FnMut(String, String)) {
+/// XML elements and attributes, named by path (`KV_MODE = xml`, and
+/// `spath` over XML).
+pub(crate) fn xml(raw: &str, emit: &mut dyn FnMut(String, String)) {
     let text = raw.trim_start();
     if !text.starts_with('<') {
         return;

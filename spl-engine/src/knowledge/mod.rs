@@ -19,6 +19,7 @@ pub(crate) mod calc;
 pub(crate) mod conf;
 pub(crate) mod events;
 pub(crate) mod extract;
+pub(crate) mod index_props;
 pub(crate) mod kv;
 pub(crate) mod props;
 pub(crate) mod work;
@@ -256,6 +257,8 @@ fn needs(steps: &Steps<'_>, events: &events::EventTypes, wanted: &FieldSet) -> F
 /// The knowledge of a set of apps.
 pub struct Knowledge {
     props: Vec<(PropsStanza, Compiled)>,
+    /// transforms.conf merged (for `extract <transform>`).
+    transforms: Merged,
     events: events::EventTypes,
     lookups: LookupRegistry,
     plans: Mutex<HashMap<[String; 3], Arc<Plan>>>,
@@ -360,10 +363,23 @@ impl Knowledge {
             .map(|a| a.dir.join("lookups"))
             .filter(|d| d.is_dir())
             .collect();
+        // lookup definitions merged key by key across apps, like every
+        // other transforms.conf setting; their files may be in any app
+        let mut defined = HashMap::new();
+        for st in transforms.stanzas.values() {
+            let settings = st
+                .settings
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.value.as_str(), v.file.as_ref(), v.line));
+            if let Some(cfg) = crate::lookup::LookupConfig::from_settings(settings)? {
+                defined.insert(st.name.clone(), cfg);
+            }
+        }
         Ok(Knowledge {
             props: compiled,
+            transforms,
             events: events::EventTypes::new(&eventtypes, &tags)?,
-            lookups: LookupRegistry::new(lookup_dirs),
+            lookups: LookupRegistry::with_definitions(lookup_dirs, defined),
             plans: Mutex::new(HashMap::new()),
         })
     }
@@ -381,6 +397,11 @@ impl Knowledge {
             })
             .clone()
             .map_err(|e| EngineError::Internal(format!("the built-in default app: {e}")))
+    }
+
+    /// The merged transforms.conf stanza `name`, if any.
+    pub(crate) fn transform(&self, name: &str) -> Option<&apps::MergedStanza> {
+        self.transforms.get(name)
     }
 
     fn plan(&self, key: &[String; 3]) -> Result<Arc<Plan>> {
@@ -554,6 +575,14 @@ fn run_ends(batch: &RecordBatch) -> Vec<usize> {
 }
 
 impl EventKnowledge for Knowledge {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn lookup(&self, name: &str) -> Result<Option<Arc<crate::lookup::LookupTable>>> {
+        self.lookups.resolve(name)
+    }
+
     fn reads(
         &self,
         wanted: &FieldSet,

@@ -195,6 +195,30 @@ fn yaml_scalar(v: &serde_norway::Value) -> Option<String> {
     }
 }
 
+impl LookupConfig {
+    /// The lookup definition of one merged transforms.conf stanza, given as
+    /// (key, value, file, line) settings: `None` when the stanza defines no
+    /// lookup (no `filename`, `collection` or `external_type = kvstore`). A
+    /// bad value is an error naming its file, line and key.
+    pub(crate) fn from_settings<'s>(
+        settings: impl Iterator<Item = (&'s str, &'s str, &'s str, usize)>,
+    ) -> Result<Option<LookupConfig>> {
+        let mut cfg = LookupConfig::default();
+        let mut kvstore = false;
+        for (key, value, file, line) in settings {
+            if key == "external_type" && value.trim() == "kvstore" {
+                kvstore = true;
+            }
+            cfg.set(key, value.trim(), file)
+                .map_err(|e| relocate(e, line))?;
+        }
+        let is_lookup = kvstore
+            || cfg.filename.as_deref().is_some_and(|f| !f.is_empty())
+            || cfg.collection.as_deref().is_some_and(|c| !c.is_empty());
+        Ok(is_lookup.then_some(cfg))
+    }
+}
+
 /// Parses a `transforms.conf`: every stanza with a `filename` or `collection`
 /// (or `external_type = kvstore`) becomes a definition.
 pub(crate) fn parse_transforms_conf(

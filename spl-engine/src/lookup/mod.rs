@@ -51,6 +51,10 @@ enum Located {
 #[derive(Default)]
 pub struct LookupRegistry {
     dirs: Vec<PathBuf>,
+    /// Definitions given whole (transforms.conf merged across apps): they
+    /// come before any directory's own, and their file is looked for in
+    /// every directory in order.
+    defined: HashMap<String, LookupConfig>,
     tables: Mutex<HashMap<String, Arc<LookupTable>>>,
     defs: Mutex<HashMap<PathBuf, Arc<DirDefs>>>,
 }
@@ -77,6 +81,21 @@ impl LookupRegistry {
     pub fn new(dirs: Vec<PathBuf>) -> Self {
         LookupRegistry {
             dirs,
+            ..Default::default()
+        }
+    }
+
+    /// A registry over these directories (an app's `lookups/` folders,
+    /// highest precedence first) with definitions merged across apps: a
+    /// definition's CSV file may be in any of the directories, the first
+    /// one holding it winning (Splunk shares lookup files between apps).
+    pub(crate) fn with_definitions(
+        dirs: Vec<PathBuf>,
+        defined: HashMap<String, LookupConfig>,
+    ) -> Self {
+        LookupRegistry {
+            dirs,
+            defined,
             ..Default::default()
         }
     }
@@ -125,6 +144,9 @@ impl LookupRegistry {
         if !valid_name(name) {
             return Ok(None);
         }
+        if let Some(config) = self.defined.get(name) {
+            return Ok(Some(self.merged_location(name, config.clone())));
+        }
         for dir in &self.dirs {
             let defs = self.dir_defs(dir)?;
             let def = defs
@@ -151,6 +173,32 @@ impl LookupRegistry {
             }
         }
         Ok(None)
+    }
+
+    /// Where a definition given whole keeps its table: its file in the
+    /// first directory that has it (else where it would be written, the
+    /// first directory, so that a missing file is reported).
+    fn merged_location(&self, name: &str, config: LookupConfig) -> Located {
+        let first = self.dirs.first().cloned().unwrap_or_default();
+        match config.filename.clone() {
+            Some(f) if valid_name(&f) => {
+                let path = self
+                    .dirs
+                    .iter()
+                    .map(|d| d.join(&f))
+                    .find(|p| p.is_file())
+                    .unwrap_or_else(|| first.join(&f));
+                Located::File {
+                    path,
+                    config,
+                    defined: true,
+                }
+            }
+            _ => Located::Collection {
+                path: first.join(format!("{name}.csv")),
+                config,
+            },
+        }
     }
 
     fn definition_location(

@@ -201,6 +201,10 @@ impl Scan for KeepAlive {
     fn raw_extracted(&self) -> bool {
         self.inner.raw_extracted()
     }
+
+    fn raw_props(&self) -> Option<&super::RawProps> {
+        self.inner.raw_props()
+    }
 }
 
 #[cfg(test)]

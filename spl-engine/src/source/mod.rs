@@ -42,8 +42,10 @@ pub use json_events::{JsonLinesScan, PART_BYTES as JSON_PART_BYTES};
 pub use metrics_csv::MetricsCsvScan;
 pub use otlp::OtlpRollup;
 pub use parquet_scan::ParquetScan;
-pub use raw::{DatetimeConfig, RawProps, RawScan};
-pub use spec::{detect_format, open_dataset, open_datasets, DataFormat, DataSpec};
+pub use raw::{check_time_format, DatetimeConfig, IndexTimeProps, RawProps, RawScan};
+pub use spec::{
+    detect_format, open_dataset, open_datasets, DataFormat, DataSpec, IndexPropsSource,
+};
 
 use crate::error::Result;
 use arrow_array::cast::AsArray;
@@ -336,6 +338,12 @@ pub trait Scan: Send + Sync {
     /// extraction at search time has nothing to add.
     fn raw_extracted(&self) -> bool {
         false
+    }
+
+    /// The event breaking and timestamp settings a raw text scan was opened
+    /// with (`None` for every other scan).
+    fn raw_props(&self) -> Option<&RawProps> {
+        None
     }
 }
 

@@ -17,7 +17,7 @@ use super::json_events::{read_json_events, JsonLinesScan};
 use super::metrics_csv::MetricsCsvScan;
 use super::metrics_shape::MetricColumns;
 use super::otlp::{read_otlp_metrics, OtlpRollup};
-use super::raw::{RawProps, RawScan};
+use super::raw::{IndexTimeProps, RawProps, RawScan};
 use super::splunk_json::{is_export_object, read_splunk_json};
 use super::{DataKind, Dataset, MemoryScan, Scan, SourceMeta};
 use crate::error::{EngineError, Result};
@@ -294,6 +294,22 @@ impl FromStr for DataFormat {
     }
 }
 
+/// A shared [`IndexTimeProps`] (two are equal when they are the same one).
+#[derive(Clone)]
+pub struct IndexPropsSource(pub Arc<dyn IndexTimeProps>);
+
+impl std::fmt::Debug for IndexPropsSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IndexPropsSource")
+    }
+}
+
+impl PartialEq for IndexPropsSource {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// One `--data` argument: a file and how to register it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DataSpec {
@@ -320,6 +336,10 @@ pub struct DataSpec {
     /// Event breaking and timestamp settings for raw text (`props.conf`
     /// keys; default: by sourcetype, [`RawProps::for_sourcetype`]).
     pub props: Option<RawProps>,
+    /// The loaded apps' index-time `props.conf` settings, consulted for a
+    /// raw text file when `props` is `None` (set by
+    /// [`crate::session::EngineBuilder::add_data`] once apps are loaded).
+    pub index_props: Option<IndexPropsSource>,
     /// A JSON-lines line that is not JSON is an error (`strict=true`)
     /// instead of an event of its raw text with a warning.
     pub strict: bool,
@@ -344,6 +364,7 @@ impl DataSpec {
             rollup: None,
             kind: None,
             props: None,
+            index_props: None,
             strict: false,
             now: None,
         }
@@ -739,7 +760,7 @@ pub fn open_datasets(spec: &DataSpec) -> Result<Vec<Dataset>> {
 
 fn open_file(spec: &DataSpec, display: String) -> Result<Dataset> {
     let input = super::input::prepare(&spec.path, &display)?;
-    let local = DataSpec {
+    let mut local = DataSpec {
         path: input.path.clone(),
         ..spec.clone()
     };
@@ -749,28 +770,11 @@ fn open_file(spec: &DataSpec, display: String) -> Result<Dataset> {
             source,
         })?
         .len();
-    let (format, mut scan, xml): (DataFormat, Arc<dyn Scan>, bool) = if len == 0 {
-        let format = spec.format.unwrap_or(DataFormat::Raw);
-        (format, Arc::new(MemoryScan(Vec::new())), false)
-    } else {
-        let format = resolve_format(&local, &display)?;
-        let facts = FileFacts {
-            mtime: input.mtime.or(spec.now),
-            xml_events: format == DataFormat::Raw && starts_with_xml_event(&input.path),
-        };
-        let scan = (format.entry().open)(&local, &display, &facts)?;
-        (format, scan, facts.xml_events)
+    let format = match len {
+        0 => spec.format.unwrap_or(DataFormat::Raw),
+        _ => resolve_format(&local, &display)?,
     };
-    if let Some(keep) = input.keep {
-        scan = Arc::new(super::input::KeepAlive {
-            inner: scan,
-            _keep: keep,
-        });
-    }
-    let kind = match (len, spec.kind) {
-        (0, Some(k)) => k,
-        _ => format.kind(),
-    };
+    let xml = len > 0 && format == DataFormat::Raw && starts_with_xml_event(&input.path);
     let sourcetype = spec.sourcetype.clone().unwrap_or_else(|| {
         if xml {
             "XmlWinEventLog".to_string()
@@ -784,10 +788,39 @@ fn open_file(spec: &DataSpec, display: String) -> Result<Dataset> {
         .host
         .clone()
         .or_else(|| (format == DataFormat::Raw).then(|| "localhost".to_string()));
+    let source = spec.source.clone().unwrap_or_else(|| display.clone());
+    // raw text: the spec's own settings, else the apps' index-time settings
+    // for this sourcetype, source and host over the built-in ones
+    if format == DataFormat::Raw && local.props.is_none() {
+        if let Some(ip) = &spec.index_props {
+            let base = RawProps::for_sourcetype(&sourcetype);
+            let host = host.as_deref().unwrap_or_default();
+            local.props = Some(ip.0.resolve(&sourcetype, &source, host, base)?);
+        }
+    }
+    let mut scan: Arc<dyn Scan> = if len == 0 {
+        Arc::new(MemoryScan(Vec::new()))
+    } else {
+        let facts = FileFacts {
+            mtime: input.mtime.or(spec.now),
+            xml_events: xml,
+        };
+        (format.entry().open)(&local, &display, &facts)?
+    };
+    if let Some(keep) = input.keep {
+        scan = Arc::new(super::input::KeepAlive {
+            inner: scan,
+            _keep: keep,
+        });
+    }
+    let kind = match (len, spec.kind) {
+        (0, Some(k)) => k,
+        _ => format.kind(),
+    };
     Ok(Dataset {
         meta: SourceMeta {
             index: spec.index.clone().unwrap_or_else(|| "main".to_string()),
-            source: spec.source.clone().unwrap_or(display),
+            source,
             sourcetype,
             host,
         },

@@ -17,7 +17,7 @@ pub(crate) mod fields;
 pub(crate) mod props;
 pub(crate) mod recognize;
 
-pub use props::{DatetimeConfig, RawProps};
+pub use props::{check_time_format, DatetimeConfig, IndexTimeProps, RawProps};
 
 use super::event_builder::{EventBatchBuilder, EVENT_BATCH_ROWS};
 use super::{BatchStream, Scan, ScanRequest, TimeSpan};
@@ -220,6 +220,10 @@ impl Scan for RawScan {
 
     fn carries_known(&self, field: &str) -> Option<bool> {
         self.may_carry(field).ok()
+    }
+
+    fn raw_props(&self) -> Option<&RawProps> {
+        Some(&self.c.props)
     }
 }
 

@@ -107,6 +107,62 @@ impl RawProps {
     }
 }
 
+/// Where the settings of a raw file come from when its `--data` spec gives
+/// none: the index-time `props.conf` settings of the loaded apps (the
+/// knowledge layer implements it), looked up by the dataset's sourcetype,
+/// source and host and laid over `base`, the built-in settings of its
+/// sourcetype ([`RawProps::for_sourcetype`]).
+pub trait IndexTimeProps: Send + Sync {
+    /// The settings for events of `sourcetype` from `source` on `host`.
+    fn resolve(
+        &self,
+        sourcetype: &str,
+        source: &str,
+        host: &str,
+        base: RawProps,
+    ) -> Result<RawProps>;
+}
+
+/// Checks a `TIME_FORMAT`: every `%` directive must be one the engine parses
+/// (strptime's, with Splunk's `%<n>N` subseconds); the message says which is
+/// not. Formatting-only directives (`%c`, `%x`, `%X`, `%r`, `%q`) and zone
+/// abbreviations (`%Z`) cannot be parsed and are refused here rather than
+/// failing on every event.
+pub fn check_time_format(format: &str) -> std::result::Result<(), String> {
+    if format.trim().is_empty() {
+        return Err("expected a format, found nothing".into());
+    }
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        // flags, width and `:` modifiers come before the directive letter
+        let mut spec = String::from("%");
+        while let Some(&f) = chars.peek() {
+            if matches!(f, '-' | '_' | '0' | '^' | '#' | ':' | '.') || f.is_ascii_digit() {
+                spec.push(f);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let Some(d) = chars.next() else {
+            return Err(format!(
+                "expected a directive after `{spec}` at the end of `{format}`"
+            ));
+        };
+        spec.push(d);
+        let parsed = "%AaBbCDdeFfGgHhIjklMmNnPpQRSsTtUuVWwYyz".contains(d);
+        if !parsed {
+            return Err(format!(
+                "expected a strptime directive (%Y %m %d %H %M %S %z %b %N ...), found `{spec}` in `{format}`"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// [`RawProps`] with regexes compiled and the zone resolved.
 pub(crate) struct Compiled {
     pub props: RawProps,
@@ -152,13 +208,8 @@ impl Compiled {
                 .map_err(|e| err("TZ", format!("expected a time zone name: {e}")))?,
         };
         if let Some(f) = &props.time_format {
-            // a format jiff cannot use fails on every event: say so once
-            if f.trim().is_empty() {
-                return Err(err(
-                    "TIME_FORMAT",
-                    "expected a format, found nothing".into(),
-                ));
-            }
+            // a format that cannot parse fails on every event: say so once
+            check_time_format(f).map_err(|m| err("TIME_FORMAT", m))?;
         }
         Ok(Compiled {
             break_before: props
