@@ -110,6 +110,7 @@ impl EngineBuilder {
             meta,
             kind: DataKind::Events,
             scan: Arc::new(MemoryScan(batches)),
+            datamodel: None,
         });
         self
     }
@@ -120,6 +121,7 @@ impl EngineBuilder {
             meta,
             kind: DataKind::Metrics,
             scan: Arc::new(MemoryScan(batches)),
+            datamodel: None,
         });
         self
     }
@@ -151,6 +153,13 @@ impl EngineBuilder {
     pub fn apps(mut self, paths: &[std::path::PathBuf]) -> Result<Self> {
         let k = crate::knowledge::Knowledge::load(paths)?;
         self.catalog.knowledge = Some(Arc::new(k));
+        // their data models (`default/data/models/*.json`) join the
+        // built-in CIM, replacing a built-in model of the same name
+        let apps = crate::knowledge::apps::discover(paths)?;
+        let dirs: Vec<&std::path::Path> = apps.iter().map(|a| a.dir.as_path()).collect();
+        let mut models = (*self.catalog.datamodels).clone();
+        models.add_app_dirs(&dirs)?;
+        self.catalog.datamodels = Arc::new(models);
         Ok(self)
     }
 
