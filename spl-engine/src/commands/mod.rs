@@ -52,6 +52,7 @@ pub mod tail;
 pub mod timechart;
 pub mod top;
 pub mod transaction;
+pub mod tstats;
 pub mod where_;
 pub mod xmlkv;
 

@@ -21,7 +21,7 @@ macro_rules! for_each_command {
             ("eventstats", [], Eventstats, Stats, stats, stats::EVENTSTATS_OPTIONS, run eventstats, "eventstats [allnum=<bool>] <agg>(<field>) [AS <name>]... [BY <field>...]"),
             ("streamstats", [], Streamstats, Stats, stats, stats::STREAMSTATS_OPTIONS, run streamstats, "streamstats [<option>=<value>]... <agg>(<field>) [AS <name>]... [BY <field>...]"),
             ("mstats", [], Mstats, Mstats, mstats, mstats::OPTIONS, run mstats, "mstats [<option>=<value>]... <agg>(<metric>) [AS <name>]... [WHERE <search>] [BY <dimension>...] [span=<time>]"),
-            ("tstats", [], Tstats, Tstats, tstats, tstats::OPTIONS, norun tstats, "tstats [<option>=<value>]... <agg>(<field>) [AS <name>]... [FROM datamodel=<name>] [WHERE <search>] [BY <field>...]"),
+            ("tstats", [], Tstats, Tstats, tstats, tstats::OPTIONS, run tstats, "tstats [<option>=<value>]... <agg>(<field>) [AS <name>]... [FROM datamodel=<name>] [WHERE <search>] [BY <field>...]"),
             ("join", [], Join, Join, join, join::OPTIONS, run join, "join [<option>=<value>]... [<field>...] [<subsearch>]"),
             ("append", [], Append, Append, append, append::OPTIONS, run append, "append [<option>=<value>]... [<subsearch>]"),
             ("foreach", [], Foreach, Foreach, foreach, foreach::OPTIONS, run foreach, "foreach [<option>=<value>]... <wc-field>... [<template>]"),
