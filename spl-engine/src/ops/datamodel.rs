@@ -515,3 +515,74 @@ fn with_full_names(b: &RecordBatch, model: &DataModel, top: usize) -> Result<Rec
         &opts,
     )?)
 }
+
+/// The events of a data model dataset (`| datamodel M D search`,
+/// `| from datamodel:M.D`), newest first as a search returns them: the
+/// rows with their fields under their full names, in the search's window.
+pub(crate) struct DatasetEventsOp {
+    pub(crate) rows: DataModelRows,
+    pub(crate) range: TimeRange,
+    /// `flat` mode: only bare field names (no `Processes.` copies).
+    pub(crate) flat: bool,
+}
+
+impl crate::operator::Operator for DatasetEventsOp {
+    fn push(&mut self, _batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        Ok(vec![])
+    }
+
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        let mut all = Vec::new();
+        let model = self.rows.model().clone();
+        self.rows.generate(self.range, ctx, &mut |b| {
+            let b = if self.flat { bare_only(&b, &model)? } else { b };
+            all.push(b);
+            Ok(true)
+        })?;
+        if all.is_empty() {
+            return Ok(vec![]);
+        }
+        // newest first, stable for equal times (the order read)
+        let one = batch::concat_unified(&all)?;
+        let Some(t) = batch::column(&one, "_time") else {
+            return Ok(vec![one]);
+        };
+        let t = arrow_cast::cast(t, &DataType::Float64)?;
+        let t = t
+            .as_any()
+            .downcast_ref::<arrow_array::Float64Array>()
+            .ok_or_else(|| EngineError::Internal("_time cast".into()))?;
+        let mut order: Vec<u32> = (0..one.num_rows() as u32).collect();
+        // a stable sort: equal times keep the order read; no time sorts last
+        let key = |i: u32| t.is_valid(i as usize).then(|| t.value(i as usize));
+        order.sort_by(|&a, &b| match (key(a), key(b)) {
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        });
+        let idx = arrow_array::UInt32Array::from(order);
+        let cols = one
+            .columns()
+            .iter()
+            .map(|c| arrow_select::take::take(c.as_ref(), &idx, None))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        Ok(vec![RecordBatch::try_new(one.schema(), cols)?])
+    }
+}
+
+/// `flat` mode: the full-name copies (`Processes.process_name`) dropped.
+fn bare_only(b: &RecordBatch, model: &DataModel) -> Result<RecordBatch> {
+    let lineages: Vec<String> = (0..model.datasets.len())
+        .map(|d| format!("{}.", model.lineage(d)))
+        .collect();
+    let drop: Vec<String> = b
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .filter(|n| lineages.iter().any(|l| n.starts_with(l.as_str())))
+        .collect();
+    let names: Vec<&str> = drop.iter().map(String::as_str).collect();
+    batch::drop_columns(b, &names)
+}

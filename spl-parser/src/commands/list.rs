@@ -55,7 +55,7 @@ macro_rules! for_each_command {
             ("rare", [], Rare, Top, top, top::OPTIONS, run rare, "rare [<count>] [<option>=<value>]... <field>... [BY <field>...]"),
             ("return", [], Return, Return, return_, return_::OPTIONS, run return_, "return [<count>] [<alias>=<field>|<field>|$<field>]..."),
             ("format", [], Format, Format, format, format::OPTIONS, run format, "format [mvsep=<string>] [maxresults=<int>] [<row prefix> <column prefix> <column separator> <column end> <row separator> <row end>]"),
-            ("from", [], From, FromDataset, from, from::OPTIONS, norun from, "from <dataset type>:<dataset name>"),
+            ("from", [], From, FromDataset, from, from::OPTIONS, run from, "from <dataset type>:<dataset name>"),
             ("addtotals", [], Addtotals, Addtotals, addtotals, addtotals::OPTIONS, run addtotals, "addtotals [<option>=<value>]... [<field>...]"),
             ("collect", [], Collect, Collect, collect, collect::OPTIONS, norun collect, "collect [<option>=<value>]..."),
             ("map", [], Map, Map, map, map::OPTIONS, run map, "map (search=\"<search>\" | [<subsearch>]) [maxsearches=<int>]"),
@@ -67,6 +67,7 @@ macro_rules! for_each_command {
             ("strcat", [], Strcat, Args, simple, &[opt("allrequired", K::Bool, Some("false"), "write the destination only when every source field exists")], run strcat, "strcat [allrequired=<bool>] <source-field>|\"<string>\"... <dest-field>"),
             ("fromjson", [], Fromjson, Args, simple, &[opt("prefix", K::Text, Some(""), "prepended to the names of the extracted fields")], run fromjson, "fromjson <field> [prefix=<string>]"),
             ("nomv", [], Nomv, Args, simple, &[], run nomv, "nomv <field>"),
+            ("datamodel", [], Datamodel, Args, simple, &[], run datamodel, "datamodel <model> <dataset> search|flat"),
             ("xmlkv", [], Xmlkv, Args, simple, &[opt("maxinputs", K::Count, Some("50000"), "results handed to the command per invocation (no effect offline)")], run xmlkv, "xmlkv [<field>] [maxinputs=<int>]"),
         }
     };
