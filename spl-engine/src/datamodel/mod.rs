@@ -280,8 +280,18 @@ impl DataModel {
                         },
                     })
                     .collect();
+                let mut fields: Vec<FieldDef> = fields;
                 let mut calculations = Vec::new();
                 for c in &o.calculations {
+                    // a calculation's outputs are fields of its dataset
+                    for out in &c.output_fields {
+                        if !fields.iter().any(|f| f.name == out.field_name) {
+                            fields.push(FieldDef {
+                                name: out.field_name.clone(),
+                                owner: Some(own),
+                            });
+                        }
+                    }
                     calculations.push(calc(c).map_err(|m| {
                         bad(
                             "calculations",

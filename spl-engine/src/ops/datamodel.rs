@@ -449,11 +449,18 @@ fn strip_prefixes(b: &RecordBatch, model: &DataModel) -> Result<RecordBatch> {
         .collect();
     lineages.sort_by_key(|l| std::cmp::Reverse(l.len()));
     let schema = b.schema();
+    // a JSON array is read as `<name>{}` (Splunk's JSON field naming); in
+    // an export it is the multivalue field `<name>`
     let bare = |name: &str| -> Option<String> {
+        let (name, array) = match name.strip_suffix("{}") {
+            Some(n) => (n, true),
+            None => (name, false),
+        };
         lineages
             .iter()
             .find(|l| name.starts_with(l.as_str()) && name.len() > l.len())
             .map(|l| name[l.len()..].to_string())
+            .or_else(|| array.then(|| name.to_string()))
     };
     let mut names: Vec<(String, bool)> = schema
         .fields()
@@ -467,21 +474,58 @@ fn strip_prefixes(b: &RecordBatch, model: &DataModel) -> Result<RecordBatch> {
         return Ok(b.clone());
     }
     let mut fields = Vec::new();
-    let mut cols = Vec::new();
-    for (i, f) in schema.fields().iter().enumerate() {
-        let (n, prefixed) = &names[i];
-        let clash = names
-            .iter()
-            .enumerate()
-            .any(|(j, (m, p))| j != i && m == n && (*p && !prefixed || (*p == *prefixed && j < i)));
-        if clash {
+    let mut cols: Vec<ArrayRef> = Vec::new();
+    let mut done = vec![false; names.len()];
+    for i in 0..names.len() {
+        if done[i] {
             continue;
         }
-        fields.push(Field::new(n, f.data_type().clone(), true).with_metadata(f.metadata().clone()));
-        cols.push(b.column(i).clone());
+        let (n, _) = &names[i];
+        // every column of this name; prefixed ones win over bare ones
+        let group: Vec<usize> = (i..names.len()).filter(|&j| names[j].0 == *n).collect();
+        let any_prefixed = group.iter().any(|&j| names[j].1);
+        let used: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|&j| names[j].1 == any_prefixed)
+            .collect();
+        for &j in &group {
+            done[j] = true;
+        }
+        let f = schema.field(used[0]);
+        let col = if used.len() == 1 {
+            b.column(used[0]).clone()
+        } else {
+            // `x` on some rows and `x{}` (an array) on others: one
+            // multivalue field, the first present value per row
+            coalesce(&used.iter().map(|&j| b.column(j).clone()).collect::<Vec<_>>())?
+        };
+        fields.push(Field::new(n, col.data_type().clone(), true).with_metadata(f.metadata().clone()));
+        cols.push(col);
     }
     names.clear();
     Ok(RecordBatch::try_new(Arc::new(Schema::new(fields)), cols)?)
+}
+
+/// Row by row, the values of the first of `cols` that has the field, as
+/// one multivalue column.
+fn coalesce(cols: &[ArrayRef]) -> Result<ArrayRef> {
+    let rows = cols.first().map_or(0, |c| c.len());
+    let mut lb = ListBuilder::new(StringBuilder::new());
+    for row in 0..rows {
+        let mut valid = false;
+        for c in cols {
+            if let Some(vs) = batch::values_at(c, row)? {
+                for v in vs {
+                    lb.values().append_value(v);
+                }
+                valid = true;
+                break;
+            }
+        }
+        lb.append(valid);
+    }
+    Ok(Arc::new(lb.finish()))
 }
 
 /// Adds the full names of the fields of `top` and its descendants
