@@ -15,7 +15,8 @@ use crate::error::{EngineError, Result};
 use crate::filter::{SearchFilter, SearchMode, TimeBounds};
 use crate::operator::{Operator, PlanCx};
 use crate::ops::datamodel::{in_window, with_default_fields, DataModelRows};
-use crate::ops::stats::{bind_agg, make_batch, Aggregator, StatsSpec};
+use crate::aggregate::names::Glob;
+use crate::ops::stats::{bind_agg, make_batch, Aggregator, BoundArg, StatsSpec};
 use crate::source::{DataKind, ScanRequest};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::time::TimeRange;
@@ -49,23 +50,24 @@ pub fn written_bounds(cmd: &ast::Tstats, ctx: &ExecContext) -> Result<TimeBounds
 /// Plans `tstats`.
 pub(crate) fn plan(cmd: &ast::Tstats, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     let (o, stage, ctx) = (p.opts, p.stage, p.ctx);
-    if !p.first {
+    let prestats = o.flag("prestats")?;
+    // "append: when in prestats mode, appends to the existing results
+    // instead of generating them"; outside prestats mode it does nothing
+    let append = prestats && o.flag("append")?;
+    if !p.first && !append {
         return Err(EngineError::invalid(
-            "expected `tstats` as the first command of a search (it generates its results)",
+            "expected `tstats` as the first command of a search (it generates its results; only `prestats=t append=t` appends to earlier results)",
             stage.name.span,
             "tstats generates results",
         ));
     }
-    for key in ["prestats", "use_summary_index_values"] {
-        if o.flag(key)? {
-            if let Some(opt) = o.get(key) {
-                return Err(EngineError::unsupported_option("tstats", opt));
-            }
+    if o.flag("use_summary_index_values")? {
+        if let Some(opt) = o.get("use_summary_index_values") {
+            return Err(EngineError::unsupported_option("tstats", opt));
         }
     }
     // No summaries exist offline: these choose between summaries and raw
     // data in Splunk, and change nothing here (docs/compat-notes/tstats.md).
-    o.flag("append")?;
     o.flag("summariesonly")?;
     o.flag("allow_old_summaries")?;
     o.flag("include_reduced_buckets")?;
@@ -112,7 +114,22 @@ pub(crate) fn plan(cmd: &ast::Tstats, p: &PlanCx<'_>) -> Result<Box<dyn Operator
         }
         None => None,
     };
+    let prestats_fields = prestats.then(|| {
+        let mut keep: Vec<Keep> = cmd.by.iter().map(|b| Keep::Name(b.node.clone())).collect();
+        keep.push(Keep::Name("_time".into()));
+        for a in &aggs {
+            match &a.arg {
+                BoundArg::Rows => {}
+                BoundArg::Field(f) => keep.push(Keep::Name(f.clone())),
+                BoundArg::Wildcard(g) => keep.push(Keep::Glob(g.clone())),
+                // an eval(...) argument may read any field
+                BoundArg::Eval(_) => keep.push(Keep::Glob(Glob::new("*"))),
+            }
+        }
+        keep
+    });
     Ok(Box::new(TstatsOp {
+        prestats: prestats_fields,
         rows,
         filter,
         index_filter,
@@ -127,8 +144,17 @@ pub(crate) fn plan(cmd: &ast::Tstats, p: &PlanCx<'_>) -> Result<Box<dyn Operator
     }))
 }
 
+/// A field prestats rows keep.
+#[derive(Debug, Clone)]
+enum Keep {
+    Name(String),
+    Glob(Glob),
+}
+
 /// The `tstats` operator: reads, filters and aggregates when run.
 struct TstatsOp {
+    /// `prestats=t`: the fields of the rows handed on unaggregated.
+    prestats: Option<Vec<Keep>>,
     /// The data model's rows; `None`: the event datasets.
     rows: Option<DataModelRows>,
     filter: SearchFilter,
@@ -143,13 +169,12 @@ struct TstatsOp {
 impl TstatsOp {
     /// One batch of rows: filtered by WHERE, `_time` bucketed, null BY
     /// values filled; then aggregated.
-    fn add(
+    fn prepare(
         &self,
-        agg: &mut Aggregator,
         bucketer: &mut Option<Bucketer>,
         b: RecordBatch,
         ctx: &ExecContext,
-    ) -> Result<()> {
+    ) -> Result<Option<RecordBatch>> {
         let mut b = b;
         let m = self.filter.evaluate(&b, ctx)?;
         b = arrow_select::filter::filter_record_batch(&b, &m)?;
@@ -158,7 +183,7 @@ impl TstatsOp {
             b = arrow_select::filter::filter_record_batch(&b, &m)?;
         }
         if b.num_rows() == 0 {
-            return Ok(());
+            return Ok(None);
         }
         if let Some(bk) = bucketer.as_mut() {
             if let Some(t) = batch::column(&b, "_time") {
@@ -180,8 +205,57 @@ impl TstatsOp {
                 b = fill_nulls(&b, f, fill)?;
             }
         }
-        agg.push(&b, ctx)?;
-        Ok(())
+        if let Some(keep) = &self.prestats {
+            // prestats rows are the rows an aggregation would read: without
+            // fillnull_value, a row missing a BY field is in no group
+            if self.fillnull.is_none() {
+                for f in &self.spec.by {
+                    match batch::column(&b, f) {
+                        None => return Ok(None),
+                        Some(c) => {
+                            let present = arrow_arith::boolean::is_not_null(c.as_ref())?;
+                            b = arrow_select::filter::filter_record_batch(&b, &present)?;
+                        }
+                    }
+                }
+            }
+            let schema = b.schema();
+            let drop: Vec<&str> = schema
+                .fields()
+                .iter()
+                .map(|f| f.name().as_str())
+                .filter(|n| {
+                    !keep.iter().any(|k| match k {
+                        Keep::Name(x) => x == n,
+                        Keep::Glob(g) => g.covers(n),
+                    })
+                })
+                .collect();
+            b = batch::drop_columns(&b, &drop)?;
+        }
+        Ok((b.num_rows() > 0).then_some(b))
+    }
+
+    /// The rows, prepared, to `out` (false: stop).
+    fn each(
+        &self,
+        ctx: &ExecContext,
+        out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        let mut bucketer = self
+            .span
+            .filter(|_| self.spec.by.iter().any(|b| b == "_time"))
+            .map(|s| Bucketer::new(s, ctx.tz.clone()));
+        let mut go = |b: RecordBatch| -> Result<bool> {
+            match self.prepare(&mut bucketer, b, ctx)? {
+                Some(b) => out(b),
+                None => Ok(true),
+            }
+        };
+        match &self.rows {
+            Some(rows) => rows.generate(self.range, ctx, &mut go),
+            None => self.events(ctx, &mut go),
+        }
     }
 
     /// The events of every event dataset, with their default fields (no
@@ -189,7 +263,7 @@ impl TstatsOp {
     fn events(
         &self,
         ctx: &ExecContext,
-        out: &mut dyn FnMut(RecordBatch) -> Result<()>,
+        out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
         let req = ScanRequest {
             columns: None,
@@ -210,8 +284,8 @@ impl TstatsOp {
                 ctx.scan.count_batch(b.num_rows());
                 let b = with_default_fields(&b, &ds.meta)?;
                 let b = in_window(&b, self.range)?;
-                if b.num_rows() > 0 {
-                    out(b)?;
+                if b.num_rows() > 0 && !out(b)? {
+                    return Ok(());
                 }
             }
         }
@@ -220,23 +294,25 @@ impl TstatsOp {
 }
 
 impl Operator for TstatsOp {
-    fn push(&mut self, _batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-        Ok(vec![])
+    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        // `prestats=t append=t`: earlier results pass, ours follow them
+        Ok(vec![batch])
     }
 
     fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-        let mut agg = Aggregator::new(self.spec.clone());
-        let mut bucketer = self
-            .span
-            .filter(|_| self.spec.by.iter().any(|b| b == "_time"))
-            .map(|s| Bucketer::new(s, ctx.tz.clone()));
-        match &self.rows {
-            Some(rows) => rows.generate(self.range, ctx, &mut |b| {
-                self.add(&mut agg, &mut bucketer, b, ctx)?;
+        if self.prestats.is_some() {
+            let mut all = Vec::new();
+            self.each(ctx, &mut |b| {
+                all.push(b);
                 Ok(true)
-            })?,
-            None => self.events(ctx, &mut |b| self.add(&mut agg, &mut bucketer, b, ctx))?,
+            })?;
+            return Ok(all);
         }
+        let mut agg = Aggregator::new(self.spec.clone());
+        self.each(ctx, &mut |b| {
+            agg.push(&b, ctx)?;
+            Ok(true)
+        })?;
         let order = agg.table.sorted_groups();
         let mut cols = agg.table.key_columns(&order);
         let idx = UInt32Array::from(order.clone());
@@ -247,6 +323,23 @@ impl Operator for TstatsOp {
         }
         let rows = order.len();
         Ok(vec![make_batch(cols, rows)?])
+    }
+
+    fn generate(
+        &mut self,
+        ctx: &ExecContext,
+        out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        if self.prestats.is_some() {
+            // prestats rows stream to the command that aggregates them
+            return self.each(ctx, out);
+        }
+        for b in self.finish(ctx)? {
+            if !out(b)? {
+                break;
+            }
+        }
+        Ok(())
     }
 }
 
