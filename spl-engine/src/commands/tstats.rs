@@ -31,7 +31,7 @@ pub static SPEC: CommandSpec = CommandSpec {
     description: "Aggregates the rows of a data model dataset (FROM datamodel=M.D) or the events' indexed fields, filtered by a WHERE clause in search syntax, one row per combination of BY values.",
     examples: &[
         Example {
-            title: "count the rows of a data model (none registered: one row, 0)",
+            title: "processes by host (no rows without data)",
             spl: "| tstats count from datamodel=Endpoint.Processes where Processes.process_name=cmd.exe by Processes.dest",
         },
         Example {
@@ -39,7 +39,7 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "| tstats count where index=main by sourcetype",
         },
     ],
-    compat: "No summaries exist offline: every run reads the data (data model exports given with `--data ...,datamodel=M.D`, and events through the model's constraints), so `summariesonly`, `allow_old_summaries`, `include_reduced_buckets`, `chunk_size` and `local` do not change results. `prestats=true` and `use_summary_index_values=true` are rejected; `append` applies only in prestats mode (Splunk) and is accepted without effect otherwise. Without a data model, rows are the events' fields as read (structured files are indexed extractions), without search-time knowledge. `BY _time` without `span` groups by the exact time. See docs/compat-notes/tstats.md.",
+    compat: "No summaries exist offline: every run reads the data (data model exports given with `--data ...,datamodel=M.D`, and events through the model's constraints), so `summariesonly`, `allow_old_summaries`, `include_reduced_buckets`, `chunk_size` and `local` do not change results. `prestats=true` hands on the rows the aggregations would read (not Splunk's internal encoding) for the stats-family command that follows; `append` applies only in prestats mode; `use_summary_index_values=true` is rejected. Without a data model, rows are the events' fields as read (structured files are indexed extractions), without search-time knowledge. `BY _time` without `span` groups by the exact time. See docs/compat-notes/tstats.md.",
 };
 
 /// The bounds a `tstats` WHERE clause writes (`earliest=-24h`).
