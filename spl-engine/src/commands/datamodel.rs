@@ -13,8 +13,8 @@ pub static SPEC: CommandSpec = CommandSpec {
     kind: CommandKind::Generating,
     description: "Returns the events of a data model dataset with the dataset's fields: `search` names them by the dataset (`Processes.process_name`), `flat` by their bare names.",
     examples: &[Example {
-        title: "the events of Endpoint.Processes (none registered here)",
-        spl: "| datamodel Endpoint Processes search",
+        title: "the events of Endpoint.Processes with the dataset's field names",
+        spl: "| datamodel Endpoint Processes search | table _time Processes.dest Processes.process_name Processes.user",
     }],
     compat: "Only the `search` and `flat` modes run; listing models (`| datamodel` alone, or without a mode) and `acceleration_search` are rejected. Events come newest first; the rows keep their own fields besides the dataset's. See docs/compat-notes/tstats.md.",
 };

@@ -14,8 +14,8 @@ pub static SPEC: CommandSpec = CommandSpec {
     kind: CommandKind::Generating,
     description: "Retrieves the events of a dataset: `from datamodel:<model>.<dataset>` returns a data model dataset's events with its fields.",
     examples: &[Example {
-        title: "the events of Risk.All_Risk (none registered here)",
-        spl: "| from datamodel:Risk.All_Risk",
+        title: "the events of Endpoint.Processes",
+        spl: "| from datamodel:Endpoint.Processes | table _time Processes.dest Processes.process_name",
     }],
     compat: "Only `datamodel` datasets run; `inputlookup`, `lookup`, `savedsearch` and other dataset kinds are rejected (`spl::run::invalid_argument`).",
 };

@@ -31,8 +31,8 @@ pub static SPEC: CommandSpec = CommandSpec {
     description: "Aggregates the rows of a data model dataset (FROM datamodel=M.D) or the events' indexed fields, filtered by a WHERE clause in search syntax, one row per combination of BY values.",
     examples: &[
         Example {
-            title: "processes by host (no rows without data)",
-            spl: "| tstats count from datamodel=Endpoint.Processes where Processes.process_name=cmd.exe by Processes.dest",
+            title: "cmd.exe runs by host in a data model",
+            spl: "| tstats count min(_time) as firstTime values(Processes.user) as user from datamodel=Endpoint.Processes where Processes.process_name=cmd.exe by Processes.dest",
         },
         Example {
             title: "over the events' indexed fields",
