@@ -34,15 +34,36 @@ fn corpus_tstats_searches_run() {
         .load_macros(&shared("macros.jsonl"))
         .unwrap()
         .lookup_dirs(vec![shared("lookups")])
-        .geoip(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/geoip/GeoLite2-City-Test.mmdb"))
+        .geoip(
+            &PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../fixtures/geoip/GeoLite2-City-Test.mmdb"),
+        )
         .unwrap();
     // an empty export for every model, so every dataset has a (rowless) source
     for m in [
-        "Alerts", "Authentication", "Certificates", "Change", "Compute_Inventory", "DLP",
-        "Data_Access", "Databases", "Email", "Endpoint", "Event_Signatures",
-        "Interprocess_Messaging", "Intrusion_Detection", "Malware", "Network_Resolution",
-        "Network_Sessions", "Network_Traffic", "Performance", "Risk", "Ticket_Management",
-        "Updates", "Vulnerabilities", "Web",
+        "Alerts",
+        "Authentication",
+        "Certificates",
+        "Change",
+        "Compute_Inventory",
+        "DLP",
+        "Data_Access",
+        "Databases",
+        "Email",
+        "Endpoint",
+        "Event_Signatures",
+        "Interprocess_Messaging",
+        "Intrusion_Detection",
+        "Malware",
+        "Network_Resolution",
+        "Network_Sessions",
+        "Network_Traffic",
+        "Performance",
+        "Risk",
+        "Ticket_Management",
+        "Updates",
+        "Vulnerabilities",
+        "Web",
     ] {
         b = b.add_dataset(Dataset {
             meta: SourceMeta::new("main", "empty", "export"),
@@ -58,7 +79,12 @@ fn corpus_tstats_searches_run() {
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let search = v["search"].as_str().unwrap_or_default();
-        if !search.trim_start().trim_start_matches('|').trim_start().starts_with("tstats") {
+        if !search
+            .trim_start()
+            .trim_start_matches('|')
+            .trim_start()
+            .starts_with("tstats")
+        {
             continue;
         }
         total += 1;
@@ -70,10 +96,10 @@ fn corpus_tstats_searches_run() {
                     .map(|c| c.to_string())
                     .unwrap_or_else(|| "?".into());
                 let msg = e.to_string();
-                outcomes
-                    .entry(code)
-                    .or_default()
-                    .push(format!("{name}: {}", msg.chars().take(160).collect::<String>()));
+                outcomes.entry(code).or_default().push(format!(
+                    "{name}: {}",
+                    msg.chars().take(160).collect::<String>()
+                ));
             }
         }
     }
@@ -84,6 +110,12 @@ fn corpus_tstats_searches_run() {
             println!("    {l}");
         }
     }
-    assert!(total >= 900, "expected the corpus's ~950 tstats searches, found {total}");
-    assert!(ran >= FLOOR, "{ran} of {total} tstats searches run, expected at least {FLOOR}");
+    assert!(
+        total >= 900,
+        "expected the corpus's ~950 tstats searches, found {total}"
+    );
+    assert!(
+        ran >= FLOOR,
+        "{ran} of {total} tstats searches run, expected at least {FLOOR}"
+    );
 }

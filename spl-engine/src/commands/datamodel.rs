@@ -42,7 +42,10 @@ pub(crate) fn plan(a: &Args, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         "flat" => true,
         _ => {
             return Err(EngineError::invalid(
-                format!("expected the mode `search` or `flat`, found `{}`", w[2].text.node),
+                format!(
+                    "expected the mode `search` or `flat`, found `{}`",
+                    w[2].text.node
+                ),
                 w[2].text.span,
                 "unsupported mode",
             ))

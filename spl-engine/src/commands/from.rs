@@ -24,14 +24,20 @@ pub static SPEC: CommandSpec = CommandSpec {
 pub(crate) fn plan(f: &FromDataset, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     let Some(kind) = &f.kind else {
         return Err(EngineError::invalid(
-            format!("expected `datamodel:<model>.<dataset>`, found `{}`", f.name.node),
+            format!(
+                "expected `datamodel:<model>.<dataset>`, found `{}`",
+                f.name.node
+            ),
             f.name.span,
             "name the dataset kind",
         ));
     };
     if !kind.node.eq_ignore_ascii_case("datamodel") {
         return Err(EngineError::invalid(
-            format!("expected the dataset kind `datamodel`, found `{}`", kind.node),
+            format!(
+                "expected the dataset kind `datamodel`, found `{}`",
+                kind.node
+            ),
             kind.span,
             "only data model datasets are supported",
         ));

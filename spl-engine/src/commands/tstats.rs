@@ -8,6 +8,7 @@
 //! shared table's (`aggregate/table.rs`), the output is `stats`'s: BY fields
 //! first, then aggregations in written order, rows sorted by the BY values.
 
+use crate::aggregate::names::Glob;
 use crate::aggregate::timespan::{Bucketer, TimeSpan};
 use crate::batch;
 use crate::context::ExecContext;
@@ -15,7 +16,6 @@ use crate::error::{EngineError, Result};
 use crate::filter::{SearchFilter, SearchMode, TimeBounds};
 use crate::operator::{Operator, PlanCx};
 use crate::ops::datamodel::{in_window, with_default_fields, DataModelRows};
-use crate::aggregate::names::Glob;
 use crate::ops::stats::{bind_agg, make_batch, Aggregator, BoundArg, StatsSpec};
 use crate::source::{DataKind, ScanRequest};
 use crate::spec::{CommandKind, CommandSpec, Example};
@@ -104,7 +104,8 @@ pub(crate) fn plan(cmd: &ast::Tstats, p: &PlanCx<'_>) -> Result<Box<dyn Operator
                 EngineError::invalid(format!("in `FROM {}`: {e}", f.node), f.span, "bad index")
             })?;
             if let Some(ast::Command::Search(s)) = q.pipeline.stages.first().map(|c| &c.command) {
-                index_filter = Some(SearchFilter::bind(s.expr.as_ref(), SearchMode::Events, ctx)?.0);
+                index_filter =
+                    Some(SearchFilter::bind(s.expr.as_ref(), SearchMode::Events, ctx)?.0);
             }
             None
         }
@@ -351,9 +352,8 @@ fn fill_nulls(b: &RecordBatch, field: &str, value: &str) -> Result<RecordBatch> 
         Some(c) if c.null_count() == 0 => return Ok(b.clone()),
         Some(c) if batch::is_multivalue(c.data_type()) => {
             // a null list is the absent field: one value `value`
-            let mut lb = arrow_array::builder::ListBuilder::new(
-                arrow_array::builder::StringBuilder::new(),
-            );
+            let mut lb =
+                arrow_array::builder::ListBuilder::new(arrow_array::builder::StringBuilder::new());
             for row in 0..rows {
                 match batch::values_at(c, row)? {
                     Some(vs) if !vs.is_empty() => {

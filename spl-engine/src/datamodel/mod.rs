@@ -25,7 +25,10 @@ use std::sync::{Arc, OnceLock};
 /// The built-in CIM: one Splunk data model JSON file per model.
 const BUILTIN: &[(&str, &str)] = &[
     ("Alerts.json", include_str!("cim/Alerts.json")),
-    ("Authentication.json", include_str!("cim/Authentication.json")),
+    (
+        "Authentication.json",
+        include_str!("cim/Authentication.json"),
+    ),
     ("Certificates.json", include_str!("cim/Certificates.json")),
     ("Change.json", include_str!("cim/Change.json")),
     (
@@ -69,7 +72,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("cim/Ticket_Management.json"),
     ),
     ("Updates.json", include_str!("cim/Updates.json")),
-    ("Vulnerabilities.json", include_str!("cim/Vulnerabilities.json")),
+    (
+        "Vulnerabilities.json",
+        include_str!("cim/Vulnerabilities.json"),
+    ),
     ("Web.json", include_str!("cim/Web.json")),
 ];
 
@@ -264,7 +270,10 @@ impl DataModel {
                 if datasets.iter().any(|d| d.name == o.object_name) {
                     return Err(bad(
                         "objectName",
-                        format!("expected unique dataset names, found `{}` twice", o.object_name),
+                        format!(
+                            "expected unique dataset names, found `{}` twice",
+                            o.object_name
+                        ),
                     ));
                 }
                 let own = datasets.len();
@@ -293,10 +302,7 @@ impl DataModel {
                         }
                     }
                     calculations.push(calc(c).map_err(|m| {
-                        bad(
-                            "calculations",
-                            format!("dataset `{}`: {m}", o.object_name),
-                        )
+                        bad("calculations", format!("dataset `{}`: {m}", o.object_name))
                     })?);
                 }
                 datasets.push(DatasetDef {
@@ -628,7 +634,9 @@ mod tests {
         assert!(fields.iter().any(|(_, f)| f == "_time"));
         let c = dm.resolve("Certificates.SSL").unwrap();
         let f = c.model.fields(c.dataset.unwrap());
-        assert!(f.iter().any(|(_, f)| f == "All_Certificates.SSL.ssl_issuer"));
+        assert!(f
+            .iter()
+            .any(|(_, f)| f == "All_Certificates.SSL.ssl_issuer"));
         assert!(dm.resolve("Nope.X").is_err());
         assert!(dm.resolve("Endpoint.Nope").is_err());
     }

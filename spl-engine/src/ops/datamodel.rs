@@ -37,7 +37,10 @@ use std::sync::Arc;
 /// A calculation bound to the eval language or a lookup.
 #[derive(Debug)]
 enum BoundCalc {
-    Eval { field: String, expr: BoundExpr },
+    Eval {
+        field: String,
+        expr: BoundExpr,
+    },
     Lookup {
         lookup: String,
         inputs: Vec<(String, String)>,
@@ -59,7 +62,12 @@ pub(crate) struct DataModelRows {
 }
 
 /// Parses and binds one constraint search (`tag=process tag=report`).
-fn bind_constraint(text: &str, model: &DataModel, ds: &str, ctx: &ExecContext) -> Result<SearchFilter> {
+fn bind_constraint(
+    text: &str,
+    model: &DataModel,
+    ds: &str,
+    ctx: &ExecContext,
+) -> Result<SearchFilter> {
     let bad = |m: String| {
         EngineError::data(
             model.file.clone(),
@@ -302,11 +310,7 @@ impl DataModelRows {
         };
         let mut b = with_full_names(&b, model, top)?;
         if let Some(n) = node {
-            b = batch::set_column(
-                &b,
-                Field::new("nodename", n.data_type().clone(), true),
-                n,
-            )?;
+            b = batch::set_column(&b, Field::new("nodename", n.data_type().clone(), true), n)?;
         }
         Ok(Some(b))
     }
@@ -389,7 +393,10 @@ enum Source {
     Events { chain: Vec<usize> },
     /// An export: `member` are the datasets its rows are in already; the
     /// constraints of `chain` (below them, down to the target) still apply.
-    Export { chain: Vec<usize>, member: Vec<usize> },
+    Export {
+        chain: Vec<usize>,
+        member: Vec<usize>,
+    },
 }
 
 fn filter(b: &RecordBatch, m: &BooleanArray) -> Result<RecordBatch> {
@@ -498,9 +505,15 @@ fn strip_prefixes(b: &RecordBatch, model: &DataModel) -> Result<RecordBatch> {
         } else {
             // `x` on some rows and `x{}` (an array) on others: one
             // multivalue field, the first present value per row
-            coalesce(&used.iter().map(|&j| b.column(j).clone()).collect::<Vec<_>>())?
+            coalesce(
+                &used
+                    .iter()
+                    .map(|&j| b.column(j).clone())
+                    .collect::<Vec<_>>(),
+            )?
         };
-        fields.push(Field::new(n, col.data_type().clone(), true).with_metadata(f.metadata().clone()));
+        fields
+            .push(Field::new(n, col.data_type().clone(), true).with_metadata(f.metadata().clone()));
         cols.push(col);
     }
     names.clear();
