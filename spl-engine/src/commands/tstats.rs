@@ -129,7 +129,24 @@ pub(crate) fn plan(cmd: &ast::Tstats, p: &PlanCx<'_>) -> Result<Box<dyn Operator
         }
         keep
     });
+    // the fields the rows must carry: BY, aggregated and WHERE fields
+    // (`None`: all, for wildcard and eval(...) arguments)
+    let mut wanted: Option<Vec<String>> = Some(cmd.by.iter().map(|b| b.node.clone()).collect());
+    for a in &aggs {
+        match (&a.arg, wanted.as_mut()) {
+            (BoundArg::Field(f), Some(w)) => w.push(f.clone()),
+            (BoundArg::Wildcard(_) | BoundArg::Eval(_), _) => wanted = None,
+            _ => {}
+        }
+    }
+    if let Some(w) = wanted.as_mut() {
+        w.extend(filter.fields());
+        if let Some(f) = &index_filter {
+            w.extend(f.fields());
+        }
+    }
     Ok(Box::new(TstatsOp {
+        wanted,
         prestats: prestats_fields,
         rows,
         filter,
@@ -154,6 +171,8 @@ enum Keep {
 
 /// The `tstats` operator: reads, filters and aggregates when run.
 struct TstatsOp {
+    /// The fields the rows must carry (`None`: all).
+    wanted: Option<Vec<String>>,
     /// `prestats=t`: the fields of the rows handed on unaggregated.
     prestats: Option<Vec<Keep>>,
     /// The data model's rows; `None`: the event datasets.
@@ -254,7 +273,7 @@ impl TstatsOp {
             }
         };
         match &self.rows {
-            Some(rows) => rows.generate(self.range, ctx, &mut go),
+            Some(rows) => rows.generate_fields(self.range, self.wanted.as_deref(), ctx, &mut go),
             None => self.events(ctx, &mut go),
         }
     }
@@ -266,8 +285,12 @@ impl TstatsOp {
         ctx: &ExecContext,
         out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
+        let columns = self.wanted.clone().map(|mut w| {
+            w.extend(["_time", "index", "source", "sourcetype", "host"].map(String::from));
+            w
+        });
         let req = ScanRequest {
-            columns: None,
+            columns,
             earliest: self.range.earliest,
             latest: self.range.latest,
             time_only_for_window: false,

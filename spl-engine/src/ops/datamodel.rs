@@ -170,7 +170,70 @@ impl DataModelRows {
         ctx: &ExecContext,
         out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
-        let req = ScanRequest {
+        self.generate_fields(range, None, ctx, out)
+    }
+
+    /// The columns a scan must read so that the rows carry `wanted`
+    /// (full or bare names): each name as written, bare, with the lineage
+    /// of every dataset of the model, and as a JSON array (`x{}`), plus the
+    /// fields the constraints read. Events with knowledge read everything
+    /// (knowledge may set any field from any other).
+    fn scan_columns(&self, wanted: &[String]) -> Vec<String> {
+        let model = self.model();
+        let lineages: Vec<String> = (0..model.datasets.len()).map(|d| model.lineage(d)).collect();
+        let mut bare: Vec<String> = Vec::new();
+        let mut add = |n: &str| {
+            if !bare.iter().any(|x| x == n) {
+                bare.push(n.to_string());
+            }
+        };
+        for w in wanted {
+            let b = lineages
+                .iter()
+                .filter_map(|l| w.strip_prefix(l.as_str()).and_then(|r| r.strip_prefix('.')))
+                .min_by_key(|r| r.len())
+                .unwrap_or(w);
+            add(b);
+        }
+        for cs in &self.constraints {
+            for f in cs {
+                for n in f.fields() {
+                    add(&n);
+                }
+            }
+        }
+        for n in ["_time", "index", "source", "sourcetype", "host"] {
+            add(n);
+        }
+        let mut out = Vec::new();
+        for b in &bare {
+            out.push(b.clone());
+            out.push(format!("{b}{{}}"));
+            for l in &lineages {
+                out.push(format!("{l}.{b}"));
+                out.push(format!("{l}.{b}{{}}"));
+            }
+        }
+        out
+    }
+
+    /// [`DataModelRows::generate`] reading only what `wanted` needs
+    /// (`None`: every field).
+    pub(crate) fn generate_fields(
+        &self,
+        range: TimeRange,
+        wanted: Option<&[String]>,
+        ctx: &ExecContext,
+        out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        let knowledge = ctx.catalog.knowledge.is_some();
+        let has_calcs = self.calcs.iter().any(|c| !c.is_empty());
+        let columns = match wanted {
+            // calculations may read any field
+            Some(w) if !has_calcs => Some(self.scan_columns(w)),
+            _ => None,
+        };
+        let req_all = ScanRequest {
             columns: None,
             earliest: range.earliest,
             latest: range.latest,
@@ -178,13 +241,20 @@ impl DataModelRows {
             counters: Some(ctx.scan.clone()),
             warnings: Some(ctx.warnings.clone()),
         };
-        let model = self.model();
+        let req_some = ScanRequest {
+            columns,
+            ..req_all.clone()
+        };
         for top in self.target.tops() {
             for ds in ctx.catalog.datasets.iter() {
                 let Some(plan) = self.source_plan(ds, top, ctx)? else {
                     continue;
                 };
-                for b in ds.scan.scan(&req)? {
+                let req = match ds.kind {
+                    DataKind::Events if knowledge => &req_all,
+                    _ => &req_some,
+                };
+                for b in ds.scan.scan(req)? {
                     let b = b?;
                     ctx.scan.count_batch(b.num_rows());
                     if b.num_rows() == 0 {
@@ -197,7 +267,6 @@ impl DataModelRows {
                     }
                 }
             }
-            let _ = model;
         }
         Ok(())
     }
