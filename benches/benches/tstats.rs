@@ -34,16 +34,31 @@ fn mix(mut x: u64) -> u64 {
 /// Writes `rows` generated rows to `path`.
 pub fn generate(path: &std::path::Path, rows: usize) {
     const PROCS: [&str; 8] = [
-        "cmd.exe", "powershell.exe", "notepad.exe", "chrome.exe", "rundll32.exe", "conhost.exe",
-        "svchost.exe", "net.exe",
+        "cmd.exe",
+        "powershell.exe",
+        "notepad.exe",
+        "chrome.exe",
+        "rundll32.exe",
+        "conhost.exe",
+        "svchost.exe",
+        "net.exe",
     ];
     const PARENTS: [&str; 5] = [
-        "explorer.exe", "cmd.exe", "services.exe", "winword.exe", "svchost.exe",
+        "explorer.exe",
+        "cmd.exe",
+        "services.exe",
+        "winword.exe",
+        "svchost.exe",
     ];
     let names = [
-        "Processes.dest", "Processes.user", "Processes.parent_process_name",
-        "Processes.process_name", "Processes.process", "Processes.process_id",
-        "Processes.parent_process_id", "Processes.process_guid",
+        "Processes.dest",
+        "Processes.user",
+        "Processes.parent_process_name",
+        "Processes.process_name",
+        "Processes.process",
+        "Processes.process_id",
+        "Processes.parent_process_id",
+        "Processes.process_guid",
     ];
     let mut fields = vec![Field::new("_time", DataType::Float64, false)];
     fields.extend(names.iter().map(|n| Field::new(*n, DataType::Utf8, true)));
@@ -60,7 +75,9 @@ pub fn generate(path: &std::path::Path, rows: usize) {
         };
         let cols: Vec<ArrayRef> = vec![
             Arc::new(Float64Array::from(
-                idx.clone().map(|i| 1_714_500_000.0 + i as f64 * 0.01).collect::<Vec<_>>(),
+                idx.clone()
+                    .map(|i| 1_714_500_000.0 + i as f64 * 0.01)
+                    .collect::<Vec<_>>(),
             )),
             col(&|i| format!("host-{}", mix(i) % 1000)),
             col(&|i| format!("user-{}", mix(i * 7) % 500)),

@@ -180,7 +180,9 @@ impl DataModelRows {
     /// (knowledge may set any field from any other).
     fn scan_columns(&self, wanted: &[String]) -> Vec<String> {
         let model = self.model();
-        let lineages: Vec<String> = (0..model.datasets.len()).map(|d| model.lineage(d)).collect();
+        let lineages: Vec<String> = (0..model.datasets.len())
+            .map(|d| model.lineage(d))
+            .collect();
         let mut bare: Vec<String> = Vec::new();
         let mut add = |n: &str| {
             if !bare.iter().any(|x| x == n) {
