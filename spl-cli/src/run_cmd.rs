@@ -19,11 +19,13 @@ pub(crate) struct RunArgs {
     #[command(flatten)]
     input: QueryInput,
     /// Data to search: a path (a file, a directory of files, a `.gz` file, or `-` for standard
-    /// input), or `path=..,index=..,source=..,sourcetype=..,host=..,format=..,kind=..,time_field=..,strict=..`
+    /// input), or `path=..,index=..,source=..,sourcetype=..,host=..,format=..,kind=..,time_field=..,strict=..,datamodel=..`
     /// (repeatable). `format=` json, splunk-json, csv, parquet, metrics-csv, metrics-parquet,
     /// otlp-json, hec-metrics, kubearmor, raw (default: from the extension and content; text
     /// in no other format is raw events). A csv or parquet file with metric columns is metrics
-    /// unless `kind=events`; `kind=metrics` requires them.
+    /// unless `kind=events`; `kind=metrics` requires them. `datamodel=M.D` marks rows of a
+    /// data model dataset (an export of `| datamodel M D search`, fields prefixed or bare) for
+    /// `tstats`, `| datamodel` and `| from datamodel`.
     #[arg(long = "data", value_name = "SPEC")]
     data: Vec<String>,
     /// A JSON-lines line that is not JSON is an input error (default: it is kept as a raw
@@ -37,7 +39,8 @@ pub(crate) struct RunArgs {
     #[arg(long = "lookups", value_name = "DIR")]
     lookups: Vec<PathBuf>,
     /// Splunk apps whose knowledge objects (props.conf, transforms.conf, eventtypes.conf,
-    /// tags.conf) apply to events: an app folder or a folder of apps (repeatable).
+    /// tags.conf) apply to events and whose data models (default/data/models/*.json) join the
+    /// built-in CIM: an app folder or a folder of apps (repeatable).
     #[arg(long = "apps", value_name = "PATH")]
     apps: Vec<PathBuf>,
     /// Leave out the engine's built-in default app (its knowledge of common

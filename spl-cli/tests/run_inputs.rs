@@ -29,16 +29,16 @@ fn scratch(test: &str) -> PathBuf {
 #[test]
 fn subsearch_of_an_empty_main_search_is_planned() {
     for q in [
-        "| makeresults | where 1=2 | join x [| tstats count by x]",
-        "| makeresults | where 1=2 | append [| tstats count by x]",
-        "| makeresults | where 1=2 | appendpipe [ tstats count by x ]",
-        "| makeresults | where 1=2 | map search=\"| tstats count\"",
-        "| multisearch [| makeresults | where 1=2] [| tstats count]",
+        "| makeresults | where 1=2 | join x [| sistats count by x]",
+        "| makeresults | where 1=2 | append [| sistats count by x]",
+        "| makeresults | where 1=2 | appendpipe [ sistats count by x ]",
+        "| makeresults | where 1=2 | map search=\"| sistats count\"",
+        "| multisearch [| makeresults | where 1=2] [| sistats count]",
     ] {
         let (code, stdout, stderr) = spl(&["run", q, "--now", "0"]);
         assert_eq!(code, 1, "{q}: {stdout}{stderr}");
         assert!(
-            stderr.contains("spl::run::unsupported_command") && stderr.contains("`tstats`"),
+            stderr.contains("spl::run::unsupported_command") && stderr.contains("`sistats`"),
             "{q}: {stderr}"
         );
     }

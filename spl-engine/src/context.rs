@@ -85,6 +85,9 @@ pub struct Catalog {
     pub geoip: Option<Arc<GeoIp>>,
     /// Knowledge objects from Splunk apps (`--apps`), if any.
     pub knowledge: Option<Arc<dyn EventKnowledge>>,
+    /// Data models (`tstats`, `| datamodel`, `| from datamodel`): the
+    /// built-in CIM and those of `--apps`.
+    pub datamodels: Arc<crate::datamodel::DataModels>,
 }
 
 impl Catalog {

@@ -12,6 +12,7 @@ pub(crate) mod aggregate;
 pub(crate) mod batch;
 pub(crate) mod commands;
 pub mod context;
+pub mod datamodel;
 pub mod error;
 pub(crate) mod eval;
 pub(crate) mod filter;

@@ -162,6 +162,7 @@ pub fn search_range(pipeline: &Pipeline, ctx: &ExecContext) -> Result<TimeRange>
     let own = match pipeline.stages.first().map(|s| &s.command) {
         Some(Command::Search(s)) => time_bounds(s.expr.as_ref(), ctx)?.own_range(ctx.now),
         Some(Command::Mstats(m)) => commands::mstats::written_bounds(m, ctx)?.own_range(ctx.now),
+        Some(Command::Tstats(t)) => commands::tstats::written_bounds(t, ctx)?.own_range(ctx.now),
         _ => None,
     };
     Ok(TimeRange::for_search(own, ctx.picker))

@@ -162,6 +162,7 @@ impl EngineBuilder {
             meta,
             kind: DataKind::Events,
             scan: Arc::new(MemoryScan(batches)),
+            datamodel: None,
         });
         self
     }
@@ -172,6 +173,7 @@ impl EngineBuilder {
             meta,
             kind: DataKind::Metrics,
             scan: Arc::new(MemoryScan(batches)),
+            datamodel: None,
         });
         self
     }
@@ -245,6 +247,18 @@ impl EngineBuilder {
             crate::source::IndexPropsSource(ip as Arc<dyn crate::source::IndexTimeProps>)
         });
         self.index_props = ip.clone();
+        // their data models (`default/data/models/*.json`) join the built-in
+        // CIM (part of the default app), replacing a built-in model of the
+        // same name
+        let found = crate::knowledge::apps::discover(&self.apps)?;
+        let dirs: Vec<&std::path::Path> = found.iter().map(|a| a.dir.as_path()).collect();
+        let mut models = if self.default_apps {
+            crate::datamodel::DataModels::default()
+        } else {
+            crate::datamodel::DataModels::empty()
+        };
+        models.add_app_dirs(&dirs)?;
+        self.catalog.datamodels = Arc::new(models);
         // raw text already opened without settings of its own is opened
         // again with these settings
         for (spec, range) in &mut self.data_specs {

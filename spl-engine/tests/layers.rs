@@ -28,6 +28,8 @@ const LAYERS: &[&[&str]] = &[
     &["geoip"],
     &["source"],
     &["lookup"],
+    // data model definitions (Splunk's data model JSON, the built-in CIM)
+    &["datamodel"],
     // what a running search sees, and the operator model
     &["context", "operator"],
     // the two expression languages: search terms, then eval

@@ -37,6 +37,7 @@ fn dataset(scan: Arc<dyn Scan>, index: &str) -> Dataset {
         meta: SourceMeta::new(index, "test", "_json"),
         kind: DataKind::Events,
         scan,
+        datamodel: None,
     }
 }
 

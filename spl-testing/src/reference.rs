@@ -172,8 +172,8 @@ fn aggregations_page(env: &mut Environment) -> String {
     let mut out = String::from(HEADER);
     out.push_str("# Aggregation functions\n\n");
     out.push_str(
-        "The functions of `stats`, `eventstats`, `streamstats`, `chart`, `timechart` and \
-         `mstats` (and `tstats`, which parses but does not run yet). A function a command does \
+        "The functions of `stats`, `eventstats`, `streamstats`, `chart`, `timechart`, \
+         `mstats` and `tstats`. A function a command does \
          not take is an error (`spl::run::invalid_argument`); a Splunk function the engine does \
          not run is `spl::run::unsupported_function`. Each example `call  =>  result` is checked \
          by the engine's tests: it runs as `index=main | stats <call> AS x` over these events of \

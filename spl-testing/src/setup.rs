@@ -140,6 +140,7 @@ impl Setup {
                 DataKind::Events
             },
             scan: Arc::new(MemoryScan(vec![b])),
+            datamodel: None,
         });
         self.engine = None;
         Ok(())

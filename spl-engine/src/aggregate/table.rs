@@ -33,7 +33,7 @@ pub enum AggContext {
     Timechart,
     /// `mstats` (numeric measurements only; 6.2).
     Mstats,
-    /// `tstats` (parsed, not run by this engine yet).
+    /// `tstats`.
     Tstats,
 }
 

@@ -4,6 +4,7 @@
 //! accumulators ([`stats`]), the `chart`/`timechart` pivot ([`pivot`]) and
 //! `top`/`rare` counting ([`frequency`]). `commands/` holds commands only.
 
+pub(crate) mod datamodel;
 pub(crate) mod frequency;
 pub(crate) mod groupby;
 pub(crate) mod pivot;

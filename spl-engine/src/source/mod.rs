@@ -73,6 +73,9 @@ pub enum DataKind {
     Events,
     /// Metric data points (searched by `mstats`).
     Metrics,
+    /// Rows of a data model dataset (`--data path=F,datamodel=M.D`), read by
+    /// `tstats`, `| datamodel` and `| from datamodel` only.
+    DataModel,
 }
 
 /// What a scan needs: `None` columns means all.
@@ -388,4 +391,6 @@ pub struct Dataset {
     pub kind: DataKind,
     /// The data.
     pub scan: Arc<dyn Scan>,
+    /// For [`DataKind::DataModel`]: the dataset its rows belong to (`M.D`).
+    pub datamodel: Option<String>,
 }

@@ -348,6 +348,10 @@ pub struct DataSpec {
     /// sets it from the engine's clock; without it the file's modification
     /// time stands in.
     pub now: Option<f64>,
+    /// The data model dataset (`M.D`) whose rows the file holds
+    /// (`datamodel=Endpoint.Processes`): an export of
+    /// `| datamodel M D search`, fields prefixed with the dataset's name or bare.
+    pub datamodel: Option<String>,
 }
 
 impl DataSpec {
@@ -367,6 +371,7 @@ impl DataSpec {
             index_props: None,
             strict: false,
             now: None,
+            datamodel: None,
         }
     }
 }
@@ -382,6 +387,7 @@ const SPEC_KEYS: &[&str] = &[
     "rollup",
     "kind",
     "strict",
+    "datamodel",
 ];
 
 impl FromStr for DataKind {
@@ -467,6 +473,7 @@ impl FromStr for DataSpec {
                 "sourcetype" => spec.sourcetype = v,
                 "host" => spec.host = v,
                 "time_field" => spec.time_field = v,
+                "datamodel" => spec.datamodel = v,
                 "rollup" => spec.rollup = Some(value.parse()?),
                 "kind" => spec.kind = Some(value.parse()?),
                 "strict" => {
@@ -637,14 +644,20 @@ pub(crate) fn resolve_format(spec: &DataSpec, display: &str) -> Result<DataForma
             };
         }
     };
-    let resolved = match (spec.kind, format) {
+    // a data model export is events, whatever columns it has
+    let kind = if spec.datamodel.is_some() {
+        Some(DataKind::Events)
+    } else {
+        spec.kind
+    };
+    let resolved = match (kind, format) {
         // a stated metrics format with kind=events contradicts itself
         (Some(DataKind::Events), DataFormat::MetricsCsv | DataFormat::MetricsParquet) if stated => {
             Err(kind_error(format!(
                 "expected kind=metrics for format {format}, found kind=events (use format={events})"
             )))
         }
-        (Some(DataKind::Events), _) => Ok(events),
+        (Some(DataKind::Events | DataKind::DataModel), _) => Ok(events),
         (Some(DataKind::Metrics), f) if f == metrics => Ok(metrics),
         (Some(DataKind::Metrics), _) => {
             if metric_columns(events)? {
@@ -677,6 +690,7 @@ fn kind_name(k: DataKind) -> &'static str {
     match k {
         DataKind::Events => "events",
         DataKind::Metrics => "metrics",
+        DataKind::DataModel => "data model rows",
     }
 }
 
@@ -814,6 +828,7 @@ fn open_file(spec: &DataSpec, display: String) -> Result<Dataset> {
         });
     }
     let kind = match (len, spec.kind) {
+        _ if spec.datamodel.is_some() => DataKind::DataModel,
         (0, Some(k)) => k,
         _ => format.kind(),
     };
@@ -826,6 +841,7 @@ fn open_file(spec: &DataSpec, display: String) -> Result<Dataset> {
         },
         kind,
         scan,
+        datamodel: spec.datamodel.clone(),
     })
 }
 

@@ -21,7 +21,7 @@ macro_rules! for_each_command {
             ("eventstats", [], Eventstats, Stats, stats, stats::EVENTSTATS_OPTIONS, run eventstats, "eventstats [allnum=<bool>] <agg>(<field>) [AS <name>]... [BY <field>...]"),
             ("streamstats", [], Streamstats, Stats, stats, stats::STREAMSTATS_OPTIONS, run streamstats, "streamstats [<option>=<value>]... <agg>(<field>) [AS <name>]... [BY <field>...]"),
             ("mstats", [], Mstats, Mstats, mstats, mstats::OPTIONS, run mstats, "mstats [<option>=<value>]... <agg>(<metric>) [AS <name>]... [WHERE <search>] [BY <dimension>...] [span=<time>]"),
-            ("tstats", [], Tstats, Tstats, tstats, tstats::OPTIONS, norun tstats, "tstats [<option>=<value>]... <agg>(<field>) [AS <name>]... [FROM datamodel=<name>] [WHERE <search>] [BY <field>...]"),
+            ("tstats", [], Tstats, Tstats, tstats, tstats::OPTIONS, run tstats, "tstats [<option>=<value>]... <agg>(<field>) [AS <name>]... [FROM datamodel=<name>] [WHERE <search>] [BY <field>...]"),
             ("join", [], Join, Join, join, join::OPTIONS, run join, "join [<option>=<value>]... [<field>...] [<subsearch>]"),
             ("append", [], Append, Append, append, append::OPTIONS, run append, "append [<option>=<value>]... [<subsearch>]"),
             ("foreach", [], Foreach, Foreach, foreach, foreach::OPTIONS, run foreach, "foreach [<option>=<value>]... <wc-field>... [<template>]"),
@@ -55,7 +55,7 @@ macro_rules! for_each_command {
             ("rare", [], Rare, Top, top, top::OPTIONS, run rare, "rare [<count>] [<option>=<value>]... <field>... [BY <field>...]"),
             ("return", [], Return, Return, return_, return_::OPTIONS, run return_, "return [<count>] [<alias>=<field>|<field>|$<field>]..."),
             ("format", [], Format, Format, format, format::OPTIONS, run format, "format [mvsep=<string>] [maxresults=<int>] [<row prefix> <column prefix> <column separator> <column end> <row separator> <row end>]"),
-            ("from", [], From, FromDataset, from, from::OPTIONS, norun from, "from <dataset type>:<dataset name>"),
+            ("from", [], From, FromDataset, from, from::OPTIONS, run from, "from <dataset type>:<dataset name>"),
             ("addtotals", [], Addtotals, Addtotals, addtotals, addtotals::OPTIONS, run addtotals, "addtotals [<option>=<value>]... [<field>...]"),
             ("collect", [], Collect, Collect, collect, collect::OPTIONS, norun collect, "collect [<option>=<value>]..."),
             ("map", [], Map, Map, map, map::OPTIONS, run map, "map (search=\"<search>\" | [<subsearch>]) [maxsearches=<int>]"),
@@ -69,6 +69,7 @@ macro_rules! for_each_command {
             ("nomv", [], Nomv, Args, simple, &[], run nomv, "nomv <field>"),
             ("extract", ["kv"], Extract, Args, simple, &[opt("auto", K::Bool, Some("true"), "automatic key=value extraction when no delimiters or transforms are given (auto=f turns it off)"), opt("clean_keys", K::Bool, None, "clean keys (non-alphanumeric characters to _); overrides a transform's CLEAN_KEYS"), opt("kvdelim", K::Text, None, "characters separating a key from its value"), opt("pairdelim", K::Text, None, "characters separating key/value pairs"), opt("limit", K::Count, Some("50"), "key/value pairs extracted per event at most"), opt("maxchars", K::Count, Some("10240"), "characters of _raw read for key/value pairs"), opt("mv_add", K::Bool, None, "a key met again adds a value (multivalue field); overrides a transform's MV_ADD"), opt("reload", K::Bool, Some("false"), "apply the apps' search-time knowledge to the results again first"), opt("segment", K::Bool, Some("false"), "note the pairs' positions (not supported)")], run extract, "extract [<option>=<value>]... [<transform>...]"),
             ("multikv", [], Multikv, Args, simple, &[opt("conf", K::Text, None, "a multikv.conf stanza (not supported)"), opt("copyattrs", K::Bool, Some("true"), "copy the original event's fields to each row's result"), opt("forceheader", K::Count, None, "the header is this non-empty line (1-based)"), opt("multitable", K::Bool, Some("true"), "an empty line ends a table; the next line is a new header"), opt("noheader", K::Bool, Some("false"), "no header line: columns are Column_1, Column_2, ... (implies multitable=false)"), opt("rmorig", K::Bool, Some("true"), "drop the original events (false: keep each after its rows)")], run multikv, "multikv [<option>=<value>]... [fields <field>...] [filter <term>...]"),
+            ("datamodel", [], Datamodel, Args, simple, &[], run datamodel, "datamodel <model> <dataset> search|flat"),
             ("xmlkv", [], Xmlkv, Args, simple, &[opt("maxinputs", K::Count, Some("50000"), "results handed to the command per invocation (no effect offline)")], run xmlkv, "xmlkv [<field>] [maxinputs=<int>]"),
         }
     };

@@ -120,7 +120,6 @@ const OTHER_COMMANDS: &[&str] = &[
     "correlate",
     "counttable",
     "ctable",
-    "datamodel",
     "datamodelsimple",
     "dbinspect",
     "dbxquery",

@@ -42,6 +42,7 @@ fn dataset(index: &str, batches: Vec<RecordBatch>) -> Dataset {
         },
         kind: DataKind::Metrics,
         scan: Arc::new(MemoryScan(batches)),
+        datamodel: None,
     }
 }
 

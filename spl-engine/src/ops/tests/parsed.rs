@@ -56,6 +56,7 @@ fn catalog() -> ExecContext {
         },
         kind: DataKind::Metrics,
         scan: Arc::new(MemoryScan(vec![b])),
+        datamodel: None,
     };
     let mut c = ExecContext::new(NOW);
     c.catalog = Arc::new(Catalog {

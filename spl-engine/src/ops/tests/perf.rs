@@ -108,6 +108,7 @@ fn time_query(q: &str, batches: Vec<RecordBatch>, threads: usize) -> (f64, usize
             },
             kind: DataKind::Metrics,
             scan: Arc::new(MemoryScan(batches)),
+            datamodel: None,
         }],
         ..Default::default()
     });
