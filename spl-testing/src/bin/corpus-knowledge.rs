@@ -151,6 +151,11 @@ fn main() -> ExitCode {
             for (d, n) in r.details(Outcome::Error) {
                 println!("        {n:4} {d}");
             }
+            println!("        tstats / data model searches:");
+            for (d, n) in r.details(Outcome::DataModel) {
+                let d = if d.is_empty() { "ran, zero rows" } else { &d };
+                println!("        {n:4} {d}");
+            }
         }
     }
     if let (Some(o), Some(r)) = (list, &searches) {
