@@ -248,6 +248,69 @@ fn json_lines_keep_a_bad_line_as_raw_with_a_warning() {
     assert!(spec(&format!("path={},strict=true", p.display())).strict);
 }
 
+/// A JSON-lines file whose first line is not JSON (a banner, a line cut by
+/// log rotation) is still JSON lines: the first line is kept as a raw event
+/// with a warning, like any other; a file whose lines are mostly not JSON is
+/// raw text.
+#[test]
+fn json_lines_whose_first_line_is_not_json() {
+    let dir = scratch("rawjsonfirst");
+    let body = "{\"a\":\"1\",\"time\":\"2024-05-01T10:00:00Z\"}\n{\"a\":\"2\"}\n";
+    for (name, first) in [
+        ("banner.jsonl", "May  1 09:59:59 host log rotated\n"),
+        ("cut.jsonl", "\":\"x\"}\n"),
+        ("broken.jsonl", "{\"a\":\n"),
+        ("nolabel", "# exported by tool\n"),
+    ] {
+        let p = dir.join(name);
+        std::fs::write(&p, format!("{first}{body}")).unwrap();
+        assert_eq!(detect_format(&p).unwrap(), DataFormat::Json, "{name}");
+        for format in ["", ",format=json"] {
+            let r = run(
+                &[spec(&format!("path={}{format}", p.display()))],
+                "* | table a _raw",
+            );
+            assert_eq!(r.num_rows(), 3, "{name}{format}");
+            let mut a = cells(&r, "a");
+            a.sort();
+            assert_eq!(a, [None, Some("1".into()), Some("2".into())], "{name}");
+            assert!(cells(&r, "_raw").contains(&Some(first.trim_end().to_string())));
+            let w: Vec<String> = r.warnings.iter().map(|w| w.to_string()).collect();
+            assert_eq!(w.len(), 1, "{name}: {w:?}");
+            assert!(
+                w[0].contains("spl::data::json_line_kept_raw")
+                    && w[0].contains(&format!("{name}:1")),
+                "{w:?}"
+            );
+            // strict: an error naming line 1
+            let e = Engine::builder(NOW)
+                .add_data(&spec(&format!("path={}{format},strict=true", p.display())))
+                .err()
+                .unwrap();
+            assert!(e.to_string().contains(&format!("{name}:1")), "{e}");
+        }
+    }
+    // mostly not JSON, or as much JSON as not: raw text
+    let p = dir.join("mostly.log");
+    std::fs::write(&p, "May  1 10:00:00 a\nMay  1 10:00:01 b\n{\"a\":\"1\"}\n").unwrap();
+    assert_eq!(detect_format(&p).unwrap(), DataFormat::Raw);
+    let p = dir.join("tie.log");
+    std::fs::write(&p, "May  1 10:00:00 a\n{\"a\":\"1\"}\n").unwrap();
+    assert_eq!(detect_format(&p).unwrap(), DataFormat::Raw);
+    // with format=json such a file is a JSON document: its error names the line
+    let e = Engine::builder(NOW)
+        .add_data(&spec(&format!("path={},format=json", p.display())))
+        .err()
+        .unwrap();
+    assert!(e.to_string().contains("tie.log:1"), "{e}");
+    // a first line of two objects: concatenated JSON, read whole
+    let p = dir.join("concat.json");
+    std::fs::write(&p, "{\"a\":\"1\"} {\"a\":\"2\"}\n{\"a\":\"3\"}\n").unwrap();
+    let r = run(&[spec(&format!("path={}", p.display()))], "* | table a");
+    assert_eq!(cells(&r, "a").len(), 3);
+    assert!(r.warnings.is_empty());
+}
+
 #[test]
 fn json_time_from_any_field_that_holds_one() {
     let dir = scratch("rawjsontime");

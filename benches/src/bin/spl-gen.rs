@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use spl_benches::gen::audit_lines::{self, LinesSpec};
 use spl_benches::gen::bench_metrics::{self, BenchSpec};
 use spl_benches::gen::fixtures::{self, FixtureOptions, DEFAULT_NOW, DEFAULT_SEED};
+use spl_benches::gen::raw_logs::{self, RawSpec, Shape};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -92,6 +93,29 @@ enum Cmd {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Raw text logs of any size: `kv` (firewall/syslog-like key=value lines,
+    /// ~300 bytes) or `xmlwin` (Windows XML events, Sysmon 1 and Security
+    /// 4688, one `<Event>` per line, ~1.4-2.5 KB).
+    Raw {
+        /// `kv` or `xmlwin`.
+        #[arg(long, default_value = "kv")]
+        shape: String,
+        /// Size: bytes, or with K, M, G (`100M`, `1G`).
+        #[arg(long, default_value = "100M")]
+        size: String,
+        /// Output file.
+        #[arg(long, default_value = "target/bench-data/raw.log")]
+        out: PathBuf,
+        /// Distinct source addresses (kv) or computers (xmlwin).
+        #[arg(long, default_value_t = 5000)]
+        srcs: u64,
+        /// Epoch seconds of the first event.
+        #[arg(long, default_value_t = 1_714_500_000)]
+        start: i64,
+        /// PRNG seed.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 fn run(cli: Cli) -> Result<Vec<PathBuf>, spl_benches::gen::GenError> {
@@ -165,6 +189,33 @@ fn run(cli: Cli) -> Result<Vec<PathBuf>, spl_benches::gen::GenError> {
                 seed,
             };
             audit_lines::generate(&spec, &out)?;
+            Ok(vec![out])
+        }
+        Cmd::Raw {
+            shape,
+            size,
+            out,
+            srcs,
+            start,
+            seed,
+        } => {
+            let shape = match shape.as_str() {
+                "kv" => Shape::Kv,
+                "xmlwin" | "xml" => Shape::XmlWin,
+                _ => {
+                    return Err(spl_benches::gen::GenError::Invalid(format!(
+                        "expected --shape kv or xmlwin, found `{shape}`"
+                    )))
+                }
+            };
+            let spec = RawSpec {
+                shape,
+                bytes: audit_lines::parse_size(&size)?,
+                srcs,
+                start,
+                seed,
+            };
+            raw_logs::generate(&spec, &out)?;
             Ok(vec![out])
         }
     }

@@ -6,7 +6,9 @@
 //! lookup and the GeoIP expectations the Python oracle reads), and
 //! [`bench_metrics`] writes large synthetic metric files for performance work
 //! in the shape of `shared/bench-anchors/gen_metrics.py`; [`audit_lines`]
-//! writes JSON-lines audit events of any size for the event path.
+//! writes JSON-lines audit events of any size for the event path, and
+//! [`raw_logs`] raw text logs (key=value lines, Windows XML events) for the
+//! raw-event path.
 //!
 //! Everything is a pure function of the seed and `now`: no clock, no libm
 //! (see [`rng`]), sorted maps only, so the bytes are the same on every run.
@@ -18,6 +20,7 @@ pub mod fixtures;
 pub mod metrics_file;
 pub mod network;
 pub mod podio;
+pub mod raw_logs;
 pub mod rng;
 
 use std::path::{Path, PathBuf};

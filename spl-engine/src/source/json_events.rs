@@ -591,7 +591,8 @@ impl JsonLinesScan {
         };
         let mut f = std::fs::File::open(path).map_err(io)?;
         let len = f.metadata().map_err(io)?.len();
-        // the first non-blank line decides (as for text read whole)
+        // the first non-blank line decides, unless it is no JSON object but
+        // most lines are (then it is kept as raw text, as the others would be)
         let mut head = Vec::new();
         let mut chunk = vec![0u8; 1 << 16];
         loop {
@@ -599,15 +600,19 @@ impl JsonLinesScan {
             head.extend_from_slice(chunk.get(..n).unwrap_or_default());
             let text = String::from_utf8_lossy(&head);
             let body = text.trim_start_matches('\u{feff}').trim_start();
-            if n == 0 || body.contains('\n') {
+            if n == 0 || (body.contains('\n') && head.len() >= SNIFF_BYTES) {
                 break;
             }
         }
         let text = String::from_utf8_lossy(&head);
         let body = text.trim_start_matches('\u{feff}');
         let first_line = body.trim_start().split('\n').next().unwrap_or_default();
+        let first_is_object =
+            flatten_document(first_line.trim(), &mut |_: &str, _: Cow<'_, str>| {}).is_ok();
         if body.trim_start().starts_with('[')
-            || flatten_document(first_line.trim(), &mut |_: &str, _: Cow<'_, str>| {}).is_err()
+            || (!first_is_object
+                && (concatenated_objects(first_line)
+                    || !mostly_json_lines(body, n_all(&head, len))))
         {
             return Ok(None);
         }
@@ -772,6 +777,55 @@ impl JsonLinesScan {
             None => true,
         }
     }
+}
+
+/// Bytes of a file's start looked at to tell JSON lines from other text.
+pub(crate) const SNIFF_BYTES: usize = 1 << 16;
+
+/// Whether `head` holds the whole file (`len` bytes).
+fn n_all(head: &[u8], len: u64) -> bool {
+    head.len() as u64 >= len
+}
+
+/// Whether text looks like JSON lines even though a line (the first, say)
+/// is not a JSON object: among its first non-blank lines (up to 100, the
+/// last one only if `complete` says the text is the whole file or the line
+/// ends), more are whole JSON objects than not. A file whose lines are
+/// mostly not JSON is raw text.
+pub(crate) fn mostly_json_lines(text: &str, complete: bool) -> bool {
+    let mut lines: Vec<&str> = text.split('\n').collect();
+    if !complete && !text.ends_with('\n') {
+        lines.pop();
+    }
+    let (mut objects, mut others) = (0usize, 0usize);
+    for line in lines
+        .into_iter()
+        .map(|l| l.trim_matches(['\r', ' ', '\t', '\u{feff}']))
+        .filter(|l| !l.is_empty())
+        .take(100)
+    {
+        if line.starts_with('{')
+            && flatten_document(line, &mut |_: &str, _: Cow<'_, str>| {}).is_ok()
+        {
+            objects += 1;
+        } else {
+            others += 1;
+        }
+    }
+    objects > others
+}
+
+/// Whether a line is two or more JSON objects one after another (a file of
+/// concatenated objects, read whole, not JSON lines).
+fn concatenated_objects(line: &str) -> bool {
+    let mut n = 0;
+    for v in serde_json::Deserializer::from_str(line).into_iter::<serde_json::Value>() {
+        match v {
+            Ok(v) if v.is_object() => n += 1,
+            _ => return false,
+        }
+    }
+    n >= 2
 }
 
 /// Cuts bytes `start..len` of a file into ranges of about `size` bytes that

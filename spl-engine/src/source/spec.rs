@@ -515,9 +515,12 @@ fn detect_in(path: &Path, display: &str) -> Result<DataFormat> {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    let mut head = Vec::with_capacity(65536);
+    let mut head = Vec::with_capacity(super::json_events::SNIFF_BYTES);
     std::fs::File::open(path)
-        .and_then(|f| f.take(65536).read_to_end(&mut head))
+        .and_then(|f| {
+            f.take(super::json_events::SNIFF_BYTES as u64)
+                .read_to_end(&mut head)
+        })
         .map_err(|source| EngineError::Io {
             path: display.clone(),
             source,
@@ -561,6 +564,12 @@ fn detect_in(path: &Path, display: &str) -> Result<DataFormat> {
         // KubeArmor logs as `kubectl logs` prints them: a prefix, then JSON
         if super::kubearmor::looks_like_kubearmor(first_line) {
             return Ok(DataFormat::Kubearmor);
+        }
+        // JSON lines whose first line is not JSON (a banner, a line cut by
+        // rotation): that line becomes a raw event, as the others would
+        let whole = head.len() < super::json_events::SNIFF_BYTES;
+        if super::json_events::mostly_json_lines(body, whole) {
+            return Ok(DataFormat::Json);
         }
         if let Some(e) = binary_data(&display, &head) {
             return Err(e);

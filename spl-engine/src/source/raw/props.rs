@@ -243,10 +243,15 @@ impl Compiled {
             None => 0,
         };
         let rest = text.get(from..)?;
-        let look = rest
-            .char_indices()
-            .nth(self.props.max_timestamp_lookahead)
-            .map_or(rest.len(), |(i, _)| i);
+        let n = self.props.max_timestamp_lookahead;
+        // the first `n` characters: `n` bytes when they are ASCII
+        let look = if rest.len() <= n {
+            rest.len()
+        } else if rest.as_bytes().get(..n).is_some_and(<[u8]>::is_ascii) {
+            n
+        } else {
+            rest.char_indices().nth(n).map_or(rest.len(), |(i, _)| i)
+        };
         let window = rest.get(..look)?;
         let f = match &self.props.time_format {
             Some(fmt) => parse_with_format(window, fmt, &self.time)
@@ -260,14 +265,27 @@ impl Compiled {
         })
     }
 
-    fn starts_event(&self, line: &str) -> bool {
+    /// Whether a line starts an event when lines merge (a timestamp with
+    /// `BREAK_ONLY_BEFORE_DATE`, a `BREAK_ONLY_BEFORE` match).
+    pub(crate) fn starts_event(&self, line: &str) -> bool {
+        self.starts_event_found(line).0
+    }
+
+    /// [`Compiled::starts_event`], and the line's timestamp when finding it
+    /// was how it was decided.
+    fn starts_event_found(&self, line: &str) -> (bool, Option<Option<Found>>) {
         match &self.break_before {
-            Some(re) => re.is_match(line).unwrap_or(false),
-            None => self.props.break_only_before_date && self.find_time(line).is_some(),
+            Some(re) => (re.is_match(line).unwrap_or(false), None),
+            None if self.props.break_only_before_date => {
+                let f = self.find_time(line);
+                (f.is_some(), Some(f))
+            }
+            None => (false, None),
         }
     }
 
-    fn must_break_after(&self, line: &str) -> bool {
+    /// Whether an event ends after this line (`MUST_BREAK_AFTER`).
+    pub(crate) fn must_break_after(&self, line: &str) -> bool {
         self.break_after
             .as_ref()
             .is_some_and(|re| re.is_match(line).unwrap_or(false))
@@ -390,21 +408,29 @@ impl<'c, R: Read> Lines<'c, R> {
 pub(crate) struct RawEvent {
     pub text: String,
     pub start: u64,
+    /// [`Compiled::find_time`] of `text`, when breaking already computed it
+    /// (a one-line event whose line was tested for a date).
+    pub found: Option<Option<Found>>,
 }
+
+/// A line with its offsets and, when it was tested for a date, the
+/// timestamp found in it.
+type Line = (String, u64, u64, Option<Option<Found>>);
 
 /// Merges lines into events by the settings.
 pub(crate) struct Events<'c, R> {
     c: &'c Compiled,
     lines: Lines<'c, R>,
     /// The line read ahead: it starts the next event.
-    ahead: Option<(String, u64, u64)>,
+    ahead: Option<Line>,
     /// Stream offset where the next line starts.
     at: u64,
     /// Offset of the stream's first byte in its file (for partitions).
     origin: u64,
 }
 
-fn truncated(mut line: Vec<u8>, limit: usize) -> String {
+/// A line cut to `TRUNCATE` bytes, as text.
+pub(crate) fn truncated(mut line: Vec<u8>, limit: usize) -> String {
     if limit > 0 && line.len() > limit {
         line.truncate(limit);
     }
@@ -440,7 +466,7 @@ impl<'c, R: Read> Events<'c, R> {
         }
     }
 
-    fn line(&mut self) -> std::io::Result<Option<(String, u64, u64)>> {
+    fn line(&mut self) -> std::io::Result<Option<Line>> {
         if let Some(l) = self.ahead.take() {
             return Ok(Some(l));
         }
@@ -453,13 +479,14 @@ impl<'c, R: Read> Events<'c, R> {
             truncated(bytes, self.c.props.truncate),
             start + self.origin,
             next + self.origin,
+            None,
         )))
     }
 
     /// The next event (blank ones are skipped).
     pub(crate) fn next_event(&mut self) -> std::io::Result<Option<RawEvent>> {
         loop {
-            let Some((first, start, _)) = self.line()? else {
+            let Some((first, start, _, mut found)) = self.line()? else {
                 return Ok(None);
             };
             let mut text = first;
@@ -467,14 +494,19 @@ impl<'c, R: Read> Events<'c, R> {
                 let mut n = 1usize;
                 let mut prev_breaks = self.c.must_break_after(&text);
                 while !prev_breaks && n < self.c.props.max_events.max(1) {
-                    let Some(next) = self.line()? else { break };
-                    if self.c.starts_event(&next.0) {
+                    let Some(mut next) = self.line()? else { break };
+                    // the date found while deciding is kept for the event
+                    // the line starts (breaking and timing read it once)
+                    let (starts, line_found) = self.c.starts_event_found(&next.0);
+                    if starts {
+                        next.3 = line_found;
                         self.ahead = Some(next);
                         break;
                     }
                     prev_breaks = self.c.must_break_after(&next.0);
                     text.push('\n');
                     text.push_str(&next.0);
+                    found = None;
                     n += 1;
                 }
             }
@@ -484,14 +516,18 @@ impl<'c, R: Read> Events<'c, R> {
             }
             if trimmed.len() != text.len() {
                 text.truncate(trimmed.len());
+                found = None;
             }
             if self.c.xml {
                 // text before the first `<Event` (a declaration, `<Events>`)
                 // is no part of it, and text without one is no event
                 let Some(i) = event_tag(&text) else { continue };
-                text.drain(..i);
+                if i > 0 {
+                    text.drain(..i);
+                    found = None;
+                }
             }
-            return Ok(Some(RawEvent { text, start }));
+            return Ok(Some(RawEvent { text, start, found }));
         }
     }
 }
