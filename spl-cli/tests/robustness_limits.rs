@@ -86,3 +86,40 @@ fn mvrange_then_mvexpand_of_a_million_values_is_linear() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("count\n1000000\n"), "{out}");
 }
+
+/// The three "internal errors instead of answers" of issue 15.
+#[test]
+fn multivalue_fields_where_one_value_was_expected_give_answers() {
+    let (code, out, err) = spl(&[
+        "run",
+        NOW,
+        "--format=csv",
+        "| makeresults | eval mv=split(\"a,b\",\",\") | foreach mv [eval <<FIELD>>=1] | table mv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "mv\n1\n");
+    // Only some results have the field: the others keep theirs.
+    let (code, out, err) = spl(&[
+        "run",
+        NOW,
+        "--format=csv",
+        "| makeresults count=2 | streamstats count as n | eval mv=if(n=1, split(\"a,b\",\",\"), null()) | foreach mv [eval <<FIELD>>=1] | table n mv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "n,mv\n1,1\n2,\n");
+    let (code, out, err) = spl(&[
+        "run",
+        NOW,
+        "--format=csv",
+        "| makeresults | eval _time=mvappend(3600,7200) | timechart span=1h count",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(",1\n"), "{out}");
+    assert!(!err.contains("internal"), "{err}");
+    let (code, _, err) = spl(&[
+        "run",
+        NOW,
+        "| makeresults | eval x=1 | makemv tokenizer=\"(.)\" _time | transaction x",
+    ]);
+    assert_eq!(code, 0, "{err}");
+}
