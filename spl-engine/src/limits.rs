@@ -177,8 +177,8 @@ pub(crate) fn exceeded(
 
 /// The warning for a limit that dropped results or values (Splunk truncates
 /// there with a message rather than failing).
-pub(crate) fn truncated(ctx: &crate::context::ExecContext, name: &'static str, message: String) {
-    ctx.warnings.push(
+pub(crate) fn truncated(warnings: &crate::warning::Warnings, name: &'static str, message: String) {
+    warnings.push(
         "spl::run::limit_exceeded",
         format!("{message} (limit `{name}`; raise it with --limit {name}=N)"),
     );

@@ -67,7 +67,7 @@ impl Operator for AppendOp {
                 "append: Subsearch produced {total} results, truncating to maxout {maxout}"
             );
             match limit {
-                Some(name) => crate::limits::truncated(ctx, name, message),
+                Some(name) => crate::limits::truncated(&ctx.warnings, name, message),
                 None => ctx.warnings.push(
                     "spl::run::limit_exceeded",
                     format!("{message} (option `maxout`)"),

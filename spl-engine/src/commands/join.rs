@@ -82,7 +82,7 @@ impl JoinOp {
         let maxout = crate::limits::Limits::usize(ctx.limits.join_subsearch_maxout);
         if all.num_rows() > maxout {
             crate::limits::truncated(
-                ctx,
+                &ctx.warnings,
                 "join_subsearch_maxout",
                 format!(
                     "join: Subsearch produced {} results, truncating to maxout {maxout}",

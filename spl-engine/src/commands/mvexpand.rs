@@ -106,8 +106,7 @@ impl Operator for MvexpandOp {
                         taken += 1;
                     }
                     if truncated {
-                        crate::limits::truncated(
-                            ctx,
+                        crate::limits::truncated(&ctx.warnings,
                             "mvexpand_max_mem_mb",
                             format!(
                                 "mvexpand: output will be truncated at {} results due to excessive memory usage: the memory threshold of {} MB has been reached",

@@ -18,7 +18,7 @@ pub fn subsearch_to_search(sub: &Subsearch, ctx: &ExecContext) -> Result<Option<
     let total: usize = batches.iter().map(|b| b.num_rows()).sum();
     if total > maxout {
         crate::limits::truncated(
-            ctx,
+            &ctx.warnings,
             "subsearch_maxout",
             format!("Subsearch produced {total} results, truncating to maxout {maxout}"),
         );

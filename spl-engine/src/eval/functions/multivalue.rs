@@ -554,7 +554,7 @@ fn mvrange(call: &Call<'_>, a: &[Val]) -> Result<Val> {
             }
             if count > max as f64 {
                 crate::limits::truncated(
-                    call.ctx,
+                    &call.ctx.warnings,
                     "mvrange_max_values",
                     format!(
                         "mvrange({}, {}, {}) would make {count} values: the result is null",
