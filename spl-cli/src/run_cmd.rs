@@ -68,6 +68,10 @@ pub(crate) struct RunArgs {
     /// Worker threads (default: all cores; 1 means truly one).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
+    /// Sets a resource limit, `name=value` (repeatable); `docs/limits.md` lists the names
+    /// and their defaults (Splunk's limits.conf ones where Splunk has the setting).
+    #[arg(long = "limit", value_name = "NAME=VALUE")]
+    limit: Vec<String>,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -132,6 +136,13 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     if let Some(n) = args.threads {
         b = b.threads(n);
     }
+    let mut limits = spl_engine::limits::Limits::default();
+    for l in &args.limit {
+        if let Err(e) = limits.set_text(l) {
+            return input_error(format!("--limit: {e}"));
+        }
+    }
+    b = b.limits(limits);
     for p in &args.macros {
         b = match b.load_macros(p) {
             Ok(b) => b,

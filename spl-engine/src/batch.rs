@@ -71,7 +71,7 @@ pub fn is_multivalue(dt: &DataType) -> bool {
 }
 
 /// The type two batches' versions of one field unify to.
-fn unify_type(a: &DataType, b: &DataType) -> DataType {
+pub(crate) fn unify_type(a: &DataType, b: &DataType) -> DataType {
     if a == b {
         return a.clone();
     }

@@ -131,6 +131,8 @@ pub struct ExecContext {
     pub compat: CompatOptions,
     /// Number of worker threads (1 = truly one).
     pub threads: usize,
+    /// Resource limits (`--limit name=value`).
+    pub limits: Arc<crate::limits::Limits>,
     /// Macro definitions, for searches built at run time (`map`).
     pub macros: Arc<spl_parser::macros::MacroSet>,
     /// Plans the pipelines commands hold (set by `plan::execute` and the
@@ -153,6 +155,7 @@ impl ExecContext {
             catalog: Arc::new(Catalog::default()),
             compat: CompatOptions::default(),
             threads: 1,
+            limits: Arc::default(),
             macros: Arc::new(spl_parser::macros::MacroSet::new()),
             planner: &NoPlanner,
             warnings: crate::warning::Warnings::default(),

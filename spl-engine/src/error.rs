@@ -139,6 +139,21 @@ pub enum EngineError {
         span: Span,
     },
 
+    /// A resource limit of [`crate::limits::Limits`] was exceeded; the
+    /// message names the limit.
+    #[error("{message}")]
+    #[diagnostic(code(spl::run::limit))]
+    Limit {
+        /// What went over which limit.
+        message: String,
+        /// The command or call that went over it.
+        #[label("over the limit")]
+        span: Span,
+        /// How to raise it.
+        #[help]
+        help: String,
+    },
+
     /// A lookup named in the query could not be found.
     #[error("lookup `{name}` not found")]
     #[diagnostic(
@@ -271,6 +286,11 @@ impl EngineError {
                 EngineError::UnsupportedFunction { name, span }
             }
             EngineError::RegexLimit { limit, .. } => EngineError::RegexLimit { limit, span },
+            EngineError::Limit { message, help, .. } => EngineError::Limit {
+                message,
+                span,
+                help,
+            },
             EngineError::MissingLookup { name, .. } => EngineError::MissingLookup { name, span },
             EngineError::MissingGeoip { .. } => EngineError::MissingGeoip { span },
             EngineError::InvalidTime {

@@ -18,6 +18,7 @@ pub(crate) mod eval;
 pub(crate) mod filter;
 pub mod geoip;
 pub(crate) mod knowledge;
+pub mod limits;
 pub mod lookup;
 pub(crate) mod operator;
 pub(crate) mod ops;

@@ -334,6 +334,24 @@ impl EngineBuilder {
         self
     }
 
+    /// Sets the resource limit `name` (see [`crate::limits::LIMITS`] and
+    /// `docs/limits.md`) to `value`; an unknown name or a zero value is an
+    /// error. Set limits before adding data: readers apply theirs as they read.
+    pub fn limit(
+        mut self,
+        name: &str,
+        value: u64,
+    ) -> std::result::Result<Self, crate::limits::LimitError> {
+        Arc::make_mut(&mut self.ctx.limits).set(name, value)?;
+        Ok(self)
+    }
+
+    /// Replaces all resource limits.
+    pub fn limits(mut self, limits: crate::limits::Limits) -> Self {
+        self.ctx.limits = Arc::new(limits);
+        self
+    }
+
     /// Sets the number of worker threads (1 = truly one).
     pub fn threads(mut self, n: usize) -> Self {
         self.ctx.threads = n.max(1);

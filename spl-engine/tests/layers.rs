@@ -18,6 +18,7 @@ const LAYERS: &[&[&str]] = &[
     &["value"],
     &["pcre"],
     &["warning"],
+    &["limits"],
     &["spec"],
     // time, batches and how they print
     &["time"],

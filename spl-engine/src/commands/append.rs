@@ -19,7 +19,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         title: "two generated rows",
         spl: "| makeresults | eval a=1 | append [ | makeresults | eval a=2 ]",
     }],
-    compat: "The subsearch keeps at most `maxout` results (50,000 by default); `maxtime` and `timeout` have no effect offline; `extendtimerange=true` is not supported.",
+    compat: "The subsearch keeps at most `maxout` results (by default the limit `append_maxout`, 50,000), with Splunk's `Subsearch produced N results, truncating to maxout M` warning; `maxtime` and `timeout` have no effect offline; `extendtimerange=true` is not supported.",
 };
 
 /// Plans `append`.
@@ -36,15 +36,22 @@ pub(crate) fn plan(a: &Append, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     o.count("timeout")?;
     Ok(Box::new(AppendOp {
         sub: ctx.planner.plan_search(&a.subsearch.pipeline, ctx)?,
-        maxout: o.count_or_default("maxout")?.unwrap_or(50_000) as usize,
+        maxout: match o.count("maxout")? {
+            Some((n, _)) => (crate::limits::Limits::usize(n), None),
+            None => (
+                crate::limits::Limits::usize(ctx.limits.append_maxout),
+                Some("append_maxout"),
+            ),
+        },
     }))
 }
 
 struct AppendOp {
     /// The planned subsearch.
     sub: Box<dyn PlannedSearch>,
-    /// Most subsearch results kept (`maxout`).
-    maxout: usize,
+    /// Most subsearch results kept (`maxout`), and the limit that set it
+    /// when the option did not.
+    maxout: (usize, Option<&'static str>),
 }
 
 impl Operator for AppendOp {
@@ -53,9 +60,23 @@ impl Operator for AppendOp {
     }
     fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let mut out = self.sub.run(ctx)?;
+        let (maxout, limit) = self.maxout;
+        let total: usize = out.iter().map(|b| b.num_rows()).sum();
+        if total > maxout {
+            let message = format!(
+                "append: Subsearch produced {total} results, truncating to maxout {maxout}"
+            );
+            match limit {
+                Some(name) => crate::limits::truncated(&ctx.warnings, name, message),
+                None => ctx.warnings.push(
+                    "spl::run::limit_exceeded",
+                    format!("{message} (option `maxout`)"),
+                ),
+            }
+        }
         let mut rows = 0usize;
         out.retain_mut(|b| {
-            let keep = self.maxout.saturating_sub(rows);
+            let keep = maxout.saturating_sub(rows);
             if b.num_rows() > keep {
                 *b = b.slice(0, keep);
             }

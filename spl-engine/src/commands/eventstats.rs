@@ -24,7 +24,7 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "| makeresults count=3 | streamstats count as n | eventstats sum(n) as total",
         },
     ],
-    compat: "A result in several groups (multivalue BY) gets its first group's values; `allnum=true` is rejected.",
+    compat: "A result in several groups (multivalue BY) gets its first group's values; `allnum=true` is rejected. When the fields it adds would take more than `[default] max_mem_usage_mb` (200 MB, the limit `max_mem_usage_mb`), the search stops with an error naming the limit (`values(x)` over many distinct values copies them to every result).",
 };
 
 /// Plans `eventstats`.
@@ -34,13 +34,64 @@ pub(crate) fn plan(cmd: &ast::Stats, p: &PlanCx<'_>) -> Result<Box<dyn Operator>
     Ok(Box::new(EventstatsOp {
         agg: Aggregator::new(spec),
         buffered: Vec::new(),
+        span: stage.span,
     }))
 }
 
 struct EventstatsOp {
     agg: Aggregator,
+    /// The stage, for the memory limit's error.
+    span: spl_parser::Span,
     /// Each input batch with the group of each row (`None`: null BY value).
     buffered: Vec<(RecordBatch, Vec<Option<u32>>)>,
+}
+
+/// Estimated bytes of each row of `arr` once copied: a list's values are
+/// copied whole for every result of the group, so `values(x)` over many
+/// distinct values costs rows × values.
+fn row_costs(arr: &ArrayRef) -> Vec<usize> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::Array;
+    if let arrow_schema::DataType::List(_) = arr.data_type() {
+        let list = arr.as_list::<i32>();
+        let values = list.values();
+        let per_value = values.get_array_memory_size() / values.len().max(1) + 8;
+        return list
+            .value_offsets()
+            .windows(2)
+            .map(|w| (w[1] - w[0]).max(0) as usize * per_value + 8)
+            .collect();
+    }
+    vec![arr.get_array_memory_size() / arr.len().max(1) + 1; arr.len()]
+}
+
+impl EventstatsOp {
+    /// Stops with an error naming `max_mem_usage_mb` when the columns to add
+    /// would exceed it, before they are built.
+    fn check_memory(&self, results: &[(String, ArrayRef)], ctx: &ExecContext) -> Result<()> {
+        let budget = crate::limits::Limits::mb_bytes(ctx.limits.max_mem_usage_mb);
+        let costs: Vec<Vec<usize>> = results.iter().map(|(_, a)| row_costs(a)).collect();
+        let mut total = 0usize;
+        for (_, groups) in &self.buffered {
+            for g in groups.iter().flatten() {
+                for c in &costs {
+                    total = total.saturating_add(c.get(*g as usize).copied().unwrap_or(0));
+                }
+            }
+            if total > budget {
+                return Err(crate::limits::exceeded(
+                    "max_mem_usage_mb",
+                    ctx.limits.max_mem_usage_mb,
+                    format!(
+                        "eventstats would add more than {} MB of values to its results",
+                        ctx.limits.max_mem_usage_mb
+                    ),
+                    self.span,
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Operator for EventstatsOp {
@@ -63,8 +114,9 @@ impl Operator for EventstatsOp {
         Ok(Vec::new())
     }
 
-    fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let results = self.agg.finish_columns();
+        self.check_memory(&results, ctx)?;
         let mut out = Vec::with_capacity(self.buffered.len());
         for (batch, groups) in self.buffered.drain(..) {
             let idx = UInt32Array::from(groups);

@@ -127,11 +127,21 @@ impl Operator for ForeachOp {
             let mut merged = batch.clone();
             let out_schema = out.schema();
             for (f, new) in out_schema.fields().iter().zip(out.columns()) {
-                let old = match batch::column(&batch, f.name()) {
-                    Some(o) => batch::coerce_array(o, new.data_type())?,
-                    None => new_null_array(new.data_type(), new.len()),
+                let col = if present.true_count() == present.len() {
+                    new.clone()
+                } else {
+                    // The template may change a field's type (a multivalue
+                    // field set to a number): both sides go to a common type
+                    // (casting a list to a number was an internal error).
+                    let (old, new) = match batch::column(&batch, f.name()) {
+                        Some(o) => {
+                            let t = batch::unify_type(o.data_type(), new.data_type());
+                            (batch::coerce_array(o, &t)?, batch::coerce_array(new, &t)?)
+                        }
+                        None => (new_null_array(new.data_type(), new.len()), new.clone()),
+                    };
+                    arrow_select::zip::zip(&present, &new, &old)?
                 };
-                let col = arrow_select::zip::zip(&present, new, &old)?;
                 let field = Field::new(f.name(), col.data_type().clone(), true)
                     .with_metadata(f.metadata().clone());
                 merged = batch::set_column(&merged, field, col)?;

@@ -26,11 +26,8 @@ pub static SPEC: CommandSpec = CommandSpec {
         title: "left join on a key",
         spl: "| makeresults | eval key=\"a\" | join type=left key [ | makeresults | eval key=\"a\", v=1 ]",
     }],
-    compat: "`usetime=true`, `return_multivalue=true` and the `left=L right=R where` form are not supported yet; the subsearch is limited to 50,000 rows as in Splunk.",
+    compat: "`usetime=true`, `return_multivalue=true` and the `left=L right=R where` form are not supported yet; the subsearch is limited to 50,000 rows as in Splunk (limit `join_subsearch_maxout`, with Splunk's `Subsearch produced N results, truncating to maxout M` warning); one join outputs at most 10,000,000 results (limit `join_max_output`, an error).",
 };
-
-/// Splunk's `[join] subsearch_maxout`.
-const SUBSEARCH_MAXOUT: usize = 50_000;
 
 /// Plans `join`.
 pub(crate) fn plan(j: &Join, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
@@ -56,6 +53,8 @@ pub(crate) fn plan(j: &Join, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         fields: j.fields.iter().map(|f| f.node.clone()).collect(),
         sub_ops,
         sub: None,
+        span: p.stage.span,
+        emitted: 0,
     }))
 }
 
@@ -67,6 +66,10 @@ struct JoinOp {
     /// The planned subsearch, run by the first call of `right`.
     sub_ops: Box<dyn PlannedSearch>,
     sub: Option<RecordBatch>,
+    /// The stage, for the fan-out limit's error.
+    span: spl_parser::Span,
+    /// Results output so far (`join_max_output`).
+    emitted: usize,
 }
 
 impl JoinOp {
@@ -76,8 +79,17 @@ impl JoinOp {
         }
         let out = self.sub_ops.run(ctx)?;
         let mut all = batch::concat_unified(&out)?;
-        if all.num_rows() > SUBSEARCH_MAXOUT {
-            all = all.slice(0, SUBSEARCH_MAXOUT);
+        let maxout = crate::limits::Limits::usize(ctx.limits.join_subsearch_maxout);
+        if all.num_rows() > maxout {
+            crate::limits::truncated(
+                &ctx.warnings,
+                "join_subsearch_maxout",
+                format!(
+                    "join: Subsearch produced {} results, truncating to maxout {maxout}",
+                    all.num_rows()
+                ),
+            );
+            all = all.slice(0, maxout);
         }
         self.sub = Some(all.clone());
         Ok(all)
@@ -131,7 +143,19 @@ impl Operator for JoinOp {
         }
         let mut left_idx: Vec<u32> = Vec::new();
         let mut right_idx: Vec<Option<u32>> = Vec::new();
+        // `max=0` on a shared key multiplies the sides: bound the output
+        // before it is built, not after.
+        let max_out = crate::limits::Limits::usize(ctx.limits.join_max_output);
+        let budget = max_out.saturating_sub(self.emitted);
         for row in 0..main.num_rows() {
+            if left_idx.len() > budget {
+                return Err(crate::limits::exceeded(
+                    "join_max_output",
+                    ctx.limits.join_max_output,
+                    format!("join output more than {max_out} results"),
+                    self.span,
+                ));
+            }
             let key = match &main_cols {
                 Some(mc) if !fields.is_empty() => row_key(mc, row)?,
                 _ => None,
@@ -139,7 +163,7 @@ impl Operator for JoinOp {
             let matches = key.as_ref().and_then(|k| index.get(k));
             match matches {
                 Some(m) => {
-                    for r in m.iter().take(self.max) {
+                    for r in m.iter().take(self.max.min(budget + 1)) {
                         left_idx.push(row as u32);
                         right_idx.push(Some(*r));
                     }
@@ -151,9 +175,18 @@ impl Operator for JoinOp {
                 None => {}
             }
         }
+        if left_idx.len() > budget {
+            return Err(crate::limits::exceeded(
+                "join_max_output",
+                ctx.limits.join_max_output,
+                format!("join output more than {max_out} results"),
+                self.span,
+            ));
+        }
         if left_idx.is_empty() {
             return Ok(vec![]);
         }
+        self.emitted += left_idx.len();
         let li = UInt32Array::from(left_idx);
         let ri = UInt32Array::from(right_idx);
         let rows = li.len();

@@ -46,12 +46,8 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "| makeresults format=json data=\"[{\\\"name\\\":\\\"John\\\",\\\"age\\\":35},{\\\"name\\\":\\\"Sarah\\\",\\\"age\\\":39}]\"",
         },
     ],
-    compat: "Offline there is one server: `splunk_server` is `local` (any other value, and `splunk_server_group`, are rejected); `annotate=true` gives `splunk_server=local` and empty `_raw`, `host`, `source`, `sourcetype` and `splunk_server_group`. `count` is at most 10,000,000 (an engine limit; Splunk documents none). With `format` and `data`, `count`, `annotate` and the server options are ignored as Splunk documents, with the warning `spl::run::ignored_option`. CSV results carry no `_time` (unless a `_time` column gives one); JSON results carry `_raw` (the object's text) and `_time` = now (or the object's `_time`). Values stay text; JSON arrays become multivalue fields named like `spath` (`tags{}`), nested keys `a.b`. Header names and cells are trimmed; an empty cell is an absent field.",
+    compat: "Offline there is one server: `splunk_server` is `local` (any other value, and `splunk_server_group`, are rejected); `annotate=true` gives `splunk_server=local` and empty `_raw`, `host`, `source`, `sourcetype` and `splunk_server_group`. `count` is at most the limit `makeresults_max_count` (10,000,000 by default; an engine limit, Splunk documents none). With `format` and `data`, `count`, `annotate` and the server options are ignored as Splunk documents, with the warning `spl::run::ignored_option`. CSV results carry no `_time` (unless a `_time` column gives one); JSON results carry `_raw` (the object's text) and `_time` = now (or the object's `_time`). Values stay text; JSON arrays become multivalue fields named like `spath` (`tags{}`), nested keys `a.b`. Header names and cells are trimmed; an empty cell is an absent field.",
 };
-
-/// The most results `count` may ask for: an engine limit (Splunk's Search
-/// Reference documents none), so a typo cannot allocate without bound.
-pub const MAX_COUNT: u64 = 10_000_000;
 
 /// Inline datasets cannot exceed a threshold of 29,999 characters (Search
 /// Reference, "Generating results from inline CSV- or JSON-formatted data").
@@ -111,21 +107,20 @@ pub(crate) fn plan(_m: &Makeresults, p: &PlanCx<'_>) -> Result<Box<dyn Operator>
             label: "needs format".into(),
             help: Some("say how to read the data: format=csv or format=json".into()),
         }),
-        _ => plan_generated(o),
+        _ => plan_generated(o, ctx),
     }
 }
 
-fn plan_generated(o: &OptReader) -> Result<Box<dyn Operator>> {
+fn plan_generated(o: &OptReader, ctx: &ExecContext) -> Result<Box<dyn Operator>> {
+    let max = ctx.limits.makeresults_max_count;
     let count = match o.count("count")? {
-        Some((n, span)) if n > MAX_COUNT => {
-            return Err(EngineError::InvalidArgument {
-                message: format!("expected a count of at most {MAX_COUNT}, found {n}"),
+        Some((n, span)) if n > max => {
+            return Err(crate::limits::exceeded(
+                "makeresults_max_count",
+                max,
+                format!("makeresults count={n}"),
                 span,
-                label: "too many results".into(),
-                help: Some(format!(
-                    "makeresults generates at most {MAX_COUNT} results (an engine limit)"
-                )),
-            })
+            ))
         }
         Some((n, _)) => n as usize,
         None => 1,

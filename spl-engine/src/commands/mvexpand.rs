@@ -24,7 +24,7 @@ pub static SPEC: CommandSpec = CommandSpec {
         title: "one row per value",
         spl: "| makeresults | eval hosts=split(\"a,b,c\", \",\") | mvexpand hosts",
     }],
-    compat: "No memory cap (Splunk truncates at max_mem_usage_mb).",
+    compat: "As in Splunk, output past `[mvexpand] max_mem_usage_mb` (500 MB, the limit `mvexpand_max_mem_mb`) per input batch is truncated with a warning naming the limit (Splunk: \"output will be truncated ... Memory threshold ... has been reached\"); the engine estimates memory as the bytes of the values plus the other fields' bytes per copied row.",
 };
 
 /// Plans `mvexpand`.
@@ -52,11 +52,27 @@ struct MvexpandOp {
     limit: usize,
 }
 
+/// Bytes a row of `batch` holds, on average (for the memory estimate).
+fn row_bytes(batch: &RecordBatch) -> usize {
+    let total: usize = batch
+        .columns()
+        .iter()
+        .map(|c| c.get_array_memory_size())
+        .sum();
+    total / batch.num_rows().max(1)
+}
+
 impl Operator for MvexpandOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let Some(col) = batch.column_by_name(&self.field).cloned() else {
             return Ok(Vec::new());
         };
+        let budget = crate::limits::Limits::mb_bytes(ctx.limits.mvexpand_max_mem_mb);
+        let per_row = row_bytes(&batch)
+            .saturating_sub(col.get_array_memory_size() / batch.num_rows().max(1))
+            + 16;
+        let mut used = 0usize;
+        let mut truncated = false;
         let (indices, values): (Vec<u32>, Option<ArrayRef>) = match col.data_type() {
             DataType::List(_) | DataType::LargeList(_) | DataType::FixedSizeList(..) => {
                 let col = crate::value::normalize_column(&col)?;
@@ -80,9 +96,25 @@ impl Operator for MvexpandOp {
                         if items.is_null(j) {
                             continue;
                         }
+                        used += per_row + items.value(j).len();
+                        if used > budget {
+                            truncated = true;
+                            break;
+                        }
                         idx.push(row as u32);
                         vals.push(Some(items.value(j)));
                         taken += 1;
+                    }
+                    if truncated {
+                        crate::limits::truncated(&ctx.warnings,
+                            "mvexpand_max_mem_mb",
+                            format!(
+                                "mvexpand: output will be truncated at {} results due to excessive memory usage: the memory threshold of {} MB has been reached",
+                                idx.len(),
+                                ctx.limits.mvexpand_max_mem_mb
+                            ),
+                        );
+                        break;
                     }
                 }
                 let arr: ArrayRef = Arc::new(StringArray::from(vals));
@@ -100,6 +132,22 @@ impl Operator for MvexpandOp {
             return Ok(Vec::new());
         }
         let take = UInt32Array::from(indices);
+        // The expanded list is replaced by its values, so it must not be
+        // copied once per value first (that was quadratic in the list's
+        // length): it is blanked before the other columns are copied.
+        let batch = match (&values, batch.schema().index_of(&self.field)) {
+            (Some(_), Ok(i)) => {
+                let mut cols = batch.columns().to_vec();
+                cols[i] = arrow_array::new_null_array(cols[i].data_type(), batch.num_rows());
+                let schema = batch.schema();
+                let mut fields: Vec<_> = schema.fields().iter().cloned().collect();
+                fields[i] = Arc::new(fields[i].as_ref().clone().with_nullable(true));
+                let schema =
+                    arrow_schema::Schema::new_with_metadata(fields, schema.metadata().clone());
+                RecordBatch::try_new(Arc::new(schema), cols)?
+            }
+            _ => batch,
+        };
         let out = arrow_select::take::take_record_batch(&batch, &take)?;
         let out = match values {
             Some(v) => {

@@ -14,11 +14,20 @@ pub fn subsearch_to_search(sub: &Subsearch, ctx: &ExecContext) -> Result<Option<
     let span = sub.span;
     let mut ors = Vec::new();
     let mut rows = 0usize;
+    let maxout = crate::limits::Limits::usize(ctx.limits.subsearch_maxout);
+    let total: usize = batches.iter().map(|b| b.num_rows()).sum();
+    if total > maxout {
+        crate::limits::truncated(
+            &ctx.warnings,
+            "subsearch_maxout",
+            format!("Subsearch produced {total} results, truncating to maxout {maxout}"),
+        );
+    }
     for b in &batches {
         let schema = b.schema();
         for row in 0..b.num_rows() {
             rows += 1;
-            if rows > 10_000 {
+            if rows > maxout {
                 break;
             }
             let mut ands = Vec::new();

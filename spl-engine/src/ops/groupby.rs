@@ -327,10 +327,25 @@ impl GroupTable {
 }
 
 /// Reads a `_time` column as Float64 (numeric strings parsed; others null).
+/// A multivalue `_time` (made by `eval` or `makemv`) counts as its first
+/// value, as Splunk's event time is one number (compat-notes/agg.md).
 pub(crate) fn time_column(batch: &RecordBatch) -> Result<Option<Float64Array>> {
     let Some(col) = batch.column_by_name("_time") else {
         return Ok(None);
     };
+    if matches!(
+        col.data_type(),
+        arrow_schema::DataType::List(_) | arrow_schema::DataType::LargeList(_)
+    ) {
+        let mut out = Vec::with_capacity(col.len());
+        for row in 0..col.len() {
+            let first = crate::batch::values_at(col, row)?
+                .and_then(|v| v.into_iter().next())
+                .and_then(|v| crate::value::parse_number(v.trim()));
+            out.push(first);
+        }
+        return Ok(Some(Float64Array::from(out)));
+    }
     let c = arrow_cast::cast(col, &arrow_schema::DataType::Float64)?;
     Ok(Some(c.as_primitive().clone()))
 }

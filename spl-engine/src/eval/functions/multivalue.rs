@@ -523,6 +523,7 @@ fn mvrange(call: &Call<'_>, a: &[Val]) -> Result<Val> {
         return Ok(Val::null());
     };
     let steps = a.get(2).map(|st| (st, to_text(st)));
+    let max = call.ctx.limits.mvrange_max_values;
     let n = call.rows(a);
     let rows = (0..n)
         .map(|i| {
@@ -542,15 +543,33 @@ fn mvrange(call: &Call<'_>, a: &[Val]) -> Result<Val> {
                 None => 1.0,
             };
             let (start, end) = (sn.value(si), en.value(ei));
-            if step == 0.0 || !step.is_finite() || (end - start) / step > 1_000_000.0 {
+            if step == 0.0 || !step.is_finite() || !start.is_finite() || !end.is_finite() {
                 return None;
             }
-            let mut out = Vec::new();
-            let mut v = start;
-            while (step > 0.0 && v < end) || (step < 0.0 && v > end) {
-                out.push(format_number(v, None));
-                v += step;
+            // The count is computed up front, and value i is start + i*step:
+            // repeated addition never ends where `v + step == v` (large floats).
+            let count = ((end - start) / step).ceil();
+            if count <= 0.0 {
+                return None;
             }
+            if count > max as f64 {
+                crate::limits::truncated(
+                    &call.ctx.warnings,
+                    "mvrange_max_values",
+                    format!(
+                        "mvrange({}, {}, {}) would make {count} values: the result is null",
+                        format_number(start, None),
+                        format_number(end, None),
+                        format_number(step, None)
+                    ),
+                );
+                return None;
+            }
+            let out: Vec<String> = (0..count as usize)
+                .map(|i| start + i as f64 * step)
+                .filter(|&v| (step > 0.0 && v < end) || (step < 0.0 && v > end))
+                .map(|v| format_number(v, None))
+                .collect();
             (!out.is_empty()).then_some(out)
         })
         .collect();
