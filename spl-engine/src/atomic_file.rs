@@ -134,6 +134,32 @@ fn create_temp(dir: &Path, names: impl Iterator<Item = String>) -> io::Result<(P
     ))
 }
 
+/// Creates a new, private directory `PARENT/PREFIX-<16 hex>` with a random
+/// name: `create_dir` fails on any existing entry (a planted symlink too), so
+/// the directory is always fresh and ours; on Unix only its owner may enter it.
+pub fn create_unique_dir(parent: &Path, prefix: &str) -> io::Result<PathBuf> {
+    for name in random_names(prefix) {
+        // `.PREFIX.<hex>.spl-tmp` -> `PREFIX-<hex>`
+        let hex = name.rsplit('.').nth(1).unwrap_or_default();
+        let p = parent.join(format!("{prefix}-{hex}"));
+        let mut b = std::fs::DirBuilder::new();
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+        match b.create(&p) {
+            Ok(()) => return Ok(p),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        format!(
+            "cannot create a directory in {}: every name tried exists",
+            parent.display()
+        ),
+    ))
+}
+
 /// Makes the rename durable. Best effort: not every platform or file system
 /// can sync a directory, and the data itself is already synced.
 fn sync_dir(dir: &Path) {
@@ -311,6 +337,18 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
         assert_eq!(std::fs::read_to_string(&t).unwrap(), "new\n");
         assert!(!d.join(".x.csv.second.spl-tmp").exists());
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn unique_dirs_are_fresh_and_distinct() {
+        let d = scratch("dirs");
+        let a = create_unique_dir(&d, "spltest").unwrap();
+        let b = create_unique_dir(&d, "spltest").unwrap();
+        assert_ne!(a, b);
+        assert!(a.is_dir() && b.is_dir());
+        let name = a.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(name.starts_with("spltest-") && name.len() == "spltest-".len() + 16, "{name}");
         std::fs::remove_dir_all(&d).unwrap();
     }
 
