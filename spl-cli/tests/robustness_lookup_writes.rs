@@ -106,8 +106,11 @@ fn output_replaces_the_file_atomically_and_writes_through_devices() {
 fn bless_rewrites_atomically_without_leftovers() {
     let dir = scratch("bless");
     let f = dir.join("b.spltest");
-    std::fs::write(&f, "query\n| makeresults | eval x=1 | table x\n----\nx\n2\n")
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        &f,
+        "query\n| makeresults | eval x=1 | table x\n----\nx\n2\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let o = spl(&["test", "--bless", &f.display().to_string()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
@@ -122,8 +125,11 @@ fn a_lookup_definition_whose_filename_is_a_path_is_an_error() {
     let dir = scratch("pathdef");
     std::fs::create_dir_all(dir.join("sub")).unwrap_or_else(|e| panic!("{e}"));
     std::fs::write(dir.join("sub/h.csv"), "host\na\n").unwrap_or_else(|e| panic!("{e}"));
-    std::fs::write(dir.join("transforms.conf"), "[hosts]\nfilename = sub/h.csv\n")
-        .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.join("transforms.conf"),
+        "[hosts]\nfilename = sub/h.csv\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let o = spl(&[
         "run",
         "--lookups",

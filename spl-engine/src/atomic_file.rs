@@ -171,14 +171,21 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// A lock file older than this is taken for the leftover of a writer that
+/// died while holding it (and removed), when its owner cannot be checked.
+pub const STALE_LOCK: Duration = Duration::from_secs(600);
+
 /// An exclusive lock on one file name, held until dropped: a hidden
-/// `.NAME.spl-lock` file beside it, locked with the operating system's
-/// advisory file lock (released by the kernel if the process dies, so a
-/// crash never leaves a stale lock), and removed on release.
+/// `.NAME.spl-lock` file beside it, created with `create_new` (`O_EXCL`, so
+/// exactly one creator wins and a planted symlink is never followed) and
+/// holding the owner's process id; removed on release.
+///
+/// A writer killed while holding it leaves the file behind: on Linux a lock
+/// whose owner process no longer exists is removed at once; elsewhere (or
+/// when `/proc` is not mounted) a lock older than [`STALE_LOCK`] is.
 #[derive(Debug)]
 pub struct FileLock {
     path: PathBuf,
-    file: Option<File>,
 }
 
 impl FileLock {
@@ -190,23 +197,24 @@ impl FileLock {
         let deadline = Instant::now() + wait;
         let mut pause = Duration::from_millis(1);
         loop {
-            let file = open_lock_file(&lock_path)?;
-            match file.try_lock() {
-                Ok(()) => {
-                    // The previous holder removes the file before unlocking:
-                    // when our handle is no longer the file at the path, we
-                    // locked a removed file and must start again.
-                    if same_file(&file, &lock_path) {
-                        return Ok(FileLock {
-                            path: lock_path,
-                            file: Some(file),
-                        });
+            match OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&lock_path)
+            {
+                Ok(mut f) => {
+                    // the owner, for the stale check of a later waiter
+                    let _ = write!(f, "{}", std::process::id());
+                    return Ok(FileLock { path: lock_path });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    if is_stale(&lock_path) {
+                        let _ = std::fs::remove_file(&lock_path);
+                        continue;
                     }
                 }
-                Err(std::fs::TryLockError::WouldBlock) => {}
-                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+                Err(e) => return Err(e),
             }
-            drop(file);
             if Instant::now() >= deadline {
                 return Err(io::Error::new(
                     io::ErrorKind::WouldBlock,
@@ -225,58 +233,33 @@ impl FileLock {
 
 impl Drop for FileLock {
     fn drop(&mut self) {
-        // Remove first, then unlock (by closing): a waiter that locks the
-        // removed file sees it is stale and retries.
         let _ = std::fs::remove_file(&self.path);
-        drop(self.file.take());
     }
 }
 
-/// Opens (creating when absent) the lock file without following a symlink:
-/// it is created with `create_new`, or opened read-only after checking that
-/// it is a regular file (nothing is ever written to it).
-fn open_lock_file(p: &Path) -> io::Result<File> {
-    for _ in 0..TEMP_ATTEMPTS {
-        match OpenOptions::new().write(true).create_new(true).open(p) {
-            Ok(f) => return Ok(f),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(e),
-        }
-        match std::fs::symlink_metadata(p) {
-            Ok(m) if m.is_file() => match File::open(p) {
-                Ok(f) => return Ok(f),
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(e),
-            },
-            Ok(_) => {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("{}: expected a lock file, found something else", p.display()),
-                ))
+/// Whether the lock file at `p` was left by a writer that died. A symlink or
+/// anything but a regular file is never stale (it is not ours to remove: the
+/// writer waits and then fails).
+fn is_stale(p: &Path) -> bool {
+    let Ok(m) = std::fs::symlink_metadata(p) else {
+        return false;
+    };
+    if !m.is_file() {
+        return false;
+    }
+    #[cfg(target_os = "linux")]
+    if Path::new("/proc/self").exists() {
+        // An owner still being written (empty file) is alive.
+        if let Ok(pid) = std::fs::read_to_string(p) {
+            if let Ok(pid) = pid.trim().parse::<u32>() {
+                return !Path::new(&format!("/proc/{pid}")).exists();
             }
-            // removed between the two calls: try creating it again
-            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(e),
         }
     }
-    Err(io::Error::other(format!(
-        "{}: cannot open the lock file",
-        p.display()
-    )))
-}
-
-#[cfg(unix)]
-fn same_file(f: &File, p: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (f.metadata(), std::fs::symlink_metadata(p)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_file(_: &File, p: &Path) -> bool {
-    p.is_file()
+    m.modified()
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age > STALE_LOCK)
 }
 
 #[cfg(test)]
@@ -340,6 +323,25 @@ mod tests {
         std::fs::remove_dir_all(&d).unwrap();
     }
 
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_lock_left_by_a_dead_writer_is_removed() {
+        let d = scratch("stale");
+        let t = d.join("x.csv");
+        // pid_max is at most 2^22 on Linux: this process cannot exist
+        std::fs::write(d.join(".x.csv.spl-lock"), "4294967295").unwrap();
+        let l = FileLock::acquire(&t, Duration::from_millis(30)).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(d.join(".x.csv.spl-lock")).unwrap(),
+            std::process::id().to_string()
+        );
+        drop(l);
+        // a live owner's lock is waited for
+        std::fs::write(d.join(".x.csv.spl-lock"), "1").unwrap();
+        assert!(FileLock::acquire(&t, Duration::from_millis(30)).is_err());
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
     #[test]
     fn unique_dirs_are_fresh_and_distinct() {
         let d = scratch("dirs");
@@ -348,7 +350,10 @@ mod tests {
         assert_ne!(a, b);
         assert!(a.is_dir() && b.is_dir());
         let name = a.file_name().unwrap().to_string_lossy().into_owned();
-        assert!(name.starts_with("spltest-") && name.len() == "spltest-".len() + 16, "{name}");
+        assert!(
+            name.starts_with("spltest-") && name.len() == "spltest-".len() + 16,
+            "{name}"
+        );
         std::fs::remove_dir_all(&d).unwrap();
     }
 
@@ -371,7 +376,11 @@ mod tests {
                 std::thread::spawn(move || {
                     for _ in 0..10 {
                         let _l = FileLock::acquire(&t, LOCK_WAIT).unwrap();
-                        let n: u32 = std::fs::read_to_string(&*t).unwrap().trim().parse().unwrap();
+                        let n: u32 = std::fs::read_to_string(&*t)
+                            .unwrap()
+                            .trim()
+                            .parse()
+                            .unwrap();
                         write_atomic_bytes(&t, format!("{}\n", n + 1).as_bytes()).unwrap();
                     }
                 })
@@ -392,7 +401,10 @@ mod tests {
         let _held = FileLock::acquire(&t, LOCK_WAIT).unwrap();
         let e = FileLock::acquire(&t, Duration::from_millis(30)).unwrap_err();
         assert_eq!(e.kind(), io::ErrorKind::WouldBlock);
-        assert!(e.to_string().contains("being written by another search"), "{e}");
+        assert!(
+            e.to_string().contains("being written by another search"),
+            "{e}"
+        );
         drop(_held);
         FileLock::acquire(&t, Duration::from_millis(30)).unwrap();
         std::fs::remove_dir_all(&d).unwrap();

@@ -132,7 +132,11 @@ fn a_definition_filename_with_a_path_is_an_error() {
         "[hosts_conf]\nfilename = sub/hosts.csv\n",
     )
     .unwrap();
-    std::fs::write(dir.join("d.yml"), "name: hosts_yml\nfilename: ../hosts.csv\n").unwrap();
+    std::fs::write(
+        dir.join("d.yml"),
+        "name: hosts_yml\nfilename: ../hosts.csv\n",
+    )
+    .unwrap();
     let reg = LookupRegistry::new(vec![dir.clone()]);
     for name in ["hosts_conf", "hosts_yml"] {
         let err = reg.resolve(name).unwrap_err();
@@ -143,7 +147,11 @@ fn a_definition_filename_with_a_path_is_an_error() {
         assert!(reg.write(name, &[], false).is_err());
     }
     // a bare file name still works
-    std::fs::write(dir.join("transforms.conf"), "[hosts_conf]\nfilename = hosts.csv\n").unwrap();
+    std::fs::write(
+        dir.join("transforms.conf"),
+        "[hosts_conf]\nfilename = hosts.csv\n",
+    )
+    .unwrap();
     std::fs::write(dir.join("hosts.csv"), "host\na\n").unwrap();
     let reg = LookupRegistry::new(vec![dir]);
     assert_eq!(reg.resolve("hosts_conf").unwrap().unwrap().num_rows(), 1);

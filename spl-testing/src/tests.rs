@@ -210,7 +210,10 @@ fn a_panicking_case_fails_alone_with_its_message() {
         results.push(super::runner::check_record(&mut setup, &r.kind).unwrap().0);
     }
     let msg = results[0].clone().unwrap_err();
-    assert!(msg.starts_with("panicked: ") && msg.contains("scan exploded"), "{msg}");
+    assert!(
+        msg.starts_with("panicked: ") && msg.contains("scan exploded"),
+        "{msg}"
+    );
     // the next case runs on a fresh engine and passes
     assert_eq!(results[1], Ok(()));
 }
