@@ -237,7 +237,8 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         Format::Jsonl => out::to_jsonl(&table),
     };
     let written = match &args.output {
-        Some(p) => std::fs::write(p, text.as_bytes())
+        // atomically: a failed or interrupted run never leaves half a file
+        Some(p) => spl_engine::atomic_file::write_atomic_bytes(p, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", p.display())),
         None => std::io::stdout()
             .write_all(text.as_bytes())

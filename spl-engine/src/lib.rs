@@ -9,6 +9,7 @@
 //! Everything else is internal; `ARCHITECTURE.md` describes it.
 
 pub(crate) mod aggregate;
+pub mod atomic_file;
 pub(crate) mod batch;
 pub(crate) mod commands;
 pub mod context;

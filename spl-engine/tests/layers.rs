@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     // primitives: errors, SPL values, regexes, warnings, command metadata
     &["error"],
+    // atomic file writes and locks (std only; used by lookups and the CLI)
+    &["atomic_file"],
     &["value"],
     &["pcre"],
     &["warning"],

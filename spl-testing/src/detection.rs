@@ -208,7 +208,7 @@ pub fn run_detection(path: &Path, opts: &RunOptions) -> Result<FileReport, Splte
                             dir.join(format!("{stem}.{}.expected", slug(&name)))
                         }
                     });
-                    std::fs::write(&target, actual)
+                    spl_engine::atomic_file::write_atomic_bytes(&target, actual.as_bytes())
                         .map_err(|e| ferr(&target, 0, format!("cannot write: {e}")))?;
                     report
                         .blessed
@@ -246,9 +246,10 @@ struct Case<'a> {
 
 impl Case<'_> {
     fn run(&self) -> Outcome {
-        match self.try_run() {
-            Ok(o) => o,
-            Err(m) => Outcome::Fail(m),
+        // a panic fails this test only (its setup is rebuilt per test)
+        match super::runner::guard(|| self.try_run()) {
+            Ok(Ok(o)) => o,
+            Ok(Err(m)) | Err(m) => Outcome::Fail(m),
         }
     }
 

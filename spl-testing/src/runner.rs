@@ -234,6 +234,20 @@ impl Environment {
     }
 }
 
+/// Runs `f`, turning a panic into an error message carrying the panic's own
+/// message, so that one panicking case is reported as a failure instead of
+/// ending the whole run.
+pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "(no message)".into());
+        format!("panicked: {msg}")
+    })
+}
+
 /// Runs one `.spltest` file.
 pub fn run_file(path: &Path, opts: &RunOptions) -> Result<FileReport, SpltestError> {
     let (text, records) = read_records(path)?;
@@ -266,28 +280,11 @@ pub fn run_file(path: &Path, opts: &RunOptions) -> Result<FileReport, SpltestErr
             });
             continue;
         }
-        let engine = setup.engine().map_err(|m| ferr(path, r.line, m))?;
-        let (outcome, replacement) = match &r.kind {
-            RecordKind::Query {
-                rowsort,
-                spl,
-                expected,
-                expected_lines,
-            } => {
-                let (o, actual) = check_query(&engine, spl, *rowsort, expected.as_ref());
-                (o, actual.map(|a| (*expected_lines, a)))
-            }
-            RecordKind::Error {
-                code,
-                spl,
-                rendering,
-                rendering_lines,
-            } => {
-                let (o, actual) = check_error(&engine, spl, code, rendering.as_deref());
-                (o, actual.map(|a| (*rendering_lines, a)))
-            }
-            _ => continue,
-        };
+        if !matches!(r.kind, RecordKind::Query { .. } | RecordKind::Error { .. }) {
+            continue;
+        }
+        let (outcome, replacement) =
+            check_record(&mut setup, &r.kind).map_err(|m| ferr(path, r.line, m))?;
         let mut case = CaseResult {
             location: loc.clone(),
             passed: outcome.is_ok(),
@@ -306,9 +303,47 @@ pub fn run_file(path: &Path, opts: &RunOptions) -> Result<FileReport, SpltestErr
     }
     if opts.bless && !replacements.is_empty() {
         let out = apply_replacements(&text, replacements);
-        std::fs::write(path, out).map_err(|e| ferr(path, 0, format!("cannot write: {e}")))?;
+        spl_engine::atomic_file::write_atomic_bytes(path, out.as_bytes())
+            .map_err(|e| ferr(path, 0, format!("cannot write: {e}")))?;
     }
     Ok(report)
+}
+
+/// What checking one record gives: pass or the failure message, and the
+/// block bless may write (its line range and text).
+type Checked = (Result<(), String>, Option<((usize, usize), String)>);
+
+/// Checks a query or error record against the engine of the records above
+/// it. A panic fails this case only (the run goes on and keeps its summary)
+/// and drops the engine, which may hold poisoned locks. `Err` is a setup
+/// failure that ends the file.
+pub(crate) fn check_record(setup: &mut Setup, kind: &RecordKind) -> Result<Checked, String> {
+    let engine = setup.engine()?;
+    let checked = guard(|| match kind {
+        RecordKind::Query {
+            rowsort,
+            spl,
+            expected,
+            expected_lines,
+        } => {
+            let (o, actual) = check_query(&engine, spl, *rowsort, expected.as_ref());
+            (o, actual.map(|a| (*expected_lines, a)))
+        }
+        RecordKind::Error {
+            code,
+            spl,
+            rendering,
+            rendering_lines,
+        } => {
+            let (o, actual) = check_error(&engine, spl, code, rendering.as_deref());
+            (o, actual.map(|a| (*rendering_lines, a)))
+        }
+        _ => (Ok(()), None),
+    });
+    Ok(checked.unwrap_or_else(|m| {
+        setup.forget_engine();
+        (Err(m), None)
+    }))
 }
 
 /// Runs a query record. On a mismatch returns the diff, and the actual block

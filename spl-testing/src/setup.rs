@@ -12,25 +12,17 @@ use spl_engine::session::{Engine, EngineBuilder};
 use spl_engine::source::{DataKind, DataSpec, Dataset, MemoryScan, SourceMeta};
 use spl_parser::macros::{MacroDef, MacroSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-/// A directory under the system temp dir, removed on drop.
+/// A directory under the system temp dir, removed on drop (also when a case
+/// panics: the runner catches the panic and the setup is dropped as usual).
+/// Its name is random and it is created exclusively, so no other user can
+/// predict it or plant it first.
 pub(crate) struct TempDir(PathBuf);
 
 impl TempDir {
     pub(crate) fn new() -> std::io::Result<TempDir> {
-        static SEQ: AtomicUsize = AtomicUsize::new(0);
-        let p = std::env::temp_dir().join(format!(
-            "spltest-{}-{}",
-            std::process::id(),
-            SEQ.fetch_add(1, Ordering::Relaxed)
-        ));
-        if p.exists() {
-            std::fs::remove_dir_all(&p)?;
-        }
-        std::fs::create_dir_all(&p)?;
-        Ok(TempDir(p))
+        spl_engine::atomic_file::create_unique_dir(&std::env::temp_dir(), "spltest").map(TempDir)
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -287,6 +279,17 @@ impl Setup {
     /// runner's `--lookups` win over its setup files'.
     pub(crate) fn prepend_lookup_dirs(&mut self, dirs: &[PathBuf]) {
         self.lookup_dirs.splice(0..0, dirs.iter().cloned());
+        self.engine = None;
+    }
+
+    /// The private directory (inline lookups, `outputlookup`).
+    #[cfg(test)]
+    pub(crate) fn temp_path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// Drops the engine built so far (after a panic left it in doubt).
+    pub(crate) fn forget_engine(&mut self) {
         self.engine = None;
     }
 

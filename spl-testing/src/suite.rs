@@ -73,7 +73,15 @@ pub fn run_paths(paths: &[PathBuf], opts: &RunOptions) -> SuiteReport {
         match collect(p) {
             Ok(files) => {
                 for f in files {
-                    let r = run_one(&f, opts);
+                    // a panic outside any case (in a setup record) fails
+                    // this file only
+                    let r = super::runner::guard(|| run_one(&f, opts)).unwrap_or_else(|m| {
+                        Err(SpltestError {
+                            file: f.clone(),
+                            line: 0,
+                            message: m,
+                        })
+                    });
                     report.files.push((f, r));
                 }
             }

@@ -183,3 +183,71 @@ fn include_rejects_queries_and_cycles() {
     let e = run_file(&p, &RunOptions::default()).unwrap_err();
     assert!(e.message.contains("nested includes"), "{e}");
 }
+
+/// A data source whose scan panics: stands in for an engine bug.
+struct PanickingScan;
+
+impl spl_engine::source::Scan for PanickingScan {
+    fn scan(
+        &self,
+        _req: &spl_engine::source::ScanRequest,
+    ) -> spl_engine::Result<spl_engine::source::BatchStream<'_>> {
+        panic!("scan exploded")
+    }
+}
+
+#[test]
+fn a_panicking_case_fails_alone_with_its_message() {
+    let mut setup = Setup::new(0.0).unwrap();
+    setup.add_dataset(spl_engine::source::Dataset {
+        meta: spl_engine::source::SourceMeta::new("main", "boom", "spltest"),
+        kind: spl_engine::source::DataKind::Events,
+        scan: std::sync::Arc::new(PanickingScan),
+        datamodel: None,
+    });
+    let records = parse_file("query\nindex=main | stats count\n----\ncount\n0\n\nquery\n| makeresults | eval x=1 | table x\n----\nx\n1\n").unwrap();
+    let mut results = Vec::new();
+    for r in &records {
+        results.push(super::runner::check_record(&mut setup, &r.kind).unwrap().0);
+    }
+    let msg = results[0].clone().unwrap_err();
+    assert!(
+        msg.starts_with("panicked: ") && msg.contains("scan exploded"),
+        "{msg}"
+    );
+    // the next case runs on a fresh engine and passes
+    assert_eq!(results[1], Ok(()));
+}
+
+#[test]
+fn temp_dirs_are_unique_and_removed() {
+    let a = super::setup::TempDir::new().unwrap();
+    let b = super::setup::TempDir::new().unwrap();
+    let (pa, pb) = (a.path().to_path_buf(), b.path().to_path_buf());
+    assert_ne!(pa, pb);
+    assert!(pa.is_dir());
+    // not the old predictable `spltest-<pid>-<n>` name
+    let name = pa.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(!name.contains(&std::process::id().to_string()), "{name}");
+    drop(a);
+    drop(b);
+    assert!(!pa.exists() && !pb.exists());
+}
+
+#[test]
+fn a_panic_inside_a_file_run_drops_its_temp_dir() {
+    let mut setup = Setup::new(0.0).unwrap();
+    let dir = setup.temp_path().to_path_buf();
+    setup.add_dataset(spl_engine::source::Dataset {
+        meta: spl_engine::source::SourceMeta::new("main", "boom", "spltest"),
+        kind: spl_engine::source::DataKind::Events,
+        scan: std::sync::Arc::new(PanickingScan),
+        datamodel: None,
+    });
+    let r = super::runner::guard(move || {
+        let e = setup.engine().unwrap();
+        e.run("index=main").map(|_| ())
+    });
+    assert!(r.unwrap_err().contains("scan exploded"));
+    assert!(!dir.exists());
+}

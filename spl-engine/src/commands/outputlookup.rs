@@ -19,7 +19,7 @@ pub static SPEC: CommandSpec = CommandSpec {
             spl: "index=main | stats count by host | outputlookup host_counts.csv",
         },
     ],
-    compat: "Options other than `append` (`create_empty`, `override_if_empty`, `max`, `key_field`, `allow_updates`, `createinapp`, `create_context`, `output_format`) are rejected (`spl::run::unsupported_option`).",
+    compat: "Options other than `append` (`create_empty`, `override_if_empty`, `max`, `key_field`, `allow_updates`, `createinapp`, `create_context`, `output_format`) are rejected (`spl::run::unsupported_option`). The file is replaced atomically (a unique temporary file, synced, renamed over it) under a per-file lock, so concurrent writers never mix rows; a command failing later in the search does not undo the write, as in Splunk.",
 };
 
 /// Plans `outputlookup`.

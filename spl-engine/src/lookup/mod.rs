@@ -76,6 +76,23 @@ fn valid_name(name: &str) -> bool {
     !name.is_empty() && !name.contains(['/', '\\']) && name != "." && name != ".."
 }
 
+/// A definition's `filename` must be a bare file name: Splunk looks it up in
+/// the app's `lookups/` folder and has no way to point elsewhere, and reading
+/// it as an empty collection instead would give 0 rows without a word.
+fn check_filename(name: &str, config: &LookupConfig, origin: &Path) -> Result<()> {
+    match config.filename.as_deref() {
+        Some(f) if !f.is_empty() && !valid_name(f) => Err(EngineError::data(
+            origin.display().to_string(),
+            None,
+            Some("filename"),
+            format!(
+                "lookup `{name}` is defined with filename `{f}`: expected a bare file name (Splunk reads lookup files from the app's lookups/ folder), found a path"
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl LookupRegistry {
     /// A registry over these directories, searched in order.
     pub fn new(dirs: Vec<PathBuf>) -> Self {
@@ -145,7 +162,7 @@ impl LookupRegistry {
             return Ok(None);
         }
         if let Some(config) = self.defined.get(name) {
-            return Ok(Some(self.merged_location(name, config.clone())));
+            return self.merged_location(name, config.clone()).map(Some);
         }
         for dir in &self.dirs {
             let defs = self.dir_defs(dir)?;
@@ -159,7 +176,9 @@ impl LookupRegistry {
                         .find_map(|(cd, m)| m.get(name).map(|c| (c.clone(), cd.clone())))
                 });
             if let Some((config, def_dir)) = def {
-                return Ok(Some(self.definition_location(name, config, dir, &def_dir)));
+                return self
+                    .definition_location(name, config, dir, &def_dir)
+                    .map(Some);
             }
             for cand in [name.to_string(), format!("{name}.csv")] {
                 let p = dir.join(&cand);
@@ -178,9 +197,10 @@ impl LookupRegistry {
     /// Where a definition given whole keeps its table: its file in the
     /// first directory that has it (else where it would be written, the
     /// first directory, so that a missing file is reported).
-    fn merged_location(&self, name: &str, config: LookupConfig) -> Located {
+    fn merged_location(&self, name: &str, config: LookupConfig) -> Result<Located> {
         let first = self.dirs.first().cloned().unwrap_or_default();
-        match config.filename.clone() {
+        check_filename(name, &config, &first)?;
+        Ok(match config.filename.clone() {
             Some(f) if valid_name(&f) => {
                 let path = self
                     .dirs
@@ -198,7 +218,7 @@ impl LookupRegistry {
                 path: first.join(format!("{name}.csv")),
                 config,
             },
-        }
+        })
     }
 
     fn definition_location(
@@ -207,8 +227,9 @@ impl LookupRegistry {
         config: LookupConfig,
         dir: &Path,
         def_dir: &Path,
-    ) -> Located {
-        match config.filename.clone() {
+    ) -> Result<Located> {
+        check_filename(name, &config, def_dir)?;
+        Ok(match config.filename.clone() {
             Some(f) if valid_name(&f) => {
                 let mut candidates =
                     vec![dir.join(&f), dir.join("lookups").join(&f), def_dir.join(&f)];
@@ -234,7 +255,7 @@ impl LookupRegistry {
                     .join(format!("{name}.csv")),
                 config,
             },
-        }
+        })
     }
 
     /// The lookup named `name`, loaded (and cached); `None` when no directory has it.
@@ -307,6 +328,14 @@ impl LookupRegistry {
             None if name.to_ascii_lowercase().ends_with(".csv") => first.join(name),
             None => first.join(format!("{name}.csv")),
         };
+        // One writer of this file at a time, in this process or another: an
+        // append reads the old rows and writes them back, which must not
+        // interleave with another write.
+        let _lock = crate::atomic_file::FileLock::acquire(&path, crate::atomic_file::LOCK_WAIT)
+            .map_err(|source| EngineError::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
         let existing = if append && path.is_file() {
             Some(LookupTable::load_csv(name, &path, LookupConfig::default())?)
         } else {

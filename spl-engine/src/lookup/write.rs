@@ -106,9 +106,6 @@ pub(crate) fn write_lookup_csv(
             source,
         })?;
     }
-    let tmp = path.with_extension("csv.spl-tmp");
-    let file = std::fs::File::create(&tmp).map_err(io)?;
-    let mut w = std::io::BufWriter::new(file);
     let mut header: Vec<String> = columns.iter().map(|c| csv_cell(c)).collect();
     header.extend(
         columns
@@ -117,34 +114,36 @@ pub(crate) fn write_lookup_csv(
             .filter(|(_, &m)| m)
             .map(|(c, _)| csv_cell(&format!("__mv_{c}"))),
     );
-    if !columns.is_empty() {
-        writeln!(w, "{}", header.join(",")).map_err(io)?;
-    }
-    for (rows, cols) in &sources {
-        for r in 0..*rows {
-            let mut line: Vec<String> = Vec::with_capacity(header.len());
-            let mut mv_cells = Vec::new();
-            for (ci, col) in cols.iter().enumerate() {
-                let vals = match col {
-                    Some(v) => v.get(r).cloned().flatten(),
-                    None => None,
-                };
-                let vals = vals.unwrap_or_default();
-                line.push(csv_cell(&vals.join("\n")));
-                if multi.get(ci) == Some(&true) {
-                    mv_cells.push(if vals.len() > 1 {
-                        csv_cell(&encode_mv(vals.iter().map(String::as_str)))
-                    } else {
-                        String::new()
-                    });
-                }
-            }
-            line.extend(mv_cells);
-            writeln!(w, "{}", line.join(",")).map_err(io)?;
+    // A unique temporary file, synced, then renamed over the lookup: readers
+    // see the old table or the new one, never a part of it.
+    crate::atomic_file::write_atomic(path, |w| {
+        if !columns.is_empty() {
+            writeln!(w, "{}", header.join(","))?;
         }
-    }
-    w.flush().map_err(io)?;
-    drop(w);
-    std::fs::rename(&tmp, path).map_err(io)?;
-    Ok(())
+        for (rows, cols) in &sources {
+            for r in 0..*rows {
+                let mut line: Vec<String> = Vec::with_capacity(header.len());
+                let mut mv_cells = Vec::new();
+                for (ci, col) in cols.iter().enumerate() {
+                    let vals = match col {
+                        Some(v) => v.get(r).cloned().flatten(),
+                        None => None,
+                    };
+                    let vals = vals.unwrap_or_default();
+                    line.push(csv_cell(&vals.join("\n")));
+                    if multi.get(ci) == Some(&true) {
+                        mv_cells.push(if vals.len() > 1 {
+                            csv_cell(&encode_mv(vals.iter().map(String::as_str)))
+                        } else {
+                            String::new()
+                        });
+                    }
+                }
+                line.extend(mv_cells);
+                writeln!(w, "{}", line.join(","))?;
+            }
+        }
+        Ok(())
+    })
+    .map_err(io)
 }
