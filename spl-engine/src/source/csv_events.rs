@@ -16,7 +16,9 @@ use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 const CSV_EVENT_BATCH_ROWS: usize = 8192;
@@ -93,35 +95,124 @@ impl CsvEventScan {
         let fields: Vec<Field> = (0..self.header.len())
             .map(|i| Field::new(format!("c{i}"), DataType::Utf8, true))
             .collect();
+        let quotes = QuoteTracker::new(open_csv(&self.path, &self.display)?, self.sep);
+        let open_quote = quotes.open_line.clone();
         let reader = arrow_csv::ReaderBuilder::new(Arc::new(Schema::new(fields)))
             .with_header(true)
             .with_delimiter(self.sep)
             .with_batch_size(CSV_EVENT_BATCH_ROWS)
             .with_projection(cols)
-            .build(open_csv(&self.path, &self.display)?)
+            .build(quotes)
             .map_err(|e| csv_error(e, &self.display))?;
         let mut rows_seen = 0usize;
         let mut failed = false;
-        Ok(Box::new(reader.map_while(move |batch| {
-            if failed {
-                return None;
+        // arrow-csv ends a quoted field left open at the end of the file
+        // without a word, taking every later line into it: after the last
+        // batch, a quote still open is an error naming its line.
+        let display = self.display.clone();
+        let unclosed = std::iter::from_fn(move || {
+            let line = open_quote.swap(0, Ordering::Relaxed);
+            (line > 0).then(|| {
+                Err(EngineError::data(
+                    &display,
+                    Some(line),
+                    None,
+                    "expected a closing `\"` for the quoted field opened on this line, found \
+                     the end of the file",
+                ))
+            })
+        });
+        Ok(Box::new(
+            reader
+                .map_while(move |batch| {
+                    if failed {
+                        return None;
+                    }
+                    let out = batch
+                        .map_err(|e| csv_error(e, &self.display))
+                        .and_then(|batch| {
+                            let first_line = rows_seen + 2;
+                            rows_seen += batch.num_rows();
+                            convert_batch(
+                                &batch,
+                                &names,
+                                self.time_col.as_deref(),
+                                &self.display,
+                                first_line,
+                            )
+                        });
+                    failed = out.is_err();
+                    Some(out)
+                })
+                .chain(unclosed),
+        ))
+    }
+}
+
+/// Passes a CSV file's bytes through while following its quoting as
+/// arrow-csv (csv-core) reads it: a `"` opens a quoted field only at the
+/// start of a field, `""` inside one is a quote, and a closing quote may
+/// be followed by more text. At the end of the file, `open_line` holds
+/// the line of a quoted field still open (0 when none).
+struct QuoteTracker<R> {
+    inner: R,
+    sep: u8,
+    state: QuoteState,
+    line: usize,
+    opened: usize,
+    open_line: Arc<AtomicUsize>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum QuoteState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
+
+impl<R> QuoteTracker<R> {
+    fn new(inner: R, sep: u8) -> Self {
+        QuoteTracker {
+            inner,
+            sep,
+            state: QuoteState::FieldStart,
+            line: 1,
+            opened: 0,
+            open_line: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    fn track(&mut self, bytes: &[u8]) {
+        use QuoteState::*;
+        for &b in bytes {
+            if b == b'\n' {
+                self.line += 1;
             }
-            let out = batch
-                .map_err(|e| csv_error(e, &self.display))
-                .and_then(|batch| {
-                    let first_line = rows_seen + 2;
-                    rows_seen += batch.num_rows();
-                    convert_batch(
-                        &batch,
-                        &names,
-                        self.time_col.as_deref(),
-                        &self.display,
-                        first_line,
-                    )
-                });
-            failed = out.is_err();
-            Some(out)
-        })))
+            self.state = match (self.state, b) {
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (QuoteInQuoted, b'"') => Quoted,
+                (FieldStart, b'"') => {
+                    self.opened = self.line;
+                    Quoted
+                }
+                (_, b'\n' | b'\r') => FieldStart,
+                (_, c) if c == self.sep => FieldStart,
+                _ => Unquoted,
+            };
+        }
+    }
+}
+
+impl<R: Read> Read for QuoteTracker<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.track(buf.get(..n).unwrap_or_default());
+        if n == 0 && !buf.is_empty() && self.state == QuoteState::Quoted {
+            self.open_line.store(self.opened, Ordering::Relaxed);
+        }
+        Ok(n)
     }
 }
 
@@ -278,6 +369,46 @@ pub(crate) fn decode_mv_column(text: &StringArray, mv: &StringArray) -> ArrayRef
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn scan_text(name: &str, text: &str) -> Result<usize> {
+        let dir = std::env::temp_dir().join(format!("spl-csv-quote-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = CsvEventScan::open(&path, "e.csv", None).and_then(|scan| {
+            let mut rows = 0;
+            for b in scan.scan(&ScanRequest::default())? {
+                rows += b?.num_rows();
+            }
+            Ok(rows)
+        });
+        let _ = std::fs::remove_file(&path);
+        out
+    }
+
+    /// Issue 15: an unclosed quote took the rest of the file into one
+    /// field, exit 0.
+    #[test]
+    fn csv_events_unclosed_quote_is_an_error() {
+        let e = scan_text("open.csv", "a,b\n1,x\n2,\"y\n3,z\n4,w\n").unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("e.csv:3") && msg.contains("closing `\"`"),
+            "{msg}"
+        );
+        // closed quotes, `""`, a quote inside an unquoted cell and text after a
+        // closing quote are all fine
+        let ok = "a,b\n1,\"x\ny\"\n2,\"say \"\"hi\"\"\"\n3,ab\"c\n4,\"ab\"cd\n";
+        assert_eq!(scan_text("ok.csv", ok).unwrap(), 4);
+        // many batches: the open quote is past the first one
+        let mut big = String::from("a,b\n");
+        for i in 0..20_000 {
+            big.push_str(&format!("{i},v\n"));
+        }
+        big.push_str("x,\"open\n1,2\n");
+        let e = scan_text("big.csv", &big).unwrap_err();
+        assert!(e.to_string().contains("e.csv:20002"), "{e}");
+    }
 
     #[test]
     fn mv_encoding_round_trips() {

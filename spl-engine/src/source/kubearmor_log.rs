@@ -74,26 +74,46 @@ fn parse_json_stream(text: &str, file: &str) -> Result<Vec<Record>> {
     loop {
         let start = stream.byte_offset();
         let Some(next) = stream.next() else { break };
+        // The line the value being read starts on.
+        let value_line = || {
+            let rest = text.get(start..).unwrap_or_default();
+            let obj_start = start + rest.len() - rest.trim_start().len();
+            line + text
+                .get(counted_to..obj_start)
+                .unwrap_or_default()
+                .matches('\n')
+                .count()
+        };
         let value = match next {
             Ok(v) => v,
             // A truncated object: name the line it starts on, not the end of the file.
             Err(e) if e.is_eof() => {
-                let rest = text.get(start..).unwrap_or_default();
-                let obj_start = start + rest.len() - rest.trim_start().len();
-                let at = line
-                    + text
-                        .get(counted_to..obj_start)
-                        .unwrap_or_default()
-                        .matches('\n')
-                        .count();
                 return Err(EngineError::data(
                     file,
-                    Some(at),
+                    Some(value_line()),
                     None,
                     "invalid JSON: the object starting on this line is not closed",
                 ));
             }
-            Err(e) => return Err(json_error(file, 1, &e)),
+            // serde_json places an error found at a line's end on the next
+            // line (column 0), and one found at the next object's `{` after
+            // an unclosed one there too: name the line the bad object
+            // starts on, and where in it the parser stopped when elsewhere.
+            Err(e) => {
+                let at = value_line();
+                let mut err = json_error(file, 1, &e);
+                if let EngineError::Data { line, message, .. } = &mut err {
+                    if *line != Some(at) {
+                        let (el, col) = (e.line(), e.column());
+                        *message = format!(
+                            "{message} (in the object starting on this line; the parser \
+                             stopped at line {el}, column {col})"
+                        );
+                        *line = Some(at);
+                    }
+                }
+                return Err(err);
+            }
         };
         let end = stream.byte_offset();
         let slice = text.get(start..end).unwrap_or_default();
@@ -237,4 +257,35 @@ pub fn parse_labels(text: &str) -> Vec<(String, String)> {
             None => (p.to_string(), String::new()),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// serde_json places these errors on the line after the bad object
+    /// (issue 15: KubeArmor log errors named line N+1).
+    #[test]
+    fn a_bad_object_is_named_by_its_own_line() {
+        for text in [
+            // not closed before the next object
+            "{\"a\":1}\n{\"a\":1\n{\"b\":2}\n",
+            // a raw newline inside a string: found at column 0 of line 3
+            "{\"a\":1}\n{\"a\":\"x\n\"}\n",
+            // a bad value at the end of the line
+            "{\"a\":1}\n{\"a\":tru\n}\n",
+        ] {
+            let err = parse_records(text, "t.jsonl").unwrap_err().to_string();
+            assert!(
+                err.starts_with("t.jsonl:2: invalid JSON"),
+                "{text:?}: {err}"
+            );
+        }
+        // an error inside one line keeps that line, with no note
+        let err = parse_records("{\"a\":1}\n{\"a\":,}\n", "t.jsonl")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("t.jsonl:2: invalid JSON"), "{err}");
+        assert!(!err.contains("stopped at"), "{err}");
+    }
 }

@@ -247,9 +247,7 @@ fn metric_points(
         if u64_of(dp.get("flags")).unwrap_or(0) & 1 == 1 {
             continue;
         }
-        let Some(value) = f64_of(dp.get("asDouble")).or_else(|| f64_of(dp.get("asInt"))) else {
-            continue;
-        };
+        let value = point_value(dp, display, line, &name)?;
         let time = point_time(dp, display, line, &name)?;
         out.push(Point {
             time,
@@ -261,6 +259,28 @@ fn metric_points(
         });
     }
     Ok(())
+}
+
+/// A number data point's value: `asDouble` or `asInt` (a JSON number or
+/// a decimal string). A value that is not a number, or a point with
+/// neither (and not flagged "no recorded value"), is an error naming the
+/// metric: dropping the point would lose data silently.
+fn point_value(dp: &Value, display: &str, line: usize, name: &str) -> Result<f64> {
+    let err = |field: &str, msg: String| cell_error(display, Some(line), 0, field, msg);
+    for field in ["asDouble", "asInt"] {
+        if let Some(v) = dp.get(field) {
+            return f64_of(Some(v)).ok_or_else(|| {
+                err(
+                    field,
+                    format!("expected a number on a `{name}` data point, found `{v}`"),
+                )
+            });
+        }
+    }
+    Err(err(
+        "asDouble",
+        format!("expected `asDouble` or `asInt` on a `{name}` data point, found neither"),
+    ))
 }
 
 fn point_time(dp: &Value, display: &str, line: usize, name: &str) -> Result<f64> {
@@ -305,18 +325,29 @@ fn distribution_points(
                 dims: d,
             });
         };
-        if let Some(c) = f64_of(dp.get("count")) {
-            push("count", c, None);
+        let number = |field: &str, v: &Value| {
+            f64_of(Some(v)).ok_or_else(|| {
+                cell_error(
+                    display,
+                    Some(line),
+                    0,
+                    field,
+                    format!("expected a number on a `{name}` data point, found `{v}`"),
+                )
+            })
+        };
+        if let Some(c) = dp.get("count") {
+            push("count", number("count", c)?, None);
         }
-        if let Some(s) = f64_of(dp.get("sum")) {
-            push("sum", s, None);
+        if let Some(s) = dp.get("sum") {
+            push("sum", number("sum", s)?, None);
         }
-        let bounds: Vec<f64> = array(dp.get("explicitBounds"))
-            .filter_map(|v| f64_of(Some(v)))
-            .collect();
-        let counts: Vec<f64> = array(dp.get("bucketCounts"))
-            .filter_map(|v| f64_of(Some(v)))
-            .collect();
+        let bounds = array(dp.get("explicitBounds"))
+            .map(|v| number("explicitBounds", v))
+            .collect::<Result<Vec<f64>>>()?;
+        let counts = array(dp.get("bucketCounts"))
+            .map(|v| number("bucketCounts", v))
+            .collect::<Result<Vec<f64>>>()?;
         let mut running = 0.0;
         for (i, c) in counts.iter().enumerate() {
             running += c;
@@ -565,6 +596,25 @@ mod tests {
         let no_time = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"g","gauge":{"dataPoints":[{"asDouble":1}]}}]}]}]}"#;
         let e = parse_otlp_metrics(no_time, "f", OtlpRollup::Raw).unwrap_err();
         assert!(e.to_string().contains("timeUnixNano"), "{e}");
+        // a value that is no number is an error naming the point, not a
+        // point dropped without a word (issue 15)
+        for (field, v) in [("asInt", "\"notanint\""), ("asDouble", "{}")] {
+            let bad = format!(
+                r#"{{"resourceMetrics":[{{"scopeMetrics":[{{"metrics":[{{"name":"g","gauge":{{"dataPoints":[{{"{field}":{v},"timeUnixNano":"1"}}]}}}}]}}]}}]}}"#
+            );
+            let e = parse_otlp_metrics(&bad, "f", OtlpRollup::Raw).unwrap_err();
+            let msg = e.to_string();
+            assert!(
+                msg.contains("f:1") && msg.contains(field) && msg.contains("`g`"),
+                "{msg}"
+            );
+        }
+        let none = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"g","gauge":{"dataPoints":[{"timeUnixNano":"1"}]}}]}]}]}"#;
+        let e = parse_otlp_metrics(none, "f", OtlpRollup::Raw).unwrap_err();
+        assert!(e.to_string().contains("found neither"), "{e}");
+        let hist = r#"{"resourceMetrics":[{"scopeMetrics":[{"metrics":[{"name":"h","histogram":{"dataPoints":[{"bucketCounts":["1","x"],"timeUnixNano":"1"}]}}]}]}]}"#;
+        let e = parse_otlp_metrics(hist, "f", OtlpRollup::Raw).unwrap_err();
+        assert!(e.to_string().contains("bucketCounts"), "{e}");
         assert!(
             parse_otlp_metrics("{\"resourceMetrics\":[]}", "f", OtlpRollup::Raw)
                 .unwrap()

@@ -59,6 +59,7 @@ fn load(path: &Path, display: &str) -> Result<(ArrowReaderMetadata, Vec<String>)
     let file = open_file(path, display)?;
     let meta = ArrowReaderMetadata::load(&file, ArrowReaderOptions::new())
         .map_err(|e| parquet_error(display, e))?;
+    check_chunks(&meta, display)?;
     let names = meta
         .schema()
         .fields()
@@ -66,6 +67,28 @@ fn load(path: &Path, display: &str) -> Result<(ArrowReaderMetadata, Vec<String>)
         .map(|f| f.name().clone())
         .collect();
     Ok((meta, names))
+}
+
+/// Rejects a footer whose column chunks start at or span a negative byte
+/// count: the parquet crate asserts on them when reading (`byte_range`),
+/// so a corrupted file would panic (found by `spl-fuzz`, issue 15).
+fn check_chunks(meta: &ArrowReaderMetadata, display: &str) -> Result<()> {
+    for (g, rg) in meta.metadata().row_groups().iter().enumerate() {
+        for c in rg.columns() {
+            let start = c.dictionary_page_offset().unwrap_or(c.data_page_offset());
+            if start < 0 || c.compressed_size() < 0 {
+                return Err(parquet_error(
+                    display,
+                    format!(
+                        "row group {g}, column `{}`: negative offset {start} or size {}",
+                        c.column_path(),
+                        c.compressed_size()
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The same metadata with every top-level string column read as
@@ -481,6 +504,25 @@ fn unsupported(display: &str, name: &str, dt: &DataType, e: impl std::fmt::Displ
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by `spl-fuzz` (issue 15): a footer whose column chunk has a
+    /// negative offset panicked inside the parquet crate; it is a data error.
+    #[test]
+    fn a_negative_chunk_offset_is_an_error_not_a_panic() {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../fixtures/fuzz/parquet-negative-chunk-offset.parquet");
+        let e = has_metric_columns(&path, "f.parquet")
+            .and_then(|_| ParquetScan::open_metrics(path.clone(), "f.parquet".into()).map(|_| true))
+            .and_then(|_| {
+                let scan = ParquetScan::open_metrics(path.clone(), "f.parquet".into())?;
+                for b in scan.scan(&ScanRequest::default())? {
+                    b?;
+                }
+                Ok(true)
+            })
+            .unwrap_err();
+        assert!(e.to_string().contains("invalid parquet file"), "{e}");
+    }
     use arrow_array::{Float64Array, Int64Array, StringArray};
     use parquet::arrow::ArrowWriter;
     use parquet::file::properties::WriterProperties;
