@@ -396,6 +396,22 @@ impl DataModel {
     }
 }
 
+/// (table or GeoIP field, event field) of a calculation's `outputFields`:
+/// `lookupOutputFieldName` when given, else the field's own name.
+fn output_pairs(c: &CalcJson) -> Vec<(String, String)> {
+    c.output_fields
+        .iter()
+        .map(|o| {
+            (
+                o.lookup_output_field_name
+                    .clone()
+                    .unwrap_or_else(|| o.field_name.clone()),
+                o.field_name.clone(),
+            )
+        })
+        .collect()
+}
+
 fn calc(c: &CalcJson) -> std::result::Result<Calculation, String> {
     let outputs = || c.output_fields.iter().map(|o| o.field_name.clone());
     match c.calculation_type.to_ascii_lowercase().as_str() {
@@ -431,36 +447,14 @@ fn calc(c: &CalcJson) -> std::result::Result<Calculation, String> {
                 .iter()
                 .map(|i| (i.lookup_field.clone(), i.input_field.clone()))
                 .collect(),
-            outputs: c
-                .output_fields
-                .iter()
-                .map(|o| {
-                    (
-                        o.lookup_output_field_name
-                            .clone()
-                            .unwrap_or_else(|| o.field_name.clone()),
-                        o.field_name.clone(),
-                    )
-                })
-                .collect(),
+            outputs: output_pairs(c),
         }),
         "geoip" => Ok(Calculation::GeoIp {
             input: c
                 .input_field
                 .clone()
                 .ok_or("expected an `inputField` for a GeoIP calculation")?,
-            outputs: c
-                .output_fields
-                .iter()
-                .map(|o| {
-                    (
-                        o.lookup_output_field_name
-                            .clone()
-                            .unwrap_or_else(|| o.field_name.clone()),
-                        o.field_name.clone(),
-                    )
-                })
-                .collect(),
+            outputs: output_pairs(c),
         }),
         other => Err(format!(
             "expected a calculationType of Eval, Rex, Lookup or GeoIP, found `{other}`"
