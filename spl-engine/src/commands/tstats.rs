@@ -16,7 +16,7 @@ use crate::error::{EngineError, Result};
 use crate::filter::{SearchFilter, SearchMode, TimeBounds};
 use crate::operator::{Operator, PlanCx};
 use crate::ops::datamodel::{in_window, with_default_fields, DataModelRows};
-use crate::ops::stats::{bind_agg, make_batch, Aggregator, BoundArg, StatsSpec};
+use crate::ops::stats::{bind_agg, check_by, make_batch, Aggregator, BoundArg, StatsSpec};
 use crate::source::{DataKind, ScanRequest};
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::time::TimeRange;
@@ -82,18 +82,7 @@ pub(crate) fn plan(cmd: &ast::Tstats, p: &PlanCx<'_>) -> Result<Box<dyn Operator
     for a in &cmd.aggs {
         aggs.push(bind_agg(a, "tstats", ctx)?);
     }
-    for b in &cmd.by {
-        if b.node.contains('*') {
-            return Err(EngineError::invalid(
-                format!(
-                    "expected a field name in BY, found the wildcard `{}`",
-                    b.node
-                ),
-                b.span,
-                "wildcards are not allowed in BY",
-            ));
-        }
-    }
+    check_by(&cmd.by)?;
     let (filter, _) = SearchFilter::bind(cmd.where_.as_ref(), SearchMode::Events, ctx)?;
     let range = TimeRange::for_search(written_bounds(cmd, ctx)?.own_range(ctx.now), ctx.picker);
     // `FROM datamodel=M.D`; `FROM index=x` is the same as `WHERE index=x`

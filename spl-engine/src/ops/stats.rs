@@ -103,18 +103,7 @@ impl StatsSpec {
         for agg in &cmd.aggs {
             aggs.push(bind_agg(agg, &command, ctx)?);
         }
-        for b in &cmd.by {
-            if b.node.contains('*') {
-                return Err(EngineError::invalid(
-                    format!(
-                        "expected a field name in BY, found the wildcard `{}`",
-                        b.node
-                    ),
-                    b.span,
-                    "wildcards are not allowed in BY",
-                ));
-            }
-        }
+        check_by(&cmd.by)?;
         if o.flag("allnum")? {
             if let Some(opt) = o.get("allnum") {
                 return Err(EngineError::unsupported_option(o.command(), opt));
@@ -466,4 +455,19 @@ pub(crate) fn make_batch(cols: Vec<(String, ArrayRef)>, rows: usize) -> Result<R
         arrays,
         &opts,
     )?)
+}
+
+/// BY names fields, never wildcard patterns (stats, tstats).
+pub(crate) fn check_by(by: &[spl_parser::ast::FieldName]) -> Result<()> {
+    match by.iter().find(|b| b.node.contains('*')) {
+        Some(b) => Err(EngineError::invalid(
+            format!(
+                "expected a field name in BY, found the wildcard `{}`",
+                b.node
+            ),
+            b.span,
+            "wildcards are not allowed in BY",
+        )),
+        None => Ok(()),
+    }
 }
