@@ -147,14 +147,17 @@ impl Operator for JoinOp {
         // before it is built, not after.
         let max_out = crate::limits::Limits::usize(ctx.limits.join_max_output);
         let budget = max_out.saturating_sub(self.emitted);
+        let too_many = || {
+            crate::limits::exceeded(
+                "join_max_output",
+                ctx.limits.join_max_output,
+                format!("join output more than {max_out} results"),
+                self.span,
+            )
+        };
         for row in 0..main.num_rows() {
             if left_idx.len() > budget {
-                return Err(crate::limits::exceeded(
-                    "join_max_output",
-                    ctx.limits.join_max_output,
-                    format!("join output more than {max_out} results"),
-                    self.span,
-                ));
+                return Err(too_many());
             }
             let key = match &main_cols {
                 Some(mc) if !fields.is_empty() => row_key(mc, row)?,
@@ -176,12 +179,7 @@ impl Operator for JoinOp {
             }
         }
         if left_idx.len() > budget {
-            return Err(crate::limits::exceeded(
-                "join_max_output",
-                ctx.limits.join_max_output,
-                format!("join output more than {max_out} results"),
-                self.span,
-            ));
+            return Err(too_many());
         }
         if left_idx.is_empty() {
             return Ok(vec![]);
