@@ -145,6 +145,24 @@ pub struct ExecContext {
 }
 
 impl ExecContext {
+    /// A scan request for the events of `range` (`columns`: `None` for
+    /// every field) that counts into this search's scan counters and
+    /// warnings.
+    pub(crate) fn scan_request(
+        &self,
+        columns: Option<Vec<String>>,
+        range: TimeRange,
+    ) -> crate::source::ScanRequest {
+        crate::source::ScanRequest {
+            columns,
+            earliest: range.earliest,
+            latest: range.latest,
+            time_only_for_window: false,
+            counters: Some(self.scan.clone()),
+            warnings: Some(self.warnings.clone()),
+        }
+    }
+
     /// A context with an empty catalog, UTC, and the given clock.
     pub fn new(now: f64) -> Self {
         ExecContext {

@@ -160,14 +160,7 @@ impl BaseSearchOp {
                     .columns()
             }
         };
-        Ok(ScanRequest {
-            columns,
-            earliest: self.range.earliest,
-            latest: self.range.latest,
-            time_only_for_window: false,
-            counters: Some(ctx.scan.clone()),
-            warnings: Some(ctx.warnings.clone()),
-        })
+        Ok(ctx.scan_request(columns, self.range))
     }
 
     /// The event datasets the search may match: a dataset whose default

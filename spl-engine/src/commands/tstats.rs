@@ -17,7 +17,7 @@ use crate::filter::{SearchFilter, SearchMode, TimeBounds};
 use crate::operator::{Operator, PlanCx};
 use crate::ops::datamodel::{in_window, with_default_fields, DataModelRows};
 use crate::ops::stats::{bind_agg, check_by, make_batch, Aggregator, BoundArg, StatsSpec};
-use crate::source::{DataKind, ScanRequest};
+use crate::source::DataKind;
 use crate::spec::{CommandKind, CommandSpec, Example};
 use crate::time::TimeRange;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray, UInt32Array};
@@ -278,14 +278,7 @@ impl TstatsOp {
             w.extend(["_time", "index", "source", "sourcetype", "host"].map(String::from));
             w
         });
-        let req = ScanRequest {
-            columns,
-            earliest: self.range.earliest,
-            latest: self.range.latest,
-            time_only_for_window: false,
-            counters: Some(ctx.scan.clone()),
-            warnings: Some(ctx.warnings.clone()),
-        };
+        let req = ctx.scan_request(columns, self.range);
         for ds in ctx
             .catalog
             .datasets

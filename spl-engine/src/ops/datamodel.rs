@@ -244,14 +244,7 @@ impl DataModelRows {
             Some(w) if !has_calcs => Some(self.scan_columns(w)),
             _ => None,
         };
-        let req_all = ScanRequest {
-            columns: None,
-            earliest: range.earliest,
-            latest: range.latest,
-            time_only_for_window: false,
-            counters: Some(ctx.scan.clone()),
-            warnings: Some(ctx.warnings.clone()),
-        };
+        let req_all = ctx.scan_request(None, range);
         let req_some = ScanRequest {
             columns,
             ..req_all.clone()
