@@ -461,6 +461,20 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome, in the order reports list them.
+    pub const ALL: [Outcome; 8] = [
+        Outcome::Rows,
+        Outcome::ZeroRows,
+        Outcome::DataModel,
+        Outcome::NoExample,
+        Outcome::UnsupportedCommand,
+        Outcome::Parse,
+        Outcome::Macro,
+        Outcome::Error,
+    ];
+}
+
+impl Outcome {
     /// A short label.
     pub fn label(self) -> &'static str {
         match self {
@@ -696,16 +710,7 @@ Fields the detections use: {} of {} ({}).\n\n",
             r.results.len(),
             r.count(Outcome::Rows)
         ));
-        for o in [
-            Outcome::Rows,
-            Outcome::ZeroRows,
-            Outcome::DataModel,
-            Outcome::NoExample,
-            Outcome::UnsupportedCommand,
-            Outcome::Parse,
-            Outcome::Macro,
-            Outcome::Error,
-        ] {
+        for o in Outcome::ALL {
             out.push_str(&format!("| {} | {} |\n", o.label(), r.count(o)));
         }
         out.push_str(&format!(

@@ -131,16 +131,7 @@ fn main() -> ExitCode {
             recall.used()
         );
         if let Some(r) = &searches {
-            for o in [
-                Outcome::Rows,
-                Outcome::ZeroRows,
-                Outcome::DataModel,
-                Outcome::NoExample,
-                Outcome::UnsupportedCommand,
-                Outcome::Parse,
-                Outcome::Macro,
-                Outcome::Error,
-            ] {
+            for o in Outcome::ALL {
                 println!("{:>5} {}", r.count(o), o.label());
             }
             println!(
