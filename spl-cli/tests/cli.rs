@@ -1,7 +1,6 @@
 //! `spl parse` end to end: stdout, stderr and exit codes of the built binary.
 
 use std::path::PathBuf;
-use std::process::Command;
 
 fn repo(rel: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -12,18 +11,8 @@ fn repo(rel: &str) -> String {
 }
 
 /// Runs `spl` with `args`; returns (exit code, stdout, stderr).
-fn spl(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_spl"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run spl");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::spl;
 
 #[test]
 fn parses_a_seed_detection_with_macros() {

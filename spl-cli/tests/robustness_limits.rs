@@ -2,20 +2,8 @@
 //! moves a limit, a bad setting is a clear error, and exceeding a limit is a
 //! coded error or warning naming it, never a crash or silent truncation.
 
-use std::process::Command;
-
-fn spl(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_spl"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap_or_else(|e| panic!("spl: {e}"));
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::spl;
 
 const NOW: &str = "--now=1700000000";
 

@@ -5,18 +5,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 /// Runs `spl` with `args`; returns (exit code, stdout, stderr).
-fn spl(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_spl"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run spl");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::spl;
 
 /// A fresh scratch directory for one test.
 fn scratch(test: &str) -> PathBuf {

@@ -1,0 +1,17 @@
+//! What the CLI test files share.
+
+use std::process::Command;
+
+/// Runs the `spl` binary without colour: (exit code, stdout, stderr).
+pub fn spl(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_spl"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap_or_else(|e| panic!("spl: {e}"));
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
