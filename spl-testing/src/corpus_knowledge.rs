@@ -158,24 +158,45 @@ impl Corpus {
     }
 }
 
-/// A scratch folder for the example files, removed when dropped.
+/// A scratch folder for the example files, removed when dropped (a fresh,
+/// unpredictable name from `tempfile`, so nothing planted beforehand is used).
 #[derive(Debug)]
-pub struct Scratch(PathBuf);
+pub struct Scratch(tempfile::TempDir);
 
 impl Scratch {
     /// A new empty folder under the system's temporary folder.
     pub fn new(tag: &str) -> Result<Scratch, String> {
-        let dir =
-            std::env::temp_dir().join(format!("spl-corpus-knowledge-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        Ok(Scratch(dir))
+        tempfile::Builder::new()
+            .prefix(&format!("spl-corpus-knowledge-{tag}-"))
+            .tempdir()
+            .map(Scratch)
+            .map_err(|e| format!("temporary folder: {e}"))
     }
-}
 
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+    fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+
+    /// A private copy of the corpus lookups, made on first use: baselines
+    /// `outputlookup` over them, and the shared corpus must never be written
+    /// (nor one run's output change the next run's figures).
+    fn lookups(&self, corpus: &Corpus) -> Result<PathBuf, String> {
+        let dir = self.path().join("lookups");
+        if dir.exists() {
+            return Ok(dir);
+        }
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let from = corpus.dir.join("lookups");
+        if let Ok(entries) = std::fs::read_dir(&from) {
+            for e in entries.flatten() {
+                let f = e.path();
+                if let Some(name) = f.file_name().filter(|_| f.is_file()) {
+                    std::fs::copy(&f, dir.join(name))
+                        .map_err(|e| format!("{}: {e}", f.display()))?;
+                }
+            }
+        }
+        Ok(dir)
     }
 }
 
@@ -188,7 +209,7 @@ fn spec_for(src: &DataSource, scratch: &Scratch, n: usize) -> Result<Option<Data
     };
     let json = src.sourcetype == "_json";
     let path = scratch
-        .0
+        .path()
         .join(format!("{n}.{}", if json { "json" } else { "log" }));
     let mut body = example.trim_end().to_string();
     body.push('\n');
@@ -215,7 +236,7 @@ fn engine_over(
 ) -> Result<Engine, String> {
     let mut b = Engine::builder(NOW)
         .macros(&corpus.macros)
-        .lookup_dirs(vec![corpus.dir.join("lookups")])
+        .lookup_dirs(vec![scratch.lookups(corpus)?])
         .apps(&corpus.apps)
         .map_err(|e| format!("apps: {e}"))?;
     for (i, s) in sources.iter().enumerate() {
