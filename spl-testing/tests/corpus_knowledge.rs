@@ -8,10 +8,11 @@ use spl_testing::corpus_knowledge::{recall, Corpus};
 use std::path::PathBuf;
 
 /// The values measured when the default app was written, less a small
-/// margin (a field or two per source may move with unrelated changes).
-const OVERALL_AT_LEAST: f64 = 0.885;
-const WHOLE_AT_LEAST: f64 = 0.94;
-const WHOLE_USED_AT_LEAST: f64 = 0.985;
+/// margin (a field or two per source may move with unrelated changes);
+/// the overall floor is issue 13's target.
+const OVERALL_AT_LEAST: f64 = 0.90;
+const WHOLE_AT_LEAST: f64 = 0.95;
+const WHOLE_USED_AT_LEAST: f64 = 0.99;
 
 #[test]
 fn default_app_field_recall_on_corpus_examples() {

@@ -454,6 +454,29 @@ fn event_tag(text: &str) -> Option<usize> {
     })
 }
 
+/// Whether `text` holds nothing but the wrapper of an XML event export:
+/// an XML declaration, `<Events>`/`</Events>` tags and white space.
+fn xml_wrapper_only(text: &str) -> bool {
+    let mut rest = text.trim_start();
+    while !rest.is_empty() {
+        rest = if let Some(after) = rest.strip_prefix("<?") {
+            match after.find("?>") {
+                Some(end) => &after[end + 2..],
+                None => return false,
+            }
+        } else if let Some(after) = rest
+            .strip_prefix("<Events>")
+            .or_else(|| rest.strip_prefix("</Events>"))
+        {
+            after
+        } else {
+            return false;
+        };
+        rest = rest.trim_start();
+    }
+    true
+}
+
 impl<'c, R: Read> Events<'c, R> {
     /// Events of `src`, which starts at byte `origin` of its file.
     pub(crate) fn new(c: &'c Compiled, src: R, origin: u64) -> Self {
@@ -519,12 +542,20 @@ impl<'c, R: Read> Events<'c, R> {
                 found = None;
             }
             if self.c.xml {
-                // text before the first `<Event` (a declaration, `<Events>`)
-                // is no part of it, and text without one is no event
-                let Some(i) = event_tag(&text) else { continue };
-                if i > 0 {
-                    text.drain(..i);
-                    found = None;
+                // An export's wrapper (`<?xml ...?>`, `<Events>`,
+                // `</Events>`) before the first `<Event` or on its own is no
+                // part of an event. Any other text is an event, as Splunk
+                // indexes whatever its line breaker cuts (a classic-format
+                // line, a JSON record sent with this sourcetype).
+                match event_tag(&text) {
+                    Some(0) => {}
+                    Some(i) if xml_wrapper_only(&text[..i]) => {
+                        text.drain(..i);
+                        found = None;
+                    }
+                    Some(_) => {}
+                    None if xml_wrapper_only(&text) => continue,
+                    None => {}
                 }
             }
             return Ok(Some(RawEvent { text, start, found }));
@@ -647,6 +678,26 @@ mod tests {
                 "<Event>\n<System/>\n</Event>",
             ]
         );
+    }
+
+    #[test]
+    fn xml_mode_keeps_text_that_is_no_wrapper() {
+        // a classic-format line or a JSON record under an XML sourcetype is
+        // (part of) an event, as the line breaker cuts it; the export
+        // wrapper on its own is not
+        let input = "10/09/2020 10:41:26 AM\n<Event><System/></Event>\n{\"a\": 1}\n</Events>\n<Event/>\n</Events>\n";
+        let ev = events(&RawProps::xml_win_event_log(), input);
+        assert_eq!(
+            ev,
+            [
+                "10/09/2020 10:41:26 AM\n<Event><System/></Event>",
+                "{\"a\": 1}\n</Events>\n<Event/>\n</Events>"
+            ]
+        );
+        assert!(xml_wrapper_only("<?xml version='1.0'?>\n<Events>\n"));
+        assert!(xml_wrapper_only(" </Events> "));
+        assert!(!xml_wrapper_only("<Events>x"));
+        assert!(!xml_wrapper_only("<?xml unclosed"));
     }
 
     #[test]

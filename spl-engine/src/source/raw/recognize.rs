@@ -3,8 +3,9 @@
 //! (`May 27 09:28:36`, `Tue, 07 Nov 2023 16:58:21 +0000`), Apache
 //! (`19/Aug/2024:19:41:22 +0000`), US dates (`05/14/2024 17:36:21.859`,
 //! `11/17/2023 05:23:37 PM`), epoch seconds or milliseconds at the start of
-//! the text or in an auditd `audit(...)` stamp, and an explicit `TIME_FORMAT`
-//! (strptime, through jiff).
+//! the text or in an auditd `audit(...)` stamp, a time of day alone at the
+//! start of the text (dated by the reference time, below), and an explicit
+//! `TIME_FORMAT` (strptime, through jiff).
 //!
 //! A timestamp without a year takes the year of the reference time (the
 //! engine's clock, never the system clock), or the year before when that
@@ -76,7 +77,8 @@ fn pattern() -> &'static Regex {
                 (?P<rz>\s[+-]\d{4}\b|\s(?:UTC|GMT)\b)?)
             |(?P<sys>\b(?:(?P<swd>[A-Za-z]{3})\s+)?(?P<smo>[A-Za-z]{3})\s+(?P<sd>\d{1,2})\s+(?P<sh>\d{2}):(?P<smi>\d{2}):(?P<ss>\d{2})
                 (?:[.,](?P<sfr>\d{1,9}))?(?:\s+(?P<sy>\d{4})\b)?)
-            |(?P<ep>(?:^|audit\()(?P<epv>\d{10}(?:\.\d{1,6})?|\d{13})\b)",
+            |(?P<ep>(?:^|audit\()(?P<epv>\d{10}(?:\.\d{1,6})?|\d{13})\b)
+            |(?P<to>^(?P<th>\d{2}):(?P<tmi>\d{2}):(?P<ts>\d{2})(?:[.,](?P<tfr>\d{1,9}))?\b)",
         )
         .unwrap()
     })
@@ -222,6 +224,20 @@ fn interpret(c: &regex::Captures<'_>, cx: &TimeContext) -> Option<(DateTime, Opt
             None => None,
         };
         return Some((dt, zone));
+    }
+    if c.name("to").is_some() {
+        // a time of day alone (Falco's `12:18:18.691725165: Notice ...`):
+        // Splunk takes the date from the source's name or file; we take the
+        // reference's date (the engine's clock, else the file's time)
+        let time = Time::new(
+            num(c, "th")?,
+            num(c, "tmi")?,
+            num(c, "ts")?,
+            frac_nanos(c, "tfr"),
+        )
+        .ok()?;
+        let reference = jiff::Timestamp::from_second(cx.year_ref?.floor() as i64).ok()?;
+        return Some((cx.tz.to_datetime(reference).date().to_datetime(time), None));
     }
     if c.name("sys").is_some() {
         if let Some(wd) = c.name("swd") {
@@ -519,6 +535,30 @@ mod tests {
             secs("1,2022/05/10 11:08:38,0132"),
             Some(iso("2022-05-10T11:08:38Z"))
         );
+    }
+
+    #[test]
+    fn time_of_day_alone_at_the_start() {
+        // dated by the reference (2024-05-01), fractions kept
+        assert_eq!(
+            secs("12:18:18.691725165: Notice A shell was spawned"),
+            Some(iso("2024-05-01T12:18:18.691725165Z"))
+        );
+        assert_eq!(secs("23:59:59 x"), Some(iso("2024-05-01T23:59:59Z")));
+        // only at the start, only a valid time, and a date wins when both lead
+        assert_eq!(secs("x 12:18:18 y"), None);
+        assert_eq!(secs("24:00:00 y"), None);
+        assert_eq!(secs("12:18:18x"), None);
+        assert_eq!(
+            secs("2024-04-30 12:18:18 y"),
+            Some(iso("2024-04-30T12:18:18Z"))
+        );
+        // no reference time: no date to give it
+        let none = TimeContext {
+            year_ref: None,
+            tz: TimeZone::UTC,
+        };
+        assert_eq!(recognize("12:18:18 x", &none), None);
     }
 
     /// The hand-written ISO path finds what the pattern finds, whenever it
