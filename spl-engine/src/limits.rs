@@ -93,6 +93,8 @@ limits! {
     max_line_bytes = 64 << 20, "bytes", None;
     /// Most columns (fields) a CSV data file may have; more is an error naming the file.
     csv_max_columns = 10_000, "columns", None;
+    /// Most bytes read from standard input, a pipe or a gzip file into the private copy the readers use (after decompression); more is an error naming the input (a stream without end such as `/dev/zero`, a decompression bomb).
+    max_stream_bytes = 64 << 30, "bytes", None;
 }
 
 /// A `--limit` setting that cannot be applied.
@@ -175,6 +177,22 @@ pub(crate) fn exceeded(
     }
 }
 
+/// The error for a data file over a limit, naming the file (and line).
+pub(crate) fn data_exceeded(
+    display: &str,
+    line: Option<usize>,
+    name: &'static str,
+    value: u64,
+    what: String,
+) -> crate::error::EngineError {
+    crate::error::EngineError::data(
+        display,
+        line,
+        None,
+        format!("{what}: over the limit `{name}` ({value}); raise it with --limit {name}=N"),
+    )
+}
+
 /// The warning for a limit that dropped results or values (Splunk truncates
 /// there with a message rather than failing).
 pub(crate) fn truncated(warnings: &crate::warning::Warnings, name: &'static str, message: String) {
@@ -211,7 +229,7 @@ mod tests {
             l.set_text("max_line_bytes"),
             Err(LimitError::Syntax(_))
         ));
-        assert_eq!(LIMITS.len(), 10);
+        assert_eq!(LIMITS.len(), 11);
         assert!(LIMITS
             .iter()
             .all(|s| Limits::default().get(s.name) == Some(s.default)));

@@ -193,6 +193,7 @@ impl EngineBuilder {
     pub fn add_data(mut self, spec: &crate::source::DataSpec) -> Result<Self> {
         let mut spec = spec.clone();
         spec.now = spec.now.or(Some(self.ctx.now));
+        spec.limits = self.ctx.limits.clone();
         if spec.index_props.is_none() {
             spec.index_props = self.index_props.clone();
         }

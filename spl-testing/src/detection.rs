@@ -54,7 +54,7 @@ pub const DIR_SETUP_FILE: &str = "spltest.setup";
 
 /// True when `p` parses as a YAML mapping with `search` and `tests` keys.
 pub fn looks_like_detection(p: &Path) -> bool {
-    std::fs::read_to_string(p)
+    crate::read::read_text(p)
         .ok()
         .and_then(|t| serde_norway::from_str::<Value>(&t).ok())
         .is_some_and(|v| v.get("search").is_some() && v.get("tests").is_some())
@@ -133,7 +133,7 @@ fn latest_time(datasets: &[Dataset]) -> Option<f64> {
 /// Runs every test of a detection YAML.
 pub fn run_detection(path: &Path, opts: &RunOptions) -> Result<FileReport, SpltestError> {
     let text =
-        std::fs::read_to_string(path).map_err(|e| ferr(path, 0, format!("cannot read: {e}")))?;
+        crate::read::read_text(path).map_err(|e| ferr(path, 0, format!("cannot read: {e}")))?;
     let doc: Value = serde_norway::from_str(&text).map_err(|e| yaml_error(path, &e))?;
     let search = doc
         .get("search")
@@ -359,7 +359,7 @@ impl Case<'_> {
                 Outcome::Pass
             });
         };
-        let exp_text = std::fs::read_to_string(exp_path)
+        let exp_text = crate::read::read_text(exp_path)
             .map_err(|e| format!("cannot read {}: {e}", exp_path.display()))?;
         let expected =
             normalize_expected(&exp_text).map_err(|m| format!("{}: {m}", exp_path.display()))?;

@@ -29,6 +29,7 @@ pub mod corpus_knowledge;
 pub mod detection;
 pub mod diagnostic;
 pub mod format;
+pub mod read;
 pub mod reference;
 pub mod report;
 pub mod runner;

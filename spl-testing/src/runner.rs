@@ -96,7 +96,7 @@ pub(crate) fn ferr(file: &Path, line: usize, message: impl Into<String>) -> Splt
 
 pub(crate) fn read_records(path: &Path) -> Result<(String, Vec<Record>), SpltestError> {
     let text =
-        std::fs::read_to_string(path).map_err(|e| ferr(path, 0, format!("cannot read: {e}")))?;
+        crate::read::read_text(path).map_err(|e| ferr(path, 0, format!("cannot read: {e}")))?;
     let records = format::parse_file(&text).map_err(|e| ferr(path, e.line, e.message))?;
     Ok((text, records))
 }

@@ -181,7 +181,7 @@ impl Setup {
         let text = match (csv, include) {
             (_, Some(p)) => {
                 let path = relative_to(dir, p);
-                std::fs::read_to_string(&path)
+                crate::read::read_text(&path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?
             }
             (Some(t), None) if !t.trim().is_empty() => t.to_string(),

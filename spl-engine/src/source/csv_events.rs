@@ -23,6 +23,17 @@ use std::sync::Arc;
 
 const CSV_EVENT_BATCH_ROWS: usize = 8192;
 
+/// Most cells one batch holds: arrow-csv sizes its decoder for rows times
+/// columns of the whole file (not only the projected ones), so a wide file
+/// reads in fewer rows per batch instead of allocating for 8192 rows of
+/// every column (a 50,000-column file took 3 GB and minutes).
+const CSV_EVENT_BATCH_CELLS: usize = 1 << 21;
+
+/// Rows per batch for a file of `columns` columns.
+fn batch_rows(columns: usize) -> usize {
+    (CSV_EVENT_BATCH_CELLS / columns.max(1)).clamp(1, CSV_EVENT_BATCH_ROWS)
+}
+
 /// A CSV event file read lazily: each scan streams the file in batches of
 /// 8,192 records, decoding only the columns the scan asks for (and the time
 /// column), so memory does not grow with the file. The header and the first
@@ -42,9 +53,15 @@ pub(crate) struct CsvEventScan {
 
 impl CsvEventScan {
     /// Opens a CSV event file: reads its header and checks its first batch.
-    pub(crate) fn open(path: &Path, display: &str, time_field: Option<&str>) -> Result<Self> {
+    pub(crate) fn open(
+        path: &Path,
+        display: &str,
+        time_field: Option<&str>,
+        max_columns: u64,
+    ) -> Result<Self> {
         let sep = delimiter_of(path);
         let header = read_header_sep(open_csv(path, display)?, display, sep)?;
+        super::csv_util::check_columns(&header, display, max_columns)?;
         // Duplicate column names keep their first occurrence.
         let mut keep = Vec::new();
         for (i, name) in header.iter().enumerate() {
@@ -100,7 +117,7 @@ impl CsvEventScan {
         let reader = arrow_csv::ReaderBuilder::new(Arc::new(Schema::new(fields)))
             .with_header(true)
             .with_delimiter(self.sep)
-            .with_batch_size(CSV_EVENT_BATCH_ROWS)
+            .with_batch_size(batch_rows(self.header.len()))
             .with_projection(cols)
             .build(quotes)
             .map_err(|e| csv_error(e, &self.display))?;
@@ -375,7 +392,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
-        let out = CsvEventScan::open(&path, "e.csv", None).and_then(|scan| {
+        let out = CsvEventScan::open(&path, "e.csv", None, 10_000).and_then(|scan| {
             let mut rows = 0;
             for b in scan.scan(&ScanRequest::default())? {
                 rows += b?.num_rows();

@@ -46,6 +46,21 @@ pub(crate) fn read_header(reader: impl Read, display: &str) -> Result<Vec<String
     read_header_sep(reader, display, b',')
 }
 
+/// The error for a header of more than `max` columns (`csv_max_columns`):
+/// every column costs memory per batch whether a search reads it or not.
+pub(crate) fn check_columns(header: &[String], display: &str, max: u64) -> Result<()> {
+    if header.len() as u64 > max {
+        return Err(crate::limits::data_exceeded(
+            display,
+            Some(1),
+            "csv_max_columns",
+            max,
+            format!("the header has {} columns", header.len()),
+        ));
+    }
+    Ok(())
+}
+
 /// The column names of the header row of a file whose fields `sep` separates.
 pub(crate) fn read_header_sep(reader: impl Read, display: &str, sep: u8) -> Result<Vec<String>> {
     let mut rdr = BufReader::new(reader);

@@ -60,8 +60,16 @@ fn io_err(display: &str) -> impl Fn(std::io::Error) -> EngineError + '_ {
 }
 
 /// Copies a stream into a new temporary file named `name`, decompressing
-/// gzip when it starts with gzip's magic bytes.
-fn spool(mut src: impl Read, name: &Path, display: &str) -> Result<(PathBuf, Arc<TempDir>)> {
+/// gzip when it starts with gzip's magic bytes. At most `max_bytes` are
+/// copied (`max_stream_bytes`), and a stream whose first bytes are binary
+/// data in no format read (not Parquet) is refused at once: `/dev/zero` or
+/// a decompression bomb must not fill the disk before the format is known.
+fn spool(
+    mut src: impl Read,
+    name: &Path,
+    display: &str,
+    max_bytes: u64,
+) -> Result<(PathBuf, Arc<TempDir>)> {
     let io = io_err(display);
     let dir = TempDir::new().map_err(&io)?;
     let file_name = name
@@ -81,30 +89,119 @@ fn spool(mut src: impl Read, name: &Path, display: &str) -> Result<(PathBuf, Arc
         got += n;
     }
     let head = head.get(..got).unwrap_or_default();
-    let mut chained = head.chain(src);
+    let chained = head.chain(src);
     if head == GZIP_MAGIC {
         let mut gz = flate2::read::MultiGzDecoder::new(chained);
-        std::io::copy(&mut gz, &mut out).map_err(|e| {
-            EngineError::data(
+        copy_bounded(&mut gz, &mut out, display, max_bytes).map_err(|e| match e {
+            Copy::Read(e) => EngineError::data(
                 display,
                 None,
                 None,
                 format!("expected gzip-compressed data, found an error: {e}"),
-            )
+            ),
+            Copy::Other(e) => e,
         })?;
     } else {
-        std::io::copy(&mut chained, &mut out).map_err(&io)?;
+        let mut plain = chained;
+        copy_bounded(&mut plain, &mut out, display, max_bytes).map_err(|e| match e {
+            Copy::Read(e) => io(e),
+            Copy::Other(e) => e,
+        })?;
     }
     Ok((target, Arc::new(dir)))
+}
+
+/// Why [`copy_bounded`] stopped.
+enum Copy {
+    /// Reading the source failed (for gzip: the data is not gzip).
+    Read(std::io::Error),
+    /// Writing, the limit, or binary data.
+    Other(EngineError),
+}
+
+/// Bytes of a stream's start checked for binary data.
+const SNIFF: usize = 64 << 10;
+
+/// Copies `src` to `out`, refusing more than `max_bytes` and a start that is
+/// binary data (Parquet, which starts with `PAR1`, excepted).
+fn copy_bounded(
+    src: &mut impl Read,
+    out: &mut std::fs::File,
+    display: &str,
+    max_bytes: u64,
+) -> std::result::Result<(), Copy> {
+    use std::io::Write;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total: u64 = 0;
+    let mut head: Vec<u8> = Vec::new();
+    let mut checked = false;
+    loop {
+        let n = match src.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Copy::Read(e)),
+        };
+        let chunk = buf.get(..n).unwrap_or_default();
+        if !checked {
+            head.extend_from_slice(
+                chunk
+                    .get(..SNIFF.saturating_sub(head.len()).min(n))
+                    .unwrap_or_default(),
+            );
+            if head.len() >= SNIFF {
+                checked = true;
+                refuse_binary(&head, display)?;
+            }
+        }
+        total += n as u64;
+        if total > max_bytes {
+            return Err(Copy::Other(crate::limits::data_exceeded(
+                display,
+                None,
+                "max_stream_bytes",
+                max_bytes,
+                format!("the stream holds more than {max_bytes} bytes"),
+            )));
+        }
+        out.write_all(chunk).map_err(|e| {
+            Copy::Other(EngineError::Io {
+                path: display.to_string(),
+                source: e,
+            })
+        })?;
+    }
+    if !checked {
+        refuse_binary(&head, display)?;
+    }
+    Ok(())
+}
+
+/// NUL bytes in a stream's start that is not Parquet: binary data no
+/// reader takes (the full check, invalid UTF-8 included, comes with the
+/// format; this one only stops what can never be text before it is copied).
+fn refuse_binary(head: &[u8], display: &str) -> std::result::Result<(), Copy> {
+    if head.starts_with(b"PAR1") || !head.contains(&0) {
+        return Ok(());
+    }
+    match super::spec::binary_data(display, head) {
+        Some(e) => Err(Copy::Other(e)),
+        None => Ok(()),
+    }
 }
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
 
 /// Prepares one file (not a directory) for reading.
-pub(crate) fn prepare(path: &Path, display: &str) -> Result<Input> {
+pub(crate) fn prepare(path: &Path, display: &str, limits: &crate::limits::Limits) -> Result<Input> {
     let io = io_err(display);
     if is_stdin(path) {
-        let (p, keep) = spool(std::io::stdin().lock(), Path::new("stdin"), display)?;
+        let (p, keep) = spool(
+            std::io::stdin().lock(),
+            Path::new("stdin"),
+            display,
+            limits.max_stream_bytes,
+        )?;
         return Ok(Input {
             path: p,
             mtime: None,
@@ -130,7 +227,7 @@ pub(crate) fn prepare(path: &Path, display: &str) -> Result<Input> {
         // a pipe or a compressed file: read once into a file of our own
         let f = std::fs::File::open(path).map_err(&io)?;
         let name = gz_name.unwrap_or_else(|| path.to_path_buf());
-        let (p, keep) = spool(f, &name, display)?;
+        let (p, keep) = spool(f, &name, display, limits.max_stream_bytes)?;
         return Ok(Input {
             path: p,
             mtime,
@@ -219,7 +316,7 @@ mod tests {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(b"hello\nworld\n").unwrap();
         std::fs::write(&p, gz.finish().unwrap()).unwrap();
-        let input = prepare(&p, "events.log.gz").unwrap();
+        let input = prepare(&p, "events.log.gz", &crate::limits::Limits::default()).unwrap();
         assert_eq!(std::fs::read(&input.path).unwrap(), b"hello\nworld\n");
         assert_eq!(input.path.file_name().unwrap(), "events.log");
         assert!(input.mtime.is_some());
@@ -229,7 +326,7 @@ mod tests {
         // a plain file is read in place
         let q = dir.0.join("plain.log");
         std::fs::write(&q, b"x").unwrap();
-        let input = prepare(&q, "plain.log").unwrap();
+        let input = prepare(&q, "plain.log", &crate::limits::Limits::default()).unwrap();
         assert_eq!(input.path, q);
         assert!(input.keep.is_none());
     }

@@ -46,8 +46,9 @@ struct Split {
 
 impl MetricsCsvScan {
     /// Opens the file and checks its header has the metric columns.
-    pub fn open(path: PathBuf, display: String) -> Result<Self> {
+    pub fn open(path: PathBuf, display: String, max_columns: u64) -> Result<Self> {
         let header = read_header(open_csv(&path, &display)?, &display)?;
+        super::csv_util::check_columns(&header, &display, max_columns)?;
         let layout = MetricColumns::from_names(&header).ok_or_else(|| {
             EngineError::data(
                 &display,
@@ -654,13 +655,13 @@ mod tests {
                 })
                 .collect()
         };
-        let whole = MetricsCsvScan::open(path.clone(), "m.csv".into()).unwrap();
+        let whole = MetricsCsvScan::open(path.clone(), "m.csv".into(), 10_000).unwrap();
         let expected = rows(&whole);
         assert_eq!(whole.splits().unwrap().len(), 1);
         assert_eq!(expected.len(), 200);
         assert_eq!(expected[0], "1000.0|m0|0.0|a\nb");
         assert_eq!(expected[2], "1002.0|m2|2.0|q\"x");
-        let cut = MetricsCsvScan::open(path.clone(), "m.csv".into()).unwrap();
+        let cut = MetricsCsvScan::open(path.clone(), "m.csv".into(), 10_000).unwrap();
         let splits = find_splits(BufReader::new(text.as_bytes()), 300).unwrap();
         assert!(splits.len() > 5);
         cut.splits.get_or_init(|| splits);
@@ -669,7 +670,7 @@ mod tests {
         // a bad value in the last record is reported on its file line
         text.push_str("5000,m1,oops,z\n");
         std::fs::write(&path, &text).unwrap();
-        let bad = MetricsCsvScan::open(path.clone(), "m.csv".into()).unwrap();
+        let bad = MetricsCsvScan::open(path.clone(), "m.csv".into(), 10_000).unwrap();
         let splits = find_splits(BufReader::new(text.as_bytes()), 300).unwrap();
         bad.splits.get_or_init(|| splits);
         let req = ScanRequest::default();

@@ -145,6 +145,7 @@ const FORMATS: &[FormatEntry] = &[
                 &spec.path,
                 display,
                 spec.time_field.as_deref(),
+                spec.limits.csv_max_columns,
             )?))
         },
     },
@@ -172,6 +173,7 @@ const FORMATS: &[FormatEntry] = &[
             Ok(Arc::new(MetricsCsvScan::open(
                 spec.path.clone(),
                 display.to_string(),
+                spec.limits.csv_max_columns,
             )?))
         },
     },
@@ -352,6 +354,10 @@ pub struct DataSpec {
     /// (`datamodel=Endpoint.Processes`): an export of
     /// `| datamodel M D search`, fields prefixed with the dataset's name or bare.
     pub datamodel: Option<String>,
+    /// The resource limits the readers apply (`csv_max_columns`,
+    /// `max_stream_bytes`, ...); [`crate::session::EngineBuilder::add_data`]
+    /// sets the engine's.
+    pub limits: Arc<crate::limits::Limits>,
 }
 
 impl DataSpec {
@@ -372,6 +378,7 @@ impl DataSpec {
             strict: false,
             now: None,
             datamodel: None,
+            limits: Arc::default(),
         }
     }
 }
@@ -502,7 +509,7 @@ impl FromStr for DataSpec {
 /// that is no other format is raw text events.
 pub fn detect_format(path: &Path) -> Result<DataFormat> {
     let display = path.display().to_string();
-    let input = super::input::prepare(path, &display)?;
+    let input = super::input::prepare(path, &display, &crate::limits::Limits::default())?;
     detect_in(&input.path, &display)
 }
 
@@ -705,7 +712,7 @@ fn kind_name(k: DataKind) -> &'static str {
 
 /// The error for a file of binary data in no format read (text that is no
 /// other format is raw events).
-fn binary_data(display: &str, head: &[u8]) -> Option<EngineError> {
+pub(crate) fn binary_data(display: &str, head: &[u8]) -> Option<EngineError> {
     let binary = match std::str::from_utf8(head) {
         Ok(t) => t.contains('\0'),
         // a character cut at the end of the sniffed bytes is still text
@@ -782,7 +789,7 @@ pub fn open_datasets(spec: &DataSpec) -> Result<Vec<Dataset>> {
 }
 
 fn open_file(spec: &DataSpec, display: String) -> Result<Dataset> {
-    let input = super::input::prepare(&spec.path, &display)?;
+    let input = super::input::prepare(&spec.path, &display, &spec.limits)?;
     let mut local = DataSpec {
         path: input.path.clone(),
         ..spec.clone()
