@@ -172,6 +172,9 @@ fn facts(out: &mut String, b: &BaseFacts, fmt: &TimeFmt, only_causes: bool) -> b
         if d.earliest.is_some() {
             let _ = write!(out, ", _time {} .. {}", time(d.earliest), time(d.latest));
         }
+        if d.partial {
+            out.push_str(" (reading stopped there: the counts below are of these events)");
+        }
         out.push('\n');
         if d.without_time > 0 {
             cause |= d.without_time == d.events_read;

@@ -12,6 +12,10 @@
 
 use serde::Serialize;
 
+/// Events read per dataset, at most, for the facts of a zero-result hint
+/// ([`FactsWhen::Empty`]); `--explain` reads everything.
+pub const HINT_EVENTS: u64 = 100_000;
+
 /// A search's profile and, when asked for, the facts of its base search.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Explanation {
@@ -30,7 +34,9 @@ pub enum FactsWhen {
     /// Always (`--explain`).
     Always,
     /// Only when the search returned no rows or its base search matched no
-    /// event (the zero-result hints).
+    /// event (the zero-result hints), reading at most [`HINT_EVENTS`]
+    /// events per dataset so that a hint never costs a second full read of
+    /// a large file.
     Empty,
 }
 
@@ -103,6 +109,9 @@ pub struct DatasetFacts {
     /// Events without a `_time` (no timestamp found, or `time_field=`
     /// naming a field they lack): outside any bounded time range.
     pub without_time: u64,
+    /// Reading stopped at the hint's budget ([`HINT_EVENTS`]): every count
+    /// of this dataset is of its first `events_read` events.
+    pub partial: bool,
 }
 
 /// The time range a base search applied.

@@ -123,11 +123,13 @@ pub(crate) fn execute_profiled(
 /// The facts of the base search `pipeline` starts with (`None` when it
 /// starts with another command): what it read, the time range it applied,
 /// what its default-field terms excluded, the fields it uses that no event
-/// has. `text` is the expanded search the spans point into.
+/// has. `text` is the expanded search the spans point into; `budget`
+/// caps the events read per dataset.
 pub(crate) fn base_facts(
     pipeline: &Pipeline,
     text: &str,
     ctx: &ExecContext,
+    budget: Option<u64>,
 ) -> Result<Option<crate::explain::BaseFacts>> {
     let Some(Command::Search(s)) = pipeline.stages.first().map(|s| &s.command) else {
         return Ok(None);
@@ -138,7 +140,7 @@ pub(crate) fn base_facts(
     // the pass is no part of the search: its findings and reads are not the search's
     ctx.warnings = crate::warning::Warnings::default();
     ctx.scan = std::sync::Arc::default();
-    commands::search_base::explain::base_facts(s, pipeline, text, &ctx).map(Some)
+    commands::search_base::explain::base_facts(s, pipeline, text, &ctx, budget).map(Some)
 }
 
 /// The planner: what commands reach through [`ExecContext::planner`].

@@ -204,8 +204,10 @@ impl Engine {
         let empty = batches.iter().all(|b| b.num_rows() == 0)
             || stages.first().is_some_and(|s| s.rows_out == 0);
         let base = match facts {
-            FactsWhen::Always => plan::base_facts(&q.pipeline, text, &ctx)?,
-            FactsWhen::Empty if empty => plan::base_facts(&q.pipeline, text, &ctx)?,
+            FactsWhen::Always => plan::base_facts(&q.pipeline, text, &ctx, None)?,
+            FactsWhen::Empty if empty => {
+                plan::base_facts(&q.pipeline, text, &ctx, Some(crate::explain::HINT_EVENTS))?
+            }
             _ => None,
         };
         Ok(QueryResult {

@@ -225,3 +225,39 @@ fn no_data_and_other_first_commands() {
     let (_, ex) = explained(&engine(), "index=web", FactsWhen::Empty);
     assert!(ex.base.is_none());
 }
+
+#[test]
+fn hint_facts_read_within_a_budget() {
+    let big = |n: usize| {
+        let users: Vec<&str> = vec!["u"; n];
+        events(&users, &users)
+    };
+    let n = 60_000;
+    let e = Engine::builder(NOW)
+        .add_events(
+            SourceMeta::new("web", "big.log", "access"),
+            vec![big(n), big(n), big(n)],
+        )
+        .add_events(SourceMeta::new("web", "small.log", "access"), vec![big(10)])
+        .build();
+    let (_, ex) = explained(&e, "index=nosuch | stats count", FactsWhen::Empty);
+    let b = ex.base.unwrap();
+    // the batch that reaches the budget is the last one read
+    assert!(spl_engine::explain::HINT_EVENTS <= 2 * n as u64);
+    assert_eq!(
+        (b.datasets[0].events_read, b.datasets[0].partial),
+        (120_000, true)
+    );
+    assert_eq!(
+        (b.datasets[1].events_read, b.datasets[1].partial),
+        (10, false)
+    );
+    assert_eq!(b.terms[0].excluded, 120_010);
+    // --explain reads everything
+    let (_, ex) = explained(&e, "index=nosuch | stats count", FactsWhen::Always);
+    let b = ex.base.unwrap();
+    assert_eq!(
+        (b.datasets[0].events_read, b.datasets[0].partial),
+        (180_000, false)
+    );
+}

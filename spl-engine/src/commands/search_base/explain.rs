@@ -23,12 +23,14 @@ const TERM_VALUES: usize = 5;
 const SUGGESTIONS: usize = 5;
 
 /// The facts of base search `s`, the first stage of `pipeline`; `text` is
-/// the expanded search the spans point into.
+/// the expanded search the spans point into. With `budget`, reading a
+/// dataset stops after the batch that reaches that many events.
 pub(crate) fn base_facts(
     s: &Search,
     pipeline: &Pipeline,
     text: &str,
     ctx: &ExecContext,
+    budget: Option<u64>,
 ) -> Result<BaseFacts> {
     let expr = s.expr.as_ref();
     let own = time_bounds(expr, ctx)?.own_range(ctx.now);
@@ -81,6 +83,12 @@ pub(crate) fn base_facts(
         };
         let mut span = TimeSpan::EMPTY;
         for b in ds.scan.scan(&req)? {
+            // over budget with more to read: stop (a dataset read to its
+            // end is never partial)
+            if budget.is_some_and(|n| d.events_read >= n) {
+                d.partial = true;
+                break;
+            }
             let b = b?;
             let rows = b.num_rows();
             d.events_read += rows as u64;
