@@ -3,6 +3,7 @@
 
 mod diagnostic;
 mod docs_cmd;
+mod explain;
 mod input;
 mod kubearmor_cmd;
 mod parse_cmd;

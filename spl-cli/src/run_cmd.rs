@@ -72,6 +72,14 @@ pub(crate) struct RunArgs {
     /// and their defaults (Splunk's limits.conf ones where Splunk has the setting).
     #[arg(long = "limit", value_name = "NAME=VALUE")]
     limit: Vec<String>,
+    /// After the results, print on standard error each stage's rows in and out, batches and
+    /// time, and what the base search read, the time range it applied, what each
+    /// index/source/sourcetype/host term excluded and the fields no event has
+    /// (docs/explain.md); `--format json` then wraps the rows as
+    /// `{"results": [...], "metadata": {"explain": ...}}`. Zero-result hints print on a
+    /// terminal without it (SPL_HINTS=always|never|auto).
+    #[arg(long)]
+    explain: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -219,7 +227,15 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         Ok(q) => q,
         Err(e) => return engine_error(EngineError::Parse(e), &name, Some(&expanded), &query),
     };
-    let result = match engine.run_query(&ast) {
+    let hints = match crate::explain::Hints::from_env() {
+        Ok(h) => h.on(),
+        Err(m) => return input_error(m),
+    };
+    let result = match crate::explain::facts_when(args.explain, hints) {
+        Some(when) => engine.run_query_explained(&ast, &expanded.text, when),
+        None => engine.run_query(&ast),
+    };
+    let result = match result {
         Ok(r) => r,
         Err(e) => return engine_error(e, &name, Some(&expanded), &query),
     };
@@ -233,7 +249,10 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     let text = match args.format {
         Format::Table => out::to_text_table(&table),
         Format::Csv => out::to_csv(&table),
-        Format::Json => out::to_json(&table),
+        Format::Json => match (&result.explain, args.explain) {
+            (Some(e), true) => crate::explain::json_with_metadata(&out::to_json(&table), e),
+            _ => out::to_json(&table),
+        },
         Format::Jsonl => out::to_jsonl(&table),
     };
     let written = match &args.output {
@@ -244,6 +263,14 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             .write_all(text.as_bytes())
             .map_err(|e| format!("cannot write output: {e}")),
     };
+    if let Some(e) = &result.explain {
+        let time = |t: f64| out::format_time(t, &engine.context().tz);
+        if args.explain {
+            eprint!("{}", crate::explain::report(e, &time));
+        } else if let Some(h) = crate::explain::hint(e, table.rows.is_empty(), &time) {
+            eprint!("{h}");
+        }
+    }
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(m) => input_error(m),

@@ -16,6 +16,7 @@ pub mod context;
 pub mod datamodel;
 pub mod error;
 pub(crate) mod eval;
+pub mod explain;
 pub(crate) mod filter;
 pub mod geoip;
 pub(crate) mod knowledge;

@@ -11,6 +11,7 @@ use crate::error::{EngineError, Result};
 use arrow_array::RecordBatch;
 use spl_parser::ast::{Pipeline, Stage};
 use spl_parser::options::OptReader;
+use std::time::{Duration, Instant};
 
 /// One planned command.
 pub trait Operator: Send {
@@ -166,15 +167,71 @@ pub fn run_operators(
 /// each batch it produces flows through the rest at once, and generation
 /// stops when no operator downstream wants more.
 pub fn run_search(ops: &mut [Box<dyn Operator>], ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    run_search_profiled(ops, ctx, None)
+}
+
+/// What the executor counts for one stage when a search is profiled
+/// (`spl run --explain`): rows and batches in and out, and the wall time
+/// spent in the stage's own `push`/`finish`/`generate` (not in the stages
+/// it feeds). The time is a measurement only; it never reaches a result.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StageCounter {
+    /// Rows fed to the stage.
+    pub rows_in: u64,
+    /// Batches fed to the stage.
+    pub batches_in: u64,
+    /// Rows the stage emitted.
+    pub rows_out: u64,
+    /// Batches the stage emitted.
+    pub batches_out: u64,
+    /// Wall time in the stage itself.
+    pub time: Duration,
+}
+
+impl StageCounter {
+    fn emitted(&mut self, batches: &[RecordBatch]) {
+        self.batches_out += batches.len() as u64;
+        self.rows_out += batches.iter().map(|b| b.num_rows() as u64).sum::<u64>();
+    }
+}
+
+/// [`run_search`], counting into `profile` (one counter per operator) when
+/// given. The counting sits here, in the one place every batch passes, so
+/// no command counts for itself; unprofiled, it costs one branch per batch.
+pub fn run_search_profiled(
+    ops: &mut [Box<dyn Operator>],
+    ctx: &ExecContext,
+    profile: Option<&mut [StageCounter]>,
+) -> Result<Vec<RecordBatch>> {
     let Some((source, rest)) = ops.split_first_mut() else {
         return Ok(Vec::new());
     };
+    let (mut first, rest_profile) = match profile.and_then(|p| p.split_first_mut()) {
+        Some((f, r)) => (Some(f), Some(r)),
+        None => (None, None),
+    };
     let mut exec = Executor::new(rest);
+    exec.profile = rest_profile;
     if exec.wants_input(0) {
+        let started = first.is_some().then(Instant::now);
+        let mut downstream = Duration::ZERO;
         source.generate(ctx, &mut |b| {
+            let fed = match first.as_deref_mut() {
+                Some(c) => {
+                    c.emitted(std::slice::from_ref(&b));
+                    Some(Instant::now())
+                }
+                None => None,
+            };
             exec.feed(0, b, ctx)?;
+            if let Some(t) = fed {
+                downstream += t.elapsed();
+            }
             Ok(exec.wants_input(0))
         })?;
+        if let (Some(c), Some(t)) = (first, started) {
+            c.time += t.elapsed().saturating_sub(downstream);
+        }
     }
     exec.finish_from(0, ctx)
 }
@@ -185,6 +242,8 @@ pub fn run_search(ops: &mut [Box<dyn Operator>], ctx: &ExecContext) -> Result<Ve
 struct Executor<'a> {
     ops: &'a mut [Box<dyn Operator>],
     out: Vec<RecordBatch>,
+    /// One counter per operator when the search is profiled.
+    profile: Option<&'a mut [StageCounter]>,
 }
 
 impl<'a> Executor<'a> {
@@ -192,6 +251,7 @@ impl<'a> Executor<'a> {
         Executor {
             ops,
             out: Vec::new(),
+            profile: None,
         }
     }
 
@@ -205,6 +265,11 @@ impl<'a> Executor<'a> {
         }
     }
 
+    /// The counter of operator `i`, when profiling.
+    fn counter(&mut self, i: usize) -> Option<&mut StageCounter> {
+        self.profile.as_deref_mut().and_then(|p| p.get_mut(i))
+    }
+
     /// Feeds `batch` to operator `i` and what it emits onwards.
     fn feed(&mut self, i: usize, batch: RecordBatch, ctx: &ExecContext) -> Result<()> {
         let Some(op) = self.ops.get_mut(i) else {
@@ -214,7 +279,22 @@ impl<'a> Executor<'a> {
         if op.satisfied() {
             return Ok(());
         }
-        for b in op.push(batch, ctx)? {
+        let out = if self.profile.is_some() {
+            let rows = batch.num_rows() as u64;
+            let t = Instant::now();
+            let out = op.push(batch, ctx)?;
+            let time = t.elapsed();
+            if let Some(c) = self.counter(i) {
+                c.rows_in += rows;
+                c.batches_in += 1;
+                c.time += time;
+                c.emitted(&out);
+            }
+            out
+        } else {
+            op.push(batch, ctx)?
+        };
+        for b in out {
             self.feed(i + 1, b, ctx)?;
         }
         Ok(())
@@ -227,7 +307,16 @@ impl<'a> Executor<'a> {
             let Some(op) = self.ops.get_mut(i) else {
                 break;
             };
-            for b in op.finish(ctx)? {
+            let t = self.profile.is_some().then(Instant::now);
+            let out = op.finish(ctx)?;
+            if let Some(t) = t {
+                let time = t.elapsed();
+                if let Some(c) = self.counter(i) {
+                    c.time += time;
+                    c.emitted(&out);
+                }
+            }
+            for b in out {
                 self.feed(i + 1, b, ctx)?;
             }
         }

@@ -6,7 +6,10 @@ use crate::context::ExecContext;
 use crate::error::{EngineError, Result};
 use crate::filter::time_bounds;
 use crate::operator::demand::{self, Demand};
-use crate::operator::{run_search, Operator, PlanCx, PlannedSearch, Planner, WithEffects};
+use crate::operator::{
+    run_search, run_search_profiled, Operator, PlanCx, PlannedSearch, Planner, StageCounter,
+    WithEffects,
+};
 use crate::time::TimeRange;
 use arrow_array::RecordBatch;
 use spl_parser::ast::{Command, Pipeline, Stage};
@@ -100,6 +103,44 @@ pub fn execute(pipeline: &Pipeline, ctx: &ExecContext) -> Result<Vec<RecordBatch
     let mut ctx = ctx.clone();
     ctx.planner = &PLANNER;
     Search::plan(pipeline, &ctx)?.run(&ctx)
+}
+
+/// [`execute`], counting each stage's rows, batches and wall time
+/// (`--explain`): one counter per stage of `pipeline`.
+pub(crate) fn execute_profiled(
+    pipeline: &Pipeline,
+    ctx: &ExecContext,
+) -> Result<(Vec<RecordBatch>, Vec<StageCounter>)> {
+    let mut ctx = ctx.clone();
+    ctx.planner = &PLANNER;
+    let mut search = Search::plan(pipeline, &ctx)?;
+    ctx.search = search.range;
+    let mut counters = vec![StageCounter::default(); search.ops.len()];
+    let batches = run_search_profiled(&mut search.ops, &ctx, Some(&mut counters))?;
+    Ok((batches, counters))
+}
+
+/// The facts of the base search `pipeline` starts with (`None` when it
+/// starts with another command): what it read, the time range it applied,
+/// what its default-field terms excluded, the fields it uses that no event
+/// has. `text` is the expanded search the spans point into; `budget`
+/// caps the events read per dataset.
+pub(crate) fn base_facts(
+    pipeline: &Pipeline,
+    text: &str,
+    ctx: &ExecContext,
+    budget: Option<u64>,
+) -> Result<Option<crate::explain::BaseFacts>> {
+    let Some(Command::Search(s)) = pipeline.stages.first().map(|s| &s.command) else {
+        return Ok(None);
+    };
+    let mut ctx = ctx.clone();
+    ctx.planner = &PLANNER;
+    ctx.search = search_range(pipeline, &ctx)?;
+    // the pass is no part of the search: its findings and reads are not the search's
+    ctx.warnings = crate::warning::Warnings::default();
+    ctx.scan = std::sync::Arc::default();
+    commands::search_base::explain::base_facts(s, pipeline, text, &ctx, budget).map(Some)
 }
 
 /// The planner: what commands reach through [`ExecContext::planner`].

@@ -26,6 +26,7 @@
 use crate::context::Catalog;
 use crate::context::{CompatOptions, ExecContext};
 use crate::error::{EngineError, Result};
+use crate::explain::{Explanation, FactsWhen, StageProfile};
 use crate::plan;
 use crate::source::{DataKind, Dataset, MemoryScan, SourceMeta};
 use crate::warning::{Warning, Warnings};
@@ -151,6 +152,69 @@ impl Engine {
             batches,
             warnings: ctx.warnings.to_vec(),
             scan: ctx.scan.snapshot(),
+            explain: None,
+        })
+    }
+
+    /// Runs a parsed search as [`Engine::run_query`] does, profiling it:
+    /// the result's [`QueryResult::explain`] holds each stage's rows and
+    /// batches in and out and wall time and, as `facts` asks, the facts of
+    /// its base search (a pass over the data of their own: see
+    /// `docs/explain.md`). `text` is the expanded search `q` was parsed
+    /// from (the profile quotes each stage from it). The rows are those
+    /// [`Engine::run_query`] returns; the wall times never affect them.
+    pub fn run_query_explained(
+        &self,
+        q: &spl_parser::ast::Query,
+        text: &str,
+        facts: FactsWhen,
+    ) -> Result<QueryResult> {
+        on_big_stack(|| self.run_query_explained_here(q, text, facts))
+    }
+
+    fn run_query_explained_here(
+        &self,
+        q: &spl_parser::ast::Query,
+        text: &str,
+        facts: FactsWhen,
+    ) -> Result<QueryResult> {
+        let mut ctx = self.ctx.clone();
+        ctx.warnings = Warnings::default();
+        ctx.scan = Arc::default();
+        let (batches, counters) = plan::execute_profiled(&q.pipeline, &ctx)?;
+        let stages: Vec<StageProfile> = q
+            .pipeline
+            .stages
+            .iter()
+            .zip(&counters)
+            .enumerate()
+            .map(|(i, (st, c))| {
+                let at = st.span.start as usize..st.span.end as usize;
+                StageProfile {
+                    command: st.name.node.clone(),
+                    text: text.get(at).unwrap_or_default().trim().to_string(),
+                    rows_in: (i > 0).then_some(c.rows_in),
+                    batches_in: (i > 0).then_some(c.batches_in),
+                    rows_out: c.rows_out,
+                    batches_out: c.batches_out,
+                    seconds: c.time.as_secs_f64(),
+                }
+            })
+            .collect();
+        let empty = batches.iter().all(|b| b.num_rows() == 0)
+            || stages.first().is_some_and(|s| s.rows_out == 0);
+        let base = match facts {
+            FactsWhen::Always => plan::base_facts(&q.pipeline, text, &ctx, None)?,
+            FactsWhen::Empty if empty => {
+                plan::base_facts(&q.pipeline, text, &ctx, Some(crate::explain::HINT_EVENTS))?
+            }
+            _ => None,
+        };
+        Ok(QueryResult {
+            batches,
+            warnings: ctx.warnings.to_vec(),
+            scan: ctx.scan.snapshot(),
+            explain: Some(Explanation { stages, base }),
         })
     }
 }
@@ -396,6 +460,9 @@ pub struct QueryResult {
     pub warnings: Vec<Warning>,
     /// What the search's scans read (subsearches included).
     pub scan: crate::source::ScanStats,
+    /// The search's profile and base-search facts, from
+    /// [`Engine::run_query_explained`] only.
+    pub explain: Option<Explanation>,
 }
 
 impl QueryResult {

@@ -20,6 +20,8 @@ const LAYERS: &[&[&str]] = &[
     &["value"],
     &["pcre"],
     &["warning"],
+    // what `--explain` reports (data types only)
+    &["explain"],
     &["limits"],
     &["spec"],
     // time, batches and how they print

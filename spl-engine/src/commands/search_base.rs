@@ -17,6 +17,7 @@ use arrow_schema::{DataType, Field};
 use spl_parser::ast::Search;
 use std::sync::Arc;
 
+pub(crate) mod explain;
 mod newest_first;
 
 /// The `search` command's metadata.

@@ -446,6 +446,61 @@ fn walk_search(e: &SearchExpr, f: &mut FieldSet) {
     }
 }
 
+/// The fields a search's stages test or use that must come from its events,
+/// each with the commands that use it, in pipeline order: what
+/// `--explain` checks against the fields the events have. Each stage's own
+/// reads are its [`input_demand`] when nothing after it needs anything. A
+/// field an earlier `eval` or `rename` makes is left out; the walk stops
+/// after a command that makes fields it cannot name (`stats`, `lookup`,
+/// `rex`, ...), whose own reads still count, and at one whose reads it
+/// cannot name. Names with wildcards and internal fields (`_time`, `_raw`)
+/// are left out.
+pub fn event_fields_used(pipeline: &Pipeline) -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    let mut made: Vec<String> = Vec::new();
+    let nothing = Demand {
+        order: false,
+        fields: FieldSet::none(),
+    };
+    for stage in &pipeline.stages {
+        let FieldSet::Named(reads) = input_demand(stage, &nothing).fields else {
+            break;
+        };
+        let command = stage.name.node.to_ascii_lowercase();
+        for name in reads {
+            if name.starts_with('_') || name.contains('*') || made.contains(&name) {
+                continue;
+            }
+            match out.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, by)) if !by.contains(&command) => by.push(command.clone()),
+                Some(_) => {}
+                None => out.push((name, vec![command.clone()])),
+            }
+        }
+        match &stage.command {
+            Command::Eval(e) if e.assignments.iter().any(|a| a.dynamic) => break,
+            Command::Eval(e) => made.extend(e.assignments.iter().map(|a| a.target.node.clone())),
+            Command::Rename(r) => made.extend(
+                r.pairs
+                    .iter()
+                    .filter_map(|p| p.alias.as_ref().map(|a| a.node.clone())),
+            ),
+            Command::Search(_)
+            | Command::Where(_)
+            | Command::Table(_)
+            | Command::Fields(_)
+            | Command::Dedup(_)
+            | Command::Sort(_)
+            | Command::Head(_)
+            | Command::Tail(_)
+            | Command::Reverse(_)
+            | Command::Fillnull(_) => {}
+            _ => break,
+        }
+    }
+    out
+}
+
 fn option<'a>(opts: &'a [spl_parser::ast::Opt], key: &str) -> Option<&'a str> {
     spl_parser::ast::find_opt(opts, key).map(|o| o.value.node.as_str())
 }
@@ -505,6 +560,23 @@ mod tests {
         assert!(!demands("index=x | stats count | head 1")[0].order);
         assert!(demands("index=x | sort a | stats count")[0].order);
         assert!(!demands("index=x | sort 0 a | stats count")[0].order);
+    }
+
+    #[test]
+    fn fields_used_come_from_events() {
+        let q = spl_parser::parse(
+            "index=x user=a | eval y=lower(usr) | where y=\"b\" AND code>1 \
+             | stats count by host_name | where count>1",
+        )
+        .expect("parses");
+        let used = event_fields_used(&q.pipeline);
+        let names: Vec<&str> = used.iter().map(|(n, _)| n.as_str()).collect();
+        // `y` is made by eval, `count` by stats (the walk stops after it);
+        // `index` is a field like any other here (the caller leaves out
+        // default fields)
+        assert_eq!(names, ["index", "user", "usr", "code", "host_name"]);
+        assert_eq!(used[2].1, ["eval"]);
+        assert_eq!(used[4].1, ["stats"]);
     }
 
     #[test]
