@@ -28,7 +28,7 @@ use crate::context::{CompatOptions, ExecContext};
 use crate::error::{EngineError, Result};
 use crate::explain::{Explanation, FactsWhen, StageProfile};
 use crate::plan;
-use crate::source::{DataKind, Dataset, MemoryScan, SourceMeta};
+use crate::source::{BatchStream, DataKind, Dataset, MemoryScan, Scan, ScanRequest, SourceMeta};
 use crate::warning::{Warning, Warnings};
 use arrow_array::RecordBatch;
 use spl_parser::macros::{Expanded, MacroSet};
@@ -59,7 +59,10 @@ fn on_big_stack<T: Send>(f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
     })
 }
 
-/// Builds an [`Engine`].
+/// Builds an [`Engine`]. Cloning one is cheap (data and knowledge are
+/// shared): an embedding that keeps adding data after running searches
+/// (the Python `spl.Engine`) builds from a clone each time.
+#[derive(Clone)]
 pub struct EngineBuilder {
     ctx: ExecContext,
     catalog: Catalog,
@@ -220,15 +223,61 @@ impl Engine {
 }
 
 impl EngineBuilder {
-    /// Registers in-memory events.
-    pub fn add_events(mut self, meta: SourceMeta, batches: Vec<RecordBatch>) -> Self {
-        self.catalog.datasets.push(Dataset {
+    /// Registers in-memory events, flattened as the file readers flatten
+    /// them ([`crate::source::flatten_event_batch`]: a struct column
+    /// `src_endpoint` gives the fields `src_endpoint.ip`, ..., a list column
+    /// a multivalue field; `_time` from a `_time` column). A batch that
+    /// cannot be flattened (a column of a type with no text form) makes
+    /// every search over this dataset fail with that data error, as an
+    /// unreadable column of a file does; [`EngineBuilder::try_add_events`]
+    /// reports it at once.
+    pub fn add_events(self, meta: SourceMeta, batches: Vec<RecordBatch>) -> Self {
+        let display = meta.source.clone();
+        let scan: Arc<dyn Scan> = match MemoryScan::events(batches, None, &display) {
+            Ok(scan) => Arc::new(scan),
+            Err(EngineError::Data {
+                file,
+                line,
+                field,
+                message,
+            }) => Arc::new(Unreadable {
+                file,
+                line,
+                field,
+                message,
+            }),
+            Err(e) => Arc::new(Unreadable {
+                file: display,
+                line: None,
+                field: None,
+                message: e.to_string(),
+            }),
+        };
+        self.add_dataset(Dataset {
             meta,
             kind: DataKind::Events,
-            scan: Arc::new(MemoryScan(batches)),
+            scan,
             datamodel: None,
-        });
-        self
+        })
+    }
+
+    /// Registers in-memory events as [`EngineBuilder::add_events`] does,
+    /// with `_time` from the column `time_field` (default `_time`), and
+    /// fails at once on a batch that cannot be flattened or a time that does
+    /// not parse.
+    pub fn try_add_events(
+        self,
+        meta: SourceMeta,
+        batches: Vec<RecordBatch>,
+        time_field: Option<&str>,
+    ) -> Result<Self> {
+        let scan = MemoryScan::events(batches, time_field, &meta.source)?;
+        Ok(self.add_dataset(Dataset {
+            meta,
+            kind: DataKind::Events,
+            scan: Arc::new(scan),
+            datamodel: None,
+        }))
     }
 
     /// Registers in-memory metric data points (`_time`, `metric_name`, `_value`, dimensions).
@@ -450,6 +499,26 @@ impl EngineBuilder {
     }
 }
 
+/// In-memory events that could not be flattened: every scan fails with the
+/// data error ([`EngineBuilder::add_events`]).
+struct Unreadable {
+    file: String,
+    line: Option<usize>,
+    field: Option<String>,
+    message: String,
+}
+
+impl Scan for Unreadable {
+    fn scan(&self, _req: &ScanRequest) -> Result<BatchStream<'_>> {
+        Err(EngineError::data(
+            &self.file,
+            self.line,
+            self.field.as_deref(),
+            &self.message,
+        ))
+    }
+}
+
 /// The rows a search returned, as batches that may have different schemas.
 #[derive(Debug, Clone, Default)]
 pub struct QueryResult {
@@ -474,6 +543,20 @@ impl QueryResult {
     /// All rows in one batch over the union of the fields (first-appearance order).
     pub fn to_batch(&self) -> Result<RecordBatch> {
         crate::batch::concat_unified(&self.batches)
+    }
+
+    /// The batches over the union of the fields (first-appearance order),
+    /// each given null columns for the fields it lacks: one schema for all,
+    /// without concatenating (a column is copied only when one batch holds
+    /// a field as numbers and another as text, which the union makes text).
+    pub fn aligned_batches(&self) -> Result<(arrow_schema::SchemaRef, Vec<RecordBatch>)> {
+        let schema = crate::batch::union_schema(&self.batches);
+        let batches = self
+            .batches
+            .iter()
+            .map(|b| crate::batch::align_to(b, &schema))
+            .collect::<Result<_>>()?;
+        Ok((schema, batches))
     }
 }
 

@@ -17,6 +17,7 @@
 //! and dimension columns (Utf8, or `Dictionary(Int32, Utf8)` from Parquet),
 //! `_value` (Float64).
 
+mod arrow_events;
 pub(crate) mod csv_events;
 pub(crate) mod csv_records;
 pub(crate) mod csv_util;
@@ -37,6 +38,7 @@ mod spec;
 mod splunk_json;
 pub(crate) mod timestamp;
 
+pub use arrow_events::flatten_event_batch;
 pub use event_builder::DEFAULT_TIME_FIELDS;
 pub use json_events::{JsonLinesScan, PART_BYTES as JSON_PART_BYTES};
 pub use metrics_csv::MetricsCsvScan;
@@ -350,8 +352,29 @@ pub trait Scan: Send + Sync {
     }
 }
 
-/// Batches held in memory.
+/// Batches held in memory, scanned as they are: event batches must already
+/// be in the event shape (the readers' output; [`MemoryScan::events`] brings
+/// batches from elsewhere into it), metric batches in the metric shape.
 pub struct MemoryScan(pub Vec<RecordBatch>);
+
+impl MemoryScan {
+    /// Event batches from elsewhere (an application, Python), flattened as
+    /// the file readers flatten them ([`flatten_event_batch`]: struct
+    /// columns become `a.b` fields, lists multivalue fields); `time_field`
+    /// names the column holding the time (default `_time`), and `display`
+    /// names the data in errors.
+    pub fn events(
+        batches: Vec<RecordBatch>,
+        time_field: Option<&str>,
+        display: &str,
+    ) -> Result<MemoryScan> {
+        let flat = batches
+            .iter()
+            .map(|b| flatten_event_batch(b, time_field, display))
+            .collect::<Result<_>>()?;
+        Ok(MemoryScan(flat))
+    }
+}
 
 impl Scan for MemoryScan {
     fn scan(&self, _req: &ScanRequest) -> Result<BatchStream<'_>> {

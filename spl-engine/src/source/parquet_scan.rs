@@ -5,19 +5,18 @@
 //! request's time range and only the requested columns, one batch at a time, so
 //! memory stays bounded however large the file.
 //!
-//! Event columns come out as: strings (any string or dictionary type) Utf8; lists of
-//! strings List<Utf8> (multivalue); integers Int64; floats Float64; booleans the
-//! text `true`/`false`; struct columns flattened to `a.b` names; other types cast to
-//! their text. `_time` is Float64 epoch seconds from the time field (integer or
-//! float epochs, Arrow timestamps, or time text).
+//! Event columns come out in the event shape of [`super::arrow_events`] (struct
+//! columns flattened to `a.b` names, lists multivalue), shared with batches
+//! handed in from memory. `_time` is Float64 epoch seconds from the time field
+//! (integer or float epochs, Arrow timestamps, or time text).
 
+use super::arrow_events::event_column;
 use super::event_builder::DEFAULT_TIME_FIELDS;
 use super::metrics_shape::{finish_metric_batch, time_mask, time_to_f64, MetricColumns};
 use super::timestamp::epoch_from_number;
 use super::{BatchStream, Scan, ScanRequest, TimeSpan};
 use crate::error::{EngineError, Result};
-use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::arrow_reader::{
     ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
@@ -436,69 +435,6 @@ impl ParquetScan {
             None => batch,
         })
     }
-}
-
-fn list_of_utf8() -> DataType {
-    DataType::List(Arc::new(Field::new_list_field(DataType::Utf8, true)))
-}
-
-/// Converts one Parquet column to the event column types (see the module docs).
-fn event_column(
-    name: &str,
-    col: &ArrayRef,
-    fields: &mut Vec<Field>,
-    arrays: &mut Vec<ArrayRef>,
-    display: &str,
-) -> Result<()> {
-    let converted: ArrayRef = match col.data_type() {
-        DataType::Utf8 | DataType::Int64 | DataType::Float64 => col.clone(),
-        DataType::Struct(_) => {
-            let s = col.as_struct();
-            for (f, child) in s.fields().iter().zip(s.columns()) {
-                // A null struct hides its children's values.
-                let child = match s.nulls() {
-                    Some(n) => {
-                        let valid = arrow_array::BooleanArray::new(n.inner().clone(), None);
-                        arrow_select::nullif::nullif(child, &arrow_arith::boolean::not(&valid)?)?
-                    }
-                    None => child.clone(),
-                };
-                event_column(
-                    &format!("{name}.{}", f.name()),
-                    &child,
-                    fields,
-                    arrays,
-                    display,
-                )?;
-            }
-            return Ok(());
-        }
-        DataType::List(_)
-        | DataType::LargeList(_)
-        | DataType::FixedSizeList(_, _)
-        | DataType::ListView(_) => arrow_cast::cast(col, &list_of_utf8())
-            .map_err(|e| unsupported(display, name, col.data_type(), e))?,
-        dt if dt.is_integer() => arrow_cast::cast(col, &DataType::Int64)?,
-        dt if dt.is_floating()
-            || matches!(dt, DataType::Decimal128(_, _) | DataType::Decimal256(_, _)) =>
-        {
-            arrow_cast::cast(col, &DataType::Float64)?
-        }
-        _ => arrow_cast::cast(col, &DataType::Utf8)
-            .map_err(|e| unsupported(display, name, col.data_type(), e))?,
-    };
-    fields.push(Field::new(name, converted.data_type().clone(), true));
-    arrays.push(converted);
-    Ok(())
-}
-
-fn unsupported(display: &str, name: &str, dt: &DataType, e: impl std::fmt::Display) -> EngineError {
-    EngineError::data(
-        display,
-        None,
-        Some(name),
-        format!("expected a column of strings, numbers or lists, found {dt} ({e})"),
-    )
 }
 
 #[cfg(test)]

@@ -414,6 +414,74 @@ impl FromStr for DataKind {
     }
 }
 
+impl DataSpec {
+    /// Sets one `--data` key other than `path` (`index`, `sourcetype`,
+    /// `format`, `kind`, `strict`, ...) from its text, as a spec's
+    /// `key=value` pair sets it: for embeddings that take the keys one by
+    /// one (the Python `Engine.add_data(path, sourcetype=...)`).
+    pub fn set(&mut self, key: &str, value: &str) -> Result<()> {
+        let err = |field: Option<&str>, msg: String| {
+            EngineError::data(format!("--data {key}={value}"), None, field, msg)
+        };
+        if !SPEC_KEYS.contains(&key) || key == "path" {
+            return Err(err(
+                Some(key),
+                format!(
+                    "expected one of the keys {}, found `{key}`",
+                    SPEC_KEYS
+                        .iter()
+                        .filter(|k| **k != "path")
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(err(
+                Some(key),
+                format!("expected a value after `{key}=`, found nothing"),
+            ));
+        }
+        self.set_key(key, value, &err)
+    }
+
+    /// Sets `key` (a known key other than `path`) to a non-empty `value`.
+    fn set_key(
+        &mut self,
+        key: &str,
+        value: &str,
+        err: &impl Fn(Option<&str>, String) -> EngineError,
+    ) -> Result<()> {
+        let v = Some(value.to_string());
+        match key {
+            "index" => self.index = v,
+            "source" => self.source = v,
+            "sourcetype" => self.sourcetype = v,
+            "host" => self.host = v,
+            "time_field" => self.time_field = v,
+            "datamodel" => self.datamodel = v,
+            "rollup" => self.rollup = Some(value.parse()?),
+            "kind" => self.kind = Some(value.parse()?),
+            "strict" => {
+                self.strict = match value.to_ascii_lowercase().as_str() {
+                    "true" | "t" | "yes" | "1" => true,
+                    "false" | "f" | "no" | "0" => false,
+                    _ => {
+                        return Err(err(
+                            Some(key),
+                            format!("expected true or false, found `{value}`"),
+                        ))
+                    }
+                }
+            }
+            _ => self.format = Some(value.parse()?),
+        }
+        Ok(())
+    }
+}
+
 impl FromStr for DataSpec {
     type Err = EngineError;
 
@@ -472,30 +540,10 @@ impl FromStr for DataSpec {
                     format!("expected a value after `{key}=`, found nothing"),
                 ));
             }
-            let v = Some(value.to_string());
-            match key {
-                "path" => path = Some(PathBuf::from(value)),
-                "index" => spec.index = v,
-                "source" => spec.source = v,
-                "sourcetype" => spec.sourcetype = v,
-                "host" => spec.host = v,
-                "time_field" => spec.time_field = v,
-                "datamodel" => spec.datamodel = v,
-                "rollup" => spec.rollup = Some(value.parse()?),
-                "kind" => spec.kind = Some(value.parse()?),
-                "strict" => {
-                    spec.strict = match value.to_ascii_lowercase().as_str() {
-                        "true" | "t" | "yes" | "1" => true,
-                        "false" | "f" | "no" | "0" => false,
-                        _ => {
-                            return Err(err(
-                                Some(key),
-                                format!("expected true or false, found `{value}`"),
-                            ))
-                        }
-                    }
-                }
-                _ => spec.format = Some(value.parse()?),
+            if key == "path" {
+                path = Some(PathBuf::from(value));
+            } else {
+                spec.set_key(key, value, &err)?;
             }
         }
         spec.path =
@@ -864,6 +912,34 @@ fn open_file(spec: &DataSpec, display: String) -> Result<Dataset> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_set_one_by_one_as_in_a_spec() {
+        let mut one = DataSpec::new("f.csv");
+        for (k, v) in [
+            ("index", "idx"),
+            ("sourcetype", "st"),
+            ("kind", "events"),
+            ("strict", "yes"),
+            ("format", "csv"),
+        ] {
+            one.set(k, v).unwrap();
+        }
+        let spec: DataSpec = "path=f.csv,index=idx,sourcetype=st,kind=events,strict=yes,format=csv"
+            .parse()
+            .unwrap();
+        assert_eq!(one, spec);
+        for (k, v) in [
+            ("path", "g"),
+            ("colour", "red"),
+            ("index", " "),
+            ("strict", "maybe"),
+        ] {
+            let e = one.set(k, v).unwrap_err();
+            assert!(e.is_data_error(), "{k}: {e}");
+        }
+        assert_eq!(one.index.as_deref(), Some("idx"));
+    }
 
     #[test]
     fn format_table_has_one_row_per_format() {
