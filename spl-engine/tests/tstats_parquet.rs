@@ -5,6 +5,7 @@
 //! (unless `fillnull_value`), multivalue BY values split into groups, output
 //! sorted by the BY values (numbers numerically). The prestats path (plain
 //! strings, aggregated by `stats`) must agree.
+#![allow(clippy::unwrap_used)] // tests may unwrap, helpers included
 
 use arrow_array::builder::{ListBuilder, StringBuilder};
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
