@@ -160,6 +160,7 @@ impl ExecContext {
             time_only_for_window: false,
             counters: Some(self.scan.clone()),
             warnings: Some(self.warnings.clone()),
+            dictionary_strings: false,
         }
     }
 

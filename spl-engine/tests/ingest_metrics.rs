@@ -55,6 +55,7 @@ fn metrics_csv_projection_and_time_range() {
         time_only_for_window: false,
         counters: None,
         warnings: None,
+        dictionary_strings: false,
     };
     let batches = scan_all(&ds, &req);
     let b = &batches[0];
@@ -204,6 +205,7 @@ fn metrics_parquet_lazy_projected_pruned() {
         time_only_for_window: false,
         counters: None,
         warnings: None,
+        dictionary_strings: false,
     };
     let got = scan_all(&ds, &req);
     assert_eq!(total_rows(&got), 5);
@@ -266,6 +268,7 @@ fn parquet_events() {
         time_only_for_window: false,
         counters: None,
         warnings: None,
+        dictionary_strings: false,
     };
     let b = &scan_all(&ds, &req)[0];
     assert_eq!(names(b), ["_time", "user"]);

@@ -290,6 +290,8 @@ impl Operator for MstatsOp {
             time_only_for_window,
             counters: Some(ctx.scan.clone()),
             warnings: Some(ctx.warnings.clone()),
+            // metrics scans read dictionaries already (`open_metrics`)
+            dictionary_strings: false,
         };
         let catalog = ctx.catalog.clone();
         let mut datasets: Vec<&Dataset> = Vec::new();

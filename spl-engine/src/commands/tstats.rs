@@ -185,6 +185,20 @@ impl TstatsOp {
         ctx: &ExecContext,
     ) -> Result<Option<RecordBatch>> {
         let mut b = b;
+        if let Some(w) = &self.wanted {
+            // only the fields read from here on: a data model's rows carry
+            // each field under two names, and the filter copies every column
+            let schema = b.schema();
+            let keep: Vec<usize> = (0..schema.fields().len())
+                .filter(|&i| {
+                    let n = schema.field(i).name();
+                    n == "_time" || w.iter().any(|x| x == n)
+                })
+                .collect();
+            if keep.len() < schema.fields().len() {
+                b = b.project(&keep)?;
+            }
+        }
         let m = self.filter.evaluate(&b, ctx)?;
         b = arrow_select::filter::filter_record_batch(&b, &m)?;
         if let Some(f) = &self.index_filter {
@@ -262,7 +276,15 @@ impl TstatsOp {
             }
         };
         match &self.rows {
-            Some(rows) => rows.generate_fields(self.range, self.wanted.as_deref(), ctx, &mut go),
+            // the aggregation reads dictionaries; prestats rows go on to
+            // any command, as plain strings
+            Some(rows) => rows.generate_fields(
+                self.range,
+                self.wanted.as_deref(),
+                self.prestats.is_none(),
+                ctx,
+                &mut go,
+            ),
             None => self.events(ctx, &mut go),
         }
     }

@@ -530,6 +530,9 @@ fn eval_node(n: &Node, batch: &RecordBatch) -> Result<BooleanArray> {
             acc
         }
         Node::Or(items) => {
+            if let Some(r) = eval_in(items, batch)? {
+                return Ok(r);
+            }
             let mut acc = BooleanArray::from(vec![false; rows]);
             for i in items {
                 let r = eval_node(i, batch)?;
@@ -597,7 +600,39 @@ fn eval_node(n: &Node, batch: &RecordBatch) -> Result<BooleanArray> {
     })
 }
 
+/// `f IN (a, b, ...)` (an OR of `f=value` tests of one field): one pass
+/// over the column testing each value against every matcher, instead of one
+/// pass and one OR per value. `None` when `items` is not of that form.
+fn eval_in(items: &[Node], batch: &RecordBatch) -> Result<Option<BooleanArray>> {
+    let mut field = None;
+    let mut ms: Vec<(&ValueMatcher, bool)> = Vec::with_capacity(items.len());
+    for i in items {
+        match i {
+            Node::Eq { field: f, m } if field.is_none_or(|x: &String| x == f) => {
+                field = Some(f);
+                ms.push((m, m.case_insensitive()));
+            }
+            _ => return Ok(None),
+        }
+    }
+    let Some(field) = field.filter(|_| ms.len() > 1) else {
+        return Ok(None);
+    };
+    let rows = batch.num_rows();
+    Ok(Some(match batch::column(batch, field) {
+        None => BooleanArray::from(vec![false; rows]),
+        Some(col) => per_row(col, rows, |v| ms.iter().any(|(m, ci)| m.matches(v, *ci)))?,
+    }))
+}
+
 fn per_row(col: &ArrayRef, rows: usize, mut f: impl FnMut(&str) -> bool) -> Result<BooleanArray> {
+    let bits = |g: &mut dyn FnMut(usize) -> bool| {
+        BooleanArray::new(arrow_buffer::BooleanBuffer::collect_bool(rows, g), None)
+    };
+    if let Some(s) = col.as_string_opt::<i32>() {
+        // one value per row: no per-row type dispatch
+        return Ok(bits(&mut |r| r < s.len() && s.is_valid(r) && f(s.value(r))));
+    }
     if let Some(dict) = col.as_any_dictionary_opt() {
         // test each distinct value once, then map the codes
         let values = arrow_cast::cast(dict.values(), &DataType::Utf8)?;
@@ -607,22 +642,96 @@ fn per_row(col: &ArrayRef, rows: usize, mut f: impl FnMut(&str) -> bool) -> Resu
             .map(|v| v.is_some_and(&mut f))
             .collect();
         let keys = dict.normalized_keys();
-        return Ok((0..rows)
-            .map(|r| {
-                Some(
-                    col.is_valid(r)
-                        && keys
-                            .get(r)
-                            .and_then(|&k| hits.get(k))
-                            .copied()
-                            .unwrap_or(false),
-                )
-            })
-            .collect());
+        return Ok(bits(&mut |r| {
+            col.is_valid(r)
+                && keys
+                    .get(r)
+                    .and_then(|&k| hits.get(k))
+                    .copied()
+                    .unwrap_or(false)
+        }));
     }
     let mut out = Vec::with_capacity(rows);
     for row in 0..rows {
         out.push(any_value(col, row, &mut f)?.unwrap_or(false));
     }
     Ok(BooleanArray::from(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::types::Int32Type;
+    use arrow_array::{DictionaryArray, Int32Array, StringArray};
+    use arrow_schema::{Field, Schema};
+    use spl_parser::ast::Command;
+    use std::sync::Arc;
+
+    fn filter(search: &str) -> SearchFilter {
+        let q = spl_parser::parse(&format!("search {search}")).unwrap();
+        let Some(Command::Search(s)) = q.pipeline.stages.first().map(|c| &c.command) else {
+            panic!("not a search");
+        };
+        let ctx = ExecContext::new(0.0);
+        SearchFilter::bind(s.expr.as_ref(), SearchMode::Events, &ctx)
+            .unwrap()
+            .0
+    }
+
+    fn hits(f: &SearchFilter, col: ArrayRef) -> Vec<bool> {
+        let schema = Schema::new(vec![Field::new("f", col.data_type().clone(), true)]);
+        let b = RecordBatch::try_new(Arc::new(schema), vec![col]).unwrap();
+        let m = f.evaluate(&b, &ExecContext::new(0.0)).unwrap();
+        (0..m.len()).map(|i| m.is_valid(i) && m.value(i)).collect()
+    }
+
+    /// `IN` over plain, dictionary and multivalue columns: values match
+    /// without case on either side, nulls never match, any value of a
+    /// multivalue field may match; the same as the OR of `=` tests.
+    #[test]
+    fn in_lists_match_each_encoding_alike() {
+        let f = filter(r#"f IN ("Cmd.exe", "powershell.EXE", "n*d")"#);
+        let or = filter(r#"f="Cmd.exe" OR f="powershell.EXE" OR f="n*d""#);
+        let texts = [
+            Some("cmd.exe"),
+            Some("CMD.EXE"),
+            None,
+            Some("PowerShell.exe"),
+            Some("notepad"),
+            Some("cmd.exe2"),
+            Some("ÇMD.exe"),
+        ];
+        let want = [true, true, false, true, true, false, false];
+        let plain: ArrayRef = Arc::new(StringArray::from(texts.to_vec()));
+        assert_eq!(hits(&f, plain.clone()), want);
+        assert_eq!(hits(&or, plain), want);
+        let dict: DictionaryArray<Int32Type> = texts.iter().copied().collect();
+        assert_eq!(hits(&f, Arc::new(dict)), want);
+        // a dictionary with a null entry, and keys pointing at it
+        let values: ArrayRef = Arc::new(StringArray::from(vec![None, Some("CMD.exe")]));
+        let d = DictionaryArray::<Int32Type>::try_new(
+            Int32Array::from(vec![Some(0), Some(1), None]),
+            values,
+        )
+        .unwrap();
+        assert_eq!(hits(&f, Arc::new(d)), [false, true, false]);
+        let mut lb = ListBuilder::new(StringBuilder::new());
+        for vs in [&["x", "POWERSHELL.exe"][..], &["x"][..], &[][..]] {
+            for v in vs {
+                lb.values().append_value(v);
+            }
+            lb.append(true);
+        }
+        lb.append(false);
+        assert_eq!(hits(&f, Arc::new(lb.finish())), [true, false, false, false]);
+    }
+
+    /// In `search` mode non-ASCII text compares lower-cased: `É` matches `é`.
+    #[test]
+    fn in_lists_lower_case_non_ascii_text() {
+        let f = filter(r#"f IN ("été", "x")"#);
+        let col: ArrayRef = Arc::new(StringArray::from(vec!["ÉTÉ", "Été", "ete"]));
+        assert_eq!(hits(&f, col), [true, true, false]);
+    }
 }

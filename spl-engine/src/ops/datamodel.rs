@@ -37,6 +37,9 @@ use arrow_array::{Array, ArrayRef, BooleanArray, RecordBatch, StringArray};
 struct Want<'a> {
     range: TimeRange,
     fields: &'a FieldSet,
+    /// The default fields (`index`, `source`...) an export's rows get when
+    /// they lack them: those among these names (`None`: all).
+    defaults: Option<&'a [String]>,
 }
 use arrow_schema::{DataType, Field, Schema};
 use spl_parser::ast::Command;
@@ -179,15 +182,12 @@ impl DataModelRows {
         ctx: &ExecContext,
         out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
-        self.generate_fields(range, None, ctx, out)
+        self.generate_fields(range, None, false, ctx, out)
     }
 
-    /// The columns a scan must read so that the rows carry `wanted`
-    /// (full or bare names): each name as written, bare, with the lineage
-    /// of every dataset of the model, and as a JSON array (`x{}`), plus the
-    /// fields the constraints read. Events with knowledge also read what
-    /// the knowledge making these fields reads (`EventKnowledge::reads`).
-    fn scan_columns(&self, wanted: &[String]) -> Vec<String> {
+    /// The bare names of `wanted` (full or bare names) and of the fields
+    /// the constraints read.
+    fn bare_names(&self, wanted: &[String]) -> Vec<String> {
         let model = self.model();
         let lineages: Vec<String> = (0..model.datasets.len())
             .map(|d| model.lineage(d))
@@ -213,8 +213,24 @@ impl DataModelRows {
                 }
             }
         }
+        bare
+    }
+
+    /// The columns a scan must read so that the rows carry `wanted`
+    /// (full or bare names): each name as written, bare, with the lineage
+    /// of every dataset of the model, and as a JSON array (`x{}`), plus the
+    /// fields the constraints read. Events with knowledge also read what
+    /// the knowledge making these fields reads (`EventKnowledge::reads`).
+    fn scan_columns(&self, wanted: &[String]) -> Vec<String> {
+        let model = self.model();
+        let lineages: Vec<String> = (0..model.datasets.len())
+            .map(|d| model.lineage(d))
+            .collect();
+        let mut bare = self.bare_names(wanted);
         for n in ["_time", "index", "source", "sourcetype", "host"] {
-            add(n);
+            if !bare.iter().any(|x| x == n) {
+                bare.push(n.to_string());
+            }
         }
         let mut out = Vec::new();
         for b in &bare {
@@ -229,11 +245,16 @@ impl DataModelRows {
     }
 
     /// [`DataModelRows::generate`] reading only what `wanted` needs
-    /// (`None`: every field).
+    /// (`None`: every field). With `dictionary` (and `wanted` given), the
+    /// rows of exports that run no calculation may carry string fields as
+    /// `Dictionary(Int32, Utf8)` (where the file has them so), for callers
+    /// that only filter and aggregate them (`tstats`), and leave out the
+    /// default fields (`index`, `source`...) nobody wants.
     pub(crate) fn generate_fields(
         &self,
         range: TimeRange,
         wanted: Option<&[String]>,
+        dictionary: bool,
         ctx: &ExecContext,
         out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
@@ -249,21 +270,43 @@ impl DataModelRows {
             columns,
             ..req_all.clone()
         };
+        // An export's rows run only the calculations of the datasets below
+        // the export's (`Source::Export::chain`): without any, the scan
+        // reads just the wanted columns, and may hand over dictionaries.
+        let narrow_export = wanted.map(|w| ScanRequest {
+            columns: Some(self.scan_columns(w)),
+            dictionary_strings: dictionary,
+            ..req_all.clone()
+        });
+        // the default fields such rows need (`None`: all)
+        let defaults: Option<Vec<String>> = match wanted {
+            Some(w) if dictionary => Some(self.bare_names(w)),
+            _ => None,
+        };
         for top in self.target.tops() {
             for ds in ctx.catalog.datasets.iter() {
                 let Some(plan) = self.source_plan(ds, top, ctx)? else {
                     continue;
                 };
+                let export_req = match (&plan, &narrow_export) {
+                    (Source::Export { chain, .. }, Some(r))
+                        if chain.iter().all(|&d| self.calcs[d].is_empty()) =>
+                    {
+                        Some(r)
+                    }
+                    _ => None,
+                };
                 // events with knowledge read what the knowledge needs to
                 // make the wanted fields (everything when calculations may
                 // read any field)
-                let wanted_set = match &req_some.columns {
+                let wanted_set = match export_req.map_or(&req_some.columns, |r| &r.columns) {
                     Some(c) => FieldSet::Named(c.clone()),
                     None => FieldSet::All,
                 };
                 let knowledge_req;
-                let req = match (&ds.kind, &ctx.catalog.knowledge) {
-                    (DataKind::Events, Some(k)) if knowledge => {
+                let req = match (export_req, &ds.kind, &ctx.catalog.knowledge) {
+                    (Some(r), _, _) => r,
+                    (None, DataKind::Events, Some(k)) if knowledge => {
                         knowledge_req = ScanRequest {
                             columns: k
                                 .reads(&wanted_set, None, ds.scan.raw_extracted())?
@@ -274,6 +317,7 @@ impl DataModelRows {
                     }
                     _ => &req_some,
                 };
+                let defaults = export_req.and(defaults.as_deref());
                 for b in ds.scan.scan(req)? {
                     let b = b?;
                     ctx.scan.count_batch(b.num_rows());
@@ -288,6 +332,7 @@ impl DataModelRows {
                         Want {
                             range,
                             fields: &wanted_set,
+                            defaults,
                         },
                         ctx,
                     )? {
@@ -367,6 +412,7 @@ impl DataModelRows {
         let Want {
             range,
             fields: wanted,
+            defaults,
         } = want;
         let model = self.model();
         let (mut b, chain) = match plan {
@@ -379,7 +425,10 @@ impl DataModelRows {
                 (b, chain.clone())
             }
             Source::Export { chain, .. } => {
-                let b = with_default_fields(&strip_prefixes(&b, model)?, &ds.meta)?;
+                let b = strip_prefixes(&b, model)?;
+                let b = with_default_fields_of(&b, &ds.meta, &|n| {
+                    defaults.is_none_or(|d| d.iter().any(|x| x == n))
+                })?;
                 (b, chain.clone())
             }
         };
@@ -532,6 +581,15 @@ fn time_mask(b: &RecordBatch, range: TimeRange) -> Result<BooleanArray> {
 /// `index`, `source`, `sourcetype`, `host` from the dataset's metadata where
 /// the rows carry none.
 pub(crate) fn with_default_fields(b: &RecordBatch, meta: &SourceMeta) -> Result<RecordBatch> {
+    with_default_fields_of(b, meta, &|_| true)
+}
+
+/// [`with_default_fields`] for the fields `keep` names only.
+fn with_default_fields_of(
+    b: &RecordBatch,
+    meta: &SourceMeta,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<RecordBatch> {
     let mut out = b.clone();
     let rows = b.num_rows();
     for (name, value) in [
@@ -540,7 +598,7 @@ pub(crate) fn with_default_fields(b: &RecordBatch, meta: &SourceMeta) -> Result<
         ("sourcetype", Some(meta.sourcetype.as_str())),
         ("host", meta.host.as_deref()),
     ] {
-        if let Some(v) = value {
+        if let Some(v) = value.filter(|_| keep(name)) {
             if batch::column(&out, name).is_none() {
                 let arr: ArrayRef = Arc::new(StringArray::from(vec![v; rows]));
                 out = batch::set_column(&out, Field::new(name, DataType::Utf8, true), arr)?;

@@ -12,7 +12,7 @@ use crate::aggregate::keytable::KeyTable;
 use crate::aggregate::value::{fmt_num, parse_num};
 use crate::error::Result;
 use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
+use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch};
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -41,7 +41,13 @@ impl KeyVal {
 /// Output order of BY values: numbers (numeric-looking strings too) first,
 /// numerically; then strings in byte order (UNK 14.4, see compat notes).
 pub(crate) fn cmp_keys(a: &KeyVal, b: &KeyVal) -> Ordering {
-    match (a.number(), b.number()) {
+    cmp_with_numbers(a, a.number(), b, b.number())
+}
+
+/// [`cmp_keys`] with each value's number (`KeyVal::number`) given, so
+/// that a sort parses each value once, not at every comparison.
+fn cmp_with_numbers(a: &KeyVal, an: Option<f64>, b: &KeyVal, bn: Option<f64>) -> Ordering {
+    match (an, bn) {
         (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.text().cmp(&b.text())),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
@@ -58,7 +64,17 @@ struct Interner {
     by_text: FxHashMap<String, u32>,
     by_bits: FxHashMap<u64, u32>,
     values: Vec<KeyVal>,
+    /// The last dictionary seen (kept alive, so its address is not reused)
+    /// and the id of each of its entries (`UNSEEN` until a row uses it):
+    /// Parquet hands every batch of a column chunk the same dictionary, so
+    /// its entries are interned once per chunk, and only those rows use.
+    dict: Option<(ArrayRef, Vec<u32>)>,
 }
+
+/// A dictionary entry not interned yet ([`Interner::dict`]).
+const UNSEEN: u32 = u32::MAX;
+/// A dictionary entry that is null (or not text nor number): no group.
+const NULL_ENTRY: u32 = u32::MAX - 1;
 
 impl Interner {
     fn str_id(&mut self, s: &str) -> u32 {
@@ -223,23 +239,47 @@ impl GroupTable {
             return Ok(FieldIds::Single(vec![None; n]));
         };
         if let Some(dict) = col.as_any_dictionary_opt() {
-            // intern each dictionary entry once, then map the keys
-            let values = InputColumn::from_array(dict.values())?;
-            let ids: Vec<Option<u32>> = match &values {
-                InputColumn::Str(s) => s.iter().map(|v| v.map(|v| int.str_id(v))).collect(),
-                InputColumn::Num(a) => a.iter().map(|v| v.map(|v| int.num_id(v))).collect(),
+            // each dictionary entry is interned once, when a row first uses it
+            let values = dict.values();
+            if !int
+                .dict
+                .as_ref()
+                .is_some_and(|(v, _)| Arc::ptr_eq(v, values))
+            {
+                int.dict = Some((values.clone(), vec![UNSEEN; values.len()]));
+            }
+            let entries = match InputColumn::from_array(values)? {
+                c @ (InputColumn::Str(_) | InputColumn::Num(_)) => c,
                 _ => return Ok(FieldIds::Single(vec![None; n])),
             };
             let keys = dict.normalized_keys();
-            let out = (0..n)
-                .map(|r| {
-                    if col.is_null(r) {
-                        None
-                    } else {
-                        keys.get(r).and_then(|&k| ids.get(k).copied().flatten())
+            let mut out = Vec::with_capacity(n);
+            for (r, &k) in keys.iter().enumerate().take(n) {
+                if col.is_null(r) {
+                    out.push(None);
+                    continue;
+                }
+                let cached = int
+                    .dict
+                    .as_ref()
+                    .and_then(|(_, ids)| ids.get(k).copied())
+                    .unwrap_or(NULL_ENTRY);
+                let id = if cached != UNSEEN {
+                    cached
+                } else {
+                    let id = match &entries {
+                        InputColumn::Str(s) if s.is_valid(k) => int.str_id(s.value(k)),
+                        InputColumn::Num(a) if a.is_valid(k) => int.num_id(a.value(k)),
+                        _ => NULL_ENTRY,
+                    };
+                    if let Some(slot) = int.dict.as_mut().and_then(|(_, ids)| ids.get_mut(k)) {
+                        *slot = id;
                     }
-                })
-                .collect();
+                    id
+                };
+                out.push((id != NULL_ENTRY).then_some(id));
+            }
+            out.resize(n, None);
             return Ok(FieldIds::Single(out));
         }
         Ok(match InputColumn::from_array(col)? {
@@ -278,20 +318,45 @@ impl GroupTable {
     }
 
     /// Group ids in output order: ascending by the BY values in field order.
+    ///
+    /// Each field's distinct values are ranked once ([`cmp_keys`] is a total
+    /// order on them: interned values differ in text), so sorting the groups
+    /// compares small integers, not values parsed again at every comparison.
     pub(crate) fn sorted_groups(&self) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.n_groups() as u32).collect();
+        let n = self.n_groups();
         let k = self.fields.len();
-        order.sort_by(|&a, &b| {
-            for f in 0..k {
-                let o = match (self.key(a as usize, f), self.key(b as usize, f)) {
-                    (Some(x), Some(y)) => cmp_keys(x, y),
-                    _ => Ordering::Equal,
-                };
-                if o != Ordering::Equal {
-                    return o;
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        if k == 0 || n < 2 {
+            return order;
+        }
+        let ranks: Vec<Vec<u32>> = self
+            .interners
+            .iter()
+            .map(|int| {
+                let nums: Vec<Option<f64>> = int.values.iter().map(KeyVal::number).collect();
+                let mut ids: Vec<u32> = (0..int.values.len() as u32).collect();
+                ids.sort_unstable_by(|&a, &b| {
+                    let (a, b) = (a as usize, b as usize);
+                    cmp_with_numbers(&int.values[a], nums[a], &int.values[b], nums[b])
+                });
+                let mut rank = vec![0u32; ids.len()];
+                for (r, &id) in ids.iter().enumerate() {
+                    rank[id as usize] = r as u32;
                 }
+                rank
+            })
+            .collect();
+        // the groups' rank tuples, one row of `k` per group
+        let mut keys = vec![0u32; n * k];
+        for g in 0..n {
+            for (f, (&id, rank)) in self.table.key(g).iter().zip(&ranks).enumerate() {
+                keys[g * k + f] = rank.get(id as usize).copied().unwrap_or(u32::MAX);
             }
-            Ordering::Equal
+        }
+        // distinct groups have distinct tuples: an unstable sort is exact
+        order.sort_unstable_by(|&a, &b| {
+            let (a, b) = (a as usize * k, b as usize * k);
+            keys[a..a + k].cmp(&keys[b..b + k])
         });
         order
     }
@@ -314,11 +379,17 @@ impl GroupTable {
                         .collect::<Float64Array>(),
                 )
             } else {
-                Arc::new(
-                    vals.iter()
-                        .map(|v| v.map(KeyVal::text))
-                        .collect::<StringArray>(),
-                )
+                // numbers among text print in display form; text is copied
+                // straight into the array (no String per row)
+                let mut b = arrow_array::builder::StringBuilder::with_capacity(groups.len(), 0);
+                for v in &vals {
+                    match v {
+                        Some(KeyVal::Str(s)) => b.append_value(s),
+                        Some(KeyVal::Num(x)) => b.append_value(fmt_num(*x)),
+                        None => b.append_null(),
+                    }
+                }
+                Arc::new(b.finish())
             };
             out.push((name.clone(), arr));
         }
@@ -354,6 +425,7 @@ pub(crate) fn time_column(batch: &RecordBatch) -> Result<Option<Float64Array>> {
 mod tests {
     use super::*;
     use arrow_array::builder::{ListBuilder, StringBuilder};
+    use arrow_array::StringArray;
     use arrow_schema::{DataType, Field, Schema};
 
     fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
@@ -418,6 +490,82 @@ mod tests {
         );
         let order = t.sorted_groups();
         assert_eq!(order, vec![1, 0]);
+    }
+
+    /// Batches of one Parquet column chunk share a dictionary: its entries
+    /// are interned when first used and the ids reused; a new dictionary
+    /// with the same texts elsewhere gives the same groups; null keys and
+    /// null entries are in no group.
+    #[test]
+    fn shared_dictionaries_are_interned_once() {
+        use crate::aggregate::grouped::NO_GROUP;
+        use arrow_array::types::Int32Type;
+        use arrow_array::{DictionaryArray, Int32Array};
+        let values: ArrayRef = Arc::new(StringArray::from(vec![
+            Some("x"),
+            None,
+            Some("10"),
+            Some("9"),
+        ]));
+        let dict = |keys: Vec<Option<i32>>, values: &ArrayRef| -> ArrayRef {
+            Arc::new(
+                DictionaryArray::<Int32Type>::try_new(Int32Array::from(keys), values.clone())
+                    .unwrap(),
+            )
+        };
+        let mut t = GroupTable::new(vec!["d".into()], false);
+        let d1 = dict(vec![Some(0), Some(1), None, Some(2)], &values);
+        assert_eq!(
+            t.assign(&batch(vec![("d", d1)])).unwrap().groups,
+            vec![0, NO_GROUP, NO_GROUP, 1]
+        );
+        let d2 = dict(vec![Some(3), Some(0), Some(2)], &values);
+        assert_eq!(
+            t.assign(&batch(vec![("d", d2)])).unwrap().groups,
+            vec![2, 0, 1]
+        );
+        let other: ArrayRef = Arc::new(StringArray::from(vec!["9", "x", "y"]));
+        let d3 = dict(vec![Some(1), Some(0), Some(2)], &other);
+        assert_eq!(
+            t.assign(&batch(vec![("d", d3)])).unwrap().groups,
+            vec![0, 2, 3]
+        );
+        // numbers first, numerically: 9, 10; then text
+        let order = t.sorted_groups();
+        let keys = t.key_columns(&order);
+        let texts: Vec<&str> = keys[0].1.as_string::<i32>().iter().flatten().collect();
+        assert_eq!(texts, ["9", "10", "x", "y"]);
+    }
+
+    /// The ranked sort gives the order of comparing the values themselves
+    /// ([`cmp_keys`] field by field), numbers and texts mixed.
+    #[test]
+    fn sorted_groups_match_comparing_values() {
+        let words = ["10", "9", "1.0", "1", "B", "a", "-1", "1e1", "", "b"];
+        let nums = [1.0, 9.0, -0.5, 10.0, 100.0];
+        let mut t = GroupTable::new(vec!["s".into(), "n".into()], false);
+        for round in 0..3 {
+            let s: Vec<&str> = (0..40)
+                .map(|i| words[(i * 7 + round) % words.len()])
+                .collect();
+            let n: Vec<f64> = (0..40)
+                .map(|i| nums[(i * 3 + round) % nums.len()])
+                .collect();
+            let b = batch(vec![
+                ("s", Arc::new(StringArray::from(s)) as ArrayRef),
+                ("n", Arc::new(Float64Array::from(n)) as ArrayRef),
+            ]);
+            t.assign(&b).unwrap();
+        }
+        let mut want: Vec<u32> = (0..t.n_groups() as u32).collect();
+        want.sort_by(|&a, &b| {
+            (0..2)
+                .map(|f| cmp_keys(t.key(a as usize, f).unwrap(), t.key(b as usize, f).unwrap()))
+                .find(|o| o.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
+        assert!(t.n_groups() > 20);
+        assert_eq!(t.sorted_groups(), want);
     }
 
     #[test]

@@ -32,15 +32,19 @@ fn is_event_type(dt: &DataType) -> bool {
 /// Converts one column to the event column types (see the module docs),
 /// pushing one field per leaf: a struct column gives `name.child` fields,
 /// recursively, and a null struct hides its children's values.
+/// `keep_dict`: a dictionary of strings stays one (the Parquet reader's
+/// option for callers that group on dictionary codes, such as `tstats`).
 pub(crate) fn event_column(
     name: &str,
     col: &ArrayRef,
+    keep_dict: bool,
     fields: &mut Vec<Field>,
     arrays: &mut Vec<ArrayRef>,
     display: &str,
 ) -> Result<()> {
     let converted: ArrayRef = match col.data_type() {
         DataType::Utf8 | DataType::Int64 | DataType::Float64 => col.clone(),
+        DataType::Dictionary(_, v) if keep_dict && **v == DataType::Utf8 => col.clone(),
         DataType::Struct(_) => {
             let s = col.as_struct();
             for (f, child) in s.fields().iter().zip(s.columns()) {
@@ -54,6 +58,7 @@ pub(crate) fn event_column(
                 event_column(
                     &format!("{name}.{}", f.name()),
                     &child,
+                    keep_dict,
                     fields,
                     arrays,
                     display,
@@ -134,7 +139,7 @@ pub fn flatten_event_batch(
         if f.name() == "_time" {
             continue;
         }
-        event_column(f.name(), col, &mut fields, &mut arrays, display)?;
+        event_column(f.name(), col, false, &mut fields, &mut arrays, display)?;
     }
     let schema = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
     Ok(RecordBatch::try_new_with_options(

@@ -102,6 +102,12 @@ pub struct ScanRequest {
     /// JSON-lines line that is not JSON, kept as raw text): the search's
     /// warnings, if anyone is listening.
     pub warnings: Option<crate::warning::Warnings>,
+    /// The caller takes string columns dictionary-encoded
+    /// (`Dictionary(Int32, Utf8)`) where the source has them so (Parquet
+    /// column chunks with a dictionary page): a filter or a group table
+    /// then looks at each distinct value once, not once per row. Sources
+    /// may ignore it and give Utf8.
+    pub dictionary_strings: bool,
 }
 
 impl ScanRequest {

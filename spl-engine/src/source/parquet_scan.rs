@@ -39,6 +39,11 @@ pub struct ParquetScan {
     path: PathBuf,
     display: String,
     meta: ArrowReaderMetadata,
+    /// Events: `meta` with the string columns that are dictionary-encoded
+    /// in every row group read as `Dictionary(Int32, Utf8)`, for requests
+    /// that take dictionaries ([`ScanRequest::dictionary_strings`]); `None`
+    /// when no column is.
+    dict_meta: Option<ArrowReaderMetadata>,
     names: Vec<String>,
     mode: Mode,
 }
@@ -95,12 +100,22 @@ fn check_chunks(meta: &ArrowReaderMetadata, display: &str) -> Result<()> {
 fn with_dictionary_strings(
     meta: ArrowReaderMetadata,
 ) -> std::result::Result<ArrowReaderMetadata, parquet::errors::ParquetError> {
+    with_dictionary_strings_where(meta, |_| true)
+}
+
+/// The same metadata with the top-level string columns `pick` accepts (by
+/// index) read as `Dictionary(Int32, Utf8)`.
+fn with_dictionary_strings_where(
+    meta: ArrowReaderMetadata,
+    pick: impl Fn(usize) -> bool,
+) -> std::result::Result<ArrowReaderMetadata, parquet::errors::ParquetError> {
     let fields: Vec<Field> = meta
         .schema()
         .fields()
         .iter()
-        .map(|f| match f.data_type() {
-            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => {
+        .enumerate()
+        .map(|(i, f)| match f.data_type() {
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View if pick(i) => {
                 f.as_ref().clone().with_data_type(DataType::Dictionary(
                     Box::new(DataType::Int32),
                     Box::new(DataType::Utf8),
@@ -117,6 +132,55 @@ fn with_dictionary_strings(
         meta.metadata().clone(),
         ArrowReaderOptions::new().with_schema(schema),
     )
+}
+
+/// For events: the metadata reading as dictionaries the top-level string
+/// columns (other than the time field) whose column chunks have a
+/// dictionary page in row groups holding at least half the rows. Such a
+/// chunk decodes to codes and one shared dictionary; a chunk written plain
+/// (a writer falls back to plain when a chunk has too many distinct values)
+/// is instead hashed into a dictionary per batch, slower than reading its
+/// strings, so a column mostly plain is read as strings.
+fn events_dictionary_meta(
+    meta: &ArrowReaderMetadata,
+    names: &[String],
+    time: Option<usize>,
+) -> Option<ArrowReaderMetadata> {
+    let md = meta.metadata();
+    let leaves = md.file_metadata().schema_descr().columns();
+    let mostly_dict = |i: usize| -> bool {
+        let Some(name) = names.get(i) else {
+            return false;
+        };
+        if Some(i) == time {
+            return false;
+        }
+        let Some(leaf) = leaves.iter().position(|c| c.path().string() == *name) else {
+            return false;
+        };
+        let (mut dict_rows, mut rows) = (0i64, 0i64);
+        for rg in md.row_groups() {
+            rows += rg.num_rows();
+            if rg
+                .columns()
+                .get(leaf)
+                .is_some_and(|c| c.dictionary_page_offset().is_some())
+            {
+                dict_rows += rg.num_rows();
+            }
+        }
+        rows > 0 && dict_rows * 2 >= rows
+    };
+    let any = meta.schema().fields().iter().enumerate().any(|(i, f)| {
+        matches!(
+            f.data_type(),
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        ) && mostly_dict(i)
+    });
+    if !any {
+        return None;
+    }
+    with_dictionary_strings_where(meta.clone(), mostly_dict).ok()
 }
 
 /// True when the file's columns are a metrics table.
@@ -142,10 +206,12 @@ impl ParquetScan {
                 .iter()
                 .find_map(|c| names.iter().position(|n| n == c)),
         };
+        let dict_meta = events_dictionary_meta(&meta, &names, time);
         Ok(ParquetScan {
             path,
             display,
             meta,
+            dict_meta,
             names,
             mode: Mode::Events { time },
         })
@@ -174,6 +240,7 @@ impl ParquetScan {
             path,
             display,
             meta,
+            dict_meta: None,
             names,
             mode: Mode::Metrics { layout },
         })
@@ -366,9 +433,14 @@ impl ParquetScan {
             self.meta.metadata().file_metadata().schema_descr(),
             projection.clone(),
         );
+        let keep_dict = req.dictionary_strings && matches!(self.mode, Mode::Events { .. });
+        let meta = match (&self.dict_meta, keep_dict) {
+            (Some(d), true) => d.clone(),
+            _ => self.meta.clone(),
+        };
         let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
             open_file(&self.path, &self.display)?,
-            self.meta.clone(),
+            meta,
         )
         .with_projection(mask)
         .with_row_groups(row_groups)
@@ -394,7 +466,9 @@ impl ParquetScan {
                     None,
                     with_time,
                 ),
-                Mode::Events { time } => self.event_batch(&columns, *time, batch.num_rows(), &req),
+                Mode::Events { time } => {
+                    self.event_batch(&columns, *time, batch.num_rows(), &req, keep_dict)
+                }
             }
         })))
     }
@@ -405,6 +479,7 @@ impl ParquetScan {
         time: Option<usize>,
         n_rows: usize,
         req: &ScanRequest,
+        keep_dict: bool,
     ) -> Result<RecordBatch> {
         let time_col = match time.and_then(|t| columns.iter().find(|(i, _)| *i == t)) {
             Some((i, c)) => time_to_f64(
@@ -427,7 +502,14 @@ impl ParquetScan {
         });
         for (i, col) in raw_first.chain(rest) {
             let name = self.names.get(*i).cloned().unwrap_or_default();
-            event_column(&name, col, &mut fields, &mut arrays, &self.display)?;
+            event_column(
+                &name,
+                col,
+                keep_dict,
+                &mut fields,
+                &mut arrays,
+                &self.display,
+            )?;
         }
         let batch = RecordBatch::try_new(Arc::new(Schema::new(fields)) as SchemaRef, arrays)?;
         Ok(match time_mask(&time_col, req) {
@@ -541,6 +623,63 @@ mod tests {
         // without the flag every partition keeps time
         r.time_only_for_window = false;
         assert_eq!(has_time(&r, 2), [(true, 10)]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Events string columns come as dictionaries only when the request
+    /// takes them and the file has them dictionary-encoded; otherwise Utf8.
+    #[test]
+    fn events_strings_come_as_dictionaries_on_request() {
+        let dir = std::env::temp_dir().join(format!("spl-ingest-evdict-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("e.parquet");
+        let schema = Arc::new(Schema::new(vec![
+            Field::new("_time", DataType::Int64, false),
+            Field::new("host", DataType::Utf8, true),
+            Field::new("id", DataType::Utf8, true),
+        ]));
+        let props = WriterProperties::builder()
+            .set_column_dictionary_enabled(parquet::schema::types::ColumnPath::from("id"), false)
+            .build();
+        let mut w =
+            ArrowWriter::try_new(File::create(&p).unwrap(), schema.clone(), Some(props)).unwrap();
+        let batch = RecordBatch::try_new(
+            schema,
+            vec![
+                Arc::new(Int64Array::from(vec![1, 2, 3])),
+                Arc::new(StringArray::from(vec![Some("a"), None, Some("a")])),
+                Arc::new(StringArray::from(vec!["1", "2", "3"])),
+            ],
+        )
+        .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        let scan = ParquetScan::open_events(p, "e".into(), None).unwrap();
+        let types = |dictionary_strings: bool| -> Vec<(String, DataType)> {
+            let req = ScanRequest {
+                dictionary_strings,
+                ..ScanRequest::default()
+            };
+            let b = scan.scan(&req).unwrap().next().unwrap().unwrap();
+            let host = b.column_by_name("host").unwrap();
+            assert_eq!(
+                crate::batch::values_at(host, 2).unwrap(),
+                Some(vec!["a".to_string()])
+            );
+            assert!(host.is_null(1));
+            b.schema()
+                .fields()
+                .iter()
+                .map(|f| (f.name().clone(), f.data_type().clone()))
+                .collect()
+        };
+        let dict = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+        let t = types(true);
+        assert_eq!(t[1], ("host".into(), dict));
+        assert_eq!(t[2], ("id".into(), DataType::Utf8));
+        assert_eq!(t[0], ("_time".into(), DataType::Float64));
+        let t = types(false);
+        assert_eq!(t[1], ("host".into(), DataType::Utf8));
         let _ = std::fs::remove_dir_all(&dir);
     }
 
