@@ -58,7 +58,7 @@ const EVENTS: &str = "{\"user\":\"alice\",\"n\":\"1\"}\n{\"user\":\"bob\",\"n\":
 const COUNT_QUERY: &str = "* | stats count by user";
 const COUNTS: &str = "user,count\nalice,2\nbob,1";
 
-fn count_args<'a>(data: &'a str) -> Vec<&'a str> {
+fn count_args(data: &str) -> Vec<&str> {
     vec![
         "run",
         COUNT_QUERY,
