@@ -234,3 +234,16 @@ pub(crate) fn render(d: &dyn Diagnostic) -> String {
     }
     out
 }
+
+/// Prints macro expansion's findings on stderr: warnings always, notes (an
+/// undefined `*_filter` macro, [`spl_parser::macros::MacroWarning::is_note`])
+/// only when `verbose`.
+pub(crate) fn print_macro_findings(found: &[spl_parser::macros::MacroWarning], verbose: bool) {
+    for w in found {
+        if !w.is_note() {
+            eprintln!("warning[{}]: {}", w.code, w.message);
+        } else if verbose {
+            eprintln!("note[{}]: {}", w.code, w.message);
+        }
+    }
+}

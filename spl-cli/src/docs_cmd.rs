@@ -1,7 +1,9 @@
 //! `spl docs`: generate the reference (`docs/reference/`) from the engine's
 //! command and function registries, running each command example in the
 //! examples environment. `--check` (the default) exits 1 when the files are
-//! out of date; `--write` rewrites them. Run from the repository root.
+//! out of date; `--write` rewrites them. A maintainer command (hidden from
+//! `spl --help`): run it from the root of a checkout of this repository;
+//! elsewhere it says so and exits 2.
 
 use spl_testing::reference::{self, EXAMPLES_ENV, REFERENCE_DIR};
 use spl_testing::runner::Environment;
@@ -26,6 +28,20 @@ pub(crate) struct DocsArgs {
 }
 
 pub(crate) fn run(args: &DocsArgs) -> ExitCode {
+    if !args.examples_env.is_file() || (!args.write && !args.out.is_dir()) {
+        eprintln!(
+            "error: `spl docs` is a maintainer command: it checks or regenerates the reference \
+             ({}) of a checkout of the spl repository, and {} is not here; run it from the \
+             repository root, or pass --examples-env FILE and --out DIR",
+            args.out.display(),
+            if args.examples_env.is_file() {
+                args.out.display()
+            } else {
+                args.examples_env.display()
+            }
+        );
+        return ExitCode::from(2);
+    }
     let mut env = match Environment::from_file(&args.examples_env) {
         Ok(e) => e,
         Err(e) => {

@@ -1,6 +1,7 @@
 //! Reading the search text: a literal query, a file, or the `search` of a
 //! security_content detection YAML.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Where the search comes from (exactly one is set).
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub(crate) struct QueryInput {
     /// The search text.
     pub query: Option<String>,
-    /// Read the search from a file.
+    /// Read the search from a file (`-` for standard input).
     #[arg(long, value_name = "FILE")]
     pub query_file: Option<PathBuf>,
     /// Read the `search` of a security_content detection YAML file.
@@ -29,13 +30,31 @@ pub(crate) fn detection_search(p: &Path) -> Result<String, String> {
         .ok_or_else(|| format!("{} has no `search` string", p.display()))
 }
 
+/// Whether a path names standard input (as `--data` reads it: `-`,
+/// `/dev/stdin`, or its file descriptor `/dev/fd/0`).
+pub(crate) fn is_stdin(p: &Path) -> bool {
+    p == Path::new("-") || p == Path::new("/dev/stdin") || p == Path::new("/dev/fd/0")
+}
+
 impl QueryInput {
+    /// Whether the search is read from standard input.
+    pub(crate) fn reads_stdin(&self) -> bool {
+        self.query_file.as_deref().is_some_and(is_stdin)
+    }
+
     /// The query text and a name for diagnostics.
     pub(crate) fn read(&self) -> Result<(String, String), String> {
         if let Some(q) = &self.query {
             return Ok((q.clone(), "query".into()));
         }
         if let Some(p) = &self.query_file {
+            if is_stdin(p) {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| format!("cannot read the search from standard input: {e}"))?;
+                return Ok((text, "stdin".into()));
+            }
             let text = std::fs::read_to_string(p)
                 .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
             return Ok((text, p.display().to_string()));

@@ -24,6 +24,9 @@ pub(crate) struct ParseArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Also print notes (an undefined `*_filter` macro taken as an empty filter).
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -59,9 +62,7 @@ pub(crate) fn run(args: &ParseArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    for w in &expanded.warnings {
-        eprintln!("warning[{}]: {}", w.code, w.message);
-    }
+    crate::diagnostic::print_macro_findings(&expanded.warnings, args.verbose);
     let ast = match spl_parser::parse(&expanded.text) {
         Ok(q) => q,
         Err(e) => {

@@ -4,7 +4,8 @@
 //! (unreadable or malformed data, named by file, line and field).
 
 use crate::diagnostic::{render, Located};
-use crate::input::QueryInput;
+use crate::input::{is_stdin, QueryInput};
+use crate::output::Format;
 use spl_engine::render as out;
 use spl_engine::session::Engine;
 use spl_engine::source::DataSpec;
@@ -18,8 +19,8 @@ use std::process::ExitCode;
 pub(crate) struct RunArgs {
     #[command(flatten)]
     input: QueryInput,
-    /// Data to search: a path (a file, a directory of files, a `.gz` file, or `-` for standard
-    /// input), or `path=..,index=..,source=..,sourcetype=..,host=..,format=..,kind=..,time_field=..,strict=..,datamodel=..`
+    /// Data to search: a path (a file, a directory of files, a `.gz` file, a named pipe or
+    /// `<(process substitution)`, or `-` for standard input, read once), or `path=..,index=..,source=..,sourcetype=..,host=..,format=..,kind=..,time_field=..,strict=..,datamodel=..`
     /// (repeatable). `format=` json, splunk-json, csv, parquet, metrics-csv, metrics-parquet,
     /// otlp-json, hec-metrics, kubearmor, raw (default: from the extension and content; text
     /// in no other format is raw events). A csv or parquet file with metric columns is metrics
@@ -50,21 +51,30 @@ pub(crate) struct RunArgs {
     /// MaxMind GeoIP database for iplocation (default: $SPL_GEOIP_DB).
     #[arg(long, value_name = "FILE.mmdb")]
     geoip: Option<PathBuf>,
-    /// The search's clock: RFC 3339 or epoch seconds (default: the current time).
-    #[arg(long, value_name = "TIME")]
+    /// The search's clock: epoch seconds, RFC 3339, `%m/%d/%Y:%H:%M:%S`, or a time relative
+    /// to the current time (`-1d`, `-1d@d`, `@d`); default: the current time.
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     now: Option<String>,
-    /// Time picker start (`-24h`, `-30d@d`, epoch, ...); default: all time.
+    /// Time picker start (`-24h`, `-30d@d`, epoch, RFC 3339, ...; relative to --now); default: all time.
     #[arg(long, value_name = "T", allow_hyphen_values = true)]
     earliest: Option<String>,
     /// Time picker end (exclusive); default: all time.
     #[arg(long, value_name = "T", allow_hyphen_values = true)]
     latest: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    /// Output format (default: from the --output extension, `.json`, `.jsonl`/`.ndjson`, `.csv`,
+    /// `.txt`; else a table).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
     /// Write the results to a file instead of standard output.
     #[arg(long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Do not fit a table to the terminal's width (cells are cut with `…` otherwise; a table
+    /// not printed to a terminal is never cut).
+    #[arg(long)]
+    wide: bool,
+    /// Also print notes (an undefined `*_filter` macro taken as an empty filter).
+    #[arg(short, long)]
+    verbose: bool,
     /// Worker threads (default: all cores; 1 means truly one).
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -80,18 +90,6 @@ pub(crate) struct RunArgs {
     /// terminal without it (SPL_HINTS=always|never|auto).
     #[arg(long)]
     explain: bool,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
-enum Format {
-    /// A readable terminal table.
-    Table,
-    /// Splunk-style CSV.
-    Csv,
-    /// One JSON array of row objects.
-    Json,
-    /// One JSON object per row.
-    Jsonl,
 }
 
 fn input_error(msg: impl std::fmt::Display) -> ExitCode {
@@ -119,26 +117,90 @@ fn engine_error(
     ExitCode::from(1)
 }
 
-/// The current time, for `--now`'s default (the engine itself never reads the clock).
-fn wall_clock() -> f64 {
-    #[allow(clippy::disallowed_methods)]
-    let now = std::time::SystemTime::now();
-    now.duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
+/// Checks what must hold before anything is read: standard input is read
+/// by one consumer only, and the directories and files named exist.
+fn check_inputs(args: &RunArgs, specs: &[DataSpec]) -> Result<(), String> {
+    let mut stdin_users: Vec<&str> = Vec::new();
+    if args.input.reads_stdin() {
+        stdin_users.push("--query-file");
+    }
+    stdin_users.extend(specs.iter().filter(|s| is_stdin(&s.path)).map(|_| "--data"));
+    if stdin_users.len() > 1 {
+        return Err(format!(
+            "standard input can be read once, but {} all read it; give one of them a file",
+            stdin_users.join(" and ")
+        ));
+    }
+    for d in &args.lookups {
+        if !d.is_dir() {
+            return Err(format!(
+                "--lookups {}: no such directory (a directory of lookup files and definitions)",
+                d.display()
+            ));
+        }
+    }
+    for (flag, paths) in [("--apps", &args.apps), ("--macros", &args.macros)] {
+        for p in paths {
+            if !p.exists() {
+                return Err(format!("{flag} {}: no such file or directory", p.display()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a search reads events (or metrics) from `--data`: it starts with a
+/// search, `tstats` or `mstats`.
+fn reads_data(q: &spl_parser::ast::Query) -> bool {
+    q.pipeline.stages.first().is_some_and(|st| {
+        matches!(st.command, spl_parser::ast::Command::Search(_))
+            || matches!(st.name.node.as_str(), "tstats" | "mstats")
+    })
 }
 
 pub(crate) fn run(args: &RunArgs) -> ExitCode {
+    let mut specs = Vec::new();
+    for d in &args.data {
+        match d.parse::<DataSpec>() {
+            Ok(mut spec) => {
+                spec.strict |= args.strict;
+                specs.push(spec);
+            }
+            Err(e) => {
+                eprint!("{}", render(&e));
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Err(msg) = check_inputs(args, &specs) {
+        return input_error(msg);
+    }
+    let format = match crate::output::choose(args.format, args.output.as_deref()) {
+        Ok(f) => f,
+        Err(msg) => return input_error(msg),
+    };
     let (query, name) = match args.input.read() {
         Ok(x) => x,
         Err(msg) => return input_error(msg),
     };
     let now = match &args.now {
-        Some(t) => match spl_engine::time::parse_now(t) {
+        Some(t) => match crate::time_arg::now(t, crate::time_arg::wall_clock()) {
             Ok(v) => v,
-            Err(e) => return input_error(format!("--now: {e}")),
+            Err(e) => return input_error(e),
         },
-        None => wall_clock(),
+        None => crate::time_arg::wall_clock(),
+    };
+    let picker = |flag: &str, t: &Option<String>| {
+        t.as_deref()
+            .map(|t| crate::time_arg::picker(flag, t, now))
+            .transpose()
+    };
+    let (earliest, latest) = match (
+        picker("--earliest", &args.earliest),
+        picker("--latest", &args.latest),
+    ) {
+        (Ok(e), Ok(l)) => (e, l),
+        (Err(e), _) | (_, Err(e)) => return input_error(e),
     };
     let mut b = Engine::builder(now);
     if let Some(n) = args.threads {
@@ -194,16 +256,8 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             }
         };
     }
-    for d in &args.data {
-        let mut spec: DataSpec = match d.parse() {
-            Ok(s) => s,
-            Err(e) => {
-                eprint!("{}", render(&e));
-                return ExitCode::from(2);
-            }
-        };
-        spec.strict |= args.strict;
-        b = match b.add_data(&spec) {
+    for spec in &specs {
+        b = match b.add_data(spec) {
             Ok(b) => b,
             Err(e) => {
                 eprint!("{}", render(&e));
@@ -211,7 +265,7 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
             }
         };
     }
-    b = match b.time_range(args.earliest.as_deref(), args.latest.as_deref()) {
+    b = match b.time_range(earliest.as_deref(), latest.as_deref()) {
         Ok(b) => b,
         Err(e) => return input_error(format!("time range: {e}")),
     };
@@ -220,21 +274,29 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         Ok(x) => x,
         Err(e) => return engine_error(e, &name, None, &query),
     };
-    for w in &expanded.warnings {
-        eprintln!("warning[{}]: {}", w.code, w.message);
-    }
+    crate::diagnostic::print_macro_findings(&expanded.warnings, args.verbose);
     let ast = match spl_parser::parse(&expanded.text) {
         Ok(q) => q,
         Err(e) => return engine_error(EngineError::Parse(e), &name, Some(&expanded), &query),
     };
+    if args.data.is_empty() && reads_data(&ast) {
+        return input_error(
+            "this search reads events, but no --data was given: pass --data PATH (a file, a \
+             directory, or - for standard input); searches that start with a generating \
+             command such as `| makeresults` need none",
+        );
+    }
     let hints = match crate::explain::Hints::from_env() {
         Ok(h) => h.on(),
         Err(m) => return input_error(m),
     };
+    let counters = std::sync::Arc::new(spl_engine::source::ScanCounters::default());
+    let progress = crate::progress::Progress::start(counters.clone());
     let result = match crate::explain::facts_when(args.explain, hints) {
-        Some(when) => engine.run_query_explained(&ast, &expanded.text, when),
-        None => engine.run_query(&ast),
+        Some(when) => engine.run_query_explained_counted(&ast, &expanded.text, when, counters),
+        None => engine.run_query_counted(&ast, counters),
     };
+    progress.finish();
     let result = match result {
         Ok(r) => r,
         Err(e) => return engine_error(e, &name, Some(&expanded), &query),
@@ -246,7 +308,11 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         Ok(t) => t,
         Err(e) => return engine_error(e, &name, Some(&expanded), &query),
     };
-    let text = match args.format {
+    let text = match format {
+        // fitted to the terminal only when printed to it
+        Format::Table if args.output.is_none() => {
+            out::to_text_table_fit(&table, crate::output::table_width(args.wide))
+        }
         Format::Table => out::to_text_table(&table),
         Format::Csv => out::to_csv(&table),
         Format::Json => match (&result.explain, args.explain) {

@@ -33,18 +33,18 @@ pub(crate) struct TestArgs {
     /// Detection tests: MaxMind GeoIP database for iplocation (default: $SPL_GEOIP_DB).
     #[arg(long, value_name = "FILE.mmdb")]
     geoip: Option<PathBuf>,
-    /// Detection tests: the search's clock, RFC 3339 or epoch seconds
+    /// Detection tests: the search's clock, as `spl run --now` takes it
     /// (default: `now` in spltest.yml, else just after the latest event).
-    #[arg(long, value_name = "TIME")]
+    #[arg(long, value_name = "TIME", allow_hyphen_values = true)]
     now: Option<String>,
 }
 
 pub(crate) fn run(args: &TestArgs) -> ExitCode {
     let now = match &args.now {
-        Some(t) => match spl_engine::time::parse_now(t) {
+        Some(t) => match crate::time_arg::now(t, crate::time_arg::wall_clock()) {
             Ok(v) => Some(v),
             Err(e) => {
-                eprintln!("error: --now: {e}");
+                eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
         },

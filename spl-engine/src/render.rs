@@ -164,6 +164,51 @@ pub fn to_csv(t: &Table) -> String {
 
 /// A readable terminal table; multivalue cells take one line per value.
 pub fn to_text_table(t: &Table) -> String {
+    to_text_table_fit(t, None)
+}
+
+/// The narrowest a column is cut to when a table is fitted to a width
+/// (four characters and the ellipsis).
+pub const MIN_FITTED_COLUMN: usize = 5;
+
+/// Column widths that fit `natural` widths into `total` characters with
+/// ` | ` between columns: the widest columns are cut first, to one common
+/// cap, never below [`MIN_FITTED_COLUMN`] (a table too wide even then
+/// keeps that and overflows).
+fn fit_widths(natural: &[usize], total: usize) -> Vec<usize> {
+    let seps = 3 * natural.len().saturating_sub(1);
+    let fits = |cap: usize| natural.iter().map(|w| (*w).min(cap)).sum::<usize>() + seps <= total;
+    let widest = natural.iter().copied().max().unwrap_or(0);
+    if fits(widest) {
+        return natural.to_vec();
+    }
+    // the largest cap that fits (fits is monotone in cap)
+    let (mut lo, mut hi) = (MIN_FITTED_COLUMN, widest);
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    natural.iter().map(|w| (*w).min(lo)).collect()
+}
+
+/// `s` cut to `w` characters, the last one an ellipsis when anything was cut.
+fn cut(s: &str, w: usize) -> String {
+    if s.chars().count() <= w {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(w.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// [`to_text_table`] fitted to `width` characters when given: cells (and
+/// field names) of the widest columns are cut and end with `…`; `None`
+/// never cuts. Every line of a cell is cut on its own.
+pub fn to_text_table_fit(t: &Table, width: Option<usize>) -> String {
     let lines = |c: &Cell| -> Vec<String> {
         match c {
             Cell::Null => vec![String::new()],
@@ -179,7 +224,13 @@ pub fn to_text_table(t: &Table) -> String {
             }
         }
     }
-    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
+    if let Some(total) = width {
+        widths = fit_widths(&widths, total);
+    }
+    let pad = |s: &str, w: usize| {
+        let s = cut(s, w);
+        format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())))
+    };
     let mut out = String::new();
     let header: Vec<String> = t
         .fields
@@ -216,4 +267,47 @@ pub fn to_text_table(t: &Table) -> String {
         if t.rows.len() == 1 { "" } else { "s" }
     ));
     out
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table {
+            fields: vec!["user".into(), "message".into(), "n".into()],
+            rows: vec![vec![
+                Cell::Single("alice".into()),
+                Cell::Single("a rather long message that does not fit".into()),
+                Cell::Single("7".into()),
+            ]],
+        }
+    }
+
+    #[test]
+    fn fitted_tables_cut_the_widest_columns_with_an_ellipsis() {
+        let full = to_text_table_fit(&table(), None);
+        assert_eq!(full, to_text_table(&table()));
+        assert!(full.contains("a rather long message that does not fit"));
+        let fitted = to_text_table_fit(&table(), Some(30));
+        for line in fitted.lines() {
+            assert!(line.chars().count() <= 30, "{line:?}\n{fitted}");
+        }
+        assert!(
+            fitted.contains("alice | a rather long mes… | 7"),
+            "{fitted}"
+        );
+        // wide enough: unchanged
+        assert_eq!(to_text_table_fit(&table(), Some(200)), full);
+        // too narrow even at the minimum: columns keep MIN_FITTED_COLUMN
+        let narrow = to_text_table_fit(&table(), Some(4));
+        assert!(narrow.contains("alice | a ra… | 7"), "{narrow}");
+    }
+
+    #[test]
+    fn fit_widths_is_the_largest_common_cap() {
+        assert_eq!(fit_widths(&[5, 40, 1], 30), vec![5, 18, 1]);
+        assert_eq!(fit_widths(&[20, 20], 23), vec![10, 10]);
+        assert_eq!(fit_widths(&[], 10), Vec::<usize>::new());
+    }
 }

@@ -146,10 +146,29 @@ impl Engine {
         on_big_stack(|| self.run_query_here(q))
     }
 
+    /// Runs a parsed search counting what its scans read into `counters`,
+    /// which another thread may read while it runs (a progress display: the
+    /// engine itself shows nothing); [`QueryResult::scan`] is their final value.
+    pub fn run_query_counted(
+        &self,
+        q: &spl_parser::ast::Query,
+        counters: Arc<crate::source::ScanCounters>,
+    ) -> Result<QueryResult> {
+        on_big_stack(|| self.run_query_with(q, counters))
+    }
+
     fn run_query_here(&self, q: &spl_parser::ast::Query) -> Result<QueryResult> {
+        self.run_query_with(q, Arc::default())
+    }
+
+    fn run_query_with(
+        &self,
+        q: &spl_parser::ast::Query,
+        counters: Arc<crate::source::ScanCounters>,
+    ) -> Result<QueryResult> {
         let mut ctx = self.ctx.clone();
         ctx.warnings = Warnings::default();
-        ctx.scan = Arc::default();
+        ctx.scan = counters;
         let batches = plan::execute(&q.pipeline, &ctx)?;
         Ok(QueryResult {
             batches,
@@ -172,7 +191,19 @@ impl Engine {
         text: &str,
         facts: FactsWhen,
     ) -> Result<QueryResult> {
-        on_big_stack(|| self.run_query_explained_here(q, text, facts))
+        self.run_query_explained_counted(q, text, facts, Arc::default())
+    }
+
+    /// [`Engine::run_query_explained`] counting what its scans read into
+    /// `counters`, as [`Engine::run_query_counted`] does.
+    pub fn run_query_explained_counted(
+        &self,
+        q: &spl_parser::ast::Query,
+        text: &str,
+        facts: FactsWhen,
+        counters: Arc<crate::source::ScanCounters>,
+    ) -> Result<QueryResult> {
+        on_big_stack(|| self.run_query_explained_here(q, text, facts, counters))
     }
 
     fn run_query_explained_here(
@@ -180,10 +211,11 @@ impl Engine {
         q: &spl_parser::ast::Query,
         text: &str,
         facts: FactsWhen,
+        counters: Arc<crate::source::ScanCounters>,
     ) -> Result<QueryResult> {
         let mut ctx = self.ctx.clone();
         ctx.warnings = Warnings::default();
-        ctx.scan = Arc::default();
+        ctx.scan = counters;
         let (batches, counters) = plan::execute_profiled(&q.pipeline, &ctx)?;
         let stages: Vec<StageProfile> = q
             .pipeline

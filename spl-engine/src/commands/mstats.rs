@@ -378,8 +378,10 @@ impl MstatsOp {
         // arrival order across units, for first()/last(): unit, then row
         partial.set_seq((unit as u64) << 40);
         let mut bucketer = self.span.map(|s| Bucketer::new(s, ctx.tz.clone()));
+        let counted = ctx.scan.for_source(&ds.meta.source);
         for batch in ds.scan.scan_partition(req, part)? {
             let batch = batch?;
+            counted.count_batch(batch.num_rows());
             let time = crate::ops::groupby::time_column(&batch)?;
             if time.is_none() && !req.time_only_for_window {
                 continue; // no time, no point

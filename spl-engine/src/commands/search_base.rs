@@ -161,7 +161,10 @@ impl BaseSearchOp {
                     .columns()
             }
         };
-        Ok(ctx.scan_request(columns, self.range))
+        let mut req = ctx.scan_request(columns, self.range);
+        // counted per source too (the CLI's progress shows each)
+        req.counters = Some(ctx.scan.for_source(&ds.meta.source));
+        Ok(req)
     }
 
     /// The event datasets the search may match: a dataset whose default
@@ -221,7 +224,10 @@ impl BaseSearchOp {
         req: &ScanRequest,
         ctx: &ExecContext,
     ) -> Result<Option<RecordBatch>> {
-        ctx.scan.count_batch(b.num_rows());
+        match &req.counters {
+            Some(c) => c.count_batch(b.num_rows()),
+            None => ctx.scan.count_batch(b.num_rows()),
+        }
         let b = with_wanted_default_fields(&b, &ds.meta, &|f| req.wants(f))?;
         let b = match &ctx.catalog.knowledge {
             Some(k) => k.apply(b, &self.fields, ds.scan.raw_extracted(), ctx)?,

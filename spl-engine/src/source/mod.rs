@@ -149,22 +149,27 @@ impl ScanRequest {
     /// Counts bytes read from a file to build events.
     pub fn count_bytes(&self, n: u64) {
         if let Some(c) = &self.counters {
-            c.bytes_read.fetch_add(n, Ordering::Relaxed);
+            c.add_bytes(n);
         }
     }
 
     /// Counts bytes read only to learn the time ranges of partitions.
     pub fn count_index_bytes(&self, n: u64) {
         if let Some(c) = &self.counters {
-            c.bytes_indexed.fetch_add(n, Ordering::Relaxed);
+            c.add_index_bytes(n);
         }
     }
 }
 
 /// Counts what the scans of one search read (`ExecContext::scan`): the
 /// evidence that a search stopped reading early, or skipped what it did not
-/// need. Readers of files count bytes; the base search counts batches and
-/// rows as it receives them.
+/// need. Readers of files count bytes; the base search and `mstats` count
+/// batches and rows as they receive them.
+///
+/// The counters are atomics, so another thread may read them while the
+/// search runs ([`crate::Engine::run_query_counted`]): the CLI's progress
+/// display polls them. Each source (a dataset's `source`) has its own child
+/// counters ([`ScanCounters::for_source`]) that also count into their parent.
 #[derive(Debug, Default)]
 pub struct ScanCounters {
     /// Bytes read from files to build events.
@@ -176,6 +181,11 @@ pub struct ScanCounters {
     pub batches: AtomicU64,
     /// Rows the scans produced (before the search's filter).
     pub rows: AtomicU64,
+    /// The counters of a source, which also count here.
+    parent: Option<Arc<ScanCounters>>,
+    /// Per-source children, in order of first read (a lock taken once per
+    /// dataset scanned, never per batch).
+    sources: std::sync::Mutex<Vec<(String, Arc<ScanCounters>)>>,
 }
 
 impl ScanCounters {
@@ -183,6 +193,51 @@ impl ScanCounters {
     pub fn count_batch(&self, rows: usize) {
         self.batches.fetch_add(1, Ordering::Relaxed);
         self.rows.fetch_add(rows as u64, Ordering::Relaxed);
+        if let Some(p) = &self.parent {
+            p.count_batch(rows);
+        }
+    }
+
+    /// Counts bytes read from a file to build events.
+    fn add_bytes(&self, n: u64) {
+        self.bytes_read.fetch_add(n, Ordering::Relaxed);
+        if let Some(p) = &self.parent {
+            p.add_bytes(n);
+        }
+    }
+
+    /// Counts bytes read only to learn partitions' time ranges.
+    fn add_index_bytes(&self, n: u64) {
+        self.bytes_indexed.fetch_add(n, Ordering::Relaxed);
+        if let Some(p) = &self.parent {
+            p.add_index_bytes(n);
+        }
+    }
+
+    /// The counters of `source` (created on first use): what they count
+    /// also counts in `self`.
+    pub fn for_source(self: &Arc<Self>, source: &str) -> Arc<ScanCounters> {
+        let Ok(mut sources) = self.sources.lock() else {
+            // a panicking reader poisoned the list: count into the total only
+            return self.clone();
+        };
+        if let Some((_, c)) = sources.iter().find(|(s, _)| s == source) {
+            return c.clone();
+        }
+        let c = Arc::new(ScanCounters {
+            parent: Some(self.clone()),
+            ..ScanCounters::default()
+        });
+        sources.push((source.to_string(), c.clone()));
+        c
+    }
+
+    /// The counts so far of each source read, in order of first read.
+    pub fn source_snapshots(&self) -> Vec<(String, ScanStats)> {
+        self.sources
+            .lock()
+            .map(|s| s.iter().map(|(n, c)| (n.clone(), c.snapshot())).collect())
+            .unwrap_or_default()
     }
 
     /// The counts so far.

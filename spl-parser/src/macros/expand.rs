@@ -56,6 +56,16 @@ pub struct MacroWarning {
     pub span: Span,
 }
 
+impl MacroWarning {
+    /// Whether the finding is only a note: an undefined `*_filter` macro is
+    /// the expected state of a security_content detection (the filter is a
+    /// hook for local tuning, shipped empty), so tools show it on request
+    /// (`--verbose`) rather than as a warning. The finding is kept either way.
+    pub fn is_note(&self) -> bool {
+        self.code == "spl::macro::undefined_filter"
+    }
+}
+
 /// Expands comments and macros in `query` using `macros`.
 ///
 /// Errors carry spans into `query` (see the module docs).
