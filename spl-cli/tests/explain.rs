@@ -4,9 +4,8 @@
 //! `SPL_HINTS=always`.
 
 mod common;
-use common::spl;
+use common::{spl, spl_env};
 use std::path::PathBuf;
-use std::process::Command;
 
 fn repo(rel: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,17 +22,7 @@ fn five() -> String {
 
 /// Runs `spl` with `SPL_HINTS` set: (exit code, stdout, stderr).
 fn spl_hints(hints: &str, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_spl"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env("SPL_HINTS", hints)
-        .output()
-        .unwrap_or_else(|e| panic!("spl: {e}"));
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    spl_env(args, &[("SPL_HINTS", hints)])
 }
 
 /// The stage rows of the `--explain` table: (#, rows in, rows out, batches

@@ -4,9 +4,15 @@ use std::process::Command;
 
 /// Runs the `spl` binary without colour: (exit code, stdout, stderr).
 pub fn spl(args: &[&str]) -> (i32, String, String) {
+    spl_env(args, &[])
+}
+
+/// [`spl`] with extra environment variables (`SPL_HINTS=always`, ...).
+pub fn spl_env(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_spl"))
         .args(args)
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("spl: {e}"));
     (
