@@ -382,18 +382,31 @@ impl Transform {
             Body::Regex {
                 format: Format::Groups { named, keyval },
                 ..
-            } => !keyval.is_empty() || named.iter().any(|(_, n)| wanted.wants(n)),
+            } => {
+                (!keyval.is_empty() && self.may_name(wanted))
+                    || named.iter().any(|(_, n)| wanted.wants(n))
+            }
             Body::Regex {
                 format: Format::Pairs(pairs),
                 ..
             } => pairs.iter().any(|(name, _)| match name {
                 Part::Lit(n) => wanted.wants(n),
-                Part::Group(_) => true,
+                Part::Group(_) => self.may_name(wanted),
             }),
             Body::Delims { kv, fields, .. } => {
-                kv.is_some() || fields.iter().any(|n| wanted.wants(n))
+                (kv.is_some() && self.may_name(wanted)) || fields.iter().any(|n| wanted.wants(n))
             }
         }
+    }
+
+    /// Whether a field name taken from the text (`$1::$2`, `DELIMS` keys) may
+    /// be one of `wanted`: with `CLEAN_KEYS` (the default) such a name never
+    /// starts with `_` or a digit, so a search that wants only `_time` or
+    /// `_raw` does not run every dynamic-name transform over every event.
+    fn may_name(&self, wanted: &FieldSet) -> bool {
+        wanted.any_name(|n| {
+            !self.clean_keys || !n.starts_with(|c: char| c == '_' || c.is_ascii_digit())
+        })
     }
 
     /// The fields it reads.

@@ -206,9 +206,6 @@ fn needs(steps: &Steps<'_>, events: &events::EventTypes, wanted: &FieldSet) -> F
         return FieldSet::All;
     }
     let mut w = wanted.clone();
-    for f in ["sourcetype", "source", "host"] {
-        w.add(f);
-    }
     if events.needed_by(&w) {
         events.reads(&mut w);
     }
@@ -250,6 +247,12 @@ fn needs(steps: &Steps<'_>, events: &events::EventTypes, wanted: &FieldSet) -> F
         if e.may_give(&w) {
             w.add(e.reads());
         }
+    }
+    // The plan's key is read to choose the plan, before any step runs: the
+    // steps need not make it, so it does not start a transform whose field
+    // names come from the text (which "may give" any name).
+    for f in ["sourcetype", "source", "host"] {
+        w.add(f);
     }
     w
 }
