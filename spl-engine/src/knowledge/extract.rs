@@ -400,12 +400,17 @@ impl Transform {
     }
 
     /// Whether a field name taken from the text (`$1::$2`, `DELIMS` keys) may
-    /// be one of `wanted`: with `CLEAN_KEYS` (the default) such a name never
-    /// starts with `_` or a digit, so a search that wants only `_time` or
-    /// `_raw` does not run every dynamic-name transform over every event.
+    /// make one of `wanted`: with `CLEAN_KEYS` (the default) such a name never
+    /// starts with `_` or a digit, and without `MV_ADD` an extracted value
+    /// never replaces one an event has, so the fields every event has
+    /// (`index`, `host`...) are never made. A search that wants only those
+    /// (`index=x | stats count` wants `_time` and `index`) thus does not run
+    /// every dynamic-name transform over every event.
     fn may_name(&self, wanted: &FieldSet) -> bool {
         wanted.any_name(|n| {
-            !self.clean_keys || !n.starts_with(|c: char| c == '_' || c.is_ascii_digit())
+            let cleaned_away =
+                self.clean_keys && n.starts_with(|c: char| c == '_' || c.is_ascii_digit());
+            !cleaned_away && (self.mv_add || !super::ALWAYS_THERE.contains(&n))
         })
     }
 

@@ -195,7 +195,8 @@ struct Steps<'a> {
 /// Fields every event has before any knowledge applies (the base search
 /// adds the default fields it needs), which automatic key/value extraction
 /// never replaces.
-const ALWAYS_THERE: [&str; 6] = ["_time", "_raw", "index", "source", "sourcetype", "host"];
+pub(crate) const ALWAYS_THERE: [&str; 6] =
+    ["_time", "_raw", "index", "source", "sourcetype", "host"];
 
 /// What must be at hand for consumers wanting `wanted`: those fields, and,
 /// walking the steps backwards, what every step that may make one of them
