@@ -69,6 +69,12 @@ struct Interner {
     /// Parquet hands every batch of a column chunk the same dictionary, so
     /// its entries are interned once per chunk, and only those rows use.
     dict: Option<(ArrayRef, Vec<u32>)>,
+    /// The scan unit being grouped ([`GroupTable::set_unit`]) and, per
+    /// value, the unit it was first seen in: merging tables grouped by
+    /// workers keeps the form (`1` number or `"1"` text) seen first in
+    /// unit order, as one table fed the units in order would.
+    unit: u32,
+    first_unit: Vec<u32>,
 }
 
 /// A dictionary entry not interned yet ([`Interner::dict`]).
@@ -83,7 +89,27 @@ impl Interner {
         }
         let id = self.values.len() as u32;
         self.values.push(KeyVal::Str(s.to_string()));
+        self.first_unit.push(self.unit);
         self.by_text.insert(s.to_string(), id);
+        id
+    }
+
+    /// The id of a value as another interner holds it, first seen in
+    /// unit `unit` there.
+    fn merge_value(&mut self, v: &KeyVal, unit: u32) -> u32 {
+        let id = match v {
+            KeyVal::Num(x) => self.num_id(*x),
+            KeyVal::Str(s) => self.str_id(s),
+        };
+        if let (Some(first), Some(mine)) = (
+            self.first_unit.get_mut(id as usize),
+            self.values.get_mut(id as usize),
+        ) {
+            if unit < *first {
+                *first = unit;
+                *mine = v.clone();
+            }
+        }
         id
     }
 
@@ -98,6 +124,7 @@ impl Interner {
             None => {
                 let id = self.values.len() as u32;
                 self.values.push(KeyVal::Num(x));
+                self.first_unit.push(self.unit);
                 self.by_text.insert(text, id);
                 id
             }
@@ -141,6 +168,44 @@ impl GroupTable {
     /// Number of groups so far.
     pub(crate) fn n_groups(&self) -> usize {
         self.table.len()
+    }
+
+    /// The scan unit (partition number) the next batches come from, for
+    /// [`GroupTable::merge`]; units must come in increasing order.
+    pub(crate) fn set_unit(&mut self, unit: u32) {
+        for int in &mut self.interners {
+            int.unit = unit;
+        }
+    }
+
+    /// Adds the groups of `other` (same BY fields), fed other units than
+    /// this table; returns this table's group of each of `other`'s groups.
+    /// Groups and their values are the same as if one table had been fed
+    /// every unit in order; only group numbers differ, which the output
+    /// order ([`GroupTable::sorted_groups`]) does not depend on.
+    pub(crate) fn merge(&mut self, other: &GroupTable) -> Vec<u32> {
+        let ids: Vec<Vec<u32>> = self
+            .interners
+            .iter_mut()
+            .zip(&other.interners)
+            .map(|(mine, theirs)| {
+                theirs
+                    .values
+                    .iter()
+                    .zip(&theirs.first_unit)
+                    .map(|(v, &u)| mine.merge_value(v, u))
+                    .collect()
+            })
+            .collect();
+        let mut key = vec![0u64; self.fields.len()];
+        (0..other.n_groups())
+            .map(|g| {
+                for ((k, &id), map) in key.iter_mut().zip(other.table.key(g)).zip(&ids) {
+                    *k = u64::from(map.get(id as usize).copied().unwrap_or(u32::MAX));
+                }
+                self.table.find_or_insert(&key)
+            })
+            .collect()
     }
 
     /// Maps the batch's rows to groups, creating groups as needed.
