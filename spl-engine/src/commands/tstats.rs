@@ -23,6 +23,7 @@ use crate::time::TimeRange;
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray, UInt32Array};
 use arrow_schema::{DataType, Field};
 use spl_parser::ast;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// Help, reference page and runnable examples of `tstats`.
@@ -282,11 +283,95 @@ impl TstatsOp {
                 self.range,
                 self.wanted.as_deref(),
                 self.prestats.is_none(),
+                Some(&self.filter),
                 ctx,
                 &mut go,
             ),
             None => self.events(ctx, &mut go),
         }
+    }
+
+    /// With several threads (`ctx.threads`), a data model's rows, and
+    /// aggregations that merge exactly ([`Aggregator::merges_exactly`]):
+    /// workers take the scans' partitions (Parquet row groups) in order,
+    /// one at a time, each aggregating into its own table, and the tables
+    /// are merged at the end. `None`: aggregate on one thread.
+    ///
+    /// The result does not depend on the number of threads: groups are
+    /// the same whatever rows each worker saw, their states merge exactly,
+    /// picks by processing order (`first`, `list`) compare a key that
+    /// orders units as one pass reads them, and the output is sorted by
+    /// the BY values.
+    fn aggregate_parallel(&self, ctx: &ExecContext) -> Result<Option<Aggregator>> {
+        let Some(rows) = &self.rows else {
+            return Ok(None);
+        };
+        if ctx.threads < 2 || !Aggregator::new(self.spec.clone()).merges_exactly() {
+            return Ok(None);
+        }
+        let scans = rows.scans(
+            self.range,
+            self.wanted.as_deref(),
+            true,
+            Some(&self.filter),
+            ctx,
+        )?;
+        let units: Vec<(usize, usize)> = scans
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| (0..s.partitions()).map(move |p| (i, p)))
+            .collect();
+        let threads = ctx.threads.min(units.len());
+        if threads < 2 {
+            return Ok(None);
+        }
+        let next = AtomicUsize::new(0);
+        let work = || -> Result<Aggregator> {
+            let mut agg = Aggregator::new(self.spec.clone());
+            let mut bucketer = self
+                .span
+                .filter(|_| self.spec.by.iter().any(|b| b == "_time"))
+                .map(|s| Bucketer::new(s, ctx.tz.clone()));
+            loop {
+                let u = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&(scan, part)) = units.get(u) else {
+                    return Ok(agg);
+                };
+                agg.table.set_unit(u as u32);
+                agg.set_seq((u as u64) << 40);
+                let fed = rows.run_scan(&scans[scan], Some(part), ctx, &mut |b| {
+                    if let Some(b) = self.prepare(&mut bucketer, b, ctx)? {
+                        agg.push(&b, ctx)?;
+                    }
+                    Ok(true)
+                });
+                if let Err(e) = fed {
+                    // the other workers stop at their next unit
+                    next.store(units.len(), Ordering::Relaxed);
+                    return Err(e);
+                }
+            }
+        };
+        let results: Vec<Result<Aggregator>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(EngineError::Internal("tstats worker panicked".into()))
+                    })
+                })
+                .collect()
+        });
+        let mut merged: Option<Aggregator> = None;
+        for r in results {
+            let a = r?;
+            match merged.as_mut() {
+                None => merged = Some(a),
+                Some(m) => m.merge(a)?,
+            }
+        }
+        Ok(merged)
     }
 
     /// The events of every event dataset, with their default fields (no
@@ -336,11 +421,17 @@ impl Operator for TstatsOp {
             })?;
             return Ok(all);
         }
-        let mut agg = Aggregator::new(self.spec.clone());
-        self.each(ctx, &mut |b| {
-            agg.push(&b, ctx)?;
-            Ok(true)
-        })?;
+        let mut agg = match self.aggregate_parallel(ctx)? {
+            Some(agg) => agg,
+            None => {
+                let mut agg = Aggregator::new(self.spec.clone());
+                self.each(ctx, &mut |b| {
+                    agg.push(&b, ctx)?;
+                    Ok(true)
+                })?;
+                agg
+            }
+        };
         let order = agg.table.sorted_groups();
         let mut cols = agg.table.key_columns(&order);
         let idx = UInt32Array::from(order.clone());
@@ -393,6 +484,34 @@ fn fill_nulls(b: &RecordBatch, field: &str, value: &str) -> Result<RecordBatch> 
                 lb.append(true);
             }
             Arc::new(lb.finish())
+        }
+        Some(c) if c.data_type().is_numeric() => {
+            let x = arrow_cast::cast(c, &DataType::Float64)?;
+            let x = x
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .ok_or_else(|| EngineError::Internal("fillnull cast".into()))?;
+            // a number filling numbers keeps the column numeric, so that a
+            // value is the same group, of the same type, whichever batch it
+            // comes in (with nulls or not)
+            let fill_num = crate::value::parse_number(value)
+                .filter(|&v| crate::aggregate::value::fmt_num(v) == value);
+            if let Some(v) = fill_num {
+                let filled: Float64Array = x.iter().map(|x| Some(x.unwrap_or(v))).collect();
+                let filled: ArrayRef = Arc::new(filled);
+                return batch::set_column(b, Field::new(field, DataType::Float64, true), filled);
+            }
+            // else text: numbers where present print as the group table
+            // shows them (`1`, not Arrow's `1.0`), so a value is the same
+            // group in a batch with nulls (text) and in one without
+            let mut b = arrow_array::builder::StringBuilder::with_capacity(rows, rows * 4);
+            for v in x.iter() {
+                match v {
+                    Some(v) => b.append_value(crate::aggregate::value::fmt_num(v)),
+                    None => b.append_value(value),
+                }
+            }
+            Arc::new(b.finish())
         }
         Some(c) => {
             let s = arrow_cast::cast(c, &DataType::Utf8)?;

@@ -172,10 +172,35 @@ impl SearchFilter {
 
     /// Which rows match. Fields absent from the batch are missing on every row.
     pub fn evaluate(&self, batch: &RecordBatch, _ctx: &ExecContext) -> Result<BooleanArray> {
+        self.evaluate_rows(batch)
+    }
+
+    /// [`SearchFilter::evaluate`] without a search context (matching reads
+    /// only the batch), for tests a scan applies while decoding.
+    pub(crate) fn evaluate_rows(&self, batch: &RecordBatch) -> Result<BooleanArray> {
         match &self.node {
             None => Ok(BooleanArray::from(vec![true; batch.num_rows()])),
             Some(n) => eval_node(n, batch),
         }
+    }
+
+    /// The terms of the top-level AND (nested ANDs flattened), each a
+    /// filter of its own: a row the filter keeps passes every one of them,
+    /// so a scan may drop rows that fail any one before the filter runs.
+    pub(crate) fn conjuncts(&self) -> Vec<SearchFilter> {
+        fn flatten(n: &Node, out: &mut Vec<SearchFilter>) {
+            match n {
+                Node::And(items) => items.iter().for_each(|i| flatten(i, out)),
+                other => out.push(SearchFilter {
+                    node: Some(other.clone()),
+                }),
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(n) = &self.node {
+            flatten(n, &mut out);
+        }
+        out
     }
 }
 

@@ -26,6 +26,7 @@ use crate::error::{EngineError, Result};
 use crate::eval::BoundExpr;
 use crate::filter::{SearchFilter, SearchMode};
 use crate::operator::demand::FieldSet;
+use crate::source::pushdown::ColumnTest;
 use crate::source::{DataKind, Dataset, ScanRequest, SourceMeta};
 use crate::time::TimeRange;
 use arrow_array::builder::{ListBuilder, StringBuilder};
@@ -182,7 +183,7 @@ impl DataModelRows {
         ctx: &ExecContext,
         out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
-        self.generate_fields(range, None, false, ctx, out)
+        self.generate_fields(range, None, false, None, ctx, out)
     }
 
     /// The bare names of `wanted` (full or bare names) and of the fields
@@ -249,15 +250,36 @@ impl DataModelRows {
     /// rows of exports that run no calculation may carry string fields as
     /// `Dictionary(Int32, Utf8)` (where the file has them so), for callers
     /// that only filter and aggregate them (`tstats`), and leave out the
-    /// default fields (`index`, `source`...) nobody wants.
+    /// default fields (`index`, `source`...) nobody wants. `pushdown` is a
+    /// filter the caller applies to the rows afterwards: such exports may
+    /// drop rows failing it while decoding ([`DataModelRows::column_tests`]).
     pub(crate) fn generate_fields(
         &self,
         range: TimeRange,
         wanted: Option<&[String]>,
         dictionary: bool,
+        pushdown: Option<&SearchFilter>,
         ctx: &ExecContext,
         out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
     ) -> Result<()> {
+        for s in self.scans(range, wanted, dictionary, pushdown, ctx)? {
+            if !self.run_scan(&s, None, ctx, out)? {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+
+    /// The scans [`DataModelRows::generate_fields`] runs, in order: each
+    /// dataset that holds rows of each top dataset.
+    pub(crate) fn scans<'c>(
+        &self,
+        range: TimeRange,
+        wanted: Option<&[String]>,
+        dictionary: bool,
+        pushdown: Option<&SearchFilter>,
+        ctx: &'c ExecContext,
+    ) -> Result<Vec<RowScan<'c>>> {
         let knowledge = ctx.catalog.knowledge.is_some();
         let has_calcs = self.calcs.iter().any(|c| !c.is_empty());
         let columns = match wanted {
@@ -283,6 +305,7 @@ impl DataModelRows {
             Some(w) if dictionary => Some(self.bare_names(w)),
             _ => None,
         };
+        let mut scans = Vec::new();
         for top in self.target.tops() {
             for ds in ctx.catalog.datasets.iter() {
                 let Some(plan) = self.source_plan(ds, top, ctx)? else {
@@ -303,47 +326,148 @@ impl DataModelRows {
                     Some(c) => FieldSet::Named(c.clone()),
                     None => FieldSet::All,
                 };
-                let knowledge_req;
                 let req = match (export_req, &ds.kind, &ctx.catalog.knowledge) {
-                    (Some(r), _, _) => r,
-                    (None, DataKind::Events, Some(k)) if knowledge => {
-                        knowledge_req = ScanRequest {
-                            columns: k
-                                .reads(&wanted_set, None, ds.scan.raw_extracted())?
-                                .columns(),
-                            ..req_all.clone()
-                        };
-                        &knowledge_req
-                    }
-                    _ => &req_some,
+                    (Some(r), _, _) => r.clone(),
+                    (None, DataKind::Events, Some(k)) if knowledge => ScanRequest {
+                        columns: k
+                            .reads(&wanted_set, None, ds.scan.raw_extracted())?
+                            .columns(),
+                        ..req_all.clone()
+                    },
+                    _ => req_some.clone(),
                 };
-                let defaults = export_req.and(defaults.as_deref());
-                for b in ds.scan.scan(req)? {
-                    let b = b?;
-                    ctx.scan.count_batch(b.num_rows());
-                    if b.num_rows() == 0 {
-                        continue;
-                    }
-                    if let Some(rows) = self.rows(
-                        b,
-                        ds,
-                        &plan,
-                        top,
-                        Want {
-                            range,
-                            fields: &wanted_set,
-                            defaults,
-                        },
-                        ctx,
-                    )? {
-                        if !out(rows)? {
-                            return Ok(());
-                        }
-                    }
+                let tests = match (export_req, pushdown) {
+                    (Some(_), Some(f)) => self.column_tests(f, ds, top),
+                    _ => Vec::new(),
+                };
+                scans.push(RowScan {
+                    ds,
+                    plan,
+                    top,
+                    req,
+                    wanted_set,
+                    defaults: export_req.and(defaults.clone()),
+                    tests,
+                    range,
+                });
+            }
+        }
+        Ok(scans)
+    }
+
+    /// Runs scan `s` (`part`: one partition of it, else all), handing its
+    /// rows to `out`; false when `out` stopped it.
+    pub(crate) fn run_scan(
+        &self,
+        s: &RowScan<'_>,
+        part: Option<usize>,
+        ctx: &ExecContext,
+        out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<bool> {
+        for b in s.ds.scan.scan_pushed(&s.req, part, &s.tests)? {
+            let b = b?;
+            ctx.scan.count_batch(b.num_rows());
+            if b.num_rows() == 0 {
+                continue;
+            }
+            let want = Want {
+                range: s.range,
+                fields: &s.wanted_set,
+                defaults: s.defaults.as_deref(),
+            };
+            if let Some(rows) = self.rows(b, s.ds, &s.plan, s.top, want, ctx)? {
+                if !out(rows)? {
+                    return Ok(false);
                 }
             }
         }
-        Ok(())
+        Ok(true)
+    }
+
+    /// The terms of `filter`'s top-level AND that an export's scan can test
+    /// on one of its columns before decoding the others: a term reading one
+    /// field (not `_time` nor `nodename`) that the rows of `top` carry as
+    /// exactly one column of the file unchanged. Such a term fails a row
+    /// exactly when it fails it on the rows made from the export (the same
+    /// values under another name; the window, constraints and other terms
+    /// are tests of the same rows), so dropping those rows early changes
+    /// nothing. A field the file does not have (absent, or made by the
+    /// default fields) is not pushed.
+    fn column_tests(&self, filter: &SearchFilter, ds: &Dataset, top: usize) -> Vec<ColumnTest> {
+        let model = self.model();
+        let lineages = sorted_lineages(model);
+        // the file columns whose rows' field is `bare` once prefixes are
+        // stripped (`None`: the scan cannot tell)
+        let columns_of = |bare: &str| -> Option<Vec<String>> {
+            let mut candidates = vec![bare.to_string(), format!("{bare}{{}}")];
+            for l in &lineages {
+                candidates.push(format!("{l}{bare}"));
+                candidates.push(format!("{l}{bare}{{}}"));
+            }
+            let mut found = Vec::new();
+            for c in candidates {
+                let stripped = bare_name(&c, &lineages).unwrap_or_else(|| c.clone());
+                if stripped == bare && ds.scan.carries_known(&c)? {
+                    found.push(c);
+                }
+            }
+            Some(found)
+        };
+        // the full names `with_full_names` adds, first pair winning
+        let mut full_names: Vec<(String, String)> = Vec::new();
+        for d in model.subtree(top) {
+            for (bare, full) in model.fields(d) {
+                if bare != full && !full_names.iter().any(|(_, f)| *f == full) {
+                    full_names.push((bare, full));
+                }
+            }
+        }
+        let mut tests = Vec::new();
+        for term in filter.conjuncts() {
+            let fields = term.fields();
+            let [field] = fields.as_slice() else {
+                continue;
+            };
+            if field == "_time" || field == "nodename" {
+                continue;
+            }
+            // a column whose stripped name is `field` is the field; else a
+            // full name is a copy of its bare field, when that is one column
+            let Some(direct) = columns_of(field) else {
+                continue;
+            };
+            let column = match direct.as_slice() {
+                [one] => Some(one.clone()),
+                [] => full_names
+                    .iter()
+                    .find(|(_, f)| f == field)
+                    .filter(|(b, _)| b != "_time" && b != "nodename")
+                    .and_then(|(b, _)| columns_of(b))
+                    .and_then(|c| <[String; 1]>::try_from(c).ok())
+                    .map(|[c]| c),
+                // several columns coalesce into one field: not pushed
+                _ => None,
+            };
+            let Some(column) = column else {
+                continue;
+            };
+            let name = field.clone();
+            tests.push(ColumnTest {
+                column,
+                test: Arc::new(move |col: &ArrayRef| {
+                    let b = RecordBatch::try_new(
+                        Arc::new(Schema::new(vec![Field::new(
+                            &name,
+                            col.data_type().clone(),
+                            true,
+                        )])),
+                        vec![col.clone()],
+                    )?;
+                    term.evaluate_rows(&b)
+                }),
+            });
+        }
+        tests
     }
 
     /// How the rows of `ds` enter dataset `top`: `None` when they cannot.
@@ -551,6 +675,28 @@ enum Source {
     },
 }
 
+/// One scan of a data model's rows ([`DataModelRows::scans`]): a dataset
+/// read as rows of one top dataset, and how.
+pub(crate) struct RowScan<'c> {
+    ds: &'c Dataset,
+    plan: Source,
+    top: usize,
+    req: ScanRequest,
+    wanted_set: FieldSet,
+    defaults: Option<Vec<String>>,
+    /// Terms of the caller's filter the scan may test while decoding.
+    tests: Vec<ColumnTest>,
+    range: TimeRange,
+}
+
+impl RowScan<'_> {
+    /// Its partitions (Parquet row groups...), units that workers may read
+    /// in parallel ([`DataModelRows::run_scan`]).
+    pub(crate) fn partitions(&self) -> usize {
+        self.ds.scan.partitions(&self.req)
+    }
+}
+
 fn filter(b: &RecordBatch, m: &BooleanArray) -> Result<RecordBatch> {
     Ok(arrow_select::filter::filter_record_batch(b, m)?)
 }
@@ -608,28 +754,40 @@ fn with_default_fields_of(
     Ok(out)
 }
 
-/// An export's columns by their bare names: `Processes.process_name` →
-/// `process_name` (the longest dataset lineage of the model that prefixes
-/// the name); a prefixed column wins over a bare one of the same name.
-fn strip_prefixes(b: &RecordBatch, model: &DataModel) -> Result<RecordBatch> {
+/// Every dataset lineage of the model with a dot (`Processes.`), longest
+/// first.
+fn sorted_lineages(model: &DataModel) -> Vec<String> {
     let mut lineages: Vec<String> = (0..model.datasets.len())
         .map(|d| format!("{}.", model.lineage(d)))
         .collect();
     lineages.sort_by_key(|l| std::cmp::Reverse(l.len()));
-    let schema = b.schema();
+    lineages
+}
+
+/// The bare name of an export's column `name` (`lineages` from
+/// [`sorted_lineages`]): without the longest lineage that prefixes it, and
+/// a JSON array `<name>{}` as `<name>`; `None` when it stays as it is.
+fn bare_name(name: &str, lineages: &[String]) -> Option<String> {
     // a JSON array is read as `<name>{}` (Splunk's JSON field naming); in
     // an export it is the multivalue field `<name>`
-    let bare = |name: &str| -> Option<String> {
-        let (name, array) = match name.strip_suffix("{}") {
-            Some(n) => (n, true),
-            None => (name, false),
-        };
-        lineages
-            .iter()
-            .find(|l| name.starts_with(l.as_str()) && name.len() > l.len())
-            .map(|l| name[l.len()..].to_string())
-            .or_else(|| array.then(|| name.to_string()))
+    let (name, array) = match name.strip_suffix("{}") {
+        Some(n) => (n, true),
+        None => (name, false),
     };
+    lineages
+        .iter()
+        .find(|l| name.starts_with(l.as_str()) && name.len() > l.len())
+        .map(|l| name[l.len()..].to_string())
+        .or_else(|| array.then(|| name.to_string()))
+}
+
+/// An export's columns by their bare names: `Processes.process_name` →
+/// `process_name` (the longest dataset lineage of the model that prefixes
+/// the name); a prefixed column wins over a bare one of the same name.
+fn strip_prefixes(b: &RecordBatch, model: &DataModel) -> Result<RecordBatch> {
+    let lineages = sorted_lineages(model);
+    let schema = b.schema();
+    let bare = |name: &str| bare_name(name, &lineages);
     let mut names: Vec<(String, bool)> = schema
         .fields()
         .iter()

@@ -58,10 +58,62 @@ fn cmp_with_numbers(a: &KeyVal, an: Option<f64>, b: &KeyVal, bn: Option<f64>) ->
     }
 }
 
+/// A key of [`Interner::by_text`]: text of up to 22 bytes is held in the
+/// table's own slot, so that finding an id (process ids, host names) reads
+/// no other memory; a lookup per row of a plain string column otherwise
+/// costs a cache miss on the key's heap bytes to compare them.
+#[derive(Clone)]
+enum TextKey {
+    Inline(u8, [u8; 22]),
+    Heap(Box<str>),
+}
+
+impl TextKey {
+    fn new(s: &str) -> Self {
+        let b = s.as_bytes();
+        if b.len() <= 22 {
+            let mut a = [0u8; 22];
+            a[..b.len()].copy_from_slice(b);
+            TextKey::Inline(b.len() as u8, a)
+        } else {
+            TextKey::Heap(s.into())
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            // built from a `&str` whole: always UTF-8
+            TextKey::Inline(n, a) => std::str::from_utf8(&a[..*n as usize]).unwrap_or_default(),
+            TextKey::Heap(s) => s,
+        }
+    }
+}
+
+impl std::borrow::Borrow<str> for TextKey {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for TextKey {
+    fn eq(&self, o: &Self) -> bool {
+        self.as_str() == o.as_str()
+    }
+}
+
+impl Eq for TextKey {}
+
+impl std::hash::Hash for TextKey {
+    // as `str` hashes, so that a `&str` finds its key
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h)
+    }
+}
+
 /// Value -> id for one BY field.
 #[derive(Default)]
 struct Interner {
-    by_text: FxHashMap<String, u32>,
+    by_text: FxHashMap<TextKey, u32>,
     by_bits: FxHashMap<u64, u32>,
     values: Vec<KeyVal>,
     /// The last dictionary seen (kept alive, so its address is not reused)
@@ -69,6 +121,12 @@ struct Interner {
     /// Parquet hands every batch of a column chunk the same dictionary, so
     /// its entries are interned once per chunk, and only those rows use.
     dict: Option<(ArrayRef, Vec<u32>)>,
+    /// The scan unit being grouped ([`GroupTable::set_unit`]) and, per
+    /// value, the unit it was first seen in: merging tables grouped by
+    /// workers keeps the form (`1` number or `"1"` text) seen first in
+    /// unit order, as one table fed the units in order would.
+    unit: u32,
+    first_unit: Vec<u32>,
 }
 
 /// A dictionary entry not interned yet ([`Interner::dict`]).
@@ -83,7 +141,27 @@ impl Interner {
         }
         let id = self.values.len() as u32;
         self.values.push(KeyVal::Str(s.to_string()));
-        self.by_text.insert(s.to_string(), id);
+        self.first_unit.push(self.unit);
+        self.by_text.insert(TextKey::new(s), id);
+        id
+    }
+
+    /// The id of a value as another interner holds it, first seen in
+    /// unit `unit` there.
+    fn merge_value(&mut self, v: &KeyVal, unit: u32) -> u32 {
+        let id = match v {
+            KeyVal::Num(x) => self.num_id(*x),
+            KeyVal::Str(s) => self.str_id(s),
+        };
+        if let (Some(first), Some(mine)) = (
+            self.first_unit.get_mut(id as usize),
+            self.values.get_mut(id as usize),
+        ) {
+            if unit < *first {
+                *first = unit;
+                *mine = v.clone();
+            }
+        }
         id
     }
 
@@ -93,12 +171,13 @@ impl Interner {
             return id;
         }
         let text = fmt_num(x);
-        let id = match self.by_text.get(&text) {
+        let id = match self.by_text.get(text.as_str()) {
             Some(&id) => id,
             None => {
                 let id = self.values.len() as u32;
                 self.values.push(KeyVal::Num(x));
-                self.by_text.insert(text, id);
+                self.first_unit.push(self.unit);
+                self.by_text.insert(TextKey::new(&text), id);
                 id
             }
         };
@@ -141,6 +220,44 @@ impl GroupTable {
     /// Number of groups so far.
     pub(crate) fn n_groups(&self) -> usize {
         self.table.len()
+    }
+
+    /// The scan unit (partition number) the next batches come from, for
+    /// [`GroupTable::merge`]; units must come in increasing order.
+    pub(crate) fn set_unit(&mut self, unit: u32) {
+        for int in &mut self.interners {
+            int.unit = unit;
+        }
+    }
+
+    /// Adds the groups of `other` (same BY fields), fed other units than
+    /// this table; returns this table's group of each of `other`'s groups.
+    /// Groups and their values are the same as if one table had been fed
+    /// every unit in order; only group numbers differ, which the output
+    /// order ([`GroupTable::sorted_groups`]) does not depend on.
+    pub(crate) fn merge(&mut self, other: &GroupTable) -> Vec<u32> {
+        let ids: Vec<Vec<u32>> = self
+            .interners
+            .iter_mut()
+            .zip(&other.interners)
+            .map(|(mine, theirs)| {
+                theirs
+                    .values
+                    .iter()
+                    .zip(&theirs.first_unit)
+                    .map(|(v, &u)| mine.merge_value(v, u))
+                    .collect()
+            })
+            .collect();
+        let mut key = vec![0u64; self.fields.len()];
+        (0..other.n_groups())
+            .map(|g| {
+                for ((k, &id), map) in key.iter_mut().zip(other.table.key(g)).zip(&ids) {
+                    *k = u64::from(map.get(id as usize).copied().unwrap_or(u32::MAX));
+                }
+                self.table.find_or_insert(&key)
+            })
+            .collect()
     }
 
     /// Maps the batch's rows to groups, creating groups as needed.
@@ -427,6 +544,30 @@ mod tests {
     use arrow_array::builder::{ListBuilder, StringBuilder};
     use arrow_array::StringArray;
     use arrow_schema::{DataType, Field, Schema};
+
+    /// Text kept inline (up to 22 bytes) and on the heap is found by its
+    /// `&str`, on both sides of the boundary, multi-byte text included.
+    #[test]
+    fn text_keys_are_found_by_their_text() {
+        let mut int = Interner::default();
+        let texts = [
+            "",
+            "12558",
+            "0123456789012345678901",  // 22 bytes: inline
+            "01234567890123456789012", // 23: heap
+            "héllo wörld ünïcode ßß",
+            "cmdline 4358 with a long tail of text",
+        ];
+        let ids: Vec<u32> = texts.iter().map(|t| int.str_id(t)).collect();
+        assert_eq!(ids, [0, 1, 2, 3, 4, 5]);
+        for (t, id) in texts.iter().zip(&ids) {
+            assert_eq!(int.str_id(t), *id, "{t}");
+            assert_eq!(TextKey::new(t).as_str(), *t);
+        }
+        // a number and its display text are one value
+        assert_eq!(int.num_id(12558.0), 1);
+        assert_eq!(int.str_id("012345678901234567890"), 6);
+    }
 
     fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
         let schema = Schema::new(

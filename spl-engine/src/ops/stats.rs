@@ -400,6 +400,45 @@ impl Aggregator {
         Ok(rg)
     }
 
+    /// Whether two aggregators fed different rows merge into exactly what
+    /// one fed all of them gives ([`Aggregator::merge`]): no wildcard
+    /// argument, and functions whose states merge exactly whatever the
+    /// split (counts, extremes, sets, and picks by processing order); not
+    /// the floating-point sums (`sum`, `avg`, `var`...), whose last digits
+    /// depend on the order of additions.
+    pub(crate) fn merges_exactly(&self) -> bool {
+        self.spec.aggs.iter().all(|a| {
+            !matches!(a.arg, BoundArg::Wildcard(_))
+                && !matches!(
+                    a.func.spec().name,
+                    "avg" | "stdev" | "stdevp" | "var" | "varp" | "sum" | "sumsq"
+                )
+        })
+    }
+
+    /// Sets the processing order key of the next row: a worker feeding
+    /// scan unit `u` starts at `u << 40`, so that picks by processing
+    /// order (`first`, `list`...) agree with one pass over the units.
+    pub(crate) fn set_seq(&mut self, seq: u64) {
+        self.seq = seq;
+    }
+
+    /// Adds what `other` (same spec, fed other rows) aggregated.
+    pub(crate) fn merge(&mut self, other: Aggregator) -> Result<()> {
+        let mapping = self.table.merge(&other.table);
+        for (mine, theirs) in self.slots.iter_mut().zip(&other.slots) {
+            match (mine, theirs) {
+                (AccSlot::One(a), AccSlot::One(b)) => a.merge(b.as_ref(), &mapping)?,
+                _ => {
+                    return Err(EngineError::Internal(
+                        "wildcard aggregations are not merged".into(),
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Output columns of every aggregation in written order, one value per
     /// group id `0..n_groups` (wildcard matches in field-name order). A name
     /// produced twice keeps its first position and the later values.

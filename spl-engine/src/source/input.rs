@@ -284,6 +284,14 @@ impl Scan for KeepAlive {
     fn scan_partition(&self, req: &ScanRequest, part: usize) -> Result<BatchStream<'_>> {
         self.inner.scan_partition(req, part)
     }
+    fn scan_pushed(
+        &self,
+        req: &ScanRequest,
+        part: Option<usize>,
+        tests: &[super::pushdown::ColumnTest],
+    ) -> Result<BatchStream<'_>> {
+        self.inner.scan_pushed(req, part, tests)
+    }
     fn partition_spans(&self, req: &ScanRequest) -> Result<Option<Vec<TimeSpan>>> {
         self.inner.partition_spans(req)
     }

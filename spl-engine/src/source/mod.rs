@@ -33,6 +33,7 @@ mod metrics_csv;
 mod metrics_shape;
 mod otlp;
 mod parquet_scan;
+pub(crate) mod pushdown;
 pub mod raw;
 mod spec;
 mod splunk_json;
@@ -373,6 +374,23 @@ pub trait Scan: Send + Sync {
         match part {
             0 => self.scan(req),
             _ => Ok(Box::new(std::iter::empty())),
+        }
+    }
+
+    /// [`Scan::scan`] (`part` `None`) or [`Scan::scan_partition`] with row
+    /// tests the source may apply while decoding, so that the columns the
+    /// tests do not read are decoded only for the rows that pass them
+    /// (`pushdown.rs`). A source may ignore the tests (the default): the
+    /// caller filters the rows again.
+    fn scan_pushed(
+        &self,
+        req: &ScanRequest,
+        part: Option<usize>,
+        _tests: &[pushdown::ColumnTest],
+    ) -> Result<BatchStream<'_>> {
+        match part {
+            None => self.scan(req),
+            Some(p) => self.scan_partition(req, p),
         }
     }
 

@@ -13,13 +13,15 @@
 use super::arrow_events::event_column;
 use super::event_builder::DEFAULT_TIME_FIELDS;
 use super::metrics_shape::{finish_metric_batch, time_mask, time_to_f64, MetricColumns};
+use super::pushdown::ColumnTest;
 use super::timestamp::epoch_from_number;
 use super::{BatchStream, Scan, ScanRequest, TimeSpan};
 use crate::error::{EngineError, Result};
-use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_array::{ArrayRef, BooleanArray, RecordBatch};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef, TimeUnit};
 use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    ArrowPredicate, ArrowPredicateFn, ArrowReaderMetadata, ArrowReaderOptions,
+    ParquetRecordBatchReaderBuilder, RowFilter,
 };
 use parquet::arrow::ProjectionMask;
 use parquet::file::statistics::Statistics;
@@ -373,7 +375,24 @@ impl ParquetScan {
 
 impl Scan for ParquetScan {
     fn scan(&self, req: &ScanRequest) -> Result<BatchStream<'_>> {
-        self.read(req, self.row_groups(req), true)
+        self.read(req, self.row_groups(req), true, &[])
+    }
+
+    /// Events: the tests on top-level, non-nested columns are evaluated
+    /// first, one row group at a time, and the other columns are decoded
+    /// only for the rows that pass (parquet's `RowFilter`).
+    fn scan_pushed(
+        &self,
+        req: &ScanRequest,
+        part: Option<usize>,
+        tests: &[ColumnTest],
+    ) -> Result<BatchStream<'_>> {
+        let groups = self.row_groups(req);
+        let groups = match part {
+            None => groups,
+            Some(p) => groups.get(p).map(|&g| vec![g]).unwrap_or_default(),
+        };
+        self.read(req, groups, true, tests)
     }
 
     /// A field the schema (flattened) does not name is in no row.
@@ -412,65 +431,175 @@ impl Scan for ParquetScan {
         let with_time = !(req.time_only_for_window
             && matches!(self.mode, Mode::Metrics { .. })
             && self.inside_window(group, req));
-        self.read(req, vec![group], with_time)
+        self.read(req, vec![group], with_time, &[])
     }
 }
 
 impl ParquetScan {
+    /// The tests among `tests` this file can apply while decoding: events
+    /// only, on a column of the projection, and none when the file has a
+    /// structure (its fields are flattened to `a.b` names, which a test's
+    /// column could then share). Each with the column's index.
+    fn pushable<'t>(
+        &self,
+        tests: &'t [ColumnTest],
+        projection: &[usize],
+    ) -> Vec<(usize, &'t ColumnTest)> {
+        if !matches!(self.mode, Mode::Events { .. })
+            || self
+                .meta
+                .schema()
+                .fields()
+                .iter()
+                .any(|f| matches!(f.data_type(), DataType::Struct(_)))
+        {
+            return Vec::new();
+        }
+        tests
+            .iter()
+            .filter_map(|t| {
+                let i = self.names.iter().position(|n| *n == t.column)?;
+                projection.contains(&i).then_some((i, t))
+            })
+            .collect()
+    }
+
     /// Reads the given row groups with the request's projection (metrics:
-    /// without the time column unless `with_time`).
+    /// without the time column unless `with_time`), applying the `tests`
+    /// it can ([`ParquetScan::pushable`]) while decoding.
     fn read(
         &self,
         req: &ScanRequest,
         row_groups: Vec<usize>,
         with_time: bool,
+        tests: &[ColumnTest],
     ) -> Result<BatchStream<'_>> {
         let mut projection = self.projection(req);
         if !with_time {
             projection.retain(|&i| Some(i) != self.time_index());
         }
-        let mask = ProjectionMask::roots(
-            self.meta.metadata().file_metadata().schema_descr(),
-            projection.clone(),
-        );
         let keep_dict = req.dictionary_strings && matches!(self.mode, Mode::Events { .. });
         let meta = match (&self.dict_meta, keep_dict) {
             (Some(d), true) => d.clone(),
             _ => self.meta.clone(),
         };
-        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
+        let pushed: Vec<(usize, ColumnTest)> = self
+            .pushable(tests, &projection)
+            .into_iter()
+            .map(|(i, t)| (i, t.clone()))
+            .collect();
+        // with tests, one reader per row group: the sync reader evaluates
+        // the tests of all its row groups when built, and holds the rows
+        // selected until read
+        let units: Vec<Vec<usize>> = if pushed.is_empty() {
+            vec![row_groups]
+        } else {
+            row_groups.into_iter().map(|g| vec![g]).collect()
+        };
+        let req = req.clone();
+        let readers = units.into_iter().flat_map(move |groups| {
+            match self.reader(&meta, &projection, groups, &pushed, keep_dict) {
+                Ok(r) => {
+                    let projection = projection.clone();
+                    let req = req.clone();
+                    Box::new(r.map(move |b| {
+                        self.finish_batch(b, &projection, &req, with_time, keep_dict)
+                    })) as BatchStream<'_>
+                }
+                Err(e) => Box::new(std::iter::once(Err(e))),
+            }
+        });
+        Ok(Box::new(readers))
+    }
+
+    /// A reader of `groups` with `projection`, the `pushed` tests as a
+    /// row filter (each on its own column, in order).
+    fn reader(
+        &self,
+        meta: &ArrowReaderMetadata,
+        projection: &[usize],
+        groups: Vec<usize>,
+        pushed: &[(usize, ColumnTest)],
+        keep_dict: bool,
+    ) -> Result<parquet::arrow::arrow_reader::ParquetRecordBatchReader> {
+        let descr = self.meta.metadata().file_metadata().schema_descr();
+        let mask = ProjectionMask::roots(descr, projection.to_vec());
+        let mut builder = ParquetRecordBatchReaderBuilder::new_with_metadata(
             open_file(&self.path, &self.display)?,
-            meta,
+            meta.clone(),
         )
         .with_projection(mask)
-        .with_row_groups(row_groups)
-        .with_batch_size(PARQUET_BATCH_ROWS)
-        .build()
-        .map_err(|e| parquet_error(&self.display, e))?;
-        let req = req.clone();
-        Ok(Box::new(reader.map(move |batch| {
-            let batch = batch.map_err(|e| parquet_error(&self.display, e))?;
-            let columns: Vec<(usize, ArrayRef)> = projection
+        .with_row_groups(groups)
+        .with_batch_size(PARQUET_BATCH_ROWS);
+        if !pushed.is_empty() {
+            let predicates: Vec<Box<dyn ArrowPredicate>> = pushed
                 .iter()
-                .copied()
-                .zip(batch.columns().iter().cloned())
+                .map(|(i, t)| {
+                    let name = t.column.clone();
+                    let test = t.test.clone();
+                    let display = self.display.clone();
+                    Box::new(ArrowPredicateFn::new(
+                        ProjectionMask::roots(descr, [*i]),
+                        move |b: RecordBatch| {
+                            // the column as `event_batch` hands it over
+                            let (mut fields, mut arrays) = (Vec::new(), Vec::new());
+                            let ok = b.columns().first().map(|c| {
+                                event_column(
+                                    &name,
+                                    c,
+                                    keep_dict,
+                                    &mut fields,
+                                    &mut arrays,
+                                    &display,
+                                )
+                            });
+                            let col = match (ok, arrays.as_slice()) {
+                                (Some(Ok(())), [one]) if fields[0].name() == &name => one.clone(),
+                                // not one plain column: every row passes
+                                _ => {
+                                    return Ok(BooleanArray::from(vec![true; b.num_rows()]));
+                                }
+                            };
+                            test(&col).map_err(|e| ArrowError::ExternalError(Box::new(e)))
+                        },
+                    )) as Box<dyn ArrowPredicate>
+                })
                 .collect();
-            match &self.mode {
-                Mode::Metrics { layout } => finish_metric_batch(
-                    layout,
-                    &self.names,
-                    &columns,
-                    batch.num_rows(),
-                    &req,
-                    &self.display,
-                    None,
-                    with_time,
-                ),
-                Mode::Events { time } => {
-                    self.event_batch(&columns, *time, batch.num_rows(), &req, keep_dict)
-                }
+            builder = builder.with_row_filter(RowFilter::new(predicates));
+        }
+        builder.build().map_err(|e| parquet_error(&self.display, e))
+    }
+
+    /// One batch read, in the event or metric shape.
+    fn finish_batch(
+        &self,
+        batch: std::result::Result<RecordBatch, ArrowError>,
+        projection: &[usize],
+        req: &ScanRequest,
+        with_time: bool,
+        keep_dict: bool,
+    ) -> Result<RecordBatch> {
+        let batch = batch.map_err(|e| parquet_error(&self.display, e))?;
+        let columns: Vec<(usize, ArrayRef)> = projection
+            .iter()
+            .copied()
+            .zip(batch.columns().iter().cloned())
+            .collect();
+        match &self.mode {
+            Mode::Metrics { layout } => finish_metric_batch(
+                layout,
+                &self.names,
+                &columns,
+                batch.num_rows(),
+                req,
+                &self.display,
+                None,
+                with_time,
+            ),
+            Mode::Events { time } => {
+                self.event_batch(&columns, *time, batch.num_rows(), req, keep_dict)
             }
-        })))
+        }
     }
 
     fn event_batch(
