@@ -360,7 +360,9 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
     stop_progress(&progress);
     let (result, rows) = match outcome {
         Ok(r) => r,
-        Err(Failed::Engine(e)) => return engine_error(e, &name, Some(&expanded), &query),
+        Err(Failed::Engine(e) | Failed::Write(WriteError::Render(e))) => {
+            return engine_error(e, &name, Some(&expanded), &query)
+        }
         // the reader went away (`spl run ... | head`): stop quietly, as a
         // Unix tool killed by SIGPIPE does
         Err(Failed::Write(WriteError::Io(e)))

@@ -45,6 +45,8 @@ pub(crate) fn hold_rows() -> Result<Option<usize>, String> {
 pub(crate) enum WriteError {
     /// The output could not be written (a closed pipe, a full disk).
     Io(io::Error),
+    /// A value could not be rendered (reported as the engine's error).
+    Render(spl_engine::EngineError),
     /// A field first appeared after CSV or table columns were fixed.
     LateField {
         /// The field.
@@ -66,6 +68,7 @@ impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             WriteError::Io(e) => write!(f, "{e}"),
+            WriteError::Render(e) => write!(f, "{e}"),
             WriteError::LateField { field, row, held } => write!(
                 f,
                 "the field `{field}` first appears in row {}, after the columns were fixed from \
@@ -288,9 +291,10 @@ impl<W: Write> ResultWriter<W> {
     }
 }
 
-/// A rendering failure (a bug or an unrepresentable value) as a write error.
+/// A rendering failure (a bug or an unrepresentable value), reported as
+/// the engine's error it is.
 fn other(e: spl_engine::EngineError) -> WriteError {
-    WriteError::Io(io::Error::other(e.to_string()))
+    WriteError::Render(e)
 }
 
 #[cfg(test)]
