@@ -57,7 +57,9 @@ pub(crate) fn facts_when(explain: bool, hints: bool) -> Option<FactsWhen> {
 
 /// `--format json` output with the explanation: `{"results": [...rows...],
 /// "metadata": {"explain": {...}}}` (without `--explain` the output stays
-/// the bare array of rows).
+/// the bare array of rows). `spl run` streams this document
+/// (`stream_out`); this builds it whole, to test that against.
+#[cfg(test)]
 pub(crate) fn json_with_metadata(rows_json: &str, e: &Explanation) -> String {
     let rows: serde_json::Value =
         serde_json::from_str(rows_json).unwrap_or(serde_json::Value::Array(Vec::new()));

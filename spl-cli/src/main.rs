@@ -11,6 +11,7 @@ mod output;
 mod parse_cmd;
 mod progress;
 mod run_cmd;
+mod stream_out;
 mod test_cmd;
 mod time_arg;
 

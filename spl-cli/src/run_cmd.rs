@@ -6,13 +6,15 @@
 use crate::diagnostic::{render, Located};
 use crate::input::{is_stdin, QueryInput};
 use crate::output::Format;
+use crate::stream_out::{Options, ResultWriter, WriteError};
 use spl_engine::render as out;
-use spl_engine::session::Engine;
+use spl_engine::session::{BatchSink, Engine, QueryResult};
 use spl_engine::source::DataSpec;
 use spl_engine::EngineError;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 
 /// Arguments of `spl run`.
 #[derive(clap::Args)]
@@ -290,55 +292,147 @@ pub(crate) fn run(args: &RunArgs) -> ExitCode {
         Ok(h) => h.on(),
         Err(m) => return input_error(m),
     };
-    let counters = std::sync::Arc::new(spl_engine::source::ScanCounters::default());
-    let progress = crate::progress::Progress::start(counters.clone());
-    let result = match crate::explain::facts_when(args.explain, hints) {
-        Some(when) => engine.run_query_explained_counted(&ast, &expanded.text, when, counters),
-        None => engine.run_query_counted(&ast, counters),
+    let hold = match crate::stream_out::hold_rows() {
+        Ok(h) => h,
+        Err(m) => return input_error(m),
     };
-    progress.finish();
-    let result = match result {
+    let options = || Options {
+        format,
+        // fitted to the terminal only when printed to it
+        fit: match (format, &args.output) {
+            (Format::Table, None) => crate::output::table_width(args.wide),
+            _ => None,
+        },
+        json_metadata: args.explain,
+        hold,
+        tz: engine.context().tz.clone(),
+    };
+    let counters = std::sync::Arc::new(spl_engine::source::ScanCounters::default());
+    let progress = Arc::new(Mutex::new(Some(crate::progress::Progress::start(
+        counters.clone(),
+    ))));
+    let when = crate::explain::facts_when(args.explain, hints);
+    let run = |sink: &mut BatchSink<'_>| match when {
+        Some(when) => engine.run_query_explained_counted_to(
+            &ast,
+            &expanded.text,
+            when,
+            counters.clone(),
+            sink,
+        ),
+        None => engine.run_query_counted_to(&ast, counters.clone(), sink),
+    };
+    let outcome = match &args.output {
+        // atomically: a failed or interrupted run never leaves half a file;
+        // the rows stream into the temporary file
+        Some(p) => {
+            let mut outcome = None;
+            let written = spl_engine::atomic_file::write_atomic(p, |w| {
+                let r = run_into(w, options(), None, run);
+                let failed = r.is_err();
+                outcome = Some(r);
+                match failed {
+                    true => Err(std::io::Error::other("the run failed")),
+                    false => Ok(()),
+                }
+            });
+            match (outcome, written) {
+                (Some(Err(f)), _) => Err(f),
+                (_, Err(e)) => Err(Failed::Write(WriteError::Io(e))),
+                (Some(Ok(r)), Ok(())) => Ok(r),
+                (None, Ok(())) => Err(Failed::Write(WriteError::Io(std::io::Error::other(
+                    "nothing was written",
+                )))),
+            }
+        }
+        None => {
+            // a progress display on the terminal the rows go to steps aside
+            // when they start
+            let aside: Option<Box<dyn FnOnce() + Send>> =
+                std::io::stdout().is_terminal().then(|| {
+                    let p = progress.clone();
+                    Box::new(move || stop_progress(&p)) as Box<dyn FnOnce() + Send>
+                });
+            let w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+            run_into(w, options(), aside, run)
+        }
+    };
+    stop_progress(&progress);
+    let (result, rows) = match outcome {
         Ok(r) => r,
-        Err(e) => return engine_error(e, &name, Some(&expanded), &query),
+        Err(Failed::Engine(e) | Failed::Write(WriteError::Render(e))) => {
+            return engine_error(e, &name, Some(&expanded), &query)
+        }
+        // the reader went away (`spl run ... | head`): stop quietly, as a
+        // Unix tool killed by SIGPIPE does
+        Err(Failed::Write(WriteError::Io(e)))
+            if args.output.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            return ExitCode::from(141)
+        }
+        Err(Failed::Write(e @ WriteError::LateField { .. })) => return input_error(e),
+        Err(Failed::Write(e)) => {
+            return input_error(match &args.output {
+                Some(p) => format!("cannot write {}: {e}", p.display()),
+                None => format!("cannot write output: {e}"),
+            })
+        }
     };
     for w in &result.warnings {
         eprintln!("{w}");
     }
-    let table = match out::table(&result.batches, &engine.context().tz) {
-        Ok(t) => t,
-        Err(e) => return engine_error(e, &name, Some(&expanded), &query),
-    };
-    let text = match format {
-        // fitted to the terminal only when printed to it
-        Format::Table if args.output.is_none() => {
-            out::to_text_table_fit(&table, crate::output::table_width(args.wide))
-        }
-        Format::Table => out::to_text_table(&table),
-        Format::Csv => out::to_csv(&table),
-        Format::Json => match (&result.explain, args.explain) {
-            (Some(e), true) => crate::explain::json_with_metadata(&out::to_json(&table), e),
-            _ => out::to_json(&table),
-        },
-        Format::Jsonl => out::to_jsonl(&table),
-    };
-    let written = match &args.output {
-        // atomically: a failed or interrupted run never leaves half a file
-        Some(p) => spl_engine::atomic_file::write_atomic_bytes(p, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {e}", p.display())),
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write output: {e}")),
-    };
     if let Some(e) = &result.explain {
         let time = |t: f64| out::format_time(t, &engine.context().tz);
         if args.explain {
             eprint!("{}", crate::explain::report(e, &time));
-        } else if let Some(h) = crate::explain::hint(e, table.rows.is_empty(), &time) {
+        } else if let Some(h) = crate::explain::hint(e, rows == 0, &time) {
             eprint!("{h}");
         }
     }
-    match written {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(m) => input_error(m),
+    ExitCode::SUCCESS
+}
+
+/// Why a run ended without its output.
+enum Failed {
+    /// The search failed.
+    Engine(EngineError),
+    /// Writing failed.
+    Write(WriteError),
+}
+
+/// Runs the search through `run`, writing each batch into `w` as it comes
+/// (`stream_out`): the result and the rows written. A write error stops
+/// the search at once.
+fn run_into<W: Write + Send>(
+    w: W,
+    o: Options,
+    before_first: Option<Box<dyn FnOnce() + Send>>,
+    run: impl FnOnce(&mut BatchSink<'_>) -> Result<QueryResult, EngineError>,
+) -> Result<(QueryResult, usize), Failed> {
+    let mut writer = ResultWriter::new(w, o);
+    if let Some(f) = before_first {
+        writer = writer.before_first_write(f);
+    }
+    let mut failed: Option<WriteError> = None;
+    let result = run(&mut |b| {
+        writer.push(b).map_err(|e| {
+            failed = Some(e);
+            // a marker only: the writer's own error is what is reported
+            EngineError::Internal("the output stopped".into())
+        })
+    });
+    if let Some(e) = failed {
+        return Err(Failed::Write(e));
+    }
+    let r = result.map_err(Failed::Engine)?;
+    let rows = writer.rows();
+    writer.finish(r.explain.as_ref()).map_err(Failed::Write)?;
+    Ok((r, rows))
+}
+
+/// Stops the progress display, once.
+fn stop_progress(p: &Mutex<Option<crate::progress::Progress>>) {
+    if let Some(p) = p.lock().ok().and_then(|mut g| g.take()) {
+        p.finish();
     }
 }

@@ -121,7 +121,7 @@ pub struct ExecContext {
     /// [`TimeRange::written`]; subsearches search it unless they write their own.
     pub picker: TimeRange,
     /// The window of the search being run: its generating command's own
-    /// bounds, else the picker's. Set by `plan::execute` for each (sub)search;
+    /// bounds, else the picker's. Set by `plan::execute_into` for each (sub)search;
     /// read by commands that report or fill the search's range (`timechart`,
     /// `bin aligntime`, `addinfo`).
     pub search: TimeRange,
@@ -135,7 +135,7 @@ pub struct ExecContext {
     pub limits: Arc<crate::limits::Limits>,
     /// Macro definitions, for searches built at run time (`map`).
     pub macros: Arc<spl_parser::macros::MacroSet>,
-    /// Plans the pipelines commands hold (set by `plan::execute` and the
+    /// Plans the pipelines commands hold (set by `plan::execute_into` and the
     /// session; a bare context has [`NoPlanner`]).
     pub planner: &'static dyn Planner,
     /// Non-fatal findings of the running search.

@@ -6,7 +6,7 @@
 //! counted: `docs/explain.md`.
 //!
 //! Only data types live here; the executor fills [`StageProfile`]s
-//! (`operator::run_search_profiled`) and the base search computes
+//! (`operator::run_search_into`) and the base search computes
 //! [`BaseFacts`] in a pass of its own (`commands::search_base::explain`).
 //! Wall times are measurements only: nothing a search returns depends on them.
 

@@ -126,7 +126,7 @@ pub trait Planner: Sync {
 }
 
 /// The planner of a context built without one: every plan is an internal
-/// error (searches run through `plan::execute` or `session::Engine`, which
+/// error (searches run through `plan::execute_into` or `session::Engine`, which
 /// set the real planner).
 pub struct NoPlanner;
 
@@ -143,8 +143,13 @@ impl Planner for NoPlanner {
 }
 
 fn no_planner() -> EngineError {
-    EngineError::Internal("no planner in this context: run through plan::execute".into())
+    EngineError::Internal("no planner in this context: run through plan::execute_into".into())
 }
+
+/// Where the executor hands each output batch of the last operator: a
+/// caller's sink (a writer streaming rows out) or a vector collecting them.
+/// A sink's error stops the search at once (a closed output).
+pub type Sink<'s> = dyn FnMut(RecordBatch) -> Result<()> + 's;
 
 /// Runs planned operators to completion over input batches (the first
 /// operator is fed, not generating: `appendpipe`, `foreach` templates).
@@ -153,21 +158,32 @@ pub fn run_operators(
     input: Vec<RecordBatch>,
     ctx: &ExecContext,
 ) -> Result<Vec<RecordBatch>> {
-    let mut exec = Executor::new(ops);
+    let mut out = Vec::new();
+    let mut sink = |b| {
+        out.push(b);
+        Ok(())
+    };
+    let mut exec = Executor::new(ops, &mut sink);
     for b in input {
         if !exec.wants_input(0) {
             break;
         }
         exec.feed(0, b, ctx)?;
     }
-    exec.finish_from(0, ctx)
+    exec.finish_from(0, ctx)?;
+    Ok(out)
 }
 
 /// Runs a search's operators: the first generates ([`Operator::generate`]),
 /// each batch it produces flows through the rest at once, and generation
 /// stops when no operator downstream wants more.
 pub fn run_search(ops: &mut [Box<dyn Operator>], ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-    run_search_profiled(ops, ctx, None)
+    let mut out = Vec::new();
+    run_search_into(ops, ctx, None, &mut |b| {
+        out.push(b);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// What the executor counts for one stage when a search is profiled
@@ -196,21 +212,24 @@ impl StageCounter {
 }
 
 /// [`run_search`], counting into `profile` (one counter per operator) when
-/// given. The counting sits here, in the one place every batch passes, so
-/// no command counts for itself; unprofiled, it costs one branch per batch.
-pub fn run_search_profiled(
+/// given, and handing each batch the last operator emits to `sink` as soon
+/// as it is emitted (so output can be written while the search runs). The
+/// counting sits here, in the one place every batch passes, so no command
+/// counts for itself; unprofiled, it costs one branch per batch.
+pub fn run_search_into(
     ops: &mut [Box<dyn Operator>],
     ctx: &ExecContext,
     profile: Option<&mut [StageCounter]>,
-) -> Result<Vec<RecordBatch>> {
+    sink: &mut Sink<'_>,
+) -> Result<()> {
     let Some((source, rest)) = ops.split_first_mut() else {
-        return Ok(Vec::new());
+        return Ok(());
     };
     let (mut first, rest_profile) = match profile.and_then(|p| p.split_first_mut()) {
         Some((f, r)) => (Some(f), Some(r)),
         None => (None, None),
     };
-    let mut exec = Executor::new(rest);
+    let mut exec = Executor::new(rest, sink);
     exec.profile = rest_profile;
     if exec.wants_input(0) {
         let started = first.is_some().then(Instant::now);
@@ -239,18 +258,19 @@ pub fn run_search_profiled(
 /// Pushes batches through a chain of operators, each output going on to the
 /// next operator at once (depth first), so no stage runs to completion
 /// before the next unless it is blocking itself.
-struct Executor<'a> {
+struct Executor<'a, 's> {
     ops: &'a mut [Box<dyn Operator>],
-    out: Vec<RecordBatch>,
+    /// Receives what the last operator emits.
+    out: &'a mut Sink<'s>,
     /// One counter per operator when the search is profiled.
     profile: Option<&'a mut [StageCounter]>,
 }
 
-impl<'a> Executor<'a> {
-    fn new(ops: &'a mut [Box<dyn Operator>]) -> Self {
+impl<'a, 's> Executor<'a, 's> {
+    fn new(ops: &'a mut [Box<dyn Operator>], out: &'a mut Sink<'s>) -> Self {
         Executor {
             ops,
-            out: Vec::new(),
+            out,
             profile: None,
         }
     }
@@ -273,8 +293,7 @@ impl<'a> Executor<'a> {
     /// Feeds `batch` to operator `i` and what it emits onwards.
     fn feed(&mut self, i: usize, batch: RecordBatch, ctx: &ExecContext) -> Result<()> {
         let Some(op) = self.ops.get_mut(i) else {
-            self.out.push(batch);
-            return Ok(());
+            return (self.out)(batch);
         };
         if op.satisfied() {
             return Ok(());
@@ -302,7 +321,7 @@ impl<'a> Executor<'a> {
 
     /// End of input at operator `from`: finishes it and each later one in
     /// turn, feeding what each emits to the next.
-    fn finish_from(mut self, from: usize, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn finish_from(mut self, from: usize, ctx: &ExecContext) -> Result<()> {
         for i in from..self.ops.len() {
             let Some(op) = self.ops.get_mut(i) else {
                 break;
@@ -320,6 +339,6 @@ impl<'a> Executor<'a> {
                 self.feed(i + 1, b, ctx)?;
             }
         }
-        Ok(self.out)
+        Ok(())
     }
 }

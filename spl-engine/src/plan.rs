@@ -7,7 +7,7 @@ use crate::error::{EngineError, Result};
 use crate::filter::time_bounds;
 use crate::operator::demand::{self, Demand};
 use crate::operator::{
-    run_search, run_search_profiled, Operator, PlanCx, PlannedSearch, Planner, StageCounter,
+    run_search, run_search_into, Operator, PlanCx, PlannedSearch, Planner, Sink, StageCounter,
     WithEffects,
 };
 use crate::time::TimeRange;
@@ -96,28 +96,27 @@ pub fn unsupported_commands(pipeline: &Pipeline) -> Vec<EngineError> {
     out
 }
 
-/// Plans and runs a pipeline (a search or a subsearch) with no outside input.
-/// The pipeline runs in its own window ([`search_range`]), so a subsearch
-/// never inherits the bounds its outer search wrote.
-pub fn execute(pipeline: &Pipeline, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
-    let mut ctx = ctx.clone();
-    ctx.planner = &PLANNER;
-    Search::plan(pipeline, &ctx)?.run(&ctx)
-}
-
-/// [`execute`], counting each stage's rows, batches and wall time
-/// (`--explain`): one counter per stage of `pipeline`.
-pub(crate) fn execute_profiled(
+/// Plans and runs a pipeline (a search) with no outside input, handing
+/// each output batch to `sink` as the last stage emits it (nothing is
+/// collected), and counting each stage's rows, batches and wall time into
+/// `profile` when given (`--explain`): one counter per stage of `pipeline`.
+/// The pipeline runs in its own window ([`search_range`]). An error from
+/// `sink` stops the search and is returned.
+pub(crate) fn execute_into(
     pipeline: &Pipeline,
     ctx: &ExecContext,
-) -> Result<(Vec<RecordBatch>, Vec<StageCounter>)> {
+    profile: Option<&mut Vec<StageCounter>>,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
     let mut ctx = ctx.clone();
     ctx.planner = &PLANNER;
     let mut search = Search::plan(pipeline, &ctx)?;
     ctx.search = search.range;
-    let mut counters = vec![StageCounter::default(); search.ops.len()];
-    let batches = run_search_profiled(&mut search.ops, &ctx, Some(&mut counters))?;
-    Ok((batches, counters))
+    let counters = profile.map(|p| {
+        *p = vec![StageCounter::default(); search.ops.len()];
+        p.as_mut_slice()
+    });
+    run_search_into(&mut search.ops, &ctx, counters, sink)
 }
 
 /// The facts of the base search `pipeline` starts with (`None` when it

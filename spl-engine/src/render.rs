@@ -5,7 +5,7 @@
 //! null fields are left out, `_time` is ISO-8601 in the user's time zone.
 //! Internal fields other than `_time` and `_raw` are not shown.
 
-use crate::batch::{self, format_f64};
+use crate::batch::format_f64;
 use crate::error::Result;
 use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef, RecordBatch};
@@ -55,32 +55,66 @@ pub fn cell(field: &Field, array: &ArrayRef, row: usize, tz: &jiff::tz::TimeZone
     Ok(crate::value::cell(field, array.as_ref(), row))
 }
 
-/// Builds the display table of a result.
+/// Builds the display table of a result: the visible fields of all batches
+/// in first-appearance order ([`extend_fields`]), each row's cells from its
+/// own batch ([`rows`]).
 pub fn table(batches: &[RecordBatch], tz: &jiff::tz::TimeZone) -> Result<Table> {
-    let all = batch::concat_unified(batches)?;
-    let schema = all.schema();
-    let visible: Vec<usize> = schema
-        .fields()
-        .iter()
-        .enumerate()
-        .filter(|(_, f)| is_visible(f.name()))
-        .map(|(i, _)| i)
-        .collect();
-    let mut rows = Vec::with_capacity(all.num_rows());
-    for row in 0..all.num_rows() {
-        let mut r = Vec::with_capacity(visible.len());
-        for &i in &visible {
-            r.push(cell(schema.field(i), all.column(i), row, tz)?);
-        }
-        rows.push(r);
+    let mut fields = Vec::new();
+    for b in batches {
+        extend_fields(&mut fields, b);
     }
-    Ok(Table {
-        fields: visible
-            .iter()
-            .map(|&i| schema.field(i).name().clone())
-            .collect(),
-        rows,
-    })
+    let mut out = Vec::with_capacity(batches.iter().map(RecordBatch::num_rows).sum());
+    for b in batches {
+        out.extend(rows(b, &fields, tz)?);
+    }
+    Ok(Table { fields, rows: out })
+}
+
+/// Adds the visible fields of `batch` that `fields` lacks, in the batch's
+/// order, and returns how many were added. Fields only ever join at the
+/// end, so the order over some batches is a prefix of the order over more:
+/// what lets output be written batch by batch.
+pub fn extend_fields(fields: &mut Vec<String>, batch: &RecordBatch) -> usize {
+    let before = fields.len();
+    for f in batch.schema().fields() {
+        if is_visible(f.name()) && !fields.iter().any(|x| x == f.name()) {
+            fields.push(f.name().clone());
+        }
+    }
+    fields.len() - before
+}
+
+/// The display rows of one batch over `fields` (a field the batch lacks is
+/// a null cell). A cell is rendered from its own batch's column, type and
+/// display precision, whatever other batches hold: in Splunk a value's
+/// display depends on the value, not on other rows.
+pub fn rows(
+    batch: &RecordBatch,
+    fields: &[String],
+    tz: &jiff::tz::TimeZone,
+) -> Result<Vec<Vec<Cell>>> {
+    let schema = batch.schema();
+    let cols: Vec<Option<(&Field, &ArrayRef)>> = fields
+        .iter()
+        .map(|f| {
+            schema
+                .index_of(f)
+                .ok()
+                .map(|i| (schema.field(i), batch.column(i)))
+        })
+        .collect();
+    let mut out = Vec::with_capacity(batch.num_rows());
+    for row in 0..batch.num_rows() {
+        let mut r = Vec::with_capacity(cols.len());
+        for c in &cols {
+            r.push(match c {
+                Some((f, a)) => cell(f, a, row, tz)?,
+                None => Cell::Null,
+            });
+        }
+        out.push(r);
+    }
+    Ok(out)
 }
 
 fn json_value(c: &Cell) -> Option<serde_json::Value> {
@@ -95,21 +129,22 @@ fn json_value(c: &Cell) -> Option<serde_json::Value> {
     }
 }
 
-fn json_object(t: &Table, row: &[Cell]) -> serde_json::Map<String, serde_json::Value> {
+/// One row as a JSON object (null cells left out), keys in field order.
+pub fn json_row(fields: &[String], row: &[Cell]) -> serde_json::Value {
     let mut m = serde_json::Map::new();
-    for (name, c) in t.fields.iter().zip(row) {
+    for (name, c) in fields.iter().zip(row) {
         if let Some(v) = json_value(c) {
             m.insert(name.clone(), v);
         }
     }
-    m
+    serde_json::Value::Object(m)
 }
 
 /// One JSON object per row.
 pub fn to_jsonl(t: &Table) -> String {
     let mut out = String::new();
     for row in &t.rows {
-        out.push_str(&serde_json::Value::Object(json_object(t, row)).to_string());
+        out.push_str(&json_row(&t.fields, row).to_string());
         out.push('\n');
     }
     out
@@ -117,15 +152,23 @@ pub fn to_jsonl(t: &Table) -> String {
 
 /// One JSON array of row objects.
 pub fn to_json(t: &Table) -> String {
-    let rows: Vec<serde_json::Value> = t
-        .rows
-        .iter()
-        .map(|r| serde_json::Value::Object(json_object(t, r)))
-        .collect();
+    let rows: Vec<serde_json::Value> = t.rows.iter().map(|r| json_row(&t.fields, r)).collect();
     let mut s = serde_json::to_string_pretty(&serde_json::Value::Array(rows))
         .unwrap_or_else(|_| "[]".into());
     s.push('\n');
     s
+}
+
+/// `v` pretty-printed as [`serde_json::to_string_pretty`] prints it when
+/// it sits `depth` levels deep in a pretty-printed document: every line
+/// after the first indented by two spaces per level (the first line's
+/// indent is the caller's). Lets a writer stream the elements of a pretty
+/// array one by one and produce the bytes the whole document would give.
+pub fn json_pretty_at(v: &serde_json::Value, depth: usize) -> String {
+    let s = serde_json::to_string_pretty(v).unwrap_or_else(|_| "null".into());
+    let pad = "  ".repeat(depth);
+    // pretty JSON escapes newlines inside strings: every newline is structure
+    s.replace('\n', &format!("\n{pad}"))
 }
 
 fn csv_quote(s: &str) -> String {
@@ -138,27 +181,36 @@ fn csv_quote(s: &str) -> String {
 
 /// Splunk-style CSV: a header row; multivalue cells newline-joined; nulls empty.
 pub fn to_csv(t: &Table) -> String {
-    let mut out = String::new();
-    out.push_str(
-        &t.fields
-            .iter()
-            .map(|f| csv_quote(f))
-            .collect::<Vec<_>>()
-            .join(","),
-    );
-    out.push('\n');
+    let mut out = csv_header(&t.fields);
     for row in &t.rows {
-        let cells: Vec<String> = row
-            .iter()
-            .map(|c| match c {
-                Cell::Null => String::new(),
-                Cell::Single(s) => csv_quote(s),
-                Cell::Multi(v) => csv_quote(&v.join("\n")),
-            })
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push('\n');
+        out.push_str(&csv_row(row));
     }
+    out
+}
+
+/// The CSV header line of `fields` (with its newline).
+pub fn csv_header(fields: &[String]) -> String {
+    let mut out = fields
+        .iter()
+        .map(|f| csv_quote(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
+    out
+}
+
+/// One CSV row (with its newline): multivalue cells newline-joined, nulls empty.
+pub fn csv_row(row: &[Cell]) -> String {
+    let cells: Vec<String> = row
+        .iter()
+        .map(|c| match c {
+            Cell::Null => String::new(),
+            Cell::Single(s) => csv_quote(s),
+            Cell::Multi(v) => csv_quote(&v.join("\n")),
+        })
+        .collect();
+    let mut out = cells.join(",");
+    out.push('\n');
     out
 }
 
@@ -209,35 +261,53 @@ fn cut(s: &str, w: usize) -> String {
 /// field names) of the widest columns are cut and end with `…`; `None`
 /// never cuts. Every line of a cell is cut on its own.
 pub fn to_text_table_fit(t: &Table, width: Option<usize>) -> String {
-    let lines = |c: &Cell| -> Vec<String> {
-        match c {
-            Cell::Null => vec![String::new()],
-            Cell::Single(s) => s.split('\n').map(str::to_string).collect(),
-            Cell::Multi(v) => v.clone(),
-        }
-    };
-    let mut widths: Vec<usize> = t.fields.iter().map(|f| f.chars().count()).collect();
-    for row in &t.rows {
-        for (i, c) in row.iter().enumerate() {
-            for l in lines(c) {
-                widths[i] = widths[i].max(l.chars().count());
+    let widths = text_widths(&t.fields, &t.rows, width);
+    let mut out = text_header(&t.fields, &widths);
+    out.push_str(&text_rows(&t.rows, &widths, width.is_some()));
+    out.push_str(&text_footer(t.rows.len()));
+    out
+}
+
+fn cell_lines(c: &Cell) -> Vec<String> {
+    match c {
+        Cell::Null => vec![String::new()],
+        Cell::Single(s) => s.split('\n').map(str::to_string).collect(),
+        Cell::Multi(v) => v.clone(),
+    }
+}
+
+/// The column widths of a text table of `rows` over `fields`: each
+/// column's widest line, fitted to `width` when given.
+pub fn text_widths(fields: &[String], rows: &[Vec<Cell>], width: Option<usize>) -> Vec<usize> {
+    let mut widths: Vec<usize> = fields.iter().map(|f| f.chars().count()).collect();
+    for row in rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            for l in cell_lines(c) {
+                *w = (*w).max(l.chars().count());
             }
         }
     }
-    if let Some(total) = width {
-        widths = fit_widths(&widths, total);
+    match width {
+        Some(total) => fit_widths(&widths, total),
+        None => widths,
     }
-    let pad = |s: &str, w: usize| {
-        let s = cut(s, w);
-        format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())))
-    };
+}
+
+/// A cell line cut to `w` and padded to it.
+fn pad(s: &str, w: usize) -> String {
+    let s = cut(s, w);
+    format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())))
+}
+
+/// A cell line padded to `w`, never cut (a longer one overflows).
+fn pad_uncut(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())))
+}
+
+/// The header and separator lines of a text table.
+pub fn text_header(fields: &[String], widths: &[usize]) -> String {
     let mut out = String::new();
-    let header: Vec<String> = t
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| pad(f, widths[i]))
-        .collect();
+    let header: Vec<String> = fields.iter().zip(widths).map(|(f, w)| pad(f, *w)).collect();
     out.push_str(header.join(" | ").trim_end());
     out.push('\n');
     out.push_str(
@@ -248,25 +318,35 @@ pub fn to_text_table_fit(t: &Table, width: Option<usize>) -> String {
             .join("-+-"),
     );
     out.push('\n');
-    for row in &t.rows {
-        let cell_lines: Vec<Vec<String>> = row.iter().map(lines).collect();
+    out
+}
+
+/// The lines of `rows` in a text table with `widths` (a multivalue cell
+/// takes one line per value). A line longer than its column (widths
+/// measured on other rows) is cut with `…` when `fitted`, else it
+/// overflows its column: nothing is lost.
+pub fn text_rows(rows: &[Vec<Cell>], widths: &[usize], fitted: bool) -> String {
+    let pad = if fitted { pad } else { pad_uncut };
+    let mut out = String::new();
+    for row in rows {
+        let cell_lines: Vec<Vec<String>> = row.iter().map(cell_lines).collect();
         let height = cell_lines.iter().map(Vec::len).max().unwrap_or(1);
         for h in 0..height {
             let parts: Vec<String> = cell_lines
                 .iter()
-                .enumerate()
-                .map(|(i, ls)| pad(ls.get(h).map(String::as_str).unwrap_or(""), widths[i]))
+                .zip(widths)
+                .map(|(ls, w)| pad(ls.get(h).map(String::as_str).unwrap_or(""), *w))
                 .collect();
             out.push_str(parts.join(" | ").trim_end());
             out.push('\n');
         }
     }
-    out.push_str(&format!(
-        "({} row{})\n",
-        t.rows.len(),
-        if t.rows.len() == 1 { "" } else { "s" }
-    ));
     out
+}
+
+/// The last line of a text table: its row count.
+pub fn text_footer(rows: usize) -> String {
+    format!("({rows} row{})\n", if rows == 1 { "" } else { "s" })
 }
 
 #[cfg(test)]

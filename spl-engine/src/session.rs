@@ -146,6 +146,22 @@ impl Engine {
         on_big_stack(|| self.run_query_here(q))
     }
 
+    /// Runs a parsed search handing each output batch to `sink` as soon as
+    /// the last command emits it, so a caller can write rows while the
+    /// search runs and memory does not grow with the output (what a
+    /// pipeline holds itself, `sort` or `stats`, aside). The batches may
+    /// have different schemas, as [`QueryResult::batches`] may. An error
+    /// from `sink` (a closed output) stops the search and is returned as
+    /// is. The result carries the warnings and scan figures; its `batches`
+    /// are empty.
+    pub fn run_query_to(
+        &self,
+        q: &spl_parser::ast::Query,
+        sink: &mut BatchSink<'_>,
+    ) -> Result<QueryResult> {
+        self.run_query_counted_to(q, Arc::default(), sink)
+    }
+
     /// Runs a parsed search counting what its scans read into `counters`,
     /// which another thread may read while it runs (a progress display: the
     /// engine itself shows nothing); [`QueryResult::scan`] is their final value.
@@ -154,28 +170,28 @@ impl Engine {
         q: &spl_parser::ast::Query,
         counters: Arc<crate::source::ScanCounters>,
     ) -> Result<QueryResult> {
-        on_big_stack(|| self.run_query_with(q, counters))
+        collecting(|sink| self.run_query_counted_to(q, counters, sink))
     }
 
-    fn run_query_here(&self, q: &spl_parser::ast::Query) -> Result<QueryResult> {
-        self.run_query_with(q, Arc::default())
-    }
-
-    fn run_query_with(
+    /// [`Engine::run_query_to`] counting what its scans read into
+    /// `counters`, as [`Engine::run_query_counted`] does.
+    pub fn run_query_counted_to(
         &self,
         q: &spl_parser::ast::Query,
         counters: Arc<crate::source::ScanCounters>,
+        sink: &mut BatchSink<'_>,
     ) -> Result<QueryResult> {
-        let mut ctx = self.ctx.clone();
-        ctx.warnings = Warnings::default();
-        ctx.scan = counters;
-        let batches = plan::execute(&q.pipeline, &ctx)?;
-        Ok(QueryResult {
-            batches,
-            warnings: ctx.warnings.to_vec(),
-            scan: ctx.scan.snapshot(),
-            explain: None,
-        })
+        on_big_stack(|| self.run_into(q, None, counters, sink))
+    }
+
+    fn run_query_here(&self, q: &spl_parser::ast::Query) -> Result<QueryResult> {
+        let mut out = Vec::new();
+        let mut r = self.run_into(q, None, Arc::default(), &mut |b| {
+            out.push(b);
+            Ok(())
+        })?;
+        r.batches = out;
+        Ok(r)
     }
 
     /// Runs a parsed search as [`Engine::run_query`] does, profiling it:
@@ -203,20 +219,51 @@ impl Engine {
         facts: FactsWhen,
         counters: Arc<crate::source::ScanCounters>,
     ) -> Result<QueryResult> {
-        on_big_stack(|| self.run_query_explained_here(q, text, facts, counters))
+        collecting(|sink| self.run_query_explained_counted_to(q, text, facts, counters, sink))
     }
 
-    fn run_query_explained_here(
+    /// [`Engine::run_query_explained_counted`] handing each output batch to
+    /// `sink` as [`Engine::run_query_to`] does: the profile and the facts
+    /// come back in the result once the search has ended (the facts' pass
+    /// runs after it, so it never delays the first rows).
+    pub fn run_query_explained_counted_to(
         &self,
         q: &spl_parser::ast::Query,
         text: &str,
         facts: FactsWhen,
         counters: Arc<crate::source::ScanCounters>,
+        sink: &mut BatchSink<'_>,
+    ) -> Result<QueryResult> {
+        on_big_stack(|| self.run_into(q, Some((text, facts)), counters, sink))
+    }
+
+    /// The one way a search runs: output batches go to `sink`; `explain`
+    /// (the expanded text and when to compute the base facts) profiles it.
+    fn run_into(
+        &self,
+        q: &spl_parser::ast::Query,
+        explain: Option<(&str, FactsWhen)>,
+        counters: Arc<crate::source::ScanCounters>,
+        sink: &mut BatchSink<'_>,
     ) -> Result<QueryResult> {
         let mut ctx = self.ctx.clone();
         ctx.warnings = Warnings::default();
         ctx.scan = counters;
-        let (batches, counters) = plan::execute_profiled(&q.pipeline, &ctx)?;
+        let Some((text, facts)) = explain else {
+            plan::execute_into(&q.pipeline, &ctx, None, sink)?;
+            return Ok(QueryResult {
+                batches: Vec::new(),
+                warnings: ctx.warnings.to_vec(),
+                scan: ctx.scan.snapshot(),
+                explain: None,
+            });
+        };
+        let mut counters = Vec::new();
+        let mut rows = 0usize;
+        plan::execute_into(&q.pipeline, &ctx, Some(&mut counters), &mut |b| {
+            rows += b.num_rows();
+            sink(b)
+        })?;
         let stages: Vec<StageProfile> = q
             .pipeline
             .stages
@@ -236,8 +283,7 @@ impl Engine {
                 }
             })
             .collect();
-        let empty = batches.iter().all(|b| b.num_rows() == 0)
-            || stages.first().is_some_and(|s| s.rows_out == 0);
+        let empty = rows == 0 || stages.first().is_some_and(|s| s.rows_out == 0);
         let base = match facts {
             FactsWhen::Always => plan::base_facts(&q.pipeline, text, &ctx, None)?,
             FactsWhen::Empty if empty => {
@@ -246,12 +292,29 @@ impl Engine {
             _ => None,
         };
         Ok(QueryResult {
-            batches,
+            batches: Vec::new(),
             warnings: ctx.warnings.to_vec(),
             scan: ctx.scan.snapshot(),
             explain: Some(Explanation { stages, base }),
         })
     }
+}
+
+/// What receives a search's output batches one by one
+/// ([`Engine::run_query_to`]). `Send`, as the search runs on a thread of
+/// its own (a deep stack for long expression chains).
+pub type BatchSink<'s> = dyn FnMut(RecordBatch) -> Result<()> + Send + 's;
+
+/// Runs `f` with a sink that collects every batch, and puts them in the
+/// result: the collecting entry points are the streaming ones plus this.
+fn collecting(f: impl FnOnce(&mut BatchSink<'_>) -> Result<QueryResult>) -> Result<QueryResult> {
+    let mut out = Vec::new();
+    let mut r = f(&mut |b| {
+        out.push(b);
+        Ok(())
+    })?;
+    r.batches = out;
+    Ok(r)
 }
 
 impl EngineBuilder {

@@ -168,22 +168,60 @@ impl Operator for MakeresultsOp {
     fn finish(&mut self, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         match &mut self.gen {
             Gen::Inline(batches) => Ok(std::mem::take(batches)),
-            Gen::Count {
-                left,
-                annotate,
-                started,
-            } => {
+            Gen::Count { .. } => {
                 let mut out = Vec::new();
-                // one batch even for count=0, so the fields are known
-                while *left > 0 || !*started {
-                    *started = true;
-                    let n = (*left).min(BATCH_ROWS);
-                    *left -= n;
-                    out.push(generated(n, *annotate, ctx.now)?);
+                while let Some(b) = self.next_batch(ctx.now)? {
+                    out.push(b);
                 }
                 Ok(out)
             }
         }
+    }
+
+    /// Makes one batch at a time, each going downstream before the next is
+    /// made: memory stays one batch whatever the count, and a satisfied
+    /// `head` (or a closed output) stops the making.
+    fn generate(
+        &mut self,
+        ctx: &ExecContext,
+        out: &mut dyn FnMut(RecordBatch) -> Result<bool>,
+    ) -> Result<()> {
+        if let Gen::Inline(batches) = &mut self.gen {
+            for b in std::mem::take(batches) {
+                if !out(b)? {
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        while let Some(b) = self.next_batch(ctx.now)? {
+            if !out(b)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl MakeresultsOp {
+    /// The next batch of a `count=` run, or `None` once all were made (one
+    /// batch even for count=0, so the fields are known).
+    fn next_batch(&mut self, now: f64) -> Result<Option<RecordBatch>> {
+        let Gen::Count {
+            left,
+            annotate,
+            started,
+        } = &mut self.gen
+        else {
+            return Ok(None);
+        };
+        if *left == 0 && *started {
+            return Ok(None);
+        }
+        *started = true;
+        let n = (*left).min(BATCH_ROWS);
+        *left -= n;
+        generated(n, *annotate, now).map(Some)
     }
 }
 
