@@ -69,7 +69,12 @@ struct Interner {
     /// Parquet hands every batch of a column chunk the same dictionary, so
     /// its entries are interned once per chunk, and only those rows use.
     dict: Option<(ArrayRef, Vec<u32>)>,
+    /// Estimated bytes of the interned values (for the memory budget).
+    bytes: usize,
 }
+
+/// Estimated overhead of one interned value (its `KeyVal`, map entries).
+const INTERNED_OVERHEAD: usize = 96;
 
 /// A dictionary entry not interned yet ([`Interner::dict`]).
 const UNSEEN: u32 = u32::MAX;
@@ -84,6 +89,7 @@ impl Interner {
         let id = self.values.len() as u32;
         self.values.push(KeyVal::Str(s.to_string()));
         self.by_text.insert(s.to_string(), id);
+        self.bytes += 2 * s.len() + INTERNED_OVERHEAD;
         id
     }
 
@@ -97,6 +103,7 @@ impl Interner {
             Some(&id) => id,
             None => {
                 let id = self.values.len() as u32;
+                self.bytes += text.len() + INTERNED_OVERHEAD;
                 self.values.push(KeyVal::Num(x));
                 self.by_text.insert(text, id);
                 id
@@ -136,6 +143,15 @@ impl GroupTable {
             dedup_splitvals,
             table,
         }
+    }
+
+    /// Estimated bytes of the table: interned BY values and group keys
+    /// (for the memory budget, `blocking_max_mem_mb`).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.interners
+            .iter()
+            .map(|i| i.bytes + i.by_bits.len() * 16)
+            .fold(self.table.heap_bytes(), usize::saturating_add)
     }
 
     /// Number of groups so far.
