@@ -142,10 +142,11 @@ impl LookupRegistry {
         for cd in conf_dirs {
             let conf = cd.join("transforms.conf");
             if conf.is_file() {
-                let text = std::fs::read_to_string(&conf).map_err(|source| EngineError::Io {
-                    path: conf.display().to_string(),
-                    source,
-                })?;
+                let text =
+                    crate::text_file::read_to_string(&conf).map_err(|source| EngineError::Io {
+                        path: conf.display().to_string(),
+                        source,
+                    })?;
                 defs.conf.push((
                     cd,
                     parse_transforms_conf(&text, &conf.display().to_string())?,

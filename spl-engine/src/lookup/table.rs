@@ -114,6 +114,15 @@ impl LookupTable {
             path: display.clone(),
             source,
         })?;
+        // a device or FIFO named as a lookup would be read without end
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            return Err(EngineError::data(
+                &display,
+                None,
+                None,
+                "expected a regular lookup file, found a device, pipe or folder",
+            ));
+        }
         let mut bytes = crate::source::line_limit::read_all(file, &display, max_line)?;
         if bytes.starts_with(b"\xEF\xBB\xBF") {
             bytes.drain(..3);
