@@ -423,7 +423,8 @@ mod tests {
             std::fs::create_dir(d).unwrap();
             std::fs::write(d.join("stdin"), b"x").unwrap();
         }
-        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        // 2001: older than any spool of a live run
+        let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
         for d in [&dead_old, &live_old] {
             std::fs::File::open(d).unwrap().set_modified(old).unwrap();
         }
