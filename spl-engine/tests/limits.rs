@@ -269,6 +269,12 @@ fn limited_sort_and_tail_hold_only_their_results() {
     let r = run(engine().limit("blocking_max_mem_mb", 8).unwrap(), q).unwrap();
     assert_eq!(cell(&r, "count", 0).as_deref(), Some("10000"));
     assert_eq!(cell(&r, "m", 0).as_deref(), Some("200000"));
+    // over several batches (makeresults makes 65,536 rows a batch)
+    let q = "| makeresults count=200000 | streamstats count as n | tail 70000 | stats count, max(n) as hi, min(n) as lo";
+    let r = run(engine().limit("blocking_max_mem_mb", 8).unwrap(), q).unwrap();
+    assert_eq!(cell(&r, "count", 0).as_deref(), Some("70000"));
+    assert_eq!(cell(&r, "hi", 0).as_deref(), Some("200000"));
+    assert_eq!(cell(&r, "lo", 0).as_deref(), Some("130001"));
     let q = format!("{WIDE} | tail 2 | table n");
     let r = run(small(), &q).unwrap();
     assert_eq!(cell(&r, "n", 0).as_deref(), Some("30000"));
