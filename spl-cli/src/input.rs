@@ -1,7 +1,6 @@
 //! Reading the search text: a literal query, a file, or the `search` of a
 //! security_content detection YAML.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Where the search comes from (exactly one is set).
@@ -20,8 +19,8 @@ pub(crate) struct QueryInput {
 
 /// Reads the `search` string of a detection YAML.
 pub(crate) fn detection_search(p: &Path) -> Result<String, String> {
-    let text =
-        std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+    let text = spl_engine::text_file::read_to_string(p)
+        .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
     let doc: serde_norway::Value = serde_norway::from_str(&text)
         .map_err(|e| format!("cannot parse {} as YAML: {e}", p.display()))?;
     doc.get("search")
@@ -49,13 +48,19 @@ impl QueryInput {
         }
         if let Some(p) = &self.query_file {
             if is_stdin(p) {
-                let mut text = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut text)
+                let text = spl_engine::text_file::read_bounded(std::io::stdin().lock())
+                    .and_then(|b| {
+                        String::from_utf8(b).map_err(|_| {
+                            std::io::Error::new(
+                                std::io::ErrorKind::InvalidData,
+                                "stream did not contain valid UTF-8",
+                            )
+                        })
+                    })
                     .map_err(|e| format!("cannot read the search from standard input: {e}"))?;
                 return Ok((text, "stdin".into()));
             }
-            let text = std::fs::read_to_string(p)
+            let text = spl_engine::text_file::read_to_string(p)
                 .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
             return Ok((text, p.display().to_string()));
         }

@@ -422,8 +422,9 @@ mod tests {
 
     #[test]
     fn bad_policy_and_bad_data_exit_2_with_file_and_line() {
-        let dir = std::env::temp_dir().join(format!("spl-kubearmor-cli-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        // a fresh private directory of its own, removed on drop
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let bad = dir.join("bad.yaml");
         std::fs::write(&bad, "apiVersion: security.kubearmor.com/v1\nkind: KubeArmorPolicy\nmetadata: {name: x}\nspec:\n  file:\n    matchPath: []\n").unwrap();
         let data = fixtures().join("seed/telemetry.jsonl");
@@ -466,13 +467,13 @@ mod tests {
             err.contains("expected `audit` or `block`, found `deny`"),
             "{err}"
         );
-        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
     fn unsupported_parts_warn_and_strict_fails() {
-        let dir = std::env::temp_dir().join(format!("spl-kubearmor-strict-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        // a fresh private directory of its own, removed on drop
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let p = dir.join("caps.yaml");
         std::fs::write(
             &p,
@@ -501,7 +502,6 @@ mod tests {
             "--strict",
         ]);
         assert_eq!(code, 2, "{err}");
-        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

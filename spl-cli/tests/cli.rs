@@ -53,8 +53,8 @@ fn parse_error_renders_a_caret_and_exits_1() {
 
 #[test]
 fn error_inside_a_macro_points_into_its_body() {
-    let dir = std::env::temp_dir().join(format!("spl-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path();
     let conf = dir.join("macros.conf");
     std::fs::write(&conf, "[broken]\ndefinition = index=x (a\n").expect("write");
     let (code, _, stderr) = spl(&[

@@ -55,10 +55,10 @@ fn an_operator_chain_runs_up_to_the_limit_and_is_an_error_past_it() {
         "{out}"
     );
     // over 128 KiB: too long for one command-line argument
-    let file = std::env::temp_dir().join(format!("spl-chain-{}.spl", std::process::id()));
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = tmp.path().join("chain.spl");
     std::fs::write(&file, chain(100_000)).unwrap_or_else(|e| panic!("{e}"));
     let (code, _, err) = spl(&["parse", "--query-file", &file.to_string_lossy()]);
-    let _ = std::fs::remove_file(&file);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("spl::parse::too_long"), "{err}");
     let long_where = format!("| makeresults | where {}", vec!["x=1"; 6_000].join(" OR "));

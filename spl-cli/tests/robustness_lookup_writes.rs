@@ -14,10 +14,14 @@ fn spl(args: &[&str]) -> Output {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("spl-cli-lw-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{e}"));
-    d
+    // a fresh directory with an unpredictable name, created exclusively
+    // (mode 0700): nothing planted at a guessable path is followed; kept
+    // after the test, as before, for a failing test's files to be looked at
+    tempfile::Builder::new()
+        .prefix(&format!("spl-cli-lw-{name}-"))
+        .tempdir()
+        .unwrap_or_else(|e| panic!("scratch dir: {e}"))
+        .keep()
 }
 
 fn names(dir: &Path) -> Vec<String> {

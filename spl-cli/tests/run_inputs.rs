@@ -10,10 +10,14 @@ use common::spl;
 
 /// A fresh scratch directory for one test.
 fn scratch(test: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("spl-cli-run-inputs-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("scratch dir");
-    d
+    // a fresh directory with an unpredictable name, created exclusively
+    // (mode 0700): nothing planted at a guessable path is followed; kept
+    // after the test, as before, for a failing test's files to be looked at
+    tempfile::Builder::new()
+        .prefix(&format!("spl-cli-run-inputs-{test}-"))
+        .tempdir()
+        .unwrap_or_else(|e| panic!("scratch dir: {e}"))
+        .keep()
 }
 
 #[test]

@@ -161,12 +161,12 @@ fn io_ratio_baseline_then_detection() {
                 format!("path=fixtures/data/k8s-pod-io-{variant}.{ext},index=kubernetes_metrics");
             for t in THREADS {
                 let what = format!("{variant} {ext} threads={t}");
-                let dir = std::env::temp_dir().join(format!(
-                    "spl-seeds-lookups-{}-{variant}-{ext}-{t}",
-                    std::process::id()
-                ));
-                let _ = std::fs::remove_dir_all(&dir);
-                std::fs::create_dir_all(&dir).expect("temp dir");
+                // a fresh private directory, removed on drop
+                let tmp = tempfile::Builder::new()
+                    .prefix(&format!("spl-seeds-lookups-{variant}-{ext}-{t}-"))
+                    .tempdir()
+                    .expect("temp dir");
+                let dir = tmp.path();
                 let lk = dir.to_string_lossy().into_owned();
                 let (code, out, err) = spl(&[
                     "run",
@@ -214,7 +214,6 @@ fn io_ratio_baseline_then_detection() {
                     expected(&format!("io-ratio-{variant}.jsonl")),
                     "detection: {what}"
                 );
-                let _ = std::fs::remove_dir_all(&dir);
             }
         }
     }

@@ -29,10 +29,14 @@ fn last_line(s: &str) -> &str {
 
 /// A scratch directory for one test, removed first if left over.
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("spl-cli-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    // a fresh directory with an unpredictable name, created exclusively
+    // (mode 0700): nothing planted at a guessable path is followed; kept
+    // after the test, as before, for a failing test's files to be looked at
+    tempfile::Builder::new()
+        .prefix(&format!("spl-cli-test-{name}-"))
+        .tempdir()
+        .unwrap_or_else(|e| panic!("scratch dir: {e}"))
+        .keep()
 }
 
 const CASE: &str = "now 2024-05-01T12:00:00Z

@@ -31,6 +31,7 @@ pub mod render;
 pub mod session;
 pub mod source;
 pub(crate) mod spec;
+pub mod text_file;
 pub mod time;
 pub mod value;
 pub mod warning;

@@ -89,12 +89,94 @@ limits! {
     mvexpand_max_mem_mb = 500, "MB", Some("[mvexpand] max_mem_usage_mb");
     /// Memory budget of the values a blocking operator adds to its results (`eventstats`); past it the search stops with an error.
     max_mem_usage_mb = 200, "MB", Some("[default] max_mem_usage_mb");
+    /// Memory budget of what one blocking operator holds (the results `sort`, `reverse`, `tail`, `eventstats`, `transaction`, `chart`/`timechart`, `dedup sortby`... buffer, a `join`'s subsearch results, a `stats` group table with its `values()`/`list()`/`dc()` states), estimated per batch; past it the search stops with an error (Splunk spills to disk at `max_mem_usage_mb` instead).
+    blocking_max_mem_mb = 4096, "MB", None;
     /// Longest line (or unbroken record) a data reader accepts; a longer one is an error naming file and line.
     max_line_bytes = 64 << 20, "bytes", None;
     /// Most columns (fields) a CSV data file may have; more is an error naming the file.
     csv_max_columns = 10_000, "columns", None;
     /// Most bytes read from standard input, a pipe or a gzip file into the private copy the readers use (after decompression); more is an error naming the input (a stream without end such as `/dev/zero`, a decompression bomb).
     max_stream_bytes = 64 << 30, "bytes", None;
+}
+
+/// Estimated bytes of a batch's columns. A column that is a slice of a
+/// larger array counts only its share (`ArrayData::get_slice_memory_size`),
+/// so a reader's batches cut from one buffer are not each charged the whole
+/// buffer; an estimate, computed once per batch, never per row.
+pub(crate) fn batch_bytes(batch: &arrow_array::RecordBatch) -> usize {
+    use arrow_array::Array;
+    batch
+        .columns()
+        .iter()
+        .map(|c| {
+            c.to_data()
+                .get_slice_memory_size()
+                .unwrap_or_else(|_| c.get_array_memory_size())
+        })
+        .fold(0usize, usize::saturating_add)
+}
+
+/// What one blocking operator holds, checked against `blocking_max_mem_mb`
+/// each time it takes a batch (or its group table grows), so a search over
+/// more than the budget stops with `spl::run::limit` instead of exhausting
+/// memory. The estimate is the Arrow size of the held batches
+/// ([`batch_bytes`]) plus whatever the operator adds (its group table).
+#[derive(Debug, Clone)]
+pub(crate) struct MemBudget {
+    command: &'static str,
+    span: spl_parser::Span,
+    held: usize,
+}
+
+impl MemBudget {
+    /// A budget for `command` at `span` (the stage, for the error's caret).
+    pub(crate) fn new(command: &'static str, span: spl_parser::Span) -> Self {
+        MemBudget {
+            command,
+            span,
+            held: 0,
+        }
+    }
+
+    /// Counts `batch` as held from now on and checks the budget.
+    pub(crate) fn hold(
+        &mut self,
+        batch: &arrow_array::RecordBatch,
+        limits: &Limits,
+    ) -> crate::error::Result<()> {
+        self.held = self.held.saturating_add(batch_bytes(batch));
+        self.check(0, limits)
+    }
+
+    /// Counts `bytes` more as held (a subsearch's results, an estimate).
+    pub(crate) fn hold_bytes(&mut self, bytes: usize, limits: &Limits) -> crate::error::Result<()> {
+        self.held = self.held.saturating_add(bytes);
+        self.check(0, limits)
+    }
+
+    /// Checks what is held plus `extra` (e.g. the group table's estimate).
+    pub(crate) fn check(&self, extra: usize, limits: &Limits) -> crate::error::Result<()> {
+        let budget = Limits::mb_bytes(limits.blocking_max_mem_mb);
+        let total = self.held.saturating_add(extra);
+        if total > budget {
+            return Err(exceeded(
+                "blocking_max_mem_mb",
+                limits.blocking_max_mem_mb,
+                format!(
+                    "{} holds about {} MB of results or groups",
+                    self.command,
+                    total.div_ceil(1 << 20)
+                ),
+                self.span,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Forgets what was held (the operator released its batches).
+    pub(crate) fn release(&mut self) {
+        self.held = 0;
+    }
 }
 
 /// A `--limit` setting that cannot be applied.
@@ -229,7 +311,7 @@ mod tests {
             l.set_text("max_line_bytes"),
             Err(LimitError::Syntax(_))
         ));
-        assert_eq!(LIMITS.len(), 11);
+        assert_eq!(LIMITS.len(), 12);
         assert!(LIMITS
             .iter()
             .all(|s| Limits::default().get(s.name) == Some(s.default)));

@@ -584,6 +584,9 @@ impl EngineBuilder {
 
     /// Finishes the engine.
     pub fn build(mut self) -> Engine {
+        self.catalog
+            .lookups
+            .set_max_line_bytes(self.ctx.limits.max_line_bytes);
         self.ctx.catalog = Arc::new(self.catalog);
         let macros = Arc::new(self.macros);
         self.ctx.macros = macros.clone();

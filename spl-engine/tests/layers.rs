@@ -17,6 +17,8 @@ const LAYERS: &[&[&str]] = &[
     &["error"],
     // atomic file writes and locks (std only; used by lookups and the CLI)
     &["atomic_file"],
+    // configuration and query files read whole, with a size cap (std only)
+    &["text_file"],
     &["value"],
     &["pcre"],
     &["warning"],

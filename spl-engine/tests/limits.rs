@@ -202,3 +202,89 @@ fn eventstats_values_over_budget_is_an_error() {
     .unwrap();
     assert_eq!(cell(&r, "n", 0).as_deref(), Some("200"));
 }
+
+/// 30,000 results of about 250 bytes each (about 7 MB as Arrow): over a
+/// 2 MB `blocking_max_mem_mb`, far under 64 MB.
+const WIDE: &str = "| makeresults count=30000 | streamstats count as n | eval pad=printf(\"%0200d\", n), k=n%7, _time=1700000000-n";
+
+/// Each blocking operator stops with `blocking_max_mem_mb` when what it
+/// holds passes the budget, and runs under a budget just large enough.
+#[test]
+fn blocking_operators_stop_at_the_memory_budget() {
+    let cases: &[(&str, &str)] = &[
+        ("sort", "sort 0 -n"),
+        ("reverse", "reverse"),
+        ("eventstats", "eventstats count by k"),
+        ("stats", "stats count by pad"),
+        ("stats", "stats values(pad) as v by k"),
+        ("stats", "stats dc(pad) as d, list(pad) as l by k | where d>0 AND mvcount(l)>0"),
+        ("chart", "chart count over k by n"),
+        ("timechart", "timechart span=1h count"),
+        ("dedup", "dedup pad"),
+        ("dedup", "dedup k sortby -n"),
+        ("transaction", "transaction k maxevents=3"),
+        ("mvcombine", "mvcombine n"),
+        ("top", "top limit=5 pad"),
+        ("rare", "rare limit=5 pad"),
+        ("appendpipe", "appendpipe [stats count]"),
+        (
+            "join",
+            "join type=left k [| makeresults count=30000 | streamstats count as k | eval big=printf(\"%0200d\", k)]",
+        ),
+    ];
+    for (command, stage) in cases {
+        let q = format!("{WIDE} | {stage} | stats count");
+        let e = run(engine().limit("blocking_max_mem_mb", 2).unwrap(), &q)
+            .expect_err(&format!("{q} should be over 2 MB"));
+        assert!(e.to_string().contains(command), "{q}: {e}");
+        limit_error(e, "blocking_max_mem_mb");
+        let r = run(engine().limit("blocking_max_mem_mb", 64).unwrap(), &q)
+            .unwrap_or_else(|e| panic!("{q} under 64 MB: {e}"));
+        assert_eq!(r.num_rows(), 1, "{q}");
+    }
+}
+
+/// A sort with a limit and `tail` keep only what they can output, so they
+/// run over any input under a small budget; the output is the same as
+/// sorting everything.
+#[test]
+fn limited_sort_and_tail_hold_only_their_results() {
+    let small = || engine().limit("blocking_max_mem_mb", 2).unwrap();
+    let q = format!("{WIDE} | sort 3 -n | table n");
+    let r = run(small(), &q).unwrap();
+    assert_eq!(
+        (0..3).map(|i| cell(&r, "n", i)).collect::<Vec<_>>(),
+        ["30000", "29999", "29998"].map(|s| Some(s.to_string()))
+    );
+    // ties keep their input order (stable) across the cuts
+    let q = format!("{WIDE} | sort 4 k | table n k");
+    let r = run(small(), &q).unwrap();
+    assert_eq!(
+        (0..4).map(|i| cell(&r, "n", i)).collect::<Vec<_>>(),
+        ["7", "14", "21", "28"].map(|s| Some(s.to_string()))
+    );
+    // the default limit of 10,000 results holds at most about 28,000 rows
+    let q =
+        "| makeresults count=200000 | streamstats count as n | sort - n | stats count, max(n) as m";
+    let r = run(engine().limit("blocking_max_mem_mb", 8).unwrap(), q).unwrap();
+    assert_eq!(cell(&r, "count", 0).as_deref(), Some("10000"));
+    assert_eq!(cell(&r, "m", 0).as_deref(), Some("200000"));
+    // over several batches (makeresults makes 65,536 rows a batch)
+    let q = "| makeresults count=200000 | streamstats count as n | tail 70000 | stats count, max(n) as hi, min(n) as lo";
+    let r = run(engine().limit("blocking_max_mem_mb", 8).unwrap(), q).unwrap();
+    assert_eq!(cell(&r, "count", 0).as_deref(), Some("70000"));
+    assert_eq!(cell(&r, "hi", 0).as_deref(), Some("200000"));
+    assert_eq!(cell(&r, "lo", 0).as_deref(), Some("130001"));
+    let q = format!("{WIDE} | tail 2 | table n");
+    let r = run(small(), &q).unwrap();
+    assert_eq!(cell(&r, "n", 0).as_deref(), Some("30000"));
+    assert_eq!(cell(&r, "n", 1).as_deref(), Some("29999"));
+}
+
+/// The default budget leaves ordinary searches alone.
+#[test]
+fn default_budget_runs_wide_searches() {
+    let q = format!("{WIDE} | sort 0 -n | eventstats count by k | stats count");
+    let r = run(engine(), &q).unwrap();
+    assert_eq!(cell(&r, "count", 0).as_deref(), Some("30000"));
+}

@@ -11,7 +11,7 @@ const API_VERSION: &str = "security.kubearmor.com/v1";
 
 /// Reads every policy document in a YAML file.
 pub fn load_policy_file(path: &Path) -> Result<Vec<Policy>> {
-    let text = std::fs::read_to_string(path).map_err(|source| EngineError::Io {
+    let text = spl_engine::text_file::read_to_string(path).map_err(|source| EngineError::Io {
         path: path.display().to_string(),
         source,
     })?;

@@ -259,12 +259,29 @@ pub(crate) trait GroupAcc: Send {
     fn partial(&mut self, n_groups: usize) -> Result<RecordBatch>;
     /// For [`GroupAcc::merge`].
     fn as_any(&self) -> &dyn Any;
+    /// Estimated bytes held (for the memory budget, `blocking_max_mem_mb`).
+    fn heap_bytes(&self) -> usize {
+        0
+    }
+}
+
+/// Estimated bytes one value costs a growing state: its text (or a number)
+/// plus the entry's own overhead in a set, map or vector.
+#[inline]
+fn entry_bytes(v: &Val<'_>) -> usize {
+    const OVERHEAD: usize = 48;
+    match v {
+        Val::Str(s) => s.len() + OVERHEAD,
+        Val::Num(_) => 24 + OVERHEAD,
+    }
 }
 
 /// A [`GroupAcc`] over any [`State`].
 pub(crate) struct Grouped<S: State> {
     proto: S,
     states: Vec<S>,
+    /// Estimated bytes the states' values hold (growing states only).
+    grown: usize,
 }
 
 impl<S: State> Grouped<S> {
@@ -272,6 +289,7 @@ impl<S: State> Grouped<S> {
         Grouped {
             proto,
             states: Vec::new(),
+            grown: 0,
         }
     }
     fn grow(&mut self, n: usize) {
@@ -285,6 +303,22 @@ impl<S: State> GroupAcc for Grouped<S> {
     fn update(&mut self, input: &Input<'_>, rg: &RowGroups, n_groups: usize) {
         self.grow(n_groups);
         let states = &mut self.states;
+        if S::GROWS {
+            // counts the values a state keeps, one O(1) length check per
+            // value, so `values(x)` over many distinct values is measured
+            let grown = &mut self.grown;
+            for_each_obs(input, rg, |g, v, t, seq| {
+                if let Some(s) = states.get_mut(g as usize) {
+                    let before = s.entries();
+                    let size = entry_bytes(&v);
+                    s.add(v, t, seq);
+                    if s.entries() > before {
+                        *grown = grown.saturating_add(size);
+                    }
+                }
+            });
+            return;
+        }
         for_each_obs(input, rg, |g, v, t, seq| {
             if let Some(s) = states.get_mut(g as usize) {
                 s.add(v, t, seq);
@@ -350,6 +384,10 @@ impl<S: State> GroupAcc for Grouped<S> {
 
     fn as_any(&self) -> &dyn Any {
         self
+    }
+
+    fn heap_bytes(&self) -> usize {
+        (self.states.len() * std::mem::size_of::<S>()).saturating_add(self.grown)
     }
 }
 
@@ -423,7 +461,11 @@ impl<S: State> AggImpl for StateOf<S> {
     fn read(&self, f: AggFunc, batch: &RecordBatch) -> Result<Box<dyn GroupAcc>> {
         let proto = (self.0)(f);
         let states = partial::read_states(&proto, batch)?;
-        Ok(Box::new(Grouped { proto, states }))
+        Ok(Box::new(Grouped {
+            proto,
+            states,
+            grown: 0,
+        }))
     }
 }
 
@@ -524,6 +566,9 @@ const DISTINCT_COLUMNS: &[Column] = &[col("values", Kind::Strs)];
 pub(crate) struct DistinctGrouped {
     values: Interner,
     sets: Vec<FxHashSet<u32>>,
+    /// Estimated bytes of the interned values and set entries (for the
+    /// memory budget), counted as they are added.
+    bytes: usize,
 }
 
 impl DistinctGrouped {
@@ -537,11 +582,20 @@ impl DistinctGrouped {
 impl GroupAcc for DistinctGrouped {
     fn update(&mut self, input: &Input<'_>, rg: &RowGroups, n_groups: usize) {
         self.grow(n_groups);
-        let (values, sets) = (&mut self.values, &mut self.sets);
+        let (values, sets, bytes) = (&mut self.values, &mut self.sets, &mut self.bytes);
         for_each_obs(input, rg, |g, v, _, _| {
-            let id = v.with_str(|s| values.id(s));
+            let known = values.values.len();
+            let id = v.with_str(|s| {
+                let id = values.id(s);
+                if values.values.len() > known {
+                    *bytes = bytes.saturating_add(2 * s.len() + 64);
+                }
+                id
+            });
             if let Some(set) = sets.get_mut(g as usize) {
-                set.insert(id);
+                if set.insert(id) {
+                    *bytes = bytes.saturating_add(8);
+                }
             }
         });
     }
@@ -599,6 +653,11 @@ impl GroupAcc for DistinctGrouped {
 
     fn as_any(&self) -> &dyn Any {
         self
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.bytes
+            .saturating_add(self.sets.len() * std::mem::size_of::<FxHashSet<u32>>())
     }
 }
 

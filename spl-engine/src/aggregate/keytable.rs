@@ -46,6 +46,11 @@ impl KeyTable {
         }
     }
 
+    /// Estimated bytes held (for the memory budget).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        (self.keys.capacity() + self.slots.capacity()) * 8
+    }
+
     /// Number of distinct keys.
     pub(crate) fn len(&self) -> usize {
         self.len

@@ -31,6 +31,14 @@ pub(crate) trait State: Clone + Send + 'static {
     /// The state a row of its partial holds; `self` is a fresh state of the
     /// same function (it carries what the function is: `perc95`, `max`).
     fn read(&self, r: &mut RowReader<'_>) -> Result<Self>;
+    /// Whether the state grows with the values it sees (`values`, `dc`,
+    /// `list`, percentiles, `mode`); only those are measured for the memory
+    /// budget (`blocking_max_mem_mb`), so fixed-size states cost nothing.
+    const GROWS: bool = false;
+    /// How many values a growing state holds (O(1)); 0 for the others.
+    fn entries(&self) -> usize {
+        0
+    }
 }
 
 /// `count`, `count(x)`: number of values (each multivalue value counts).
@@ -324,6 +332,10 @@ pub(crate) fn percentile(sorted: &[f64], p: f64, method: PercMethod) -> Option<f
 }
 
 impl State for PercState {
+    const GROWS: bool = true;
+    fn entries(&self) -> usize {
+        self.vals.len()
+    }
     fn add(&mut self, v: Val<'_>, _t: Option<f64>, _s: u64) {
         if let Some(x) = v.num() {
             self.vals.push(x);

@@ -29,16 +29,20 @@ pub(crate) fn plan(a: &Appendpipe, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> 
     Ok(Box::new(AppendpipeOp {
         ops,
         buffered: Vec::new(),
+        mem: crate::limits::MemBudget::new("appendpipe", p.stage.span),
     }))
 }
 
 struct AppendpipeOp {
     ops: Vec<Box<dyn Operator>>,
     buffered: Vec<RecordBatch>,
+    /// What `buffered` holds, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 impl Operator for AppendpipeOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.mem.hold(&batch, &ctx.limits)?;
         self.buffered.push(batch);
         Ok(Vec::new())
     }

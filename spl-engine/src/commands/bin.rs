@@ -141,6 +141,7 @@ pub(crate) fn plan(b: &Bin, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         mode,
         align,
         buffered: Vec::new(),
+        mem: crate::limits::MemBudget::new("bin", p.stage.span),
     }))
 }
 
@@ -150,6 +151,8 @@ struct BinOp {
     mode: Mode,
     align: Option<f64>,
     buffered: Vec<RecordBatch>,
+    /// What `buffered` holds, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 /// The numbers of a column (numeric-looking text parsed), per value.
@@ -277,6 +280,7 @@ impl Operator for BinOp {
         match self.mode {
             Mode::Fixed(span) => Ok(vec![self.apply(&batch, span, ctx)?]),
             Mode::Auto { .. } => {
+                self.mem.hold(&batch, &ctx.limits)?;
                 self.buffered.push(batch);
                 Ok(Vec::new())
             }

@@ -53,16 +53,20 @@ pub(crate) fn plan(c: &Chart, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     Ok(Box::new(ChartOp {
         pivot,
         buffered: Vec::new(),
+        mem: crate::limits::MemBudget::new("chart", p.stage.span),
     }))
 }
 
 struct ChartOp {
     pivot: Pivot,
     buffered: Vec<RecordBatch>,
+    /// What `buffered` holds, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 impl Operator for ChartOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.mem.hold(&batch, &ctx.limits)?;
         self.buffered.push(batch);
         Ok(Vec::new())
     }

@@ -120,6 +120,7 @@ pub(crate) fn plan(c: &Convert, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         timeformat,
         needs_all,
         buffered: Vec::new(),
+        mem: crate::limits::MemBudget::new("convert", p.stage.span),
     }))
 }
 
@@ -129,6 +130,8 @@ struct ConvertOp {
     /// `auto()` decides per field over all results.
     needs_all: bool,
     buffered: Vec<RecordBatch>,
+    /// What `buffered` holds, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 /// One converted value.
@@ -410,6 +413,7 @@ fn leading_number(v: &str) -> Option<&str> {
 impl Operator for ConvertOp {
     fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         if self.needs_all {
+            self.mem.hold(&batch, &ctx.limits)?;
             self.buffered.push(batch);
             return Ok(Vec::new());
         }

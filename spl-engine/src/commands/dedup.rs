@@ -68,7 +68,9 @@ pub(crate) fn plan(d: &Dedup, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         consecutive: o.flag("consecutive")?,
         sortby,
         buffered: Vec::new(),
+        mem: crate::limits::MemBudget::new("dedup", p.stage.span),
         seen: HashMap::new(),
+        seen_bytes: 0,
         last: None,
     }))
 }
@@ -82,7 +84,11 @@ struct DedupOp {
     /// With `sortby`, results are collected and sorted first.
     sortby: Option<SortKeys>,
     buffered: Vec<RecordBatch>,
+    /// What `buffered` holds, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
     seen: HashMap<String, usize>,
+    /// Estimated bytes of `seen` (its keys and entries), for the budget.
+    seen_bytes: usize,
     last: Option<String>,
 }
 
@@ -112,7 +118,11 @@ impl DedupOp {
                 self.last = Some(key);
                 dup
             } else {
-                let count = self.seen.entry(key).or_insert(0);
+                let len = key.len();
+                let count = self.seen.entry(key).or_insert_with(|| {
+                    self.seen_bytes = self.seen_bytes.saturating_add(len + 64);
+                    0
+                });
                 *count += 1;
                 *count > self.n
             };
@@ -157,12 +167,15 @@ fn strip_fields(
 }
 
 impl Operator for DedupOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         if self.sortby.is_some() {
+            self.mem.hold(&batch, &ctx.limits)?;
             self.buffered.push(batch);
             return Ok(vec![]);
         }
-        self.dedup(&batch)
+        let out = self.dedup(&batch)?;
+        self.mem.check(self.seen_bytes, &ctx.limits)?;
+        Ok(out)
     }
 
     fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {

@@ -35,6 +35,7 @@ pub(crate) fn plan(cmd: &ast::Stats, p: &PlanCx<'_>) -> Result<Box<dyn Operator>
         agg: Aggregator::new(spec),
         buffered: Vec::new(),
         span: stage.span,
+        mem: crate::limits::MemBudget::new("eventstats", stage.span),
     }))
 }
 
@@ -44,6 +45,8 @@ struct EventstatsOp {
     span: spl_parser::Span,
     /// Each input batch with the group of each row (`None`: null BY value).
     buffered: Vec<(RecordBatch, Vec<Option<u32>>)>,
+    /// The buffered input plus the group table, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 /// Estimated bytes of each row of `arr` once copied: a list's values are
@@ -110,6 +113,9 @@ impl Operator for EventstatsOp {
                 }
             }
         }
+        self.mem.hold(&batch, &ctx.limits)?;
+        self.mem.hold_bytes(group.len() * 8, &ctx.limits)?;
+        self.mem.check(self.agg.heap_bytes(), &ctx.limits)?;
         self.buffered.push((batch, group));
         Ok(Vec::new())
     }

@@ -37,6 +37,7 @@ pub(crate) fn plan(f: &Fillnull, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
                 .unwrap_or_else(|| "0".into()),
             fields: f.fields.iter().map(|f| f.node.clone()).collect(),
             buffered: Vec::new(),
+            mem: crate::limits::MemBudget::new("fillnull", p.stage.span),
         })
     })
 }
@@ -45,6 +46,8 @@ struct FillnullOp {
     value: String,
     fields: Vec<String>,
     buffered: Vec<RecordBatch>,
+    /// What `buffered` holds, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 fn fill_column(col: Option<&ArrayRef>, value: &str, rows: usize) -> Result<ArrayRef> {
@@ -100,8 +103,9 @@ fn fill(batch: &RecordBatch, names: &[String], value: &str) -> Result<RecordBatc
 }
 
 impl Operator for FillnullOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         if self.fields.is_empty() {
+            self.mem.hold(&batch, &ctx.limits)?;
             self.buffered.push(batch);
             return Ok(vec![]);
         }

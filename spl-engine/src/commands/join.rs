@@ -55,6 +55,7 @@ pub(crate) fn plan(j: &Join, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         sub: None,
         span: p.stage.span,
         emitted: 0,
+        mem: crate::limits::MemBudget::new("join", p.stage.span),
     }))
 }
 
@@ -70,6 +71,9 @@ struct JoinOp {
     span: spl_parser::Span,
     /// Results output so far (`join_max_output`).
     emitted: usize,
+    /// The subsearch's results, held for the whole search, plus each output
+    /// batch before it is built, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 impl JoinOp {
@@ -91,6 +95,7 @@ impl JoinOp {
             );
             all = all.slice(0, maxout);
         }
+        self.mem.hold(&all, &ctx.limits)?;
         self.sub = Some(all.clone());
         Ok(all)
     }
@@ -184,6 +189,14 @@ impl Operator for JoinOp {
         if left_idx.is_empty() {
             return Ok(vec![]);
         }
+        // the output's size from the average row of each side, checked
+        // before it is built (a key shared by many rows multiplies them)
+        let per_row = |b: &RecordBatch| crate::limits::batch_bytes(b) / b.num_rows().max(1);
+        let (main_row, sub_row) = (per_row(&main), per_row(&sub));
+        self.mem.check(
+            left_idx.len().saturating_mul(main_row + sub_row),
+            &ctx.limits,
+        )?;
         self.emitted += left_idx.len();
         let li = UInt32Array::from(left_idx);
         let ri = UInt32Array::from(right_idx);

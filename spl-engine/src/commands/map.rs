@@ -55,6 +55,7 @@ pub(crate) fn plan(m: &Map, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         span,
         max,
         buffered: Vec::new(),
+        mem: crate::limits::MemBudget::new("map", p.stage.span),
     };
     op.check_template(ctx)?;
     Ok(Box::new(op))
@@ -67,6 +68,8 @@ struct MapOp {
     span: Span,
     max: usize,
     buffered: Vec<RecordBatch>,
+    /// What `buffered` holds, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 /// Replaces `$name$` tokens using `value`; `None` when a token has no value.
@@ -170,7 +173,8 @@ impl MapOp {
 }
 
 impl Operator for MapOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.mem.hold(&batch, &ctx.limits)?;
         self.buffered.push(batch);
         Ok(Vec::new())
     }

@@ -37,16 +37,20 @@ pub(crate) fn plan(m: &Mvcombine, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     Ok(Box::new(MvcombineOp {
         field: m.field.node.clone(),
         buffered: Vec::new(),
+        mem: crate::limits::MemBudget::new("mvcombine", p.stage.span),
     }))
 }
 
 struct MvcombineOp {
     field: String,
     buffered: Vec<RecordBatch>,
+    /// What `buffered` holds, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 impl Operator for MvcombineOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.mem.hold(&batch, &ctx.limits)?;
         self.buffered.push(batch);
         Ok(Vec::new())
     }

@@ -29,6 +29,7 @@ pub(crate) fn plan(x: &Outputlookup, p: &PlanCx<'_>) -> Result<Box<dyn Operator>
         name: x.table.node.clone(),
         append: o.flag("append")?,
         buffered: Vec::new(),
+        mem: crate::limits::MemBudget::new("outputlookup", p.stage.span),
     }))
 }
 
@@ -36,10 +37,13 @@ struct OutputlookupOp {
     name: String,
     append: bool,
     buffered: Vec<RecordBatch>,
+    /// What `buffered` holds, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 impl Operator for OutputlookupOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.mem.hold(&batch, &ctx.limits)?;
         self.buffered.push(batch);
         Ok(vec![])
     }

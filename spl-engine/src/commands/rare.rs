@@ -20,5 +20,5 @@ pub static SPEC: CommandSpec = CommandSpec {
 
 /// Plans `rare`.
 pub(crate) fn plan(t: &Top, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
-    crate::ops::frequency::plan_top_or_rare(t, p.opts, true)
+    crate::ops::frequency::plan_top_or_rare(t, p.opts, true, p.stage.span)
 }

@@ -20,21 +20,25 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `reverse`, which takes no arguments.
-pub(crate) fn plan(a: &Args, _p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(a: &Args, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     crate::ops::texts::no_words(a, "reverse")?;
-    Ok(Box::new(ReverseOp::default()))
+    Ok(Box::new(ReverseOp {
+        buffered: Vec::new(),
+        mem: crate::limits::MemBudget::new("reverse", p.stage.span),
+    }))
 }
 
 /// Buffers every batch (Splunk's `reverse` is not streaming either), then
 /// emits them last first, each with its rows reversed; batches keep their
-/// own schemas.
-#[derive(Default)]
+/// own schemas. What it holds counts against `blocking_max_mem_mb`.
 struct ReverseOp {
     buffered: Vec<RecordBatch>,
+    mem: crate::limits::MemBudget,
 }
 
 impl Operator for ReverseOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.mem.hold(&batch, &ctx.limits)?;
         self.buffered.push(batch);
         Ok(vec![])
     }

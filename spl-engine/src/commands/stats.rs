@@ -42,18 +42,21 @@ pub static SPEC: CommandSpec = CommandSpec {
 pub(crate) fn plan(cmd: &ast::Stats, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     let (o, stage, ctx) = (p.opts, p.stage, p.ctx);
     let spec = StatsSpec::bind(cmd, o, stage, ctx)?;
-    Ok(Box::new(StatsOp::new(spec)))
+    Ok(Box::new(StatsOp::new(spec, stage.span)))
 }
 
 /// The `stats` operator: blocking, emits one batch on finish.
 pub(crate) struct StatsOp {
     agg: Aggregator,
+    /// The group table's estimate counts against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 impl StatsOp {
-    pub(crate) fn new(spec: StatsSpec) -> Self {
+    pub(crate) fn new(spec: StatsSpec, span: spl_parser::Span) -> Self {
         StatsOp {
             agg: Aggregator::new(spec),
+            mem: crate::limits::MemBudget::new("stats", span),
         }
     }
 }
@@ -61,6 +64,7 @@ impl StatsOp {
 impl Operator for StatsOp {
     fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         self.agg.push(&batch, ctx)?;
+        self.mem.check(self.agg.heap_bytes(), &ctx.limits)?;
         Ok(Vec::new())
     }
 

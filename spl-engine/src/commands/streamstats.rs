@@ -100,6 +100,7 @@ pub(crate) fn plan(cmd: &ast::Stats, p: &PlanCx<'_>) -> Result<Box<dyn Operator>
         prev_group: None,
         order: TimeOrder::default(),
         seq: 0,
+        mem: crate::limits::MemBudget::new("streamstats", p.stage.span),
     }))
 }
 
@@ -267,7 +268,14 @@ struct StreamstatsOp {
     prev_group: Option<u32>,
     order: TimeOrder,
     seq: u64,
+    /// The group table and the per-group states and windows (estimated per
+    /// group; a window holds at most `max_stream_window` events), against
+    /// `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
+
+/// Estimated bytes of one group's state or window per aggregation.
+const PER_GROUP_BYTES: usize = 128;
 
 fn out_val(o: &Out) -> Val<'_> {
     match o {
@@ -492,6 +500,11 @@ impl Operator for StreamstatsOp {
         let n = batch.num_rows();
         self.discover(&batch);
         let rg = self.table.assign(&batch)?;
+        let groups = self.states.len() + self.per_group.len();
+        let held = groups
+            .saturating_mul(self.instances.len().max(1) * PER_GROUP_BYTES)
+            .saturating_add(self.table.heap_bytes());
+        self.mem.check(held, &ctx.limits)?;
         let mut group = vec![None; n];
         for (i, &g) in rg.groups.iter().enumerate() {
             let row = rg

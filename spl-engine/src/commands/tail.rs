@@ -20,21 +20,64 @@ pub static SPEC: CommandSpec = CommandSpec {
 };
 
 /// Plans `tail`.
-pub(crate) fn plan(t: &Tail, _p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan(t: &Tail, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
     Ok(Box::new(TailOp {
         n: t.limit.unwrap_or(10) as usize,
         buffered: Vec::new(),
+        rows: 0,
+        mem: crate::limits::MemBudget::new("tail", p.stage.span),
     }))
 }
 
 struct TailOp {
     n: usize,
+    /// The latest batches, holding at least the last `n` rows.
     buffered: Vec<RecordBatch>,
+    /// Rows in `buffered`.
+    rows: usize,
+    mem: crate::limits::MemBudget,
 }
 
 impl Operator for TailOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.rows += batch.num_rows();
         self.buffered.push(batch);
+        // only the last `n` rows can be output: drop the oldest batches
+        // that the newer ones cover, so memory is bounded by `n` (plus a batch)
+        let mut drop = 0;
+        while let Some(first) = self.buffered.get(drop) {
+            if self.rows - first.num_rows() < self.n {
+                break;
+            }
+            self.rows -= first.num_rows();
+            drop += 1;
+        }
+        if drop > 0 {
+            self.buffered.drain(..drop);
+        }
+        // the oldest batch may still hold far more rows than are needed:
+        // copy only its needed rows so its buffers can be freed
+        let excess = self.rows.saturating_sub(self.n);
+        if let Some(first) = self.buffered.first_mut() {
+            if excess > 0 && excess < first.num_rows() {
+                let keep = first.num_rows() - excess;
+                let idx = arrow_array::UInt32Array::from_iter_values(
+                    (excess..first.num_rows()).map(|i| i as u32),
+                );
+                *first = arrow_select::take::take_record_batch(first, &idx)?;
+                self.rows -= excess;
+                debug_assert_eq!(first.num_rows(), keep);
+                drop += 1;
+            }
+        }
+        if drop > 0 {
+            self.mem.release();
+            for b in &self.buffered {
+                self.mem.hold(b, &ctx.limits)?;
+            }
+        } else if let Some(b) = self.buffered.last() {
+            self.mem.hold(b, &ctx.limits)?;
+        }
         Ok(vec![])
     }
     fn finish(&mut self, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {

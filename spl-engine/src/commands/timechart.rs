@@ -93,6 +93,7 @@ pub(crate) fn plan(t: &Timechart, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
         minspan,
         cont: o.flag("cont")?,
         buffered: Vec::new(),
+        mem: crate::limits::MemBudget::new("timechart", p.stage.span),
     }))
 }
 
@@ -103,13 +104,16 @@ struct TimechartOp {
     minspan: Option<BinSpan>,
     cont: bool,
     buffered: Vec<RecordBatch>,
+    /// What `buffered` holds, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 /// At most this many empty buckets are added by `cont=true`.
 const MAX_FILL: usize = 100_000;
 
 impl Operator for TimechartOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.mem.hold(&batch, &ctx.limits)?;
         self.buffered.push(batch);
         Ok(Vec::new())
     }

@@ -28,5 +28,5 @@ pub static SPEC: CommandSpec = CommandSpec {
 
 /// Plans `top`.
 pub(crate) fn plan(t: &Top, p: &PlanCx<'_>) -> Result<Box<dyn Operator>> {
-    plan_top_or_rare(t, p.opts, false)
+    plan_top_or_rare(t, p.opts, false, p.stage.span)
 }

@@ -154,6 +154,7 @@ pub(crate) fn plan(t: &Transaction, p: &PlanCx<'_>) -> Result<Box<dyn Operator>>
         keepevicted: o.flag("keepevicted")?,
         mvlist: o.flag("mvlist")?,
         buffered: Vec::new(),
+        mem: crate::limits::MemBudget::new("transaction", p.stage.span),
     }))
 }
 
@@ -168,6 +169,8 @@ struct TransactionOp {
     keepevicted: bool,
     mvlist: bool,
     buffered: Vec<RecordBatch>,
+    /// What `buffered` holds, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 /// An open (or finished) transaction.
@@ -454,7 +457,8 @@ impl TransactionOp {
 }
 
 impl Operator for TransactionOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+        self.mem.hold(&batch, &ctx.limits)?;
         self.buffered.push(batch);
         Ok(Vec::new())
     }

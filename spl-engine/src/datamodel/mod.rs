@@ -540,10 +540,11 @@ impl DataModels {
                 files.sort();
                 for f in files {
                     let display = f.display().to_string();
-                    let text = std::fs::read_to_string(&f).map_err(|source| EngineError::Io {
-                        path: display.clone(),
-                        source,
-                    })?;
+                    let text =
+                        crate::text_file::read_to_string(&f).map_err(|source| EngineError::Io {
+                            path: display.clone(),
+                            source,
+                        })?;
                     self.add(DataModel::parse(&text, &display)?);
                 }
             }

@@ -147,7 +147,7 @@ pub(crate) fn parse(text: &str, path: &str) -> Result<ConfFile> {
 /// Reads and parses a `.conf` file.
 pub(crate) fn read(path: &std::path::Path) -> Result<ConfFile> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| EngineError::Io {
+    let bytes = crate::text_file::read(path).map_err(|source| EngineError::Io {
         path: shown.clone(),
         source,
     })?;

@@ -316,7 +316,7 @@ pub(crate) fn yaml_definitions_in(dir: &Path) -> Result<HashMap<String, Definiti
         .collect();
     paths.sort();
     for p in paths {
-        let Ok(text) = std::fs::read_to_string(&p) else {
+        let Ok(text) = crate::text_file::read_to_string(&p) else {
             continue;
         };
         if let Some(def) = parse_yaml_definition(&text, &p.display().to_string())? {

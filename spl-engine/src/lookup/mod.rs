@@ -57,6 +57,9 @@ pub struct LookupRegistry {
     defined: HashMap<String, LookupConfig>,
     tables: Mutex<HashMap<String, Arc<LookupTable>>>,
     defs: Mutex<HashMap<PathBuf, Arc<DirDefs>>>,
+    /// `max_line_bytes` for the CSV files it loads (0: the default), set
+    /// when the engine is built (`EngineBuilder::build`).
+    max_line: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for LookupRegistry {
@@ -139,10 +142,11 @@ impl LookupRegistry {
         for cd in conf_dirs {
             let conf = cd.join("transforms.conf");
             if conf.is_file() {
-                let text = std::fs::read_to_string(&conf).map_err(|source| EngineError::Io {
-                    path: conf.display().to_string(),
-                    source,
-                })?;
+                let text =
+                    crate::text_file::read_to_string(&conf).map_err(|source| EngineError::Io {
+                        path: conf.display().to_string(),
+                        source,
+                    })?;
                 defs.conf.push((
                     cd,
                     parse_transforms_conf(&text, &conf.display().to_string())?,
@@ -258,6 +262,19 @@ impl LookupRegistry {
         })
     }
 
+    /// Applies `max_line_bytes` to the CSV files loaded from now on.
+    pub(crate) fn set_max_line_bytes(&self, max: u64) {
+        self.max_line
+            .store(max, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn max_line(&self) -> u64 {
+        match self.max_line.load(std::sync::atomic::Ordering::Relaxed) {
+            0 => crate::limits::Limits::default().max_line_bytes,
+            n => n,
+        }
+    }
+
     /// The lookup named `name`, loaded (and cached); `None` when no directory has it.
     pub fn resolve(&self, name: &str) -> Result<Option<Arc<LookupTable>>> {
         if let Some(t) = self.tables.lock().map_err(|_| poisoned())?.get(name) {
@@ -278,11 +295,11 @@ impl LookupRegistry {
                         format!("lookup `{name}` is defined with this file, but the file does not exist"),
                     ));
                 }
-                LookupTable::load_csv(name, &path, config)?
+                LookupTable::load_csv_limited(name, &path, config, self.max_line())?
             }
             Some(Located::Collection { path, config }) => {
                 if path.is_file() {
-                    LookupTable::load_csv(name, &path, config)?
+                    LookupTable::load_csv_limited(name, &path, config, self.max_line())?
                 } else {
                     let cols = config
                         .fields_list
@@ -337,7 +354,12 @@ impl LookupRegistry {
                 source,
             })?;
         let existing = if append && path.is_file() {
-            Some(LookupTable::load_csv(name, &path, LookupConfig::default())?)
+            Some(LookupTable::load_csv_limited(
+                name,
+                &path,
+                LookupConfig::default(),
+                self.max_line(),
+            )?)
         } else {
             None
         };

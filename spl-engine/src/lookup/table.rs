@@ -96,11 +96,34 @@ impl LookupTable {
 
     /// Loads a CSV lookup file.
     pub fn load_csv(name: impl Into<String>, path: &Path, config: LookupConfig) -> Result<Self> {
+        let max_line = crate::limits::Limits::default().max_line_bytes;
+        Self::load_csv_limited(name, path, config, max_line)
+    }
+
+    /// [`LookupTable::load_csv`] with a longest line of `max_line` bytes
+    /// (`max_line_bytes`): a longer one is a data error naming the line,
+    /// found while reading, before the line is held whole.
+    pub(crate) fn load_csv_limited(
+        name: impl Into<String>,
+        path: &Path,
+        config: LookupConfig,
+        max_line: u64,
+    ) -> Result<Self> {
         let display = path.display().to_string();
-        let mut bytes = std::fs::read(path).map_err(|source| EngineError::Io {
+        let file = std::fs::File::open(path).map_err(|source| EngineError::Io {
             path: display.clone(),
             source,
         })?;
+        // a device or FIFO named as a lookup would be read without end
+        if !file.metadata().is_ok_and(|m| m.is_file()) {
+            return Err(EngineError::data(
+                &display,
+                None,
+                None,
+                "expected a regular lookup file, found a device, pipe or folder",
+            ));
+        }
+        let mut bytes = crate::source::line_limit::read_all(file, &display, max_line)?;
         if bytes.starts_with(b"\xEF\xBB\xBF") {
             bytes.drain(..3);
         }

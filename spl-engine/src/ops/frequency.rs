@@ -16,7 +16,12 @@ use spl_parser::options::OptReader;
 use std::sync::Arc;
 
 /// Plans `top` (`rare = false`) or `rare`.
-pub(crate) fn plan_top_or_rare(t: &Top, o: &OptReader, rare: bool) -> Result<Box<dyn Operator>> {
+pub(crate) fn plan_top_or_rare(
+    t: &Top,
+    o: &OptReader,
+    rare: bool,
+    span: spl_parser::Span,
+) -> Result<Box<dyn Operator>> {
     let limit = match o.count("limit")? {
         Some((n, _)) => n,
         None => t.limit.unwrap_or(10),
@@ -51,6 +56,7 @@ pub(crate) fn plan_top_or_rare(t: &Top, o: &OptReader, rare: bool) -> Result<Box
         showperc: o.flag("showperc")?,
         useother: o.flag("useother")?,
         otherstr: text("otherstr"),
+        mem: crate::limits::MemBudget::new(if rare { "rare" } else { "top" }, span),
     }))
 }
 
@@ -66,12 +72,19 @@ pub(crate) struct TopOp {
     showperc: bool,
     useother: bool,
     otherstr: String,
+    /// The group table and counts, against `blocking_max_mem_mb`.
+    mem: crate::limits::MemBudget,
 }
 
 impl Operator for TopOp {
-    fn push(&mut self, batch: RecordBatch, _ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
+    fn push(&mut self, batch: RecordBatch, ctx: &ExecContext) -> Result<Vec<RecordBatch>> {
         let rg = self.table.assign(&batch)?;
         self.counts.resize(self.table.n_groups(), 0);
+        let held = self
+            .table
+            .heap_bytes()
+            .saturating_add(self.counts.len() * 8);
+        self.mem.check(held, &ctx.limits)?;
         for &g in &rg.groups {
             if g != NO_GROUP {
                 if let Some(c) = self.counts.get_mut(g as usize) {

@@ -127,7 +127,12 @@ struct Interner {
     /// unit order, as one table fed the units in order would.
     unit: u32,
     first_unit: Vec<u32>,
+    /// Estimated bytes of the interned values (for the memory budget).
+    bytes: usize,
 }
+
+/// Estimated overhead of one interned value (its `KeyVal`, map entries).
+const INTERNED_OVERHEAD: usize = 96;
 
 /// A dictionary entry not interned yet ([`Interner::dict`]).
 const UNSEEN: u32 = u32::MAX;
@@ -143,6 +148,7 @@ impl Interner {
         self.values.push(KeyVal::Str(s.to_string()));
         self.first_unit.push(self.unit);
         self.by_text.insert(TextKey::new(s), id);
+        self.bytes += 2 * s.len() + INTERNED_OVERHEAD;
         id
     }
 
@@ -175,6 +181,7 @@ impl Interner {
             Some(&id) => id,
             None => {
                 let id = self.values.len() as u32;
+                self.bytes += text.len() + INTERNED_OVERHEAD;
                 self.values.push(KeyVal::Num(x));
                 self.first_unit.push(self.unit);
                 self.by_text.insert(TextKey::new(&text), id);
@@ -215,6 +222,15 @@ impl GroupTable {
             dedup_splitvals,
             table,
         }
+    }
+
+    /// Estimated bytes of the table: interned BY values and group keys
+    /// (for the memory budget, `blocking_max_mem_mb`).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.interners
+            .iter()
+            .map(|i| i.bytes + i.by_bits.len() * 16)
+            .fold(self.table.heap_bytes(), usize::saturating_add)
     }
 
     /// Number of groups so far.

@@ -344,6 +344,23 @@ impl Aggregator {
         }
     }
 
+    /// Estimated bytes of the group table and every accumulator (for the
+    /// memory budget, `blocking_max_mem_mb`).
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let mut total = self.table.heap_bytes();
+        for slot in &self.slots {
+            match slot {
+                AccSlot::One(acc) => total = total.saturating_add(acc.heap_bytes()),
+                AccSlot::Many(map) => {
+                    for acc in map.values() {
+                        total = total.saturating_add(acc.heap_bytes());
+                    }
+                }
+            }
+        }
+        total
+    }
+
     /// Groups the batch and feeds every aggregation; returns the row groups.
     pub(crate) fn push(&mut self, batch: &RecordBatch, ctx: &ExecContext) -> Result<RowGroups> {
         let rg = self.table.assign(batch)?;

@@ -9,6 +9,7 @@
 
 use super::csv_util::{csv_error, delimiter_of, open_csv, read_header_sep};
 use super::event_builder::DEFAULT_TIME_FIELDS;
+use super::line_limit::LineGuard;
 use super::timestamp::parse_time_text;
 use super::{BatchStream, Scan, ScanRequest};
 use crate::error::{EngineError, Result};
@@ -49,6 +50,8 @@ pub(crate) struct CsvEventScan {
     keep: Vec<usize>,
     /// The column `_time` is parsed from.
     time_col: Option<String>,
+    /// `max_line_bytes`: a longer line is a data error.
+    max_line: u64,
 }
 
 impl CsvEventScan {
@@ -58,9 +61,14 @@ impl CsvEventScan {
         display: &str,
         time_field: Option<&str>,
         max_columns: u64,
+        max_line: u64,
     ) -> Result<Self> {
         let sep = delimiter_of(path);
-        let header = read_header_sep(open_csv(path, display)?, display, sep)?;
+        let header = read_header_sep(
+            LineGuard::new(open_csv(path, display)?, max_line),
+            display,
+            sep,
+        )?;
         super::csv_util::check_columns(&header, display, max_columns)?;
         // Duplicate column names keep their first occurrence.
         let mut keep = Vec::new();
@@ -83,6 +91,7 @@ impl CsvEventScan {
             header,
             keep,
             time_col,
+            max_line,
         };
         if let Some(first) = scan.batches(&ScanRequest::default())?.next() {
             first?;
@@ -112,7 +121,8 @@ impl CsvEventScan {
         let fields: Vec<Field> = (0..self.header.len())
             .map(|i| Field::new(format!("c{i}"), DataType::Utf8, true))
             .collect();
-        let quotes = QuoteTracker::new(open_csv(&self.path, &self.display)?, self.sep);
+        let guarded = LineGuard::new(open_csv(&self.path, &self.display)?, self.max_line);
+        let quotes = QuoteTracker::new(guarded, self.sep);
         let open_quote = quotes.open_line.clone();
         let reader = arrow_csv::ReaderBuilder::new(Arc::new(Schema::new(fields)))
             .with_header(true)
@@ -392,7 +402,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(name);
         std::fs::write(&path, text).unwrap();
-        let out = CsvEventScan::open(&path, "e.csv", None, 10_000).and_then(|scan| {
+        let out = CsvEventScan::open(&path, "e.csv", None, 10_000, 1 << 20).and_then(|scan| {
             let mut rows = 0;
             for b in scan.scan(&ScanRequest::default())? {
                 rows += b?.num_rows();

@@ -69,10 +69,7 @@ pub(crate) fn read_header_sep(reader: impl Read, display: &str, sep: u8) -> Resu
     loop {
         let n = rdr
             .read_until(b'\n', &mut line)
-            .map_err(|source| EngineError::Io {
-                path: display.to_string(),
-                source,
-            })?;
+            .map_err(|e| super::line_limit::io_error(display, 0, e))?;
         let quotes = line.iter().filter(|&&b| b == b'"').count();
         if n == 0 || quotes % 2 == 0 {
             break;
@@ -147,6 +144,11 @@ fn split_record(text: &str, sep: char) -> Option<Vec<String>> {
 /// Maps an arrow-csv error to a data error, recovering the line number it names.
 pub(crate) fn csv_error(e: ArrowError, display: &str) -> EngineError {
     static LINE: OnceLock<Option<regex::Regex>> = OnceLock::new();
+    if let ArrowError::IoError(_, io) = &e {
+        if let Some(t) = super::line_limit::too_long(io) {
+            return super::line_limit::error(display, 0, t);
+        }
+    }
     let msg = match &e {
         ArrowError::CsvError(m) | ArrowError::ParseError(m) => m.clone(),
         ArrowError::IoError(m, _) => m.clone(),

@@ -10,25 +10,80 @@ use super::{BatchStream, Scan, ScanRequest, TimeSpan};
 use crate::error::{EngineError, Result};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-/// A private temporary directory, removed on drop.
+/// A private temporary directory, removed on drop: `TMPDIR/spl-input-<pid>-<16
+/// random hex>`, created exclusively with mode 0700
+/// ([`crate::atomic_file::create_unique_dir`]), so its name cannot be
+/// guessed and a planted directory or symlink is never used. A process
+/// killed by SIGKILL cannot remove it; the next spool of any `spl` process
+/// of the same user removes such leftovers (Linux: the pid in the name no
+/// longer runs and the directory is older than [`STALE_SPOOL`]).
 #[derive(Debug)]
 pub(crate) struct TempDir(PathBuf);
 
+/// Prefix of spool directories.
+const SPOOL_PREFIX: &str = "spl-input";
+
+/// Age after which a spool directory of a process that no longer runs is
+/// taken for a killed run's leftover (not a live one in another pid
+/// namespace that shares the temporary directory).
+const STALE_SPOOL: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 impl TempDir {
     fn new() -> std::io::Result<TempDir> {
-        static N: AtomicU64 = AtomicU64::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "spl-input-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir)?;
+        let parent = std::env::temp_dir();
+        let prefix = format!("{SPOOL_PREFIX}-{}", std::process::id());
+        let dir = crate::atomic_file::create_unique_dir(&parent, &prefix)?;
+        static SWEPT: std::sync::Once = std::sync::Once::new();
+        SWEPT.call_once(|| sweep_leftovers(&parent, &dir));
         Ok(TempDir(dir))
     }
 }
+
+/// Removes spool directories that killed runs left in `parent`: only
+/// directories (not symlinks) named `spl-input-<pid>-...` whose process is
+/// gone, older than [`STALE_SPOOL`], and owned by the owner of `ours` (the
+/// directory just made). Best effort: anything unreadable is left alone.
+#[cfg(target_os = "linux")]
+fn sweep_leftovers(parent: &Path, ours: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(me) = std::fs::symlink_metadata(ours).map(|m| m.uid()) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(SPOOL_PREFIX))
+            .and_then(|n| n.strip_prefix('-'))
+            .and_then(|n| n.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists() {
+            continue;
+        }
+        let Ok(meta) = std::fs::symlink_metadata(entry.path()) else {
+            continue;
+        };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_SPOOL);
+        if meta.is_dir() && meta.uid() == me && old {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sweep_leftovers(_parent: &Path, _ours: &Path) {}
 
 impl Drop for TempDir {
     fn drop(&mut self) {
@@ -337,6 +392,54 @@ mod tests {
         let input = prepare(&q, "plain.log", &crate::limits::Limits::default()).unwrap();
         assert_eq!(input.path, q);
         assert!(input.keep.is_none());
+    }
+
+    #[test]
+    fn spool_directories_are_private_unpredictable_and_removed() {
+        let a = TempDir::new().unwrap();
+        let b = TempDir::new().unwrap();
+        assert_ne!(a.0, b.0);
+        let name = a.0.file_name().unwrap().to_str().unwrap().to_string();
+        let hex = name
+            .strip_prefix(&format!("spl-input-{}-", std::process::id()))
+            .unwrap();
+        assert_eq!(hex.len(), 16, "{name}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&a.0).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+        let kept = a.0.clone();
+        drop(a);
+        assert!(!kept.exists());
+    }
+
+    /// A leftover of a process that no longer runs is removed once it is
+    /// old; a fresh one, or one of a live process, stays.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn leftovers_of_killed_runs_are_swept() {
+        let parent = tempfile::tempdir().unwrap();
+        let ours = parent.path().join("ours");
+        std::fs::create_dir(&ours).unwrap();
+        // pid 4194304 is past Linux's largest (pid_max <= 2^22): never running
+        let dead_old = parent.path().join("spl-input-4194304-0123456789abcdef");
+        let dead_new = parent.path().join("spl-input-4194304-fedcba9876543210");
+        let live_old = parent.path().join("spl-input-1-0123456789abcdef");
+        for d in [&dead_old, &dead_new, &live_old] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join("stdin"), b"x").unwrap();
+        }
+        // 2001: older than any spool of a live run
+        let old = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        for d in [&dead_old, &live_old] {
+            std::fs::File::open(d).unwrap().set_modified(old).unwrap();
+        }
+        sweep_leftovers(parent.path(), &ours);
+        assert!(!dead_old.exists());
+        assert!(dead_new.exists());
+        assert!(live_old.exists());
     }
 
     #[test]

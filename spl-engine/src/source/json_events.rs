@@ -550,6 +550,10 @@ pub struct JsonLinesScan {
     facts: Mutex<Vec<Option<PartFacts>>>,
     /// The bytes of the partition being read, kept for the next.
     buf: Mutex<Vec<u8>>,
+    /// `max_line_bytes`: a longer line is a data error. Partitions end
+    /// after a line break found at most this far past their nominal end, so
+    /// a partition holds at most `PART_BYTES` + this many bytes.
+    max_line: u64,
 }
 
 impl JsonLinesScan {
@@ -561,8 +565,9 @@ impl JsonLinesScan {
         time_field: Option<&str>,
         strict: bool,
         now: Option<f64>,
+        max_line: u64,
     ) -> Result<Option<JsonLinesScan>> {
-        Self::open_inner(path, display, time_field, PART_BYTES, strict, now)
+        Self::open_inner(path, display, time_field, PART_BYTES, strict, now, max_line)
     }
 
     /// [`JsonLinesScan::open`] with partitions of about `part_bytes` bytes
@@ -574,7 +579,8 @@ impl JsonLinesScan {
         time_field: Option<&str>,
         part_bytes: u64,
     ) -> Result<Option<JsonLinesScan>> {
-        Self::open_inner(path, display, time_field, part_bytes, true, None)
+        let max_line = crate::limits::Limits::default().max_line_bytes;
+        Self::open_inner(path, display, time_field, part_bytes, true, None, max_line)
     }
 
     fn open_inner(
@@ -584,6 +590,7 @@ impl JsonLinesScan {
         part_bytes: u64,
         strict: bool,
         year_ref: Option<f64>,
+        max_line: u64,
     ) -> Result<Option<JsonLinesScan>> {
         let io = |source| EngineError::Io {
             path: display.to_string(),
@@ -595,12 +602,37 @@ impl JsonLinesScan {
         // most lines are (then it is kept as raw text, as the others would be)
         let mut head = Vec::new();
         let mut chunk = vec![0u8; 1 << 16];
+        let mut seen_break = false;
         loop {
             let n = f.read(&mut chunk).map_err(io)?;
-            head.extend_from_slice(chunk.get(..n).unwrap_or_default());
+            let got = chunk.get(..n).unwrap_or_default();
+            seen_break |= got.contains(&b'\n');
+            head.extend_from_slice(got);
+            if n == 0 {
+                break;
+            }
+            // no line break yet: the first line is still being read (its
+            // text is only looked at once a break came, so a long line
+            // costs one pass), and past `max_line_bytes` it is an error
+            if !seen_break {
+                if head.len() as u64 > max_line.saturating_add(3) {
+                    return Err(super::line_limit::error(
+                        display,
+                        0,
+                        super::line_limit::LineTooLong {
+                            line: 1,
+                            max: max_line,
+                        },
+                    ));
+                }
+                continue;
+            }
             let text = String::from_utf8_lossy(&head);
             let body = text.trim_start_matches('\u{feff}').trim_start();
-            if n == 0 || (body.contains('\n') && head.len() >= SNIFF_BYTES) {
+            if body.contains('\n') && head.len() >= SNIFF_BYTES {
+                break;
+            }
+            if head.len() as u64 > max_line.saturating_add(SNIFF_BYTES as u64) {
                 break;
             }
         }
@@ -621,7 +653,19 @@ impl JsonLinesScan {
         } else {
             0
         };
-        let parts = cut_lines(&mut f, start, len, part_bytes.max(1)).map_err(io)?;
+        let parts = match cut_lines(&mut f, start, len, part_bytes.max(1), max_line).map_err(io)? {
+            Ok(parts) => parts,
+            Err(at) => {
+                return Err(super::line_limit::error(
+                    display,
+                    lines_before(path, at),
+                    super::line_limit::LineTooLong {
+                        line: 1,
+                        max: max_line,
+                    },
+                ))
+            }
+        };
         let scan = JsonLinesScan {
             path: path.to_path_buf(),
             display: display.to_string(),
@@ -631,6 +675,7 @@ impl JsonLinesScan {
             facts: Mutex::new(vec![None; parts.len()]),
             buf: Mutex::new(Vec::new()),
             parts,
+            max_line,
         };
         // the first partition is checked now, so a file of one partition
         // (4 MiB) reports its data errors when it is opened; later ones
@@ -673,6 +718,21 @@ impl JsonLinesScan {
         let bytes: &mut Vec<u8> = &mut guard;
         bytes.clear();
         f.take(end - start).read_to_end(bytes).map_err(io)?;
+        // only a partition longer than the limit can hold a line longer
+        if end - start > self.max_line {
+            for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+                if line.len() as u64 > self.max_line {
+                    return Err(super::line_limit::error(
+                        &self.display,
+                        lines_before(&self.path, start),
+                        super::line_limit::LineTooLong {
+                            line: i + 1,
+                            max: self.max_line,
+                        },
+                    ));
+                }
+            }
+        }
         let text = match std::str::from_utf8(bytes) {
             Ok(t) => t,
             Err(e) => {
@@ -829,13 +889,17 @@ fn concatenated_objects(line: &str) -> bool {
 }
 
 /// Cuts bytes `start..len` of a file into ranges of about `size` bytes that
-/// end after a line break (or at the end).
+/// end after a line break (or at the end). `Err(at)`: no line break within
+/// `max_line` bytes after offset `at` (a line past `max_line_bytes`, found
+/// without holding it).
+#[allow(clippy::type_complexity)]
 fn cut_lines(
     f: &mut std::fs::File,
     start: u64,
     len: u64,
     size: u64,
-) -> std::io::Result<Vec<(u64, u64)>> {
+    max_line: u64,
+) -> std::io::Result<std::result::Result<Vec<(u64, u64)>, u64>> {
     let mut parts = Vec::new();
     let mut at = start;
     let mut buf = vec![0u8; 1 << 16];
@@ -847,7 +911,11 @@ fn cut_lines(
         }
         // the next line break at or after `cut`
         f.seek(SeekFrom::Start(cut))?;
+        let from = cut;
         let end = loop {
+            if cut - from > max_line {
+                return Ok(Err(from));
+            }
             let n = f.read(&mut buf)?;
             if n == 0 {
                 break len;
@@ -863,7 +931,7 @@ fn cut_lines(
         parts.push((at, end));
         at = end;
     }
-    Ok(parts)
+    Ok(Ok(parts))
 }
 
 impl Scan for JsonLinesScan {

@@ -22,7 +22,7 @@
 //! batches where some row has several values for it.
 
 use super::event_builder::{EventBatchBuilder, EVENT_BATCH_ROWS};
-use super::kubearmor_log::{parse_labels, read_records, Record};
+use super::kubearmor_log::{parse_labels, Record};
 use super::SourceMeta;
 use crate::error::{EngineError, Result};
 use arrow_array::RecordBatch;
@@ -78,8 +78,18 @@ pub fn looks_like_kubearmor(first_line: &str) -> bool {
 /// the event's fields and `host`). `index`, `source` and `sourcetype` come from
 /// `meta` at search time, as for the other event formats.
 pub fn read_kubearmor(path: &Path, meta: &SourceMeta) -> Result<Vec<RecordBatch>> {
+    read_kubearmor_limited(path, meta, crate::limits::Limits::default().max_line_bytes)
+}
+
+/// [`read_kubearmor`] with a longest line of `max_line` bytes
+/// (`max_line_bytes`; a longer one is a data error naming the line).
+pub fn read_kubearmor_limited(
+    path: &Path,
+    meta: &SourceMeta,
+    max_line: u64,
+) -> Result<Vec<RecordBatch>> {
     let file = path.display().to_string();
-    let records = read_records(path)?;
+    let records = super::kubearmor_log::read_records_limited(path, max_line)?;
     records
         .chunks(EVENT_BATCH_ROWS)
         .map(|chunk| build_batch(chunk, meta, &file))

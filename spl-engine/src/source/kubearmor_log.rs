@@ -22,13 +22,21 @@ pub struct Record {
     pub object: Map<String, Value>,
 }
 
-/// Reads every object of a telemetry file.
+/// Reads every object of a telemetry file (lines up to the default
+/// `max_line_bytes`).
 pub fn read_records(path: &Path) -> Result<Vec<Record>> {
-    let bytes = std::fs::read(path).map_err(|source| EngineError::Io {
-        path: path.display().to_string(),
+    read_records_limited(path, crate::limits::Limits::default().max_line_bytes)
+}
+
+/// [`read_records`] with a longest line of `max_line` bytes: a longer one is
+/// a data error naming the line, found before the line is held whole.
+pub fn read_records_limited(path: &Path, max_line: u64) -> Result<Vec<Record>> {
+    let file = path.display().to_string();
+    let f = std::fs::File::open(path).map_err(|source| EngineError::Io {
+        path: file.clone(),
         source,
     })?;
-    let file = path.display().to_string();
+    let bytes = super::line_limit::read_all(f, &file, max_line)?;
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t,
         Err(e) => {

@@ -34,6 +34,9 @@ pub struct MetricsCsvScan {
     layout: MetricColumns,
     /// Row-aligned partitions, computed on first use.
     splits: OnceLock<Vec<Split>>,
+    /// `max_line_bytes`: a longer line is a data error (found by the pass
+    /// that cuts the partitions, which reads the whole file in bounded memory).
+    max_line: u64,
 }
 
 /// A byte range of whole records and the file line of its first record.
@@ -46,8 +49,11 @@ struct Split {
 
 impl MetricsCsvScan {
     /// Opens the file and checks its header has the metric columns.
-    pub fn open(path: PathBuf, display: String, max_columns: u64) -> Result<Self> {
-        let header = read_header(open_csv(&path, &display)?, &display)?;
+    pub fn open(path: PathBuf, display: String, max_columns: u64, max_line: u64) -> Result<Self> {
+        let header = read_header(
+            super::line_limit::LineGuard::new(open_csv(&path, &display)?, max_line),
+            &display,
+        )?;
         super::csv_util::check_columns(&header, &display, max_columns)?;
         let layout = MetricColumns::from_names(&header).ok_or_else(|| {
             EngineError::data(
@@ -66,6 +72,7 @@ impl MetricsCsvScan {
             header,
             layout,
             splits: OnceLock::new(),
+            max_line,
         })
     }
 
@@ -77,12 +84,9 @@ impl MetricsCsvScan {
             path: self.display.clone(),
             source,
         })?;
-        let s = find_splits(BufReader::with_capacity(1 << 20, file), PARTITION_BYTES).map_err(
-            |source| EngineError::Io {
-                path: self.display.clone(),
-                source,
-            },
-        )?;
+        let guarded = super::line_limit::LineGuard::new(file, self.max_line);
+        let s = find_splits(BufReader::with_capacity(1 << 20, guarded), PARTITION_BYTES)
+            .map_err(|e| super::line_limit::io_error(&self.display, 0, e))?;
         Ok(self.splits.get_or_init(|| s))
     }
 
@@ -655,13 +659,13 @@ mod tests {
                 })
                 .collect()
         };
-        let whole = MetricsCsvScan::open(path.clone(), "m.csv".into(), 10_000).unwrap();
+        let whole = MetricsCsvScan::open(path.clone(), "m.csv".into(), 10_000, 1 << 20).unwrap();
         let expected = rows(&whole);
         assert_eq!(whole.splits().unwrap().len(), 1);
         assert_eq!(expected.len(), 200);
         assert_eq!(expected[0], "1000.0|m0|0.0|a\nb");
         assert_eq!(expected[2], "1002.0|m2|2.0|q\"x");
-        let cut = MetricsCsvScan::open(path.clone(), "m.csv".into(), 10_000).unwrap();
+        let cut = MetricsCsvScan::open(path.clone(), "m.csv".into(), 10_000, 1 << 20).unwrap();
         let splits = find_splits(BufReader::new(text.as_bytes()), 300).unwrap();
         assert!(splits.len() > 5);
         cut.splits.get_or_init(|| splits);
@@ -670,7 +674,7 @@ mod tests {
         // a bad value in the last record is reported on its file line
         text.push_str("5000,m1,oops,z\n");
         std::fs::write(&path, &text).unwrap();
-        let bad = MetricsCsvScan::open(path.clone(), "m.csv".into(), 10_000).unwrap();
+        let bad = MetricsCsvScan::open(path.clone(), "m.csv".into(), 10_000, 1 << 20).unwrap();
         let splits = find_splits(BufReader::new(text.as_bytes()), 300).unwrap();
         bad.splits.get_or_init(|| splits);
         let req = ScanRequest::default();

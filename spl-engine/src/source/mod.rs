@@ -29,6 +29,7 @@ mod json_events;
 pub(crate) mod json_flatten;
 pub mod kubearmor;
 pub mod kubearmor_log;
+pub(crate) mod line_limit;
 mod metrics_csv;
 mod metrics_shape;
 mod otlp;

@@ -111,7 +111,14 @@ const FORMATS: &[FormatEntry] = &[
         open: |spec, display, _| {
             let time_field = spec.time_field.as_deref();
             Ok(
-                match JsonLinesScan::open(&spec.path, display, time_field, spec.strict, spec.now)? {
+                match JsonLinesScan::open(
+                    &spec.path,
+                    display,
+                    time_field,
+                    spec.strict,
+                    spec.now,
+                    spec.limits.max_line_bytes,
+                )? {
                     Some(lines) => Arc::new(lines),
                     None => Arc::new(MemoryScan(read_json_events(
                         &spec.path, display, time_field,
@@ -146,6 +153,7 @@ const FORMATS: &[FormatEntry] = &[
                 display,
                 spec.time_field.as_deref(),
                 spec.limits.csv_max_columns,
+                spec.limits.max_line_bytes,
             )?))
         },
     },
@@ -174,6 +182,7 @@ const FORMATS: &[FormatEntry] = &[
                 spec.path.clone(),
                 display.to_string(),
                 spec.limits.csv_max_columns,
+                spec.limits.max_line_bytes,
             )?))
         },
     },
@@ -220,9 +229,13 @@ const FORMATS: &[FormatEntry] = &[
         sourcetype: "kubearmor",
         open: |spec, _display, _| {
             let meta = super::kubearmor::kubearmor_meta(&spec.path);
-            Ok(Arc::new(MemoryScan(super::kubearmor::read_kubearmor(
-                &spec.path, &meta,
-            )?)))
+            Ok(Arc::new(MemoryScan(
+                super::kubearmor::read_kubearmor_limited(
+                    &spec.path,
+                    &meta,
+                    spec.limits.max_line_bytes,
+                )?,
+            )))
         },
     },
     FormatEntry {

@@ -53,9 +53,25 @@ fn io_message(e: &std::io::Error) -> String {
     e.to_string().to_lowercase()
 }
 
+/// The largest macro file read (256 MiB, as the engine's
+/// `text_file::MAX_TEXT_FILE_BYTES`): `--macros /dev/zero` or an endless
+/// pipe is an error after a bounded read.
+pub const MAX_MACRO_FILE_BYTES: u64 = 256 << 20;
+
 fn read(p: &Path) -> Result<String, ParseError> {
+    use std::io::Read;
     let shown = p.display().to_string();
-    let bytes = std::fs::read(p).map_err(|e| load_err(&shown, None, io_message(&e)))?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .and_then(|f| f.take(MAX_MACRO_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| load_err(&shown, None, io_message(&e)))?;
+    if bytes.len() as u64 > MAX_MACRO_FILE_BYTES {
+        return Err(load_err(
+            &shown,
+            None,
+            format!("expected at most {MAX_MACRO_FILE_BYTES} bytes (256 MiB), found more (a device or an endless pipe?)"),
+        ));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let line = e
             .as_bytes()

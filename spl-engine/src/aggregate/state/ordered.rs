@@ -14,6 +14,10 @@ use std::collections::BTreeSet;
 pub(crate) struct DcState(FxHashSet<String>);
 
 impl State for DcState {
+    const GROWS: bool = true;
+    fn entries(&self) -> usize {
+        self.0.len()
+    }
     fn add(&mut self, v: Val<'_>, _t: Option<f64>, _s: u64) {
         v.with_str(|s| {
             if !self.0.contains(s) {
@@ -53,6 +57,10 @@ pub(crate) struct ModeState {
 }
 
 impl State for ModeState {
+    const GROWS: bool = true;
+    fn entries(&self) -> usize {
+        self.counts.len()
+    }
     fn add(&mut self, v: Val<'_>, _t: Option<f64>, seq: u64) {
         if matches!(v, Val::Num(_)) {
             self.numeric = true;
@@ -136,6 +144,10 @@ impl State for ModeState {
 pub(crate) struct ValuesState(BTreeSet<String>);
 
 impl State for ValuesState {
+    const GROWS: bool = true;
+    fn entries(&self) -> usize {
+        self.0.len()
+    }
     fn add(&mut self, v: Val<'_>, _t: Option<f64>, _s: u64) {
         v.with_str(|s| {
             if !self.0.contains(s) {
@@ -170,6 +182,10 @@ pub(crate) const LIST_MAX: usize = 100;
 pub(crate) struct ListState(Vec<(u64, String)>);
 
 impl State for ListState {
+    const GROWS: bool = true;
+    fn entries(&self) -> usize {
+        self.0.len()
+    }
     fn add(&mut self, v: Val<'_>, _t: Option<f64>, seq: u64) {
         if self.0.len() < LIST_MAX {
             self.0.push((seq, v.with_str(str::to_string)));
