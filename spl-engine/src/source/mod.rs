@@ -183,19 +183,26 @@ pub struct ScanCounters {
     pub batches: AtomicU64,
     /// Rows the scans produced (before the search's filter).
     pub rows: AtomicU64,
-    /// The counters of a source, which also count here.
-    parent: Option<Arc<ScanCounters>>,
+    /// The counters a source's counters also count in. Weak: the parent
+    /// holds its children in `sources`, and a strong link back made a cycle
+    /// that leaked every search's counters (found by the libFuzzer campaign's
+    /// leak checker).
+    parent: Option<std::sync::Weak<ScanCounters>>,
     /// Per-source children, in order of first read (a lock taken once per
     /// dataset scanned, never per batch).
     sources: std::sync::Mutex<Vec<(String, Arc<ScanCounters>)>>,
 }
 
 impl ScanCounters {
+    fn parent(&self) -> Option<Arc<ScanCounters>> {
+        self.parent.as_ref().and_then(std::sync::Weak::upgrade)
+    }
+
     /// Counts one batch a scan produced.
     pub fn count_batch(&self, rows: usize) {
         self.batches.fetch_add(1, Ordering::Relaxed);
         self.rows.fetch_add(rows as u64, Ordering::Relaxed);
-        if let Some(p) = &self.parent {
+        if let Some(p) = self.parent() {
             p.count_batch(rows);
         }
     }
@@ -203,7 +210,7 @@ impl ScanCounters {
     /// Counts bytes read from a file to build events.
     fn add_bytes(&self, n: u64) {
         self.bytes_read.fetch_add(n, Ordering::Relaxed);
-        if let Some(p) = &self.parent {
+        if let Some(p) = self.parent() {
             p.add_bytes(n);
         }
     }
@@ -211,7 +218,7 @@ impl ScanCounters {
     /// Counts bytes read only to learn partitions' time ranges.
     fn add_index_bytes(&self, n: u64) {
         self.bytes_indexed.fetch_add(n, Ordering::Relaxed);
-        if let Some(p) = &self.parent {
+        if let Some(p) = self.parent() {
             p.add_index_bytes(n);
         }
     }
@@ -227,7 +234,7 @@ impl ScanCounters {
             return c.clone();
         }
         let c = Arc::new(ScanCounters {
-            parent: Some(self.clone()),
+            parent: Some(Arc::downgrade(self)),
             ..ScanCounters::default()
         });
         sources.push((source.to_string(), c.clone()));
