@@ -3,6 +3,7 @@
 //! not numbers. Each must be read once and counted, or be an error naming
 //! the file and line: never exit 0 with rows missing, never a hang.
 #![allow(clippy::unwrap_used)]
+mod common;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,14 +11,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn scratch(test: &str) -> PathBuf {
-    // a fresh directory with an unpredictable name, created exclusively
-    // (mode 0700): nothing planted at a guessable path is followed; kept
-    // after the test, as before, for a failing test's files to be looked at
-    tempfile::Builder::new()
-        .prefix(&format!("spl-rob-fuzz-{test}-"))
-        .tempdir()
-        .unwrap_or_else(|e| panic!("scratch dir: {e}"))
-        .keep()
+    common::scratch(&format!("spl-rob-fuzz-{test}"))
 }
 
 /// Runs `spl` with a deadline: a hang fails the test instead of the suite.

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+mod common;
 
 fn spl(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_spl"))
@@ -14,14 +15,7 @@ fn spl(args: &[&str]) -> Output {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    // a fresh directory with an unpredictable name, created exclusively
-    // (mode 0700): nothing planted at a guessable path is followed; kept
-    // after the test, as before, for a failing test's files to be looked at
-    tempfile::Builder::new()
-        .prefix(&format!("spl-cli-lw-{name}-"))
-        .tempdir()
-        .unwrap_or_else(|e| panic!("scratch dir: {e}"))
-        .keep()
+    common::scratch(&format!("spl-cli-lw-{name}"))
 }
 
 fn names(dir: &Path) -> Vec<String> {

@@ -10,14 +10,7 @@ use common::spl;
 
 /// A fresh scratch directory for one test.
 fn scratch(test: &str) -> PathBuf {
-    // a fresh directory with an unpredictable name, created exclusively
-    // (mode 0700): nothing planted at a guessable path is followed; kept
-    // after the test, as before, for a failing test's files to be looked at
-    tempfile::Builder::new()
-        .prefix(&format!("spl-cli-run-inputs-{test}-"))
-        .tempdir()
-        .unwrap_or_else(|e| panic!("scratch dir: {e}"))
-        .keep()
+    common::scratch(&format!("spl-cli-run-inputs-{test}"))
 }
 
 #[test]

@@ -26,17 +26,11 @@ fn spl_test(args: &[&str]) -> (i32, String) {
 fn last_line(s: &str) -> &str {
     s.lines().last().unwrap_or("")
 }
+mod common;
 
 /// A scratch directory for one test, removed first if left over.
 fn scratch(name: &str) -> PathBuf {
-    // a fresh directory with an unpredictable name, created exclusively
-    // (mode 0700): nothing planted at a guessable path is followed; kept
-    // after the test, as before, for a failing test's files to be looked at
-    tempfile::Builder::new()
-        .prefix(&format!("spl-cli-test-{name}-"))
-        .tempdir()
-        .unwrap_or_else(|e| panic!("scratch dir: {e}"))
-        .keep()
+    common::scratch(&format!("spl-cli-test-{name}"))
 }
 
 const CASE: &str = "now 2024-05-01T12:00:00Z
